@@ -1,0 +1,219 @@
+"""Legal clocks of 59-ФЗ «О порядке рассмотрения обращений граждан» as pure functions.
+
+Rules encoded (days are calendar days unless stated otherwise):
+
+- ст. 8 ч. 2: a written appeal is registered within 3 days of receipt.
+- ст. 8 ч. 3: an appeal outside the body's competence is forwarded to the competent body
+  within 7 days of registration, with a notice to the citizen.
+- ст. 12 ч. 1: the answer is due within 30 days of registration.
+- ст. 12 ч. 2: that deadline may be extended once, by up to 30 days, with a notice to the citizen.
+- Regional norm, not 59-ФЗ: a social-media incident (VK, OK, Telegram, chat-bot) gets a first
+  response within a number of *working* hours (typically 8) on the production calendar.
+
+Calendar-day rule: a period of N calendar days counted from an event ends at the end of the
+local calendar day (in the calendar's timezone) that is N days after the event's local date.
+So `due_at` is the local midnight that starts day (event local date + N + 1), in UTC, and the
+obligation is met by any act strictly before it. A period ending on a day off is not moved:
+59-ФЗ counts calendar days and says nothing about shifting to the next working day.
+
+Every figure lives in `Norms`, so a region or channel that differs is configuration, not code.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from types import MappingProxyType
+
+from ledger.calendar import ProductionCalendar, ensure_aware
+
+__all__ = [
+    "DueDate",
+    "DueKind",
+    "Norms",
+    "answer_due",
+    "first_response_due",
+    "forwarding_due",
+    "registration_due",
+]
+
+
+class DueKind(StrEnum):
+    """Which legal clock a due date belongs to."""
+
+    REGISTRATION = "registration"
+    FORWARDING = "forwarding"
+    ANSWER = "answer"
+    FIRST_RESPONSE = "first_response"
+
+
+@dataclass(frozen=True, slots=True)
+class DueDate:
+    """A due instant that can explain itself: which rule, counted from which event."""
+
+    kind: DueKind
+    due_at: datetime
+    rule: str
+    counted_from: str
+    from_at: datetime
+
+    def explain(self) -> str:
+        """One line: the rule, the event and time it is counted from, and when it is due."""
+        return (
+            f"{self.kind} due {self.due_at.isoformat()} by {self.rule}; "
+            f"counted from {self.counted_from} at {self.from_at.isoformat()}"
+        )
+
+
+def _default_first_response_hours() -> Mapping[str, float]:
+    return MappingProxyType({"vk": 8.0, "ok": 8.0, "telegram": 8.0, "chatbot": 8.0})
+
+
+@dataclass(frozen=True, slots=True)
+class Norms:
+    """Configurable norms; values that differ by region or channel are configuration, not code."""
+
+    registration_days: int = 3
+    forwarding_days: int = 7
+    answer_days: int = 30
+    max_extension_days: int = 30
+    # Per-channel first-response norms in working hours. Excluded from the hash because a
+    # mapping is unhashable; equality still compares it.
+    first_response_hours: Mapping[str, float] = field(
+        default_factory=_default_first_response_hours, hash=False
+    )
+    default_first_response_hours: float = 8
+    # Channels that have a social-media norm even when `first_response_hours` omits them;
+    # they get `default_first_response_hours`. Letters, e-mail, web forms and ПОС have none.
+    social_channels: frozenset[str] = frozenset({"vk", "ok", "telegram", "chatbot"})
+
+    def __post_init__(self) -> None:
+        for name in ("registration_days", "forwarding_days", "answer_days"):
+            if getattr(self, name) < 1:
+                raise ValueError(
+                    f"{name} must be at least 1, got {getattr(self, name)!r}"
+                )
+        if self.max_extension_days < 0:
+            raise ValueError(
+                f"max_extension_days must be >= 0, got {self.max_extension_days!r}"
+            )
+        hours = {"default_first_response_hours": self.default_first_response_hours}
+        hours |= {
+            f"first_response_hours[{k!r}]": v
+            for k, v in self.first_response_hours.items()
+        }
+        for name, value in hours.items():
+            if not math.isfinite(value) or value <= 0:
+                raise ValueError(
+                    f"{name} must be a positive number of hours, got {value!r}"
+                )
+        # Copy into a read-only view so a caller's dict cannot change a frozen Norms later.
+        object.__setattr__(
+            self,
+            "first_response_hours",
+            MappingProxyType(dict(self.first_response_hours)),
+        )
+
+    def first_response_hours_for(self, channel: str) -> float | None:
+        """Working hours allowed for the first response on `channel`; None if it has no norm."""
+        if channel in self.first_response_hours:
+            return self.first_response_hours[channel]
+        if channel in self.social_channels:
+            return self.default_first_response_hours
+        return None
+
+
+def _calendar_days_due(
+    from_at: datetime, days: int, calendar: ProductionCalendar
+) -> datetime:
+    # End of the local day `days` after the event's local date = start of the day after it.
+    return calendar.midnight_utc(
+        calendar.local_date(from_at) + timedelta(days=days + 1)
+    )
+
+
+def registration_due(
+    received_at: datetime, norms: Norms, calendar: ProductionCalendar
+) -> DueDate:
+    """When registration is due: `registration_days` calendar days after receipt."""
+    ensure_aware(received_at, "received_at")
+    return DueDate(
+        kind=DueKind.REGISTRATION,
+        due_at=_calendar_days_due(received_at, norms.registration_days, calendar),
+        rule=f"59-ФЗ ст. 8 ч. 2: registration within {norms.registration_days} days of receipt",
+        counted_from="Received",
+        from_at=received_at,
+    )
+
+
+def forwarding_due(
+    registered_at: datetime, norms: Norms, calendar: ProductionCalendar
+) -> DueDate:
+    """When forwarding to the competent body is due: `forwarding_days` after registration."""
+    ensure_aware(registered_at, "registered_at")
+    return DueDate(
+        kind=DueKind.FORWARDING,
+        due_at=_calendar_days_due(registered_at, norms.forwarding_days, calendar),
+        rule=(
+            f"59-ФЗ ст. 8 ч. 3: forwarding to the competent body within "
+            f"{norms.forwarding_days} days of registration"
+        ),
+        counted_from="Registered",
+        from_at=registered_at,
+    )
+
+
+def answer_due(
+    registered_at: datetime,
+    extension_days: int,
+    extended_at: datetime | None,
+    norms: Norms,
+    calendar: ProductionCalendar,
+) -> DueDate:
+    """When the answer is due: `answer_days` after registration plus the single extension."""
+    ensure_aware(registered_at, "registered_at")
+    if not 0 <= extension_days <= norms.max_extension_days:
+        raise ValueError(
+            f"extension_days must be within 0..{norms.max_extension_days}, got {extension_days!r}"
+        )
+    base = f"59-ФЗ ст. 12 ч. 1: answer within {norms.answer_days} days of registration"
+    due_at = _calendar_days_due(
+        registered_at, norms.answer_days + extension_days, calendar
+    )
+    if extension_days == 0:
+        if extended_at is not None:
+            raise ValueError("extended_at given but extension_days is 0")
+        return DueDate(DueKind.ANSWER, due_at, base, "Registered", registered_at)
+    if extended_at is None:
+        raise ValueError(f"extension_days is {extension_days} but extended_at is None")
+    ensure_aware(extended_at, "extended_at")
+    # The extension lengthens the period counted from registration; the DeadlineExtended event
+    # is what the due date now rests on, so it is the event an auditor is pointed to.
+    rule = (
+        f"{base} (Registered {registered_at.isoformat()}), "
+        f"extended once by {extension_days} days under ст. 12 ч. 2"
+    )
+    return DueDate(DueKind.ANSWER, due_at, rule, "DeadlineExtended", extended_at)
+
+
+def first_response_due(
+    channel: str, received_at: datetime, norms: Norms, calendar: ProductionCalendar
+) -> DueDate | None:
+    """When the first response is due in working hours; None for channels without a norm."""
+    ensure_aware(received_at, "received_at")
+    hours = norms.first_response_hours_for(channel)
+    if hours is None:
+        return None
+    return DueDate(
+        kind=DueKind.FIRST_RESPONSE,
+        due_at=calendar.add_working_hours(received_at, hours),
+        rule=(
+            f"regional norm for {channel}: first response within {hours:g} working hours "
+            f"of receipt on the production calendar ({calendar.tz})"
+        ),
+        counted_from="Received",
+        from_at=received_at,
+    )
