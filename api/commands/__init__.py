@@ -1,0 +1,12 @@
+"""Sub-commands of ``appeals``; each module adds its parsers with a ``register`` function."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+from api.commands import demo, history, run
+
+Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
+
+REGISTRY: list[Register] = [demo.register, history.register, run.register]

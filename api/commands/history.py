@@ -1,0 +1,54 @@
+"""``appeals history``: print an appeal's events as an auditor reads them."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from uuid import UUID
+
+from api.container import build
+from api.settings import Settings
+from ledger.application import AppealsLedger, HistoryEntry
+from ledger.errors import ValidationError
+
+
+def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``history`` to the command line."""
+    cmd = subs.add_parser("history", help="print an appeal's history",
+                          description="Print every stored event of one appeal, in order.")
+    cmd.add_argument("appeal_id", help="the appeal's UUID")
+    cmd.set_defaults(handler=run_history)
+
+
+def run_history(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        appeal_id = UUID(args.appeal_id)
+    except ValueError:
+        raise ValidationError(field="appeal_id", reason="is not a UUID") from None
+    container = build(settings)
+    try:
+        print(render_history(container.ledger, appeal_id))
+    finally:
+        container.close()
+    return 0
+
+
+def render_history(ledger: AppealsLedger, appeal_id: UUID) -> str:
+    """A human-readable history: position, version, event, business time, actor, data."""
+    entries = ledger.history(appeal_id)
+    appeal = ledger.get_appeal(appeal_id)
+    lines = [f"appeal {appeal_id}  status={appeal.status.value}  version={appeal.version}"]
+    lines += [_line(entry) for entry in entries]
+    lines += ["due dates:"] + [f"  {due.explain()}" for due in appeal.due_dates(
+        ledger.norms, ledger.calendar)]
+    return "\n".join(lines)
+
+
+def _line(entry: HistoryEntry) -> str:
+    event = entry.event
+    data = {k: v for k, v in vars(event).items()
+            if k not in {"originator_id", "originator_version", "timestamp", "originator_topic",
+                         "actor_id", "actor_role", "at", "citizen"}}
+    return (f"  #{entry.position} v{event.originator_version} {type(event).__name__:<19} "
+            f"at={event.at:%Y-%m-%d %H:%M} by {event.actor_role}:{event.actor_id} "
+            f"{json.dumps(data, ensure_ascii=False, default=str)}")

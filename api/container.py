@@ -1,0 +1,52 @@
+"""The composition root: builds the ledger and its adapters from settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from eventsourcing.postgres import PostgresDatastore
+from eventsourcing.sqlite import SQLiteDatastore
+
+from api.keystore import SqlKeyStore
+from api.positions import SqlEventPositions
+from api.settings import Settings
+from api.sql import Sql
+from api.store import Store, check_reachable, parse_store
+from ledger.application import AppealsLedger
+from ledger.calendar import ProductionCalendar
+from ledger.privacy import CitizenVault
+
+
+@dataclass
+class Container:
+    """Everything an entrypoint needs, built once."""
+
+    settings: Settings
+    store: Store
+    ledger: AppealsLedger
+    sql: Sql
+    keys: SqlKeyStore
+
+    @property
+    def events_table(self) -> str:
+        """The name the library gave the events table on this store."""
+        return str(self.ledger.recorder.events_table_name)  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        """Release connections."""
+        self.ledger.close()
+
+
+def build(settings: Settings) -> Container:
+    """Check the store is reachable, then wire the ledger to it."""
+    store = parse_store(str(settings.database_url), pool_size=settings.pool_size)
+    check_reachable(store)
+    ledger = AppealsLedger(
+        store.env, norms=settings.norms, calendar=ProductionCalendar(tz=settings.timezone)
+    )
+    datastore: SQLiteDatastore | PostgresDatastore = ledger.recorder.datastore  # type: ignore[attr-defined]
+    sql = Sql(datastore)
+    keys = SqlKeyStore(sql)
+    ledger.vault = CitizenVault(keys)
+    ledger.positions = SqlEventPositions(sql, str(ledger.recorder.events_table_name))  # type: ignore[attr-defined]
+    return Container(settings, store, ledger, sql, keys)

@@ -1,0 +1,339 @@
+"""AppealsLedger: one method per command, and the queries an auditor replays history with.
+
+The store is chosen by the ``env`` mapping the composition root passes in (eventsourcing's
+``PERSISTENCE_MODULE`` and friends); this module never reads the process environment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError
+from eventsourcing.utils import Environment
+
+from ledger.calendar import ProductionCalendar
+from ledger.deadlines import Norms
+from ledger.domain import Appeal, appeal_id_for
+from ledger.errors import ConflictError, NotFoundError, ValidationError
+from ledger.privacy import Citizen, CitizenVault, MemoryKeyStore
+from ledger.values import (
+    SYSTEM,
+    Actor,
+    Channel,
+    Outcome,
+    clean_name,
+    clean_text,
+    parse_enum,
+    require_aware,
+)
+
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+class EventPositions(Protocol):
+    """Maps an appeal's versions to their positions in the store's notification log."""
+
+    def positions(self, appeal_id: UUID) -> dict[int, int]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What a command changed: the appeal, its new version and the last log position."""
+
+    appeal_id: UUID
+    version: int
+    position: int | None
+    created: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One stored event of an appeal with its log position."""
+
+    position: int | None
+    event: Appeal.Event
+
+
+class AppealsLedger(Application[UUID]):
+    """The write side of the system of record for citizen appeals."""
+
+    name = "appeals"
+
+    def __init__(
+        self,
+        env: Mapping[str, str],
+        *,
+        norms: Norms | None = None,
+        calendar: ProductionCalendar | None = None,
+        vault: CitizenVault | None = None,
+        positions: EventPositions | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.norms = norms or Norms()
+        self.calendar = calendar or ProductionCalendar()
+        self.vault = vault or CitizenVault(MemoryKeyStore())
+        self.positions = positions
+        self.clock = clock
+        super().__init__(env=dict(env))
+
+    def construct_env(self, name: str, env: Mapping[str, str] | None = None) -> Environment:
+        # Unlike the library default, ignore os.environ: settings are read in one place.
+        return Environment(name, {**type(self).env, **(env or {})})
+
+    # --- commands -------------------------------------------------------------------
+
+    def receive_appeal(
+        self,
+        *,
+        channel: str,
+        external_id: str,
+        text: str,
+        body: str,
+        citizen: Citizen | None = None,
+        citizen_ref: str | None = None,
+        category: str | None = None,
+        location: str | None = None,
+        actor: Actor = SYSTEM,
+        at: datetime | None = None,
+    ) -> Recorded:
+        """Record a received message; a re-delivery returns the existing appeal unchanged."""
+        appeal = self.new_appeal(
+            channel=channel, external_id=external_id, text=text, body=body, citizen=citizen,
+            citizen_ref=citizen_ref, category=category, location=location, actor=actor, at=at,
+        )
+        existing = self.find_appeal(appeal.id)
+        if existing is not None:
+            return Recorded(existing.id, existing.version, None, created=False)
+        try:
+            return self._save(appeal, expected_version=None)
+        except ConflictError:
+            # Another writer received the same message first: that is the appeal.
+            current = self.get_appeal(appeal.id)
+            return Recorded(current.id, current.version, None, created=False)
+
+    def new_appeal(
+        self,
+        *,
+        channel: str,
+        external_id: str,
+        text: str,
+        body: str,
+        citizen: Citizen | None = None,
+        citizen_ref: str | None = None,
+        category: str | None = None,
+        location: str | None = None,
+        actor: Actor = SYSTEM,
+        at: datetime | None = None,
+    ) -> Appeal:
+        """Validate intake and build an unsaved appeal (batch imports save many at once)."""
+        kind = parse_enum(Channel, channel, "channel")
+        external = clean_name(external_id, "externalId")
+        citizen_id = sealed = None
+        if citizen is not None and not citizen.is_anonymous:
+            citizen_id = citizen_ref or f"c-{appeal_id_for(kind.value, external).hex[:16]}"
+            citizen_id = clean_name(citizen_id, "citizenId")
+            sealed = self.vault.seal(citizen_id, citizen)
+        return Appeal(
+            channel=kind.value,
+            external_id=external,
+            text=clean_text(text, "text"),
+            body=clean_name(body, "body"),
+            citizen_id=citizen_id,
+            citizen=sealed,
+            category=clean_name(category, "category") if category is not None else None,
+            location=clean_name(location, "location") if location is not None else None,
+            actor_id=actor.id,
+            actor_role=actor.role.value,
+            at=self._business_time(at),
+        )
+
+    def register_appeal(
+        self, appeal_id: UUID, *, number: str, actor: Actor, at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        """Register a received appeal under its registration number."""
+        return self._command(
+            appeal_id, expected_version, "register",
+            number=clean_name(number, "number"), actor=actor, at=self._business_time(at),
+        )
+
+    def categorize_appeal(
+        self, appeal_id: UUID, *, category: str, actor: Actor, at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        """Set the appeal's category."""
+        return self._command(
+            appeal_id, expected_version, "categorize",
+            category=clean_name(category, "category"), actor=actor, at=self._business_time(at),
+        )
+
+    def assign_appeal(
+        self, appeal_id: UUID, *, department: str, assignee: str, actor: Actor,
+        at: datetime | None = None, expected_version: int | None = None,
+    ) -> Recorded:
+        """Give the appeal to a department and an assignee."""
+        return self._command(
+            appeal_id, expected_version, "assign",
+            department=clean_name(department, "department"),
+            assignee=clean_name(assignee, "assignee"), actor=actor, at=self._business_time(at),
+        )
+
+    def forward_appeal(
+        self, appeal_id: UUID, *, to_body: str, reason: str, actor: Actor,
+        at: datetime | None = None, expected_version: int | None = None,
+    ) -> Recorded:
+        """Forward the appeal to the competent body."""
+        return self._command(
+            appeal_id, expected_version, "forward",
+            to_body=clean_name(to_body, "toBody"), reason=clean_text(reason, "reason"),
+            actor=actor, at=self._business_time(at),
+        )
+
+    def extend_appeal_deadline(
+        self, appeal_id: UUID, *, days: int, reason: str, actor: Actor,
+        at: datetime | None = None, expected_version: int | None = None,
+    ) -> Recorded:
+        """Extend the answer deadline once."""
+        return self._command(
+            appeal_id, expected_version, "extend_deadline",
+            days=days, reason=clean_text(reason, "reason"), actor=actor,
+            at=self._business_time(at), norms=self.norms, calendar=self.calendar,
+        )
+
+    def answer_appeal(
+        self, appeal_id: UUID, *, text: str, final: bool = True, public: bool = False,
+        actor: Actor, at: datetime | None = None, expected_version: int | None = None,
+    ) -> Recorded:
+        """Answer the citizen, interim or final."""
+        return self._command(
+            appeal_id, expected_version, "answer",
+            text=clean_text(text, "text"), final=final, public=public, actor=actor,
+            at=self._business_time(at),
+        )
+
+    def close_appeal(
+        self, appeal_id: UUID, *, outcome: str, duplicate_of: UUID | None = None,
+        actor: Actor, at: datetime | None = None, expected_version: int | None = None,
+    ) -> Recorded:
+        """Close the appeal with an outcome; a duplicate must point to an existing appeal."""
+        if duplicate_of is not None and self.find_appeal(duplicate_of) is None:
+            raise ValidationError(field="duplicateOf", reason="no such appeal")
+        return self._command(
+            appeal_id, expected_version, "close",
+            outcome=parse_enum(Outcome, outcome, "outcome"), duplicate_of=duplicate_of,
+            actor=actor, at=self._business_time(at),
+        )
+
+    def reopen_appeal(
+        self, appeal_id: UUID, *, reason: str, actor: Actor, at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        """Reopen a closed appeal."""
+        return self._command(
+            appeal_id, expected_version, "reopen",
+            reason=clean_text(reason, "reason"), actor=actor, at=self._business_time(at),
+        )
+
+    def rate_appeal(
+        self, appeal_id: UUID, *, score: int, actor: Actor, at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        """Record the citizen's rating of the answer."""
+        return self._command(
+            appeal_id, expected_version, "rate", score=score, actor=actor,
+            at=self._business_time(at),
+        )
+
+    def erase_citizen_data(
+        self, citizen_id: str, appeal_ids: Iterable[UUID], *, legal_basis: str, actor: Actor
+    ) -> list[Recorded]:
+        """Destroy the citizen's key, then record the erasure on each of their appeals."""
+        self.vault.erase(citizen_id)
+        basis = clean_text(legal_basis, "legalBasis")
+        return [
+            self._command(appeal_id, None, "erase_personal_data", legal_basis=basis,
+                          actor=actor, at=self.clock())
+            for appeal_id in appeal_ids
+            if not self.get_appeal(appeal_id).erased
+        ]
+
+    def record_batch(self, appeals: Sequence[Appeal]) -> int | None:
+        """Save many new appeals in one transaction; returns the last log position."""
+        recordings = self.save(*appeals)
+        return recordings[-1].notification.id if recordings else None
+
+    # --- queries --------------------------------------------------------------------
+
+    def get_appeal(self, appeal_id: UUID) -> Appeal:
+        """The current state of an appeal."""
+        try:
+            appeal: Appeal = self.repository.get(appeal_id)
+        except AggregateNotFoundError:
+            raise NotFoundError(appeal_id=appeal_id) from None
+        return appeal
+
+    def get_appeal_as_of(self, appeal_id: UUID, instant: datetime) -> Appeal:
+        """The appeal as the ledger knew it at ``instant`` (recorded time)."""
+        require_aware(instant, "at")
+        known = [e for e in self.events.get(appeal_id) if e.timestamp <= instant]
+        if not known:
+            raise NotFoundError(appeal_id=appeal_id)
+        appeal: Appeal = self.repository.get(appeal_id, version=known[-1].originator_version)
+        return appeal
+
+    def history(self, appeal_id: UUID) -> list[HistoryEntry]:
+        """Every stored event of the appeal in version order, with log positions."""
+        events = list(self.events.get(appeal_id))
+        if not events:
+            raise NotFoundError(appeal_id=appeal_id)
+        where = self.positions.positions(appeal_id) if self.positions else {}
+        return [HistoryEntry(where.get(e.originator_version), e) for e in events]  # type: ignore[misc]
+
+    def open_citizen(self, appeal: Appeal) -> Citizen | None:
+        """The citizen's data in clear, or ``None`` when anonymous or erased."""
+        if appeal.citizen_id is None or appeal.citizen is None:
+            return None
+        return self.vault.open(appeal.citizen_id, appeal.citizen)
+
+    # --- plumbing -------------------------------------------------------------------
+
+    def _business_time(self, at: datetime | None) -> datetime:
+        if at is None:
+            return self.clock()
+        require_aware(at, "at")
+        if at > self.clock() + CLOCK_SKEW:
+            raise ValidationError(field="at", reason="is in the future")
+        return at.astimezone(UTC)
+
+    def find_appeal(self, appeal_id: UUID) -> Appeal | None:
+        """The appeal, or ``None`` when there is none with that id."""
+        try:
+            return self.get_appeal(appeal_id)
+        except NotFoundError:
+            return None
+
+    def _command(
+        self, appeal_id: UUID, expected_version: int | None, method: str, **kwargs: Any
+    ) -> Recorded:
+        appeal = self.get_appeal(appeal_id)
+        if expected_version is not None and appeal.version != expected_version:
+            raise ConflictError(
+                appeal_id=appeal_id, expected_version=expected_version,
+                actual_version=appeal.version,
+            )
+        getattr(appeal, method)(**kwargs)
+        return self._save(appeal, expected_version=expected_version)
+
+    def _save(self, appeal: Appeal, *, expected_version: int | None) -> Recorded:
+        try:
+            recordings = self.save(appeal)
+        except IntegrityError:
+            raise ConflictError(
+                appeal_id=appeal.id, expected_version=expected_version, actual_version=None
+            ) from None
+        return Recorded(appeal.id, appeal.version, recordings[-1].notification.id)

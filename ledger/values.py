@@ -1,0 +1,118 @@
+"""Value types of the appeal domain and the validation of free input."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import TypeVar
+
+from ledger.errors import ValidationError
+
+MAX_TEXT_LENGTH = 10_000
+_ALLOWED_CONTROLS = frozenset("\n\t")
+E = TypeVar("E", bound=StrEnum)
+
+
+class Channel(StrEnum):
+    """Where an appeal came from."""
+
+    VK = "vk"
+    OK = "ok"
+    TELEGRAM = "telegram"
+    CHATBOT = "chatbot"
+    POS = "pos"  # the federal feedback platform («Решаем вместе»)
+    EMAIL = "email"
+    WEB = "web"
+    LETTER = "letter"
+
+
+FORMAL_CHANNELS = frozenset({Channel.POS, Channel.EMAIL, Channel.WEB, Channel.LETTER})
+
+
+class Status(StrEnum):
+    """Where an appeal stands in its lifecycle."""
+
+    RECEIVED = "received"
+    REGISTERED = "registered"
+    ASSIGNED = "assigned"
+    FORWARDED = "forwarded"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+class Outcome(StrEnum):
+    """How an appeal was closed."""
+
+    RESOLVED = "resolved"
+    EXPLAINED = "explained"
+    REJECTED = "rejected"
+    DUPLICATE = "duplicate"
+    NOT_COMPETENT = "not_competent"
+    NO_ANSWER_REQUIRED = "no_answer_required"
+
+
+class Role(StrEnum):
+    """Who acts; recorded with every event."""
+
+    SYSTEM = "system"
+    PUBLIC = "public"
+    OPERATOR = "operator"
+    SUPERVISOR = "supervisor"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The subject that caused an event and the role it acted in."""
+
+    id: str
+    role: Role
+
+    def __post_init__(self) -> None:
+        if not self.id or len(self.id) > 200:
+            raise ValidationError(field="actor.id", reason="must be 1-200 characters")
+
+
+SYSTEM = Actor(id="system", role=Role.SYSTEM)
+
+
+def parse_enum(kind: type[E], value: str, field: str) -> E:
+    """Return ``value`` as a member of ``kind`` or refuse it naming the field."""
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = "|".join(member.value for member in kind)
+        raise ValidationError(field=field, reason=f"must be one of {allowed}") from None
+
+
+def clean_text(value: str, field: str, *, max_length: int = MAX_TEXT_LENGTH) -> str:
+    """NFC-normalise free text and refuse empty, oversized or control-laden input."""
+    text = unicodedata.normalize("NFC", value)
+    if not text.strip():
+        raise ValidationError(field=field, reason="must not be empty")
+    if len(text) > max_length:
+        raise ValidationError(field=field, reason=f"must be at most {max_length} characters")
+    for char in text:
+        if char not in _ALLOWED_CONTROLS and unicodedata.category(char) == "Cc":
+            raise ValidationError(
+                field=field, reason=f"control character U+{ord(char):04X} is not allowed"
+            )
+    return text
+
+
+def clean_name(value: str, field: str) -> str:
+    """A short single-line identifier such as a body, department or category."""
+    text = clean_text(value, field, max_length=200)
+    if "\n" in text or "\t" in text:
+        raise ValidationError(field=field, reason="must be a single line")
+    return text.strip()
+
+
+def require_aware(value: datetime, field: str) -> datetime:
+    """Business times are instants; a naive datetime is ambiguous and refused."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValidationError(field=field, reason="must carry a timezone")
+    return value
