@@ -130,8 +130,7 @@ def verify_consistency(size1: int, size2: int, proof: list[bytes], root1: bytes,
     if not 0 <= size1 <= size2:
         return False
     if size1 == size2 or size1 == 0:
-        expected = root2 if size1 else EMPTY_ROOT
-        return not proof and hmac.compare_digest(root1, expected)
+        return not proof and hmac.compare_digest(root1, root2 if size1 else EMPTY_ROOT)
     path = [root1, *proof] if size1 & (size1 - 1) == 0 else list(proof)
     if not path:
         return False
@@ -183,8 +182,7 @@ def _b64(text: str, reason: str, length: int | None = None) -> bytes:
 def parse_checkpoint(note: str) -> Checkpoint:
     """Parse a signed checkpoint strictly: canonical fields and exactly one signature."""
     body, _, sigs = note.partition("\n\n")
-    body += "\n"
-    lines, parts = body.split("\n")[:-1], sigs[:-1].split(" ")
+    lines, parts, body = body.split("\n"), sigs[:-1].split(" "), body + "\n"
     if (len(lines) != 4 or not sigs.endswith("\n") or "\n" in sigs[:-1]
             or not sigs.startswith(_DASH) or len(parts) != 3):
         raise VerificationError(reason="checkpoint-malformed", detail="layout")
@@ -224,13 +222,12 @@ def _shape(obj: Any, types: dict[str, Any], reason: str, **where: Any) -> dict[s
     return obj
 
 def _hex32(text: Any, **where: Any) -> bytes:
-    if not isinstance(text, str) or not _HEX.fullmatch(text):
+    if type(text) is not str or not _HEX.fullmatch(text):
         raise VerificationError(reason="event-malformed", detail="hash is not hex", **where)
     return bytes.fromhex(text)
 
 def _verify_event(item: Any, position: int, appeal_id: str, cp: Checkpoint,
                   previous: int) -> int:
-    """Verify the event expected at version ``position``; return its leaf index."""
     event = _shape(item, _EVENT_TYPES, "event-malformed", version=position)
     index, version = event["leaf_index"], event["version"]
     where = {"version": version, "leaf_index": index}
@@ -257,8 +254,7 @@ def _verify_event(item: Any, position: int, appeal_id: str, cp: Checkpoint,
 
 def verify_bundle(bundle: dict[str, Any]) -> BundleReport:
     """Verify a parsed bundle: signature, every leaf and inclusion proof, versions 1..n."""
-    _shape(bundle, _BUNDLE_TYPES, "bundle-malformed")
-    if bundle["format"] != BUNDLE_FORMAT:
+    if _shape(bundle, _BUNDLE_TYPES, "bundle-malformed")["format"] != BUNDLE_FORMAT:
         raise VerificationError(reason="bundle-format-unknown")
     raw_key = _b64(bundle["public_key"], "bundle-malformed", 32)  # any 32 bytes load
     public_key = ed25519.Ed25519PublicKey.from_public_bytes(raw_key)
