@@ -40,10 +40,10 @@ class SqlKeyStore:
                 cursor.execute(statement, (citizen_id, key))
 
     def get(self, citizen_id: str) -> bytes | None:
-        rows = self.sql.rows(f"SELECT key FROM {TABLE} WHERE citizen_id = ?", [citizen_id])  # noqa: S608
+        rows = self.sql.rows(f"SELECT key FROM {TABLE} WHERE citizen_id = ?", [citizen_id])
         return bytes(rows[0][0]) if rows else None
 
     def destroy(self, citizen_id: str) -> bool:
         existed = self.get(citizen_id) is not None
-        self.sql.execute(f"DELETE FROM {TABLE} WHERE citizen_id = ?", [citizen_id])  # noqa: S608
+        self.sql.execute(f"DELETE FROM {TABLE} WHERE citizen_id = ?", [citizen_id])
         return existed

@@ -15,8 +15,7 @@ class SqlEventPositions:
         # SQLite's recorder uses the rowid as the notification id.
         column = "notification_id" if sql.is_postgres else "rowid"
         self.statement = (
-            f"SELECT originator_version, {column} FROM {events_table} "  # noqa: S608
-            "WHERE originator_id = ?"
+            f"SELECT originator_version, {column} FROM {events_table} WHERE originator_id = ?"
         )
 
     def positions(self, appeal_id: UUID) -> dict[int, int]:

@@ -20,7 +20,7 @@ DEFAULT_DATABASE_URL = "sqlite:///var/appeals.db"
 class Settings:
     """Typed configuration for every entrypoint."""
 
-    database_url: Secret = Secret(DEFAULT_DATABASE_URL)
+    database_url: Secret = field(default_factory=lambda: Secret(DEFAULT_DATABASE_URL))
     timezone: str = "Europe/Moscow"
     first_response_hours: Mapping[str, float] = field(default_factory=dict)
     pool_size: int = 10

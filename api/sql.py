@@ -48,8 +48,10 @@ class Sql:
         """Fetch every row of a query as tuples."""
         with self.transaction(commit=False) as cursor:
             cursor.execute(self.dialect(statement), tuple(params))
-            return [tuple(row.values()) if isinstance(row, dict) else tuple(row)
-                    for row in cursor.fetchall()]
+            return [
+                tuple(row.values()) if isinstance(row, dict) else tuple(row)
+                for row in cursor.fetchall()
+            ]
 
     def execute(self, statement: str, params: Sequence[Any] = ()) -> None:
         """Run one statement in its own committed transaction."""

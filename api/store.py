@@ -36,8 +36,11 @@ def parse_store(url: str, *, pool_size: int = 10) -> Store:
             raise SettingsError(f"APPEALS_DATABASE_URL: sqlite URL needs a path: {url!r}")
         # sqlite:///var/x.db is relative (var/x.db); sqlite:////abs/x.db is absolute.
         path = Path(raw[1:])
-        env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path),
-               "SQLITE_LOCK_TIMEOUT": "30"}
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(path),
+            "SQLITE_LOCK_TIMEOUT": "30",
+        }
         return Store("sqlite", env, path=path)
     if parts.scheme in ("postgresql", "postgres"):
         dbname = parts.path.lstrip("/")
@@ -52,10 +55,15 @@ def parse_store(url: str, *, pool_size: int = 10) -> Store:
             "POSTGRES_PASSWORD": unquote(parts.password or ""),
             "POSTGRES_POOL_SIZE": str(pool_size),
             "POSTGRES_CONNECT_TIMEOUT": "5",
+            "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
+            "APPLICATION_RECORDER_TOPIC": "api.pgrecorder:OrderedFunctionRecorder",
         }
         conninfo = psycopg.conninfo.make_conninfo(
-            dbname=dbname, host=parts.hostname, port=parts.port or 5432,
-            user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"] or None,
+            dbname=dbname,
+            host=parts.hostname,
+            port=parts.port or 5432,
+            user=env["POSTGRES_USER"],
+            password=env["POSTGRES_PASSWORD"] or None,
         )
         return Store("postgresql", env, conninfo=conninfo)
     raise SettingsError(
@@ -75,5 +83,7 @@ def check_reachable(store: Store) -> None:
     try:
         psycopg.connect(store.conninfo, connect_timeout=5).close()
     except psycopg.Error as error:
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        first_line = (
+            str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        )
         raise SettingsError(f"cannot reach PostgreSQL: {first_line}") from None

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.persistence import IntegrityError, Recording
 from eventsourcing.utils import Environment
 
 from ledger.calendar import ProductionCalendar
@@ -103,8 +103,16 @@ class AppealsLedger(Application[UUID]):
     ) -> Recorded:
         """Record a received message; a re-delivery returns the existing appeal unchanged."""
         appeal = self.new_appeal(
-            channel=channel, external_id=external_id, text=text, body=body, citizen=citizen,
-            citizen_ref=citizen_ref, category=category, location=location, actor=actor, at=at,
+            channel=channel,
+            external_id=external_id,
+            text=text,
+            body=body,
+            citizen=citizen,
+            citizen_ref=citizen_ref,
+            category=category,
+            location=location,
+            actor=actor,
+            at=at,
         )
         existing = self.find_appeal(appeal.id)
         if existing is not None:
@@ -153,99 +161,189 @@ class AppealsLedger(Application[UUID]):
         )
 
     def register_appeal(
-        self, appeal_id: UUID, *, number: str, actor: Actor, at: datetime | None = None,
+        self,
+        appeal_id: UUID,
+        *,
+        number: str,
+        actor: Actor,
+        at: datetime | None = None,
         expected_version: int | None = None,
     ) -> Recorded:
         """Register a received appeal under its registration number."""
         return self._command(
-            appeal_id, expected_version, "register",
-            number=clean_name(number, "number"), actor=actor, at=self._business_time(at),
+            appeal_id,
+            expected_version,
+            "register",
+            number=clean_name(number, "number"),
+            actor=actor,
+            at=self._business_time(at),
         )
 
     def categorize_appeal(
-        self, appeal_id: UUID, *, category: str, actor: Actor, at: datetime | None = None,
+        self,
+        appeal_id: UUID,
+        *,
+        category: str,
+        actor: Actor,
+        at: datetime | None = None,
         expected_version: int | None = None,
     ) -> Recorded:
         """Set the appeal's category."""
         return self._command(
-            appeal_id, expected_version, "categorize",
-            category=clean_name(category, "category"), actor=actor, at=self._business_time(at),
+            appeal_id,
+            expected_version,
+            "categorize",
+            category=clean_name(category, "category"),
+            actor=actor,
+            at=self._business_time(at),
         )
 
     def assign_appeal(
-        self, appeal_id: UUID, *, department: str, assignee: str, actor: Actor,
-        at: datetime | None = None, expected_version: int | None = None,
+        self,
+        appeal_id: UUID,
+        *,
+        department: str,
+        assignee: str,
+        actor: Actor,
+        at: datetime | None = None,
+        expected_version: int | None = None,
     ) -> Recorded:
         """Give the appeal to a department and an assignee."""
         return self._command(
-            appeal_id, expected_version, "assign",
+            appeal_id,
+            expected_version,
+            "assign",
             department=clean_name(department, "department"),
-            assignee=clean_name(assignee, "assignee"), actor=actor, at=self._business_time(at),
+            assignee=clean_name(assignee, "assignee"),
+            actor=actor,
+            at=self._business_time(at),
         )
 
     def forward_appeal(
-        self, appeal_id: UUID, *, to_body: str, reason: str, actor: Actor,
-        at: datetime | None = None, expected_version: int | None = None,
+        self,
+        appeal_id: UUID,
+        *,
+        to_body: str,
+        reason: str,
+        actor: Actor,
+        at: datetime | None = None,
+        expected_version: int | None = None,
     ) -> Recorded:
         """Forward the appeal to the competent body."""
         return self._command(
-            appeal_id, expected_version, "forward",
-            to_body=clean_name(to_body, "toBody"), reason=clean_text(reason, "reason"),
-            actor=actor, at=self._business_time(at),
+            appeal_id,
+            expected_version,
+            "forward",
+            to_body=clean_name(to_body, "toBody"),
+            reason=clean_text(reason, "reason"),
+            actor=actor,
+            at=self._business_time(at),
         )
 
     def extend_appeal_deadline(
-        self, appeal_id: UUID, *, days: int, reason: str, actor: Actor,
-        at: datetime | None = None, expected_version: int | None = None,
+        self,
+        appeal_id: UUID,
+        *,
+        days: int,
+        reason: str,
+        actor: Actor,
+        at: datetime | None = None,
+        expected_version: int | None = None,
     ) -> Recorded:
         """Extend the answer deadline once."""
         return self._command(
-            appeal_id, expected_version, "extend_deadline",
-            days=days, reason=clean_text(reason, "reason"), actor=actor,
-            at=self._business_time(at), norms=self.norms, calendar=self.calendar,
+            appeal_id,
+            expected_version,
+            "extend_deadline",
+            days=days,
+            reason=clean_text(reason, "reason"),
+            actor=actor,
+            at=self._business_time(at),
+            norms=self.norms,
+            calendar=self.calendar,
         )
 
     def answer_appeal(
-        self, appeal_id: UUID, *, text: str, final: bool = True, public: bool = False,
-        actor: Actor, at: datetime | None = None, expected_version: int | None = None,
+        self,
+        appeal_id: UUID,
+        *,
+        text: str,
+        final: bool = True,
+        public: bool = False,
+        actor: Actor,
+        at: datetime | None = None,
+        expected_version: int | None = None,
     ) -> Recorded:
         """Answer the citizen, interim or final."""
         return self._command(
-            appeal_id, expected_version, "answer",
-            text=clean_text(text, "text"), final=final, public=public, actor=actor,
+            appeal_id,
+            expected_version,
+            "answer",
+            text=clean_text(text, "text"),
+            final=final,
+            public=public,
+            actor=actor,
             at=self._business_time(at),
         )
 
     def close_appeal(
-        self, appeal_id: UUID, *, outcome: str, duplicate_of: UUID | None = None,
-        actor: Actor, at: datetime | None = None, expected_version: int | None = None,
+        self,
+        appeal_id: UUID,
+        *,
+        outcome: str,
+        duplicate_of: UUID | None = None,
+        actor: Actor,
+        at: datetime | None = None,
+        expected_version: int | None = None,
     ) -> Recorded:
         """Close the appeal with an outcome; a duplicate must point to an existing appeal."""
         if duplicate_of is not None and self.find_appeal(duplicate_of) is None:
             raise ValidationError(field="duplicateOf", reason="no such appeal")
         return self._command(
-            appeal_id, expected_version, "close",
-            outcome=parse_enum(Outcome, outcome, "outcome"), duplicate_of=duplicate_of,
-            actor=actor, at=self._business_time(at),
+            appeal_id,
+            expected_version,
+            "close",
+            outcome=parse_enum(Outcome, outcome, "outcome"),
+            duplicate_of=duplicate_of,
+            actor=actor,
+            at=self._business_time(at),
         )
 
     def reopen_appeal(
-        self, appeal_id: UUID, *, reason: str, actor: Actor, at: datetime | None = None,
+        self,
+        appeal_id: UUID,
+        *,
+        reason: str,
+        actor: Actor,
+        at: datetime | None = None,
         expected_version: int | None = None,
     ) -> Recorded:
         """Reopen a closed appeal."""
         return self._command(
-            appeal_id, expected_version, "reopen",
-            reason=clean_text(reason, "reason"), actor=actor, at=self._business_time(at),
+            appeal_id,
+            expected_version,
+            "reopen",
+            reason=clean_text(reason, "reason"),
+            actor=actor,
+            at=self._business_time(at),
         )
 
     def rate_appeal(
-        self, appeal_id: UUID, *, score: int, actor: Actor, at: datetime | None = None,
+        self,
+        appeal_id: UUID,
+        *,
+        score: int,
+        actor: Actor,
+        at: datetime | None = None,
         expected_version: int | None = None,
     ) -> Recorded:
         """Record the citizen's rating of the answer."""
         return self._command(
-            appeal_id, expected_version, "rate", score=score, actor=actor,
+            appeal_id,
+            expected_version,
+            "rate",
+            score=score,
+            actor=actor,
             at=self._business_time(at),
         )
 
@@ -256,11 +354,34 @@ class AppealsLedger(Application[UUID]):
         self.vault.erase(citizen_id)
         basis = clean_text(legal_basis, "legalBasis")
         return [
-            self._command(appeal_id, None, "erase_personal_data", legal_basis=basis,
-                          actor=actor, at=self.clock())
+            self._command(
+                appeal_id,
+                None,
+                "erase_personal_data",
+                legal_basis=basis,
+                actor=actor,
+                at=self.clock(),
+            )
             for appeal_id in appeal_ids
             if not self.get_appeal(appeal_id).erased
         ]
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        """Save appeals atomically; the fast path skips the library's Protocol checks.
+
+        ``isinstance`` against a runtime-checkable Protocol costs ~40 µs on Python 3.11 and
+        the library does two per saved aggregate, a fifth of an append. For our own
+        aggregates (no snapshotting configured) the outcome is identical.
+        """
+        if kwargs or not objs or not all(type(obj) is Appeal for obj in objs):
+            return super().save(*objs, **kwargs)
+        processing: ProcessingEvent[UUID] = ProcessingEvent()
+        for appeal in objs:
+            processing.events.extend(appeal.collect_events())
+            processing.aggregates[appeal.id] = appeal
+        recordings = self._record(processing)
+        self._notify(recordings)
+        return recordings
 
     def record_batch(self, appeals: Sequence[Appeal]) -> int | None:
         """Save many new appeals in one transaction; returns the last log position."""
@@ -280,7 +401,7 @@ class AppealsLedger(Application[UUID]):
     def get_appeal_as_of(self, appeal_id: UUID, instant: datetime) -> Appeal:
         """The appeal as the ledger knew it at ``instant`` (recorded time)."""
         require_aware(instant, "at")
-        known = [e for e in self.events.get(appeal_id) if e.timestamp <= instant]
+        known = [e for e in self._events_of(appeal_id) if e.timestamp <= instant]
         if not known:
             raise NotFoundError(appeal_id=appeal_id)
         appeal: Appeal = self.repository.get(appeal_id, version=known[-1].originator_version)
@@ -288,11 +409,14 @@ class AppealsLedger(Application[UUID]):
 
     def history(self, appeal_id: UUID) -> list[HistoryEntry]:
         """Every stored event of the appeal in version order, with log positions."""
-        events = list(self.events.get(appeal_id))
+        events = self._events_of(appeal_id)
         if not events:
             raise NotFoundError(appeal_id=appeal_id)
         where = self.positions.positions(appeal_id) if self.positions else {}
-        return [HistoryEntry(where.get(e.originator_version), e) for e in events]  # type: ignore[misc]
+        return [HistoryEntry(where.get(e.originator_version), e) for e in events]
+
+    def _events_of(self, appeal_id: UUID) -> list[Appeal.Event]:
+        return cast("list[Appeal.Event]", list(self.events.get(appeal_id)))
 
     def open_citizen(self, appeal: Appeal) -> Citizen | None:
         """The citizen's data in clear, or ``None`` when anonymous or erased."""
@@ -323,7 +447,8 @@ class AppealsLedger(Application[UUID]):
         appeal = self.get_appeal(appeal_id)
         if expected_version is not None and appeal.version != expected_version:
             raise ConflictError(
-                appeal_id=appeal_id, expected_version=expected_version,
+                appeal_id=appeal_id,
+                expected_version=expected_version,
                 actual_version=appeal.version,
             )
         getattr(appeal, method)(**kwargs)

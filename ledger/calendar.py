@@ -26,9 +26,7 @@ __all__ = ["ProductionCalendar", "ensure_aware"]
 def ensure_aware(value: datetime, argument: str) -> datetime:
     """Return `value` unchanged, or raise ValueError naming `argument` if it is naive."""
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(
-            f"{argument} must be a timezone-aware datetime, got naive {value!r}"
-        )
+        raise ValueError(f"{argument} must be a timezone-aware datetime, got naive {value!r}")
     return value
 
 
@@ -59,13 +57,9 @@ class ProductionCalendar:
         work_end: time = time(18),
     ) -> None:
         if work_start.tzinfo is not None or work_end.tzinfo is not None:
-            raise ValueError(
-                "work_start and work_end are wall-clock times in tz; pass naive times"
-            )
+            raise ValueError("work_start and work_end are wall-clock times in tz; pass naive times")
         if work_start >= work_end:
-            raise ValueError(
-                f"work_start {work_start} must precede work_end {work_end}"
-            )
+            raise ValueError(f"work_start {work_start} must precede work_end {work_end}")
         self.tz = tz
         self.work_start = work_start
         self.work_end = work_end
@@ -95,9 +89,7 @@ class ProductionCalendar:
         """The earliest UTC instant by which `hours` of working time have elapsed since `start`."""
         cursor = ensure_aware(start, "start").astimezone(UTC)
         if not math.isfinite(hours) or hours < 0:
-            raise ValueError(
-                f"hours must be a finite non-negative number, got {hours!r}"
-            )
+            raise ValueError(f"hours must be a finite non-negative number, got {hours!r}")
         remaining = timedelta(hours=hours)
         if not remaining:
             return cursor
@@ -130,8 +122,6 @@ class ProductionCalendar:
 
     def _window(self, day: date) -> tuple[datetime, datetime]:
         # Bounds go through the zone and then to UTC so arithmetic stays correct across DST shifts.
-        opens = datetime.combine(day, self.work_start, tzinfo=self._zone).astimezone(
-            UTC
-        )
+        opens = datetime.combine(day, self.work_start, tzinfo=self._zone).astimezone(UTC)
         closes = datetime.combine(day, self.work_end, tzinfo=self._zone).astimezone(UTC)
         return opens, closes

@@ -93,23 +93,14 @@ class Norms:
     def __post_init__(self) -> None:
         for name in ("registration_days", "forwarding_days", "answer_days"):
             if getattr(self, name) < 1:
-                raise ValueError(
-                    f"{name} must be at least 1, got {getattr(self, name)!r}"
-                )
+                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)!r}")
         if self.max_extension_days < 0:
-            raise ValueError(
-                f"max_extension_days must be >= 0, got {self.max_extension_days!r}"
-            )
+            raise ValueError(f"max_extension_days must be >= 0, got {self.max_extension_days!r}")
         hours = {"default_first_response_hours": self.default_first_response_hours}
-        hours |= {
-            f"first_response_hours[{k!r}]": v
-            for k, v in self.first_response_hours.items()
-        }
+        hours |= {f"first_response_hours[{k!r}]": v for k, v in self.first_response_hours.items()}
         for name, value in hours.items():
             if not math.isfinite(value) or value <= 0:
-                raise ValueError(
-                    f"{name} must be a positive number of hours, got {value!r}"
-                )
+                raise ValueError(f"{name} must be a positive number of hours, got {value!r}")
         # Copy into a read-only view so a caller's dict cannot change a frozen Norms later.
         object.__setattr__(
             self,
@@ -126,18 +117,12 @@ class Norms:
         return None
 
 
-def _calendar_days_due(
-    from_at: datetime, days: int, calendar: ProductionCalendar
-) -> datetime:
+def _calendar_days_due(from_at: datetime, days: int, calendar: ProductionCalendar) -> datetime:
     # End of the local day `days` after the event's local date = start of the day after it.
-    return calendar.midnight_utc(
-        calendar.local_date(from_at) + timedelta(days=days + 1)
-    )
+    return calendar.midnight_utc(calendar.local_date(from_at) + timedelta(days=days + 1))
 
 
-def registration_due(
-    received_at: datetime, norms: Norms, calendar: ProductionCalendar
-) -> DueDate:
+def registration_due(received_at: datetime, norms: Norms, calendar: ProductionCalendar) -> DueDate:
     """When registration is due: `registration_days` calendar days after receipt."""
     ensure_aware(received_at, "received_at")
     return DueDate(
@@ -149,9 +134,7 @@ def registration_due(
     )
 
 
-def forwarding_due(
-    registered_at: datetime, norms: Norms, calendar: ProductionCalendar
-) -> DueDate:
+def forwarding_due(registered_at: datetime, norms: Norms, calendar: ProductionCalendar) -> DueDate:
     """When forwarding to the competent body is due: `forwarding_days` after registration."""
     ensure_aware(registered_at, "registered_at")
     return DueDate(
@@ -180,9 +163,7 @@ def answer_due(
             f"extension_days must be within 0..{norms.max_extension_days}, got {extension_days!r}"
         )
     base = f"59-ФЗ ст. 12 ч. 1: answer within {norms.answer_days} days of registration"
-    due_at = _calendar_days_due(
-        registered_at, norms.answer_days + extension_days, calendar
-    )
+    due_at = _calendar_days_due(registered_at, norms.answer_days + extension_days, calendar)
     if extension_days == 0:
         if extended_at is not None:
             raise ValueError("extended_at given but extension_days is 0")

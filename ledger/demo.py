@@ -8,8 +8,8 @@ forwarded, extended, reopened, closed as duplicates or left overdue.
 from __future__ import annotations
 
 import random
-from contextlib import suppress
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,46 +20,83 @@ from ledger.privacy import Citizen
 from ledger.values import Actor, Outcome, Role
 
 TOPICS: dict[str, tuple[str, list[str]]] = {
-    "дороги": ("Дорожное хозяйство", [
-        "Огромная яма на дороге у дома {n} по улице {street}, машины бьют колёса.",
-        "После ремонта на улице {street} снова разрушилось покрытие, просим проверить подрядчика.",
-        "Не убран снег на тротуаре по улице {street}, пешеходы идут по проезжей части.",
-    ]),
-    "освещение": ("Благоустройство", [
-        "Уже две недели не горят фонари на улице {street}, вечером очень темно.",
-        "Во дворе дома {n} по улице {street} нет освещения, дети ходят в школу в темноте.",
-    ]),
-    "ЖКХ": ("Жилищно-коммунальное хозяйство", [
-        "В доме {n} по улице {street} третий день нет горячей воды.",
-        "Протекает крыша в подъезде дома {n} на улице {street}, управляющая компания не реагирует.",
-        "Не вывозят мусор с контейнерной площадки у дома {n}, улица {street}.",
-    ]),
-    "транспорт": ("Транспорт", [
-        "Автобус маршрута {route} не ходит по расписанию, люди ждут по часу.",
-        "Просим вернуть остановку маршрута {route} на улице {street}.",
-    ]),
-    "благоустройство": ("Благоустройство", [
-        "Сломаны качели на детской площадке у дома {n} по улице {street}.",
-        "Просим спилить аварийное дерево у дома {n} на улице {street}.",
-    ]),
-    "здравоохранение": ("Здравоохранение", [
-        "В поликлинике на улице {street} невозможно записаться к терапевту через Госуслуги.",
-        "Очень долго ждём скорую помощь в районе улицы {street}.",
-    ]),
-    "образование": ("Образование", [
-        "В школе №{n} не работает отопление в спортзале.",
-        "Нет мест в детском саду рядом с улицей {street}, просим помочь с записью.",
-    ]),
+    "дороги": (
+        "Дорожное хозяйство",
+        [
+            "Огромная яма на дороге у дома {n} по улице {street}, машины бьют колёса.",
+            "После ремонта на улице {street} снова разрушилось покрытие, просим проверить подрядчика.",
+            "Не убран снег на тротуаре по улице {street}, пешеходы идут по проезжей части.",
+        ],
+    ),
+    "освещение": (
+        "Благоустройство",
+        [
+            "Уже две недели не горят фонари на улице {street}, вечером очень темно.",
+            "Во дворе дома {n} по улице {street} нет освещения, дети ходят в школу в темноте.",
+        ],
+    ),
+    "ЖКХ": (
+        "Жилищно-коммунальное хозяйство",
+        [
+            "В доме {n} по улице {street} третий день нет горячей воды.",
+            "Протекает крыша в подъезде дома {n} на улице {street}, управляющая компания не реагирует.",
+            "Не вывозят мусор с контейнерной площадки у дома {n}, улица {street}.",
+        ],
+    ),
+    "транспорт": (
+        "Транспорт",
+        [
+            "Автобус маршрута {route} не ходит по расписанию, люди ждут по часу.",
+            "Просим вернуть остановку маршрута {route} на улице {street}.",
+        ],
+    ),
+    "благоустройство": (
+        "Благоустройство",
+        [
+            "Сломаны качели на детской площадке у дома {n} по улице {street}.",
+            "Просим спилить аварийное дерево у дома {n} на улице {street}.",
+        ],
+    ),
+    "здравоохранение": (
+        "Здравоохранение",
+        [
+            "В поликлинике на улице {street} невозможно записаться к терапевту через Госуслуги.",
+            "Очень долго ждём скорую помощь в районе улицы {street}.",
+        ],
+    ),
+    "образование": (
+        "Образование",
+        [
+            "В школе №{n} не работает отопление в спортзале.",
+            "Нет мест в детском саду рядом с улицей {street}, просим помочь с записью.",
+        ],
+    ),
 }
-BODIES = ["Администрация города", "Министерство ЖКХ области", "Министерство транспорта области",
-          "Министерство здравоохранения области", "Министерство образования области",
-          "Администрация Центрального района"]
+BODIES = [
+    "Администрация города",
+    "Министерство ЖКХ области",
+    "Министерство транспорта области",
+    "Министерство здравоохранения области",
+    "Министерство образования области",
+    "Администрация Центрального района",
+]
 STREETS = ["Ленина", "Советская", "Мира", "Гагарина", "Садовая", "Молодёжная", "Школьная"]
 NAMES = ["Иван Петров", "Мария Смирнова", "Ольга Кузнецова", "Сергей Попов", "Анна Волкова"]
-CHANNELS = {"vk": 30, "ok": 8, "telegram": 15, "chatbot": 5, "pos": 22, "email": 10,
-            "web": 5, "letter": 5}
-ANSWERS = ["Работы выполнены, спасибо за обращение.", "Заявка передана подрядчику, срок до конца месяца.",
-           "Разъясняем порядок: обращение рассмотрено, меры приняты."]
+CHANNELS = {
+    "vk": 30,
+    "ok": 8,
+    "telegram": 15,
+    "chatbot": 5,
+    "pos": 22,
+    "email": 10,
+    "web": 5,
+    "letter": 5,
+}
+ANSWERS = [
+    "Работы выполнены, спасибо за обращение.",
+    "Заявка передана подрядчику, срок до конца месяца.",
+    "Разъясняем порядок: обращение рассмотрено, меры приняты.",
+]
 
 
 @dataclass(frozen=True)
@@ -85,72 +122,140 @@ def generate(ledger: AppealsLedger, options: DemoOptions) -> Iterator[Appeal]:
 
 
 def _lifecycle(
-    ledger: AppealsLedger, rng: random.Random, number: int, channel: str,
-    options: DemoOptions, earlier: list[Appeal],
+    ledger: AppealsLedger,
+    rng: random.Random,
+    number: int,
+    channel: str,
+    options: DemoOptions,
+    earlier: list[Appeal],
 ) -> Appeal:
     category = rng.choice(list(TOPICS))
     department, templates = TOPICS[category]
     text = rng.choice(templates).format(
-        n=rng.randint(1, 120), street=rng.choice(STREETS), route=rng.randint(1, 60))
+        n=rng.randint(1, 120), street=rng.choice(STREETS), route=rng.randint(1, 60)
+    )
     start = options.until - timedelta(days=options.days)
     received = start + timedelta(seconds=rng.randrange(options.days * 86400))
-    citizen = None if rng.random() < 0.07 else Citizen(
-        name=rng.choice(NAMES), contact=f"+7 9{rng.randrange(10**9):09d}")
+    citizen = (
+        None
+        if rng.random() < 0.07
+        else Citizen(name=rng.choice(NAMES), contact=f"+7 9{rng.randrange(10**9):09d}")
+    )
     bot = Actor("intake-bot", Role.SYSTEM)
     appeal = ledger.new_appeal(
-        channel=channel, external_id=f"demo-{options.seed}-{number}", text=text,
-        body=rng.choice(BODIES), citizen=citizen, actor=bot, at=received,
-        category=category if rng.random() < 0.6 else None)
+        channel=channel,
+        external_id=f"demo-{options.seed}-{number}",
+        text=text,
+        body=rng.choice(BODIES),
+        citizen=citizen,
+        actor=bot,
+        at=received,
+        category=category if rng.random() < 0.6 else None,
+    )
     operator = Actor(f"operator-{rng.randint(1, 40)}", Role.OPERATOR)
     clock = _Clock(received, options.until)
-    try:
+    with suppress(
+        _PastTheEnd
+    ):  # the rest of this appeal's life has not happened yet: it stays open
         _work(appeal, rng, clock, operator, department, ledger, earlier)
-    except _PastTheEnd:
-        pass  # the rest of this appeal's life has not happened yet: it stays open
     return appeal
 
 
-def _work(appeal: Appeal, rng: random.Random, clock: _Clock, operator: Actor, department: str,
-          ledger: AppealsLedger, earlier: list[Appeal]) -> None:
+def _work(
+    appeal: Appeal,
+    rng: random.Random,
+    clock: _Clock,
+    operator: Actor,
+    department: str,
+    ledger: AppealsLedger,
+    earlier: list[Appeal],
+) -> None:
     formal = appeal.channel.value in ("pos", "email", "web", "letter")
     if formal:
-        appeal.register(number=f"ОГ-{appeal.id.hex[:8]}", actor=operator,
-                        at=clock.after(hours=rng.uniform(1, 90 if rng.random() < 0.05 else 60)))
+        appeal.register(
+            number=f"ОГ-{appeal.id.hex[:8]}",
+            actor=operator,
+            at=clock.after(hours=rng.uniform(1, 90 if rng.random() < 0.05 else 60)),
+        )
     if appeal.category is None:
-        appeal.categorize(category=rng.choice(list(TOPICS)), actor=operator, at=clock.after(minutes=20))
+        appeal.categorize(
+            category=rng.choice(list(TOPICS)), actor=operator, at=clock.after(minutes=20)
+        )
     if earlier and rng.random() < 0.02:
-        appeal.close(outcome=Outcome.DUPLICATE, duplicate_of=rng.choice(earlier).id,
-                     actor=operator, at=clock.after(hours=2))
+        appeal.close(
+            outcome=Outcome.DUPLICATE,
+            duplicate_of=rng.choice(earlier).id,
+            actor=operator,
+            at=clock.after(hours=2),
+        )
         return
     if rng.random() < 0.07:
         others = [b for b in BODIES if b != appeal.body]
-        appeal.forward(to_body=rng.choice(others), reason="Вопрос вне компетенции органа",
-                       actor=operator, at=clock.after(hours=rng.uniform(2, 100)))
-    appeal.assign(department=department, assignee=f"executor-{rng.randint(1, 120)}",
-                  actor=operator, at=clock.after(hours=rng.uniform(0.2, 6)))
+        appeal.forward(
+            to_body=rng.choice(others),
+            reason="Вопрос вне компетенции органа",
+            actor=operator,
+            at=clock.after(hours=rng.uniform(2, 100)),
+        )
+    appeal.assign(
+        department=department,
+        assignee=f"executor-{rng.randint(1, 120)}",
+        actor=operator,
+        at=clock.after(hours=rng.uniform(0.2, 6)),
+    )
     if formal and rng.random() < 0.06:
         with suppress(ExtensionRefusedError):  # asked too late: the real world has those too
-            appeal.extend_deadline(days=rng.randint(10, 30), reason="Требуется выездная проверка",
-                                   actor=operator, at=clock.after(days=rng.uniform(5, 20)),
-                                   norms=ledger.norms, calendar=ledger.calendar)
+            appeal.extend_deadline(
+                days=rng.randint(10, 30),
+                reason="Требуется выездная проверка",
+                actor=operator,
+                at=clock.after(days=rng.uniform(5, 20)),
+                norms=ledger.norms,
+                calendar=ledger.calendar,
+            )
     if not formal and rng.random() < 0.4:
-        appeal.answer(text="Обращение принято в работу.", final=False, public=True,
-                      actor=operator, at=clock.after(hours=rng.uniform(0.5, 10)))
+        appeal.answer(
+            text="Обращение принято в работу.",
+            final=False,
+            public=True,
+            actor=operator,
+            at=clock.after(hours=rng.uniform(0.5, 10)),
+        )
     late = rng.random() < 0.1
     wait = rng.uniform(1, 40) if late else (rng.uniform(1, 25) if formal else rng.uniform(0.1, 3))
-    appeal.answer(text=rng.choice(ANSWERS), final=True, public=not formal, actor=operator,
-                  at=clock.after(days=wait))
+    appeal.answer(
+        text=rng.choice(ANSWERS),
+        final=True,
+        public=not formal,
+        actor=operator,
+        at=clock.after(days=wait),
+    )
     if rng.random() < 0.92:
-        appeal.close(outcome=Outcome.RESOLVED if rng.random() < 0.6 else Outcome.EXPLAINED,
-                     duplicate_of=None, actor=operator, at=clock.after(hours=rng.uniform(1, 30)))
+        appeal.close(
+            outcome=Outcome.RESOLVED if rng.random() < 0.6 else Outcome.EXPLAINED,
+            duplicate_of=None,
+            actor=operator,
+            at=clock.after(hours=rng.uniform(1, 30)),
+        )
         if rng.random() < 0.03:
-            appeal.reopen(reason="Гражданин сообщил, что проблема не решена", actor=operator,
-                          at=clock.after(days=rng.uniform(1, 5)))
-            appeal.answer(text=rng.choice(ANSWERS), final=True, public=not formal,
-                          actor=operator, at=clock.after(days=rng.uniform(1, 10)))
+            appeal.reopen(
+                reason="Гражданин сообщил, что проблема не решена",
+                actor=operator,
+                at=clock.after(days=rng.uniform(1, 5)),
+            )
+            appeal.answer(
+                text=rng.choice(ANSWERS),
+                final=True,
+                public=not formal,
+                actor=operator,
+                at=clock.after(days=rng.uniform(1, 10)),
+            )
     if rng.random() < 0.3:
-        appeal.rate(score=rng.choices([1, 2, 3, 4, 5], [8, 7, 15, 30, 40])[0],
-                    actor=Actor("citizen", Role.PUBLIC), at=clock.after(days=rng.uniform(0.1, 3)))
+        appeal.rate(
+            score=rng.choices([1, 2, 3, 4, 5], [8, 7, 15, 30, 40])[0],
+            actor=Actor("citizen", Role.PUBLIC),
+            at=clock.after(days=rng.uniform(0.1, 3)),
+        )
 
 
 class _PastTheEnd(LedgerError):

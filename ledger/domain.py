@@ -45,7 +45,7 @@ from eventsourcing.domain import Aggregate, event
 from ledger import deadlines
 from ledger.calendar import ProductionCalendar
 from ledger.errors import ExtensionRefusedError, InvalidTransitionError, ValidationError
-from ledger.values import FORMAL_CHANNELS, Actor, Channel, Outcome, Status
+from ledger.values import FORMAL_CHANNELS, Actor, Channel, Outcome, Status, require_int_range
 
 APPEAL_NAMESPACE = UUID("6f1d6a2e-3b7c-5e4a-9d0b-2a51c0e8b7f3")
 OPEN = frozenset({Status.RECEIVED, Status.REGISTERED, Status.ASSIGNED, Status.FORWARDED})
@@ -243,23 +243,20 @@ class Appeal(Aggregate):
     ) -> None:
         """Extend the answer deadline once, by 1 to ``norms.max_extension_days`` days."""
         self._check("extend_deadline", at, *OPEN)
-        if not 1 <= days <= norms.max_extension_days:
-            raise ValidationError(
-                field="days", reason=f"must be 1-{norms.max_extension_days}"
-            )
+        require_int_range(days, "days", 1, norms.max_extension_days)
         refusal = self._extension_refusal(at, norms, calendar)
         if refusal:
             raise ExtensionRefusedError(
-                appeal_id=self.id, status=self.status.value, action="extend_deadline",
+                appeal_id=self.id,
+                status=self.status.value,
+                action="extend_deadline",
                 reason=refusal,
             )
         assert self.registered_at is not None
         new_due = deadlines.answer_due(self.registered_at, days, at, norms, calendar)
         self._extend(days=days, new_due_at=new_due.due_at, reason=reason, **_who(actor, at))
 
-    def answer(
-        self, *, text: str, final: bool, public: bool, actor: Actor, at: datetime
-    ) -> None:
+    def answer(self, *, text: str, final: bool, public: bool, actor: Actor, at: datetime) -> None:
         """Answer the citizen; a final answer moves the appeal to ANSWERED."""
         self._check("answer", at, *OPEN)
         self._answer(text=text, final=final, public=public, **_who(actor, at))
@@ -290,8 +287,7 @@ class Appeal(Aggregate):
             raise InvalidTransitionError(
                 appeal_id=self.id, status=self.status.value, action="rate", reason="no_answer"
             )
-        if isinstance(score, bool) or not 1 <= score <= 5:
-            raise ValidationError(field="score", reason="must be an integer 1-5")
+        require_int_range(score, "score", 1, 5)
         self._rate(score=score, **_who(actor, at))
 
     def erase_personal_data(self, *, legal_basis: str, actor: Actor, at: datetime) -> None:
@@ -299,7 +295,9 @@ class Appeal(Aggregate):
         self._check("erase_personal_data", at, *Status)
         if self.erased:
             raise InvalidTransitionError(
-                appeal_id=self.id, status=self.status.value, action="erase_personal_data",
+                appeal_id=self.id,
+                status=self.status.value,
+                action="erase_personal_data",
                 reason="already_erased",
             )
         self._erase(legal_basis=legal_basis, **_who(actor, at))
@@ -311,9 +309,7 @@ class Appeal(Aggregate):
     ) -> list[deadlines.DueDate]:
         """Every due date that applies to this appeal, each able to explain itself."""
         dues: list[deadlines.DueDate] = []
-        first = deadlines.first_response_due(
-            self.channel.value, self.received_at, norms, calendar
-        )
+        first = deadlines.first_response_due(self.channel.value, self.received_at, norms, calendar)
         if first is not None:
             dues.append(first)
         if self.channel in FORMAL_CHANNELS or self.registered_at is not None:
@@ -361,9 +357,7 @@ class Appeal(Aggregate):
         self.last_at = at
 
     @event(Categorized)
-    def _categorize(
-        self, *, category: str, actor_id: str, actor_role: str, at: datetime
-    ) -> None:
+    def _categorize(self, *, category: str, actor_id: str, actor_role: str, at: datetime) -> None:
         self.category = category
         self.last_at = at
 

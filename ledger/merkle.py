@@ -101,8 +101,9 @@ def new_nodes(leaf_index: int, leaf_hash: bytes, store: NodeStore) -> list[Node]
     stored = store.get_many(lefts)
     nodes: list[Node] = [(0, leaf_index, leaf_hash)]
     for level, left_index in lefts:
-        nodes.append((level + 1, left_index >> 1, node_hash(stored[(level, left_index)],
-                                                             nodes[-1][2])))
+        nodes.append(
+            (level + 1, left_index >> 1, node_hash(stored[(level, left_index)], nodes[-1][2]))
+        )
     return nodes
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,7 +12,8 @@ from typing import TypeVar
 from ledger.errors import ValidationError
 
 MAX_TEXT_LENGTH = 10_000
-_ALLOWED_CONTROLS = frozenset("\n\t")
+# Unicode category Cc is exactly C0, DEL and C1; newline and tab are the allowed ones.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 E = TypeVar("E", bound=StrEnum)
 
 
@@ -95,11 +97,11 @@ def clean_text(value: str, field: str, *, max_length: int = MAX_TEXT_LENGTH) -> 
         raise ValidationError(field=field, reason="must not be empty")
     if len(text) > max_length:
         raise ValidationError(field=field, reason=f"must be at most {max_length} characters")
-    for char in text:
-        if char not in _ALLOWED_CONTROLS and unicodedata.category(char) == "Cc":
-            raise ValidationError(
-                field=field, reason=f"control character U+{ord(char):04X} is not allowed"
-            )
+    control = _CONTROL.search(text)
+    if control is not None:
+        raise ValidationError(
+            field=field, reason=f"control character U+{ord(control.group()):04X} is not allowed"
+        )
     return text
 
 
@@ -109,6 +111,13 @@ def clean_name(value: str, field: str) -> str:
     if "\n" in text or "\t" in text:
         raise ValidationError(field=field, reason="must be a single line")
     return text.strip()
+
+
+def require_int_range(value: object, field: str, low: int, high: int) -> int:
+    """An integer in [low, high]; booleans and fractions are refused, not coerced."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValidationError(field=field, reason=f"must be an integer {low}-{high}")
+    return value
 
 
 def require_aware(value: datetime, field: str) -> datetime:

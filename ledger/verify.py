@@ -51,22 +51,44 @@ BUNDLE_FORMAT = "appeals-ledger-audit-bundle/1"
 LEAF_TAG = b"appeals-ledger/leaf/1\n"
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-_BUNDLE_TYPES = {"format": str, "appeal_id": str, "public_key": str, "key_name": str,
-                 "checkpoint": str, "events": list}
-_EVENT_TYPES = {"leaf_index": int, "notification_id": int, "appeal_id": str, "version": int,
-                "topic": str, "state": str, "leaf_hash": str, "inclusion_proof": list}
+_BUNDLE_TYPES = {
+    "format": str,
+    "appeal_id": str,
+    "public_key": str,
+    "key_name": str,
+    "checkpoint": str,
+    "events": list,
+}
+_EVENT_TYPES = {
+    "leaf_index": int,
+    "notification_id": int,
+    "appeal_id": str,
+    "version": int,
+    "topic": str,
+    "state": str,
+    "leaf_hash": str,
+    "inclusion_proof": list,
+}
 _HEX = re.compile(r"[0-9a-f]{64}")
 _KEY_NAME = re.compile(r"[!-*,-~]+")  # printable ASCII without space and "+"
 _DASH = "\u2014 "
 
+
 class VerificationError(Exception):
     """Verification failed: ``reason`` is a stable code; event failures name the event."""
 
-    def __init__(self, *, reason: str, version: int | None = None,
-                 leaf_index: int | None = None, detail: str = "") -> None:
+    def __init__(
+        self,
+        *,
+        reason: str,
+        version: int | None = None,
+        leaf_index: int | None = None,
+        detail: str = "",
+    ) -> None:
         self.reason, self.version, self.leaf_index = reason, version, leaf_index
         where = "" if version is None else f" at event version {version} leaf {leaf_index}"
         super().__init__(f"{reason}{where}" + (f": {detail}" if detail else ""))
+
 
 @dataclass(frozen=True)
 class Checkpoint:
@@ -81,6 +103,7 @@ class Checkpoint:
     signature: bytes
     body: str
 
+
 @dataclass(frozen=True)
 class BundleReport:
     """What a verified bundle proves: these leaves are in this signed tree."""
@@ -89,25 +112,39 @@ class BundleReport:
     checkpoint: Checkpoint
     leaf_indices: tuple[int, ...]
 
+
 def leaf_hash(data: bytes) -> bytes:
     """Return SHA-256(0x00 ‖ data)."""
     return hashlib.sha256(b"\x00" + data).digest()
+
 
 def node_hash(left: bytes, right: bytes) -> bytes:
     """Return SHA-256(0x01 ‖ left ‖ right)."""
     return hashlib.sha256(b"\x01" + left + right).digest()
 
-def encode_leaf(index: int, notification_id: int, appeal_id: str, version: int, topic: str,
-                state_sha256: bytes) -> bytes:
+
+def encode_leaf(
+    index: int, notification_id: int, appeal_id: str, version: int, topic: str, state_sha256: bytes
+) -> bytes:
     """Encode a leaf as the module docstring says; length prefixes make it unambiguous."""
-    if len(state_sha256) != 32 or not all(0 <= n < 2**64 for n in (index, notification_id, version)):
+    if len(state_sha256) != 32 or not all(
+        0 <= n < 2**64 for n in (index, notification_id, version)
+    ):
         raise ValueError("integer out of u64 range or state_sha256 not 32 bytes")
     app, top = appeal_id.encode(), topic.encode()
-    return (LEAF_TAG + struct.pack(">QQI", index, notification_id, len(app)) + app
-            + struct.pack(">QI", version, len(top)) + top + state_sha256)
+    return (
+        LEAF_TAG
+        + struct.pack(">QQI", index, notification_id, len(app))
+        + app
+        + struct.pack(">QI", version, len(top))
+        + top
+        + state_sha256
+    )
 
-def verify_inclusion(leaf_hash: bytes, index: int, tree_size: int, proof: list[bytes],
-                     root: bytes) -> bool:
+
+def verify_inclusion(
+    leaf_hash: bytes, index: int, tree_size: int, proof: list[bytes], root: bytes
+) -> bool:
     """Check an inclusion proof (RFC 9162 §2.1.3.2)."""
     if not 0 <= index < tree_size:
         return False
@@ -124,8 +161,10 @@ def verify_inclusion(leaf_hash: bytes, index: int, tree_size: int, proof: list[b
         fn, sn = fn >> 1, sn >> 1
     return sn == 0 and hmac.compare_digest(r, root)
 
-def verify_consistency(size1: int, size2: int, proof: list[bytes], root1: bytes,
-                       root2: bytes) -> bool:
+
+def verify_consistency(
+    size1: int, size2: int, proof: list[bytes], root1: bytes, root2: bytes
+) -> bool:
     """Check a consistency proof (RFC 9162 §2.1.4.2); equal sizes or size1 0 need none."""
     if not 0 <= size1 <= size2:
         return False
@@ -150,10 +189,12 @@ def verify_consistency(size1: int, size2: int, proof: list[bytes], root1: bytes,
         fn, sn = fn >> 1, sn >> 1
     return sn == 0 and hmac.compare_digest(fr, root1) and hmac.compare_digest(sr, root2)
 
+
 def key_id(key_name: str, public_key: ed25519.Ed25519PublicKey) -> bytes:
     """Return the signed-note key id: SHA-256(name ‖ "\\n" ‖ 0x01 ‖ public key)[:4]."""
     raw = public_key.public_bytes(Encoding.Raw, PublicFormat.Raw)
     return hashlib.sha256(key_name.encode() + b"\n\x01" + raw).digest()[:4]
+
 
 def format_checkpoint_body(origin: str, size: int, root: bytes, time: datetime) -> str:
     """Return the four-line checkpoint body; ``time`` must be timezone-aware."""
@@ -162,12 +203,14 @@ def format_checkpoint_body(origin: str, size: int, root: bytes, time: datetime) 
     stamp = time.astimezone(UTC).strftime(TIME_FORMAT)
     return f"{origin}\n{size}\n{base64.b64encode(root).decode()}\n{stamp}\n"
 
+
 def sign_checkpoint(body: str, key_name: str, private_key: ed25519.Ed25519PrivateKey) -> str:
     """Sign a checkpoint body and return the full signed note."""
     if not _KEY_NAME.fullmatch(key_name):
         raise ValueError("key name must be printable ASCII without spaces or '+'")
     blob = key_id(key_name, private_key.public_key()) + private_key.sign(body.encode())
     return f"{body}\n{_DASH}{key_name} {base64.b64encode(blob).decode()}\n"
+
 
 def _b64(text: str, reason: str, length: int | None = None) -> bytes:
     # Canonical spellings only: base64 can hide a flipped bit in unused trailing bits.
@@ -179,12 +222,18 @@ def _b64(text: str, reason: str, length: int | None = None) -> bytes:
         raise VerificationError(reason=reason, detail="not canonical base64 of that length")
     return raw
 
+
 def parse_checkpoint(note: str) -> Checkpoint:
     """Parse a signed checkpoint strictly: canonical fields and exactly one signature."""
     body, _, sigs = note.partition("\n\n")
     lines, parts, body = body.split("\n"), sigs[:-1].split(" "), body + "\n"
-    if (len(lines) != 4 or not sigs.endswith("\n") or "\n" in sigs[:-1]
-            or not sigs.startswith(_DASH) or len(parts) != 3):
+    if (
+        len(lines) != 4
+        or not sigs.endswith("\n")
+        or "\n" in sigs[:-1]
+        or not sigs.startswith(_DASH)
+        or len(parts) != 3
+    ):
         raise VerificationError(reason="checkpoint-malformed", detail="layout")
     origin, size, root, stamp = lines
     try:  # round trips reject every non-canonical spelling of size and time
@@ -196,8 +245,17 @@ def parse_checkpoint(note: str) -> Checkpoint:
     if not (canonical and origin and _KEY_NAME.fullmatch(parts[1])):
         raise VerificationError(reason="checkpoint-malformed", detail="field")
     blob = _b64(parts[2], "checkpoint-malformed", 68)
-    return Checkpoint(origin, int(size), _b64(root, "checkpoint-malformed", 32), time,
-                      parts[1], blob[:4], blob[4:], body)
+    return Checkpoint(
+        origin,
+        int(size),
+        _b64(root, "checkpoint-malformed", 32),
+        time,
+        parts[1],
+        blob[:4],
+        blob[4:],
+        body,
+    )
+
 
 def verify_checkpoint(note: str, public_key: ed25519.Ed25519PublicKey, key_name: str) -> Checkpoint:
     """Parse a checkpoint and check its key name, key id and Ed25519 signature."""
@@ -210,24 +268,30 @@ def verify_checkpoint(note: str, public_key: ed25519.Ed25519PublicKey, key_name:
         raise VerificationError(reason="checkpoint-signature-invalid") from None
     return cp
 
+
 def encode_bundle(bundle: dict[str, Any]) -> bytes:
     """Return the only accepted bytes of a bundle file: canonical JSON and a newline."""
     text = json.dumps(bundle, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return text.encode("ascii") + b"\n"
 
+
 def _shape(obj: Any, types: dict[str, Any], reason: str, **where: Any) -> dict[str, Any]:
-    if not isinstance(obj, dict) or obj.keys() != types.keys() or any(
-            type(obj[key]) is not kind for key, kind in types.items()):
+    if (
+        not isinstance(obj, dict)
+        or obj.keys() != types.keys()
+        or any(type(obj[key]) is not kind for key, kind in types.items())
+    ):
         raise VerificationError(reason=reason, detail="keys or value types", **where)
     return obj
+
 
 def _hex32(text: Any, **where: Any) -> bytes:
     if type(text) is not str or not _HEX.fullmatch(text):
         raise VerificationError(reason="event-malformed", detail="hash is not hex", **where)
     return bytes.fromhex(text)
 
-def _verify_event(item: Any, position: int, appeal_id: str, cp: Checkpoint,
-                  previous: int) -> int:
+
+def _verify_event(item: Any, position: int, appeal_id: str, cp: Checkpoint, previous: int) -> int:
     event = _shape(item, _EVENT_TYPES, "event-malformed", version=position)
     index, version = event["leaf_index"], event["version"]
     where = {"version": version, "leaf_index": index}
@@ -240,8 +304,9 @@ def _verify_event(item: Any, position: int, appeal_id: str, cp: Checkpoint,
         raise VerificationError(reason=reason, **where)
     state_sha256 = hashlib.sha256(_b64(event["state"], "event-malformed")).digest()
     try:
-        data = encode_leaf(index, event["notification_id"], appeal_id, version,
-                           event["topic"], state_sha256)
+        data = encode_leaf(
+            index, event["notification_id"], appeal_id, version, event["topic"], state_sha256
+        )
     except (ValueError, UnicodeEncodeError):
         raise VerificationError(reason="event-malformed", detail="leaf", **where) from None
     stated = _hex32(event["leaf_hash"], **where)
@@ -251,6 +316,7 @@ def _verify_event(item: Any, position: int, appeal_id: str, cp: Checkpoint,
     if not verify_inclusion(stated, index, cp.size, proof, cp.root):
         raise VerificationError(reason="inclusion-proof-invalid", **where)
     return int(index)
+
 
 def verify_bundle(bundle: dict[str, Any]) -> BundleReport:
     """Verify a parsed bundle: signature, every leaf and inclusion proof, versions 1..n."""
@@ -266,6 +332,7 @@ def verify_bundle(bundle: dict[str, Any]) -> BundleReport:
         indices.append(_verify_event(event, position, bundle["appeal_id"], cp, indices[-1]))
     return BundleReport(bundle["appeal_id"], cp, tuple(indices[1:]))
 
+
 def verify_bundle_bytes(data: bytes) -> BundleReport:
     """Verify a bundle file's bytes, which must equal ``encode_bundle`` of their content."""
     try:
@@ -276,12 +343,14 @@ def verify_bundle_bytes(data: bytes) -> BundleReport:
         raise VerificationError(reason="bundle-not-canonical")
     return verify_bundle(bundle)
 
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line: exit 0 and print OK, or exit 1 with a one-line reason."""
     parser = argparse.ArgumentParser(
         prog="python -m ledger.verify",
         description="Verify an Appeals Ledger audit bundle offline (signed checkpoint, leaf "
-        "hashes, inclusion proofs, versions 1..n): exit 0 if it verifies, else 1 and why.")
+        "hashes, inclusion proofs, versions 1..n): exit 0 if it verifies, else 1 and why.",
+    )
     parser.add_argument("bundle", help="path of the bundle JSON file")
     args = parser.parse_args(argv)
     try:
@@ -292,9 +361,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"FAIL: {reason}", file=sys.stderr)
         return 1
     cp = report.checkpoint
-    print(f"OK: appeal {report.appeal_id}: {len(report.leaf_indices)} events in {cp.origin} "
-          f"tree size {cp.size} root {cp.root.hex()} at {cp.time.strftime(TIME_FORMAT)}")
+    print(
+        f"OK: appeal {report.appeal_id}: {len(report.leaf_indices)} events in {cp.origin} "
+        f"tree size {cp.size} root {cp.root.hex()} at {cp.time.strftime(TIME_FORMAT)}"
+    )
     return 0
+
 
 if __name__ == "__main__":
     sys.exit(main())

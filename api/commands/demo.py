@@ -6,7 +6,14 @@ import argparse
 from datetime import UTC, datetime
 
 from eventsourcing.persistence import IntegrityError
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from api.container import Container, build
 from api.settings import Settings
@@ -19,15 +26,20 @@ BATCH = 2000
 def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``demo`` to the command line."""
     cmd = subs.add_parser(
-        "demo", help="generate synthetic appeals",
+        "demo",
+        help="generate synthetic appeals",
         description="Generate realistic synthetic appeals (Russian texts, real channel mix, "
         "forwarded/extended/reopened/rated cases). Deterministic for a seed and end date; "
         "re-running with the same seed records nothing new.",
     )
     cmd.add_argument("--appeals", type=int, default=1000, help="how many appeals (default 1000)")
     cmd.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    cmd.add_argument("--until", type=_date, default=None,
-                     help="end of the 90-day window, YYYY-MM-DD (default: today, UTC)")
+    cmd.add_argument(
+        "--until",
+        type=_date,
+        default=None,
+        help="end of the 90-day window, YYYY-MM-DD (default: today, UTC)",
+    )
     cmd.add_argument("--quiet", action="store_true", help="no progress bar")
     cmd.set_defaults(handler=run_demo)
 
@@ -42,16 +54,22 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def load_demo(container: Container, appeals: int, seed: int, until: datetime | None,
-              *, quiet: bool = False) -> int:
+def load_demo(
+    container: Container, appeals: int, seed: int, until: datetime | None, *, quiet: bool = False
+) -> int:
     """Generate and save appeals in batches; returns how many were new."""
     ledger = container.ledger
     end = until or datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     buffered = BufferedKeyStore()
     durable_vault, ledger.vault = ledger.vault, CitizenVault(buffered)
     new = 0
-    columns = (TextColumn("demo"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TextColumn("{task.fields[rate]} appeals/s"))
+    columns = (
+        TextColumn("demo"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[rate]} appeals/s"),
+    )
     try:
         with Progress(*columns, disable=quiet) as progress:
             task = progress.add_task("demo", total=appeals, rate="-")
@@ -84,7 +102,7 @@ def _save(container: Container, batch: list, buffered: BufferedKeyStore) -> int:
     return len(batch)
 
 
-def _rate(progress: Progress, task_id: int) -> str:  # type: ignore[valid-type]
+def _rate(progress: Progress, task_id: TaskID) -> str:
     task = progress.tasks[task_id]
     return f"{task.speed:,.0f}" if task.speed else "-"
 

@@ -14,8 +14,11 @@ from ledger.errors import ValidationError
 
 def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``history`` to the command line."""
-    cmd = subs.add_parser("history", help="print an appeal's history",
-                          description="Print every stored event of one appeal, in order.")
+    cmd = subs.add_parser(
+        "history",
+        help="print an appeal's history",
+        description="Print every stored event of one appeal, in order.",
+    )
     cmd.add_argument("appeal_id", help="the appeal's UUID")
     cmd.set_defaults(handler=run_history)
 
@@ -39,16 +42,31 @@ def render_history(ledger: AppealsLedger, appeal_id: UUID) -> str:
     appeal = ledger.get_appeal(appeal_id)
     lines = [f"appeal {appeal_id}  status={appeal.status.value}  version={appeal.version}"]
     lines += [_line(entry) for entry in entries]
-    lines += ["due dates:"] + [f"  {due.explain()}" for due in appeal.due_dates(
-        ledger.norms, ledger.calendar)]
+    lines += ["due dates:"] + [
+        f"  {due.explain()}" for due in appeal.due_dates(ledger.norms, ledger.calendar)
+    ]
     return "\n".join(lines)
 
 
 def _line(entry: HistoryEntry) -> str:
     event = entry.event
-    data = {k: v for k, v in vars(event).items()
-            if k not in {"originator_id", "originator_version", "timestamp", "originator_topic",
-                         "actor_id", "actor_role", "at", "citizen"}}
-    return (f"  #{entry.position} v{event.originator_version} {type(event).__name__:<19} "
-            f"at={event.at:%Y-%m-%d %H:%M} by {event.actor_role}:{event.actor_id} "
-            f"{json.dumps(data, ensure_ascii=False, default=str)}")
+    data = {
+        k: v
+        for k, v in vars(event).items()
+        if k
+        not in {
+            "originator_id",
+            "originator_version",
+            "timestamp",
+            "originator_topic",
+            "actor_id",
+            "actor_role",
+            "at",
+            "citizen",
+        }
+    }
+    return (
+        f"  #{entry.position} v{event.originator_version} {type(event).__name__:<19} "
+        f"at={event.at:%Y-%m-%d %H:%M} by {event.actor_role}:{event.actor_id} "
+        f"{json.dumps(data, ensure_ascii=False, default=str)}"
+    )

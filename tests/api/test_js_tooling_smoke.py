@@ -49,9 +49,7 @@ def _free_port() -> int:
 def test_installed_versions_match_pins() -> None:
     pins = json.loads((JS_DIR / "package.json").read_text())["dependencies"]
     for name, version in pins.items():
-        installed = json.loads((NODE_MODULES / name / "package.json").read_text())[
-            "version"
-        ]
+        installed = json.loads((NODE_MODULES / name / "package.json").read_text())["version"]
         assert installed == version, (
             f"{name}: installed {installed}, pinned {version}; rerun npm ci"
         )
@@ -161,6 +159,8 @@ def test_audit_runs_against_a_local_strawberry_app(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+        if server.stderr is not None:
+            server.stderr.close()
     assert proc.returncode == 0, proc.stderr
     results = json.loads(proc.stdout)
     assert isinstance(results, list) and results
@@ -179,10 +179,7 @@ def test_audit_runs_against_a_local_strawberry_app(tmp_path: Path) -> None:
         assert r["status"] in {"ok", "warn", "error", "notice"}, r
         assert (r["reason"] is None) == (r["status"] == "ok"), r
     # Sanity: a real GraphQL server passes the most basic MUST item.
-    assert any(
-        r["name"] == "MUST accept POST requests" and r["status"] == "ok"
-        for r in results
-    )
+    assert any(r["name"] == "MUST accept POST requests" and r["status"] == "ok" for r in results)
 
 
 _SCHEMA = """
@@ -218,8 +215,6 @@ def test_relay_template_compiles_against_a_throwaway_schema(tmp_path: Path) -> N
     (relay / "relay.config.json").write_text(json.dumps(config))
     # relay-compiler resolves config paths against the working directory: run it
     # from the folder holding relay.config.json.
-    proc = _run(
-        [str(RELAY_BIN), "--noWatchman", "--output", "quiet-with-errors"], cwd=relay
-    )
+    proc = _run([str(RELAY_BIN), "--noWatchman", "--output", "quiet-with-errors"], cwd=relay)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (relay / "__generated__" / "operationsNodeSmokeQuery.graphql.ts").is_file()

@@ -27,9 +27,7 @@ MSK = ZoneInfo("Europe/Moscow")
         (date(2026, 1, 12), True),  # Monday after the holidays
     ],
 )
-def test_working_days_follow_the_russian_production_calendar(
-    day: date, working: bool
-) -> None:
+def test_working_days_follow_the_russian_production_calendar(day: date, working: bool) -> None:
     calendar = ProductionCalendar()
 
     result = calendar.is_working_day(day)

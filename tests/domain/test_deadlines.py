@@ -75,9 +75,7 @@ def test_a_region_can_set_its_own_first_response_norm_per_channel() -> None:
     assert vk is not None and vk.due_at == datetime(2025, 11, 5, 18, 0, tzinfo=MSK)
     assert max_messenger is not None
     assert max_messenger.due_at == datetime(2025, 11, 5, 13, 0, tzinfo=MSK)
-    assert telegram is not None and telegram.due_at == datetime(
-        2025, 11, 5, 17, 0, tzinfo=MSK
-    )
+    assert telegram is not None and telegram.due_at == datetime(2025, 11, 5, 17, 0, tzinfo=MSK)
 
 
 def test_norms_cannot_be_changed_through_the_dict_they_were_built_from() -> None:
@@ -157,7 +155,7 @@ def test_an_extension_must_be_single_bounded_and_dated(
 ) -> None:
     registered = datetime(2025, 11, 5, 15, 0, tzinfo=MSK)
 
-    with pytest.raises(ValueError, match="extension_days|extended_at"):
+    with pytest.raises(ValueError, match=r"extension_days|extended_at"):
         answer_due(registered, extension_days, extended_at, NORMS, CALENDAR)
 
 

@@ -360,11 +360,6 @@ def test_an_extension_outside_one_to_thirty_days_is_a_validation_error(
     assert error.field == "days"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Appeal.extend_deadline checks only 1 <= days <= 30, so True passes as 1 "
-    "(ledger/domain.py:246); rate() refuses bools, extend_deadline does not",
-)
 def test_a_boolean_extension_is_a_validation_error(appeals: AppealFactory) -> None:
     appeal = appeals.in_state("assigned")
 

@@ -176,11 +176,6 @@ def test_a_score_of_one_to_five_is_recorded(ledger: AppealsLedger, score: int) -
     assert ledger.get_appeal(appeal_id).rating == score
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Appeal.rate only checks 1 <= score <= 5 (ledger/domain.py:291), "
-    "so a non-integer score such as 4.5 is recorded despite 'must be an integer 1-5'",
-)
 def test_a_fractional_score_is_refused(ledger: AppealsLedger) -> None:
     appeal_id = _answered(ledger)
 

@@ -1,0 +1,74 @@
+"""The ``appeals`` command line as an operator runs it: real processes, real stores."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from api.container import build
+from api.settings import Settings
+
+
+def appeals(*args: str, url: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "APPEALS_DATABASE_URL": url}
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", *args], env=env, capture_output=True, text=True,
+        timeout=120, check=False,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("mysql://root@localhost/x", "unknown scheme 'mysql'"),
+        ("postgresql://postgres@127.0.0.1:1/nowhere", "cannot reach PostgreSQL"),
+        ("sqlite://", "sqlite URL needs a path"),
+    ],
+)
+def test_a_bad_store_url_fails_with_one_clear_line(url: str, message: str) -> None:
+    result = appeals("history", "00000000-0000-0000-0000-000000000000", url=url)
+
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def _event_keys(url: str) -> list[tuple[str, int, str]]:
+    container = build(Settings.from_environ({"APPEALS_DATABASE_URL": url}))
+    notifications = container.ledger.recorder.select_notifications(start=1, limit=100_000)
+    container.close()
+    return [(str(n.originator_id), n.originator_version, n.topic) for n in notifications]
+
+
+def test_demo_data_is_deterministic_for_a_seed_and_not_loaded_twice(
+    sqlite_url: str, postgres_url: str
+) -> None:
+    first = appeals("demo", "--appeals", "300", "--seed", "7", "--until", "2026-06-01",
+                    "--quiet", url=sqlite_url)  # fmt: skip
+    second = appeals("demo", "--appeals", "300", "--seed", "7", "--until", "2026-06-01",
+                     "--quiet", url=postgres_url)  # fmt: skip
+    again = appeals("demo", "--appeals", "300", "--seed", "7", "--until", "2026-06-01",
+                    "--quiet", url=sqlite_url)  # fmt: skip
+
+    assert first.returncode == 0, first.stderr
+    assert "recorded 300 new appeals" in first.stdout
+    assert _event_keys(sqlite_url) == _event_keys(postgres_url)
+    assert len(_event_keys(sqlite_url)) > 3 * 300
+    assert second.returncode == 0, second.stderr
+    assert "recorded 0 new appeals" in again.stdout
+    topics = {topic for _, _, topic in _event_keys(sqlite_url)}
+    assert {"appeals:Appeal.Forwarded", "appeals:Appeal.Rated", "appeals:Appeal.Closed"} <= topics
+
+
+def test_help_explains_every_command() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "api.cli", "--help"], capture_output=True, text=True, check=False
+    )
+
+    assert result.returncode == 0
+    for command in ("demo", "history", "run"):
+        assert command in result.stdout
