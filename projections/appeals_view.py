@@ -1,0 +1,146 @@
+"""The appeals view: one row per appeal, indexed for the filters operators use."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+from uuid import UUID
+
+from ledger.values import Channel, Outcome, Status
+from projections.codec import as_uuid, from_us, to_us
+from projections.db import Cursor, Database
+from projections.schema import ddl
+from projections.state import COLUMNS, AppealState
+from projections.view import Transition
+
+TABLE = "appeals_view"
+NO_DUE = 2**63 - 1
+"""Sort key of appeals with nothing pending, so they come last in due order."""
+ROW_COLUMNS = (*COLUMNS, "next_due_at")
+_TIMES = frozenset(
+    {
+        "received_at",
+        "registered_at",
+        "first_response_at",
+        "answered_at",
+        "closed_at",
+        "registration_due_at",
+        "forwarding_due_at",
+        "answer_due_at",
+        "first_response_due_at",
+    }
+)
+_INDEXED = ("status", "channel", "category", "body", "department")
+
+DDL = [
+    f"""CREATE TABLE IF NOT EXISTS {TABLE} (
+        id UUID PRIMARY KEY, channel TEXT NOT NULL, external_id TEXT NOT NULL,
+        status TEXT NOT NULL, category TEXT, body TEXT NOT NULL, department TEXT,
+        assignee TEXT, citizen_id TEXT, received_at BIGINT NOT NULL, registered_at BIGINT,
+        first_response_at BIGINT, answered_at BIGINT, closed_at BIGINT,
+        registration_due_at BIGINT, forwarding_due_at BIGINT, answer_due_at BIGINT,
+        first_response_due_at BIGINT, extended BOOLEAN NOT NULL, outcome TEXT,
+        duplicate_of UUID, rating INTEGER, reopen_count INTEGER NOT NULL,
+        version INTEGER NOT NULL, last_position BIGINT NOT NULL, next_due_at BIGINT)""",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_received ON {TABLE} (received_at, id)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_due ON {TABLE} ((COALESCE(next_due_at, {NO_DUE})), id)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_citizen ON {TABLE} (citizen_id)",
+    *(
+        f"CREATE INDEX IF NOT EXISTS {TABLE}_{c} ON {TABLE} ({c}, received_at, id)"
+        for c in _INDEXED
+    ),
+]
+
+
+def to_row(state: AppealState, db: Database) -> tuple[Any, ...]:
+    """The view row of a state, in ``ROW_COLUMNS`` order."""
+    uuid = db.uuid
+    return (
+        uuid(state.id),
+        state.channel.value,
+        state.external_id,
+        state.status.value,
+        state.category,
+        state.body,
+        state.department,
+        state.assignee,
+        state.citizen_id,
+        to_us(state.received_at),
+        to_us(state.registered_at),
+        to_us(state.first_response_at),
+        to_us(state.answered_at),
+        to_us(state.closed_at),
+        to_us(state.registration_due_at),
+        to_us(state.forwarding_due_at),
+        to_us(state.answer_due_at),
+        to_us(state.first_response_due_at),
+        state.extended,
+        state.outcome.value if state.outcome else None,
+        uuid(state.duplicate_of) if state.duplicate_of else None,
+        state.rating,
+        state.reopen_count,
+        state.version,
+        state.last_position,
+        to_us(state.next_due_at),
+    )
+
+
+def from_row(row: Sequence[Any]) -> AppealState:
+    """The state stored in a view row (``ROW_COLUMNS`` order)."""
+    values: dict[str, Any] = dict(zip(COLUMNS, row, strict=False))
+    for name in _TIMES:
+        values[name] = from_us(values[name])
+    values["id"] = as_uuid(values["id"])
+    values["channel"] = Channel(values["channel"])
+    values["status"] = Status(values["status"])
+    values["extended"] = bool(values["extended"])
+    values["outcome"] = Outcome(values["outcome"]) if values["outcome"] else None
+    values["duplicate_of"] = as_uuid(values["duplicate_of"]) if values["duplicate_of"] else None
+    return AppealState(**values)
+
+
+def load_states(db: Database, cursor: Cursor, ids: Iterable[UUID]) -> dict[UUID, AppealState]:
+    """Current states of the given appeals (missing ones are absent)."""
+    wanted = [db.uuid(i) for i in ids]
+    found: dict[UUID, AppealState] = {}
+    select = f"SELECT {', '.join(COLUMNS)} FROM {TABLE} WHERE id "
+    if db.is_postgres:
+        cursor.execute(select + "= ANY(%s)", (wanted,))
+        rows = cursor.fetchall()
+    else:
+        rows = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            cursor.execute(select + f"IN ({', '.join('?' for _ in chunk)})", chunk)
+            rows += cursor.fetchall()
+    for row in rows:
+        state = from_row(tuple(row))
+        found[state.id] = state
+    return found
+
+
+def delete_ids(db: Database, cursor: Cursor, table: str, ids: Sequence[UUID]) -> None:
+    """Delete the rows of the given appeals from ``table``."""
+    if not ids:
+        return
+    if db.is_postgres:
+        cursor.execute(f"DELETE FROM {table} WHERE id = ANY(%s)", ([db.uuid(i) for i in ids],))
+    else:
+        cursor.executemany(f"DELETE FROM {table} WHERE id = ?", [(db.uuid(i),) for i in ids])
+
+
+class AppealsView:
+    """One row per appeal; also the store of states the other views derive from."""
+
+    name = "appeals"
+
+    def create(self, db: Database, cursor: Cursor) -> None:
+        for statement in ddl(DDL, is_postgres=db.is_postgres):
+            cursor.execute(statement)
+
+    def drop(self, db: Database, cursor: Cursor) -> None:
+        cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+
+    def apply(self, db: Database, cursor: Cursor, transitions: Sequence[Transition]) -> None:
+        delete_ids(db, cursor, TABLE, [new.id for old, new in transitions if old is not None])
+        db.copy_rows(cursor, TABLE, ROW_COLUMNS, [to_row(new, db) for _, new in transitions])

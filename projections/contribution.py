@@ -1,0 +1,72 @@
+"""What one appeal adds to the statistics cells, as a pure function of its state.
+
+A cell is (grain, bucket, channel, category, body, department): grain ``d`` buckets by the local
+received date, grain ``m`` by its month. Missing category or department is stored as ``''``.
+The projection adds a state's contribution and subtracts its previous one, so cells are sums.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ledger.calendar import ProductionCalendar
+from ledger.values import Status
+from projections.codec import ceil_hour, to_us
+from projections.histogram import bin_of
+from projections.state import AppealState
+
+STATUSES = tuple(Status)
+VALUES = (
+    "n",
+    *(f"n_{s.value}" for s in STATUSES),
+    "on_time",
+    "answered_with_due",
+    "rating_sum",
+    "rated",
+)
+_STATUS_SLOT = {status: 1 + i for i, status in enumerate(STATUSES)}
+FIRST_RESPONSE = "f"
+RESOLUTION = "r"
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """One appeal's share of its day cell and its month cell."""
+
+    dims: tuple[str, str, str, str]
+    day: int
+    month: int
+    values: tuple[int, ...]
+    first_response_bin: int | None
+    resolution_bin: int | None
+    due_hour: int | None
+
+
+def contribution(state: AppealState, calendar: ProductionCalendar) -> Contribution:
+    """The figures a state contributes; see ``projections.statistics_query`` for meanings."""
+    local: date = calendar.local_date(state.received_at)
+    values = [0] * len(VALUES)
+    values[0] = 1
+    values[_STATUS_SLOT[state.status]] = 1
+    if state.answered_at is not None and state.answer_due_at is not None:
+        values[-3] = 1
+        values[-4] = int(state.answered_at < state.answer_due_at)
+    if state.rating is not None:
+        values[-2] = state.rating
+        values[-1] = 1
+    first = resolution = None
+    if state.first_response_at is not None:
+        first = bin_of((state.first_response_at - state.received_at).total_seconds())
+    if state.status is Status.CLOSED and state.closed_at is not None:
+        resolution = bin_of((state.closed_at - state.received_at).total_seconds())
+    due = state.next_due_at
+    return Contribution(
+        dims=(state.channel.value, state.category or "", state.body, state.department or ""),
+        day=local.toordinal(),
+        month=local.replace(day=1).toordinal(),
+        values=tuple(values),
+        first_response_bin=first,
+        resolution_bin=resolution,
+        due_hour=ceil_hour(to_us(due) or 0) if due is not None else None,
+    )

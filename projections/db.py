@@ -1,0 +1,277 @@
+"""The read side's access to the store: transactions, bulk writes and event pages.
+
+One small interface with a SQLite and a PostgreSQL implementation. Statements are written with
+``?`` placeholders and rewritten for PostgreSQL. Bulk writes use ``COPY`` on PostgreSQL and
+``executemany`` on SQLite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, Protocol
+from uuid import UUID
+
+from eventsourcing.postgres import PostgresDatastore
+from eventsourcing.sqlite import SQLiteDatastore
+from psycopg.rows import tuple_row
+from psycopg.sql import SQL, Identifier
+
+from projections.decoding import Row
+
+
+class Cursor(Protocol):
+    """The part of a DB-API cursor we use."""
+
+    def execute(self, statement: Any, params: Any = ...) -> Any: ...
+
+    def executemany(self, statement: Any, params: Any) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def fetchone(self) -> Any: ...
+
+    @property
+    def rowcount(self) -> int: ...
+
+
+class Database:
+    """Runs the read side's SQL on the ledger's own datastore."""
+
+    is_postgres = False
+
+    def __init__(self, events_table: str) -> None:
+        self.events_table = events_table
+
+    def sql(self, statement: str) -> str:
+        """Rewrite a ``?``-style statement for this store."""
+        return statement
+
+    @contextmanager
+    def transaction(self) -> Iterator[Cursor]:
+        """A cursor in one write transaction, committed on success."""
+        raise NotImplementedError
+        yield
+
+    @contextmanager
+    def reading(self) -> Iterator[Cursor]:
+        """A cursor for reads, returning tuples."""
+        raise NotImplementedError
+        yield
+
+    def copy_rows(
+        self, cursor: Cursor, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """Insert many rows into ``table`` in bulk."""
+        marks = ", ".join("?" for _ in columns)
+        cursor.executemany(
+            self.sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"), rows
+        )
+
+    def add_rows(
+        self,
+        cursor: Cursor,
+        table: str,
+        keys: Sequence[str],
+        values: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+    ) -> None:
+        """Add ``values`` to the rows with the same ``keys``, inserting missing ones."""
+        if not rows:
+            return
+        columns = (*keys, *values)
+        marks = ", ".join("?" for _ in columns)
+        cursor.executemany(
+            self.sql(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) "
+                + _on_conflict_add(table, keys, values)
+            ),
+            rows,
+        )
+
+    def delete_empty(
+        self, cursor: Cursor, table: str, keys: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """Delete the rows with these keys whose count ``n`` fell to zero."""
+        if rows:
+            where = " AND ".join(f"{k} = ?" for k in keys)
+            cursor.executemany(self.sql(f"DELETE FROM {table} WHERE {where} AND n = 0"), rows)
+
+    def events_after(self, position: int, limit: int) -> list[Row]:
+        """Up to ``limit`` stored events after ``position``, in log order."""
+        raise NotImplementedError
+
+    def head(self) -> int:
+        """The last position of the event log (0 when empty)."""
+        raise NotImplementedError
+
+    def uuid(self, value: UUID) -> Any:
+        """A UUID as the store binds it."""
+        return value
+
+    def tables(self) -> set[str]:
+        """Names of the tables in the store."""
+        raise NotImplementedError
+
+
+class PostgresDatabase(Database):
+    """PostgreSQL: pooled connections, COPY for bulk inserts."""
+
+    is_postgres = True
+
+    def __init__(self, datastore: PostgresDatastore, events_table: str) -> None:
+        super().__init__(events_table)
+        self.datastore = datastore
+        self._events = SQL(
+            "SELECT notification_id, originator_id, originator_version, topic, state "
+            "FROM {} WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
+        ).format(Identifier(events_table))
+
+    def sql(self, statement: str) -> str:
+        return statement.replace("?", "%s")
+
+    @contextmanager
+    def transaction(self) -> Iterator[Cursor]:
+        with (
+            self.datastore.get_connection() as conn,
+            conn.transaction(),
+            conn.cursor(row_factory=tuple_row) as cursor,
+        ):
+            yield cursor
+
+    @contextmanager
+    def reading(self) -> Iterator[Cursor]:
+        with (
+            self.datastore.get_connection() as conn,
+            conn.cursor(row_factory=tuple_row) as cursor,
+        ):
+            yield cursor
+
+    def copy_rows(
+        self, cursor: Cursor, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        if len(rows) < 64:
+            super().copy_rows(cursor, table, columns, rows)
+            return
+        statement = SQL("COPY {} ({}) FROM STDIN").format(
+            Identifier(table), SQL(", ").join(map(Identifier, columns))
+        )
+        with cursor.copy(statement) as copy:  # type: ignore[attr-defined]
+            for row in rows:
+                copy.write_row(row)
+
+    def add_rows(
+        self,
+        cursor: Cursor,
+        table: str,
+        keys: Sequence[str],
+        values: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+    ) -> None:
+        if len(rows) < 256:
+            super().add_rows(cursor, table, keys, values, rows)
+            return
+        scratch = f"scratch_{table}"
+        cursor.execute(f"CREATE TEMP TABLE {scratch} (LIKE {table}) ON COMMIT DROP")
+        self.copy_rows(cursor, scratch, (*keys, *values), rows)
+        columns = ", ".join((*keys, *values))
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {scratch} "
+            + _on_conflict_add(table, keys, values)
+        )
+        cursor.execute(f"DROP TABLE {scratch}")
+
+    def events_after(self, position: int, limit: int) -> list[Row]:
+        with self.reading() as cursor:
+            cursor.execute(self._events, (position, limit))
+            return [Row(p, o, v, t, s) for p, o, v, t, s in cursor.fetchall()]
+
+    def head(self) -> int:
+        with self.reading() as cursor:
+            cursor.execute(
+                SQL("SELECT max(notification_id) FROM {}").format(Identifier(self.events_table))
+            )
+            value = cursor.fetchone()[0]
+        return int(value or 0)
+
+    def tables(self) -> set[str]:
+        with self.reading() as cursor:
+            cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+            return {name for (name,) in cursor.fetchall()}
+
+
+class SqliteDatabase(Database):
+    """SQLite: the datastore's writer connection serialises writes; ids are rowids."""
+
+    def __init__(self, datastore: SQLiteDatastore, events_table: str) -> None:
+        super().__init__(events_table)
+        self.datastore = datastore
+        self._events = (
+            f"SELECT rowid, originator_id, originator_version, topic, state FROM {events_table} "
+            "WHERE rowid > ? ORDER BY rowid LIMIT ?"
+        )
+
+    @contextmanager
+    def transaction(self) -> Iterator[Cursor]:
+        with self.datastore.transaction(commit=True) as wrapped:
+            yield wrapped.sqlite_cursor
+
+    @contextmanager
+    def reading(self) -> Iterator[Cursor]:
+        with self.datastore.transaction(commit=False) as wrapped:
+            yield wrapped.sqlite_cursor
+
+    def add_rows(
+        self,
+        cursor: Cursor,
+        table: str,
+        keys: Sequence[str],
+        values: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+    ) -> None:
+        if len(rows) < 256:
+            super().add_rows(cursor, table, keys, values, rows)
+            return
+        scratch = f"scratch_{table}"
+        cursor.execute(f"CREATE TEMP TABLE {scratch} (LIKE {table}) ON COMMIT DROP")
+        self.copy_rows(cursor, scratch, (*keys, *values), rows)
+        columns = ", ".join((*keys, *values))
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {scratch} "
+            + _on_conflict_add(table, keys, values)
+        )
+        cursor.execute(f"DROP TABLE {scratch}")
+
+    def events_after(self, position: int, limit: int) -> list[Row]:
+        with self.reading() as cursor:
+            cursor.execute(self._events, (position, limit))
+            return [
+                Row(p, UUID(o), v, t, bytes(s))
+                for p, o, v, t, s in (tuple(r) for r in cursor.fetchall())
+            ]
+
+    def head(self) -> int:
+        with self.reading() as cursor:
+            cursor.execute(f"SELECT max(rowid) FROM {self.events_table}")
+            value = cursor.fetchone()[0]
+        return int(value or 0)
+
+    def uuid(self, value: UUID) -> Any:
+        return value.hex
+
+    def tables(self) -> set[str]:
+        with self.reading() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            return {row[0] for row in cursor.fetchall()}
+
+
+def _on_conflict_add(table: str, keys: Sequence[str], values: Sequence[str]) -> str:
+    sums = ", ".join(f"{v} = {table}.{v} + excluded.{v}" for v in values)
+    return f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {sums}"
+
+
+def database_for(datastore: SQLiteDatastore | PostgresDatastore, events_table: str) -> Database:
+    """The implementation that fits the ledger's datastore."""
+    if isinstance(datastore, PostgresDatastore):
+        return PostgresDatabase(datastore, events_table)
+    return SqliteDatabase(datastore, events_table)

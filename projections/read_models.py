@@ -1,0 +1,97 @@
+"""``ReadModels``: the one object the API reads views through, on either store."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from uuid import UUID
+
+from projections import tracking
+from projections.appeals_query import AppealsQuery
+from projections.db import Database
+from projections.models import (
+    AppealFilter,
+    AppealOrder,
+    AppealPage,
+    AppealRow,
+    Dimension,
+    Period,
+    StatsFilter,
+    StatsGroup,
+    WorkloadFilter,
+    WorkloadRow,
+)
+from projections.statistics_query import StatisticsQuery
+from projections.workload_query import WorkloadQuery
+
+Clock = Callable[[], datetime]
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class ReadModels:
+    """Queries over the appeals, statistics and workload views, plus their positions."""
+
+    def __init__(self, db: Database, names: Sequence[str], clock: Clock = _utcnow) -> None:
+        self.db = db
+        self.names = list(names)
+        self.clock = clock
+        self._appeals = AppealsQuery(db)
+        self._statistics = StatisticsQuery(db)
+        self._workload = WorkloadQuery(db)
+
+    def get_appeal(self, appeal_id: UUID) -> AppealRow | None:
+        """One appeal's row, or None."""
+        return self.get_appeals([appeal_id]).get(appeal_id)
+
+    def get_appeals(self, ids: Sequence[UUID]) -> dict[UUID, AppealRow]:
+        """Rows of many appeals in one round trip per 500 ids (for DataLoaders)."""
+        return self._appeals.get_appeals(ids, self.clock())
+
+    def list_appeals(
+        self,
+        filter: AppealFilter,
+        order: AppealOrder = AppealOrder.RECEIVED_AT_DESC,
+        first: int = 20,
+        after: str | None = None,
+    ) -> AppealPage:
+        """A keyset page; raises ``InvalidCursorError`` on a cursor we did not issue."""
+        return self._appeals.list_appeals(filter, order, first, after, self.clock())
+
+    def statistics(
+        self,
+        filter: StatsFilter,
+        group_by: Sequence[Dimension],
+        period: Period | None = None,
+    ) -> list[StatsGroup]:
+        """Grouped statistics; definitions in ``projections.statistics_query``."""
+        return self._statistics.statistics(filter, group_by, period, self.clock())
+
+    def workload(self, filter: WorkloadFilter) -> list[WorkloadRow]:
+        """Open work per department (and assignee)."""
+        return self._workload.workload(filter, self.clock())
+
+    def positions(self) -> dict[str, int]:
+        """Each view's position in the event log."""
+        found = tracking.read(self.db)
+        return {name: found.get(name, 0) for name in self.names}
+
+    def head(self) -> int:
+        """The last position of the event log."""
+        return self.db.head()
+
+    def wait_for(self, position: int, timeout: float) -> bool:
+        """Block until every view has processed ``position``; False on timeout."""
+        deadline = time.monotonic() + timeout
+        pause = 0.001
+        while True:
+            if min(self.positions().values(), default=0) >= position:
+                return True
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            time.sleep(min(pause, left))
+            pause = min(pause * 2, 0.02)

@@ -1,0 +1,178 @@
+"""The projection runner: follows the event log and feeds every view exactly once.
+
+One batch is one transaction. It first moves every view's tracking row with compare-and-set
+(which also takes the lock), then reads the previous states of the appeals it touches, folds
+the batch's events in memory, and lets each view write the net effect in bulk. A concurrent
+runner that processed the same events first makes the compare-and-set fail, and this batch
+rolls back with nothing written. Views therefore always sit at the same position.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from uuid import UUID
+
+from ledger.domain import Appeal
+from projections import tracking
+from projections.appeals_view import ROW_COLUMNS, from_row, load_states
+from projections.appeals_view import TABLE as APPEALS
+from projections.db import Database
+from projections.decoding import EventDecoder
+from projections.state import AppealState, Folder
+from projections.tracking import PositionMovedError
+from projections.view import Transition, View
+
+Progress = Callable[[int, int], None]
+"""Called after each batch with the number of events it held and the new position."""
+
+
+class ViewsOutOfStepError(Exception):
+    """Views are at different positions, which only a broken manual change can cause."""
+
+    def __init__(self, *, positions: dict[str, int]) -> None:
+        super().__init__(f"positions={positions}")
+        self.positions = positions
+
+
+class Runner:
+    """Feeds the views from the log; safe to run in several processes at once."""
+
+    def __init__(
+        self,
+        db: Database,
+        decoder: EventDecoder,
+        folder: Folder,
+        views: Sequence[View],
+        *,
+        batch_size: int = 10_000,
+    ) -> None:
+        self.db = db
+        self.decoder = decoder
+        self.folder = folder
+        self.views = list(views)
+        self.batch_size = batch_size
+        self.advanced = threading.Condition()
+        self.position = 0
+
+    @property
+    def names(self) -> list[str]:
+        """The views' names."""
+        return [view.name for view in self.views]
+
+    def setup(self) -> None:
+        """Create missing tables and tracking rows."""
+        with self.db.transaction() as cursor:
+            tracking.create(cursor, self.names)
+            for view in self.views:
+                view.create(self.db, cursor)
+
+    def positions(self) -> dict[str, int]:
+        """Each view's position."""
+        found = tracking.read(self.db)
+        return {name: found.get(name, 0) for name in self.names}
+
+    def current(self) -> int:
+        """The position all views share."""
+        positions = self.positions()
+        if len(set(positions.values())) != 1:
+            raise ViewsOutOfStepError(positions=positions)
+        return next(iter(positions.values()))
+
+    def step(self, limit: int | None = None) -> int:
+        """Process one batch; returns how many events it held (0 when caught up).
+
+        Returns 0 too when another runner got there first: the caller simply tries again.
+        """
+        start = self.current()
+        rows = self.db.events_after(start, limit or self.batch_size)
+        if not rows:
+            self._advance(start)
+            return 0
+        events = [(row.position, self.decoder.decode(row)) for row in rows]
+        try:
+            self._write(start, rows[-1].position, events)
+        except PositionMovedError:
+            return 0
+        self._advance(rows[-1].position)
+        return len(rows)
+
+    def catch_up(self, progress: Progress | None = None) -> int:
+        """Process batches until the log is exhausted; returns the events processed."""
+        total = 0
+        while processed := self.step():
+            total += processed
+            if progress:
+                progress(processed, self.position)
+        return total
+
+    def _write(self, start: int, end: int, events: list[tuple[int, Appeal.Event]]) -> None:
+        unseen: set[UUID] = set()
+        earlier: set[UUID] = set()
+        for _, event in events:
+            key = event.originator_id
+            if key not in unseen and key not in earlier:
+                (unseen if isinstance(event, Appeal.Received) else earlier).add(key)
+        with self.db.transaction() as cursor:
+            for name in self.names:
+                tracking.move(self.db, cursor, name, start, end)
+            before = load_states(self.db, cursor, earlier)
+            states: dict[UUID, AppealState] = {k: s.copy() for k, s in before.items()}
+            fold = self.folder.apply
+            for position, event in events:
+                if isinstance(event, Appeal.Received):
+                    states[event.originator_id] = self.folder.start(event, position)
+                elif isinstance(event, Appeal.Event):
+                    fold(states[event.originator_id], event, position)
+            transitions: list[Transition] = [(before.get(k), s) for k, s in states.items()]
+            for view in self.views:
+                view.apply(self.db, cursor, transitions)
+
+    def rebuild(self, names: Sequence[str] | None = None, progress: Progress | None = None) -> int:
+        """Drop and rebuild views; returns the events replayed.
+
+        Rebuilding ``appeals`` (or everything) replays the whole log into every view. The
+        statistics and workload views are pure functions of appeal states, so rebuilding
+        only them re-derives them from the appeals view, in one transaction at its position.
+        """
+        wanted = set(names or self.names)
+        if "appeals" in wanted or not names:
+            with self.db.transaction() as cursor:
+                for view in self.views:
+                    view.drop(self.db, cursor)
+                    view.create(self.db, cursor)
+                    tracking.reset(self.db, cursor, view.name, 0)
+            return self.catch_up(progress)
+        self._rederive([v for v in self.views if v.name in wanted], progress)
+        return 0
+
+    def _rederive(self, views: Sequence[View], progress: Progress | None) -> None:
+        chunk = self.batch_size
+        with self.db.transaction() as cursor:
+            position = self.current()
+            tracking.move(self.db, cursor, "appeals", position, position)
+            for view in views:
+                view.drop(self.db, cursor)
+                view.create(self.db, cursor)
+            after = self.db.uuid(UUID(int=0))
+            select = self.db.sql(
+                f"SELECT {', '.join(ROW_COLUMNS)} FROM {APPEALS} WHERE id > ? ORDER BY id LIMIT ?"
+            )
+            while True:
+                cursor.execute(select, (after, chunk))
+                rows = cursor.fetchall()
+                if not rows:
+                    break
+                transitions: list[Transition] = [(None, from_row(tuple(r))) for r in rows]
+                for view in views:
+                    view.apply(self.db, cursor, transitions)
+                after = next(iter(rows[-1]))
+                if progress:
+                    progress(len(rows), position)
+            for view in views:
+                tracking.reset(self.db, cursor, view.name, position)
+
+    def _advance(self, position: int) -> None:
+        with self.advanced:
+            self.position = position
+            self.advanced.notify_all()

@@ -1,0 +1,105 @@
+"""The statistics view: pre-aggregated cells, duration histograms and pending-due counts.
+
+Three tables, all sums that the projection adds to and subtracts from:
+
+- ``stats_cells``: per cell, the appeal count, counts by status, on-time figures and ratings;
+- ``stats_hist``: per cell, metric (``f`` first response, ``r`` resolution) and bin, a count;
+- ``stats_due``: per cell and due hour, how many open appeals have their earliest pending
+  obligation due by the end of that hour (see ``statistics_query`` for "overdue now").
+
+Rows whose count falls to zero are deleted, so the tables hold only non-empty cells.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from ledger.calendar import ProductionCalendar
+from projections.contribution import (
+    FIRST_RESPONSE,
+    RESOLUTION,
+    VALUES,
+    Contribution,
+    contribution,
+)
+from projections.db import Cursor, Database
+from projections.view import Transition
+
+CELLS, HIST, DUE = "stats_cells", "stats_hist", "stats_due"
+CELL_KEYS = ("grain", "bucket", "channel", "category", "body", "department")
+HIST_KEYS = (*CELL_KEYS, "metric", "bin")
+DUE_KEYS = (*CELL_KEYS, "due_hour")
+_DIMS = "grain TEXT NOT NULL, bucket INTEGER NOT NULL, channel TEXT NOT NULL, " + (
+    "category TEXT NOT NULL, body TEXT NOT NULL, department TEXT NOT NULL"
+)
+DDL = [
+    f"CREATE TABLE IF NOT EXISTS {CELLS} ({_DIMS}, "
+    + ", ".join(f"{v} BIGINT NOT NULL" for v in VALUES)
+    + f", PRIMARY KEY ({', '.join(CELL_KEYS)}))",
+    f"CREATE TABLE IF NOT EXISTS {HIST} ({_DIMS}, metric TEXT NOT NULL, bin INTEGER NOT NULL, "
+    f"n BIGINT NOT NULL, PRIMARY KEY ({', '.join(HIST_KEYS)}))",
+    f"CREATE TABLE IF NOT EXISTS {DUE} ({_DIMS}, due_hour BIGINT NOT NULL, "
+    f"n BIGINT NOT NULL, PRIMARY KEY ({', '.join(DUE_KEYS)}))",
+]
+
+Key = tuple[object, ...]
+
+
+class StatisticsView:
+    """Keeps the statistics tables equal to the sum of every appeal's contribution."""
+
+    name = "statistics"
+
+    def __init__(self, calendar: ProductionCalendar) -> None:
+        self.calendar = calendar
+
+    def create(self, db: Database, cursor: Cursor) -> None:
+        for statement in DDL:
+            cursor.execute(statement)
+
+    def drop(self, db: Database, cursor: Cursor) -> None:
+        for table in (CELLS, HIST, DUE):
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+    def apply(self, db: Database, cursor: Cursor, transitions: Sequence[Transition]) -> None:
+        cells: dict[Key, list[int]] = {}
+        hist: dict[Key, int] = defaultdict(int)
+        due: dict[Key, int] = defaultdict(int)
+        width = len(VALUES)
+        for old, new in transitions:
+            after = contribution(new, self.calendar)
+            before = contribution(old, self.calendar) if old is not None else None
+            if before == after:
+                continue
+            for part, sign in ((before, -1), (after, 1)):
+                if part is None:
+                    continue
+                for key in _cell_keys(part):
+                    sums = cells.get(key)
+                    if sums is None:
+                        sums = cells[key] = [0] * width
+                    for i, value in enumerate(part.values):
+                        sums[i] += sign * value
+                    if part.first_response_bin is not None:
+                        hist[(*key, FIRST_RESPONSE, part.first_response_bin)] += sign
+                    if part.resolution_bin is not None:
+                        hist[(*key, RESOLUTION, part.resolution_bin)] += sign
+                    if part.due_hour is not None:
+                        due[(*key, part.due_hour)] += sign
+        db.add_rows(
+            cursor,
+            CELLS,
+            CELL_KEYS,
+            VALUES,
+            [(*k, *v) for k, v in cells.items() if any(v)],
+        )
+        db.add_rows(cursor, HIST, HIST_KEYS, ("n",), [(*k, n) for k, n in hist.items() if n])
+        db.add_rows(cursor, DUE, DUE_KEYS, ("n",), [(*k, n) for k, n in due.items() if n])
+        db.delete_empty(cursor, CELLS, CELL_KEYS, [k for k, v in cells.items() if v[0] < 0])
+        db.delete_empty(cursor, HIST, HIST_KEYS, [k for k, n in hist.items() if n < 0])
+        db.delete_empty(cursor, DUE, DUE_KEYS, [k for k, n in due.items() if n < 0])
+
+
+def _cell_keys(part: Contribution) -> tuple[Key, Key]:
+    return ("d", part.day, *part.dims), ("m", part.month, *part.dims)
