@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from api.commands import demo, history, run
+from api.commands import audit, demo, history, run
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
-REGISTRY: list[Register] = [demo.register, history.register, run.register]
+REGISTRY: list[Register] = [demo.register, history.register, run.register, audit.register]

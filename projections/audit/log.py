@@ -1,0 +1,99 @@
+"""The audit log as a projection: every stored event becomes one leaf, exactly once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from eventsourcing.persistence import ApplicationRecorder
+from eventsourcing.postgres import PostgresDatastore
+from eventsourcing.sqlite import SQLiteDatastore
+
+from ledger import merkle
+from ledger.merkle import Node, TreeBuilder
+from projections.audit.leaves import Leaf, make_leaf
+from projections.audit.postgres import PostgresAuditStore
+from projections.audit.sqlite import SqliteAuditStore
+from projections.audit.store import AuditStore
+
+BATCH = 10_000
+
+
+@dataclass(frozen=True)
+class Head:
+    """The log's current size and root, and the last notification id it holds."""
+
+    size: int
+    root: bytes
+    position: int
+
+
+def audit_store_for(
+    datastore: SQLiteDatastore | PostgresDatastore, events_table: str
+) -> SqliteAuditStore | PostgresAuditStore:
+    """The implementation that fits the ledger's datastore."""
+    if isinstance(datastore, PostgresDatastore):
+        return PostgresAuditStore(datastore, events_table)
+    return SqliteAuditStore(datastore, events_table)
+
+
+class AuditLog:
+    """Follows the recorder's notifications into an append-only RFC 6962 Merkle log."""
+
+    def __init__(self, store: AuditStore, recorder: ApplicationRecorder) -> None:
+        self.store = store
+        self.recorder = recorder
+
+    def catch_up(self, batch_size: int = BATCH) -> int:
+        """Append every event not yet in the log, one transaction per page; returns how many."""
+        added = 0
+        while appended := self.append_page(batch_size):
+            added += appended
+        return added
+
+    def append_page(self, limit: int) -> int:
+        """Append up to ``limit`` events with their nodes and position, in one transaction."""
+        with self.store.appending() as end:
+            notifications = self.recorder.select_notifications(
+                start=end.position, limit=limit, inclusive_of_start=False
+            )
+            if not notifications:
+                return 0
+            builder = TreeBuilder.resume(end.size, end)
+            leaves: list[Leaf] = []
+            nodes: list[Node] = []
+            for n in notifications:
+                leaf = make_leaf(builder.size, n.id, str(n.originator_id), n.originator_version,
+                                 n.topic, n.state)  # fmt: skip
+                leaves.append(leaf)
+                nodes.extend(builder.append(leaf.hash)[1:])
+            end.write(leaves, nodes, notifications[-1].id)
+            return len(leaves)
+
+    def head(self) -> Head:
+        """The log's size, root and position now."""
+        position, size = self.store.tracking()
+        return Head(size, merkle.root(size, self.store), position)
+
+    def root(self, size: int) -> bytes:
+        """The root of the first ``size`` leaves; ValueError beyond the log."""
+        self._check_size(size)
+        return merkle.root(size, self.store)
+
+    def inclusion_proof(self, index: int, size: int) -> list[bytes]:
+        """The audit path of leaf ``index`` in the tree of ``size`` leaves."""
+        self._check_size(size)
+        return merkle.inclusion_proof(index, size, self.store)
+
+    def consistency_proof(self, size1: int, size2: int) -> list[bytes]:
+        """The proof that the tree of ``size1`` leaves is a prefix of the one of ``size2``."""
+        self._check_size(size2)
+        return merkle.consistency_proof(size1, size2, self.store)
+
+    def leaves_of(self, appeal_id: str) -> list[Leaf]:
+        """The leaves of one appeal's events, by version."""
+        return self.store.leaves_of(appeal_id)
+
+    def _check_size(self, size: int) -> None:
+        _, logged = self.store.tracking()
+        if not 0 <= size <= logged:
+            raise ValueError(f"tree size {size} is outside the log of {logged} leaves")
