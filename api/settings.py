@@ -24,6 +24,16 @@ class Settings:
     timezone: str = "Europe/Moscow"
     first_response_hours: Mapping[str, float] = field(default_factory=dict)
     pool_size: int = 10
+    jwt_secret: Secret | None = None
+    graphiql: bool = True
+    introspection: bool = True
+    run_projections: bool = True
+    max_body_bytes: int = 1_048_576
+    ready_max_lag: int = 1000
+    suppress_below: int = 5
+    cors_origins: tuple[str, ...] = ()
+    ws_origins: tuple[str, ...] = ()
+    rate_limit_per_minute: int = 600
 
     @property
     def norms(self) -> Norms:
@@ -42,8 +52,43 @@ class Settings:
             database_url=Secret(env.get("APPEALS_DATABASE_URL", DEFAULT_DATABASE_URL)),
             timezone=env.get("APPEALS_TIMEZONE", "Europe/Moscow"),
             first_response_hours=_parse_hours(env.get("APPEALS_FIRST_RESPONSE_HOURS", "")),
-            pool_size=int(env.get("APPEALS_DB_POOL_SIZE", "10")),
+            pool_size=_int(env, "APPEALS_DB_POOL_SIZE", 10),
+            jwt_secret=Secret(env["APPEALS_JWT_SECRET"]) if env.get("APPEALS_JWT_SECRET") else None,
+            graphiql=_bool(env, "APPEALS_GRAPHIQL", True),
+            introspection=_bool(env, "APPEALS_INTROSPECTION", True),
+            run_projections=_bool(env, "APPEALS_RUN_PROJECTIONS", True),
+            max_body_bytes=_int(env, "APPEALS_MAX_BODY_BYTES", 1_048_576),
+            ready_max_lag=_int(env, "APPEALS_READY_MAX_LAG", 1000),
+            suppress_below=_int(env, "APPEALS_SUPPRESS_BELOW", 5),
+            cors_origins=_list(env, "APPEALS_CORS_ORIGINS"),
+            ws_origins=_list(env, "APPEALS_WS_ORIGINS"),
+            rate_limit_per_minute=_int(env, "APPEALS_RATE_LIMIT_PER_MINUTE", 600),
         )
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"{name}: {raw!r} is not an integer") from None
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name}: {raw!r} is not true or false")
+
+
+def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in env.get(name, "").split(",") if item.strip())
 
 
 def _parse_hours(value: str) -> dict[str, float]:

@@ -5,8 +5,15 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from api.commands import audit, demo, history, run
+from api.commands import audit, demo, history, run, serve, token
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
-REGISTRY: list[Register] = [demo.register, history.register, run.register, audit.register]
+REGISTRY: list[Register] = [
+    demo.register,
+    history.register,
+    run.register,
+    audit.register,
+    serve.register,
+    token.register,
+]

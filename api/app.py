@@ -1,0 +1,155 @@
+"""The Starlette app factory: ``uvicorn --factory api.app:create_app``."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import secrets
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route, WebSocketRoute
+
+from api.auth import Authenticator
+from api.container import Container, build
+from api.graphql.context import off_loop
+from api.graphql.schema import build_schema
+from api.graphql.view import LedgerGraphQL
+from api.live import EventFeed
+from api.metrics import Metrics
+from api.middleware import RequestMiddleware
+from api.services import Services
+from api.settings import Settings
+from projections.assembly import ReadSide, build_read_side
+from projections.listener import ListenContext, pg_listener
+
+log = logging.getLogger("appeals.api")
+SECRET_FILE = Path("var/jwt.secret")
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """Build the ASGI app; resources are created in the lifespan, once per process."""
+    settings = settings or Settings.from_environ()
+    graphql = LedgerGraphQL(
+        build_schema(introspection=settings.introspection),
+        graphql_ide="graphiql" if settings.graphiql else None,
+        allowed_origins=settings.ws_origins,
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        services = await off_loop(start_services, settings)
+        app.state.services = services
+        try:
+            yield
+        finally:
+            await off_loop(stop_services, services)
+
+    middleware = [Middleware(RequestMiddleware, max_body_bytes=settings.max_body_bytes)]
+    if settings.cors_origins:
+        middleware.append(Middleware(
+            CORSMiddleware, allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"], allow_headers=["authorization", "content-type"],
+        ))  # fmt: skip
+    routes = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/metrics", metrics),
+    ]
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+
+
+def start_services(settings: Settings) -> Services:
+    """Connect, build the read side, start the projection worker and the event feed."""
+    container = build(settings)
+    read_side = read_side_for(container)
+    read_side.runner.setup()
+    feed = EventFeed(container.ledger, _listener(container))
+    services = Services(settings, container, read_side, feed, Metrics(),
+                        Authenticator(_jwt_secret(settings)))  # fmt: skip
+    if settings.run_projections:
+        worker = read_side.worker()
+        worker.start()
+        services.worker = worker  # type: ignore[attr-defined]
+    feed.start()
+    return services
+
+
+def stop_services(services: Services) -> None:
+    """Stop background threads, then release connections."""
+    services.feed.stop()
+    worker = getattr(services, "worker", None)
+    if worker is not None:
+        worker.stop()
+    services.container.close()
+
+
+def read_side_for(container: Container) -> ReadSide:
+    """The projections on the ledger's own datastore."""
+    ledger = container.ledger
+    channel = (
+        getattr(ledger.recorder, "channel_name", None) if container.store.is_postgres else None
+    )
+    return build_read_side(
+        ledger.recorder.datastore, container.events_table, ledger.mapper,  # type: ignore[attr-defined]
+        ledger.norms, ledger.calendar, notify_channel=channel,
+    )  # fmt: skip
+
+
+def _listener(container: Container) -> ListenContext | None:
+    if not container.store.is_postgres:
+        return None
+    recorder = container.ledger.recorder
+    return pg_listener(recorder.datastore, recorder.channel_name)  # type: ignore[attr-defined]
+
+
+def _jwt_secret(settings: Settings) -> str:
+    """The configured secret, or one kept in var/ so every local process shares it."""
+    if settings.jwt_secret is not None:
+        return str(settings.jwt_secret)
+    if not SECRET_FILE.exists():
+        SECRET_FILE.parent.mkdir(parents=True, exist_ok=True)
+        SECRET_FILE.write_text(secrets.token_urlsafe(48))
+        SECRET_FILE.chmod(0o600)
+        log.warning("APPEALS_JWT_SECRET is not set: using a generated secret in %s", SECRET_FILE)
+    return SECRET_FILE.read_text().strip()
+
+
+async def healthz(request: Request) -> Response:
+    """Liveness: the process answers."""
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    """Readiness: the store answers and every view is within the lag bound."""
+    services: Services = request.app.state.services
+    try:
+        head, positions = await off_loop(_positions, services)
+    except Exception as error:  # noqa: BLE001 - reported as not ready, with the reason's class
+        return JSONResponse({"status": "unavailable", "store": type(error).__name__}, 503)
+    lag = {name: head - position for name, position in positions.items()}
+    ready = all(value <= services.settings.ready_max_lag for value in lag.values())
+    body = {"status": "ready" if ready else "lagging", "head": head, "lag": lag}
+    return JSONResponse(body, 200 if ready else 503)
+
+
+async def metrics(request: Request) -> Response:
+    """Prometheus exposition, with projection lag refreshed at scrape time."""
+    services: Services = request.app.state.services
+    head, positions = await off_loop(_positions, services)
+    for name, position in positions.items():
+        services.metrics.projection_lag.labels(view=name).set(head - position)
+    return Response(generate_latest(services.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def _positions(services: Services) -> tuple[int, dict[str, int]]:
+    head = services.container.ledger.recorder.max_notification_id() or 0
+    return head, services.read_models.positions()

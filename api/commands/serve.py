@@ -1,0 +1,50 @@
+"""``appeals serve`` and ``appeals schema``: run the API, print its SDL."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import uvicorn
+
+from api.settings import Settings
+from api.store import check_reachable, parse_store
+
+
+def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``serve`` and ``schema`` to the command line."""
+    serve = subs.add_parser(
+        "serve", help="serve the GraphQL API",
+        description="Serve /graphql (GET, POST, graphql-transport-ws), /healthz, /readyz and "
+        "/metrics with uvicorn. Several workers (or several hosts) can share one PostgreSQL.",
+    )  # fmt: skip
+    serve.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve.set_defaults(handler=run_serve)
+    schema = subs.add_parser(
+        "schema",
+        help="print or write schema.graphql",
+        description="Print the GraphQL SDL, sorted, as committed.",
+    )
+    schema.add_argument("--write", type=Path, default=None, help="write to this file instead")
+    schema.set_defaults(handler=run_schema)
+
+
+def run_serve(args: argparse.Namespace, settings: Settings) -> int:
+    check_reachable(parse_store(str(settings.database_url)))
+    print(f"Appeals Ledger API: http://{args.host}:{args.port}/graphql", flush=True)
+    uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port,
+                workers=args.workers, log_level="info", ws="websockets-sansio")  # fmt: skip
+    return 0
+
+
+def run_schema(args: argparse.Namespace, settings: Settings) -> int:
+    from api.graphql.schema import schema, sdl
+
+    text = sdl(schema)
+    if args.write is None:
+        print(text, end="")
+    else:
+        args.write.write_text(text)
+    return 0

@@ -1,0 +1,1 @@
+"""The GraphQL API: types, resolvers, limits and the HTTP view."""

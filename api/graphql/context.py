@@ -1,0 +1,52 @@
+"""What every resolver receives: services, the viewer, loaders and the request id."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from uuid import UUID
+
+import anyio.to_thread
+from strawberry.dataloader import DataLoader
+
+from api.services import Services
+from api.viewer import Viewer
+from ledger.domain import Appeal
+from projections.models import AppealRow
+
+T = TypeVar("T")
+
+
+async def off_loop(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run blocking eventsourcing/psycopg work in a worker thread, never on the loop."""
+    return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
+
+
+@dataclass
+class Context:
+    """Per-request (or per-WebSocket) context."""
+
+    services: Services
+    viewer: Viewer
+    request_id: str
+    request: Any = None
+    response: Any = None
+    appeal_rows: DataLoader[UUID, AppealRow | None] = field(init=False)
+    aggregates: DataLoader[UUID, Appeal] = field(init=False)
+
+    def __post_init__(self) -> None:
+        read_models = self.services.read_models
+
+        async def load(ids: list[UUID]) -> list[AppealRow | None]:
+            found = await off_loop(read_models.get_appeals, ids)
+            return [found.get(appeal_id) for appeal_id in ids]
+
+        self.appeal_rows = DataLoader(load_fn=load)
+        ledger = self.services.container.ledger
+
+        async def load_aggregates(ids: list[UUID]) -> list[Appeal]:
+            return await off_loop(lambda: [ledger.get_appeal(appeal_id) for appeal_id in ids])
+
+        self.aggregates = DataLoader(load_fn=load_aggregates)

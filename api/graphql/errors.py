@@ -1,0 +1,71 @@
+"""Every expected failure becomes a GraphQL error with ``extensions.code``; the rest is masked.
+
+Codes: BAD_USER_INPUT (names the field), NOT_FOUND, CONFLICT, INVALID_TRANSITION,
+UNAUTHENTICATED, FORBIDDEN, GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED,
+QUERY_TOO_COMPLEX, and INTERNAL_SERVER_ERROR for anything unexpected, whose message only
+carries the request id that is also logged on the server.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from graphql import GraphQLError
+
+from ledger.errors import LedgerError
+
+log = logging.getLogger("appeals.api")
+
+
+class ApiError(GraphQLError):
+    """An expected failure raised by a resolver, with its code and safe context."""
+
+    def __init__(self, code: str, message: str, **context: Any) -> None:
+        super().__init__(message, extensions={"code": code, **context})
+
+
+def bad_input(field: str, reason: str) -> ApiError:
+    """Refuse an argument, naming it."""
+    return ApiError("BAD_USER_INPUT", f"{field}: {reason}", field=field)
+
+
+def from_ledger(error: LedgerError) -> ApiError:
+    """Translate a ledger rule violation; the context carries ids, never personal data."""
+    context = {key: str(value) for key, value in error.context.items()}
+    if error.code == "BAD_USER_INPUT":
+        return ApiError(error.code, f"{context['field']}: {context['reason']}", **context)
+    return ApiError(error.code, str(error), **context)
+
+
+def format_error(error: GraphQLError, request_id: str) -> dict[str, Any]:
+    """The client's view of one error: coded, or masked with the request id."""
+    original = error.original_error
+    if isinstance(original, GraphQLError) and (original.extensions or {}).get("code"):
+        error = original
+    elif isinstance(original, LedgerError):
+        error = from_ledger(original)
+    code = (error.extensions or {}).get("code")
+    if original is not None and not isinstance(original, GraphQLError | LedgerError):
+        log.error("unexpected error request_id=%s", request_id, exc_info=original)
+        return {
+            "message": f"Internal server error (request id {request_id})",
+            "locations": _locations(error),
+            "path": error.path,
+            "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+        }
+    if code is None:
+        code = (
+            "GRAPHQL_PARSE_FAILED"
+            if "Syntax Error" in error.message
+            else ("GRAPHQL_VALIDATION_FAILED")
+        )
+    formatted = error.formatted
+    formatted["extensions"] = {**(error.extensions or {}), "code": code, "requestId": request_id}
+    return dict(formatted)
+
+
+def _locations(error: GraphQLError) -> list[dict[str, int]] | None:
+    if not error.locations:
+        return None
+    return [{"line": loc.line, "column": loc.column} for loc in error.locations]

@@ -1,0 +1,213 @@
+"""The Query root: appeals for operators and auditors, statistics for everyone."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import strawberry
+
+from api.graphql import enums
+from api.graphql.context import off_loop
+from api.graphql.errors import ApiError, bad_input
+from api.graphql.ids import appeal_uuid
+from api.graphql.statistics import StatisticsGroup, WorkloadEntry, statistics_groups
+from api.graphql.types import Appeal, Info, Node, require_visible
+from api.viewer import READERS
+from ledger.values import Role
+from projections.codec import to_us
+from projections.cursor import InvalidCursorError, encode_cursor
+from projections.models import (
+    AppealFilter,
+    AppealOrder,
+    AppealRow,
+    StatsFilter,
+    WorkloadFilter,
+)
+
+MAX_PAGE = 100
+NO_DUE = 2**62  # keyset key of rows without a due date, as the appeals view sorts them
+
+
+@strawberry.input(description="Operator filters; all optional and combined with AND.")
+class AppealFilterInput:
+    status: enums.Status | None = None
+    channel: enums.Channel | None = None
+    category: str | None = None
+    body: str | None = None
+    department: str | None = None
+    overdue: bool | None = None
+    received_from: datetime | None = strawberry.field(default=None, description="Inclusive.")
+    received_to: datetime | None = strawberry.field(default=None, description="Exclusive.")
+
+
+@strawberry.input(description="Statistics filters; dates are local received dates, inclusive.")
+class StatisticsFilterInput:
+    channel: enums.Channel | None = None
+    category: str | None = None
+    body: str | None = None
+    department: str | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+
+
+@strawberry.input(description="Which open work to show.")
+class WorkloadFilterInput:
+    department: str | None = None
+    body: str | None = None
+    by_assignee: bool = False
+
+
+@strawberry.type(description="Relay page information.")
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class AppealEdge:
+    cursor: str
+    node: Appeal
+
+
+@strawberry.type(description="A page of appeals in a stable keyset order.")
+class AppealConnection:
+    edges: list[AppealEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+def require_role(info: Info, allowed: frozenset[Role]) -> None:
+    """No or a bad token: UNAUTHENTICATED; a valid token without the role: FORBIDDEN."""
+    viewer = info.context.viewer
+    if viewer.token_error is not None:
+        raise ApiError("UNAUTHENTICATED", f"token is {viewer.token_error}")
+    if viewer.role not in allowed:
+        if viewer.is_public:
+            raise ApiError("UNAUTHENTICATED", "this operation needs a bearer token")
+        raise ApiError("FORBIDDEN", f"role {viewer.role.value} may not do this")
+
+
+def require_reader(info: Info) -> None:
+    """Appeals are for staff; the public gets statistics."""
+    require_role(info, READERS)
+
+
+async def load_appeal(info: Info, raw_id: str, field: str = "id") -> Appeal | None:
+    """Resolve an appeal id in the viewer's scope."""
+    require_reader(info)
+    row = await info.context.appeal_rows.load(appeal_uuid(raw_id, field))
+    if row is None:
+        return None
+    require_visible(info, row)
+    return Appeal(row=row)
+
+
+def _edge_cursor(order: AppealOrder, row: AppealRow) -> str:
+    if order is AppealOrder.DUE_AT_ASC:
+        return encode_cursor(order, to_us(row.next_due_at) or NO_DUE, row.id)
+    return encode_cursor(order, to_us(row.received_at) or 0, row.id)
+
+
+def _scoped_filter(info: Info, where: AppealFilterInput | None) -> AppealFilter:
+    where = where or AppealFilterInput()
+    viewer = info.context.viewer
+    body, department = where.body, where.department
+    if viewer.role.value in ("operator", "supervisor") and viewer.body:
+        if body not in (None, viewer.body):
+            raise ApiError("FORBIDDEN", "body is outside your scope")
+        body = viewer.body
+    if viewer.role.value == "operator":
+        if department not in (None, viewer.department):
+            raise ApiError("FORBIDDEN", "department is outside your scope")
+        department = viewer.department
+    return AppealFilter(
+        status=where.status,
+        channel=where.channel,
+        category=where.category, body=body, department=department, overdue=where.overdue,
+        received_from=where.received_from, received_to=where.received_to,
+    )  # fmt: skip
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Any object by its global id (Relay).")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        return await load_appeal(info, id)
+
+    @strawberry.field(description="One appeal by global id or UUID.")
+    async def appeal(self, info: Info, id: strawberry.ID) -> Appeal | None:
+        return await load_appeal(info, id)
+
+    @strawberry.field(description="Appeals in the viewer's scope, keyset-paginated.")
+    async def appeals(
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        filter: AppealFilterInput | None = None,
+        order_by: enums.AppealOrder = enums.AppealOrder.RECEIVED_AT_DESC,
+    ) -> AppealConnection:
+        require_reader(info)
+        if not 1 <= first <= MAX_PAGE:
+            raise bad_input("first", f"must be 1-{MAX_PAGE}")
+        order = order_by
+        read_models = info.context.services.read_models
+        try:
+            page = await off_loop(read_models.list_appeals, _scoped_filter(info, filter), order,
+                                  first, after)  # fmt: skip
+        except InvalidCursorError as error:
+            raise bad_input("after", f"is not a cursor of this list ({error.reason})") from None
+        edges = [AppealEdge(cursor=_edge_cursor(order, row), node=Appeal(row=row))
+                 for row in page.rows]  # fmt: skip
+        return AppealConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.has_next, has_previous_page=after is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            total_count=page.total_count,
+        )  # fmt: skip
+
+    @strawberry.field(description="Grouped statistics; O(groups), never a scan of appeals.")
+    async def statistics(
+        self,
+        info: Info,
+        filter: StatisticsFilterInput | None = None,
+        group_by: list[enums.Dimension] | None = None,
+        period: enums.Period | None = None,
+    ) -> list[StatisticsGroup]:
+        if info.context.viewer.token_error is not None:
+            raise ApiError("UNAUTHENTICATED", f"token is {info.context.viewer.token_error}")
+        where = filter or StatisticsFilterInput()
+        dims = list(group_by or [])
+        if len(set(dims)) != len(dims):
+            raise bad_input("groupBy", "lists a dimension twice")
+        stats_filter = StatsFilter(
+            channel=where.channel,
+            category=where.category, body=where.body, department=where.department,
+            received_from=where.received_from, received_to=where.received_to,
+        )  # fmt: skip
+        groups = await off_loop(info.context.services.read_models.statistics, stats_filter,
+                                dims, period)  # fmt: skip
+        return statistics_groups(info, groups)
+
+    @strawberry.field(description="Open work per department (and assignee).")
+    async def workload(
+        self, info: Info, filter: WorkloadFilterInput | None = None
+    ) -> list[WorkloadEntry]:
+        require_reader(info)
+        where = filter or WorkloadFilterInput()
+        rows = await off_loop(
+            info.context.services.read_models.workload,
+            WorkloadFilter(department=where.department, body=where.body,
+                           by_assignee=where.by_assignee),
+        )  # fmt: skip
+        viewer = info.context.viewer
+        return [
+            WorkloadEntry.of(row)
+            for row in rows
+            if viewer.role.value != "operator" or row.department == viewer.department
+        ]

@@ -1,0 +1,32 @@
+"""The strawberry schema, and its SDL printed in a stable (sorted) order."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql import lexicographic_sort_schema, print_schema
+from strawberry.extensions import DisableIntrospection
+
+from api.graphql import limits
+from api.graphql.mutations import Mutation
+from api.graphql.queries import Query
+from api.graphql.subscriptions import Subscription
+from api.graphql.types import Appeal
+
+
+def build_schema(*, introspection: bool = True) -> strawberry.Schema:
+    """The API schema; introspection can be switched off in production."""
+    extensions = limits.extensions()
+    if not introspection:
+        extensions.append(DisableIntrospection)
+    return strawberry.Schema(
+        query=Query, mutation=Mutation, subscription=Subscription, types=[Appeal],
+        extensions=extensions,
+    )  # fmt: skip
+
+
+def sdl(schema: strawberry.Schema) -> str:
+    """schema.graphql as committed: sorted, so diffs show real changes only."""
+    return print_schema(lexicographic_sort_schema(schema._schema)) + "\n"
+
+
+schema = build_schema()

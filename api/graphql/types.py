@@ -1,0 +1,306 @@
+"""GraphQL object types; ``Appeal`` is backed by a row of the appeals view."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, cast
+from uuid import UUID
+
+import strawberry
+from strawberry.scalars import JSON
+
+from api.graphql import enums
+from api.graphql.context import Context, off_loop
+from api.graphql.errors import ApiError
+from api.graphql.ids import APPEAL, to_global_id
+from ledger.application import AppealsLedger, HistoryEntry
+from ledger.deadlines import DueDate
+from ledger.domain import Appeal as Aggregate
+from ledger.errors import LedgerError
+from projections.models import AppealRow
+
+Info = strawberry.Info[Context, None]
+BASE_FIELDS = frozenset(
+    {"originator_id", "originator_version", "timestamp", "originator_topic", "actor_id",
+     "actor_role", "at", "citizen"}
+)  # fmt: skip
+
+
+@strawberry.interface(description="An object with a globally unique id (Relay).")
+class Node:
+    @strawberry.field(description="Relay global id.")
+    def id(self) -> strawberry.ID:
+        raise NotImplementedError
+
+
+@strawberry.type(name="Actor", description="Who caused an event.")
+class ActorInfo:
+    id: str
+    role: enums.Role
+
+
+@strawberry.type(name="DueDate", description="A due date and the rule and event that set it.")
+class DueDateInfo:
+    kind: enums.DueKind
+    due_at: datetime
+    rule: str
+    counted_from: str
+    from_at: datetime
+    explanation: str
+
+    @classmethod
+    def of(cls, due: DueDate) -> DueDateInfo:
+        return cls(kind=due.kind, due_at=due.due_at, rule=due.rule,
+                   counted_from=due.counted_from, from_at=due.from_at,
+                   explanation=due.explain())  # fmt: skip
+
+
+@strawberry.type(
+    name="Citizen", description="The citizen's contact data; null fields when erased or masked."
+)
+class CitizenInfo:
+    id: str | None
+    name: str | None
+    contact: str | None
+    address: str | None
+    erased: bool
+    masked: bool
+
+
+@strawberry.type(
+    name="HistoryEntry", description="One stored event of an appeal, as an auditor replays it."
+)
+class HistoryEntryInfo:
+    appeal_id: strawberry.ID
+    position: int | None
+    version: int
+    type: str
+    business_time: datetime
+    recorded_time: datetime
+    actor: ActorInfo
+    data: JSON
+
+    @classmethod
+    def of(cls, entry: HistoryEntry, appeal_id: UUID) -> HistoryEntryInfo:
+        event = entry.event
+        data: dict[str, Any] = {
+            key: _plain(value) for key, value in vars(event).items() if key not in BASE_FIELDS
+        }
+        return cls(
+            appeal_id=strawberry.ID(to_global_id(APPEAL, appeal_id)),
+            position=entry.position,
+            version=event.originator_version,
+            type=type(event).__name__,
+            business_time=event.at,
+            recorded_time=event.timestamp,
+            actor=ActorInfo(id=event.actor_id, role=enums.Role(event.actor_role)),
+            data=cast(JSON, data),
+        )
+
+
+@strawberry.type(description="An appeal's state as the ledger knew it at a past instant.")
+class AppealSnapshot:
+    version: int
+    status: enums.Status
+    channel: enums.Channel
+    body: str
+    category: str | None
+    department: str | None
+    assignee: str | None
+    registration_number: str | None
+    received_at: datetime
+    registered_at: datetime | None
+    first_response_at: datetime | None
+    answered_at: datetime | None
+    closed_at: datetime | None
+    outcome: enums.Outcome | None
+    rating: int | None
+    extension_days: int
+
+    @classmethod
+    def of(cls, appeal: Aggregate) -> AppealSnapshot:
+        return cls(
+            version=appeal.version, status=appeal.status,
+            channel=appeal.channel, body=appeal.body,
+            category=appeal.category, department=appeal.department, assignee=appeal.assignee,
+            registration_number=appeal.registration_number, received_at=appeal.received_at,
+            registered_at=appeal.registered_at, first_response_at=appeal.first_response_at,
+            answered_at=appeal.answered_at, closed_at=appeal.closed_at,
+            outcome=appeal.outcome,
+            rating=appeal.rating, extension_days=appeal.extension_days,
+        )  # fmt: skip
+
+
+@strawberry.type(description="A citizen appeal: current state from the appeals view.")
+class Appeal(Node):
+    row: strawberry.Private[AppealRow]
+
+    @strawberry.field(description="Relay global id.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id(APPEAL, self.row.id))
+
+    @strawberry.field(description="The appeal's UUID, derived from (channel, external id).")
+    def uuid(self) -> str:
+        return str(self.row.id)
+
+    @strawberry.field
+    def channel(self) -> enums.Channel:
+        return self.row.channel
+
+    @strawberry.field
+    def external_id(self) -> str:
+        return self.row.external_id
+
+    @strawberry.field
+    def status(self) -> enums.Status:
+        return self.row.status
+
+    @strawberry.field
+    def category(self) -> str | None:
+        return self.row.category
+
+    @strawberry.field
+    def body(self) -> str:
+        return self.row.body
+
+    @strawberry.field
+    def department(self) -> str | None:
+        return self.row.department
+
+    @strawberry.field
+    def assignee(self) -> str | None:
+        return self.row.assignee
+
+    @strawberry.field
+    def received_at(self) -> datetime:
+        return self.row.received_at
+
+    @strawberry.field
+    def registered_at(self) -> datetime | None:
+        return self.row.registered_at
+
+    @strawberry.field
+    def first_response_at(self) -> datetime | None:
+        return self.row.first_response_at
+
+    @strawberry.field
+    def answered_at(self) -> datetime | None:
+        return self.row.answered_at
+
+    @strawberry.field
+    def closed_at(self) -> datetime | None:
+        return self.row.closed_at
+
+    @strawberry.field(description="Whether an obligation's due date has passed unmet (now).")
+    def overdue(self) -> bool:
+        return self.row.overdue
+
+    @strawberry.field(description="Whether the answer deadline was extended.")
+    def extended(self) -> bool:
+        return self.row.extended
+
+    @strawberry.field
+    def outcome(self) -> enums.Outcome | None:
+        return self.row.outcome
+
+    @strawberry.field
+    def rating(self) -> int | None:
+        return self.row.rating
+
+    @strawberry.field
+    def reopen_count(self) -> int:
+        return self.row.reopen_count
+
+    @strawberry.field(description="The aggregate version; pass it as expectedVersion.")
+    def version(self) -> int:
+        return self.row.version
+
+    @strawberry.field(description="The log position of the appeal's latest event.")
+    def position(self) -> int:
+        return self.row.last_position
+
+    @strawberry.field(description="The nearest unmet due date, if any.")
+    def next_due_at(self) -> datetime | None:
+        return self.row.next_due_at
+
+    @strawberry.field
+    async def duplicate_of(
+        self, info: Info
+    ) -> Annotated[Appeal, strawberry.lazy("api.graphql.types")] | None:
+        if self.row.duplicate_of is None:
+            return None
+        row = await info.context.appeal_rows.load(self.row.duplicate_of)
+        return Appeal(row=row) if row is not None and _visible(info, row) else None
+
+    @strawberry.field(description="Every due date that applies, each with its rule.")
+    async def due_dates(self, info: Info) -> list[DueDateInfo]:
+        ledger = info.context.services.container.ledger
+        appeal = await info.context.aggregates.load(self.row.id)
+        return [DueDateInfo.of(due) for due in appeal.due_dates(ledger.norms, ledger.calendar)]
+
+    @strawberry.field(description="The citizen's message.")
+    async def text(self, info: Info) -> str:
+        appeal = await info.context.aggregates.load(self.row.id)
+        return appeal.text
+
+    @strawberry.field(description="Answers given so far, in order.")
+    async def answers(self, info: Info) -> list[AnswerInfo]:
+        appeal = await info.context.aggregates.load(self.row.id)
+        return [AnswerInfo(text=t, final=f, public=p) for t, f, p in appeal.answers]
+
+    @strawberry.field(description="Contact data; masked unless the viewer may see it.")
+    async def citizen(self, info: Info) -> CitizenInfo | None:
+        ledger = info.context.services.container.ledger
+        appeal = await info.context.aggregates.load(self.row.id)
+        if appeal.citizen_id is None:
+            return None
+        if not info.context.viewer.sees_personal_data():
+            return CitizenInfo(id=appeal.citizen_id, name=None, contact=None, address=None,
+                               erased=appeal.erased, masked=True)  # fmt: skip
+        opened = await off_loop(ledger.open_citizen, appeal)
+        return CitizenInfo(
+            id=appeal.citizen_id, name=opened.name if opened else None,
+            contact=opened.contact if opened else None,
+            address=opened.address if opened else None, erased=opened is None, masked=False,
+        )  # fmt: skip
+
+    @strawberry.field(description="Every stored event, with positions and actors.")
+    async def history(self, info: Info) -> list[HistoryEntryInfo]:
+        entries = await off_loop(info.context.services.container.ledger.history, self.row.id)
+        return [HistoryEntryInfo.of(entry, self.row.id) for entry in entries]
+
+    @strawberry.field(description="The appeal as the ledger knew it at `at` (recorded time).")
+    async def as_of(self, info: Info, at: datetime) -> AppealSnapshot | None:
+        ledger: AppealsLedger = info.context.services.container.ledger
+        try:
+            appeal = await off_loop(ledger.get_appeal_as_of, self.row.id, at)
+        except LedgerError as error:
+            if error.code == "NOT_FOUND":
+                return None
+            raise
+        return AppealSnapshot.of(appeal)
+
+
+@strawberry.type(name="Answer", description="An answer to the citizen.")
+class AnswerInfo:
+    text: str
+    final: bool
+    public: bool
+
+
+def _visible(info: Info, row: AppealRow) -> bool:
+    return info.context.viewer.in_scope(row.body, row.department)
+
+
+def require_visible(info: Info, row: AppealRow) -> None:
+    """Operators see their department's appeals only; others' look absent."""
+    if not _visible(info, row):
+        raise ApiError("FORBIDDEN", "this appeal is outside your scope")
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value

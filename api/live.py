@@ -1,0 +1,121 @@
+"""Live events for subscriptions: one follower per process fans new events out to subscribers.
+
+Events written by any API process reach every process: on PostgreSQL the follower wakes on
+the recorder's NOTIFY, on SQLite it polls. It starts at the log head, so subscribers see
+events recorded after they subscribed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractContextManager
+from typing import Any
+
+from eventsourcing.persistence import Notification
+
+from ledger.application import AppealsLedger, HistoryEntry
+
+log = logging.getLogger("appeals.live")
+Waiter = Callable[[float], None]
+QUEUE_LIMIT = 1000
+
+
+class EventFeed:
+    """Follows the notification log in a thread and broadcasts to asyncio queues."""
+
+    def __init__(
+        self,
+        ledger: AppealsLedger,
+        listen: Callable[[], AbstractContextManager[Waiter]] | None = None,
+        *,
+        poll: float = 0.05,
+    ) -> None:
+        self.ledger = ledger
+        self.listen = listen or _sleeping
+        self.poll = poll
+        self._subscribers: set[tuple[asyncio.AbstractEventLoop, asyncio.Queue[HistoryEntry]]] = (
+            set()
+        )
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.position = 0
+
+    def start(self) -> None:
+        """Begin following from the current head."""
+        self.position = self.ledger.recorder.max_notification_id() or 0
+        self._thread = threading.Thread(target=self._run, name="event-feed", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop following; subscribers stay open until their clients leave."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(5)
+
+    @contextlib.asynccontextmanager
+    async def subscribe(self) -> AsyncIterator[asyncio.Queue[HistoryEntry]]:
+        """A queue of new events for one subscriber."""
+        queue: asyncio.Queue[HistoryEntry] = asyncio.Queue(QUEUE_LIMIT)
+        key = (asyncio.get_running_loop(), queue)
+        with self._lock:
+            self._subscribers.add(key)
+        try:
+            yield queue
+        finally:
+            with self._lock:
+                self._subscribers.discard(key)
+
+    def _run(self) -> None:
+        with self.listen() as wait:
+            while not self._stop.is_set():
+                try:
+                    fresh = self._fetch()
+                except Exception:
+                    log.exception("event feed could not read the log; retrying")
+                    fresh = []
+                if fresh:
+                    self._broadcast(fresh)
+                else:
+                    wait(self.poll)
+
+    def _fetch(self) -> list[HistoryEntry]:
+        notifications: list[Notification] = list(
+            self.ledger.recorder.select_notifications(
+                start=self.position, limit=500, inclusive_of_start=False
+            )
+        )
+        if not notifications:
+            return []
+        self.position = notifications[-1].id
+        if not self._subscribers:
+            return []
+        mapper = self.ledger.mapper
+        return [HistoryEntry(n.id, mapper.to_domain_event(n)) for n in notifications]  # type: ignore[arg-type]
+
+    def _broadcast(self, entries: list[HistoryEntry]) -> None:
+        with self._lock:
+            subscribers = list(self._subscribers)
+        for loop, queue in subscribers:
+            for entry in entries:
+                loop.call_soon_threadsafe(_offer, queue, entry)
+
+
+def _offer(queue: asyncio.Queue[Any], item: Any) -> None:
+    # A subscriber that stops reading loses events rather than stalling everyone.
+    with contextlib.suppress(asyncio.QueueFull):
+        queue.put_nowait(item)
+
+
+@contextlib.contextmanager
+def _sleeping() -> Iterator[Waiter]:
+    stop = threading.Event()
+
+    def wait(timeout: float) -> None:
+        stop.wait(timeout)
+
+    yield wait

@@ -1,0 +1,31 @@
+"""Prometheus metrics of one API process, on a registry of its own."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+
+class Metrics:
+    """Requests, latency, errors by code, events appended and projection lag."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "appeals_http_requests", "HTTP requests", ["method", "route", "status"],
+            registry=self.registry,
+        )  # fmt: skip
+        self.latency = Histogram(
+            "appeals_http_request_seconds", "HTTP request latency", ["route"],
+            buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+            registry=self.registry,
+        )  # fmt: skip
+        self.errors = Counter(
+            "appeals_graphql_errors", "GraphQL errors by code", ["code"], registry=self.registry
+        )
+        self.events_appended = Counter(
+            "appeals_events_appended", "Commands that appended events", registry=self.registry
+        )
+        self.projection_lag = Gauge(
+            "appeals_projection_lag_events", "Log head minus each view's position", ["view"],
+            registry=self.registry,
+        )  # fmt: skip

@@ -1,0 +1,91 @@
+"""Pure ASGI middleware: request ids, metrics, and the request body size cap."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+from starlette.datastructures import Headers
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+class BodyTooLargeError(Exception):
+    """The client sent more than the cap."""
+
+
+class RequestMiddleware:
+    """Tags each request with an id, times it, and refuses bodies over ``max_body_bytes``."""
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        request_id = headers.get("x-request-id") or uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id[:64]
+        if scope["type"] == "websocket":
+            await self.app(scope, receive, send)
+            return
+        declared = headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+            await self._too_large(scope, receive, send, request_id)
+            return
+        status = {"code": 500}
+        started = time.perf_counter()
+        received = 0
+
+        async def counted_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    raise BodyTooLargeError
+            return message
+
+        async def tagged_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
+            await send(message)
+
+        try:
+            await self.app(scope, counted_receive, tagged_send)
+        except BodyTooLargeError:
+            await self._too_large(scope, receive, send, request_id)
+            status["code"] = 413
+        finally:
+            self._observe(scope, status["code"], time.perf_counter() - started)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send, request_id: str) -> None:
+        body = {
+            "errors": [
+                {
+                    "message": f"request body exceeds {self.max_body_bytes} bytes",
+                    "extensions": {"code": "PAYLOAD_TOO_LARGE", "requestId": request_id},
+                }
+            ]
+        }
+        response = JSONResponse(body, status_code=413, headers={"x-request-id": request_id})
+        await response(scope, receive, send)
+
+    def _observe(self, scope: Scope, status: int, seconds: float) -> None:
+        app: Any = scope.get("app")
+        services = getattr(getattr(app, "state", None), "services", None)
+        if services is None:
+            return
+        route = (
+            scope["path"]
+            if scope["path"] in ("/graphql", "/healthz", "/readyz", "/metrics")
+            else "other"
+        )
+        services.metrics.requests.labels(
+            method=scope["method"], route=route, status=str(status)
+        ).inc()
+        services.metrics.latency.labels(route=route).observe(seconds)

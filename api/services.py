@@ -1,0 +1,45 @@
+"""Long-lived resources shared through the app's lifespan state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from starlette.requests import HTTPConnection
+
+from api.auth import Authenticator
+from api.container import Container
+from api.settings import Settings
+from api.viewer import Viewer
+from projections.assembly import ReadSide
+from projections.read_models import ReadModels
+
+if TYPE_CHECKING:
+    from api.live import EventFeed
+    from api.metrics import Metrics
+
+
+@dataclass
+class Services:
+    """Everything resolvers and routes need, built once per process."""
+
+    settings: Settings
+    container: Container
+    read_side: ReadSide
+    feed: EventFeed
+    metrics: Metrics
+    authenticator: Authenticator
+
+    @property
+    def read_models(self) -> ReadModels:
+        """Queries over the views."""
+        return self.read_side.read_models
+
+    async def authenticate(self, connection: HTTPConnection) -> Viewer:
+        """The viewer behind a request's or WebSocket's ``Authorization`` header."""
+        header = connection.headers.get("authorization")
+        if header is None and connection.scope["type"] == "websocket":
+            # Browsers cannot set headers on WebSockets: accept the token as a query param.
+            token = connection.query_params.get("token")
+            header = f"Bearer {token}" if token else None
+        return self.authenticator.viewer(header)

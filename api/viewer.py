@@ -1,0 +1,55 @@
+"""Who is asking, and what their role lets them see and do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ledger.values import Actor, Role
+
+WRITERS = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN})
+ROUTERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
+READERS = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.AUDITOR, Role.ADMIN})
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """The authenticated subject (or the public) with its scope."""
+
+    subject: str
+    role: Role
+    body: str | None = None
+    department: str | None = None
+    pii: bool = False
+    token_error: str | None = None
+
+    @property
+    def actor(self) -> Actor:
+        """The actor recorded on every event this viewer causes."""
+        return Actor(self.subject, self.role)
+
+    @property
+    def is_public(self) -> bool:
+        """Anonymous callers see anonymised statistics only."""
+        return self.role is Role.PUBLIC
+
+    def sees_personal_data(self) -> bool:
+        """Operators and supervisors work with contacts; auditors only with a grant."""
+        if self.role in (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN):
+            return True
+        return self.role is Role.AUDITOR and self.pii
+
+    def in_scope(self, body: str, department: str | None) -> bool:
+        """Whether an appeal of this body/department is this viewer's business."""
+        if self.role in (Role.AUDITOR, Role.ADMIN):
+            return True
+        if self.role is Role.SUPERVISOR:
+            return self.body is None or self.body == body
+        if self.role is Role.OPERATOR:
+            return (self.body is None or self.body == body) and (
+                self.department is not None and self.department == department
+            )
+        return False
+
+
+PUBLIC = Viewer(subject="public", role=Role.PUBLIC)
+OPEN = Viewer(subject="open-api", role=Role.ADMIN, pii=True)

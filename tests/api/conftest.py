@@ -1,0 +1,110 @@
+"""A live API server per test module, on real SQLite and real PostgreSQL, over real HTTP."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from api.auth import Authenticator
+from ledger.values import Role
+from tests.conftest import PG_ADMIN, _pg_reachable, create_database, drop_database
+
+SECRET = "test-secret-" + "x" * 40
+
+
+@dataclass
+class LiveServer:
+    """A running ``appeals serve`` and the means to call it."""
+
+    url: str
+    database_url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    @property
+    def graphql(self) -> str:
+        return f"{self.url}/graphql"
+
+    def token(self, role: Role, *, body: str | None = None, department: str | None = None,
+              pii: bool = False, ttl: timedelta = timedelta(hours=1)) -> str:  # fmt: skip
+        return Authenticator(SECRET).issue(subject=f"test-{role.value}", role=role, ttl=ttl,
+                                           body=body, department=department, pii=pii)  # fmt: skip
+
+    def post(self, query: str, variables: dict[str, object] | None = None, *,
+             token: str | None = None) -> httpx.Response:  # fmt: skip
+        headers = {"authorization": f"Bearer {token}"} if token else {}
+        return httpx.post(self.graphql, json={"query": query, "variables": variables or {}},
+                          headers=headers, timeout=30)  # fmt: skip
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(database_url: str, log: Path, **extra_env: str) -> LiveServer:
+    port = free_port()
+    env = {**os.environ, "APPEALS_DATABASE_URL": database_url, "APPEALS_JWT_SECRET": SECRET,
+           **extra_env}  # fmt: skip
+    handle = log.open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
+        env=env, stdout=handle, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    handle.close()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {log.read_text()[-2000:]}")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return LiveServer(url, database_url, process, log)
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"server did not start: {log.read_text()[-2000:]}")
+
+
+def stop_server(server: LiveServer) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def live(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """A server on a fresh store; once on SQLite, once on PostgreSQL."""
+    folder = tmp_path_factory.mktemp("live")
+    admin = None
+    if request.param == "sqlite":
+        database_url = f"sqlite:///{folder / 'appeals.db'}"
+    else:
+        problem = _pg_reachable()
+        if problem is not None:
+            if os.environ.get("CI") == "true":
+                pytest.fail(f"PostgreSQL is unreachable under CI=true: {problem}")
+            pytest.skip(f"PostgreSQL is unreachable: {problem}")
+        admin = PG_ADMIN
+        database_url = create_database(admin)
+    server = start_server(database_url, folder / "server.log")
+    yield server
+    stop_server(server)
+    if admin is not None:
+        drop_database(admin, database_url)

@@ -1,0 +1,187 @@
+"""An appeal's whole life through the public API, with the gql client, on both stores."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+
+from gql import Client, GraphQLRequest, gql
+from gql.transport.httpx import HTTPXTransport
+from gql.transport.websockets import WebsocketsTransport
+
+from ledger.values import Role
+from tests.api.conftest import LiveServer
+
+APPEAL_FIELDS = "id uuid status version position department assignee rating reopenCount"
+
+
+def client(live: LiveServer, token: str) -> Client:
+    transport = HTTPXTransport(url=live.graphql, headers={"authorization": f"Bearer {token}"},
+                               timeout=30)  # fmt: skip
+    return Client(transport=transport, fetch_schema_from_transport=False)
+
+
+def command(gql_client: Client, name: str, input_type: str, values: dict[str, object]) -> dict:  # type: ignore[type-arg]
+    document = gql(
+        f"mutation Do($input: {input_type}!) {{ {name}(input: $input) "
+        f"{{ position created appeal {{ {APPEAL_FIELDS} }} }} }}"
+    )
+    return ask(gql_client, document, {"input": values})[name]  # type: ignore[no-any-return]
+
+
+def ask(gql_client: Client, request: GraphQLRequest, variables: dict[str, object]) -> dict:  # type: ignore[type-arg]
+    return gql_client.execute(GraphQLRequest(request, variable_values=variables))
+
+
+def test_an_appeal_lives_its_whole_life_through_the_api(live: LiveServer) -> None:
+    supervisor = client(live, live.token(Role.SUPERVISOR, body="Администрация города"))
+    external = f"vk-{uuid.uuid4().hex[:8]}"
+
+    received = command(supervisor, "receiveAppeal", "ReceiveAppealInput", {
+        "channel": "POS", "externalId": external, "text": "Не горят фонари на улице Мира",
+        "body": "Администрация города", "citizen": {"name": "Иван Петров", "contact": "+7 900"},
+    })  # fmt: skip
+    appeal_id = received["appeal"]["id"]
+    again = command(supervisor, "receiveAppeal", "ReceiveAppealInput", {
+        "channel": "POS", "externalId": external, "text": "Не горят фонари на улице Мира",
+        "body": "Администрация города",
+    })  # fmt: skip
+    steps = [
+        ("registerAppeal", "RegisterAppealInput", {"number": "ОГ-77"}),
+        ("assignAppeal", "AssignAppealInput", {"department": "Свет", "assignee": "ivanova"}),
+        ("answerAppeal", "AnswerAppealInput", {"text": "Фонари починили", "final": True}),
+        ("closeAppeal", "CloseAppealInput", {"outcome": "RESOLVED"}),
+    ]
+    results = [command(supervisor, name, kind, {"appealId": appeal_id, **values})
+               for name, kind, values in steps]  # fmt: skip
+    between = datetime.now(UTC).isoformat()
+    reopened = command(supervisor, "reopenAppeal", "ReopenAppealInput",
+                       {"appealId": appeal_id, "reason": "Снова не горят"})  # fmt: skip
+    command(supervisor, "answerAppeal", "AnswerAppealInput",
+            {"appealId": appeal_id, "text": "Заменили кабель"})  # fmt: skip
+    rated = command(supervisor, "rateAppeal", "RateAppealInput",
+                    {"appealId": appeal_id, "score": 5})  # fmt: skip
+
+    assert received["created"] is True
+    assert again["created"] is False
+    assert again["appeal"]["id"] == appeal_id
+    assert [r["appeal"]["status"] for r in results] == ["REGISTERED", "ASSIGNED", "ANSWERED",
+                                                       "CLOSED"]  # fmt: skip
+    assert results[1]["appeal"]["department"] == "Свет"
+    assert reopened["appeal"]["status"] == "ASSIGNED"
+    assert reopened["appeal"]["reopenCount"] == 1
+    assert rated["appeal"]["rating"] == 5
+    assert rated["appeal"]["version"] == 8
+    positions = [r["position"] for r in results]
+    assert positions == sorted(positions)
+
+    read = ask(supervisor, gql("""
+        query Read($id: ID!, $at: DateTime!) {
+          appeal(id: $id) {
+            status text citizen { name contact masked }
+            dueDates { kind dueAt rule countedFrom }
+            history { position version type actor { id role } data }
+            asOf(at: $at) { status version outcome }
+          }
+          node(id: $id) { id ... on Appeal { status } }
+        }"""), {"id": appeal_id, "at": between})  # fmt: skip
+    appeal = read["appeal"]
+    assert appeal["text"] == "Не горят фонари на улице Мира"
+    assert appeal["citizen"] == {"name": "Иван Петров", "contact": "+7 900", "masked": False}
+    assert [h["type"] for h in appeal["history"]] == [
+        "Received", "Registered", "Assigned", "Answered", "Closed", "Reopened", "Answered",
+        "Rated",
+    ]  # fmt: skip
+    assert all(h["actor"]["role"] == "SUPERVISOR" for h in appeal["history"])
+    assert appeal["history"][1]["data"] == {"number": "ОГ-77"}
+    assert appeal["asOf"] == {"status": "CLOSED", "version": 5, "outcome": "RESOLVED"}
+    assert {d["kind"] for d in appeal["dueDates"]} == {"REGISTRATION", "FORWARDING", "ANSWER"}
+    assert read["node"]["status"] == "ANSWERED"
+
+
+def test_pages_of_appeals_and_statistics_read_the_views(live: LiveServer) -> None:
+    supervisor = client(live, live.token(Role.SUPERVISOR))
+    tag = uuid.uuid4().hex[:6]
+    for n in range(7):
+        command(supervisor, "receiveAppeal", "ReceiveAppealInput", {
+            "channel": "TELEGRAM", "externalId": f"page-{tag}-{n}", "text": f"Обращение {n}",
+            "body": f"Орган {tag}",
+        })  # fmt: skip
+    page_query = gql("""
+        query Page($after: String, $body: String!) {
+          appeals(first: 3, after: $after, filter: {body: $body}) {
+            totalCount edges { cursor node { uuid } } pageInfo { hasNextPage endCursor }
+          }
+        }""")  # fmt: skip
+
+    seen: list[str] = []
+    after = None
+    pages = 0
+    while True:
+        page = ask(supervisor, page_query, {"after": after,
+                                                               "body": f"Орган {tag}"})["appeals"]  # fmt: skip
+        pages += 1
+        seen += [edge["node"]["uuid"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    stats = ask(supervisor, gql("""
+        query Stats($body: String!) {
+          statistics(filter: {body: $body}, groupBy: [CHANNEL]) {
+            channel count suppressed countsByStatus { status count }
+          }
+        }"""), {"body": f"Орган {tag}"})["statistics"]  # fmt: skip
+
+    assert pages == 3
+    assert len(seen) == 7
+    assert len(set(seen)) == 7
+    assert page["totalCount"] == 7
+    assert len(stats) == 1
+    assert (stats[0]["channel"], stats[0]["count"], stats[0]["suppressed"]) == (
+        "telegram",
+        7,
+        False,
+    )
+    nonzero = {c["status"]: c["count"] for c in stats[0]["countsByStatus"] if c["count"]}
+    assert nonzero == {"RECEIVED": 7}
+
+
+def test_a_subscriber_receives_events_another_client_records(live: LiveServer) -> None:
+    token = live.token(Role.SUPERVISOR)
+    ws_url = live.graphql.replace("http://", "ws://")
+    external = f"sub-{uuid.uuid4().hex[:8]}"
+
+    async def scenario() -> list[dict]:  # type: ignore[type-arg]
+        transport = WebsocketsTransport(
+            url=ws_url, headers={"authorization": f"Bearer {token}"},
+            subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
+        )  # fmt: skip
+        received: list[dict] = []  # type: ignore[type-arg]
+        async with Client(transport=transport, fetch_schema_from_transport=False) as session:
+            subscription = gql("subscription { appealEvents(filter: {types: [\"Received\", \"Registered\"]}) "
+                               "{ appealId type position data } }")  # fmt: skip
+
+            async def listen() -> None:
+                async for result in session.subscribe(subscription):
+                    event = result["appealEvents"]
+                    if event["data"].get("external_id") == external or received:
+                        received.append(event)
+                    if len(received) == 2:
+                        return
+
+            listener = asyncio.create_task(listen())
+            await asyncio.sleep(0.5)
+            writer = client(live, token)
+            made = await asyncio.to_thread(command, writer, "receiveAppeal", "ReceiveAppealInput", {
+                "channel": "VK", "externalId": external, "text": "Подписка", "body": "Орган"})  # fmt: skip
+            await asyncio.to_thread(command, writer, "registerAppeal", "RegisterAppealInput",
+                                    {"appealId": made["appeal"]["id"], "number": "ОГ-1"})  # fmt: skip
+            await asyncio.wait_for(listener, timeout=20)
+        return received
+
+    events = asyncio.run(scenario())
+
+    assert [e["type"] for e in events] == ["Received", "Registered"]
+    assert events[0]["appealId"] == events[1]["appealId"]
+    assert events[0]["position"] < events[1]["position"]
