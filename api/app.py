@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
+from api import logs
 from api.auth import Authenticator
 from api.container import Container, build
 from api.graphql.context import off_loop
@@ -24,6 +25,7 @@ from api.graphql.view import LedgerGraphQL
 from api.live import EventFeed
 from api.metrics import Metrics
 from api.middleware import RequestMiddleware
+from api.ratelimit import RateLimitMiddleware
 from api.services import Services
 from api.settings import Settings
 from projections.assembly import ReadSide, build_read_side
@@ -36,6 +38,7 @@ SECRET_FILE = Path("var/jwt.secret")
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the ASGI app; resources are created in the lifespan, once per process."""
     settings = settings or Settings.from_environ()
+    logs.install()
     graphql = LedgerGraphQL(
         build_schema(introspection=settings.introspection),
         graphql_ide="graphiql" if settings.graphiql else None,
@@ -51,7 +54,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             await off_loop(stop_services, services)
 
-    middleware = [Middleware(RequestMiddleware, max_body_bytes=settings.max_body_bytes)]
+    middleware = [
+        Middleware(RequestMiddleware, max_body_bytes=settings.max_body_bytes),
+        Middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute),
+    ]
     if settings.cors_origins:
         middleware.append(Middleware(
             CORSMiddleware, allow_origins=list(settings.cors_origins),

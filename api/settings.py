@@ -33,7 +33,7 @@ class Settings:
     suppress_below: int = 5
     cors_origins: tuple[str, ...] = ()
     ws_origins: tuple[str, ...] = ()
-    rate_limit_per_minute: int = 600
+    rate_limit_per_minute: int = 0
 
     @property
     def norms(self) -> Norms:
@@ -62,7 +62,7 @@ class Settings:
             suppress_below=_int(env, "APPEALS_SUPPRESS_BELOW", 5),
             cors_origins=_list(env, "APPEALS_CORS_ORIGINS"),
             ws_origins=_list(env, "APPEALS_WS_ORIGINS"),
-            rate_limit_per_minute=_int(env, "APPEALS_RATE_LIMIT_PER_MINUTE", 600),
+            rate_limit_per_minute=_int(env, "APPEALS_RATE_LIMIT_PER_MINUTE", 0),
         )
 
 

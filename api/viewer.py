@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from ledger.values import Actor, Role
 
-WRITERS = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN})
-ROUTERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
+# Least privilege: admins erase personal data and manage keys, they do no casework.
+WRITERS = frozenset({Role.OPERATOR, Role.SUPERVISOR})
+ROUTERS = frozenset({Role.SUPERVISOR})
 READERS = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.AUDITOR, Role.ADMIN})
+ERASERS = frozenset({Role.ADMIN})
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,10 +35,10 @@ class Viewer:
         return self.role is Role.PUBLIC
 
     def sees_personal_data(self) -> bool:
-        """Operators and supervisors work with contacts; auditors only with a grant."""
-        if self.role in (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN):
+        """Operators and supervisors work with contacts; auditors and admins need a grant."""
+        if self.role in (Role.OPERATOR, Role.SUPERVISOR):
             return True
-        return self.role is Role.AUDITOR and self.pii
+        return self.role in (Role.AUDITOR, Role.ADMIN) and self.pii
 
     def in_scope(self, body: str, department: str | None) -> bool:
         """Whether an appeal of this body/department is this viewer's business."""
@@ -52,4 +54,3 @@ class Viewer:
 
 
 PUBLIC = Viewer(subject="public", role=Role.PUBLIC)
-OPEN = Viewer(subject="open-api", role=Role.ADMIN, pii=True)

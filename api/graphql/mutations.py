@@ -14,7 +14,7 @@ from api.graphql.context import off_loop
 from api.graphql.errors import ApiError, from_ledger
 from api.graphql.ids import appeal_uuid
 from api.graphql.queries import require_role
-from api.graphql.types import Appeal, Info, require_visible
+from api.graphql.types import Appeal, Info
 from api.viewer import ROUTERS, WRITERS
 from ledger.application import Recorded
 from ledger.errors import LedgerError
@@ -156,10 +156,12 @@ async def _command(
 ) -> AppealPayload:
     require_role(info, allowed)
     appeal_id = appeal_uuid(raw_id, "appealId")
-    row = await info.context.appeal_rows.load(appeal_id)
-    if row is not None:
-        require_visible(info, row)
+    ledger = _ledger(info)
     try:
+        # Scope is checked on the aggregate, the source of truth, never on a lagging view.
+        current = await off_loop(ledger.get_appeal, appeal_id)
+        if not info.context.viewer.in_scope(current.body, current.department):
+            raise ApiError("FORBIDDEN", "this appeal is outside your scope")
         recorded = await off_loop(call, appeal_id)
     except LedgerError as error:
         raise from_ledger(error) from None
@@ -176,6 +178,8 @@ class Mutation:
     async def receive_appeal(self, info: Info, input: ReceiveAppealInput) -> AppealPayload:
         require_role(info, WRITERS)
         viewer = info.context.viewer
+        if viewer.body is not None and viewer.body != input.body:
+            raise ApiError("FORBIDDEN", "body is outside your scope")
         citizen = None
         if input.citizen is not None:
             citizen = Citizen(name=input.citizen.name, contact=input.citizen.contact,

@@ -1,0 +1,28 @@
+"""Logs never carry tokens or personal data: redact them from access-log lines."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+# WebSocket clients may pass ?token=…; GET queries may carry variables with personal data.
+_SECRET_PARAMS = re.compile(r"((?:token|variables|query)=)[^&\s\"]*", re.IGNORECASE)
+
+
+class RedactFilter(logging.Filter):
+    """Rewrites a record's arguments with secret query parameters replaced."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                _SECRET_PARAMS.sub(r"\1[redacted]", arg) if isinstance(arg, str) else arg
+                for arg in record.args
+            )
+        return True
+
+
+def install() -> None:
+    """Attach the filter to uvicorn's access log once per process."""
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, RedactFilter) for f in access.filters):
+        access.addFilter(RedactFilter())
