@@ -13,10 +13,12 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
 from api import logs
+from api.audit import AuditConfig, AuditService
+from api.auditing import AuditKeeper
 from api.auth import Authenticator
 from api.container import Container, build
 from api.graphql.context import off_loop
@@ -69,6 +71,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics),
+        Route("/ledger/checkpoint", checkpoint),
     ]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
 
@@ -81,10 +84,14 @@ def start_services(settings: Settings) -> Services:
     feed = EventFeed(container.ledger, _listener(container))
     services = Services(settings, container, read_side, feed, Metrics(),
                         Authenticator(_jwt_secret(settings)))  # fmt: skip
+    services.audit = AuditService(container, AuditConfig(
+        Path(settings.keys_dir), settings.log_origin, settings.checkpoint_interval))  # fmt: skip
     if settings.run_projections:
         worker = read_side.worker()
         worker.start()
-        services.worker = worker  # type: ignore[attr-defined]
+        keeper = AuditKeeper(services.audit)
+        keeper.start()
+        services.background = [worker, keeper]  # type: ignore[attr-defined]
     feed.start()
     return services
 
@@ -92,9 +99,8 @@ def start_services(settings: Settings) -> Services:
 def stop_services(services: Services) -> None:
     """Stop background threads, then release connections."""
     services.feed.stop()
-    worker = getattr(services, "worker", None)
-    if worker is not None:
-        worker.stop()
+    for task in getattr(services, "background", []):
+        task.stop()
     services.container.close()
 
 
@@ -154,6 +160,15 @@ async def metrics(request: Request) -> Response:
     for name, position in positions.items():
         services.metrics.projection_lag.labels(view=name).set(head - position)
     return Response(generate_latest(services.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+async def checkpoint(request: Request) -> Response:
+    """The latest signed checkpoint as a plain-text signed note, for anyone to witness."""
+    services: Services = request.app.state.services
+    note = await off_loop(services.audit.latest_note) if services.audit else None
+    if note is None:
+        return PlainTextResponse("no checkpoint yet\n", status_code=404)
+    return PlainTextResponse(note, media_type="text/plain; charset=utf-8")
 
 
 def _positions(services: Services) -> tuple[int, dict[str, int]]:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from starlette.requests import HTTPConnection
 
+from api.audit import AuditService
 from api.auth import Authenticator
 from api.container import Container
 from api.settings import Settings
@@ -29,6 +30,7 @@ class Services:
     feed: EventFeed
     metrics: Metrics
     authenticator: Authenticator
+    audit: AuditService | None = None
 
     @property
     def read_models(self) -> ReadModels:

@@ -34,6 +34,9 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     ws_origins: tuple[str, ...] = ()
     rate_limit_per_minute: int = 0
+    keys_dir: str = "var/keys"
+    log_origin: str = "appeals-ledger"
+    checkpoint_interval: float = 300.0
 
     @property
     def norms(self) -> Norms:
@@ -63,6 +66,9 @@ class Settings:
             cors_origins=_list(env, "APPEALS_CORS_ORIGINS"),
             ws_origins=_list(env, "APPEALS_WS_ORIGINS"),
             rate_limit_per_minute=_int(env, "APPEALS_RATE_LIMIT_PER_MINUTE", 0),
+            keys_dir=env.get("APPEALS_KEYS_DIR", "var/keys"),
+            log_origin=env.get("APPEALS_LOG_ORIGIN", "appeals-ledger"),
+            checkpoint_interval=float(_int(env, "APPEALS_CHECKPOINT_INTERVAL", 300)),
         )
 
 

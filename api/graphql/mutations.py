@@ -10,10 +10,10 @@ from uuid import UUID
 import strawberry
 
 from api.graphql import enums
+from api.graphql.access import require_role
 from api.graphql.context import off_loop
 from api.graphql.errors import ApiError, from_ledger
 from api.graphql.ids import appeal_uuid
-from api.graphql.queries import require_role
 from api.graphql.types import Appeal, Info
 from api.viewer import ROUTERS, WRITERS
 from ledger.application import Recorded

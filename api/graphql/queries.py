@@ -7,13 +7,13 @@ from datetime import date, datetime
 import strawberry
 
 from api.graphql import enums
+from api.graphql.access import require_reader, require_visible
+from api.graphql.audit_types import LedgerInfo, ledger_info
 from api.graphql.context import off_loop
 from api.graphql.errors import ApiError, bad_input
 from api.graphql.ids import appeal_uuid
 from api.graphql.statistics import StatisticsGroup, WorkloadEntry, statistics_groups
-from api.graphql.types import Appeal, Info, Node, require_visible
-from api.viewer import READERS
-from ledger.values import Role
+from api.graphql.types import Appeal, Info, Node
 from projections.codec import to_us
 from projections.cursor import InvalidCursorError, encode_cursor
 from projections.models import (
@@ -76,22 +76,6 @@ class AppealConnection:
     edges: list[AppealEdge]
     page_info: PageInfo
     total_count: int
-
-
-def require_role(info: Info, allowed: frozenset[Role]) -> None:
-    """No or a bad token: UNAUTHENTICATED; a valid token without the role: FORBIDDEN."""
-    viewer = info.context.viewer
-    if viewer.token_error is not None:
-        raise ApiError("UNAUTHENTICATED", f"token is {viewer.token_error}")
-    if viewer.role not in allowed:
-        if viewer.is_public:
-            raise ApiError("UNAUTHENTICATED", "this operation needs a bearer token")
-        raise ApiError("FORBIDDEN", f"role {viewer.role.value} may not do this")
-
-
-def require_reader(info: Info) -> None:
-    """Appeals are for staff; the public gets statistics."""
-    require_role(info, READERS)
 
 
 async def load_appeal(info: Info, raw_id: str, field: str = "id") -> Appeal | None:
@@ -193,6 +177,10 @@ class Query:
         groups = await off_loop(info.context.services.read_models.statistics, stats_filter,
                                 dims, period)  # fmt: skip
         return statistics_groups(info, groups)
+
+    @strawberry.field(description="The verifiable log: head, signed checkpoints, proofs.")
+    def ledger(self, info: Info) -> LedgerInfo:
+        return ledger_info(info)
 
     @strawberry.field(description="Open work per department (and assignee).")
     async def workload(

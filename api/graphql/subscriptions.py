@@ -6,8 +6,8 @@ from collections.abc import AsyncGenerator
 
 import strawberry
 
+from api.graphql.access import require_reader
 from api.graphql.ids import appeal_uuid
-from api.graphql.queries import require_reader
 from api.graphql.types import HistoryEntryInfo, Info
 
 

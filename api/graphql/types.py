@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 from uuid import UUID
 
 import strawberry
@@ -11,13 +11,15 @@ from strawberry.scalars import JSON
 
 from api.graphql import enums
 from api.graphql.context import Context, off_loop
-from api.graphql.errors import ApiError
 from api.graphql.ids import APPEAL, to_global_id
 from ledger.application import AppealsLedger, HistoryEntry
 from ledger.deadlines import DueDate
 from ledger.domain import Appeal as Aggregate
 from ledger.errors import LedgerError
 from projections.models import AppealRow
+
+if TYPE_CHECKING:
+    from api.graphql.audit_types import InclusionProof
 
 Info = strawberry.Info[Context, None]
 BASE_FIELDS = frozenset(
@@ -71,6 +73,7 @@ class CitizenInfo:
     name="HistoryEntry", description="One stored event of an appeal, as an auditor replays it."
 )
 class HistoryEntryInfo:
+    appeal_uuid: strawberry.Private[UUID]
     appeal_id: strawberry.ID
     position: int | None
     version: int
@@ -87,6 +90,7 @@ class HistoryEntryInfo:
             key: _plain(value) for key, value in vars(event).items() if key not in BASE_FIELDS
         }
         return cls(
+            appeal_uuid=appeal_id,
             appeal_id=strawberry.ID(to_global_id(APPEAL, appeal_id)),
             position=entry.position,
             version=event.originator_version,
@@ -96,6 +100,14 @@ class HistoryEntryInfo:
             actor=ActorInfo(id=event.actor_id, role=enums.Role(event.actor_role)),
             data=cast(JSON, data),
         )
+
+    @strawberry.field(description="Merkle inclusion proof; default: against the latest checkpoint.")
+    async def inclusion_proof(
+        self, info: Info, checkpoint_size: int | None = None
+    ) -> Annotated[InclusionProof, strawberry.lazy("api.graphql.audit_types")]:
+        from api.graphql.audit_types import inclusion_proof
+
+        return await inclusion_proof(info, self.appeal_uuid, self.version, checkpoint_size)
 
 
 @strawberry.type(description="An appeal's state as the ledger knew it at a past instant.")
@@ -230,7 +242,8 @@ class Appeal(Node):
         if self.row.duplicate_of is None:
             return None
         row = await info.context.appeal_rows.load(self.row.duplicate_of)
-        return Appeal(row=row) if row is not None and _visible(info, row) else None
+        visible = row is not None and info.context.viewer.in_scope(row.body, row.department)
+        return Appeal(row=row) if row is not None and visible else None
 
     @strawberry.field(description="Every due date that applies, each with its rule.")
     async def due_dates(self, info: Info) -> list[DueDateInfo]:
@@ -286,16 +299,6 @@ class AnswerInfo:
     text: str
     final: bool
     public: bool
-
-
-def _visible(info: Info, row: AppealRow) -> bool:
-    return info.context.viewer.in_scope(row.body, row.department)
-
-
-def require_visible(info: Info, row: AppealRow) -> None:
-    """Operators see their department's appeals only; others' look absent."""
-    if not _visible(info, row):
-        raise ApiError("FORBIDDEN", "this appeal is outside your scope")
 
 
 def _plain(value: object) -> object:

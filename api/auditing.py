@@ -1,0 +1,53 @@
+"""The API's audit duty: keep the Merkle log caught up and sign checkpoints on a schedule."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from api.audit import AuditError, AuditService, load_private_key
+
+log = logging.getLogger("appeals.audit")
+CATCH_UP_EVERY = 0.5
+
+
+class AuditKeeper:
+    """A daemon thread: catch up twice a second, sign when the interval has passed."""
+
+    def __init__(self, audit: AuditService) -> None:
+        self.audit = audit
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Begin in the background."""
+        self._thread = threading.Thread(target=self._run, name="audit-keeper", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Finish the current step and stop."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(10)
+
+    def _run(self) -> None:
+        interval = self.audit.config.checkpoint_interval
+        next_checkpoint = time.monotonic() + interval
+        while not self._stop.wait(CATCH_UP_EVERY):
+            try:
+                self.audit.catch_up()
+                if interval > 0 and time.monotonic() >= next_checkpoint:
+                    next_checkpoint = time.monotonic() + interval
+                    self._sign()
+            except Exception:
+                log.exception("audit log step failed; retrying")
+
+    def _sign(self) -> None:
+        try:
+            key = load_private_key(self.audit.config.keys_dir)
+        except AuditError:
+            log.warning("no checkpoint key in %s: run `appeals keys generate`",
+                        self.audit.config.keys_dir)  # fmt: skip
+            return
+        self.audit.sign_checkpoint(key=key, only_if_grown=True)
