@@ -138,6 +138,11 @@ class AppealsView:
         for statement in ddl(DDL, is_postgres=db.is_postgres):
             cursor.execute(statement)
 
+    def create_table(self, db: Database, cursor: Cursor) -> None:
+        """The table without secondary indexes, for a bulk load; ``create`` adds them."""
+        for statement in ddl(DDL[:1], is_postgres=db.is_postgres):
+            cursor.execute(statement)
+
     def drop(self, db: Database, cursor: Cursor) -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
 

@@ -221,27 +221,6 @@ class SqliteDatabase(Database):
         with self.datastore.transaction(commit=False) as wrapped:
             yield wrapped.sqlite_cursor
 
-    def add_rows(
-        self,
-        cursor: Cursor,
-        table: str,
-        keys: Sequence[str],
-        values: Sequence[str],
-        rows: Sequence[Sequence[Any]],
-    ) -> None:
-        if len(rows) < 256:
-            super().add_rows(cursor, table, keys, values, rows)
-            return
-        scratch = f"scratch_{table}"
-        cursor.execute(f"CREATE TEMP TABLE {scratch} (LIKE {table}) ON COMMIT DROP")
-        self.copy_rows(cursor, scratch, (*keys, *values), rows)
-        columns = ", ".join((*keys, *values))
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {scratch} "
-            + _on_conflict_add(table, keys, values)
-        )
-        cursor.execute(f"DROP TABLE {scratch}")
-
     def events_after(self, position: int, limit: int) -> list[Row]:
         with self.reading() as cursor:
             cursor.execute(self._events, (position, limit))

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from projections import tracking
 from projections.appeals_query import AppealsQuery
+from projections.codec import as_uuid
 from projections.db import Database
 from projections.models import (
     AppealFilter,
@@ -78,6 +79,13 @@ class ReadModels:
         """Each view's position in the event log."""
         found = tracking.read(self.db)
         return {name: found.get(name, 0) for name in self.names}
+
+    def appeal_ids_of_citizen(self, citizen_id: str) -> list[UUID]:
+        """Every appeal of one (pseudonymous) citizen, for erasure; uses the citizen index."""
+        statement = self.db.sql("SELECT id FROM appeals_view WHERE citizen_id = ? ORDER BY id")
+        with self.db.reading() as cursor:
+            cursor.execute(statement, (citizen_id,))
+            return [as_uuid(row[0]) for row in cursor.fetchall()]
 
     def head(self) -> int:
         """The last position of the event log."""

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from contextlib import suppress
+from typing import Any
 from uuid import UUID
 
 from ledger.domain import Appeal
 from projections import tracking
 from projections.appeals_view import ROW_COLUMNS, from_row, load_states
 from projections.appeals_view import TABLE as APPEALS
-from projections.db import Database
+from projections.db import Cursor, Database
 from projections.decoding import EventDecoder
 from projections.state import AppealState, Folder
 from projections.tracking import PositionMovedError
@@ -25,6 +27,14 @@ from projections.view import Transition, View
 
 Progress = Callable[[int, int], None]
 """Called after each batch with the number of events it held and the new position."""
+
+
+FLUSH_AT = 200_000
+
+
+def _sums_for(view: View) -> Any:
+    new = getattr(view, "new_sums", None)
+    return new() if new is not None else None
 
 
 class ViewsOutOfStepError(Exception):
@@ -72,9 +82,10 @@ class Runner:
         found = tracking.read(self.db)
         return {name: found.get(name, 0) for name in self.names}
 
-    def current(self) -> int:
-        """The position all views share."""
-        positions = self.positions()
+    def current(self, views: Sequence[View] | None = None) -> int:
+        """The position the given views (default: all) share."""
+        found = self.positions()
+        positions = {v.name: found[v.name] for v in (views or self.views)}
         if len(set(positions.values())) != 1:
             raise ViewsOutOfStepError(positions=positions)
         return next(iter(positions.values()))
@@ -82,31 +93,53 @@ class Runner:
     def step(self, limit: int | None = None) -> int:
         """Process one batch; returns how many events it held (0 when caught up).
 
-        Returns 0 too when another runner got there first: the caller simply tries again.
+        Returns 0 too when another runner got there first, or while a rebuild elsewhere
+        holds the derived views back: the caller simply tries again. A derived view left
+        behind by a crashed rebuild is re-derived once the appeals view has caught up.
         """
-        start = self.current()
+        try:
+            return self._step(self.views, limit)
+        except ViewsOutOfStepError as error:
+            self._recover(error.positions)
+            return 0
+
+    def catch_up(self, progress: Progress | None = None) -> int:
+        """Process batches until the log is exhausted; returns the events processed."""
+        return self._catch_up(self.views, progress)
+
+    def _catch_up(self, views: Sequence[View], progress: Progress | None) -> int:
+        total = 0
+        while processed := self._step(views, None):
+            total += processed
+            if progress:
+                progress(processed, self.position)
+        return total
+
+    def _step(self, views: Sequence[View], limit: int | None) -> int:
+        start = self.current(views)
         rows = self.db.events_after(start, limit or self.batch_size)
         if not rows:
             self._advance(start)
             return 0
         events = [(row.position, self.decoder.decode(row)) for row in rows]
         try:
-            self._write(start, rows[-1].position, events)
+            self._write(views, start, rows[-1].position, events)
         except PositionMovedError:
             return 0
         self._advance(rows[-1].position)
         return len(rows)
 
-    def catch_up(self, progress: Progress | None = None) -> int:
-        """Process batches until the log is exhausted; returns the events processed."""
-        total = 0
-        while processed := self.step():
-            total += processed
-            if progress:
-                progress(processed, self.position)
-        return total
+    def _recover(self, positions: dict[str, int]) -> None:
+        base = positions.get("appeals", 0)
+        behind = [v for v in self.views if positions[v.name] != base]
+        derived = all(hasattr(v, "accumulate") for v in behind)
+        if derived and base == self.db.head():
+            with suppress(PositionMovedError):
+                self._rederive(behind, None)
 
-    def _write(self, start: int, end: int, events: list[tuple[int, Appeal.Event]]) -> None:
+    def _write(
+        self, views: Sequence[View], start: int, end: int, events: list[tuple[int, Appeal.Event]]
+    ) -> None:
         unseen: set[UUID] = set()
         earlier: set[UUID] = set()
         for _, event in events:
@@ -114,8 +147,8 @@ class Runner:
             if key not in unseen and key not in earlier:
                 (unseen if isinstance(event, Appeal.Received) else earlier).add(key)
         with self.db.transaction() as cursor:
-            for name in self.names:
-                tracking.move(self.db, cursor, name, start, end)
+            for view in views:
+                tracking.move(self.db, cursor, view.name, start, end)
             before = load_states(self.db, cursor, earlier)
             states: dict[UUID, AppealState] = {k: s.copy() for k, s in before.items()}
             fold = self.folder.apply
@@ -125,35 +158,45 @@ class Runner:
                 elif isinstance(event, Appeal.Event):
                     fold(states[event.originator_id], event, position)
             transitions: list[Transition] = [(before.get(k), s) for k, s in states.items()]
-            for view in self.views:
+            for view in views:
                 view.apply(self.db, cursor, transitions)
 
     def rebuild(self, names: Sequence[str] | None = None, progress: Progress | None = None) -> int:
         """Drop and rebuild views; returns the events replayed.
 
-        Rebuilding ``appeals`` (or everything) replays the whole log into every view. The
-        statistics and workload views are pure functions of appeal states, so rebuilding
-        only them re-derives them from the appeals view, in one transaction at its position.
+        Rebuilding ``appeals`` (or everything) replays the whole log into the appeals and
+        workload views, with secondary indexes created only at the end, then derives the
+        statistics from the appeal states in one pass. The statistics and workload views are
+        pure functions of appeal states, so rebuilding only them re-derives them from the
+        appeals view, in one transaction at its position.
         """
         wanted = set(names or self.names)
-        if "appeals" in wanted or not names:
-            with self.db.transaction() as cursor:
-                for view in self.views:
-                    view.drop(self.db, cursor)
-                    view.create(self.db, cursor)
-                    tracking.reset(self.db, cursor, view.name, 0)
-            return self.catch_up(progress)
-        self._rederive([v for v in self.views if v.name in wanted], progress)
-        return 0
+        if "appeals" not in wanted:
+            self._rederive([v for v in self.views if v.name in wanted], progress)
+            return 0
+        derived = [v for v in self.views if hasattr(v, "accumulate")]
+        replayed = [v for v in self.views if v not in derived]
+        with self.db.transaction() as cursor:
+            for view in self.views:
+                view.drop(self.db, cursor)
+                getattr(view, "create_table", view.create)(self.db, cursor)
+                tracking.reset(self.db, cursor, view.name, 0)
+        total = self._catch_up(replayed, progress)
+        with self.db.transaction() as cursor:
+            for view in replayed:
+                view.create(self.db, cursor)
+        self._rederive(derived, None)
+        return total
 
     def _rederive(self, views: Sequence[View], progress: Progress | None) -> None:
         chunk = self.batch_size
         with self.db.transaction() as cursor:
-            position = self.current()
+            position = self.positions()["appeals"]
             tracking.move(self.db, cursor, "appeals", position, position)
             for view in views:
                 view.drop(self.db, cursor)
                 view.create(self.db, cursor)
+            sums = {v.name: _sums_for(v) for v in views}
             after = self.db.uuid(UUID(int=0))
             select = self.db.sql(
                 f"SELECT {', '.join(ROW_COLUMNS)} FROM {APPEALS} WHERE id > ? ORDER BY id LIMIT ?"
@@ -165,12 +208,32 @@ class Runner:
                     break
                 transitions: list[Transition] = [(None, from_row(tuple(r))) for r in rows]
                 for view in views:
-                    view.apply(self.db, cursor, transitions)
+                    self._feed(view, cursor, sums[view.name], transitions, final=False)
                 after = next(iter(rows[-1]))
                 if progress:
                     progress(len(rows), position)
             for view in views:
+                self._feed(view, cursor, sums[view.name], [], final=True)
                 tracking.reset(self.db, cursor, view.name, position)
+
+    def _feed(
+        self,
+        view: View,
+        cursor: Cursor,
+        sums: Any,
+        transitions: list[Transition],
+        *,
+        final: bool,
+    ) -> None:
+        # Views that can accumulate (statistics) sum in memory and flush when the sums
+        # reach FLUSH_AT keys, so memory is bounded by that, not by the number of appeals.
+        if sums is None:
+            if transitions:
+                view.apply(self.db, cursor, transitions)
+            return
+        view.accumulate(sums, transitions)  # type: ignore[attr-defined]
+        if final or len(sums) >= FLUSH_AT:
+            view.flush(self.db, cursor, sums)  # type: ignore[attr-defined]
 
     def _advance(self, position: int) -> None:
         with self.advanced:

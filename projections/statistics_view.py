@@ -62,43 +62,72 @@ class StatisticsView:
         for table in (CELLS, HIST, DUE):
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
+    def new_sums(self) -> Sums:
+        """An empty in-memory accumulator for ``accumulate``/``flush``."""
+        return Sums()
+
     def apply(self, db: Database, cursor: Cursor, transitions: Sequence[Transition]) -> None:
-        cells: dict[Key, list[int]] = {}
-        hist: dict[Key, int] = defaultdict(int)
-        due: dict[Key, int] = defaultdict(int)
+        sums = Sums()
+        self.accumulate(sums, transitions)
+        self.flush(db, cursor, sums)
+
+    def accumulate(self, sums: Sums, transitions: Sequence[Transition]) -> None:
+        """Add the net effect of ``transitions`` to ``sums`` (in memory)."""
+        cells, hist, due = sums.cells, sums.hist, sums.due
         width = len(VALUES)
+        calendar = self.calendar
         for old, new in transitions:
-            after = contribution(new, self.calendar)
-            before = contribution(old, self.calendar) if old is not None else None
+            after = contribution(new, calendar)
+            before = contribution(old, calendar) if old is not None else None
             if before == after:
                 continue
             for part, sign in ((before, -1), (after, 1)):
                 if part is None:
                     continue
                 for key in _cell_keys(part):
-                    sums = cells.get(key)
-                    if sums is None:
-                        sums = cells[key] = [0] * width
+                    cell = cells.get(key)
+                    if cell is None:
+                        cell = cells[key] = [0] * width
                     for i, value in enumerate(part.values):
-                        sums[i] += sign * value
+                        if value:
+                            cell[i] += sign * value
                     if part.first_response_bin is not None:
                         hist[(*key, FIRST_RESPONSE, part.first_response_bin)] += sign
                     if part.resolution_bin is not None:
                         hist[(*key, RESOLUTION, part.resolution_bin)] += sign
                     if part.due_hour is not None:
                         due[(*key, part.due_hour)] += sign
+
+    def flush(self, db: Database, cursor: Cursor, sums: Sums) -> None:
+        """Add ``sums`` to the tables and delete rows that fell to zero."""
+        cells, hist, due = sums.cells, sums.hist, sums.due
         db.add_rows(
-            cursor,
-            CELLS,
-            CELL_KEYS,
-            VALUES,
-            [(*k, *v) for k, v in cells.items() if any(v)],
+            cursor, CELLS, CELL_KEYS, VALUES, [(*k, *v) for k, v in cells.items() if any(v)]
         )
         db.add_rows(cursor, HIST, HIST_KEYS, ("n",), [(*k, n) for k, n in hist.items() if n])
         db.add_rows(cursor, DUE, DUE_KEYS, ("n",), [(*k, n) for k, n in due.items() if n])
         db.delete_empty(cursor, CELLS, CELL_KEYS, [k for k, v in cells.items() if v[0] < 0])
         db.delete_empty(cursor, HIST, HIST_KEYS, [k for k, n in hist.items() if n < 0])
         db.delete_empty(cursor, DUE, DUE_KEYS, [k for k, n in due.items() if n < 0])
+        sums.clear()
+
+
+class Sums:
+    """Pending additions to the three statistics tables."""
+
+    def __init__(self) -> None:
+        self.cells: dict[Key, list[int]] = {}
+        self.hist: dict[Key, int] = defaultdict(int)
+        self.due: dict[Key, int] = defaultdict(int)
+
+    def __len__(self) -> int:
+        return len(self.cells) + len(self.hist) + len(self.due)
+
+    def clear(self) -> None:
+        """Forget everything (after a flush)."""
+        self.cells.clear()
+        self.hist.clear()
+        self.due.clear()
 
 
 def _cell_keys(part: Contribution) -> tuple[Key, Key]:

@@ -1,0 +1,167 @@
+"""Rebuild every view from 1M events on PostgreSQL beside a raw ``SELECT``, and live lag.
+
+Figures, in one run:
+
+- raw: rows/s of streaming the same event rows with a plain psycopg ``SELECT``;
+- ours: events/s of ``Runner.rebuild()`` into all views, and the ratio ours/raw;
+- peak RSS of a rebuild process at ~250k and at ~1M events (must not grow with N);
+- commit-to-visible lag p50/p99 while appeals arrive at 200/s and a worker follows the log.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+
+import psycopg
+
+from api.commands.demo import load_demo
+from api.container import Container, build
+from api.settings import Settings
+from api.wiring_projections import read_side
+from bench.harness import Report, postgres_database, print_report
+
+UNTIL = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _container(url: str) -> Container:
+    return build(Settings.from_environ({"APPEALS_DATABASE_URL": url}))
+
+
+def raw_select_rate(url: str, table: str) -> tuple[int, float]:
+    """Rows/s of streaming every event row with a server-side cursor."""
+    started = time.perf_counter()
+    count = 0
+    with psycopg.connect(url) as conn, conn.cursor(name="raw") as cursor:
+        cursor.itersize = 20_000
+        cursor.execute(
+            f"SELECT notification_id, originator_id, originator_version, topic, state "
+            f"FROM {table} ORDER BY notification_id"
+        )
+        for _ in cursor:
+            count += 1
+    return count, count / (time.perf_counter() - started)
+
+
+def rebuild_in_child(url: str) -> dict[str, float]:
+    """Rebuild in a fresh process, so its peak RSS is the rebuild's own."""
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.rebuild", "--child", url],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    figures: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def child(url: str) -> None:
+    """The rebuild itself: events, seconds and peak RSS (MiB), as one JSON line."""
+    container = _container(url)
+    side = read_side(container, batch_size=20_000)
+    side.runner.setup()
+    started = time.perf_counter()
+    events = side.runner.rebuild()
+    seconds = time.perf_counter() - started
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    container.close()
+    print(json.dumps({"events": events, "seconds": seconds, "rss_mib": rss}))
+
+
+def lag(url: str, seconds: float = 10.0, per_second: int = 200) -> tuple[float, float, int]:
+    """p50/p99 ms from a command's commit to its position being visible in every view."""
+    container = _container(url)
+    side = read_side(container)
+    side.runner.setup()
+    side.runner.catch_up()
+    worker = side.worker()
+    worker.start()
+    pending: dict[int, float] = {}
+    lags: list[float] = []
+    done = threading.Event()
+    lock = threading.Lock()
+
+    def watch() -> None:
+        while not done.is_set() or pending:
+            seen = min(side.read_models.positions().values())
+            now = time.perf_counter()
+            with lock:
+                for position in [p for p in pending if p <= seen]:
+                    lags.append(now - pending.pop(position))
+            time.sleep(0.0005)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    total = int(seconds * per_second)
+    started = time.perf_counter()
+    for n in range(total):
+        recorded = container.ledger.receive_appeal(
+            channel="vk", external_id=f"lag-{n}", text="Яма на дороге", body="Администрация"
+        )
+        assert recorded.position is not None
+        with lock:
+            pending[recorded.position] = time.perf_counter()
+        time.sleep(max(0.0, started + (n + 1) / per_second - time.perf_counter()))
+    done.set()
+    watcher.join(30)
+    worker.stop()
+    container.close()
+    ordered = sorted(lags)
+    return (
+        ordered[len(ordered) // 2] * 1000,
+        ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000,
+        len(ordered),
+    )
+
+
+def run(report: Report, appeals: int = 250_000) -> None:
+    """Load demo appeals in two steps, rebuild after each, then measure live lag."""
+    with postgres_database() as url:
+        container = _container(url)
+        table = container.events_table
+        first = appeals // 4
+        load_demo(container, first, seed=1, until=UNTIL, quiet=True)
+        small = rebuild_in_child(url)
+        load_demo(container, appeals, seed=1, until=UNTIL, quiet=True)
+        container.close()
+        rows, raw = raw_select_rate(url, table)
+        large = rebuild_in_child(url)
+        ours = large["events"] / large["seconds"]
+        p50, p99, samples = lag(url)
+        report(
+            "rebuild (PostgreSQL)",
+            {
+                "events": rows,
+                "raw SELECT rows/s": raw,
+                "rebuild events/s (all views)": ours,
+                "ratio ours/raw": ours / raw,
+                f"peak RSS MiB at {int(small['events']):,} events": small["rss_mib"],
+                f"peak RSS MiB at {int(large['events']):,} events": large["rss_mib"],
+                "lag p50 ms at 200 appeals/s": p50,
+                "lag p99 ms at 200 appeals/s": p99,
+                "lag samples": samples,
+            },
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.rebuild")
+    parser.add_argument("--appeals", type=int, default=250_000)
+    parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child)
+        return
+    results: dict[str, dict[str, object]] = {}
+    run(results.__setitem__, appeals=args.appeals)
+    print_report(results)
+
+
+if __name__ == "__main__":
+    main()
