@@ -57,3 +57,16 @@ class Sql:
         """Run one statement in its own committed transaction."""
         with self.transaction(commit=True) as cursor:
             cursor.execute(self.dialect(statement), tuple(params))
+
+    def delete_securely(self, table: str, where: str, params: Sequence[Any]) -> None:
+        """Delete rows so their bytes do not linger on disk (erasure of keys)."""
+        if self.is_postgres:
+            self.execute(f"DELETE FROM {table} WHERE {where}", params)
+            # VACUUM cannot run in a transaction; pooled connections are in autocommit.
+            with self.datastore.get_connection() as conn:  # type: ignore[call-arg]
+                conn.execute(f"VACUUM {table}")
+            return
+        with self.transaction(commit=True) as cursor:
+            # Per connection and not transactional: freed pages are zeroed from now on.
+            cursor.execute("PRAGMA secure_delete = ON")
+            cursor.execute(f"DELETE FROM {table} WHERE {where}", tuple(params))

@@ -15,7 +15,7 @@ from api.graphql.context import off_loop
 from api.graphql.errors import ApiError, from_ledger
 from api.graphql.ids import appeal_uuid
 from api.graphql.types import Appeal, Info
-from api.viewer import ROUTERS, WRITERS
+from api.viewer import ERASERS, ROUTERS, WRITERS
 from ledger.application import Recorded
 from ledger.errors import LedgerError
 from ledger.privacy import Citizen
@@ -32,6 +32,19 @@ class AppealPayload:
         description="Log position of the last event recorded; null when nothing was recorded."
     )
     created: bool = strawberry.field(description="False when nothing new was recorded.")
+
+
+@strawberry.input
+class EraseCitizenDataInput:
+    citizen_id: str
+    legal_basis: str = strawberry.field(description="e.g. 152-ФЗ ст. 21 ч. 4")
+
+
+@strawberry.type(description="The citizen's key is destroyed; their appeals record the erasure.")
+class EraseCitizenDataPayload:
+    citizen_id: str
+    appeals: list[Appeal]
+    positions: list[int]
 
 
 @strawberry.input
@@ -267,3 +280,23 @@ class Mutation:
                               .rate_appeal(appeal_id, score=input.score,
                                            actor=info.context.viewer.actor, at=input.at,
                                            expected_version=input.expected_version))  # fmt: skip
+
+    @strawberry.mutation(description="Destroy a citizen's key (152-ФЗ); their data reads as erased.")
+    async def erase_citizen_data(
+        self, info: Info, input: EraseCitizenDataInput
+    ) -> EraseCitizenDataPayload:
+        require_role(info, ERASERS)
+        services = info.context.services
+        appeal_ids = await off_loop(services.read_models.appeal_ids_of_citizen, input.citizen_id)
+        try:
+            recorded = await off_loop(
+                _ledger(info).erase_citizen_data, input.citizen_id, appeal_ids,
+                legal_basis=input.legal_basis, actor=info.context.viewer.actor,
+            )  # fmt: skip
+        except LedgerError as error:
+            raise from_ledger(error) from None
+        payloads = [await _payload(info, r) for r in recorded]
+        return EraseCitizenDataPayload(
+            citizen_id=input.citizen_id, appeals=[p.appeal for p in payloads],
+            positions=[r.position for r in recorded if r.position is not None],
+        )  # fmt: skip
