@@ -60,11 +60,11 @@ class Sql:
 
     def delete_securely(self, table: str, where: str, params: Sequence[Any]) -> None:
         """Delete rows so their bytes do not linger on disk (erasure of keys)."""
-        if self.is_postgres:
+        if isinstance(self.datastore, PostgresDatastore):
             self.execute(f"DELETE FROM {table} WHERE {where}", params)
             # VACUUM cannot run in a transaction; pooled connections are in autocommit.
-            with self.datastore.get_connection() as conn:  # type: ignore[call-arg]
-                conn.execute(f"VACUUM {table}")
+            with self.datastore.get_connection() as conn:
+                conn.execute(f"VACUUM {table}")  # type: ignore[arg-type]
             return
         with self.transaction(commit=True) as cursor:
             # Per connection and not transactional: freed pages are zeroed from now on.
