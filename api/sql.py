@@ -64,7 +64,7 @@ class Sql:
             self.execute(f"DELETE FROM {table} WHERE {where}", params)
             # VACUUM cannot run in a transaction; pooled connections are in autocommit.
             with self.datastore.get_connection() as conn:
-                conn.execute(f"VACUUM {table}")  # type: ignore[arg-type]
+                conn.execute(f"VACUUM {table}")
             return
         with self.transaction(commit=True) as cursor:
             # Per connection and not transactional: freed pages are zeroed from now on.
