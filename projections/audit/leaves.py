@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import struct
-from collections.abc import Callable
 from typing import NamedTuple
 
 from ledger.verify import LEAF_TAG, encode_leaf, leaf_hash
@@ -31,22 +30,50 @@ def make_leaf(
     return Leaf(index, notification_id, appeal_id, version, topic, digest, leaf_hash(data))
 
 
-LeafMaker = Callable[[int, int, str, int, str, bytes], Leaf]
+EventHead = tuple[bytes, bytes]
+"""A stored event as the verifier reads it: its ``event_head`` and its stored state bytes."""
+PREIMAGE = b"\x00" + LEAF_TAG
+"""What every leaf hash's input starts with: RFC 6962's 0x00, then our tag."""
+_INDEX, _ID, _LENGTH = struct.Struct(">Q").pack, struct.Struct(">QI").pack, struct.Struct(">I").pack
 
 
-def fast_leaf_maker() -> LeafMaker:
-    """``make_leaf`` without argument checks, for the verifier's hot loop (tested equal)."""
-    sha256, head, middle = hashlib.sha256, struct.Struct(">QQI").pack, struct.Struct(">QI").pack
-    prefix = b"\x00" + LEAF_TAG
+def event_head(notification_id: int, appeal_id: str, version: int, topic: str) -> bytes:
+    """The part of ``encode_leaf`` between the leaf index and the state digest."""
+    app, top = appeal_id.encode(), topic.encode()
+    return _ID(notification_id, len(app)) + app + _ID(version, len(top)) + top
 
-    def make(
-        index: int, notification_id: int, appeal_id: str, version: int, topic: str, state: bytes
-    ) -> Leaf:
-        digest = sha256(state).digest()
-        app, top = appeal_id.encode(), topic.encode()
-        data = prefix + head(index, notification_id, len(app)) + app
-        data += middle(version, len(top)) + top + digest
-        return Leaf(index, notification_id, appeal_id, version, topic, digest,
-                    sha256(data).digest())  # fmt: skip
 
-    return make
+def parse_head(head: bytes) -> tuple[int, str, int, str]:
+    """(notification id, appeal id, version, topic) of an ``event_head``."""
+    nid, size = struct.unpack_from(">QI", head)
+    app_end = 12 + size
+    version, top_size = struct.unpack_from(">QI", head, app_end)
+    topic = head[app_end + 12 : app_end + 12 + top_size]
+    return nid, head[12:app_end].decode(), version, topic.decode()
+
+
+def hash_page(start: int, events: list[EventHead]) -> tuple[list[bytes], list[bytes], list[bytes]]:
+    """Leaf-hash inputs, state digests and leaf hashes of events at leaf indices from ``start``.
+
+    Exactly ``leaf_hash(encode_leaf(...))`` (a test holds them equal), written as list
+    comprehensions because the verifier runs it over every stored event.
+    """
+    sha256, index = hashlib.sha256, _INDEX
+    digests = [sha256(state).digest() for _, state in events]
+    inputs = [PREIMAGE + index(i) + head + digest
+              for i, (head, _), digest
+              in zip(range(start, start + len(events)), events, digests, strict=True)]  # fmt: skip
+    return inputs, digests, [sha256(data).digest() for data in inputs]
+
+
+def stored_leaf_bytes(leaves: list[Leaf]) -> bytes:
+    """Each stored leaf's hash input followed by its stored hash, concatenated."""
+    parts = []
+    for leaf in leaves:
+        try:
+            head = event_head(leaf.notification_id, leaf.appeal_id, leaf.version, leaf.topic)
+            index = _INDEX(leaf.leaf_index)
+        except struct.error:
+            return b"!"  # a value no leaf can hold: it matches nothing
+        parts.append(PREIMAGE + index + head + leaf.state_sha256 + leaf.hash)
+    return b"".join(parts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -9,11 +10,11 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.postgres import PostgresDatastore
-from psycopg import Connection, Cursor
+from psycopg import Connection, Cursor, sql
 from psycopg.rows import TupleRow, tuple_row
 
 from ledger.merkle import Key, Node
-from projections.audit.leaves import Leaf
+from projections.audit.leaves import PREIMAGE, Leaf
 from projections.audit.store import (
     CHECKPOINTS,
     LEAF_COLUMNS,
@@ -22,9 +23,13 @@ from projections.audit.store import (
     NODES,
     TRACKING,
     ConcurrentAppendError,
+    EventPage,
     EventRow,
+    Incomplete,
+    LeafPage,
     StoredCheckpoint,
     checkpoint_from_row,
+    cut_pages,
     leaf_from_row,
 )
 
@@ -45,6 +50,21 @@ DDL = [
 LEAF_TYPES = ["bigint", "bigint", "text", "bigint", "text", "bytea", "bytea"]
 NODE_TYPES = ["integer", "bigint", "bytea"]
 PgCursor = Cursor[TupleRow]
+NODE_PAGE = 200_000
+# Each event as ``event_head`` spells it, and its state: two values a row parse fast.
+EVENT_HEADS = (
+    "SELECT int8send(notification_id) || int4send(octet_length(originator_id::text)) || "
+    "convert_to(originator_id::text, 'UTF8') || int8send(originator_version) || "
+    "int4send(octet_length(topic)) || convert_to(topic, 'UTF8'), state FROM {} "
+    "WHERE notification_id > %s AND notification_id <= %s ORDER BY notification_id LIMIT %s"
+)
+# Each stored leaf as ``stored_leaf_bytes`` spells it, built by the server in one value.
+STORED_LEAVES = (
+    "SELECT string_agg(%s::bytea || int8send(leaf_index) || int8send(notification_id) || "
+    "int4send(octet_length(appeal_id)) || convert_to(appeal_id, 'UTF8') || int8send(version) || "
+    "int4send(octet_length(topic)) || convert_to(topic, 'UTF8') || state_sha256 || leaf_hash, "
+    f"''::bytea ORDER BY leaf_index) FROM {LEAVES} WHERE leaf_index >= %s AND leaf_index < %s"
+)
 
 
 def _get_many(cursor: PgCursor, keys: Sequence[Key]) -> dict[Key, bytes]:
@@ -105,54 +125,109 @@ def _copy(
 
 
 class PostgresSnapshot:
-    """One REPEATABLE READ, READ ONLY transaction; pages come from server-side cursors."""
+    """One REPEATABLE READ, READ ONLY transaction, read in keyset pages of binary rows."""
 
-    def __init__(self, connection: Connection[Any], events_table: str) -> None:
-        self.connection = connection
-        self.events_table = events_table
-        self._cursors = 0
+    parallel = True
 
-    def _one(self, statement: str, params: Sequence[Any] = ()) -> list[TupleRow]:
-        with self.connection.cursor(row_factory=tuple_row) as cursor:
+    def __init__(self, datastore: PostgresDatastore, connection: Connection[Any],
+                 events_table: str) -> None:  # fmt: skip
+        self.datastore, self.connection, self.events = datastore, connection, events_table
+        self.snapshot_id = _begin_snapshot(connection, None)
+
+    def _rows(self, statement: str, params: Sequence[Any] = ()) -> list[TupleRow]:
+        with self.connection.cursor(row_factory=tuple_row, binary=True) as cursor:
             cursor.execute(statement, params)
             return cursor.fetchall()
 
-    def _pages(self, statement: str, params: Sequence[Any], batch: int) -> Iterator[list[Any]]:
-        self._cursors += 1
-        name = f"audit_snapshot_{self._cursors}"
-        with self.connection.cursor(name=name, row_factory=tuple_row, binary=True) as cursor:
-            cursor.itersize = batch
-            cursor.execute(statement, params)
-            while rows := cursor.fetchmany(batch):
-                yield rows
+    def count_events(self, *, after: int = 0) -> int:
+        rows = self._rows(
+            f"SELECT count(*) FROM {self.events} WHERE notification_id > %s", (after,)
+        )
+        return int(rows[0][0])
 
-    def count_events(self) -> int:
-        return int(self._one(f"SELECT count(*) FROM {self.events_table}")[0][0])
+    def event_pages(
+        self, cuts: Sequence[int], batch: int, *, until: int | None
+    ) -> Iterator[EventPage]:
+        start, last, stop = 0, 0, 2**63 - 1 if until is None else until
+        while rows := self._rows(EVENT_HEADS.format(self.events),
+                                 (last, stop, cut_pages(start, cuts, batch))):  # fmt: skip
+            yield start, rows
+            start, last = start + len(rows), int.from_bytes(rows[-1][0][:8], "big")
 
-    def events(self, batch: int) -> Iterator[list[EventRow]]:
-        yield from self._pages(f"SELECT notification_id, originator_id::text, originator_version, "
-                               f"topic, state FROM {self.events_table} ORDER BY notification_id",
-                               (), batch)  # fmt: skip
+    @contextmanager
+    def _side(self) -> Iterator[PgCursor]:
+        """A cursor on another backend in the same snapshot, to work beside the pages."""
+        with (self.datastore.get_connection() as other,
+              other.transaction(force_rollback=True)):  # fmt: skip
+            _begin_snapshot(other, self.snapshot_id)
+            with other.cursor(row_factory=tuple_row, binary=True) as cursor:
+                yield cursor
 
-    def leaves(self, batch: int) -> Iterator[list[Leaf]]:
-        statement = f"SELECT {LEAF_COLUMNS} FROM {LEAVES} ORDER BY leaf_index"
-        for rows in self._pages(statement, (), batch):
-            yield [Leaf(*row) for row in rows]
+    def leaf_pages(self, cuts: Sequence[int], batch: int) -> Iterator[LeafPage]:
+        with self._side() as cursor:
+            start = 0
+            while True:
+                stop = start + cut_pages(start, cuts, batch)
+                cursor.execute(STORED_LEAVES, (PREIMAGE, start, stop))
+                row = cursor.fetchone()
+                yield start, bytes(row[0] if row and row[0] else b"")
+                start = stop
 
-    def level(self, level: int, batch: int) -> Iterator[list[tuple[int, bytes]]]:
-        statement = f"SELECT idx, hash FROM {NODES} WHERE level = %s ORDER BY idx"
-        yield from self._pages(statement, (level,), batch)
+    def leaves_between(self, start: int, stop: int) -> list[Leaf]:
+        rows = self._rows(f"SELECT {LEAF_COLUMNS} FROM {LEAVES} WHERE leaf_index >= %s "
+                          "AND leaf_index < %s ORDER BY leaf_index", (start, stop))  # fmt: skip
+        return [leaf_from_row(row) for row in rows]
 
-    def levels(self) -> list[int]:
-        return [int(row[0]) for row in self._one(f"SELECT DISTINCT level FROM {NODES} ORDER BY 1")]
+    def appeals(self, limit: int) -> tuple[int, list[Incomplete]]:
+        with self._side() as cursor:
+            return self._appeals(cursor, limit)
+
+    def _appeals(self, cursor: PgCursor, limit: int) -> tuple[int, list[Incomplete]]:
+        grouped = (
+            f"SELECT originator_id AS o, count(*) AS n, min(originator_version) AS lo, "
+            f"max(originator_version) AS hi FROM {self.events} GROUP BY originator_id"
+        )
+        cursor.execute(f"SELECT count(*), count(*) FILTER (WHERE lo <> 1 OR hi <> n) "
+                       f"FROM ({grouped}) g")  # fmt: skip
+        total, bad_count = cursor.fetchall()[0]
+        found: list[Incomplete] = []
+        if bad_count:
+            cursor.execute(f"SELECT o FROM ({grouped}) g WHERE lo <> 1 OR hi <> n LIMIT %s",
+                           (limit,))  # fmt: skip
+            for (appeal_id,) in cursor.fetchall():
+                cursor.execute(f"SELECT originator_version, notification_id FROM {self.events} "
+                               "WHERE originator_id = %s ORDER BY originator_version",
+                               (appeal_id,))  # fmt: skip
+                found.append((str(appeal_id), [(int(v), int(n)) for v, n in cursor.fetchall()]))
+        return int(total), found
+
+    def level_digests(self) -> dict[int, tuple[bytes, int]]:
+        found = {}
+        with self._side() as cursor:
+            cursor.execute(f"SELECT level, count(*) FROM {NODES} GROUP BY level")
+            for level, count in cursor.fetchall():
+                digest = hashlib.sha256()
+                for start in range(0, count, NODE_PAGE):
+                    cursor.execute(f"SELECT string_agg(hash, ''::bytea ORDER BY idx) FROM {NODES} "
+                                   "WHERE level = %s AND idx >= %s AND idx < %s",
+                                   (level, start, start + NODE_PAGE))  # fmt: skip
+                    row = cursor.fetchone()
+                    digest.update(bytes(row[0] if row and row[0] else b""))
+                found[int(level)] = (digest.digest(), int(count))
+        return found
+
+    def nodes_between(self, level: int, start: int, stop: int) -> list[tuple[int, bytes]]:
+        rows = self._rows(f"SELECT idx, hash FROM {NODES} WHERE level = %s AND idx >= %s "
+                          "AND idx < %s ORDER BY idx", (level, start, stop))  # fmt: skip
+        return [(int(index), bytes(digest)) for index, digest in rows]
 
     def checkpoints(self) -> list[StoredCheckpoint]:
-        rows = self._one(f"SELECT id, tree_size, root, signed_at, note FROM {CHECKPOINTS} "
-                         "ORDER BY id")  # fmt: skip
+        rows = self._rows(f"SELECT id, tree_size, root, signed_at, note FROM {CHECKPOINTS} "
+                          "ORDER BY id")  # fmt: skip
         return [checkpoint_from_row(row) for row in rows]
 
     def tracking(self) -> tuple[int, int]:
-        rows = self._one(f"SELECT position, size FROM {TRACKING} WHERE name = %s", (LOG,))
+        rows = self._rows(f"SELECT position, size FROM {TRACKING} WHERE name = %s", (LOG,))
         return (int(rows[0][0]), int(rows[0][1])) if rows else (0, 0)
 
 
@@ -229,5 +304,19 @@ class PostgresAuditStore:
             self.datastore.get_connection() as connection,
             connection.transaction(force_rollback=True),
         ):
-            connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            yield PostgresSnapshot(connection, self.events_table)
+            yield PostgresSnapshot(self.datastore, connection, self.events_table)
+
+
+def _begin_snapshot(connection: Connection[Any], snapshot_id: str | None) -> str:
+    """Make the open transaction a read-only snapshot (exported, or imported from another)."""
+    connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+    if snapshot_id is not None:
+        connection.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot_id)))
+    # Pages are short index range scans: without fresh statistics the planner may sort the
+    # whole table per page, and compiling a plan costs more than running it.
+    for setting in ("jit", "enable_bitmapscan", "enable_sort"):
+        connection.execute(f"SET LOCAL {setting} = off")
+    connection.execute("SET LOCAL work_mem = '64MB'")  # joined pages sort in memory
+    row = connection.execute("SELECT pg_export_snapshot()").fetchone()
+    assert row is not None
+    return str(row[0] if isinstance(row, tuple) else next(iter(row.values())))

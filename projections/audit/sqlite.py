@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -12,7 +13,7 @@ from uuid import UUID
 from eventsourcing.sqlite import SQLiteDatastore
 
 from ledger.merkle import Key, Node
-from projections.audit.leaves import Leaf
+from projections.audit.leaves import Leaf, event_head, stored_leaf_bytes
 from projections.audit.store import (
     CHECKPOINTS,
     LEAF_COLUMNS,
@@ -21,9 +22,13 @@ from projections.audit.store import (
     NODES,
     TRACKING,
     ConcurrentAppendError,
+    EventPage,
     EventRow,
+    Incomplete,
+    LeafPage,
     StoredCheckpoint,
     checkpoint_from_row,
+    cut_pages,
     leaf_from_row,
 )
 
@@ -100,59 +105,90 @@ class SqliteAppender:
 class SqliteSnapshot:
     """One read transaction: WAL gives every cursor the same snapshot."""
 
+    parallel = False
+
     def __init__(self, connection: Any, events_table: str) -> None:
         self.connection = connection
-        self.events_table = events_table
+        self.events = events_table
 
-    def _cursor(self) -> sqlite3.Cursor:
+    def _rows(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
         cursor: sqlite3.Cursor = self.connection.cursor().sqlite_cursor
-        return cursor
+        try:
+            cursor.execute(statement, params)
+            return cursor.fetchall()
+        finally:
+            cursor.close()
 
-    def _pages(self, statement: str, params: Sequence[Any], batch: int) -> Iterator[list[Any]]:
-        cursor = self._cursor()
-        cursor.execute(statement, params)
-        while rows := cursor.fetchmany(batch):
-            yield rows
-        cursor.close()
+    def count_events(self, *, after: int = 0) -> int:
+        return int(
+            self._rows(f"SELECT count(*) FROM {self.events} WHERE rowid > ?", (after,))[0][0]
+        )
 
-    def count_events(self) -> int:
-        cursor = self._cursor()
-        cursor.execute(f"SELECT count(*) FROM {self.events_table}")
-        return int(cursor.fetchone()[0])
+    def event_pages(
+        self, cuts: Sequence[int], batch: int, *, until: int | None
+    ) -> Iterator[EventPage]:
+        statement = (
+            f"SELECT rowid, {APPEAL_ID}, originator_version, topic, state "
+            f"FROM {self.events} WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?"
+        )
+        start, last, stop = 0, 0, 2**63 - 1 if until is None else until
+        while rows := self._rows(statement, (last, stop, cut_pages(start, cuts, batch))):
+            yield start, [(event_head(n, a, v, t), bytes(s)) for n, a, v, t, s in rows]
+            start, last = start + len(rows), rows[-1][0]
 
-    def events(self, batch: int) -> Iterator[list[EventRow]]:
-        statement = (f"SELECT rowid, {APPEAL_ID}, originator_version, topic, state "
-                     f"FROM {self.events_table} ORDER BY rowid")  # fmt: skip
-        for rows in self._pages(statement, (), batch):
-            yield [tuple(row) for row in rows]
+    def leaf_pages(self, cuts: Sequence[int], batch: int) -> Iterator[LeafPage]:
+        start = 0
+        while True:
+            stop = start + cut_pages(start, cuts, batch)
+            yield start, stored_leaf_bytes(self.leaves_between(start, stop))
+            start = stop
 
-    def leaves(self, batch: int) -> Iterator[list[Leaf]]:
-        statement = f"SELECT {LEAF_COLUMNS} FROM {LEAVES} ORDER BY leaf_index"
-        for rows in self._pages(statement, (), batch):
-            yield [Leaf(*row) for row in rows]
+    def leaves_between(self, start: int, stop: int) -> list[Leaf]:
+        rows = self._rows(f"SELECT {LEAF_COLUMNS} FROM {LEAVES} WHERE leaf_index >= ? "
+                          "AND leaf_index < ? ORDER BY leaf_index", (start, stop))  # fmt: skip
+        return [leaf_from_row(row) for row in rows]
 
-    def level(self, level: int, batch: int) -> Iterator[list[tuple[int, bytes]]]:
-        statement = f"SELECT idx, hash FROM {NODES} WHERE level = ? ORDER BY idx"
-        for rows in self._pages(statement, (level,), batch):
-            yield [tuple(row) for row in rows]
+    def appeals(self, limit: int) -> tuple[int, list[Incomplete]]:
+        grouped = (
+            f"SELECT originator_id AS o, count(*) AS n, min(originator_version) AS lo, "
+            f"max(originator_version) AS hi FROM {self.events} GROUP BY originator_id"
+        )
+        total = int(self._rows(f"SELECT count(*) FROM ({grouped})")[0][0])
+        bad = self._rows(f"SELECT o FROM ({grouped}) WHERE lo <> 1 OR hi <> n LIMIT ?", (limit,))
+        found: list[Incomplete] = []
+        for (stored_id,) in bad:
+            rows = self._rows(
+                f"SELECT {APPEAL_ID}, originator_version, rowid FROM {self.events} "
+                "WHERE originator_id = ? ORDER BY originator_version",
+                (stored_id,),
+            )
+            found.append((rows[0][0], [(int(v), int(n)) for _, v, n in rows]))
+        return total, found
 
-    def levels(self) -> list[int]:
-        cursor = self._cursor()
-        cursor.execute(f"SELECT DISTINCT level FROM {NODES} ORDER BY level")
-        return [int(level) for (level,) in cursor.fetchall()]
+    def level_digests(self) -> dict[int, tuple[bytes, int]]:
+        found = {}
+        for (level,) in self._rows(f"SELECT DISTINCT level FROM {NODES}"):
+            digest, count = hashlib.sha256(), 0
+            for (hashed,) in self._rows(f"SELECT hash FROM {NODES} WHERE level = ? ORDER BY idx",
+                                        (level,)):  # fmt: skip
+                digest.update(hashed)
+                count += 1
+            found[int(level)] = (digest.digest(), count)
+        return found
+
+    def nodes_between(self, level: int, start: int, stop: int) -> list[tuple[int, bytes]]:
+        rows = self._rows(f"SELECT idx, hash FROM {NODES} WHERE level = ? AND idx >= ? "
+                          "AND idx < ? ORDER BY idx", (level, start, stop))  # fmt: skip
+        return [(int(index), bytes(digest)) for index, digest in rows]
 
     def checkpoints(self) -> list[StoredCheckpoint]:
-        cursor = self._cursor()
-        cursor.execute(
-            f"SELECT id, tree_size, root, signed_at, note FROM {CHECKPOINTS} ORDER BY id"
-        )
-        return [checkpoint_from_row(row) for row in cursor.fetchall()]
+        rows = self._rows(f"SELECT id, tree_size, root, signed_at, note FROM {CHECKPOINTS} "
+                          "ORDER BY id")  # fmt: skip
+        return [checkpoint_from_row(row) for row in rows]
 
     def tracking(self) -> tuple[int, int]:
-        cursor = self._cursor()
-        cursor.execute(f"SELECT position, size FROM {TRACKING} WHERE name = ?", (LOG,))
-        row = cursor.fetchone()
-        return (int(row[0]), int(row[1])) if row else (0, 0)
+        rows = self._rows(f"SELECT position, size FROM {TRACKING} WHERE name = ?", (LOG,))
+        return (int(rows[0][0]), int(rows[0][1])) if rows else (0, 0)
 
 
 class SqliteAuditStore:

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from ledger.merkle import Key, Node
-from projections.audit.leaves import Leaf
+from projections.audit.leaves import EventHead, Leaf
 
 LEAVES, NODES, TRACKING, CHECKPOINTS = (
     "audit_leaves", "audit_nodes", "audit_tracking", "audit_checkpoints",
@@ -70,27 +70,54 @@ class Appender(Protocol):
         ...
 
 
+EventPage = tuple[int, list[EventHead]]
+"""(leaf index of the first event, events) of one page of the events table."""
+LeafPage = tuple[int, bytes]
+"""(first leaf index, the stored leaves from there as ``stored_leaf_bytes``)."""
+Incomplete = tuple[str, list[tuple[int, int]]]
+"""An appeal whose versions are not 1..n, with its (version, notification id) pairs."""
+
+
 class Snapshot(Protocol):
     """A consistent read-only view of the raw events and every audit table."""
 
-    def count_events(self) -> int:
-        """How many events the events table holds."""
+    parallel: bool
+    """Whether ``leaf_pages``, ``appeals`` and ``level_digests`` may run beside the pages."""
+
+    def count_events(self, *, after: int = 0) -> int:
+        """How many events the events table holds after notification id ``after``."""
         ...
 
-    def events(self, batch: int) -> Iterator[list[EventRow]]:
-        """Every stored event, in notification order, in pages."""
+    def event_pages(
+        self, cuts: Sequence[int], batch: int, *, until: int | None
+    ) -> Iterator[EventPage]:
+        """Stored events up to notification ``until``, in log order, in pages of ``cut_pages``."""
         ...
 
-    def leaves(self, batch: int) -> Iterator[list[Leaf]]:
-        """Every stored leaf, in leaf-index order, in pages."""
+    def leaf_pages(self, cuts: Sequence[int], batch: int) -> Iterator[LeafPage]:
+        """Stored leaves in pages of ``cut_pages``, endlessly (empty past the end).
+
+        It may read on a connection of its own, so that the store works on both at once.
+        """
         ...
 
-    def level(self, level: int, batch: int) -> Iterator[list[tuple[int, bytes]]]:
-        """Every stored node (index, hash) of one level >= 1, in index order, in pages."""
+    def leaves_between(self, start: int, stop: int) -> list[Leaf]:
+        """The stored leaves with indices in ``[start, stop)``, in order."""
         ...
 
-    def levels(self) -> list[int]:
-        """The node levels that have rows."""
+    def appeals(self, limit: int) -> tuple[int, list[Incomplete]]:
+        """How many appeals there are, and up to ``limit`` whose versions are not 1..n."""
+        ...
+
+    def level_digests(self) -> dict[int, tuple[bytes, int]]:
+        """For each stored level >= 1: SHA-256 of its hashes in index order, and its count.
+
+        It may read on a connection of its own, so that the store works on both at once.
+        """
+        ...
+
+    def nodes_between(self, level: int, start: int, stop: int) -> list[tuple[int, bytes]]:
+        """The stored (index, hash) of ``level`` with indices in ``[start, stop)``."""
         ...
 
     def checkpoints(self) -> list[StoredCheckpoint]:
@@ -100,6 +127,12 @@ class Snapshot(Protocol):
     def tracking(self) -> tuple[int, int]:
         """(last notification id, size) of the log."""
         ...
+
+
+def cut_pages(start: int, cuts: Sequence[int], batch: int) -> int:
+    """How many events the page starting at leaf ``start`` may hold to end at the next cut."""
+    later = [cut for cut in cuts if cut > start]
+    return min([batch, *(cut - start for cut in later)])
 
 
 class AuditStore(Protocol):

@@ -1,43 +1,31 @@
 """Re-derive the audit log from the raw events table and compare it with everything stored.
 
 The events are read in notification order and hashed here; nothing the audit tables say is
-trusted until it matches. Stored leaves are compared row by row, stored nodes level by level,
-and every checkpoint's signature and root against the tree the events give.
+trusted until it matches. Stored leaves are compared page by page, stored nodes level by
+level, and every checkpoint's signature and root against the tree the events give.
 """
 
 from __future__ import annotations
 
-import hashlib
-import struct
-from collections.abc import Callable, Iterator
-from contextlib import suppress
-from typing import Any
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing, suppress
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from ledger.merkle import TreeBuilder
-from ledger.verify import (
-    EMPTY_ROOT,
-    VerificationError,
-    node_hash,
-    parse_checkpoint,
-    verify_checkpoint,
-)
+from ledger.verify import EMPTY_ROOT, VerificationError, parse_checkpoint, verify_checkpoint
 from projections.audit.divergence import Divergence, VerifyReport
-from projections.audit.leaves import Leaf, fast_leaf_maker
-from projections.audit.store import Snapshot, StoredCheckpoint
+from projections.audit.leaves import EventHead, Leaf, hash_page, parse_head
+from projections.audit.levels import LevelBuilder
+from projections.audit.nodes import locate_node
+from projections.audit.prefetch import prefetch
+from projections.audit.store import Incomplete, Snapshot, StoredCheckpoint
 
 Progress = Callable[[int], None]
 PAGE = 20_000
-_INDEX = struct.Struct(">Q").pack
 
 
-def _flat(pages: Iterator[list[Any]]) -> Iterator[Any]:
-    for page in pages:
-        yield from page
-
-
-def _diagnose(leaf: Leaf, stored: Leaf | None) -> Divergence:
+def diagnose(leaf: Leaf, stored: Leaf | None) -> Divergence:
     """Name how a recomputed leaf differs from the stored one at the same position."""
 
     def at(kind: str, detail: str) -> Divergence:
@@ -63,7 +51,7 @@ def _diagnose(leaf: Leaf, stored: Leaf | None) -> Divergence:
         return at("event-topic-altered", f"logged topic {stored.topic}")
     if stored.state_sha256 != leaf.state_sha256:
         return at("event-state-altered", "the stored bytes differ from the logged ones")
-    return at("leaf-altered", "the stored leaf hash is not the leaf's")
+    return at("leaf-altered", "the stored leaf is not the hash of its contents")
 
 
 class Verifier:
@@ -77,142 +65,136 @@ class Verifier:
         self.progress = progress or (lambda advance: None)
         self.limit = limit
         self.report = VerifyReport()
-
-    def add(self, divergence: Divergence) -> None:
-        """Record a divergence, keeping at most ``limit``."""
-        if len(self.report.divergences) < self.limit:
-            self.report.divergences.append(divergence)
-        else:
-            self.report.truncated = True
+        self._events: list[Divergence] = []
+        self._checkpoints: list[Divergence] = []
 
     def run(self) -> VerifyReport:
-        """Check everything; the report's first divergence is the earliest in log order."""
+        """Check everything; the report lists divergences in log order, checkpoints last."""
         checkpoints = self.snapshot.checkpoints()
         position, size = self.snapshot.tracking()
-        roots, levels, aligned = self._replay(self._checkpoint_sizes(checkpoints), position)
-        if aligned:
-            self._check_tracking(position, size)
-            self._check_nodes(levels)
+        until = position if self.allow_pending else None
+        with ThreadPoolExecutor(max_workers=2 if self.snapshot.parallel else 1) as side:
+            appeals = side.submit(self.snapshot.appeals, self.limit)
+            stored_levels = side.submit(self.snapshot.level_digests)
+            if not self.snapshot.parallel:  # one connection: let the side work finish first
+                appeals.result(), stored_levels.result()
+            roots, tree, aligned = self._replay(self._checkpoint_sizes(checkpoints), until)
+            self._check_versions(*appeals.result())
+            if aligned:
+                self._check_nodes(tree, stored_levels.result())
+        if until is not None:
+            self.report.pending = self.snapshot.count_events(after=position)
+        if aligned and size != tree.size:
+            self._events.append(
+                Divergence("tracking-altered", detail=f"size {size}, leaves {tree.size}")
+            )
         for checkpoint in checkpoints:
             self._check_checkpoint(checkpoint, roots)
         self.report.checkpoints = len(checkpoints)
+        self._events.sort(key=lambda d: (d.notification_id is None, d.notification_id or 0))
+        found = self._events + self._checkpoints
+        self.report.divergences = found[: self.limit]
+        self.report.truncated = len(found) > self.limit
         return self.report
 
-    def _checkpoint_sizes(self, checkpoints: list[StoredCheckpoint]) -> set[int]:
+    def _checkpoint_sizes(self, checkpoints: list[StoredCheckpoint]) -> list[int]:
         sizes = {cp.size for cp in checkpoints}
         for checkpoint in checkpoints:
             with suppress(VerificationError):  # reported when the checkpoint is checked
                 sizes.add(parse_checkpoint(checkpoint.note).size)
-        return sizes
+        return sorted(sizes)
 
-    def _replay(
-        self, sizes: set[int], position: int
-    ) -> tuple[dict[int, bytes], dict[int, bytes], bool]:
-        """Hash every event into leaves and the tree; compare leaves and versions on the way.
-
-        Returns the roots at the checkpoint sizes, a digest of each level's nodes, and
-        whether every stored leaf matched.
-        """
-        make, builder, report = fast_leaf_maker(), TreeBuilder(), self.report
-        roots = {0: EMPTY_ROOT}
-        digests: dict[int, Any] = {}
-        versions: dict[str, int] = {}
-        stored_leaves = _flat(self.snapshot.leaves(self.page))
-        aligned = True
-        for page in self.snapshot.events(self.page):
-            for nid, appeal_id, version, topic, state in page:
-                index = builder.size
-                leaf = make(index, nid, appeal_id, version, topic, state)
-                expected = versions.get(appeal_id, 0) + 1
-                if version != expected:
-                    self.add(Divergence("version-gap", appeal_id, version, nid, index,
-                                        detail=f"expected version {expected}"))  # fmt: skip
-                versions[appeal_id] = version
-                if aligned:
-                    stored = next(stored_leaves, None)
-                    if stored != leaf:
-                        if stored is None and self.allow_pending and nid > position:
-                            report.pending += 1  # written after the last catch-up
-                            continue
-                        self.add(_diagnose(leaf, stored))
-                        aligned = False
-                for level, node_index, digest in builder.append(leaf.hash)[1:]:
-                    if level not in digests:
-                        digests[level] = hashlib.sha256()
-                    digests[level].update(_INDEX(node_index) + digest)
-                if builder.size in sizes:
-                    roots[builder.size] = builder.root()
-            self.progress(len(page))
-        report.events, report.appeals, report.root = builder.size, len(versions), builder.root()
-        if aligned and (extra := next(stored_leaves, None)) is not None:
-            self.add(Divergence("event-missing", extra.appeal_id, extra.version,
-                                extra.notification_id, extra.leaf_index,
-                                detail="the logged event is not in the events table"))  # fmt: skip
+    def _replay(self, sizes: list[int], until: int | None
+                ) -> tuple[dict[int, bytes], LevelBuilder, bool]:  # fmt: skip
+        """Hash every event into leaves and the tree, comparing each page with stored leaves."""
+        tree, wanted, roots, aligned = LevelBuilder(), set(sizes), {0: EMPTY_ROOT}, True
+        with (
+            closing(prefetch(self.snapshot.event_pages(sizes, self.page, until=until))) as pages,
+            closing(prefetch(self.snapshot.leaf_pages(sizes, self.page))) as leaf_pages,
+        ):
+            for (start, events), (_, stored) in zip(pages, leaf_pages, strict=False):
+                inputs, digests, hashes = hash_page(start, events)
+                if aligned and stored != b"".join(map(bytes.__add__, inputs, hashes)):
+                    self._events.append(self._first_difference(start, events, digests, hashes))
+                    aligned = False
+                tree.extend(hashes)
+                if tree.size in wanted:
+                    roots[tree.size] = tree.root()
+                self.progress(len(events))
+        if aligned and (extra := self.snapshot.leaves_between(tree.size, tree.size + 1)):
+            leaf = extra[0]
+            self._events.append(
+                Divergence(
+                    "event-missing",
+                    leaf.appeal_id,
+                    leaf.version,
+                    leaf.notification_id,
+                    leaf.leaf_index,
+                    detail="the logged event is not in the events table",
+                )
+            )
             aligned = False
-        report.leaves = builder.size if aligned else 0
-        return roots, {level: d.digest() for level, d in digests.items()}, aligned
+        self.report.events, self.report.root = tree.size, tree.root()
+        self.report.leaves = tree.size if aligned else 0
+        return roots, tree, aligned
 
-    def _check_tracking(self, position: int, size: int) -> None:
-        if size != self.report.leaves:
-            self.add(Divergence("tracking-altered",
-                                detail=f"size {size}, leaves {self.report.leaves}"))  # fmt: skip
+    def _first_difference(self, start: int, events: list[EventHead], digests: list[bytes],
+                          hashes: list[bytes]) -> Divergence:  # fmt: skip
+        stored = self.snapshot.leaves_between(start, start + len(events))
+        for offset, (head, _) in enumerate(events):
+            leaf = Leaf(start + offset, *parse_head(head), digests[offset], hashes[offset])
+            found = stored[offset] if offset < len(stored) else None
+            if found != leaf:
+                return diagnose(leaf, found)
+        return Divergence("leaf-altered", leaf_index=start, detail="a stored leaf is malformed")
 
-    def _check_nodes(self, levels: dict[int, bytes]) -> None:
+    def _check_versions(self, appeals: int, incomplete: list[Incomplete]) -> None:
+        self.report.appeals = appeals
+        for appeal_id, versions in incomplete:
+            expected = 1
+            for version, nid in versions:
+                if version != expected:
+                    self._events.append(
+                        Divergence(
+                            "version-gap",
+                            appeal_id,
+                            version,
+                            nid,
+                            detail=f"version {expected} is missing",
+                        )
+                    )
+                    break
+                expected += 1
+
+    def _check_nodes(self, tree: LevelBuilder, stored: dict[int, tuple[bytes, int]]) -> None:
         """Compare each stored level with the recomputed one; locate the first bad node."""
-        for level in sorted(set(levels) | set(self.snapshot.levels())):
-            digest, count = hashlib.sha256(), 0
-            for page in self.snapshot.level(level, self.page):
-                count += len(page)
-                digest.update(b"".join(_INDEX(index) + bytes(hashed) for index, hashed in page))
-            self.report.nodes += count
-            if digest.digest() != levels.get(level):
-                self.add(self._locate_node(level))
+        expected = tree.level_digests()
+        self.report.nodes = sum(count for _, count in stored.values())
+        for level in sorted(set(expected) | set(stored)):
+            if stored.get(level) != expected.get(level):
+                count = expected.get(level, (b"", 0))[1]
+                self._events.append(locate_node(self.snapshot, level, count))
                 return
 
-    def _locate_node(self, level: int) -> Divergence:
-        """Find the first stored node of ``level`` that is not the hash of its stored children."""
-        children: Iterator[tuple[int, bytes]]
-        if level == 1:
-            children = (
-                (leaf.leaf_index, leaf.hash) for leaf in _flat(self.snapshot.leaves(self.page))
-            )
-        else:
-            children = _flat(self.snapshot.level(level - 1, self.page))
-        stored = _flat(self.snapshot.level(level, self.page))
-        expected_index = 0
-        for left, right in zip(children, children, strict=False):
-            expected = (expected_index, node_hash(left[1], right[1]))
-            got = next(stored, None)
-            if got is None or (got[0], bytes(got[1])) != expected:
-                return Divergence("node-altered", detail=f"level {level} index {expected_index}")
-            expected_index += 1
-        extra = next(stored, None)
-        where = f"level {level} index {extra[0] if extra else expected_index}"
-        return Divergence("node-altered", detail=f"{where}: no such subtree")
-
     def _check_checkpoint(self, stored: StoredCheckpoint, roots: dict[int, bytes]) -> None:
-        total = self.report.events
+        found, total = self._checkpoints, self.report.events
+
+        def add(kind: str, detail: str) -> None:
+            found.append(Divergence(kind, checkpoint_id=stored.id, detail=detail))
+
         try:
             note = verify_checkpoint(stored.note, self.public_key, self.key_name)
         except VerificationError as error:
-            self.add(Divergence(error.reason, checkpoint_id=stored.id, detail=str(error)))
+            add(error.reason, str(error))
             return
         if note.origin != self.origin:
-            self.add(Divergence("checkpoint-origin-unknown", checkpoint_id=stored.id,
-                                detail=note.origin))  # fmt: skip
+            add("checkpoint-origin-unknown", note.origin)
         if (note.size, note.root, note.time) != (stored.size, stored.root, stored.time):
-            self.add(
-                Divergence(
-                    "checkpoint-row-altered",
-                    checkpoint_id=stored.id,
-                    detail="the row's size, root or time is not what was signed",
-                )
-            )
+            add("checkpoint-row-altered", "the row's size, root or time is not what was signed")
         if note.size > total:
-            self.add(Divergence("checkpoint-beyond-log", checkpoint_id=stored.id,
-                                detail=f"signed {note.size} events, the store gives {total}: "
-                                f"{note.size - total} removed"))  # fmt: skip
+            add("checkpoint-beyond-log",
+                f"signed {note.size} events, the store gives {total}: "
+                f"{note.size - total} removed")  # fmt: skip
         elif roots.get(note.size) != note.root:
-            self.add(Divergence("checkpoint-root-mismatch", checkpoint_id=stored.id,
-                                detail=f"the events do not give the root signed at size "
-                                f"{note.size}"))  # fmt: skip
+            add("checkpoint-root-mismatch",
+                f"the events do not give the root signed at size {note.size}")  # fmt: skip
