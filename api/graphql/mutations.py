@@ -281,7 +281,9 @@ class Mutation:
                                            actor=info.context.viewer.actor, at=input.at,
                                            expected_version=input.expected_version))  # fmt: skip
 
-    @strawberry.mutation(description="Destroy a citizen's key (152-ФЗ); their data reads as erased.")
+    @strawberry.mutation(
+        description="Destroy a citizen's key (152-ФЗ); their data reads as erased."
+    )
     async def erase_citizen_data(
         self, info: Info, input: EraseCitizenDataInput
     ) -> EraseCitizenDataPayload:
