@@ -3,12 +3,14 @@
 Codes: BAD_USER_INPUT (names the field), NOT_FOUND, CONFLICT, INVALID_TRANSITION,
 UNAUTHENTICATED, FORBIDDEN, GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED,
 QUERY_TOO_COMPLEX, and INTERNAL_SERVER_ERROR for anything unexpected, whose message only
-carries the request id that is also logged on the server.
+carries the request id that is also logged on the server. Requests refused at the HTTP level
+carry BAD_REQUEST, NOT_FOUND or METHOD_NOT_ALLOWED (and PAYLOAD_TOO_LARGE from the middleware).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from graphql import GraphQLError
@@ -16,6 +18,11 @@ from graphql import GraphQLError
 from ledger.errors import LedgerError
 
 log = logging.getLogger("appeals.api")
+# graphql-core's wording for a variable whose value cannot be coerced to its declared type.
+INVALID_VARIABLE = re.compile(r"Variable '\$(\w+)' has invalid value")
+# The parser's own limits (tokens, nesting): the document may be valid, but it is too big.
+PARSER_LIMIT = "Parsing aborted."
+HTTP_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
 
 
 class ApiError(GraphQLError):
@@ -54,15 +61,31 @@ def format_error(error: GraphQLError, request_id: str) -> dict[str, Any]:
             "path": error.path,
             "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
         }
+    extensions = dict(error.extensions or {})
     if code is None:
-        code = (
-            "GRAPHQL_PARSE_FAILED"
-            if "Syntax Error" in error.message
-            else ("GRAPHQL_VALIDATION_FAILED")
-        )
+        code = _classify(error.message, extensions)
     formatted = error.formatted
-    formatted["extensions"] = {**(error.extensions or {}), "code": code, "requestId": request_id}
+    formatted["extensions"] = {**extensions, "code": code, "requestId": request_id}
     return dict(formatted)
+
+
+def _classify(message: str, extensions: dict[str, Any]) -> str:
+    """The code of an uncoded error that graphql-core raised before execution."""
+    if message.endswith(PARSER_LIMIT):
+        return "QUERY_TOO_COMPLEX"
+    if message.startswith("Syntax Error"):
+        return "GRAPHQL_PARSE_FAILED"
+    variable = INVALID_VARIABLE.match(message)
+    if variable is not None:
+        extensions["field"] = variable.group(1)
+        return "BAD_USER_INPUT"
+    return "GRAPHQL_VALIDATION_FAILED"
+
+
+def refusal(status: int, reason: str, request_id: str) -> dict[str, Any]:
+    """The body of a request refused before any GraphQL work, by its HTTP status."""
+    code = HTTP_CODES.get(status, "BAD_REQUEST")
+    return {"errors": [{"message": reason, "extensions": {"code": code, "requestId": request_id}}]}
 
 
 def _locations(error: GraphQLError) -> list[dict[str, int]] | None:

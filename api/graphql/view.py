@@ -5,6 +5,10 @@ Errors are formatted here, not in schema hooks: with ParserCache, syntax errors 
 ``application/graphql-response+json`` get that media type, and a request that fails before
 execution (parse, validation, variable coercion) gets 400 with no ``data`` entry, as the
 GraphQL-over-HTTP spec asks.
+
+A request that is not a GraphQL request at all (not UTF-8 JSON, nested past the decoder, no
+query, a batch, a mutation over GET, a subscription over plain HTTP) is refused with its
+4xx status and the same coded error body, never strawberry's plain-text reason or a 500.
 """
 
 from __future__ import annotations
@@ -12,21 +16,37 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.exceptions import MissingQueryError
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.execution import ExecutionResult, PreExecutionError
+from strawberry.types.graphql import OperationType
 
 from api.graphql.context import Context
-from api.graphql.errors import format_error
+from api.graphql.errors import format_error, refusal
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 
 
 class LedgerGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI view with our context, error policy and media types."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive=receive)
+        try:
+            response = await self.run(request)
+        except HTTPException as error:
+            response = self._refuse(request, error)
+        await response(scope, receive, send)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         services = request.app.state.services
@@ -61,6 +81,57 @@ class LedgerGraphQL(GraphQL[Context, None]):
                 sub_response.status_code = 400
         return body  # type: ignore[return-value]
 
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        # Subscriptions stream over WebSocket (or multipart, which strawberry routes
+        # elsewhere); executed as a plain request they would end in a masked error.
+        allowed = OperationType.from_http(request_adapter.method) - {OperationType.SUBSCRIPTION}
+        try:
+            return await self.schema.execute(
+                request_data.query, root_value=root_value, variable_values=request_data.variables,
+                context_value=context, operation_name=request_data.operation_name,
+                allowed_operation_types=allowed, operation_extensions=request_data.extensions,
+            )  # fmt: skip
+        except InvalidOperationTypeError as error:
+            if error.operation_type is OperationType.MUTATION:
+                # GraphQL over HTTP: a mutation over GET is 405 Method Not Allowed.
+                raise HTTPException(405, "mutations are only accepted over POST") from error
+            raise HTTPException(400, "subscriptions are served over WebSocket") from error
+        except CannotGetOperationTypeError as error:
+            raise HTTPException(400, error.as_http_error_reason()) from error
+        except MissingQueryError as error:
+            raise HTTPException(400, "No GraphQL query found in the request") from error
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """Decode a body (bytes) or a GET parameter (str); what is not JSON is refused.
+
+        A body must be an object (or a batch array): strawberry would fail on any other value.
+        """
+        try:
+            text = data.decode() if isinstance(data, bytes) else data
+            value = json.loads(text)
+        except UnicodeDecodeError:
+            raise HTTPException(400, "request body is not UTF-8") from None
+        except (json.JSONDecodeError, RecursionError):
+            raise HTTPException(400, "Unable to parse request body as JSON") from None
+        # A lone surrogate (an escape such as \\ud800) decodes but is not text: refuse it
+        # here, before it reaches a store that cannot encode it. Checked only when present.
+        if "\\ud" in text or "\\uD" in text:
+            try:
+                json.dumps(value, ensure_ascii=False).encode()
+            except UnicodeEncodeError:
+                raise HTTPException(400, "request body has a lone surrogate escape") from None
+        if isinstance(data, bytes) and not isinstance(value, dict | list):
+            raise HTTPException(400, "a GraphQL request body must be a JSON object")
+        return value
+
     def create_response(
         self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
     ) -> Response:
@@ -76,6 +147,21 @@ class LedgerGraphQL(GraphQL[Context, None]):
     def encode_json(self, data: object) -> str:
         # Must be str: bytes would go out as binary WebSocket frames.
         return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+    def _refuse(self, request: Request, error: HTTPException) -> Response:
+        """An HTTP-level refusal, as a coded GraphQL error body with its 4xx status."""
+        request_id = _request_id(request)
+        body = refusal(error.status_code, error.reason, request_id)
+        request.app.state.services.metrics.errors.labels(
+            code=body["errors"][0]["extensions"]["code"]
+        ).inc()
+        accept = request.headers.get("accept", "")
+        media_type = GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in accept else "application/json"
+        headers = {"allow": "POST"} if error.status_code == 405 else {}
+        return Response(
+            self.encode_json(body), status_code=error.status_code,
+            media_type=f"{media_type}; charset=utf-8", headers=headers,
+        )  # fmt: skip
 
 
 def _request_id(request: Request | WebSocket) -> str:

@@ -1,44 +1,280 @@
-// TEMPLATE ONLY: relay-compiler input used to check that the repo-root
-// schema.graphql is consumable by Relay. This file is never executed or
-// bundled; relay-compiler only reads the graphql`...` tagged templates.
+// The operations an operator's frontend sends, written as a Relay app writes them.
+// tests/api/test_compliance.py compiles this file with relay-compiler against the
+// committed schema.graphql, so a schema change that breaks a frontend fails the build.
 //
-// Rules relay-compiler enforces (it fails the run otherwise):
-//  * Operations must live in .ts/.tsx (language "typescript") files inside
-//    graphql`...` tags. Bare .graphql operation files under src/ are NOT
-//    supported (relay 21 warns "Expected *.graphql/*.gql file to be either a
-//    schema or extension" and then panics).
-//  * Every operation/fragment name must start with the module (file) name:
-//    in operations.ts -> operations<Something>Query / operations<Something>_...
-//  * @refetchable fragments (and Relay's node-based refetch in general)
-//    need `interface Node { id: ID! }` and `Query.node(id: ID!): Node`.
-//  * Custom scalars (DateTime, JSON, ...) map to TS types via
-//    "customScalarTypes" in relay.config.json; unmapped ones become `any`.
-//
-// The query below only uses what every Relay-compatible schema must have
-// (the Node interface and Query.node), so it compiles against the real schema
-// as soon as that exists. Relay rejects schema-agnostic probes: `__typename`
-// on Query and introspection fields (__schema/__type) are both refused.
-// Add real operations next to it once the Appeals Ledger schema exists, e.g.:
-//
-//   export const appealQuery = graphql`
-//     query operationsAppealQuery($id: ID!) {
-//       node(id: $id) { id ... on Appeal { filedAt } }
-//     }
-//   `;
-//
-//   export const appealFragment = graphql`
-//     fragment operationsAppealFragment on Appeal
-//       @refetchable(queryName: "operationsAppealRefetchQuery") { id }
-//   `;
+// relay-compiler only reads the graphql`...` tags; nothing here is executed. Operation
+// and fragment names must start with the module name ("operations").
 
-// Stand-in for `import { graphql } from 'relay-runtime'` (relay-runtime is
-// not installed: the compiler alone does not need it).
+// Stand-in for `import { graphql } from 'relay-runtime'` (the compiler alone needs no runtime).
 declare function graphql(strings: TemplateStringsArray): unknown;
 
-export const smokeQuery = graphql`
-  query operationsNodeSmokeQuery($id: ID!) {
-    node(id: $id) {
+// --- Fragments: each component declares the data it renders. ---
+
+export const appealSummary = graphql`
+  fragment operationsAppealSummary_appeal on Appeal {
+    id
+    uuid
+    status
+    channel
+    body
+    category
+    receivedAt
+    nextDueAt
+    overdue
+  }
+`;
+
+export const appealDeadlines = graphql`
+  fragment operationsAppealDeadlines_appeal on Appeal {
+    extended
+    nextDueAt
+    dueDates {
+      kind
+      dueAt
+      rule
+      countedFrom
+      fromAt
+      explanation
+    }
+  }
+`;
+
+export const appealHistory = graphql`
+  fragment operationsAppealHistory_appeal on Appeal {
+    history {
+      position
+      version
+      type
+      businessTime
+      recordedTime
+      actor {
+        id
+        role
+      }
+      data
+    }
+  }
+`;
+
+// The detail page: refetchable by id through Query.node, so it can reload after a push.
+export const appealDetail = graphql`
+  fragment operationsAppealDetail_appeal on Appeal
+  @refetchable(queryName: "operationsAppealDetailRefetchQuery") {
+    id
+    version
+    position
+    status
+    text
+    externalId
+    department
+    assignee
+    outcome
+    rating
+    reopenCount
+    registeredAt
+    answeredAt
+    closedAt
+    citizen {
+      name
+      contact
+      address
+      masked
+      erased
+    }
+    answers {
+      text
+      final
+      public
+    }
+    duplicateOf {
+      ...operationsAppealSummary_appeal
+    }
+    ...operationsAppealSummary_appeal
+    ...operationsAppealDeadlines_appeal
+    ...operationsAppealHistory_appeal
+  }
+`;
+
+// The work list: a paginated connection, refetched when filters or order change.
+export const appealList = graphql`
+  fragment operationsAppealList_query on Query
+  @argumentDefinitions(
+    count: { type: "Int", defaultValue: 20 }
+    cursor: { type: "String" }
+    filter: { type: "AppealFilterInput" }
+    orderBy: { type: "AppealOrder", defaultValue: RECEIVED_AT_DESC }
+  )
+  @refetchable(queryName: "operationsAppealListPaginationQuery") {
+    appeals(first: $count, after: $cursor, filter: $filter, orderBy: $orderBy)
+      @connection(key: "operationsAppealList_appeals", filters: ["filter", "orderBy"]) {
+      __id
+      totalCount
+      edges {
+        cursor
+        node {
+          id
+          ...operationsAppealSummary_appeal
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`;
+
+// --- Queries ---
+
+export const appealDetailQuery = graphql`
+  query operationsAppealDetailQuery($id: ID!) {
+    appeal(id: $id) {
+      ...operationsAppealDetail_appeal
+    }
+  }
+`;
+
+export const appealAsOfQuery = graphql`
+  query operationsAppealAsOfQuery($id: ID!, $at: DateTime!) {
+    appeal(id: $id) {
       id
+      asOf(at: $at) {
+        status
+        version
+        department
+        assignee
+        outcome
+        extensionDays
+        registrationNumber
+      }
+    }
+  }
+`;
+
+export const appealListQuery = graphql`
+  query operationsAppealListQuery($filter: AppealFilterInput, $orderBy: AppealOrder!) {
+    ...operationsAppealList_query @arguments(filter: $filter, orderBy: $orderBy)
+  }
+`;
+
+export const dashboardQuery = graphql`
+  query operationsDashboardQuery(
+    $filter: StatisticsFilterInput
+    $groupBy: [Dimension!]
+    $period: Period
+    $department: String
+  ) {
+    statistics(filter: $filter, groupBy: $groupBy, period: $period) {
+      periodStart
+      channel
+      department
+      count
+      suppressed
+      onTimeShare
+      overdueNow
+      averageRating
+      firstResponseP50
+      resolutionP90
+      countsByStatus {
+        status
+        count
+      }
+    }
+    workload(filter: { department: $department, byAssignee: true }) {
+      department
+      assignee
+      openCount
+      overdueCount
+      nearestDueAt
+      oldestAppealId
+      oldestReceivedAt
+    }
+  }
+`;
+
+// --- Mutations: each payload refreshes the fragments the page shows (read-your-writes). ---
+
+// A new appeal goes to the top of every loaded work list.
+export const receiveAppealMutation = graphql`
+  mutation operationsReceiveAppealMutation(
+    $input: ReceiveAppealInput!
+    $connections: [ID!]!
+  ) {
+    receiveAppeal(input: $input) {
+      created
+      position
+      appeal @prependNode(connections: $connections, edgeTypeName: "AppealEdge") {
+        id
+        ...operationsAppealSummary_appeal
+      }
+    }
+  }
+`;
+
+export const assignAppealMutation = graphql`
+  mutation operationsAssignAppealMutation($input: AssignAppealInput!) {
+    assignAppeal(input: $input) {
+      position
+      appeal {
+        ...operationsAppealDetail_appeal
+      }
+    }
+  }
+`;
+
+export const answerAppealMutation = graphql`
+  mutation operationsAnswerAppealMutation($input: AnswerAppealInput!) {
+    answerAppeal(input: $input) {
+      position
+      appeal {
+        ...operationsAppealDetail_appeal
+      }
+    }
+  }
+`;
+
+export const closeAppealMutation = graphql`
+  mutation operationsCloseAppealMutation($input: CloseAppealInput!) {
+    closeAppeal(input: $input) {
+      position
+      appeal {
+        id
+        status
+        outcome
+        closedAt
+        version
+      }
+    }
+  }
+`;
+
+export const reopenAppealMutation = graphql`
+  mutation operationsReopenAppealMutation($input: ReopenAppealInput!) {
+    reopenAppeal(input: $input) {
+      position
+      appeal {
+        ...operationsAppealDetail_appeal
+      }
+    }
+  }
+`;
+
+// --- Subscription: the detail page listens for changes made by anyone else. ---
+
+export const appealEventsSubscription = graphql`
+  subscription operationsAppealEventsSubscription($filter: AppealEventFilter) {
+    appealEvents(filter: $filter) {
+      appealId
+      position
+      version
+      type
+      businessTime
+      recordedTime
+      actor {
+        id
+        role
+      }
+      data
     }
   }
 `;

@@ -1,0 +1,323 @@
+"""Hostile and mistaken requests over real HTTP: each is refused with a code, never a 5xx.
+
+Every refusal must carry ``extensions.code`` and the request id the ``x-request-id`` header
+names, and must not leak a stack trace, SQL or a server path.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from functools import _lru_cache_wrapper
+from typing import Any, cast
+
+import httpx
+import pytest
+from strawberry.extensions.parser_cache import _get_parse_cache
+from strawberry.extensions.validation_cache import _get_validate_cache
+
+from api.graphql.limits import CACHE_SIZE
+from api.graphql.schema import build_schema
+from ledger.values import Role
+from tests.api.conftest import LiveServer
+
+LEAKS = ("Traceback", 'File "', ".py", "/work/", "site-packages", "sqlite3", "psycopg",
+         "SELECT ", "INSERT ")  # fmt: skip
+
+
+def refusal(response: httpx.Response, status: int = 200) -> list[dict[str, Any]]:
+    """The errors of a refused request, after checking what every refusal must carry."""
+    assert response.status_code == status, response.text
+    for leak in LEAKS:
+        assert leak not in response.text, f"{leak!r} leaked: {response.text[:500]}"
+    errors: list[dict[str, Any]] = response.json()["errors"]
+    request_id = response.headers["x-request-id"]
+    assert errors
+    assert all(error["extensions"]["code"] for error in errors), errors
+    assert {error["extensions"]["requestId"] for error in errors} == {request_id}
+    return errors
+
+
+def codes(errors: list[dict[str, Any]]) -> set[str]:
+    return {error["extensions"]["code"] for error in errors}
+
+
+def post_raw(live: LiveServer, body: bytes | Any, **headers: str) -> httpx.Response:
+    headers = {"content-type": "application/json", **headers}
+    return httpx.post(live.graphql, content=body, headers=headers, timeout=30)
+
+
+def fragment_chain(levels: int, fan: int) -> str:
+    """Each fragment spreads the next ``fan`` times: tiny text, ``fan ** levels`` fields."""
+    fragments = [
+        f"fragment F{n} on AppealConnection {{ {' '.join([f'...F{n + 1}'] * fan)} }}"
+        for n in range(levels - 1)
+    ] + [f"fragment F{levels - 1} on AppealConnection {{ totalCount }}"]
+    return "{ appeals { ...F0 } } " + " ".join(fragments)
+
+
+def test_queries_over_the_depth_alias_token_and_cost_limits_are_too_complex(
+    live: LiveServer,
+) -> None:
+    deep = '{ appeal(id: "x") { ' + "duplicateOf { " * 15 + "id" + " }" * 15 + " } }"
+    aliases = "{ " + " ".join(f"a{n}: appeals {{ totalCount }}" for n in range(300)) + " }"
+    tokens = "{ appeals { " + "totalCount " * 3000 + "} }"
+    page = "appeals(first: 100) { edges { node { history { data } } } }"
+    costly = "{ " + " ".join(f"p{n}: {page}" for n in range(10)) + " }"
+
+    answers = [live.post(query) for query in (deep, aliases, tokens, costly)]
+
+    for answer in answers:
+        assert codes(refusal(answer)) == {"QUERY_TOO_COMPLEX"}
+        assert answer.json()["data"] is None
+
+
+def test_fragments_that_multiply_each_other_are_refused_without_hanging_the_server(
+    live: LiveServer,
+) -> None:
+    bomb = fragment_chain(levels=16, fan=4)  # 4**16 fields in about 150 tokens
+
+    answer = live.post(bomb)
+    after = live.post("{ appeals(first: 1) { totalCount } }", token=live.token(Role.OPERATOR))
+
+    assert codes(refusal(answer)) == {"QUERY_TOO_COMPLEX"}
+    assert after.status_code == 200
+    assert "errors" not in after.json()
+
+
+def test_a_body_over_the_size_cap_is_refused_with_413(live: LiveServer) -> None:
+    padding = "x" * (1 << 20)
+    body = json.dumps({"query": "{ __typename }", "variables": {"pad": padding}}).encode()
+
+    declared = post_raw(live, body)
+    streamed = post_raw(live, (body[i : i + 65536] for i in range(0, len(body), 65536)))
+
+    for answer in (declared, streamed):
+        assert codes(refusal(answer, status=413)) == {"PAYLOAD_TOO_LARGE"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"query": ',
+        b'{"query": "{ __typename }\xff"}',
+        b'{"query": "{ __typename }", "variables": {"a": '
+        + b"[" * 100_000
+        + b"]" * 100_000
+        + b"}}",
+        b"42",
+        b"null",
+        b'{"query": "{ __typename }", "variables": {"text": "\\ud800"}}',
+        b'{"variables": {}}',
+        b'{"query": ["{ __typename }"]}',
+        b'[{"query": "{ __typename }"}]',
+    ],
+    ids=[
+        "truncated",
+        "not-utf8",
+        "nested-past-the-decoder",
+        "a-number",
+        "null",
+        "lone-surrogate",
+        "no-query",
+        "query-not-a-string",
+        "batch",
+    ],
+)
+def test_a_body_that_is_not_a_graphql_request_is_a_coded_400(live: LiveServer, body: bytes) -> None:
+    answer = post_raw(live, body)
+
+    assert codes(refusal(answer, status=400)) == {"BAD_REQUEST"}
+    assert answer.headers["content-type"].startswith("application/json")
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("{ appeals { ", "GRAPHQL_PARSE_FAILED"),
+        ("{ appeals { nope } }", "GRAPHQL_VALIDATION_FAILED"),
+        ("{ appeals(filter: {status: NOPE}) { totalCount } }", "GRAPHQL_VALIDATION_FAILED"),
+        ("{ appeals { ...Missing } }", "GRAPHQL_VALIDATION_FAILED"),
+    ],
+    ids=["syntax-error", "unknown-field", "unknown-enum-value", "unknown-fragment"],
+)
+def test_a_document_that_does_not_parse_or_validate_is_coded(
+    live: LiveServer, query: str, code: str
+) -> None:
+    answer = live.post(query)
+
+    assert codes(refusal(answer)) == {code}
+
+
+def test_a_variable_of_the_wrong_type_is_bad_user_input_naming_it(live: LiveServer) -> None:
+    query = "query($size: Int!) { appeals(first: $size) { totalCount } }"
+
+    errors = refusal(live.post(query, {"size": "ten"}))
+
+    assert codes(errors) == {"BAD_USER_INPUT"}
+    assert errors[0]["extensions"]["field"] == "size"
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ('{ appeals(after: "garbage") { totalCount } }', "after"),
+        ('{ appeal(id: "!!") { id } }', "id"),
+        ('{ node(id: "!!") { id } }', "id"),
+        ("{ appeals(first: 101) { totalCount } }", "first"),
+        ("{ appeals(first: 0) { totalCount } }", "first"),
+    ],
+    ids=["garbage-cursor", "garbage-appeal-id", "garbage-node-id", "page-101", "page-0"],
+)
+def test_relay_arguments_out_of_range_are_bad_user_input_naming_the_argument(
+    live: LiveServer, query: str, field: str
+) -> None:
+    token = live.token(Role.SUPERVISOR)
+
+    errors = refusal(live.post(query, token=token))
+
+    assert codes(errors) == {"BAD_USER_INPUT"}
+    assert errors[0]["extensions"]["field"] == field
+
+
+def test_a_mutation_over_get_is_405_and_a_subscription_over_plain_http_is_400(
+    live: LiveServer,
+) -> None:
+    accept = {"accept": "application/json"}
+
+    mutation = httpx.get(live.graphql, params={"query": "mutation { __typename }"},
+                         headers=accept, timeout=30)  # fmt: skip
+    subscription = live.post("subscription { appealEvents { type } }",
+                             token=live.token(Role.SUPERVISOR))  # fmt: skip
+
+    assert codes(refusal(mutation, status=405)) == {"METHOD_NOT_ALLOWED"}
+    assert mutation.headers["allow"] == "POST"
+    assert codes(refusal(subscription, status=400)) == {"BAD_REQUEST"}
+
+
+def test_a_clients_request_id_is_echoed_and_carried_by_its_errors(live: LiveServer) -> None:
+    request_id = f"client-{uuid.uuid4().hex}"
+
+    answer = httpx.post(live.graphql, json={"query": "{ appeals { "},
+                        headers={"x-request-id": request_id}, timeout=30)  # fmt: skip
+
+    assert answer.headers["x-request-id"] == request_id
+    assert refusal(answer)[0]["extensions"]["requestId"] == request_id
+
+
+class Ledger:
+    """Commands over HTTP as a supervisor, returning the raw response."""
+
+    def __init__(self, live: LiveServer) -> None:
+        self.live = live
+        self.token = live.token(Role.SUPERVISOR)
+
+    def command(self, name: str, kind: str, values: Mapping[str, object]) -> httpx.Response:
+        query = f"mutation($i: {kind}!) {{ {name}(input: $i) {{ appeal {{ id version }} }} }}"
+        return self.live.post(query, {"i": values}, token=self.token)
+
+    def receive(self) -> str:
+        values = {"channel": "WEB", "externalId": f"bad-{uuid.uuid4().hex}",
+                  "text": "Яма во дворе", "body": "Администрация"}  # fmt: skip
+        answer = self.command("receiveAppeal", "ReceiveAppealInput", values)
+        return str(answer.json()["data"]["receiveAppeal"]["appeal"]["id"])
+
+    def answered(self) -> str:
+        appeal_id = self.receive()
+        steps: list[tuple[str, str, dict[str, object]]] = [
+            ("registerAppeal", "RegisterAppealInput", {"number": "ОГ-1"}),
+            ("assignAppeal", "AssignAppealInput", {"department": "ЖКХ", "assignee": "petrov"}),
+            ("answerAppeal", "AnswerAppealInput", {"text": "Засыпали", "final": True}),
+        ]
+        for name, kind, values in steps:
+            answer = self.command(name, kind, {"appealId": appeal_id, **values})
+            assert "errors" not in answer.json(), answer.text
+        return appeal_id
+
+
+def test_reopening_a_received_appeal_is_an_invalid_transition_naming_status_and_action(
+    live: LiveServer,
+) -> None:
+    ledger = Ledger(live)
+    appeal_id = ledger.receive()
+
+    answer = ledger.command("reopenAppeal", "ReopenAppealInput",
+                            {"appealId": appeal_id, "reason": "ещё раз"})  # fmt: skip
+
+    (error,) = refusal(answer)
+    assert error["extensions"]["code"] == "INVALID_TRANSITION"
+    assert error["extensions"]["status"] == "received"
+    assert error["extensions"]["action"] == "reopen"
+
+
+def test_a_stale_expected_version_is_a_conflict(live: LiveServer) -> None:
+    ledger = Ledger(live)
+    appeal_id = ledger.receive()
+
+    answer = ledger.command("registerAppeal", "RegisterAppealInput",
+                            {"appealId": appeal_id, "number": "ОГ-2", "expectedVersion": 7})  # fmt: skip
+
+    assert codes(refusal(answer)) == {"CONFLICT"}
+
+
+def test_an_unknown_appeal_reads_as_null_and_cannot_be_changed(live: LiveServer) -> None:
+    ledger = Ledger(live)
+    unknown = str(uuid.uuid4())
+
+    read = live.post("query($id: ID!) { appeal(id: $id) { id } }", {"id": unknown},
+                     token=ledger.token)  # fmt: skip
+    change = ledger.command("registerAppeal", "RegisterAppealInput",
+                            {"appealId": unknown, "number": "ОГ-3"})  # fmt: skip
+
+    assert read.json() == {"data": {"appeal": None}}
+    assert codes(refusal(change)) == {"NOT_FOUND"}
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [("", "empty"), ("Свет\x00\x07", "control character")],
+    ids=["empty-text", "control-characters"],
+)
+def test_unusable_text_is_bad_user_input_naming_the_field(
+    live: LiveServer, text: str, reason: str
+) -> None:
+    ledger = Ledger(live)
+    values = {"channel": "WEB", "externalId": f"bad-{uuid.uuid4().hex}", "text": text,
+              "body": "Администрация"}  # fmt: skip
+
+    answer = ledger.command("receiveAppeal", "ReceiveAppealInput", values)
+
+    (error,) = refusal(answer)
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["extensions"]["field"] == "text"
+    assert reason in error["message"]
+
+
+def test_a_score_of_6_is_bad_user_input_naming_the_score(live: LiveServer) -> None:
+    ledger = Ledger(live)
+    appeal_id = ledger.answered()
+
+    answer = ledger.command("rateAppeal", "RateAppealInput", {"appealId": appeal_id, "score": 6})
+
+    (error,) = refusal(answer)
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["extensions"]["field"] == "score"
+    assert error["message"].startswith("score:")
+
+
+def test_a_repeated_document_is_parsed_and_validated_once() -> None:
+    schema = build_schema()
+    query = f"query Probe{uuid.uuid4().hex} {{ __typename }}"
+    parses = cast("_lru_cache_wrapper[Any]", _get_parse_cache(CACHE_SIZE))
+    validations = cast("_lru_cache_wrapper[Any]", _get_validate_cache(CACHE_SIZE))
+    parsed, validated = parses.cache_info(), validations.cache_info()
+
+    first = schema.execute_sync(query)
+    second = schema.execute_sync(query)
+
+    assert first.data == second.data == {"__typename": "Query"}
+    assert parses.cache_info().misses - parsed.misses == 1
+    assert parses.cache_info().hits - parsed.hits == 1
+    assert validations.cache_info().misses - validated.misses == 1
+    assert validations.cache_info().hits - validated.hits == 1
