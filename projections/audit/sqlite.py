@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import struct
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -13,7 +14,7 @@ from uuid import UUID
 from eventsourcing.sqlite import SQLiteDatastore
 
 from ledger.merkle import Key, Node
-from projections.audit.leaves import Leaf, event_head, stored_leaf_bytes
+from projections.audit.leaves import EventHead, Leaf, event_head, stored_leaf_bytes
 from projections.audit.store import (
     CHECKPOINTS,
     LEAF_COLUMNS,
@@ -52,6 +53,15 @@ APPEAL_ID = (
     "substr(originator_id, 13, 4) || '-' || substr(originator_id, 17, 4) || '-' || "
     "substr(originator_id, 21, 12))"
 )
+
+
+def _head(nid: int, appeal_id: Any, version: Any, topic: Any, state: Any) -> EventHead:
+    """SQLite stores any type in any column: a value of the wrong type is kept visible."""
+    stored = state if isinstance(state, bytes) else str(state).encode()
+    try:
+        return event_head(nid, str(appeal_id), int(version), str(topic)), stored
+    except (ValueError, struct.error):
+        return event_head(nid, str(appeal_id), 2**64 - 1, f"{topic!r} v{version!r}"), stored
 
 
 def _get_many(cursor: sqlite3.Cursor, keys: Sequence[Key]) -> dict[Key, bytes]:
@@ -133,7 +143,7 @@ class SqliteSnapshot:
         )
         start, last, stop = 0, 0, 2**63 - 1 if until is None else until
         while rows := self._rows(statement, (last, stop, cut_pages(start, cuts, batch))):
-            yield start, [(event_head(n, a, v, t), bytes(s)) for n, a, v, t, s in rows]
+            yield start, [_head(*row) for row in rows]
             start, last = start + len(rows), rows[-1][0]
 
     def leaf_pages(self, cuts: Sequence[int], batch: int) -> Iterator[LeafPage]:
