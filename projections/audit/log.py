@@ -46,18 +46,27 @@ class AuditLog:
     def catch_up(self, batch_size: int = BATCH) -> int:
         """Append every event not yet in the log, one transaction per page; returns how many."""
         added = 0
-        while appended := self.append_page(batch_size):
-            added += appended
+        while (appended := self.append_page(batch_size)) != 0:
+            added += max(appended, 0)
         return added
 
     def append_page(self, limit: int) -> int:
-        """Append up to ``limit`` events with their nodes and position, in one transaction."""
+        """Append up to ``limit`` events with their nodes and position, in one transaction.
+
+        Returns how many were appended, 0 when there was nothing new, and -1 when another
+        appender moved the log meanwhile (call again). The events are read *before* the
+        write transaction: on SQLite the pool's reader waits for its writer, so reading
+        inside the write transaction would deadlock until the pool's timeout.
+        """
+        position, _ = self.store.tracking()
+        notifications = self.recorder.select_notifications(
+            start=position, limit=limit, inclusive_of_start=False
+        )
+        if not notifications:
+            return 0
         with self.store.appending() as end:
-            notifications = self.recorder.select_notifications(
-                start=end.position, limit=limit, inclusive_of_start=False
-            )
-            if not notifications:
-                return 0
+            if end.position != position:
+                return -1
             builder = TreeBuilder.resume(end.size, end)
             leaves: list[Leaf] = []
             nodes: list[Node] = []
