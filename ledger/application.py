@@ -383,10 +383,27 @@ class AppealsLedger(Application[UUID]):
         self._notify(recordings)
         return recordings
 
-    def record_batch(self, appeals: Sequence[Appeal]) -> int | None:
-        """Save many new appeals in one transaction; returns the last log position."""
-        recordings = self.save(*appeals)
-        return recordings[-1].notification.id if recordings else None
+    def record_batch(self, appeals: Sequence[Appeal]) -> int:
+        """Save new appeals in one transaction; ones already stored are skipped (re-runs).
+
+        Returns how many were new. The events are taken from the aggregates first, so a
+        batch that collides with stored appeals can be saved again without them.
+        """
+        pending = {appeal.id: appeal.collect_events() for appeal in appeals}
+        try:
+            self._record_events([e for events in pending.values() for e in events])
+        except IntegrityError:
+            fresh = [appeal_id for appeal_id in pending if self.find_appeal(appeal_id) is None]
+            self._record_events([e for appeal_id in fresh for e in pending[appeal_id]])
+            return len(fresh)
+        return len(pending)
+
+    def _record_events(self, events: list[Any]) -> None:
+        if not events:
+            return
+        processing: ProcessingEvent[UUID] = ProcessingEvent()
+        processing.events.extend(events)
+        self._notify(self._record(processing))
 
     # --- queries --------------------------------------------------------------------
 

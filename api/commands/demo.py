@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime
 
-from eventsourcing.persistence import IntegrityError
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -18,6 +17,7 @@ from rich.progress import (
 from api.container import Container, build
 from api.settings import Settings
 from ledger.demo import DemoOptions, generate
+from ledger.domain import Appeal
 from ledger.privacy import BufferedKeyStore, CitizenVault
 
 BATCH = 2000
@@ -87,19 +87,12 @@ def load_demo(
     return new
 
 
-def _save(container: Container, batch: list, buffered: BufferedKeyStore) -> int:  # type: ignore[type-arg]
+def _save(container: Container, batch: list[Appeal], buffered: BufferedKeyStore) -> int:
     keys = buffered.drain()
     if not batch:
         return 0
     container.keys.put_many(keys)
-    try:
-        container.ledger.record_batch(batch)
-    except IntegrityError:
-        # A re-run with the same seed: keep only appeals the store does not have yet.
-        fresh = [a for a in batch if container.ledger.find_appeal(a.id) is None]
-        container.ledger.record_batch(fresh)
-        return len(fresh)
-    return len(batch)
+    return container.ledger.record_batch(batch)
 
 
 def _rate(progress: Progress, task_id: TaskID) -> str:

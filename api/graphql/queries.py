@@ -14,6 +14,8 @@ from api.graphql.errors import ApiError, bad_input
 from api.graphql.ids import appeal_uuid
 from api.graphql.statistics import StatisticsGroup, WorkloadEntry, statistics_groups
 from api.graphql.types import Appeal, Info, Node
+from ledger.errors import ValidationError
+from ledger.values import clean_name
 from projections.codec import to_us
 from projections.cursor import InvalidCursorError, encode_cursor
 from projections.models import (
@@ -94,10 +96,22 @@ def _edge_cursor(order: AppealOrder, row: AppealRow) -> str:
     return encode_cursor(order, to_us(row.received_at) or 0, row.id)
 
 
+def text_filter(value: str | None, field: str) -> str | None:
+    """Filter strings follow the intake rules: no control characters (NUL breaks PostgreSQL)."""
+    if value is None:
+        return None
+    try:
+        return clean_name(value, field)
+    except ValidationError as error:
+        raise bad_input(field, error.reason) from None
+
+
 def _scoped_filter(info: Info, where: AppealFilterInput | None) -> AppealFilter:
     where = where or AppealFilterInput()
+    category = text_filter(where.category, "filter.category")
     viewer = info.context.viewer
-    body, department = where.body, where.department
+    body = text_filter(where.body, "filter.body")
+    department = text_filter(where.department, "filter.department")
     if viewer.role.value in ("operator", "supervisor") and viewer.body:
         if body not in (None, viewer.body):
             raise ApiError("FORBIDDEN", "body is outside your scope")
@@ -109,7 +123,7 @@ def _scoped_filter(info: Info, where: AppealFilterInput | None) -> AppealFilter:
     return AppealFilter(
         status=where.status,
         channel=where.channel,
-        category=where.category, body=body, department=department, overdue=where.overdue,
+        category=category, body=body, department=department, overdue=where.overdue,
         received_from=where.received_from, received_to=where.received_to,
     )  # fmt: skip
 
@@ -171,7 +185,9 @@ class Query:
             raise bad_input("groupBy", "lists a dimension twice")
         stats_filter = StatsFilter(
             channel=where.channel,
-            category=where.category, body=where.body, department=where.department,
+            category=text_filter(where.category, "filter.category"),
+            body=text_filter(where.body, "filter.body"),
+            department=text_filter(where.department, "filter.department"),
             received_from=where.received_from, received_to=where.received_to,
         )  # fmt: skip
         groups = await off_loop(info.context.services.read_models.statistics, stats_filter,
@@ -190,7 +206,8 @@ class Query:
         where = filter or WorkloadFilterInput()
         rows = await off_loop(
             info.context.services.read_models.workload,
-            WorkloadFilter(department=where.department, body=where.body,
+            WorkloadFilter(department=text_filter(where.department, "filter.department"),
+                           body=text_filter(where.body, "filter.body"),
                            by_assignee=where.by_assignee),
         )  # fmt: skip
         viewer = info.context.viewer

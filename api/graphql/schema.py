@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
-from graphql import lexicographic_sort_schema, print_schema
+from graphql import GraphQLError, lexicographic_sort_schema, print_schema
 from strawberry.extensions import DisableIntrospection
 
 from api.graphql import limits
@@ -13,12 +15,19 @@ from api.graphql.subscriptions import Subscription
 from api.graphql.types import Appeal
 
 
+class LedgerSchema(strawberry.Schema):
+    """Errors are logged once, by the view, only when unexpected (with the request id)."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        return None
+
+
 def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     """The API schema; introspection can be switched off in production."""
     extensions = limits.extensions()
     if not introspection:
         extensions.append(DisableIntrospection)
-    return strawberry.Schema(
+    return LedgerSchema(
         query=Query, mutation=Mutation, subscription=Subscription, types=[Appeal],
         extensions=extensions,
     )  # fmt: skip

@@ -72,3 +72,18 @@ def test_help_explains_every_command() -> None:
     assert result.returncode == 0
     for command in ("demo", "history", "run"):
         assert command in result.stdout
+
+
+def test_a_demo_rerun_with_more_appeals_stores_only_the_new_ones(sqlite_url: str) -> None:
+    first = appeals("demo", "--appeals", "5", "--seed", "3", "--until", "2026-06-01", "--quiet",
+                    url=sqlite_url)  # fmt: skip
+    before = {key[0] for key in _event_keys(sqlite_url)}
+
+    second = appeals("demo", "--appeals", "10", "--seed", "3", "--until", "2026-06-01",
+                     "--quiet", url=sqlite_url)  # fmt: skip
+
+    after = {key[0] for key in _event_keys(sqlite_url)}
+    assert "recorded 5 new appeals" in first.stdout
+    assert "recorded 5 new appeals" in second.stdout
+    assert len(before) == 5
+    assert len(after) == 10
