@@ -37,9 +37,20 @@ KEY_NAME = "appeals.example/log"
 TOPIC = "ledger.domain:Appeal.Received"
 TIME = datetime(2025, 11, 1, 9, 30, tzinfo=UTC)
 # (appeal id, version) of every leaf in the log; APPEAL's events are interleaved.
-LOG = [("appeal-1", 1), ("appeal-2", 1), (APPEAL, 1), ("appeal-1", 2), ("appeal-3", 1),
-       (APPEAL, 2), ("appeal-2", 2), ("appeal-3", 2), ("appeal-1", 3), (APPEAL, 3),
-       ("appeal-4", 1), ("appeal-4", 2)]
+LOG = [
+    ("appeal-1", 1),
+    ("appeal-2", 1),
+    (APPEAL, 1),
+    ("appeal-1", 2),
+    ("appeal-3", 1),
+    (APPEAL, 2),
+    ("appeal-2", 2),
+    ("appeal-3", 2),
+    ("appeal-1", 3),
+    (APPEAL, 3),
+    ("appeal-4", 1),
+    ("appeal-4", 2),
+]
 
 
 def key(seed: int) -> Ed25519PrivateKey:
@@ -94,7 +105,11 @@ def reason_for(bundle: dict[str, Any]) -> tuple[str, int | None]:
 def run_cli(path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "ledger.verify", str(path)],
-        cwd=REPO, capture_output=True, text=True, check=False, timeout=60,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
     )
 
 
@@ -270,7 +285,11 @@ def test_leaf_encoding_is_unambiguous_across_field_boundaries() -> None:
 def test_help_explains_the_command() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "ledger.verify", "--help"],
-        cwd=REPO, capture_output=True, text=True, check=False, timeout=60,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
     )
 
     assert result.returncode == 0
