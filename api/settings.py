@@ -35,6 +35,7 @@ class Settings:
     ws_origins: tuple[str, ...] = ()
     rate_limit_per_minute: int = 0
     keys_dir: str = "var/keys"
+    access_log: bool = False
     log_origin: str = "appeals-ledger"
     checkpoint_interval: float = 300.0
 
@@ -67,6 +68,7 @@ class Settings:
             ws_origins=_list(env, "APPEALS_WS_ORIGINS"),
             rate_limit_per_minute=_int(env, "APPEALS_RATE_LIMIT_PER_MINUTE", 0),
             keys_dir=env.get("APPEALS_KEYS_DIR", "var/keys"),
+            access_log=_bool(env, "APPEALS_ACCESS_LOG", False),
             log_origin=env.get("APPEALS_LOG_ORIGIN", "appeals-ledger"),
             checkpoint_interval=float(_int(env, "APPEALS_CHECKPOINT_INTERVAL", 300)),
         )

@@ -35,7 +35,8 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     check_reachable(parse_store(str(settings.database_url)))
     print(f"Appeals Ledger API: http://{args.host}:{args.port}/graphql", flush=True)
     uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level="info", ws="websockets-sansio")  # fmt: skip
+                workers=args.workers, log_level="info", ws="websockets-sansio",
+                access_log=settings.access_log)  # fmt: skip
     return 0
 
 

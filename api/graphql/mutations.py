@@ -160,7 +160,7 @@ async def _payload(info: Info, recorded: Recorded) -> AppealPayload:
     if row is None:
         raise ApiError("UNAVAILABLE", "the views are behind; the command was recorded",
                        position=str(recorded.position))  # fmt: skip
-    return AppealPayload(appeal=Appeal(row=row), position=recorded.position,
+    return AppealPayload(appeal=Appeal.of(row), position=recorded.position,
                          created=recorded.created)  # fmt: skip
 
 

@@ -87,7 +87,7 @@ async def load_appeal(info: Info, raw_id: str, field: str = "id") -> Appeal | No
     if row is None:
         return None
     require_visible(info, row)
-    return Appeal(row=row)
+    return Appeal.of(row)
 
 
 def _edge_cursor(order: AppealOrder, row: AppealRow) -> str:
@@ -157,7 +157,7 @@ class Query:
                                   first, after)  # fmt: skip
         except InvalidCursorError as error:
             raise bad_input("after", f"is not a cursor of this list ({error.reason})") from None
-        edges = [AppealEdge(cursor=_edge_cursor(order, row), node=Appeal(row=row))
+        edges = [AppealEdge(cursor=_edge_cursor(order, row), node=Appeal.of(row))
                  for row in page.rows]  # fmt: skip
         return AppealConnection(
             edges=edges,

@@ -16,6 +16,7 @@ from ledger.application import AppealsLedger, HistoryEntry
 from ledger.deadlines import DueDate
 from ledger.domain import Appeal as Aggregate
 from ledger.errors import LedgerError
+from ledger.values import Channel, Outcome, Status
 from projections.models import AppealRow
 
 if TYPE_CHECKING:
@@ -30,9 +31,7 @@ BASE_FIELDS = frozenset(
 
 @strawberry.interface(description="An object with a globally unique id (Relay).")
 class Node:
-    @strawberry.field(description="Relay global id.")
-    def id(self) -> strawberry.ID:
-        raise NotImplementedError
+    id: strawberry.ID
 
 
 @strawberry.type(name="Actor", description="Who caused an event.")
@@ -145,95 +144,48 @@ class AppealSnapshot:
 
 @strawberry.type(description="A citizen appeal: current state from the appeals view.")
 class Appeal(Node):
+    """Scalar fields are plain attributes copied from the row once: resolving them is a
+    ``getattr``, not a resolver call per field (the hot path of every list and lookup)."""
+
     row: strawberry.Private[AppealRow]
+    id: strawberry.ID = strawberry.field(description="Relay global id.")
+    uuid: str = strawberry.field(description="The appeal's UUID, from (channel, external id).")
+    channel: Channel
+    external_id: str
+    status: Status
+    category: str | None
+    body: str
+    department: str | None
+    assignee: str | None
+    received_at: datetime
+    registered_at: datetime | None
+    first_response_at: datetime | None
+    answered_at: datetime | None
+    closed_at: datetime | None
+    overdue: bool = strawberry.field(description="Whether a due date has passed unmet (now).")
+    extended: bool = strawberry.field(description="Whether the answer deadline was extended.")
+    outcome: Outcome | None
+    rating: int | None
+    reopen_count: int
+    version: int = strawberry.field(
+        description="The aggregate version; pass it as expectedVersion."
+    )
+    position: int = strawberry.field(description="Log position of the appeal's latest event.")
+    next_due_at: datetime | None = strawberry.field(description="The nearest unmet due date.")
 
-    @strawberry.field(description="Relay global id.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id(APPEAL, self.row.id))
-
-    @strawberry.field(description="The appeal's UUID, derived from (channel, external id).")
-    def uuid(self) -> str:
-        return str(self.row.id)
-
-    @strawberry.field
-    def channel(self) -> enums.Channel:
-        return self.row.channel
-
-    @strawberry.field
-    def external_id(self) -> str:
-        return self.row.external_id
-
-    @strawberry.field
-    def status(self) -> enums.Status:
-        return self.row.status
-
-    @strawberry.field
-    def category(self) -> str | None:
-        return self.row.category
-
-    @strawberry.field
-    def body(self) -> str:
-        return self.row.body
-
-    @strawberry.field
-    def department(self) -> str | None:
-        return self.row.department
-
-    @strawberry.field
-    def assignee(self) -> str | None:
-        return self.row.assignee
-
-    @strawberry.field
-    def received_at(self) -> datetime:
-        return self.row.received_at
-
-    @strawberry.field
-    def registered_at(self) -> datetime | None:
-        return self.row.registered_at
-
-    @strawberry.field
-    def first_response_at(self) -> datetime | None:
-        return self.row.first_response_at
-
-    @strawberry.field
-    def answered_at(self) -> datetime | None:
-        return self.row.answered_at
-
-    @strawberry.field
-    def closed_at(self) -> datetime | None:
-        return self.row.closed_at
-
-    @strawberry.field(description="Whether an obligation's due date has passed unmet (now).")
-    def overdue(self) -> bool:
-        return self.row.overdue
-
-    @strawberry.field(description="Whether the answer deadline was extended.")
-    def extended(self) -> bool:
-        return self.row.extended
-
-    @strawberry.field
-    def outcome(self) -> enums.Outcome | None:
-        return self.row.outcome
-
-    @strawberry.field
-    def rating(self) -> int | None:
-        return self.row.rating
-
-    @strawberry.field
-    def reopen_count(self) -> int:
-        return self.row.reopen_count
-
-    @strawberry.field(description="The aggregate version; pass it as expectedVersion.")
-    def version(self) -> int:
-        return self.row.version
-
-    @strawberry.field(description="The log position of the appeal's latest event.")
-    def position(self) -> int:
-        return self.row.last_position
-
-    @strawberry.field(description="The nearest unmet due date, if any.")
-    def next_due_at(self) -> datetime | None:
-        return self.row.next_due_at
+    @classmethod
+    def of(cls, row: AppealRow) -> Appeal:
+        """The GraphQL object for one row of the appeals view."""
+        return cls(
+            row=row, id=strawberry.ID(to_global_id(APPEAL, row.id)), uuid=str(row.id),
+            channel=row.channel, external_id=row.external_id, status=row.status,
+            category=row.category, body=row.body, department=row.department,
+            assignee=row.assignee, received_at=row.received_at, registered_at=row.registered_at,
+            first_response_at=row.first_response_at, answered_at=row.answered_at,
+            closed_at=row.closed_at, overdue=row.overdue, extended=row.extended,
+            outcome=row.outcome, rating=row.rating, reopen_count=row.reopen_count,
+            version=row.version, position=row.last_position, next_due_at=row.next_due_at,
+        )  # fmt: skip
 
     @strawberry.field
     async def duplicate_of(
@@ -243,7 +195,7 @@ class Appeal(Node):
             return None
         row = await info.context.appeal_rows.load(self.row.duplicate_of)
         visible = row is not None and info.context.viewer.in_scope(row.body, row.department)
-        return Appeal(row=row) if row is not None and visible else None
+        return Appeal.of(row) if row is not None and visible else None
 
     @strawberry.field(description="Every due date that applies, each with its rule.")
     async def due_dates(self, info: Info) -> list[DueDateInfo]:
