@@ -33,7 +33,7 @@ class Settings:
     suppress_below: int = 5
     cors_origins: tuple[str, ...] = ()
     ws_origins: tuple[str, ...] = ()
-    rate_limit_per_minute: int = 0
+    rate_limit_per_minute: int = 600
     keys_dir: str = "var/keys"
     access_log: bool = False
     log_origin: str = "appeals-ledger"
@@ -66,7 +66,7 @@ class Settings:
             suppress_below=_int(env, "APPEALS_SUPPRESS_BELOW", 5),
             cors_origins=_list(env, "APPEALS_CORS_ORIGINS"),
             ws_origins=_list(env, "APPEALS_WS_ORIGINS"),
-            rate_limit_per_minute=_int(env, "APPEALS_RATE_LIMIT_PER_MINUTE", 0),
+            rate_limit_per_minute=_int(env, "APPEALS_RATE_LIMIT_PER_MINUTE", 600),
             keys_dir=env.get("APPEALS_KEYS_DIR", "var/keys"),
             access_log=_bool(env, "APPEALS_ACCESS_LOG", False),
             log_origin=env.get("APPEALS_LOG_ORIGIN", "appeals-ledger"),
