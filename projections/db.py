@@ -17,6 +17,7 @@ from eventsourcing.sqlite import SQLiteDatastore
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
+from projections.appeal_stream import Pages, postgres_pages, sqlite_pages
 from projections.decoding import Row
 
 
@@ -105,6 +106,15 @@ class Database:
         """The last position of the event log (0 when empty)."""
         raise NotImplementedError
 
+    @contextmanager
+    def appeal_pages(self, cursor: Cursor, page: int) -> Iterator[tuple[int, Pages]]:
+        """The log head and, in pages, every event up to it, appeal by appeal.
+
+        ``cursor`` is the caller's write transaction; a store that can read elsewhere may.
+        """
+        raise NotImplementedError
+        yield
+
     def uuid(self, value: UUID) -> Any:
         """A UUID as the store binds it."""
         return value
@@ -186,6 +196,11 @@ class PostgresDatabase(Database):
             cursor.execute(self._events, (position, limit))
             return [Row(p, o, v, t, s) for p, o, v, t, s in cursor.fetchall()]
 
+    @contextmanager
+    def appeal_pages(self, cursor: Cursor, page: int) -> Iterator[tuple[int, Pages]]:
+        with postgres_pages(self.datastore, self.events_table, page) as found:
+            yield found
+
     def head(self) -> int:
         with self.reading() as cursor:
             cursor.execute(
@@ -228,6 +243,10 @@ class SqliteDatabase(Database):
                 Row(p, UUID(o), v, t, bytes(s))
                 for p, o, v, t, s in (tuple(r) for r in cursor.fetchall())
             ]
+
+    @contextmanager
+    def appeal_pages(self, cursor: Cursor, page: int) -> Iterator[tuple[int, Pages]]:
+        yield sqlite_pages(cursor, self.events_table, page)
 
     def head(self) -> int:
         with self.reading() as cursor:

@@ -1,10 +1,11 @@
 """Turn stored rows into the domain's own event classes, fast.
 
 The library's ``Mapper.to_domain_event`` decodes JSON through an ``object_hook`` that runs for
-every dict. Our events are flat, so we parse with the plain C decoder and convert only the
-top-level ``{"_type_": ..., "_data_": ...}`` values through the same transcoder. The result is
-identical: the same classes, the same ``__dict__``, the same upcasting. When the mapper
-encrypts or compresses, we fall back to it.
+every dict. Our events are flat, so we parse with ``orjson`` (the standard decoder when orjson
+refuses a document, e.g. a ``NaN`` or an integer beyond 64 bits) and convert only the top-level
+``{"_type_": ..., "_data_": ...}`` values through the same transcoder. The result is identical:
+the same classes, the same ``__dict__``, the same upcasting. When the mapper encrypts or
+compresses, we fall back to it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import datetime
 from typing import Any, Protocol, cast
 from uuid import UUID
 
+import orjson
 from eventsourcing.persistence import Mapper, StoredEvent
 from eventsourcing.utils import resolve_topic
 
@@ -54,7 +56,7 @@ class EventDecoder:
         )
         if self._hook is None:
             self._fast = False
-        self._loads = json.JSONDecoder().decode
+        self._slow_loads = json.JSONDecoder().decode
         self._classes: dict[str, type[Any]] = {}
 
     def decode(self, row: Row) -> Appeal.Event:
@@ -71,7 +73,10 @@ class EventDecoder:
         cls = self._classes.get(row.topic)
         if cls is None:
             cls = self._classes[row.topic] = resolve_topic(row.topic)
-        state: dict[str, Any] = self._loads(row.state.decode())
+        try:
+            state: dict[str, Any] = orjson.loads(row.state)
+        except orjson.JSONDecodeError:
+            state = self._slow_loads(bytes(row.state).decode())
         hook = self._hook
         assert hook is not None
         for key, value in state.items():

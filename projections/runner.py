@@ -17,6 +17,7 @@ from uuid import UUID
 
 from ledger.domain import Appeal
 from projections import tracking
+from projections.appeal_stream import Pages
 from projections.appeals_view import ROW_COLUMNS, from_row, load_states
 from projections.appeals_view import TABLE as APPEALS
 from projections.db import Cursor, Database
@@ -26,7 +27,11 @@ from projections.tracking import PositionMovedError
 from projections.view import Transition, View
 
 Progress = Callable[[int, int], None]
-"""Called after each batch with the number of events it held and the new position."""
+"""Called after each batch with the number of events it held and the new position.
+
+During a full rebuild, which reads appeal by appeal, the second figure is the number of
+events replayed so far (it ends at the head when the log has no gaps).
+"""
 
 
 FLUSH_AT = 200_000
@@ -164,29 +169,80 @@ class Runner:
     def rebuild(self, names: Sequence[str] | None = None, progress: Progress | None = None) -> int:
         """Drop and rebuild views; returns the events replayed.
 
-        Rebuilding ``appeals`` (or everything) replays the whole log into the appeals and
-        workload views, with secondary indexes created only at the end, then derives the
-        statistics from the appeal states in one pass. The statistics and workload views are
-        pure functions of appeal states, so rebuilding only them re-derives them from the
-        appeals view, in one transaction at its position.
+        Rebuilding ``appeals`` (or everything) is one transaction: it reads the log up to its
+        head appeal by appeal (``Database.appeal_pages``), folds each appeal's whole history
+        in memory, and writes every view's rows once, in bulk, into tables whose secondary
+        indexes are created at the end. A crash leaves the old views in place. The statistics
+        and workload views are pure functions of appeal states, so rebuilding only them
+        re-derives them from the appeals view, in one transaction at its position.
         """
         wanted = set(names or self.names)
         if "appeals" not in wanted:
             self._rederive([v for v in self.views if v.name in wanted], progress)
             return 0
-        derived = [v for v in self.views if hasattr(v, "accumulate")]
-        replayed = [v for v in self.views if v not in derived]
         with self.db.transaction() as cursor:
+            for view in self.views:
+                # Take the tracking rows' locks before the tables': a runner that is
+                # mid-batch finishes first, one that starts later waits, then finds its
+                # position moved and retries on the rebuilt views.
+                tracking.reset(self.db, cursor, view.name, 0)
             for view in self.views:
                 view.drop(self.db, cursor)
                 getattr(view, "create_table", view.create)(self.db, cursor)
-                tracking.reset(self.db, cursor, view.name, 0)
-        total = self._catch_up(replayed, progress)
-        with self.db.transaction() as cursor:
-            for view in replayed:
+            with self.db.appeal_pages(cursor, self.batch_size) as (head, pages):
+                total = self._replay(cursor, pages, progress)
+            for view in self.views:
                 view.create(self.db, cursor)
-        self._rederive(derived, None)
+                tracking.reset(self.db, cursor, view.name, head)
+        self._advance(head)
         return total
+
+    def _replay(self, cursor: Cursor, pages: Pages, progress: Progress | None) -> int:
+        sums = {v.name: _sums_for(v) for v in self.views}
+        decode, start, fold = self.decoder.decode, self.folder.start, self.folder.apply
+        state: AppealState | None = None
+        total = 0
+        for page in pages:
+            finished: list[Transition] = []
+            for row in page:
+                event = decode(row)
+                if state is not None and row.originator_id == state.id:
+                    if isinstance(event, Appeal.Event):
+                        fold(state, event, row.position)
+                elif isinstance(event, Appeal.Received):
+                    if state is not None:
+                        finished.append((None, state))
+                    state = start(event, row.position)
+            for view in self.views:
+                self._load(view, cursor, sums[view.name], finished)
+            total += len(page)
+            if progress:
+                progress(len(page), total)
+        last: list[Transition] = [] if state is None else [(None, state)]
+        for view in self.views:
+            self._load(view, cursor, sums[view.name], last, final=True)
+        return total
+
+    def _load(
+        self,
+        view: View,
+        cursor: Cursor,
+        sums: Any,
+        transitions: list[Transition],
+        *,
+        final: bool = False,
+    ) -> None:
+        # Like _feed, but into freshly created tables: summing views stage their partial
+        # sums and settle them once at the end.
+        if sums is None:
+            if transitions:
+                view.apply(self.db, cursor, transitions)
+            return
+        view.accumulate(sums, transitions)  # type: ignore[attr-defined]
+        if final or len(sums) >= FLUSH_AT:
+            view.stage(self.db, cursor, sums)  # type: ignore[attr-defined]
+        if final:
+            view.settle(self.db, cursor)  # type: ignore[attr-defined]
 
     def _rederive(self, views: Sequence[View], progress: Progress | None) -> None:
         chunk = self.batch_size

@@ -8,9 +8,10 @@ from functools import lru_cache
 from uuid import UUID
 
 from ledger.calendar import ProductionCalendar
-from ledger.deadlines import Norms, first_response_due
+from ledger.deadlines import Norms
 from ledger.domain import Appeal
 from ledger.values import FORMAL_CHANNELS, Channel, Outcome, Status
+from projections.first_response import FirstResponseClock
 
 OPEN = frozenset({Status.RECEIVED, Status.REGISTERED, Status.ASSIGNED, Status.FORWARDED})
 
@@ -88,6 +89,7 @@ class Folder:
         self.calendar = calendar
         self._midnight = lru_cache(maxsize=4096)(calendar.midnight_utc)
         self._local_date = calendar.local_date
+        self._first_response_due = FirstResponseClock(norms, calendar).due_at
 
     def _days_due(self, at: datetime, days: int) -> datetime:
         # Same rule as ledger.deadlines: the local midnight that starts (local date + days + 1).
@@ -98,7 +100,6 @@ class Folder:
         """The state an appeal has right after it was received."""
         channel = Channel(event.channel)
         at = event.at
-        first = first_response_due(channel.value, at, self.norms, self.calendar)
         return AppealState(
             id=event.originator_id,
             channel=channel,
@@ -115,7 +116,7 @@ class Folder:
                 if channel in FORMAL_CHANNELS
                 else None
             ),
-            first_response_due_at=first.due_at if first else None,
+            first_response_due_at=self._first_response_due(channel.value, at),
             version=event.originator_version,
             last_position=position,
         )

@@ -69,3 +69,11 @@ def test_views_equal_a_recomputation_from_the_raw_events(
         )
         positions = models.positions()
         assert set(positions.values()) == {models.head()}
+
+        side.runner.rebuild()
+
+        rebuilt = models.get_appeals(list(expected))
+        assert {k: asdict(v) for k, v in rebuilt.items()} == expected
+        regrouped = models.statistics(StatsFilter(channel=channel), group_by, period)  # type: ignore[arg-type]
+        assert [asdict(g) for g in regrouped] == [asdict(g) for g in groups]
+        assert set(models.positions().values()) == {models.head()}

@@ -1,0 +1,68 @@
+"""The read side's fast paths give exactly what the library and the ledger give."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from eventsourcing.persistence import StoredEvent
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from api.commands.demo import load_demo
+from api.container import build
+from api.settings import Settings
+from api.wiring_projections import read_side
+from ledger.calendar import ProductionCalendar
+from ledger.deadlines import Norms, first_response_due
+from projections.decoding import EventDecoder
+from projections.first_response import FirstResponseClock
+
+UNTIL = datetime(2025, 6, 1, tzinfo=UTC)
+
+
+def test_decoded_events_equal_the_library_mappers_events(store_url: str) -> None:
+    container = build(Settings.from_environ({"APPEALS_DATABASE_URL": store_url}))
+    load_demo(container, 150, seed=11, until=UNTIL, quiet=True)
+    side = read_side(container)
+    mapper = container.ledger.mapper
+    rows = side.db.events_after(0, 100_000)
+
+    fast = [EventDecoder(mapper).decode(row) for row in rows]
+    library = [
+        mapper.to_domain_event(
+            StoredEvent(
+                originator_id=r.originator_id,
+                originator_version=r.originator_version,
+                topic=r.topic,
+                state=r.state,
+            )
+        )
+        for r in rows
+    ]
+
+    assert len({r.topic for r in rows}) >= 8
+    assert [(type(e), e.__dict__) for e in fast] == [(type(e), e.__dict__) for e in library]
+    container.close()
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    channel=st.sampled_from(["vk", "ok", "telegram", "chatbot", "web", "letter"]),
+    received_at=st.datetimes(
+        min_value=datetime(2023, 12, 1), max_value=datetime(2027, 2, 1), timezones=st.just(UTC)
+    ),
+    minutes=st.sampled_from([0, 1, 59, 60, 61]),
+)
+def test_first_response_due_equals_the_ledgers_rule(
+    channel: str, received_at: datetime, minutes: int
+) -> None:
+    norms, calendar = Norms(), ProductionCalendar()
+    clock = FirstResponseClock(norms, calendar)
+    # Near whole hours, where working windows open and close, as well as anywhere.
+    instants = [received_at, received_at.replace(minute=0, second=0, microsecond=0)]
+    instants.append(instants[1] + timedelta(minutes=minutes, microseconds=-1))
+
+    fast = [clock.due_at(channel, at) for at in instants]
+    ledger = [first_response_due(channel, at, norms, calendar) for at in instants]
+
+    assert fast == [due.due_at if due else None for due in ledger]
