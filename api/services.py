@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from starlette.requests import HTTPConnection
@@ -12,6 +12,7 @@ from api.auth import Authenticator
 from api.container import Container
 from api.settings import Settings
 from api.viewer import Viewer
+from api.watcher import PositionWatcher
 from projections.assembly import ReadSide
 from projections.read_models import ReadModels
 
@@ -31,6 +32,10 @@ class Services:
     metrics: Metrics
     authenticator: Authenticator
     audit: AuditService | None = None
+    watcher: PositionWatcher = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.watcher = PositionWatcher(self.read_side.read_models)
 
     @property
     def read_models(self) -> ReadModels:

@@ -152,7 +152,7 @@ async def _payload(info: Info, recorded: Recorded) -> AppealPayload:
     services = info.context.services
     if recorded.position is not None:
         services.metrics.events_appended.inc()
-        await off_loop(services.read_models.wait_for, recorded.position, READ_YOUR_WRITES_TIMEOUT)
+        await services.watcher.wait(recorded.position, READ_YOUR_WRITES_TIMEOUT)
     # The row loaded before the command is stale now: read it afresh.
     row = (await off_loop(services.read_models.get_appeals, [recorded.appeal_id])).get(
         recorded.appeal_id
