@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import struct
+from itertools import repeat
 from typing import NamedTuple
 
 from ledger.verify import LEAF_TAG, encode_leaf, leaf_hash
@@ -56,24 +57,23 @@ def hash_page(start: int, events: list[EventHead]) -> tuple[list[bytes], list[by
     """Leaf-hash inputs, state digests and leaf hashes of events at leaf indices from ``start``.
 
     Exactly ``leaf_hash(encode_leaf(...))`` (a test holds them equal), written as list
-    comprehensions because the verifier runs it over every stored event.
+    comprehensions and ``map`` because the verifier runs it over every stored event.
     """
-    sha256, index = hashlib.sha256, _INDEX
+    sha256, count = hashlib.sha256, len(events)
     digests = [sha256(state).digest() for _, state in events]
-    inputs = [PREIMAGE + index(i) + head + digest
-              for i, (head, _), digest
-              in zip(range(start, start + len(events)), events, digests, strict=True)]  # fmt: skip
+    inputs = list(map(b"".join, zip(repeat(PREIMAGE, count), map(_INDEX, range(start, start + count)),
+                                    [head for head, _ in events], digests, strict=True)))  # fmt: skip
     return inputs, digests, [sha256(data).digest() for data in inputs]
 
 
-def stored_leaf_bytes(leaves: list[Leaf]) -> bytes:
-    """Each stored leaf's hash input followed by its stored hash, concatenated."""
+def stored_leaf_bytes(leaves: list[Leaf]) -> tuple[bytes, bytes]:
+    """Each stored leaf's hash input, concatenated; and each stored hash, concatenated."""
     parts = []
     for leaf in leaves:
         try:
             head = event_head(leaf.notification_id, leaf.appeal_id, leaf.version, leaf.topic)
             index = _INDEX(leaf.leaf_index)
         except struct.error:
-            return b"!"  # a value no leaf can hold: it matches nothing
-        parts.append(PREIMAGE + index + head + leaf.state_sha256 + leaf.hash)
-    return b"".join(parts)
+            return b"!", b""  # a value no leaf can hold: it matches nothing
+        parts.append(PREIMAGE + index + head + leaf.state_sha256)
+    return b"".join(parts), b"".join(leaf.hash for leaf in leaves)

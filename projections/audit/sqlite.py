@@ -150,7 +150,7 @@ class SqliteSnapshot:
         start = 0
         while True:
             stop = start + cut_pages(start, cuts, batch)
-            yield start, stored_leaf_bytes(self.leaves_between(start, stop))
+            yield start, *stored_leaf_bytes(self.leaves_between(start, stop))
             start = stop
 
     def leaves_between(self, start: int, stop: int) -> list[Leaf]:

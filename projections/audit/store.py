@@ -72,8 +72,8 @@ class Appender(Protocol):
 
 EventPage = tuple[int, list[EventHead]]
 """(leaf index of the first event, events) of one page of the events table."""
-LeafPage = tuple[int, bytes]
-"""(first leaf index, the stored leaves from there as ``stored_leaf_bytes``)."""
+LeafPage = tuple[int, bytes, bytes]
+"""(first leaf index, the stored leaves from there as ``stored_leaf_bytes``: inputs, hashes)."""
 Incomplete = tuple[str, list[tuple[int, int]]]
 """An appeal whose versions are not 1..n, with its (version, notification id) pairs."""
 

@@ -112,9 +112,9 @@ class Verifier:
             closing(prefetch(self.snapshot.event_pages(sizes, self.page, until=until))) as pages,
             closing(prefetch(self.snapshot.leaf_pages(sizes, self.page))) as leaf_pages,
         ):
-            for (start, events), (_, stored) in zip(pages, leaf_pages, strict=False):
+            for (start, events), (_, stored, stored_hashes) in zip(pages, leaf_pages, strict=False):
                 inputs, digests, hashes = hash_page(start, events)
-                if aligned and stored != b"".join(map(bytes.__add__, inputs, hashes)):
+                if aligned and (stored != b"".join(inputs) or stored_hashes != b"".join(hashes)):
                     self._events.append(self._first_difference(start, events, digests, hashes))
                     aligned = False
                 tree.extend(hashes)
