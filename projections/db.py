@@ -14,6 +14,7 @@ from uuid import UUID
 
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
+from psycopg import pq
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
@@ -58,6 +59,14 @@ class Database:
     def reading(self) -> Iterator[Cursor]:
         """A cursor for reads, returning tuples."""
         raise NotImplementedError
+        yield
+
+    @contextmanager
+    def pipelined(self, cursor: Cursor) -> Iterator[None]:
+        """Send the statements issued inside without waiting for each result, where possible.
+
+        Bulk writes inside fall back from ``COPY`` to batched statements.
+        """
         yield
 
     def copy_rows(
@@ -157,10 +166,17 @@ class PostgresDatabase(Database):
         ):
             yield cursor
 
+    @contextmanager
+    def pipelined(self, cursor: Cursor) -> Iterator[None]:
+        # One round trip for a live batch's ten-odd writes instead of one each: every
+        # blocking round trip also gives up the GIL, which a busy API process may keep.
+        with cursor.connection.pipeline():  # type: ignore[attr-defined]
+            yield
+
     def copy_rows(
         self, cursor: Cursor, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
     ) -> None:
-        if len(rows) < 64:
+        if len(rows) < 64 or _in_pipeline(cursor):
             super().copy_rows(cursor, table, columns, rows)
             return
         statement = SQL("COPY {} ({}) FROM STDIN").format(
@@ -178,7 +194,7 @@ class PostgresDatabase(Database):
         values: Sequence[str],
         rows: Sequence[Sequence[Any]],
     ) -> None:
-        if len(rows) < 256:
+        if len(rows) < 256 or _in_pipeline(cursor):
             super().add_rows(cursor, table, keys, values, rows)
             return
         scratch = f"scratch_{table}"
@@ -261,6 +277,12 @@ class SqliteDatabase(Database):
         with self.reading() as cursor:
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             return {row[0] for row in cursor.fetchall()}
+
+
+def _in_pipeline(cursor: Cursor) -> bool:
+    # COPY cannot run in pipeline mode.
+    status = cursor.connection.pgconn.pipeline_status  # type: ignore[attr-defined]
+    return bool(status != pq.PipelineStatus.OFF)
 
 
 def _on_conflict_add(table: str, keys: Sequence[str], values: Sequence[str]) -> str:

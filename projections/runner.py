@@ -35,6 +35,8 @@ events replayed so far (it ends at the head when the log has no gaps).
 
 
 FLUSH_AT = 200_000
+PIPELINE_UP_TO = 64
+"""Live batches touching at most this many appeals send their writes in one pipeline."""
 
 
 def _sums_for(view: View) -> Any:
@@ -152,9 +154,8 @@ class Runner:
             if key not in unseen and key not in earlier:
                 (unseen if isinstance(event, Appeal.Received) else earlier).add(key)
         with self.db.transaction() as cursor:
-            for view in views:
-                tracking.move(self.db, cursor, view.name, start, end)
-            before = load_states(self.db, cursor, earlier)
+            tracking.move_all(self.db, cursor, [v.name for v in views], start, end)
+            before = load_states(self.db, cursor, earlier) if earlier else {}
             states: dict[UUID, AppealState] = {k: s.copy() for k, s in before.items()}
             fold = self.folder.apply
             for position, event in events:
@@ -163,8 +164,13 @@ class Runner:
                 elif isinstance(event, Appeal.Event):
                     fold(states[event.originator_id], event, position)
             transitions: list[Transition] = [(before.get(k), s) for k, s in states.items()]
-            for view in views:
-                view.apply(self.db, cursor, transitions)
+            if len(transitions) > PIPELINE_UP_TO:
+                for view in views:
+                    view.apply(self.db, cursor, transitions)
+                return
+            with self.db.pipelined(cursor):
+                for view in views:
+                    view.apply(self.db, cursor, transitions)
 
     def rebuild(self, names: Sequence[str] | None = None, progress: Progress | None = None) -> int:
         """Drop and rebuild views; returns the events replayed.

@@ -49,6 +49,19 @@ def move(db: Database, cursor: Cursor, name: str, expected: int, position: int) 
         raise PositionMovedError(view=name, expected=expected)
 
 
+def move_all(
+    db: Database, cursor: Cursor, names: Sequence[str], expected: int, position: int
+) -> None:
+    """``move`` for several views in one statement (one round trip, one lock order)."""
+    marks = ", ".join("?" for _ in names)
+    cursor.execute(
+        db.sql(f"UPDATE {TRACKING} SET position = ? WHERE position = ? AND name IN ({marks})"),
+        (position, expected, *names),
+    )
+    if cursor.rowcount != len(names):
+        raise PositionMovedError(view=",".join(names), expected=expected)
+
+
 def reset(db: Database, cursor: Cursor, name: str, position: int) -> None:
     """Set a view's position unconditionally (rebuilds)."""
     cursor.execute(db.sql(f"UPDATE {TRACKING} SET position = ? WHERE name = ?"), (position, name))
