@@ -3,7 +3,8 @@
 Figures, in one run:
 
 - raw: rows/s of streaming the same event rows with a plain psycopg ``SELECT``;
-- ours: events/s of ``Runner.rebuild()`` into all views, and the ratio ours/raw;
+- ours: events/s of ``Runner.rebuild()`` into all views (median of three), its process CPU
+  seconds per million events (robust to a noisy machine), and the ratio ours/raw;
 - peak RSS of a rebuild process at ~250k and at ~1M events (must not grow with N);
 - commit-to-visible lag p50/p99 while appeals arrive at 200/s and a worker follows the log.
 """
@@ -25,7 +26,7 @@ from api.commands.demo import load_demo
 from api.container import Container, build
 from api.settings import Settings
 from api.wiring_projections import read_side
-from bench.harness import Report, postgres_database, print_report
+from bench.harness import Report, median, postgres_database, print_report
 
 UNTIL = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -34,11 +35,11 @@ def _container(url: str) -> Container:
     return build(Settings.from_environ({"APPEALS_DATABASE_URL": url}))
 
 
-def raw_select_rate(url: str, table: str) -> tuple[int, float]:
+def raw_select_rate(url: str, table: str, *, binary: bool = False) -> tuple[int, float]:
     """Rows/s of streaming every event row with a server-side cursor."""
     started = time.perf_counter()
     count = 0
-    with psycopg.connect(url) as conn, conn.cursor(name="raw") as cursor:
+    with psycopg.connect(url) as conn, conn.cursor(name="raw", binary=binary) as cursor:
         cursor.itersize = 20_000
         cursor.execute(
             f"SELECT notification_id, originator_id, originator_version, topic, state "
@@ -62,16 +63,16 @@ def rebuild_in_child(url: str) -> dict[str, float]:
 
 
 def child(url: str) -> None:
-    """The rebuild itself: events, seconds and peak RSS (MiB), as one JSON line."""
+    """The rebuild itself: events, wall and CPU seconds, peak RSS (MiB), as one JSON line."""
     container = _container(url)
     side = read_side(container, batch_size=20_000)
     side.runner.setup()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     events = side.runner.rebuild()
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     container.close()
-    print(json.dumps({"events": events, "seconds": seconds, "rss_mib": rss}))
+    print(json.dumps({"events": events, "seconds": seconds, "cpu": cpu, "rss_mib": rss}))
 
 
 def lag(url: str, seconds: float = 10.0, per_second: int = 200) -> tuple[float, float, int]:
@@ -131,15 +132,20 @@ def run(report: Report, appeals: int = 250_000) -> None:
         load_demo(container, appeals, seed=1, until=UNTIL, quiet=True)
         container.close()
         rows, raw = raw_select_rate(url, table)
-        large = rebuild_in_child(url)
-        ours = large["events"] / large["seconds"]
+        _, raw_binary = raw_select_rate(url, table, binary=True)
+        runs = [rebuild_in_child(url) for _ in range(3)]
+        large = runs[0]
+        ours = median([r["events"] / r["seconds"] for r in runs])
+        cpu = median([r["cpu"] / r["events"] * 1e6 for r in runs])
         p50, p99, samples = lag(url)
         report(
             "rebuild (PostgreSQL)",
             {
                 "events": rows,
                 "raw SELECT rows/s": raw,
-                "rebuild events/s (all views)": ours,
+                "raw binary SELECT rows/s": raw_binary,
+                "rebuild events/s (all views, median of 3)": ours,
+                "rebuild CPU s per 1M events (median of 3)": cpu,
                 "ratio ours/raw": ours / raw,
                 f"peak RSS MiB at {int(small['events']):,} events": small["rss_mib"],
                 f"peak RSS MiB at {int(large['events']):,} events": large["rss_mib"],
