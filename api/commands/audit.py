@@ -27,8 +27,8 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "generate", help="create an Ed25519 key pair",
         description="Write checkpoint.key (PEM, mode 0600) and checkpoint.pub into DIR.",
     )  # fmt: skip
-    generate.add_argument("--dir", type=Path, default=DEFAULTS.keys_dir,
-                          help=f"key directory (default {DEFAULTS.keys_dir})")  # fmt: skip
+    generate.add_argument("--dir", type=Path, default=None,
+                          help=f"key directory (default APPEALS_KEYS_DIR or {DEFAULTS.keys_dir})")  # fmt: skip
     generate.add_argument("--force", action="store_true", help="replace an existing key pair")
     generate.set_defaults(handler=run_generate)
 
@@ -72,16 +72,16 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _common(cmd: argparse.ArgumentParser) -> None:
-    cmd.add_argument("--keys-dir", type=Path, default=DEFAULTS.keys_dir,
-                     help=f"key directory (default {DEFAULTS.keys_dir})")  # fmt: skip
-    cmd.add_argument("--origin", default=DEFAULTS.origin,
-                     help=f"the log's name in checkpoints (default {DEFAULTS.origin})")  # fmt: skip
+    cmd.add_argument("--keys-dir", type=Path, default=None,
+                     help=f"key directory (default APPEALS_KEYS_DIR or {DEFAULTS.keys_dir})")  # fmt: skip
+    cmd.add_argument("--origin", default=None,
+                     help=f"the log's name (default APPEALS_LOG_ORIGIN or {DEFAULTS.origin})")  # fmt: skip
 
 
 def _service(args: argparse.Namespace, settings: Settings) -> tuple[AuditService, Container]:
     container = build(settings)
-    keys_dir = getattr(args, "keys_dir", DEFAULTS.keys_dir)
-    origin = getattr(args, "origin", DEFAULTS.origin)
+    keys_dir = getattr(args, "keys_dir", None) or Path(settings.keys_dir)
+    origin = getattr(args, "origin", None) or settings.log_origin
     return AuditService(container, AuditConfig(keys_dir=keys_dir, origin=origin)), container
 
 
@@ -92,7 +92,7 @@ def _fail(error: AuditError) -> int:
 
 def run_generate(args: argparse.Namespace, settings: Settings) -> int:
     try:
-        private, public = generate_keys(args.dir, force=args.force)
+        private, public = generate_keys(args.dir or Path(settings.keys_dir), force=args.force)
     except AuditError as error:
         return _fail(error)
     print(f"wrote {private} (keep it secret) and {public} (publish it)")
