@@ -36,11 +36,17 @@ _DIMS = "grain TEXT NOT NULL, bucket INTEGER NOT NULL, channel TEXT NOT NULL, " 
 DDL = [
     f"CREATE TABLE IF NOT EXISTS {CELLS} ({_DIMS}, "
     + ", ".join(f"{v} BIGINT NOT NULL" for v in VALUES)
-    + f", PRIMARY KEY ({', '.join(CELL_KEYS)}))",
+    + ")",
     f"CREATE TABLE IF NOT EXISTS {HIST} ({_DIMS}, metric TEXT NOT NULL, bin INTEGER NOT NULL, "
-    f"n BIGINT NOT NULL, PRIMARY KEY ({', '.join(HIST_KEYS)}))",
-    f"CREATE TABLE IF NOT EXISTS {DUE} ({_DIMS}, due_hour BIGINT NOT NULL, "
-    f"n BIGINT NOT NULL, PRIMARY KEY ({', '.join(DUE_KEYS)}))",
+    "n BIGINT NOT NULL)",
+    f"CREATE TABLE IF NOT EXISTS {DUE} ({_DIMS}, due_hour BIGINT NOT NULL, n BIGINT NOT NULL)",
+    # The keys are unique indexes created after the tables, so a rebuild loads them first and
+    # builds each index once (far cheaper than maintaining it row by row). The ``_pkey``
+    # names match the primary keys of tables created before, so those are left as they are.
+    *(
+        f"CREATE UNIQUE INDEX IF NOT EXISTS {table}_pkey ON {table} ({', '.join(keys)})"
+        for table, keys in ((CELLS, CELL_KEYS), (HIST, HIST_KEYS), (DUE, DUE_KEYS))
+    ),
 ]
 
 Key = tuple[object, ...]
@@ -56,6 +62,11 @@ class StatisticsView:
 
     def create(self, db: Database, cursor: Cursor) -> None:
         for statement in DDL:
+            cursor.execute(statement)
+
+    def create_table(self, db: Database, cursor: Cursor) -> None:
+        """The tables without their key indexes, for a rebuild; ``create`` adds them."""
+        for statement in DDL[:3]:
             cursor.execute(statement)
 
     def drop(self, db: Database, cursor: Cursor) -> None:
@@ -126,7 +137,7 @@ class StatisticsView:
         sums.clear()
 
     def settle(self, db: Database, cursor: Cursor) -> None:
-        """Merge what ``stage`` appended into the (empty) tables, one row per key."""
+        """Merge what ``stage`` appended into the empty tables, before ``create`` indexes them."""
         for table, keys, values, _ in _tables(Sums()):
             scratch = f"stage_{table}"
             cursor.execute(
@@ -136,8 +147,7 @@ class StatisticsView:
             totals = ", ".join(f"sum({v})" for v in values)
             cursor.execute(
                 f"INSERT INTO {table} ({key_list}, {', '.join(values)}) "
-                f"SELECT {key_list}, {totals} FROM {scratch} GROUP BY {key_list} "
-                f"ORDER BY {key_list}"
+                f"SELECT {key_list}, {totals} FROM {scratch} GROUP BY {key_list}"
             )
             cursor.execute(f"DROP TABLE {scratch}")
 
