@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from uuid import UUID
 
@@ -90,6 +90,11 @@ class Folder:
         self._midnight = lru_cache(maxsize=4096)(calendar.midnight_utc)
         self._local_date = calendar.local_date
         self._first_response_due = FirstResponseClock(norms, calendar).due_at
+
+    def warm_up(self, today: date) -> None:
+        """Build this year's production calendar now (~0.1 s) rather than on the first event."""
+        self.calendar.is_working_day(today)
+        self._first_response_due("vk", datetime.combine(today, datetime.min.time(), UTC))
 
     def _days_due(self, at: datetime, days: int) -> datetime:
         # Same rule as ledger.deadlines: the local midnight that starts (local date + days + 1).

@@ -11,6 +11,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from datetime import UTC, datetime
 
 from projections.runner import Runner
 
@@ -59,6 +60,8 @@ class Worker:
     def run(self) -> None:
         """Follow the log until stopped (blocks; ``start()`` runs it in a thread)."""
         self.runner.setup()
+        # A live follower should not pay for building the calendar on its first event.
+        self.runner.folder.warm_up(datetime.now(UTC).date())
         with self.listen() as wait:
             while not self._stop.is_set():
                 while not self._stop.is_set() and self.runner.step():
