@@ -187,6 +187,7 @@ class Runner:
             self._rederive([v for v in self.views if v.name in wanted], progress)
             return 0
         with self.db.transaction() as cursor:
+            self.db.prepare_bulk_load(cursor)
             for view in self.views:
                 # Take the tracking rows' locks before the tables': a runner that is
                 # mid-batch finishes first, one that starts later waits, then finds its
