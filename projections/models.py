@@ -70,7 +70,7 @@ class AppealPage:
     """One page of a keyset-paginated list."""
 
     rows: list[AppealRow]
-    total_count: int
+    total_count: int | None  # None when the caller did not ask for the count
     has_next: bool
     end_cursor: str | None
 

@@ -58,9 +58,14 @@ class ReadModels:
         order: AppealOrder = AppealOrder.RECEIVED_AT_DESC,
         first: int = 20,
         after: str | None = None,
+        *,
+        count: bool = True,
     ) -> AppealPage:
-        """A keyset page; raises ``InvalidCursorError`` on a cursor we did not issue."""
-        return self._appeals.list_appeals(filter, order, first, after, self.clock())
+        """A keyset page; raises ``InvalidCursorError`` on a cursor we did not issue.
+
+        ``count=False`` skips the total: a count over a large filter costs a scan.
+        """
+        return self._appeals.list_appeals(filter, order, first, after, self.clock(), count=count)
 
     def statistics(
         self,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import strawberry
+from strawberry.types.nodes import FragmentSpread, InlineFragment
 
 from api.graphql import enums
 from api.graphql.access import require_reader, require_visible
@@ -96,6 +98,22 @@ def _edge_cursor(order: AppealOrder, row: AppealRow) -> str:
     return encode_cursor(order, to_us(row.received_at) or 0, row.id)
 
 
+def _selects_total(info: Info) -> bool:
+    """Whether ``totalCount`` is asked for; a count is a scan, so skip it when it is not."""
+
+    def walk(selections: list[Any]) -> bool:
+        for selection in selections:
+            if isinstance(selection, FragmentSpread):
+                return True  # named fragments are resolved lazily: count to be safe
+            if getattr(selection, "name", None) == "totalCount":
+                return True
+            if isinstance(selection, InlineFragment) and walk(selection.selections):
+                return True
+        return False
+
+    return any(walk(field.selections) for field in info.selected_fields)
+
+
 def text_filter(value: str | None, field: str) -> str | None:
     """Filter strings follow the intake rules: no control characters (NUL breaks PostgreSQL)."""
     if value is None:
@@ -154,7 +172,7 @@ class Query:
         read_models = info.context.services.read_models
         try:
             page = await off_loop(read_models.list_appeals, _scoped_filter(info, filter), order,
-                                  first, after)  # fmt: skip
+                                  first, after, count=_selects_total(info))  # fmt: skip
         except InvalidCursorError as error:
             raise bad_input("after", f"is not a cursor of this list ({error.reason})") from None
         edges = [AppealEdge(cursor=_edge_cursor(order, row), node=Appeal.of(row))
@@ -166,7 +184,7 @@ class Query:
                 start_cursor=edges[0].cursor if edges else None,
                 end_cursor=edges[-1].cursor if edges else None,
             ),
-            total_count=page.total_count,
+            total_count=page.total_count or 0,  # not counted only when not selected
         )  # fmt: skip
 
     @strawberry.field(description="Grouped statistics; O(groups), never a scan of appeals.")

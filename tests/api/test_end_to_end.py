@@ -185,3 +185,23 @@ def test_a_subscriber_receives_events_another_client_records(live: LiveServer) -
     assert [e["type"] for e in events] == ["Received", "Registered"]
     assert events[0]["appealId"] == events[1]["appealId"]
     assert events[0]["position"] < events[1]["position"]
+
+
+def test_a_page_without_total_count_lists_the_same_appeals(live: LiveServer) -> None:
+    supervisor = client(live, live.token(Role.SUPERVISOR))
+    tag = uuid.uuid4().hex[:6]
+    for n in range(3):
+        command(supervisor, "receiveAppeal", "ReceiveAppealInput", {
+            "channel": "OK", "externalId": f"nc-{tag}-{n}", "text": "Текст", "body": f"Б {tag}",
+        })  # fmt: skip
+    with_total = gql("query($b: String!) { appeals(first: 10, filter: {body: $b}) "
+                     "{ totalCount edges { node { uuid } } } }")  # fmt: skip
+    without_total = gql("query($b: String!) { appeals(first: 10, filter: {body: $b}) "
+                        "{ edges { node { uuid } } } }")  # fmt: skip
+
+    counted = ask(supervisor, with_total, {"b": f"Б {tag}"})["appeals"]
+    plain = ask(supervisor, without_total, {"b": f"Б {tag}"})["appeals"]
+
+    assert counted["totalCount"] == 3
+    assert plain["edges"] == counted["edges"]
+    assert "totalCount" not in plain
