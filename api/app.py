@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
-from api import logs
+from api import logs, wiring_projections
 from api.audit import AuditConfig, AuditService
 from api.auditing import AuditKeeper
 from api.auth import Authenticator
@@ -30,7 +30,6 @@ from api.middleware import RequestMiddleware
 from api.ratelimit import RateLimitMiddleware
 from api.services import Services
 from api.settings import Settings
-from projections.assembly import ReadSide, build_read_side
 from projections.listener import ListenContext, pg_listener
 
 log = logging.getLogger("appeals.api")
@@ -79,7 +78,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 def start_services(settings: Settings) -> Services:
     """Connect, build the read side, start the projection worker and the event feed."""
     container = build(settings)
-    read_side = read_side_for(container)
+    read_side = wiring_projections.read_side(container)
     read_side.runner.setup()
     feed = EventFeed(container.ledger, _listener(container))
     services = Services(settings, container, read_side, feed, Metrics(),
@@ -91,7 +90,7 @@ def start_services(settings: Settings) -> Services:
         worker.start()
         keeper = AuditKeeper(services.audit)
         keeper.start()
-        services.background = [worker, keeper]  # type: ignore[attr-defined]
+        services.background += [worker, keeper]
     feed.start()
     return services
 
@@ -99,21 +98,9 @@ def start_services(settings: Settings) -> Services:
 def stop_services(services: Services) -> None:
     """Stop background threads, then release connections."""
     services.feed.stop()
-    for task in getattr(services, "background", []):
+    for task in services.background:
         task.stop()
     services.container.close()
-
-
-def read_side_for(container: Container) -> ReadSide:
-    """The projections on the ledger's own datastore."""
-    ledger = container.ledger
-    channel = (
-        getattr(ledger.recorder, "channel_name", None) if container.store.is_postgres else None
-    )
-    return build_read_side(
-        ledger.recorder.datastore, container.events_table, ledger.mapper,  # type: ignore[attr-defined]
-        ledger.norms, ledger.calendar, notify_channel=channel,
-    )  # fmt: skip
 
 
 def _listener(container: Container) -> ListenContext | None:

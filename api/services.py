@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from starlette.requests import HTTPConnection
 
@@ -21,6 +21,12 @@ if TYPE_CHECKING:
     from api.metrics import Metrics
 
 
+class Stoppable(Protocol):
+    """A background thread object the lifespan stops on shutdown."""
+
+    def stop(self) -> None: ...
+
+
 @dataclass
 class Services:
     """Everything resolvers and routes need, built once per process."""
@@ -33,6 +39,7 @@ class Services:
     authenticator: Authenticator
     audit: AuditService | None = None
     watcher: PositionWatcher = field(init=False)
+    background: list[Stoppable] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.watcher = PositionWatcher(self.read_side.read_models)
