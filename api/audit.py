@@ -8,7 +8,6 @@ holding ``checkpoint.key`` and ``checkpoint.pub``), ``APPEALS_LOG_ORIGIN``
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import logging
 import os
@@ -28,7 +27,6 @@ from cryptography.hazmat.primitives.serialization import (
     load_pem_private_key,
     load_pem_public_key,
 )
-from eventsourcing.persistence import PersistenceError
 
 from api.container import Container
 from ledger.errors import NotFoundError, ValidationError
@@ -249,14 +247,3 @@ class AuditService:
                                 origin=self.config.origin, allow_pending=allow_pending,
                                 progress=advance)  # fmt: skip
             return verifier.run()
-
-
-async def run_checkpoint_schedule(service: AuditService, interval: float) -> None:
-    """Sign a checkpoint every ``interval`` seconds when the log grew; run it as a lifespan
-    task and cancel it on shutdown. Failures are logged and retried at the next tick."""
-    while interval > 0:
-        try:
-            await asyncio.to_thread(service.sign_checkpoint, only_if_grown=True)
-        except (AuditError, PersistenceError, OSError):
-            logger.exception("scheduled checkpoint failed")
-        await asyncio.sleep(interval)

@@ -17,7 +17,7 @@ from ledger.application import AppealsLedger
 from ledger.domain import Appeal
 from ledger.errors import ExtensionRefusedError, LedgerError
 from ledger.privacy import Citizen
-from ledger.values import Actor, Outcome, Role
+from ledger.values import FORMAL_CHANNELS, Actor, Outcome, Role
 
 TOPICS: dict[str, tuple[str, list[str]]] = {
     "дороги": (
@@ -170,7 +170,7 @@ def _work(
     ledger: AppealsLedger,
     earlier: list[Appeal],
 ) -> None:
-    formal = appeal.channel.value in ("pos", "email", "web", "letter")
+    formal = appeal.channel in FORMAL_CHANNELS
     if formal:
         appeal.register(
             number=f"ОГ-{appeal.id.hex[:8]}",

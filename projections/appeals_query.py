@@ -37,6 +37,13 @@ def to_appeal_row(row: Sequence[Any], now: datetime) -> AppealRow:
     return AppealRow(**values, next_due_at=due, overdue=due is not None and due <= now)
 
 
+def row_cursor(order: AppealOrder, row: AppealRow) -> str:
+    """The cursor that resumes a list in ``order`` just after ``row``."""
+    if order is AppealOrder.DUE_AT_ASC:
+        return encode_cursor(order, to_us(row.next_due_at) or NO_DUE, row.id)
+    return encode_cursor(order, to_us(row.received_at) or 0, row.id)
+
+
 class AppealsQuery:
     """Queries the appeals view."""
 
@@ -88,13 +95,7 @@ class AppealsQuery:
                 cursor.execute(self.db.sql(f"SELECT count(*) FROM {TABLE}{count_clause}"), params)
                 total = int(cursor.fetchone()[0])
         rows = [to_appeal_row(r, now) for r in raw[:first]]
-        end = None
-        if rows:
-            last = rows[-1]
-            sort_key = to_us(last.received_at) or 0
-            if order is AppealOrder.DUE_AT_ASC:
-                sort_key = to_us(last.next_due_at) or NO_DUE
-            end = encode_cursor(order, sort_key, last.id)
+        end = row_cursor(order, rows[-1]) if rows else None
         return AppealPage(rows=rows, total_count=total, has_next=len(raw) > first, end_cursor=end)
 
     def _where(self, filter: AppealFilter, now: datetime) -> tuple[list[str], list[Any]]:

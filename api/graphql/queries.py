@@ -18,18 +18,15 @@ from api.graphql.statistics import StatisticsGroup, WorkloadEntry, statistics_gr
 from api.graphql.types import Appeal, Info, Node
 from ledger.errors import ValidationError
 from ledger.values import clean_name
-from projections.codec import to_us
-from projections.cursor import InvalidCursorError, encode_cursor
+from projections.appeals_query import row_cursor
+from projections.cursor import InvalidCursorError
 from projections.models import (
     AppealFilter,
-    AppealOrder,
-    AppealRow,
     StatsFilter,
     WorkloadFilter,
 )
 
 MAX_PAGE = 100
-NO_DUE = 2**62  # keyset key of rows without a due date, as the appeals view sorts them
 
 
 @strawberry.input(description="Operator filters; all optional and combined with AND.")
@@ -90,12 +87,6 @@ async def load_appeal(info: Info, raw_id: str, field: str = "id") -> Appeal | No
         return None
     require_visible(info, row)
     return Appeal.of(row)
-
-
-def _edge_cursor(order: AppealOrder, row: AppealRow) -> str:
-    if order is AppealOrder.DUE_AT_ASC:
-        return encode_cursor(order, to_us(row.next_due_at) or NO_DUE, row.id)
-    return encode_cursor(order, to_us(row.received_at) or 0, row.id)
 
 
 def _selects_total(info: Info) -> bool:
@@ -175,7 +166,7 @@ class Query:
                                   first, after, count=_selects_total(info))  # fmt: skip
         except InvalidCursorError as error:
             raise bad_input("after", f"is not a cursor of this list ({error.reason})") from None
-        edges = [AppealEdge(cursor=_edge_cursor(order, row), node=Appeal.of(row))
+        edges = [AppealEdge(cursor=row_cursor(order, row), node=Appeal.of(row))
                  for row in page.rows]  # fmt: skip
         return AppealConnection(
             edges=edges,

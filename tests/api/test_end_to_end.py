@@ -205,3 +205,35 @@ def test_a_page_without_total_count_lists_the_same_appeals(live: LiveServer) -> 
     assert counted["totalCount"] == 3
     assert plain["edges"] == counted["edges"]
     assert "totalCount" not in plain
+
+
+def test_edge_cursors_resume_a_due_date_ordered_list_past_appeals_without_a_due_date(
+    live: LiveServer,
+) -> None:
+    supervisor = client(live, live.token(Role.SUPERVISOR))
+    tag = uuid.uuid4().hex[:6]
+    for n in range(4):
+        made = command(supervisor, "receiveAppeal", "ReceiveAppealInput", {
+            "channel": "VK", "externalId": f"due-{tag}-{n}", "text": "Текст", "body": f"Д {tag}",
+        })  # fmt: skip
+        if n % 2:  # answered and closed: no due date left, sorted last
+            appeal_id = made["appeal"]["id"]
+            command(supervisor, "answerAppeal", "AnswerAppealInput",
+                    {"appealId": appeal_id, "text": "Готово"})  # fmt: skip
+            command(supervisor, "closeAppeal", "CloseAppealInput",
+                    {"appealId": appeal_id, "outcome": "RESOLVED"})  # fmt: skip
+    page = gql("query($b: String!, $after: String) { appeals(first: 1, after: $after, "
+               "orderBy: DUE_AT_ASC, filter: {body: $b}) { edges { cursor node { uuid } } "
+               "pageInfo { endCursor hasNextPage } } }")  # fmt: skip
+
+    seen, after = [], None
+    for _ in range(6):
+        result = ask(supervisor, page, {"b": f"Д {tag}", "after": after})["appeals"]
+        seen += [edge["node"]["uuid"] for edge in result["edges"]]
+        assert result["edges"][-1]["cursor"] == result["pageInfo"]["endCursor"]
+        if not result["pageInfo"]["hasNextPage"]:
+            break
+        after = result["edges"][-1]["cursor"]
+
+    assert len(seen) == 4
+    assert len(set(seen)) == 4
