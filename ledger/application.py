@@ -13,7 +13,7 @@ from typing import Any, Protocol, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
-from eventsourcing.persistence import IntegrityError, Recording
+from eventsourcing.persistence import IntegrityError, Recording, Transcoder
 from eventsourcing.utils import Environment
 
 from ledger.calendar import ProductionCalendar
@@ -21,6 +21,7 @@ from ledger.deadlines import Norms
 from ledger.domain import Appeal, appeal_id_for
 from ledger.errors import ConflictError, NotFoundError, ValidationError
 from ledger.privacy import Citizen, CitizenVault, MemoryKeyStore
+from ledger.transcoder import FastJSONTranscoder
 from ledger.values import (
     SYSTEM,
     Actor,
@@ -84,6 +85,12 @@ class AppealsLedger(Application[UUID]):
     def construct_env(self, name: str, env: Mapping[str, str] | None = None) -> Environment:
         # Unlike the library default, ignore os.environ: settings are read in one place.
         return Environment(name, {**type(self).env, **(env or {})})
+
+    def construct_transcoder(self) -> Transcoder:
+        # The library's format, encoded with orjson (see ledger.transcoder).
+        transcoder = FastJSONTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
 
     # --- commands -------------------------------------------------------------------
 

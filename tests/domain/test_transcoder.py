@@ -1,0 +1,93 @@
+"""The orjson transcoder writes and reads exactly the library's JSON format.
+
+Stored bytes are part of the audit trail (the Merkle log hashes them) and events written
+before the switch must load after it, so both directions are checked byte for byte against
+the library's own ``JSONTranscoder``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+from uuid import UUID, uuid4
+
+import pytest
+from eventsourcing.persistence import (
+    DatetimeAsISO,
+    DecimalAsStr,
+    JSONTranscoder,
+    TranscodingNotRegisteredError,
+    UUIDAsHex,
+)
+
+from ledger.application import AppealsLedger
+from ledger.domain import Appeal
+from ledger.transcoder import FastJSONTranscoder
+from ledger.values import Actor, Outcome, Role
+from tests.domain.conftest import _PATHS, AppealFactory
+
+
+def _registered(transcoder: JSONTranscoder) -> JSONTranscoder:
+    for transcoding in (UUIDAsHex(), DecimalAsStr(), DatetimeAsISO()):
+        transcoder.register(transcoding)
+    return transcoder
+
+
+LIBRARY = _registered(JSONTranscoder())
+OURS = _registered(FastJSONTranscoder())
+
+
+def _event_states() -> list[dict[str, Any]]:
+    factory = AppealFactory()
+    states = []
+    for state in _PATHS:
+        for event in factory.in_state(state, external_id=state).collect_events():
+            states.append(dict(vars(event)))
+    duplicate = factory.in_state("registered", external_id="dup")
+    duplicate.close(
+        outcome=Outcome.DUPLICATE, duplicate_of=uuid4(), actor=Actor("op", Role.OPERATOR),
+        at=factory.registered_at + timedelta(hours=1),
+    )  # fmt: skip
+    states.extend(dict(vars(e)) for e in duplicate.collect_events())
+    return states
+
+
+EDGE_CASES: list[Any] = [
+    {"nested": {"id": UUID(int=7), "at": [datetime(2025, 1, 1, tzinfo=UTC)]}},
+    {"tuple": (1, "два", None, True, 1.5), "money": Decimal("12.30")},
+    {"text": 'кавычки " и \\ и \n\t и \u0001 и 🙂', "naive": datetime(2025, 1, 1, 12, 30)},
+    {"offset": datetime(2025, 1, 1, 12, tzinfo=timezone(timedelta(hours=3)))},
+    {"_type_": "not a wrapper", "other": 1},
+    [UUID(int=1), {"x": []}],
+]
+
+
+@pytest.mark.parametrize("obj", _event_states() + EDGE_CASES)
+def test_ours_writes_the_same_bytes_as_the_library(obj: Any) -> None:
+    assert OURS.encode(obj) == LIBRARY.encode(obj)
+
+
+@pytest.mark.parametrize("obj", _event_states() + EDGE_CASES)
+def test_ours_reads_what_the_library_wrote(obj: Any) -> None:
+    data = LIBRARY.encode(obj)
+
+    assert OURS.decode(data) == LIBRARY.decode(data)
+
+
+def test_an_unregistered_type_is_refused_as_the_library_refuses_it() -> None:
+    class Unknown:
+        pass
+
+    with pytest.raises(TranscodingNotRegisteredError):
+        OURS.encode({"x": Unknown()})
+
+
+def test_the_ledger_stores_events_with_ours(appeals: AppealFactory) -> None:
+    ledger = AppealsLedger({"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    appeal = appeals.in_state("closed")
+    ledger.save(appeal)
+
+    assert isinstance(ledger.mapper.transcoder, FastJSONTranscoder)
+    assert ledger.get_appeal(appeal.id).version == appeal.version
+    assert isinstance(ledger.get_appeal(appeal.id), Appeal)
