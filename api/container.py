@@ -11,6 +11,7 @@ from api.keystore import SqlKeyStore
 from api.positions import SqlEventPositions
 from api.settings import Settings
 from api.sql import Sql
+from api.sqliterecorder import WriterConnectionRecorder
 from api.store import Store, check_reachable, parse_store
 from ledger.application import AppealsLedger
 from ledger.calendar import ProductionCalendar
@@ -34,6 +35,8 @@ class Container:
 
     def close(self) -> None:
         """Release connections."""
+        if isinstance(self.ledger.recorder, WriterConnectionRecorder):
+            self.ledger.recorder.close()
         self.ledger.close()
 
 

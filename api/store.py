@@ -40,6 +40,7 @@ def parse_store(url: str, *, pool_size: int = 10) -> Store:
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": str(path),
             "SQLITE_LOCK_TIMEOUT": "30",
+            "APPLICATION_RECORDER_TOPIC": "api.sqliterecorder:WriterConnectionRecorder",
         }
         return Store("sqlite", env, path=path)
     if parts.scheme in ("postgresql", "postgres"):

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from uuid import UUID
 
 import pytest
+from eventsourcing.persistence import IntegrityError
 
 from api.container import Container
+from ledger.domain import Appeal, appeal_id_for
 from ledger.errors import InvalidTransitionError, NotFoundError
 from ledger.privacy import Citizen
 from ledger.values import Actor, Role, Status
@@ -22,6 +25,10 @@ def _receive(container: Container, external_id: str = "msg-1") -> object:
         body="Администрация города",
         citizen=Citizen(name="Иван Петров", contact="ivan@example.ru"),
     )
+
+
+def _id_of(external_id: str) -> UUID:
+    return appeal_id_for("pos", external_id)
 
 
 def _stored_count(container: Container) -> int:
@@ -120,3 +127,46 @@ def test_erasing_a_citizen_hides_their_data_but_keeps_the_stored_bytes(
     stored_after = [n.state for n in ledger.recorder.select_notifications(start=1, limit=10)]
     assert stored_after[: len(stored_before)] == stored_before
     assert b"\xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd" not in b"".join(stored_after)  # "Иван" in UTF-8
+
+
+def _new(container: Container, external_id: str) -> Appeal:
+    appeal = container.ledger.new_appeal(
+        channel="email", external_id=external_id, text="Яма на дороге", body="Администрация"
+    )
+    appeal.register(number=f"ОГ-{external_id}", actor=OPERATOR, at=appeal.received_at)
+    return appeal
+
+
+def test_a_save_returns_the_positions_the_log_gives_its_events(container: Container) -> None:
+    ledger = container.ledger
+    _receive(container, "before")
+    first, second = _new(container, "a"), _new(container, "b")
+
+    recordings = ledger.save(first, second)
+
+    logged = ledger.recorder.select_notifications(start=1, limit=100)
+    by_event = {(n.originator_id, n.originator_version): n.id for n in logged}
+    returned = [
+        (r.notification.originator_id, r.notification.originator_version, r.notification.id)
+        for r in recordings
+    ]
+    assert [(o, v) for o, v, _ in returned] == [
+        (first.id, 1), (first.id, 2), (second.id, 1), (second.id, 2)
+    ]  # fmt: skip
+    assert [position for _, _, position in returned] == [by_event[o, v] for o, v, _ in returned]
+
+
+def test_a_save_that_collides_writes_none_of_its_events(container: Container) -> None:
+    ledger = container.ledger
+    stored = _new(container, "stored")
+    ledger.save(stored)
+    fresh, again = _new(container, "fresh"), _new(container, "stored")
+
+    with pytest.raises(IntegrityError):
+        ledger.save(fresh, again)
+
+    with pytest.raises(NotFoundError):
+        ledger.get_appeal(fresh.id)
+    _receive(container, "after")
+    logged = ledger.recorder.select_notifications(start=1, limit=100)
+    assert [n.originator_id for n in logged] == [stored.id, stored.id, _id_of("after")]
