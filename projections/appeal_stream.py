@@ -20,9 +20,9 @@ from eventsourcing.postgres import PostgresDatastore
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
-from projections.decoding import Row
+from projections.decoding import RawRow
 
-Pages = Iterator[list[Row]]
+Pages = Iterator[list[RawRow]]
 
 _DONE = object()
 
@@ -57,7 +57,7 @@ def postgres_pages(
                         rows = cursor.fetchmany(page)
                         if not rows:
                             break
-                        ahead.put([Row(*r) for r in rows])
+                        ahead.put(rows)
         except BaseException as error:  # noqa: BLE001 - the consumer re-raises it
             ahead.put(error)
         ahead.put(_DONE)
@@ -104,6 +104,6 @@ def sqlite_pages(cursor: Any, events_table: str, page: int) -> tuple[int, Pages]
             if not rows:
                 return
             key = (rows[-1][1], rows[-1][2])
-            yield [Row(p, UUID(o), v, t, bytes(s)) for p, o, v, t, s in rows]
+            yield [(p, UUID(o), v, t, bytes(s)) for p, o, v, t, s in rows]
 
     return head, pages()

@@ -11,10 +11,9 @@ compresses, we fall back to it.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import Any, Protocol, cast
+from typing import Any, NamedTuple, Protocol, cast
 from uuid import UUID
 
 import orjson
@@ -24,9 +23,8 @@ from eventsourcing.utils import resolve_topic
 from ledger.domain import Appeal
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One stored event as read from the events table."""
+class Row(NamedTuple):
+    """One stored event as read from the events table (a plain tuple in this order will do)."""
 
     position: int
     originator_id: UUID
@@ -36,6 +34,12 @@ class Row:
 
 
 _fromiso = datetime.fromisoformat
+
+RawRow = tuple[int, UUID, int, str, bytes]
+"""A ``Row``'s values as a plain tuple, as a cursor returns them (a ``Row`` is one too)."""
+
+Fields = tuple[type[Any], dict[str, Any]]
+"""An event's class and its attributes by name."""
 
 
 class Transcoder(Protocol):
@@ -59,27 +63,56 @@ class EventDecoder:
         self._slow_loads = json.JSONDecoder().decode
         self._classes: dict[str, type[Any]] = {}
 
-    def decode(self, row: Row) -> Appeal.Event:
-        """The domain event stored in ``row``."""
+    def fields(self, row: RawRow, wanted: Mapping[type[Any], tuple[str, ...]]) -> Fields:
+        """The class of the event in ``row`` and its attributes, cheaper than ``decode``.
+
+        Only the attributes ``wanted[cls]`` names are transcoded (e.g. an instant parsed);
+        the others keep their stored JSON form. ``originator_id`` and ``originator_version``
+        are not added: the row has them. Rows of an older class version take the full path,
+        since upcasters expect transcoded values.
+        """
         if not self._fast:
-            stored = StoredEvent(
-                originator_id=row.originator_id,
-                originator_version=row.originator_version,
-                topic=row.topic,
-                state=row.state,
-            )
-            event: Any = self.mapper.to_domain_event(stored)
-            return cast("Appeal.Event", event)
-        cls = self._classes.get(row.topic)
+            event = self._library(Row(*row))
+            return type(event), vars(event)
+        cls = self._class(row[3])
+        state = self._loads(row[4])
+        if state.get("class_version", 1) != getattr(cls, "class_version", 1):
+            self._transcode(state, list(state))
+            _upcast(cls, state)
+            return cls, state
+        state.pop("class_version", None)
+        self._transcode(state, wanted.get(cls, ()))
+        return cls, state
+
+    def _library(self, row: Row) -> Appeal.Event:
+        stored = StoredEvent(
+            originator_id=row.originator_id,
+            originator_version=row.originator_version,
+            topic=row.topic,
+            state=row.state,
+        )
+        event: Any = self.mapper.to_domain_event(stored)
+        return cast("Appeal.Event", event)
+
+    def _class(self, topic: str) -> type[Any]:
+        cls = self._classes.get(topic)
         if cls is None:
-            cls = self._classes[row.topic] = resolve_topic(row.topic)
+            cls = self._classes[topic] = resolve_topic(topic)
+        return cls
+
+    def _loads(self, data: bytes) -> dict[str, Any]:
         try:
-            state: dict[str, Any] = orjson.loads(row.state)
+            state: dict[str, Any] = orjson.loads(data)
         except orjson.JSONDecodeError:
-            state = self._slow_loads(bytes(row.state).decode())
+            state = self._slow_loads(bytes(data).decode())
+        return state
+
+    def _transcode(self, state: dict[str, Any], keys: Iterable[str]) -> None:
+        # Only top-level values can be transcoded objects: our events are flat.
         hook = self._hook
         assert hook is not None
-        for key, value in state.items():
+        for key in keys:
+            value = state.get(key)
             if type(value) is dict:
                 # Instants are by far the most common transcoded value: parse them directly.
                 if value.get("_type_") == "datetime_iso" and len(value) == 2:
@@ -88,16 +121,14 @@ class EventDecoder:
                     state[key] = _deep(value, hook)
             elif type(value) is list:
                 state[key] = _deep(value, hook)
-        state["originator_id"] = row.originator_id
-        state["originator_version"] = row.originator_version
-        class_version = getattr(cls, "class_version", 1)
-        from_version = state.pop("class_version", 1)
-        while from_version < class_version:
-            getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(state)
-            from_version += 1
-        decoded: Appeal.Event = object.__new__(cls)
-        object.__setattr__(decoded, "__dict__", state)
-        return decoded
+
+
+def _upcast(cls: type[Any], state: dict[str, Any]) -> None:
+    class_version = getattr(cls, "class_version", 1)
+    from_version = state.pop("class_version", 1)
+    while from_version < class_version:
+        getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(state)
+        from_version += 1
 
 
 def _deep(value: Any, hook: Callable[[dict[str, Any]], Any]) -> Any:

@@ -21,8 +21,8 @@ from projections.appeal_stream import Pages
 from projections.appeals_view import ROW_COLUMNS, from_row, load_states
 from projections.appeals_view import TABLE as APPEALS
 from projections.db import Cursor, Database
-from projections.decoding import EventDecoder
-from projections.state import AppealState, Folder
+from projections.decoding import EventDecoder, Fields, Row
+from projections.state import DECODED, AppealState, Folder
 from projections.tracking import PositionMovedError
 from projections.view import Transition, View
 
@@ -128,7 +128,8 @@ class Runner:
         if not rows:
             self._advance(start)
             return 0
-        events = [(row.position, self.decoder.decode(row)) for row in rows]
+        fields = self.decoder.fields
+        events = [(row, fields(row, DECODED)) for row in rows]
         try:
             self._write(views, start, rows[-1].position, events)
         except PositionMovedError:
@@ -145,24 +146,25 @@ class Runner:
                 self._rederive(behind, None)
 
     def _write(
-        self, views: Sequence[View], start: int, end: int, events: list[tuple[int, Appeal.Event]]
+        self, views: Sequence[View], start: int, end: int, events: list[tuple[Row, Fields]]
     ) -> None:
         unseen: set[UUID] = set()
         earlier: set[UUID] = set()
-        for _, event in events:
-            key = event.originator_id
+        for row, (kind, _) in events:
+            key = row.originator_id
             if key not in unseen and key not in earlier:
-                (unseen if isinstance(event, Appeal.Received) else earlier).add(key)
+                (unseen if issubclass(kind, Appeal.Received) else earlier).add(key)
         with self.db.transaction() as cursor:
             tracking.move_all(self.db, cursor, [v.name for v in views], start, end)
             before = load_states(self.db, cursor, earlier) if earlier else {}
             states: dict[UUID, AppealState] = {k: s.copy() for k, s in before.items()}
             fold = self.folder.apply
-            for position, event in events:
-                if isinstance(event, Appeal.Received):
-                    states[event.originator_id] = self.folder.start(event, position)
-                elif isinstance(event, Appeal.Event):
-                    fold(states[event.originator_id], event, position)
+            for row, event in events:
+                key, version, position = row.originator_id, row.originator_version, row.position
+                if issubclass(event[0], Appeal.Received):
+                    states[key] = self.folder.start(key, event, version, position)
+                elif issubclass(event[0], Appeal.Event):
+                    fold(states[key], event, version, position)
             transitions: list[Transition] = [(before.get(k), s) for k, s in states.items()]
             if len(transitions) > PIPELINE_UP_TO:
                 for view in views:
@@ -206,20 +208,23 @@ class Runner:
 
     def _replay(self, cursor: Cursor, pages: Pages, progress: Progress | None) -> int:
         sums = {v.name: _sums_for(v) for v in self.views}
-        decode, start, fold = self.decoder.decode, self.folder.start, self.folder.apply
+        fields, start, fold = self.decoder.fields, self.folder.start, self.folder.apply
+        received = Appeal.Received
         state: AppealState | None = None
+        current = -1  # the appeal being folded, as ``UUID.int``: cheaper to compare
         total = 0
         for page in pages:
             finished: list[Transition] = []
             for row in page:
-                event = decode(row)
-                if state is not None and row.originator_id == state.id:
-                    if isinstance(event, Appeal.Event):
-                        fold(state, event, row.position)
-                elif isinstance(event, Appeal.Received):
+                position, appeal_id, version, _, _ = row
+                event = fields(row, DECODED)
+                if appeal_id.int == current and state is not None:
+                    fold(state, event, version, position)
+                elif issubclass(event[0], received):
                     if state is not None:
                         finished.append((None, state))
-                    state = start(event, row.position)
+                    state = start(appeal_id, event, version, position)
+                    current = appeal_id.int
             for view in self.views:
                 self._load(view, cursor, sums[view.name], finished)
             total += len(page)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from typing import Any
 from uuid import UUID
 
 from ledger.calendar import ProductionCalendar
 from ledger.deadlines import Norms
 from ledger.domain import Appeal
 from ledger.values import FORMAL_CHANNELS, Channel, Outcome, Status
+from projections.decoding import Fields
 from projections.first_response import FirstResponseClock
 
 OPEN = frozenset({Status.RECEIVED, Status.REGISTERED, Status.ASSIGNED, Status.FORWARDED})
@@ -80,6 +83,18 @@ class AppealState:
 
 COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(AppealState))
 
+Data = Mapping[str, Any]
+Change = Callable[[AppealState, Data], None]
+
+DECODED: dict[type[Any], tuple[str, ...]] = {
+    Appeal.Received: ("at",),
+    Appeal.Registered: ("at",),
+    Appeal.DeadlineExtended: ("new_due_at",),
+    Appeal.Answered: ("at",),
+    Appeal.Closed: ("at", "duplicate_of"),
+}
+"""The transcoded attributes the fold reads, per event class (see ``EventDecoder.fields``)."""
+
 
 class Folder:
     """Applies appeal events to states; due dates come from the same rules as the ledger."""
@@ -90,6 +105,7 @@ class Folder:
         self._midnight = lru_cache(maxsize=4096)(calendar.midnight_utc)
         self._local_date = calendar.local_date
         self._first_response_due = FirstResponseClock(norms, calendar).due_at
+        self._changes: dict[type[Any], Change] = {**_CHANGES, Appeal.Registered: self._registered}
 
     def warm_up(self, today: date) -> None:
         """Build this year's production calendar now (~0.1 s) rather than on the first event."""
@@ -101,20 +117,21 @@ class Folder:
         day: date = self._local_date(at)
         return self._midnight(day + timedelta(days=days + 1))
 
-    def start(self, event: Appeal.Received, position: int) -> AppealState:
-        """The state an appeal has right after it was received."""
-        channel = Channel(event.channel)
-        at = event.at
+    def start(self, appeal_id: UUID, received: Fields, version: int, position: int) -> AppealState:
+        """The state an appeal has right after it was received (``received``: its attributes)."""
+        data = received[1]
+        channel = Channel(data["channel"])
+        at: datetime = data["at"]
         return AppealState(
-            id=event.originator_id,
+            id=appeal_id,
             channel=channel,
-            external_id=event.external_id,
+            external_id=data["external_id"],
             status=Status.RECEIVED,
-            category=event.category,
-            body=event.body,
+            category=data["category"],
+            body=data["body"],
             department=None,
             assignee=None,
-            citizen_id=event.citizen_id,
+            citizen_id=data["citizen_id"],
             received_at=at,
             registration_due_at=(
                 self._days_due(at, self.norms.registration_days)
@@ -122,56 +139,96 @@ class Folder:
                 else None
             ),
             first_response_due_at=self._first_response_due(channel.value, at),
-            version=event.originator_version,
+            version=version,
             last_position=position,
         )
 
-    def apply(self, state: AppealState, event: Appeal.Event, position: int) -> None:
-        """Mutate ``state`` by one later event of the same appeal."""
-        at = event.at
-        if isinstance(event, Appeal.Registered):
-            state.registered_at = at
-            state.status = Status.REGISTERED
-            if state.registration_due_at is None:
-                state.registration_due_at = self._days_due(
-                    state.received_at, self.norms.registration_days
-                )
-            state.forwarding_due_at = self._days_due(at, self.norms.forwarding_days)
-            state.answer_due_at = self._days_due(at, self.norms.answer_days)
-        elif isinstance(event, Appeal.Categorized):
-            state.category = event.category
-        elif isinstance(event, Appeal.Assigned):
-            state.department = event.department
-            state.assignee = event.assignee
-            state.status = Status.ASSIGNED
-        elif isinstance(event, Appeal.Forwarded):
-            state.body = event.to_body
-            state.department = None
-            state.assignee = None
-            state.status = Status.FORWARDED
-        elif isinstance(event, Appeal.DeadlineExtended):
-            # The recorded due date wins, exactly as in Appeal.due_dates.
-            state.answer_due_at = event.new_due_at
-            state.extended = True
-        elif isinstance(event, Appeal.Answered):
-            if state.first_response_at is None:
-                state.first_response_at = at
-            if event.final:
-                state.answered_at = at
-                state.status = Status.ANSWERED
-        elif isinstance(event, Appeal.Closed):
-            state.outcome = Outcome(event.outcome)
-            state.duplicate_of = event.duplicate_of
-            state.closed_at = at
-            state.status = Status.CLOSED
-        elif isinstance(event, Appeal.Reopened):
-            state.outcome = None
-            state.duplicate_of = None
-            state.closed_at = None
-            state.reopen_count += 1
-            state.status = Status.ASSIGNED
-        elif isinstance(event, Appeal.Rated):
-            state.rating = event.score
-        # PersonalDataErased changes nothing the views hold: they keep no personal data.
-        state.version = event.originator_version
+    def apply(self, state: AppealState, event: Fields, version: int, position: int) -> None:
+        """Mutate ``state`` by one later event of the same appeal (other events are ignored)."""
+        kind, data = event
+        change = self._changes.get(kind)
+        if change is None:
+            if not issubclass(kind, Appeal.Event):
+                return
+            change = self._changes[kind] = _unchanged
+        change(state, data)
+        state.version = version
         state.last_position = position
+
+    def _registered(self, state: AppealState, data: Data) -> None:
+        at = data["at"]
+        state.registered_at = at
+        state.status = Status.REGISTERED
+        if state.registration_due_at is None:
+            state.registration_due_at = self._days_due(
+                state.received_at, self.norms.registration_days
+            )
+        state.forwarding_due_at = self._days_due(at, self.norms.forwarding_days)
+        state.answer_due_at = self._days_due(at, self.norms.answer_days)
+
+
+def _categorized(state: AppealState, data: Data) -> None:
+    state.category = data["category"]
+
+
+def _assigned(state: AppealState, data: Data) -> None:
+    state.department = data["department"]
+    state.assignee = data["assignee"]
+    state.status = Status.ASSIGNED
+
+
+def _forwarded(state: AppealState, data: Data) -> None:
+    state.body = data["to_body"]
+    state.department = None
+    state.assignee = None
+    state.status = Status.FORWARDED
+
+
+def _deadline_extended(state: AppealState, data: Data) -> None:
+    # The recorded due date wins, exactly as in Appeal.due_dates.
+    state.answer_due_at = data["new_due_at"]
+    state.extended = True
+
+
+def _answered(state: AppealState, data: Data) -> None:
+    at = data["at"]
+    if state.first_response_at is None:
+        state.first_response_at = at
+    if data["final"]:
+        state.answered_at = at
+        state.status = Status.ANSWERED
+
+
+def _closed(state: AppealState, data: Data) -> None:
+    state.outcome = Outcome(data["outcome"])
+    state.duplicate_of = data["duplicate_of"]
+    state.closed_at = data["at"]
+    state.status = Status.CLOSED
+
+
+def _reopened(state: AppealState, data: Data) -> None:
+    state.outcome = None
+    state.duplicate_of = None
+    state.closed_at = None
+    state.reopen_count += 1
+    state.status = Status.ASSIGNED
+
+
+def _rated(state: AppealState, data: Data) -> None:
+    state.rating = data["score"]
+
+
+def _unchanged(state: AppealState, data: Data) -> None:
+    """PersonalDataErased changes nothing the views hold: they keep no personal data."""
+
+
+_CHANGES: dict[type[Any], Change] = {
+    Appeal.Categorized: _categorized,
+    Appeal.Assigned: _assigned,
+    Appeal.Forwarded: _forwarded,
+    Appeal.DeadlineExtended: _deadline_extended,
+    Appeal.Answered: _answered,
+    Appeal.Closed: _closed,
+    Appeal.Reopened: _reopened,
+    Appeal.Rated: _rated,
+}
