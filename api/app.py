@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import gc
 import logging
 import secrets
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -48,8 +51,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # One thread per pooled connection: more would only queue inside the pool.
+        executor = ThreadPoolExecutor(settings.pool_size, thread_name_prefix="off-loop")
+        asyncio.get_running_loop().set_default_executor(executor)
         services = await off_loop(start_services, settings)
         app.state.services = services
+        # Start-up objects (schema, calendar, pools) live as long as the process: keep
+        # them out of the collector's full passes, whose pauses would land on requests.
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:

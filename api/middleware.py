@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 import time
-import uuid
 from typing import Any
 
 from starlette.datastructures import Headers
@@ -18,6 +19,17 @@ SECURITY_HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 ]
+
+
+# Request ids: a random per-process prefix and a counter. uuid4 reads the OS random source
+# on every request; this is unique across processes and hosts without a system call.
+_PREFIX = os.urandom(6).hex()
+_SEQUENCE = itertools.count(1)
+
+
+def new_request_id() -> str:
+    """A fresh id for a request that did not bring its own ``X-Request-Id``."""
+    return f"{_PREFIX}-{next(_SEQUENCE):x}"
 
 
 class BodyTooLargeError(Exception):
@@ -36,7 +48,7 @@ class RequestMiddleware:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        request_id = headers.get("x-request-id") or uuid.uuid4().hex
+        request_id = headers.get("x-request-id") or new_request_id()
         scope.setdefault("state", {})["request_id"] = request_id[:64]
         if scope["type"] == "websocket":
             await self.app(scope, receive, send)

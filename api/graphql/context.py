@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from uuid import UUID
 
-import anyio.to_thread
 from strawberry.dataloader import DataLoader
 
 from api.services import Services
@@ -20,8 +20,14 @@ T = TypeVar("T")
 
 
 async def off_loop(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run blocking eventsourcing/psycopg work in a worker thread, never on the loop."""
-    return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
+    """Run blocking eventsourcing/psycopg work in a worker thread, never on the loop.
+
+    The loop's executor, not anyio's ``to_thread``: the read path is one short query, and
+    anyio's cancel scopes and capacity limiter cost as much as the hop itself. The app's
+    lifespan sizes that executor (see ``api.app``).
+    """
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(None, functools.partial(fn, *args, **kwargs))
 
 
 @dataclass
