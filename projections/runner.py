@@ -207,7 +207,6 @@ class Runner:
         return total
 
     def _replay(self, cursor: Cursor, pages: Pages, progress: Progress | None) -> int:
-        sums = {v.name: _sums_for(v) for v in self.views}
         fields, start, fold = self.decoder.fields, self.folder.start, self.folder.apply
         received = Appeal.Received
         state: AppealState | None = None
@@ -226,35 +225,23 @@ class Runner:
                     state = start(appeal_id, event, version, position)
                     current = appeal_id.int
             for view in self.views:
-                self._load(view, cursor, sums[view.name], finished)
+                self._load(view, cursor, finished)
             total += len(page)
             if progress:
                 progress(len(page), total)
         last: list[Transition] = [] if state is None else [(None, state)]
         for view in self.views:
-            self._load(view, cursor, sums[view.name], last, final=True)
+            self._load(view, cursor, last)
+            settle = getattr(view, "settle", None)
+            if settle is not None:
+                settle(self.db, cursor)
         return total
 
-    def _load(
-        self,
-        view: View,
-        cursor: Cursor,
-        sums: Any,
-        transitions: list[Transition],
-        *,
-        final: bool = False,
-    ) -> None:
-        # Like _feed, but into freshly created tables: summing views stage their partial
-        # sums and settle them once at the end.
-        if sums is None:
-            if transitions:
-                view.apply(self.db, cursor, transitions)
-            return
-        view.accumulate(sums, transitions)  # type: ignore[attr-defined]
-        if final or len(sums) >= FLUSH_AT:
-            view.stage(self.db, cursor, sums)  # type: ignore[attr-defined]
-        if final:
-            view.settle(self.db, cursor)  # type: ignore[attr-defined]
+    def _load(self, view: View, cursor: Cursor, transitions: list[Transition]) -> None:
+        # Like apply, but into freshly created tables: summing views stage each appeal's
+        # share and settle the sums once at the end.
+        if transitions:
+            getattr(view, "stage", view.apply)(self.db, cursor, transitions)
 
     def _rederive(self, views: Sequence[View], progress: Progress | None) -> None:
         chunk = self.batch_size

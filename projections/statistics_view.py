@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from ledger.calendar import ProductionCalendar
+from projections import statistics_load
 from projections.contribution import (
     FIRST_RESPONSE,
     RESOLUTION,
@@ -122,42 +123,13 @@ class StatisticsView:
         db.delete_empty(cursor, DUE, DUE_KEYS, [k for k, n in due.items() if n < 0])
         sums.clear()
 
-    def stage(self, db: Database, cursor: Cursor, sums: Sums) -> None:
-        """Append ``sums`` to scratch tables for ``settle`` to merge (rebuilds only).
-
-        A rebuild adds only, into empty tables, so it can append partial sums with plain
-        bulk inserts and merge them once at the end instead of upserting every flush.
-        """
-        for table, keys, values, rows in _tables(sums):
-            scratch = f"stage_{table}"
-            cursor.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {scratch} AS SELECT * FROM {table} WHERE 1 = 0"
-            )
-            db.copy_rows(cursor, scratch, (*keys, *values), rows)
-        sums.clear()
+    def stage(self, db: Database, cursor: Cursor, transitions: Sequence[Transition]) -> None:
+        """Stage the contributions of new appeals for ``settle`` (rebuilds only)."""
+        statistics_load.stage(db, cursor, self.calendar, [new for _, new in transitions])
 
     def settle(self, db: Database, cursor: Cursor) -> None:
-        """Merge what ``stage`` appended into the empty tables, before ``create`` indexes them."""
-        for table, keys, values, _ in _tables(Sums()):
-            scratch = f"stage_{table}"
-            cursor.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {scratch} AS SELECT * FROM {table} WHERE 1 = 0"
-            )
-            key_list = ", ".join(keys)
-            totals = ", ".join(f"sum({v})" for v in values)
-            cursor.execute(
-                f"INSERT INTO {table} ({key_list}, {', '.join(values)}) "
-                f"SELECT {key_list}, {totals} FROM {scratch} GROUP BY {key_list}"
-            )
-            cursor.execute(f"DROP TABLE {scratch}")
-
-
-def _tables(sums: Sums) -> list[tuple[str, tuple[str, ...], tuple[str, ...], list[Key]]]:
-    return [
-        (CELLS, CELL_KEYS, VALUES, [(*k, *v) for k, v in sums.cells.items() if any(v)]),
-        (HIST, HIST_KEYS, ("n",), [(*k, n) for k, n in sums.hist.items() if n]),
-        (DUE, DUE_KEYS, ("n",), [(*k, n) for k, n in sums.due.items() if n]),
-    ]
+        """Sum what ``stage`` appended into the empty tables, before ``create`` indexes them."""
+        statistics_load.settle(db, cursor, CELLS, HIST, DUE)
 
 
 class Sums:
