@@ -42,7 +42,10 @@ class Services:
     background: list[Stoppable] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.watcher = PositionWatcher(self.read_side.read_models)
+        # The in-process worker's position is exact for its own views; see api.watcher.
+        runner = self.read_side.runner
+        local = (lambda: runner.position) if self.settings.run_projections else None
+        self.watcher = PositionWatcher(self.read_side.read_models, local)
 
     @property
     def read_models(self) -> ReadModels:
