@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -145,8 +146,12 @@ class LedgerGraphQL(GraphQL[Context, None]):
         return response
 
     def encode_json(self, data: object) -> str:
-        # Must be str: bytes would go out as binary WebSocket frames.
-        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+        # Must be str: bytes would go out as binary WebSocket frames. orjson writes the same
+        # compact UTF-8 JSON several times faster; what it cannot encode goes to json.
+        try:
+            return orjson.dumps(data).decode()
+        except orjson.JSONEncodeError:
+            return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
     def _refuse(self, request: Request, error: HTTPException) -> Response:
         """An HTTP-level refusal, as a coded GraphQL error body with its 4xx status."""
