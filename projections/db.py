@@ -7,7 +7,7 @@ One small interface with a SQLite and a PostgreSQL implementation. Statements ar
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol
 from uuid import UUID
@@ -19,7 +19,10 @@ from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
 from projections.appeal_stream import Pages, postgres_pages, sqlite_pages
+from projections.background import Job, background
 from projections.decoding import Row
+
+Submit = Callable[[Job], None]
 
 
 class Cursor(Protocol):
@@ -63,6 +66,15 @@ class Database:
 
     def prepare_bulk_load(self, cursor: Cursor) -> None:
         """Give this transaction the memory a bulk load's sorts and index builds want."""
+
+    @contextmanager
+    def writing_behind(self) -> Iterator[Submit]:
+        """Run the submitted write jobs, in order, before the block ends.
+
+        Here they run at once. A store with a server runs them on a thread (see
+        ``projections.background``), so the caller works while the server writes.
+        """
+        yield _run
 
     @contextmanager
     def pipelined(self, cursor: Cursor) -> Iterator[None]:
@@ -179,6 +191,11 @@ class PostgresDatabase(Database):
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
 
     @contextmanager
+    def writing_behind(self) -> Iterator[Submit]:
+        with background() as worker:
+            yield worker.submit
+
+    @contextmanager
     def pipelined(self, cursor: Cursor) -> Iterator[None]:
         # One round trip for a live batch's ten-odd writes instead of one each: every
         # blocking round trip also gives up the GIL, which a busy API process may keep.
@@ -289,6 +306,10 @@ class SqliteDatabase(Database):
         with self.reading() as cursor:
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             return {row[0] for row in cursor.fetchall()}
+
+
+def _run(job: Job) -> None:
+    job()
 
 
 def _in_pipeline(cursor: Cursor) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from contextlib import suppress
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -20,7 +21,7 @@ from projections import tracking
 from projections.appeal_stream import Pages
 from projections.appeals_view import ROW_COLUMNS, from_row, load_states
 from projections.appeals_view import TABLE as APPEALS
-from projections.db import Cursor, Database
+from projections.db import Cursor, Database, Submit
 from projections.decoding import EventDecoder, Fields, Row
 from projections.state import DECODED, AppealState, Folder
 from projections.tracking import PositionMovedError
@@ -198,15 +199,24 @@ class Runner:
             for view in self.views:
                 view.drop(self.db, cursor)
                 getattr(view, "create_table", view.create)(self.db, cursor)
-            with self.db.appeal_pages(cursor, self.batch_size) as (head, pages):
-                total = self._replay(cursor, pages, progress)
+            with (
+                self.db.appeal_pages(cursor, self.batch_size) as (head, pages),
+                self.db.writing_behind() as submit,
+            ):
+                total = self._replay(cursor, pages, submit, progress)
+            for view in self.views:
+                settle = getattr(view, "settle", None)
+                if settle is not None:
+                    settle(self.db, cursor)
             for view in self.views:
                 view.create(self.db, cursor)
                 tracking.reset(self.db, cursor, view.name, head)
         self._advance(head)
         return total
 
-    def _replay(self, cursor: Cursor, pages: Pages, progress: Progress | None) -> int:
+    def _replay(
+        self, cursor: Cursor, pages: Pages, submit: Submit, progress: Progress | None
+    ) -> int:
         fields, start, fold = self.decoder.fields, self.folder.start, self.folder.apply
         received = Appeal.Received
         state: AppealState | None = None
@@ -224,24 +234,20 @@ class Runner:
                         finished.append((None, state))
                     state = start(appeal_id, event, version, position)
                     current = appeal_id.int
-            for view in self.views:
-                self._load(view, cursor, finished)
+            submit(partial(self._load, cursor, finished))
             total += len(page)
             if progress:
                 progress(len(page), total)
-        last: list[Transition] = [] if state is None else [(None, state)]
-        for view in self.views:
-            self._load(view, cursor, last)
-            settle = getattr(view, "settle", None)
-            if settle is not None:
-                settle(self.db, cursor)
+        if state is not None:
+            submit(partial(self._load, cursor, [(None, state)]))
         return total
 
-    def _load(self, view: View, cursor: Cursor, transitions: list[Transition]) -> None:
+    def _load(self, cursor: Cursor, transitions: list[Transition]) -> None:
         # Like apply, but into freshly created tables: summing views stage each appeal's
         # share and settle the sums once at the end.
         if transitions:
-            getattr(view, "stage", view.apply)(self.db, cursor, transitions)
+            for view in self.views:
+                getattr(view, "stage", view.apply)(self.db, cursor, transitions)
 
     def _rederive(self, views: Sequence[View], progress: Progress | None) -> None:
         chunk = self.batch_size
