@@ -121,13 +121,12 @@ class AppealsLedger(Application[UUID]):
             actor=actor,
             at=at,
         )
-        existing = self.find_appeal(appeal.id)
-        if existing is not None:
-            return Recorded(existing.id, existing.version, None, created=False)
         try:
+            # Optimistic: a new message is the common case, so try the insert first; the
+            # store's uniqueness refuses a re-delivery, which then reads what is stored.
             return self._save(appeal, expected_version=None)
         except ConflictError:
-            # Another writer received the same message first: that is the appeal.
+            # Received before (perhaps by another writer a moment ago): that is the appeal.
             current = self.get_appeal(appeal.id)
             return Recorded(current.id, current.version, None, created=False)
 
