@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any
@@ -22,6 +23,7 @@ from ledger.application import AppealsLedger, HistoryEntry
 log = logging.getLogger("appeals.live")
 Waiter = Callable[[float], None]
 QUEUE_LIMIT = 1000
+IDLE_REFRESH = 0.05
 
 
 class EventFeed:
@@ -44,6 +46,7 @@ class EventFeed:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.position = 0
+        self._refreshed = 0.0
 
     def start(self) -> None:
         """Begin following from the current head."""
@@ -86,8 +89,13 @@ class EventFeed:
     def _fetch(self) -> list[HistoryEntry]:
         recorder = self.ledger.recorder
         if not self._subscribers:
-            # Nobody listens: follow the head with one integer instead of the events. The
-            # head is read before the check, so an event after a new subscription is kept.
+            # Nobody listens: follow the head with one integer instead of the events, at
+            # most every IDLE_REFRESH seconds however fast events arrive. The head is read
+            # before the check, so an event after a new subscription is kept.
+            now = time.monotonic()
+            if now - self._refreshed < IDLE_REFRESH:
+                return []
+            self._refreshed = now
             head = recorder.max_notification_id() or 0
             if not self._subscribers:
                 self.position = max(self.position, head)
