@@ -5,6 +5,10 @@ merging partial sums, it appends each appeal's ``Contribution`` (computed by the
 function as the live projection) to a scratch table, and one ``GROUP BY`` per table then
 spreads every row over its day and month cells. The store does the summing, off the
 Python process, and memory holds one page of appeals, never the cells.
+
+Staged rows are all integers: the four text dimensions become a small id, interned here and
+staged once each, so the rows are cheap to write and the sums are grouped by integers; the
+dimensions' names are joined back in as the sums are inserted.
 """
 
 from __future__ import annotations
@@ -17,67 +21,107 @@ from projections.contribution import FIRST_RESPONSE, RESOLUTION, VALUES, contrib
 from projections.db import Cursor, Database
 from projections.state import AppealState
 
-STAGE = "stage_contributions"
+STAGE, DIMS_STAGE = "stage_contributions", "stage_dims"
 DIMS = ("channel", "category", "body", "department")
-BINS = ("first_response_bin", "resolution_bin")
-COLUMNS = ("day", "month", *DIMS, *VALUES, *BINS, "due_hour")
+COLUMNS = ("day", "month", "dims", *VALUES, "first_response_bin", "resolution_bin", "due_hour")
 _DDL = (
     f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} (day INTEGER NOT NULL, month INTEGER NOT NULL, "
-    + ", ".join(f"{d} TEXT NOT NULL" for d in DIMS)
-    + ", "
+    "dims INTEGER NOT NULL, "
     + ", ".join(f"{v} BIGINT NOT NULL" for v in VALUES)
-    + ", first_response_bin INTEGER, resolution_bin INTEGER, due_hour BIGINT)"
+    + ", first_response_bin INTEGER, resolution_bin INTEGER, due_hour BIGINT)",
+    f"CREATE TEMP TABLE IF NOT EXISTS {DIMS_STAGE} (dims INTEGER NOT NULL, "
+    + ", ".join(f"{d} TEXT NOT NULL" for d in DIMS)
+    + ")",
 )
 # Every staged row once per grain: its day cell and its month cell.
 _GRAINS = (
-    f"(SELECT g.grain AS grain, CASE g.grain WHEN 'd' THEN s.day ELSE s.month END AS bucket, "
+    "(SELECT g.grain AS grain, CASE g.grain WHEN 'd' THEN s.day ELSE s.month END AS bucket, "
     f"{', '.join(f's.{c}' for c in COLUMNS[2:])} FROM {STAGE} s, "
     "(SELECT 'd' AS grain UNION ALL SELECT 'm') g) AS c"
 )
-_CELL = "grain, bucket, " + ", ".join(DIMS)
+_DIMS = ", ".join(f"r.{d}" for d in DIMS)
+_CELL = "grain, bucket, dims"
 
 
-def stage(
-    db: Database, cursor: Cursor, calendar: ProductionCalendar, states: Sequence[AppealState]
-) -> None:
-    """Append the contributions of new appeals to the scratch table."""
-    cursor.execute(_DDL)
-    db.copy_rows(cursor, STAGE, COLUMNS, [_row(state, calendar) for state in states])
+class StatisticsLoad:
+    """Stages contributions page by page, then settles them into the empty tables."""
+
+    def __init__(self, calendar: ProductionCalendar) -> None:
+        self.calendar = calendar
+        self._dims: dict[tuple[str, str, str, str], int] = {}
+        self._created = False
+
+    def stage(self, db: Database, cursor: Cursor, states: Sequence[AppealState]) -> None:
+        """Append the contributions of new appeals to the scratch table."""
+        self._create(cursor)
+        db.copy_rows(cursor, STAGE, COLUMNS, [self._row(state) for state in states])
+
+    def settle(self, db: Database, cursor: Cursor, cells: str, hist: str, due: str) -> None:
+        """Sum the scratch table into the empty ``cells``, ``hist`` and ``due`` tables."""
+        self._create(cursor)
+        db.copy_rows(cursor, DIMS_STAGE, ("dims", *DIMS), [(i, *d) for d, i in self._dims.items()])
+        for table in (STAGE, DIMS_STAGE):
+            # Row counts for the planner: temporary tables are never auto-analyzed.
+            cursor.execute(f"ANALYZE {table}")
+        totals = ", ".join(f"sum({v}) AS {v}" for v in VALUES)
+        _insert(
+            cursor,
+            cells,
+            VALUES,
+            f"SELECT {_CELL}, {totals} FROM {_GRAINS} GROUP BY {_CELL}",
+        )
+        spread = " UNION ALL ".join(
+            f"SELECT {_CELL}, '{metric}' AS metric, {column} AS bin "
+            f"FROM {_GRAINS} WHERE {column} IS NOT NULL"
+            for metric, column in (
+                (FIRST_RESPONSE, "first_response_bin"),
+                (RESOLUTION, "resolution_bin"),
+            )
+        )
+        _insert(
+            cursor,
+            hist,
+            ("metric", "bin", "n"),
+            f"SELECT {_CELL}, metric, bin, count(*) AS n FROM ({spread}) AS h "
+            f"GROUP BY {_CELL}, metric, bin",
+        )
+        _insert(
+            cursor,
+            due,
+            ("due_hour", "n"),
+            f"SELECT {_CELL}, due_hour, count(*) AS n FROM {_GRAINS} "
+            f"WHERE due_hour IS NOT NULL GROUP BY {_CELL}, due_hour",
+        )
+        for table in (STAGE, DIMS_STAGE):
+            cursor.execute(f"DROP TABLE {table}")
+        self._dims.clear()
+        self._created = False
+
+    def _create(self, cursor: Cursor) -> None:
+        if not self._created:
+            for statement in _DDL:
+                cursor.execute(statement)
+            self._created = True
+
+    def _row(self, state: AppealState) -> tuple[Any, ...]:
+        part = contribution(state, self.calendar)
+        dims = self._dims.setdefault(part.dims, len(self._dims))
+        return (
+            part.day,
+            part.month,
+            dims,
+            *part.values,
+            part.first_response_bin,
+            part.resolution_bin,
+            part.due_hour,
+        )
 
 
-def settle(db: Database, cursor: Cursor, cells: str, hist: str, due: str) -> None:
-    """Sum the scratch table into the empty ``cells``, ``hist`` and ``due`` tables."""
-    cursor.execute(_DDL)
-    totals = ", ".join(f"sum({v})" for v in VALUES)
+def _insert(cursor: Cursor, table: str, values: Sequence[str], grouped: str) -> None:
+    # ``grouped`` yields a cell (grain, bucket, dims) and ``values``: name the dimensions.
+    columns = ", ".join(f"s.{v}" for v in values)
     cursor.execute(
-        f"INSERT INTO {cells} ({_CELL}, {', '.join(VALUES)}) "
-        f"SELECT {_CELL}, {totals} FROM {_GRAINS} GROUP BY {_CELL}"
-    )
-    spread = " UNION ALL ".join(
-        f"SELECT {_CELL}, '{metric}' AS metric, {column} AS bin FROM {_GRAINS} "
-        f"WHERE {column} IS NOT NULL"
-        for metric, column in ((FIRST_RESPONSE, BINS[0]), (RESOLUTION, BINS[1]))
-    )
-    cursor.execute(
-        f"INSERT INTO {hist} ({_CELL}, metric, bin, n) "
-        f"SELECT {_CELL}, metric, bin, count(*) FROM ({spread}) AS h "
-        f"GROUP BY {_CELL}, metric, bin"
-    )
-    cursor.execute(
-        f"INSERT INTO {due} ({_CELL}, due_hour, n) SELECT {_CELL}, due_hour, count(*) "
-        f"FROM {_GRAINS} WHERE due_hour IS NOT NULL GROUP BY {_CELL}, due_hour"
-    )
-    cursor.execute(f"DROP TABLE {STAGE}")
-
-
-def _row(state: AppealState, calendar: ProductionCalendar) -> tuple[Any, ...]:
-    part = contribution(state, calendar)
-    return (
-        part.day,
-        part.month,
-        *part.dims,
-        *part.values,
-        part.first_response_bin,
-        part.resolution_bin,
-        part.due_hour,
+        f"INSERT INTO {table} (grain, bucket, {', '.join(DIMS)}, {', '.join(values)}) "
+        f"SELECT s.grain, s.bucket, {_DIMS}, {columns} "
+        f"FROM ({grouped}) AS s JOIN {DIMS_STAGE} r ON r.dims = s.dims"
     )

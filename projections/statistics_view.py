@@ -16,7 +16,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from ledger.calendar import ProductionCalendar
-from projections import statistics_load
 from projections.contribution import (
     FIRST_RESPONSE,
     RESOLUTION,
@@ -25,6 +24,7 @@ from projections.contribution import (
     contribution,
 )
 from projections.db import Cursor, Database
+from projections.statistics_load import StatisticsLoad
 from projections.view import Transition
 
 CELLS, HIST, DUE = "stats_cells", "stats_hist", "stats_due"
@@ -60,6 +60,7 @@ class StatisticsView:
 
     def __init__(self, calendar: ProductionCalendar) -> None:
         self.calendar = calendar
+        self._load = StatisticsLoad(calendar)
 
     def create(self, db: Database, cursor: Cursor) -> None:
         for statement in DDL:
@@ -69,6 +70,7 @@ class StatisticsView:
         """The tables without their key indexes, for a rebuild; ``create`` adds them."""
         for statement in DDL[:3]:
             cursor.execute(statement)
+        self._load = StatisticsLoad(self.calendar)  # nothing staged by an earlier, failed one
 
     def drop(self, db: Database, cursor: Cursor) -> None:
         for table in (CELLS, HIST, DUE):
@@ -125,11 +127,11 @@ class StatisticsView:
 
     def stage(self, db: Database, cursor: Cursor, transitions: Sequence[Transition]) -> None:
         """Stage the contributions of new appeals for ``settle`` (rebuilds only)."""
-        statistics_load.stage(db, cursor, self.calendar, [new for _, new in transitions])
+        self._load.stage(db, cursor, [new for _, new in transitions])
 
     def settle(self, db: Database, cursor: Cursor) -> None:
         """Sum what ``stage`` appended into the empty tables, before ``create`` indexes them."""
-        statistics_load.settle(db, cursor, CELLS, HIST, DUE)
+        self._load.settle(db, cursor, CELLS, HIST, DUE)
 
 
 class Sums:
