@@ -9,6 +9,7 @@ import logging
 import secrets
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -27,6 +28,7 @@ from api.container import Container, build
 from api.graphql.context import off_loop
 from api.graphql.schema import build_schema
 from api.graphql.view import LedgerGraphQL
+from api.leader import Leadership, lock_for
 from api.live import EventFeed
 from api.metrics import Metrics
 from api.middleware import RequestMiddleware
@@ -34,6 +36,7 @@ from api.ratelimit import RateLimitMiddleware
 from api.services import Services
 from api.settings import Settings
 from projections.listener import ListenContext, pg_listener
+from projections.worker import Worker
 
 log = logging.getLogger("appeals.api")
 SECRET_FILE = Path("var/jwt.secret")
@@ -86,7 +89,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
 
 def start_services(settings: Settings) -> Services:
-    """Connect, build the read side, start the projection worker and the event feed."""
+    """Connect, build the read side, contend for the projection duty, start the event feed."""
     container = build(settings)
     read_side = wiring_projections.read_side(container)
     read_side.runner.setup()
@@ -96,13 +99,34 @@ def start_services(settings: Settings) -> Services:
     services.audit = AuditService(container, AuditConfig(
         Path(settings.keys_dir), settings.log_origin, settings.checkpoint_interval))  # fmt: skip
     if settings.run_projections:
-        worker = read_side.worker()
-        worker.start()
-        keeper = AuditKeeper(services.audit)
-        keeper.start()
-        services.background += [worker, keeper]
+        audit = services.audit
+        leadership = Leadership(
+            lock_for(container.store),
+            lambda: ProjectionDuty(read_side.worker(), AuditKeeper(audit)),
+        )
+        leadership.start()
+        services.leadership = leadership
+        services.background.append(leadership)
     feed.start()
     return services
+
+
+@dataclass
+class ProjectionDuty:
+    """The background work one process per store does: projections and the audit log."""
+
+    worker: Worker
+    keeper: AuditKeeper
+
+    def start(self) -> None:
+        """Start both threads."""
+        self.worker.start()
+        self.keeper.start()
+
+    def stop(self) -> None:
+        """Stop both, the log keeper first (it reads nothing the worker writes)."""
+        self.keeper.stop()
+        self.worker.stop()
 
 
 def stop_services(services: Services) -> None:

@@ -10,6 +10,7 @@ from starlette.requests import HTTPConnection
 from api.audit import AuditService
 from api.auth import Authenticator
 from api.container import Container
+from api.leader import Leadership
 from api.settings import Settings
 from api.viewer import Viewer
 from api.watcher import PositionWatcher
@@ -38,14 +39,18 @@ class Services:
     metrics: Metrics
     authenticator: Authenticator
     audit: AuditService | None = None
+    leadership: Leadership | None = None
     watcher: PositionWatcher = field(init=False)
     background: list[Stoppable] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        # The in-process worker's position is exact for its own views; see api.watcher.
-        runner = self.read_side.runner
-        local = (lambda: runner.position) if self.settings.run_projections else None
-        self.watcher = PositionWatcher(self.read_side.read_models, local)
+        self.watcher = PositionWatcher(self.read_side.read_models, self._local_position)
+
+    def _local_position(self) -> int | None:
+        # Exact for the views while this process runs the projections (see api.watcher).
+        if self.leadership is None or not self.leadership.held:
+            return None
+        return self.read_side.runner.position
 
     @property
     def read_models(self) -> ReadModels:

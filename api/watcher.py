@@ -4,9 +4,10 @@ Each mutation used to block a worker thread while it polled the views' positions
 load the thread pool filled with sleepers and writes queued behind them. Now waiters park on
 the event loop and a single task polls the positions while anyone waits.
 
-When this process runs the projection worker, the poller first reads that worker's
-position from memory (no query, no thread hop) every millisecond; the views' positions are
-queried only every ``FALLBACK_SECONDS``, for events another process projected.
+While this process runs the projection worker, the poller reads that worker's position from
+memory (no query, no thread hop) every millisecond, and queries the views' positions only
+every ``FALLBACK_SECONDS``. Otherwise (``local`` gives None) it queries them every
+``POLL_SECONDS``.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ FALLBACK_SECONDS = 0.02
 class PositionWatcher:
     """Resolves ``wait(position)`` once every view has processed that position."""
 
-    def __init__(self, read_models: ReadModels, local: Callable[[], int] | None = None) -> None:
+    def __init__(
+        self, read_models: ReadModels, local: Callable[[], int | None] = lambda: None
+    ) -> None:
         self.read_models = read_models
         self.local = local
         self.known = 0
@@ -52,13 +55,13 @@ class PositionWatcher:
 
     async def _poll(self) -> None:
         loop = asyncio.get_running_loop()
-        interval = POLL_SECONDS if self.local is None else LOCAL_POLL_SECONDS
         queried = time.monotonic()  # the local worker usually gets there first
         while self._waiters:
             started = time.monotonic()
-            if self.local is not None:
-                self.known = max(self.known, self.local())
-            if self.local is None or started - queried >= FALLBACK_SECONDS:
+            local = self.local()
+            if local is not None:
+                self.known = max(self.known, local)
+            if local is None or started - queried >= FALLBACK_SECONDS:
                 if self._waiters[0][0] > self.known:
                     positions = await loop.run_in_executor(None, self.read_models.positions)
                     self.known = max(self.known, min(positions.values(), default=0))
@@ -70,4 +73,5 @@ class PositionWatcher:
             if any(w[2].cancelled() for w in self._waiters):
                 self._waiters = [w for w in self._waiters if not w[2].cancelled()]
                 heapq.heapify(self._waiters)
+            interval = POLL_SECONDS if local is None else LOCAL_POLL_SECONDS
             await asyncio.sleep(max(0.0, interval - (time.monotonic() - started)))

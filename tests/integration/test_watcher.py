@@ -52,7 +52,7 @@ def test_a_waiter_gives_up_after_its_timeout(container: Container) -> None:
     side = read_side(container)
     side.runner.setup()
     position = _received(container, "never-projected")
-    for local in (None, lambda: 0):
+    for local in (lambda: None, lambda: 0):
         watcher = PositionWatcher(side.read_models, local)
 
         assert asyncio.run(watcher.wait(position, timeout=0.1)) is False

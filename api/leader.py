@@ -1,0 +1,169 @@
+"""One projection duty per store: the API process holding a lock runs it, the others stand by.
+
+Every API process used to start its own projection worker and audit keeper. With several
+uvicorn workers (or hosts) on one PostgreSQL they raced for the same batches: the losers read
+and decoded events only to find the position moved, and their read-your-writes waiters lagged
+behind. Now a process runs the duty only while it holds a lock, and another takes over
+within ``RETRY_SECONDS`` when it stops or dies. (After a lost session the two may overlap
+for up to that long; that is safe, as runners and the log keeper are exactly-once anyway.)
+
+- PostgreSQL: a session advisory lock on a connection of its own. A crashed process's
+  session ends, and the lock with it.
+- SQLite: an exclusive ``flock`` on a file beside the database. The kernel drops it when the
+  process exits.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Protocol
+
+import psycopg
+
+from api.store import Store
+
+log = logging.getLogger("appeals.leader")
+RETRY_SECONDS = 1.0
+# pg_advisory_lock keys are bigints; this one spells "appeals projections" in short.
+ADVISORY_KEY = 0x41_50_50_45_41_4C_53_50
+
+
+class Duty(Protocol):
+    """What the holder runs: started on acquiring the lock, stopped before releasing it."""
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+class Lock(Protocol):
+    """A non-blocking exclusive lock that can tell whether it is still held."""
+
+    def acquire(self) -> bool: ...
+
+    def alive(self) -> bool: ...
+
+    def release(self) -> None: ...
+
+
+class Leadership:
+    """A thread that holds the lock when it can and runs the duty while it does."""
+
+    def __init__(self, lock: Lock, duty: Callable[[], Duty]) -> None:
+        self.lock = lock
+        self.duty = duty
+        self.held = False
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Begin contending in the background."""
+        self._thread = threading.Thread(target=self._run, name="leadership", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the duty if it runs here, then let the lock go."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(30)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                if self.lock.acquire():
+                    self._lead()
+            except Exception:
+                log.exception("projection leadership step failed; retrying")
+            self._stop.wait(RETRY_SECONDS)
+
+    def _lead(self) -> None:
+        duty = self.duty()
+        duty.start()
+        self.held = True
+        log.info("this process now runs the projections and the audit log")
+        try:
+            while not self._stop.wait(RETRY_SECONDS):
+                if not self.lock.alive():
+                    log.warning("lost the projection lock; standing by")
+                    break
+        finally:
+            duty.stop()
+            self.lock.release()
+            self.held = False
+
+
+class AdvisoryLock:
+    """A PostgreSQL session advisory lock on a dedicated autocommit connection."""
+
+    def __init__(self, conninfo: str, key: int = ADVISORY_KEY) -> None:
+        self.conninfo = conninfo
+        self.key = key
+        self._conn: psycopg.Connection[tuple[object, ...]] | None = None
+
+    def acquire(self) -> bool:
+        """Take the lock if nobody holds it."""
+        self.release()
+        conn = psycopg.connect(self.conninfo, autocommit=True, connect_timeout=5)
+        row = conn.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()
+        if row is None or not row[0]:
+            conn.close()
+            return False
+        self._conn = conn
+        return True
+
+    def alive(self) -> bool:
+        """Whether the session that holds the lock still answers."""
+        if self._conn is None:
+            return False
+        try:
+            self._conn.execute("SELECT 1")
+        except psycopg.Error:
+            return False
+        return True
+
+    def release(self) -> None:
+        """End the session; the server drops its locks."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+class FileLock:
+    """An exclusive ``flock`` on a file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._file: IO[bytes] | None = None
+
+    def acquire(self) -> bool:
+        """Take the lock if no other process holds it."""
+        self.release()
+        handle = self.path.open("ab")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            return False
+        self._file = handle
+        return True
+
+    def alive(self) -> bool:
+        """A held flock cannot be lost while the file stays open."""
+        return self._file is not None
+
+    def release(self) -> None:
+        """Close the file, which drops the lock."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+def lock_for(store: Store) -> Lock:
+    """The lock that elects one projection runner on this store."""
+    if store.path is not None:
+        return FileLock(store.path.with_name(store.path.name + ".projections.lock"))
+    return AdvisoryLock(store.conninfo)
