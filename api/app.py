@@ -180,6 +180,8 @@ async def metrics(request: Request) -> Response:
     head, positions = await off_loop(_positions, services)
     for name, position in positions.items():
         services.metrics.projection_lag.labels(view=name).set(head - position)
+    leadership = services.leadership
+    services.metrics.projection_duty.set(int(leadership is not None and leadership.held))
     return Response(generate_latest(services.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
 

@@ -6,7 +6,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 
 class Metrics:
-    """Requests, latency, errors by code, events appended and projection lag."""
+    """Requests, latency, errors by code, events appended, projection lag and duty."""
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
@@ -29,3 +29,8 @@ class Metrics:
             "appeals_projection_lag_events", "Log head minus each view's position", ["view"],
             registry=self.registry,
         )  # fmt: skip
+        self.projection_duty = Gauge(
+            "appeals_projection_duty",
+            "1 while this process holds the lock and runs the projections and the audit log",
+            registry=self.registry,
+        )
