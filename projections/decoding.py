@@ -61,7 +61,7 @@ class EventDecoder:
         if self._hook is None:
             self._fast = False
         self._slow_loads = json.JSONDecoder().decode
-        self._classes: dict[str, type[Any]] = {}
+        self._versions: dict[str, tuple[type[Any], int]] = {}
 
     def fields(self, row: RawRow, wanted: Mapping[type[Any], tuple[str, ...]]) -> Fields:
         """The class of the event in ``row`` and its attributes, cheaper than ``decode``.
@@ -74,9 +74,13 @@ class EventDecoder:
         if not self._fast:
             event = self._library(Row(*row))
             return type(event), vars(event)
-        cls = self._class(row[3])
+        known = self._versions.get(row[3])
+        if known is None:
+            cls = resolve_topic(row[3])
+            known = self._versions[row[3]] = (cls, getattr(cls, "class_version", 1))
+        cls, class_version = known
         state = self._loads(row[4])
-        if state.get("class_version", 1) != getattr(cls, "class_version", 1):
+        if state.get("class_version", 1) != class_version:
             self._transcode(state, list(state))
             _upcast(cls, state)
             return cls, state
@@ -93,12 +97,6 @@ class EventDecoder:
         )
         event: Any = self.mapper.to_domain_event(stored)
         return cast("Appeal.Event", event)
-
-    def _class(self, topic: str) -> type[Any]:
-        cls = self._classes.get(topic)
-        if cls is None:
-            cls = self._classes[topic] = resolve_topic(topic)
-        return cls
 
     def _loads(self, data: bytes) -> dict[str, Any]:
         try:

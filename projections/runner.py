@@ -21,6 +21,7 @@ from projections import tracking
 from projections.appeal_stream import Pages
 from projections.appeals_view import ROW_COLUMNS, from_row, load_states
 from projections.appeals_view import TABLE as APPEALS
+from projections.collector import collect_rarely
 from projections.db import Cursor, Database, Submit
 from projections.decoding import EventDecoder, Fields, Row
 from projections.state import DECODED, AppealState, Folder
@@ -189,7 +190,7 @@ class Runner:
         if "appeals" not in wanted:
             self._rederive([v for v in self.views if v.name in wanted], progress)
             return 0
-        with self.db.transaction() as cursor:
+        with collect_rarely(), self.db.transaction() as cursor:
             self.db.prepare_bulk_load(cursor)
             for view in self.views:
                 # Take the tracking rows' locks before the tables': a runner that is
