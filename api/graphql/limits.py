@@ -2,7 +2,7 @@
 
 Strawberry's limiter extensions build their rule classes per request, which changes the
 validation cache key on every request (about 7x slower). Here one rule class is created
-once at import and added with ``AddValidationRules``.
+once at import and added by ``RequestLimits``.
 
 The rule measures depth, aliases and cost in one walk that computes each fragment once.
 Walking every spread afresh (as strawberry's depth and alias limiters do) is exponential:
@@ -12,7 +12,9 @@ event loop, in a document of about a hundred tokens.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from graphql import (
@@ -27,8 +29,10 @@ from graphql import (
     SelectionSetNode,
     ValidationContext,
     ValidationRule,
+    parse,
 )
-from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import validate_document
 
 MAX_DEPTH = 12
 MAX_ALIASES = 30
@@ -132,11 +136,37 @@ class QueryLimitsRule(ValidationRule):
 RULES: list[type[ASTValidationRule]] = [QueryLimitsRule]
 
 
+cached_parse = lru_cache(maxsize=CACHE_SIZE)(parse)
+cached_validate = lru_cache(maxsize=CACHE_SIZE)(validate_document)
+
+
+class RequestLimits(SchemaExtension):
+    """Strawberry's ParserCache, ValidationCache, MaxTokensLimiter and AddValidationRules in one.
+
+    Strawberry builds every extension afresh per request and asks each of them for each of
+    its four hooks; four extensions doing one line each cost more than the cached parse and
+    validation they provide. The caches live at module level, shared by every request.
+    """
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context
+        context.parse_options["max_tokens"] = MAX_TOKENS
+        context.validation_rules = (*context.validation_rules, *RULES)
+        yield
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        context.graphql_document = cached_parse(context.query, **context.parse_options)
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        context.pre_execution_errors = cached_validate(
+            context.schema._schema, context.graphql_document, context.validation_rules
+        )
+        yield
+
+
 def extensions() -> list[Any]:
-    """Schema extension factories; the rule list above is shared by every request."""
-    return [
-        lambda: ParserCache(maxsize=CACHE_SIZE),
-        lambda: ValidationCache(maxsize=CACHE_SIZE),
-        lambda: MaxTokensLimiter(MAX_TOKENS),
-        lambda: AddValidationRules(RULES),
-    ]
+    """Schema extensions: the limits and caches above."""
+    return [RequestLimits]

@@ -9,15 +9,12 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping
-from functools import _lru_cache_wrapper
-from typing import Any, cast
+from typing import Any
 
 import httpx
 import pytest
-from strawberry.extensions.parser_cache import _get_parse_cache
-from strawberry.extensions.validation_cache import _get_validate_cache
 
-from api.graphql.limits import CACHE_SIZE
+from api.graphql.limits import cached_parse, cached_validate
 from api.graphql.schema import build_schema
 from ledger.values import Role
 from tests.api.conftest import LiveServer
@@ -309,8 +306,7 @@ def test_a_score_of_6_is_bad_user_input_naming_the_score(live: LiveServer) -> No
 def test_a_repeated_document_is_parsed_and_validated_once() -> None:
     schema = build_schema()
     query = f"query Probe{uuid.uuid4().hex} {{ __typename }}"
-    parses = cast("_lru_cache_wrapper[Any]", _get_parse_cache(CACHE_SIZE))
-    validations = cast("_lru_cache_wrapper[Any]", _get_validate_cache(CACHE_SIZE))
+    parses, validations = cached_parse, cached_validate
     parsed, validated = parses.cache_info(), validations.cache_info()
 
     first = schema.execute_sync(query)
