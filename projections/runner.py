@@ -182,7 +182,10 @@ class Runner:
         Rebuilding ``appeals`` (or everything) is one transaction: it reads the log up to its
         head appeal by appeal (``Database.appeal_pages``), folds each appeal's whole history
         in memory, and writes every view's rows once, in bulk, into tables whose secondary
-        indexes are created at the end. A crash leaves the old views in place. The statistics
+        indexes are created at the end. Each page's writes are handed to
+        ``Database.writing_behind`` (a writer thread on PostgreSQL) while the next page is
+        folded; the statistics view stages one row per appeal and sums them in SQL at the
+        end (``settle``). A crash leaves the old views in place. The statistics
         and workload views are pure functions of appeal states, so rebuilding only them
         re-derives them from the appeals view, in one transaction at its position.
         """

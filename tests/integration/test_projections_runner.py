@@ -158,3 +158,29 @@ def test_a_cursor_we_did_not_issue_is_refused(listed: Container, garbage: str) -
     with pytest.raises(InvalidCursorError):
         models.list_appeals(AppealFilter(), AppealOrder.RECEIVED_AT_DESC, 5, garbage)
     listed.close()
+
+
+def test_a_rebuild_that_fails_midway_leaves_the_old_views_and_the_next_one_succeeds(
+    store_url: str,
+) -> None:
+    container = _container(store_url)
+    load_demo(container, 300, seed=5, until=UNTIL, quiet=True)
+    side = read_side(container, batch_size=50)
+    side.runner.setup()
+    side.runner.catch_up()
+    before = view_checksum(side)
+    positions = side.read_models.positions()
+
+    def interrupt(events: int, position: int) -> None:
+        if position > 400:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        side.runner.rebuild(progress=interrupt)
+    interrupted = view_checksum(side)
+    side.runner.rebuild()
+
+    assert interrupted == before
+    assert side.read_models.positions() == positions
+    assert view_checksum(side) == before
+    container.close()
