@@ -7,7 +7,8 @@ from pathlib import Path
 
 import uvicorn
 
-from api.settings import Settings
+from api.serving import Supervisor
+from api.settings import Settings, SettingsError
 from api.store import check_reachable, parse_store
 
 
@@ -20,7 +21,9 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )  # fmt: skip
     serve.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve.add_argument("--workers", type=int, default=1,
+                       help="worker processes, each with its own socket on the port "
+                       "(SO_REUSEPORT), restarted if they die (default 1)")  # fmt: skip
     serve.set_defaults(handler=run_serve)
     schema = subs.add_parser(
         "schema",
@@ -32,10 +35,17 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
+    if args.workers < 1:
+        raise SettingsError(f"--workers must be at least 1, got {args.workers}")
     check_reachable(parse_store(str(settings.database_url)))
     print(f"Appeals Ledger API: http://{args.host}:{args.port}/graphql", flush=True)
+    if args.workers > 1:
+        try:
+            return Supervisor(args.workers, args.host, args.port, settings.access_log).run()
+        except OSError as error:
+            raise SettingsError(f"cannot listen on {args.host}:{args.port}: {error}") from None
     uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level="info", ws="websockets-sansio",
+                log_level="info", ws="websockets-sansio",
                 access_log=settings.access_log)  # fmt: skip
     return 0
 

@@ -1,0 +1,82 @@
+"""``appeals serve --workers 2``: a socket per worker, a dead worker restarted, clean stop."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+from tests.api.conftest import SECRET, free_port
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def _until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+
+
+def _healthy(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/healthz", timeout=2).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def _listeners(port: int) -> set[int]:
+    out = subprocess.run(["ss", "-tlnpH", f"sport = :{port}"], capture_output=True, text=True,
+                         check=True).stdout  # fmt: skip
+    return {int(pid) for pid in re.findall(r"pid=(\d+)", out)}
+
+
+def test_two_workers_serve_one_port_and_a_dead_one_is_replaced(tmp_path: Path) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "APPEALS_DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}",
+           "APPEALS_JWT_SECRET": SECRET, "APPEALS_KEYS_DIR": str(tmp_path / "keys")}  # fmt: skip
+    with (tmp_path / "serve.log").open("wb") as log:
+        supervisor = subprocess.Popen(
+            [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", "2"],
+            env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        # Each worker listens on a socket of its own, and both are the supervisor's children.
+        _until(lambda: len(_listeners(port)) == 2 and _healthy(url))
+        workers = _listeners(port)
+        assert workers <= _children(supervisor.pid)
+
+        victim = min(workers)
+        os.kill(victim, signal.SIGKILL)
+        _until(lambda: len(_listeners(port)) == 2 and victim not in _listeners(port))
+        assert _listeners(port) <= _children(supervisor.pid)
+        _until(lambda: all(_healthy(url) for _ in range(5)))
+
+        supervisor.send_signal(signal.SIGTERM)
+        assert supervisor.wait(timeout=30) == 0
+        assert not _listeners(port)
+        assert not (workers - {victim}) & {int(p.name) for p in Path("/proc").iterdir()
+                                           if p.name.isdigit()}  # fmt: skip
+    finally:
+        if supervisor.poll() is None:
+            supervisor.kill()
+            supervisor.wait()
