@@ -123,6 +123,10 @@ class ProjectionDuty:
         self.worker.start()
         self.keeper.start()
 
+    def alive(self) -> bool:
+        """Whether both threads still run."""
+        return self.worker.is_alive() and self.keeper.is_alive()
+
     def stop(self) -> None:
         """Stop both, the log keeper first (it reads nothing the worker writes)."""
         self.keeper.stop()

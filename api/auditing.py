@@ -25,6 +25,10 @@ class AuditKeeper:
         self._thread = threading.Thread(target=self._run, name="audit-keeper", daemon=True)
         self._thread.start()
 
+    def is_alive(self) -> bool:
+        """Whether the background thread still runs."""
+        return self._thread is not None and self._thread.is_alive()
+
     def stop(self) -> None:
         """Finish the current step and stop."""
         self._stop.set()

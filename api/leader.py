@@ -37,6 +37,8 @@ class Duty(Protocol):
 
     def start(self) -> None: ...
 
+    def alive(self) -> bool: ...
+
     def stop(self) -> None: ...
 
 
@@ -81,19 +83,28 @@ class Leadership:
             self._stop.wait(RETRY_SECONDS)
 
     def _lead(self) -> None:
-        duty = self.duty()
-        duty.start()
-        self.held = True
-        log.info("this process now runs the projections and the audit log")
         try:
-            while not self._stop.wait(RETRY_SECONDS):
-                if not self.lock.alive():
-                    log.warning("lost the projection lock; standing by")
-                    break
+            duty = self.duty()
+            try:
+                duty.start()
+                self.held = True
+                log.info("this process now runs the projections and the audit log")
+                self._hold(duty)
+            finally:
+                duty.stop()
         finally:
-            duty.stop()
+            # Let go even when the duty failed to start or stop, so another process leads.
             self.lock.release()
             self.held = False
+
+    def _hold(self, duty: Duty) -> None:
+        while not self._stop.wait(RETRY_SECONDS):
+            if not self.lock.alive():
+                log.warning("lost the projection lock; standing by")
+                return
+            if not duty.alive():
+                log.error("the projection duty stopped; releasing the lock")
+                return
 
 
 class AdvisoryLock:

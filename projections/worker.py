@@ -17,6 +17,7 @@ from projections.runner import Runner
 
 log = logging.getLogger(__name__)
 
+RETRY_SECONDS = 1.0
 Waiter = Callable[[float], None]
 """Blocks until new events may exist or the timeout passes."""
 
@@ -37,7 +38,6 @@ class Worker:
         self.poll = poll if listen is None else idle
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self.error: BaseException | None = None
 
     def start(self) -> None:
         """Start following the log in a background thread."""
@@ -57,8 +57,25 @@ class Worker:
         """Whether ``stop()`` was called."""
         return self._stop.is_set()
 
+    def is_alive(self) -> bool:
+        """Whether the background thread still runs."""
+        return self._thread is not None and self._thread.is_alive()
+
     def run(self) -> None:
-        """Follow the log until stopped (blocks; ``start()`` runs it in a thread)."""
+        """Follow the log until stopped (blocks; ``start()`` runs it in a thread).
+
+        A failed step (a dropped connection, a lock timeout) is logged and retried after
+        ``RETRY_SECONDS``: the views roll back with their tracking rows, so nothing is lost,
+        and a worker that stopped for good would leave every view behind.
+        """
+        while not self._stop.is_set():
+            try:
+                self._follow()
+            except Exception:
+                log.exception("projection step failed; retrying in %s s", RETRY_SECONDS)
+                self._stop.wait(RETRY_SECONDS)
+
+    def _follow(self) -> None:
         self.runner.setup()
         # A live follower should not pay for building the calendar on its first event.
         self.runner.folder.warm_up(datetime.now(UTC).date())

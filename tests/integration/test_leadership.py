@@ -16,13 +16,19 @@ from api.store import parse_store
 
 
 class Recorded:
-    """A duty that only notes whether it runs."""
+    """A duty that only notes whether it runs; ``dead`` makes it report a stopped thread."""
 
-    def __init__(self, runs: list[str], name: str) -> None:
-        self.runs, self.name = runs, name
+    def __init__(self, runs: list[str], name: str, *, fail_start: bool = False) -> None:
+        self.runs, self.name, self.fail_start = runs, name, fail_start
+        self.dead = False
 
     def start(self) -> None:
         self.runs.append(self.name)
+        if self.fail_start:
+            raise RuntimeError("the duty could not start")
+
+    def alive(self) -> bool:
+        return not self.dead
 
     def stop(self) -> None:
         self.runs.remove(self.name)
@@ -93,3 +99,49 @@ def test_a_holder_whose_session_dies_stands_down_and_another_takes_over(
     first.stop()
     second.stop()
     assert runs == []
+
+
+def test_a_duty_that_stops_by_itself_gives_the_lock_to_a_fresh_one(
+    container: Container,
+) -> None:
+    runs: list[str] = []
+    duties: list[Recorded] = []
+
+    def duty() -> Recorded:
+        duties.append(Recorded(runs, f"duty-{len(duties)}"))
+        return duties[-1]
+
+    contender = Leadership(lock_for(container.store), duty)
+    contender.start()
+    _until(lambda: contender.held)
+
+    duties[0].dead = True  # its thread died
+    _until(lambda: len(duties) == 2 and contender.held)
+
+    assert runs == ["duty-1"]
+    contender.stop()
+    assert runs == []
+
+
+def test_a_duty_that_fails_to_start_is_stopped_and_the_lock_released(
+    container: Container,
+) -> None:
+    runs: list[str] = []
+    attempts: list[Recorded] = []
+
+    def failing_duty() -> Recorded:
+        attempts.append(Recorded(runs, "failing", fail_start=True))
+        return attempts[-1]
+
+    failing = Leadership(lock_for(container.store), failing_duty)
+    failing.start()
+    _until(lambda: len(attempts) >= 2)  # the lock was let go and taken again
+    failing.stop()
+
+    assert runs == []  # every half-started duty was stopped
+    assert not failing.held
+    healthy = Leadership(lock_for(container.store), lambda: Recorded(runs, "healthy"))
+    healthy.start()
+    _until(lambda: healthy.held)
+    assert runs == ["healthy"]
+    healthy.stop()
