@@ -7,9 +7,11 @@ from pathlib import Path
 
 import uvicorn
 
+from api.container import build
 from api.serving import Supervisor
 from api.settings import Settings, SettingsError
 from api.store import check_reachable, parse_store
+from api.wiring_projections import read_side
 
 
 def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,14 +42,24 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     check_reachable(parse_store(str(settings.database_url)))
     print(f"Appeals Ledger API: http://{args.host}:{args.port}/graphql", flush=True)
     if args.workers > 1:
+        supervisor = Supervisor(args.workers, args.host, args.port, settings.access_log)
         try:
-            return Supervisor(args.workers, args.host, args.port, settings.access_log).run()
+            return supervisor.run(prepare=lambda: _prepare_store(settings))
         except OSError as error:
             raise SettingsError(f"cannot listen on {args.host}:{args.port}: {error}") from None
     uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port,
                 log_level="info", ws="websockets-sansio",
                 access_log=settings.access_log)  # fmt: skip
     return 0
+
+
+def _prepare_store(settings: Settings) -> None:
+    """Create the event table and the views once, before several workers start at once."""
+    container = build(settings)
+    try:
+        read_side(container).runner.setup()
+    finally:
+        container.close()
 
 
 def run_schema(args: argparse.Namespace, settings: Settings) -> int:

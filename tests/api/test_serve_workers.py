@@ -80,3 +80,51 @@ def test_two_workers_serve_one_port_and_a_dead_one_is_replaced(tmp_path: Path) -
         if supervisor.poll() is None:
             supervisor.kill()
             supervisor.wait()
+
+
+def _supervise(database_url: str, port: int, folder: Path, workers: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "APPEALS_DATABASE_URL": database_url, "APPEALS_JWT_SECRET": SECRET,
+           "APPEALS_KEYS_DIR": str(folder / "keys")}  # fmt: skip
+    with (folder / f"serve-{port}-{workers}.log").open("wb") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "api.cli", "serve", "--port", str(port),
+             "--workers", str(workers)],
+            env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+
+def test_workers_starting_together_on_a_new_database_do_not_race(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    port = free_port()
+    supervisor = _supervise(postgres_url, port, tmp_path, workers=3)
+    try:
+        _until(lambda: len(_listeners(port)) == 3 and _healthy(f"http://127.0.0.1:{port}"))
+        first = _listeners(port)
+        time.sleep(1)  # a worker that crashed at start-up would be replaced by now
+
+        assert _listeners(port) == first
+        log = next(tmp_path.glob("serve-*.log")).read_text()
+        assert "Traceback" not in log and "restarting" not in log
+    finally:
+        supervisor.send_signal(signal.SIGTERM)
+        supervisor.wait(timeout=30)
+
+
+def test_a_second_server_on_a_taken_port_refuses_with_one_line(tmp_path: Path) -> None:
+    port = free_port()
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    first = _supervise(url, port, tmp_path, workers=2)
+    try:
+        _until(lambda: len(_listeners(port)) == 2)
+        (tmp_path / "second").mkdir()
+
+        second = _supervise(url, port, tmp_path / "second", workers=2)
+
+        assert second.wait(timeout=60) == 2
+        log = next((tmp_path / "second").glob("serve-*.log")).read_text()
+        assert "cannot listen on" in log
+        assert _listeners(port) <= _children(first.pid)
+    finally:
+        first.send_signal(signal.SIGTERM)
+        first.wait(timeout=30)
