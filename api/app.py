@@ -54,8 +54,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        # One thread per pooled connection: more would only queue inside the pool.
-        executor = ThreadPoolExecutor(settings.pool_size, thread_name_prefix="off-loop")
+        # Two threads per pooled connection: reads rarely wait for one, and a few slow
+        # audit proofs cannot take every thread from the reads.
+        executor = ThreadPoolExecutor(2 * settings.pool_size, thread_name_prefix="off-loop")
         asyncio.get_running_loop().set_default_executor(executor)
         services = await off_loop(start_services, settings)
         app.state.services = services

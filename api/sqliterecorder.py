@@ -58,10 +58,14 @@ class WriterConnectionRecorder(SQLiteApplicationRecorder):
                 writer.executemany(self.insert_events_statement, rows)
                 (last,) = writer.execute("SELECT last_insert_rowid()").fetchone()
                 writer.execute("COMMIT")
-            except sqlite3.Error as error:
+            except BaseException as error:
+                # Whatever failed (a constraint, a value SQLite cannot bind, an interrupt),
+                # the write lock must not stay held by a half-done transaction.
                 if writer.in_transaction:
                     writer.execute("ROLLBACK")
-                raise _translated(error) from error
+                if isinstance(error, sqlite3.Error):
+                    raise _translated(error) from error
+                raise
         return list(range(last - len(rows) + 1, last + 1))
 
     def close(self) -> None:
