@@ -3,13 +3,20 @@
 Stored bytes keep the library's ``JSONTranscoder`` format, so events written by either can be
 read by either: a registered type is an object ``{"_type_": name, "_data_": data}`` and
 everything else is plain JSON. The library builds that with :mod:`json` and a hook called
-for every object, which was a fifth of an append. orjson is ten times faster, but it
-writes UUIDs and dataclasses natively, so they are wrapped before it runs (event states
-are flat, so the walk is short); datetimes it passes back to us on request.
+for every object, which was a fifth of an append. orjson is ten times faster, but it writes
+UUIDs natively, so they are wrapped before it runs (event states are flat, so the walk is
+short); datetimes and other registered types it hands back to the library's hook.
+
+orjson and :mod:`json` differ on a few values: floats (``1e-07`` against ``1e-7``, NaN),
+integers beyond 64 bits, keys that are not strings, and subclasses of the built-in types.
+Event states hold none of them today; an object that does is encoded, or decoded, by the
+library's own code, so the bytes are always the library's.
 """
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -17,7 +24,12 @@ import orjson
 from eventsourcing.persistence import JSONTranscoder
 
 _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
-_SCALARS = frozenset({str, int, bool, float, type(None)})
+_PLAIN = frozenset({str, bool, type(None)})
+_LONG_NUMBER = re.compile(rb"\d{19,}")  # may exceed 64 bits, which orjson reads as a float
+
+
+class _Unusual(Exception):
+    """A value orjson would not write exactly as the library does."""
 
 
 class FastJSONTranscoder(JSONTranscoder):
@@ -26,30 +38,52 @@ class FastJSONTranscoder(JSONTranscoder):
     def encode(self, obj: Any) -> bytes:
         """The object as compact UTF-8 JSON, registered types wrapped."""
         try:
-            return orjson.dumps(self._wrap(obj), default=self._encode_obj, option=_OPTIONS)
+            return orjson.dumps(self._wrap(obj), default=self._default, option=_OPTIONS)
+        except _Unusual:
+            return super().encode(obj)
         except orjson.JSONEncodeError as error:
             # orjson wraps what ``default`` raised; callers expect the library's error.
+            if isinstance(error.__cause__, _Unusual):
+                return super().encode(obj)
             raise (error.__cause__ or error) from None
 
     def decode(self, data: bytes) -> Any:
         """The object the bytes encode, registered types restored."""
+        if _LONG_NUMBER.search(data):
+            return super().decode(data)
         return self._unwrap(orjson.loads(data))
 
     def _wrap(self, obj: Any) -> Any:
         kind = type(obj)
+        if kind in _PLAIN or kind is datetime:
+            return obj
+        if kind is int:
+            if not -(2**63) <= obj < 2**64:
+                raise _Unusual
+            return obj
         if kind is dict:
-            return {k: v if type(v) in _SCALARS else self._wrap(v) for k, v in obj.items()}
+            if not all(type(key) is str for key in obj):
+                raise _Unusual
+            return {key: self._wrap(value) for key, value in obj.items()}
         if kind is list or kind is tuple:
-            return [v if type(v) in _SCALARS else self._wrap(v) for v in obj]
+            return [self._wrap(value) for value in obj]
         if kind is UUID:
             return self._encode_obj(obj)
-        return obj
+        if kind in self.types:
+            return obj  # orjson hands it to ``_default``
+        raise _Unusual
+
+    def _default(self, obj: Any) -> Any:
+        wrapped = self._encode_obj(obj)
+        if type(wrapped["_data_"]) not in _PLAIN:
+            raise _Unusual
+        return wrapped
 
     def _unwrap(self, obj: Any) -> Any:
         kind = type(obj)
         if kind is dict:
-            restored = {k: v if type(v) in _SCALARS else self._unwrap(v) for k, v in obj.items()}
+            restored = {k: v if type(v) in _PLAIN else self._unwrap(v) for k, v in obj.items()}
             return self._decode_obj(restored)
         if kind is list:
-            return [v if type(v) in _SCALARS else self._unwrap(v) for v in obj]
+            return [v if type(v) in _PLAIN else self._unwrap(v) for v in obj]
         return obj

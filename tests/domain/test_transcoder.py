@@ -60,6 +60,11 @@ EDGE_CASES: list[Any] = [
     {"offset": datetime(2025, 1, 1, 12, tzinfo=timezone(timedelta(hours=3)))},
     {"_type_": "not a wrapper", "other": 1},
     [UUID(int=1), {"x": []}],
+    # Values orjson writes differently; these take the library's own code.
+    {"small": 1e-7, "nan": float("nan"), "big": 2**70, "negative": -(2**65)},
+    {1: "a non-str key", "nested": {2.5: "float key"}},
+    {"subclass": type("Sub", (dict,), {})(id=UUID(int=9))},
+    {"long digits": 12345678901234567890123, "in text": "1234567890123456789012"},
 ]
 
 
@@ -72,7 +77,7 @@ def test_ours_writes_the_same_bytes_as_the_library(obj: Any) -> None:
 def test_ours_reads_what_the_library_wrote(obj: Any) -> None:
     data = LIBRARY.encode(obj)
 
-    assert OURS.decode(data) == LIBRARY.decode(data)
+    assert repr(OURS.decode(data)) == repr(LIBRARY.decode(data))
 
 
 def test_an_unregistered_type_is_refused_as_the_library_refuses_it() -> None:
