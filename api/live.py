@@ -2,7 +2,8 @@
 
 Events written by any API process reach every process: on PostgreSQL the follower wakes on
 the recorder's NOTIFY, on SQLite it polls. It starts at the log head, so subscribers see
-events recorded after they subscribed.
+events recorded after they subscribed; a new subscriber may also get the events of the last
+``IDLE_REFRESH`` plus one poll (about a tenth of a second) before it subscribed.
 """
 
 from __future__ import annotations

@@ -25,6 +25,11 @@ class Background:
         self._thread = threading.Thread(target=self._run, name="rebuild-writer", daemon=True)
         self._thread.start()
 
+    @property
+    def cancelled(self) -> bool:
+        """Whether the jobs still queued will be skipped."""
+        return self._cancelled
+
     def submit(self, job: Job) -> None:
         """Queue ``job``, waiting while ``depth`` jobs are queued."""
         self._raise()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import threading
+import time
 from collections.abc import Callable
 
 import pytest
@@ -39,17 +39,21 @@ def test_a_failed_job_fails_the_block_and_later_jobs_do_not_run() -> None:
 
 def test_when_the_block_fails_queued_jobs_are_skipped() -> None:
     done: list[str] = []
-    started, release = threading.Event(), threading.Event()
 
-    def first() -> None:
-        started.set()
-        release.wait(0.2)
+    def failing_block() -> None:
+        with background(depth=4) as worker:
 
-    def fail() -> None:
-        started.wait()
-        raise KeyError("stop")
+            def first() -> None:
+                # Still running when the block fails, so "queued" still waits behind it.
+                deadline = time.monotonic() + 10
+                while not worker.cancelled and time.monotonic() < deadline:
+                    time.sleep(0.001)
+
+            worker.submit(first)
+            worker.submit(lambda: done.append("queued"))
+            raise KeyError("stop")
 
     with pytest.raises(KeyError):
-        _run([first, lambda: done.append("queued")], then=fail)
+        failing_block()
 
     assert done == []
