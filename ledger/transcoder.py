@@ -15,7 +15,6 @@ library's own code, so the bytes are always the library's.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -25,7 +24,6 @@ from eventsourcing.persistence import JSONTranscoder
 
 _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 _PLAIN = frozenset({str, bool, type(None)})
-_LONG_NUMBER = re.compile(rb"\d{19,}")  # may exceed 64 bits, which orjson reads as a float
 
 
 class _Unusual(Exception):
@@ -49,9 +47,10 @@ class FastJSONTranscoder(JSONTranscoder):
 
     def decode(self, data: bytes) -> Any:
         """The object the bytes encode, registered types restored."""
-        if _LONG_NUMBER.search(data):
+        try:
+            return self._unwrap(orjson.loads(data))
+        except (_Unusual, orjson.JSONDecodeError):  # e.g. a NaN, which orjson refuses
             return super().decode(data)
-        return self._unwrap(orjson.loads(data))
 
     def _wrap(self, obj: Any) -> Any:
         kind = type(obj)
@@ -81,6 +80,8 @@ class FastJSONTranscoder(JSONTranscoder):
 
     def _unwrap(self, obj: Any) -> Any:
         kind = type(obj)
+        if kind is float:
+            raise _Unusual  # perhaps an integer beyond 64 bits, which orjson reads as a float
         if kind is dict:
             restored = {k: v if type(v) in _PLAIN else self._unwrap(v) for k, v in obj.items()}
             return self._decode_obj(restored)

@@ -2,8 +2,8 @@
 
 The library's ``Mapper.to_domain_event`` decodes JSON through an ``object_hook`` that runs for
 every dict. Our events are flat, so we parse with ``orjson`` (the standard decoder when orjson
-refuses a document, e.g. a ``NaN``, or when it holds a run of 19 digits or more, which may
-be an integer beyond 64 bits that orjson would read as a float) and convert only the top-level
+refuses a document, e.g. a ``NaN``, or when a top-level value came out as a float, which may
+be an integer beyond 64 bits that orjson reads as one) and convert only the top-level
 ``{"_type_": ..., "_data_": ...}`` values through the same transcoder. The result is identical:
 the same classes, the same ``__dict__``, the same upcasting. When the mapper encrypts or
 compresses, we fall back to it.
@@ -12,7 +12,6 @@ compresses, we fall back to it.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, NamedTuple, Protocol, cast
@@ -23,8 +22,6 @@ from eventsourcing.persistence import Mapper, StoredEvent
 from eventsourcing.utils import resolve_topic
 
 from ledger.domain import Appeal
-
-_LONG_NUMBER = re.compile(rb"\d{19,}")
 
 
 class Row(NamedTuple):
@@ -103,12 +100,14 @@ class EventDecoder:
         return cast("Appeal.Event", event)
 
     def _loads(self, data: bytes) -> dict[str, Any]:
-        if not _LONG_NUMBER.search(data):
-            try:
-                return cast("dict[str, Any]", orjson.loads(data))
-            except orjson.JSONDecodeError:
-                pass  # the standard decoder below takes what orjson refuses
-        return cast("dict[str, Any]", self._slow_loads(bytes(data).decode()))
+        try:
+            state: dict[str, Any] = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            return cast("dict[str, Any]", self._slow_loads(bytes(data).decode()))
+        if any(type(value) is float for value in state.values()):
+            # Perhaps an integer beyond 64 bits, which orjson reads as a float.
+            return cast("dict[str, Any]", self._slow_loads(bytes(data).decode()))
+        return state
 
     def _transcode(self, state: dict[str, Any], keys: Iterable[str]) -> None:
         # Only top-level values can be transcoded objects: our events are flat.
