@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -15,6 +14,7 @@ from gql.transport.websockets import WebsocketsTransport
 
 from ledger.values import Role
 from tests.api.conftest import LiveServer, start_server, stop_server
+from tests.waiting import until
 
 RECEIVE = (
     "mutation($e: String!) { receiveAppeal(input: {channel: VK, externalId: $e,"
@@ -41,17 +41,10 @@ def _duty(server: LiveServer) -> float:
     return float(line.split()[1])
 
 
-def _until(condition: Callable[[], bool], timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.1)
-
-
 def test_exactly_one_process_runs_the_projections_and_both_read_their_writes(
     pair: list[LiveServer],
 ) -> None:
-    _until(lambda: sum(_duty(s) for s in pair) == 1)
+    until(lambda: sum(_duty(s) for s in pair) == 1, every=0.1)
 
     for n, server in enumerate(pair * 2):
         token = server.token(Role.OPERATOR)
@@ -61,11 +54,11 @@ def test_exactly_one_process_runs_the_projections_and_both_read_their_writes(
 
 
 def test_the_standby_takes_over_when_the_leader_stops(pair: list[LiveServer]) -> None:
-    _until(lambda: sum(_duty(s) for s in pair) == 1)
+    until(lambda: sum(_duty(s) for s in pair) == 1, every=0.1)
     leader, standby = sorted(pair, key=_duty, reverse=True)
 
     stop_server(leader)
-    _until(lambda: _duty(standby) == 1)
+    until(lambda: _duty(standby) == 1, every=0.1)
 
     token = standby.token(Role.OPERATOR)
     made = standby.post(RECEIVE, {"e": "after-failover"}, token=token).json()["data"]

@@ -8,12 +8,12 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 
 from tests.api.conftest import SECRET, free_port
+from tests.waiting import until
 
 
 def _children(pid: int) -> set[int]:
@@ -27,13 +27,6 @@ def _children(pid: int) -> set[int]:
             if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
                 found.add(int(entry.name))
     return found
-
-
-def _until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.2)
 
 
 def _healthy(url: str) -> bool:
@@ -61,15 +54,19 @@ def test_two_workers_serve_one_port_and_a_dead_one_is_replaced(tmp_path: Path) -
         )  # fmt: skip
     try:
         # Each worker listens on a socket of its own, and both are the supervisor's children.
-        _until(lambda: len(_listeners(port)) == 2 and _healthy(url))
+        until(lambda: len(_listeners(port)) == 2 and _healthy(url), timeout=60, every=0.2)
         workers = _listeners(port)
         assert workers <= _children(supervisor.pid)
 
         victim = min(workers)
         os.kill(victim, signal.SIGKILL)
-        _until(lambda: len(_listeners(port)) == 2 and victim not in _listeners(port))
+        until(
+            lambda: len(_listeners(port)) == 2 and victim not in _listeners(port),
+            timeout=60,
+            every=0.2,
+        )
         assert _listeners(port) <= _children(supervisor.pid)
-        _until(lambda: all(_healthy(url) for _ in range(5)))
+        until(lambda: all(_healthy(url) for _ in range(5)), timeout=60, every=0.2)
 
         supervisor.send_signal(signal.SIGTERM)
         assert supervisor.wait(timeout=30) == 0
@@ -99,7 +96,11 @@ def test_workers_starting_together_on_a_new_database_do_not_race(
     port = free_port()
     supervisor = _supervise(postgres_url, port, tmp_path, workers=3)
     try:
-        _until(lambda: len(_listeners(port)) == 3 and _healthy(f"http://127.0.0.1:{port}"))
+        until(
+            lambda: len(_listeners(port)) == 3 and _healthy(f"http://127.0.0.1:{port}"),
+            timeout=60,
+            every=0.2,
+        )
         first = _listeners(port)
         time.sleep(1)  # a worker that crashed at start-up would be replaced by now
 
@@ -116,7 +117,7 @@ def test_a_second_server_on_a_taken_port_refuses_with_one_line(tmp_path: Path) -
     url = f"sqlite:///{tmp_path / 'a.db'}"
     first = _supervise(url, port, tmp_path, workers=2)
     try:
-        _until(lambda: len(_listeners(port)) == 2)
+        until(lambda: len(_listeners(port)) == 2, timeout=60, every=0.2)
         (tmp_path / "second").mkdir()
 
         second = _supervise(url, port, tmp_path / "second", workers=2)

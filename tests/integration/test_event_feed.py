@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Callable
 
 from api.container import Container
 from api.live import EventFeed
 from ledger.domain import Appeal
+from tests.waiting import until
 
 
 def _receive(container: Container, external_id: str) -> int:
@@ -19,13 +18,6 @@ def _receive(container: Container, external_id: str) -> int:
     return recorded.position
 
 
-def _until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.01)
-
-
 def test_a_subscriber_gets_the_events_after_it_subscribed_and_none_before(
     container: Container,
 ) -> None:
@@ -33,7 +25,7 @@ def test_a_subscriber_gets_the_events_after_it_subscribed_and_none_before(
     feed.start()
     try:
         head = max(_receive(container, f"before-{n}") for n in range(3))
-        _until(lambda: feed.position == head)  # followed while nobody listened
+        until(lambda: feed.position == head)  # followed while nobody listened
 
         async def scenario() -> list[object]:
             async with feed.subscribe() as queue:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 
 import psycopg
 import pytest
@@ -13,6 +12,7 @@ from api import leader
 from api.container import Container
 from api.leader import Leadership, lock_for
 from api.store import parse_store
+from tests.waiting import until
 
 
 class Recorded:
@@ -32,13 +32,6 @@ class Recorded:
 
     def stop(self) -> None:
         self.runs.remove(self.name)
-
-
-def _until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.01)
 
 
 @pytest.fixture(autouse=True)
@@ -61,7 +54,7 @@ def test_exactly_one_contender_runs_the_duty_and_another_takes_over(
 
     first, second = contender("first"), contender("second")
     first.start()
-    _until(lambda: first.held)
+    until(lambda: first.held)
     second.start()
     time.sleep(0.3)  # several retries of the second contender
 
@@ -69,7 +62,7 @@ def test_exactly_one_contender_runs_the_duty_and_another_takes_over(
     assert not second.held
 
     first.stop()
-    _until(lambda: second.held)
+    until(lambda: second.held)
     assert runs == ["second"]
 
     second.stop()
@@ -84,7 +77,7 @@ def test_a_holder_whose_session_dies_stands_down_and_another_takes_over(
     runs: list[str] = []
     first = Leadership(lock_for(store), lambda: Recorded(runs, "first"))
     first.start()
-    _until(lambda: first.held)
+    until(lambda: first.held)
     second = Leadership(lock_for(store), lambda: Recorded(runs, "second"))
     second.start()
 
@@ -93,7 +86,7 @@ def test_a_holder_whose_session_dies_stands_down_and_another_takes_over(
             "SELECT pg_terminate_backend(pid) FROM pg_locks"
             " WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()"
         )
-    _until(lambda: second.held and not first.held)
+    until(lambda: second.held and not first.held)
 
     assert runs == ["second"]
     first.stop()
@@ -113,10 +106,10 @@ def test_a_duty_that_stops_by_itself_gives_the_lock_to_a_fresh_one(
 
     contender = Leadership(lock_for(container.store), duty)
     contender.start()
-    _until(lambda: contender.held)
+    until(lambda: contender.held)
 
     duties[0].dead = True  # its thread died
-    _until(lambda: len(duties) == 2 and contender.held)
+    until(lambda: len(duties) == 2 and contender.held)
 
     assert runs == ["duty-1"]
     contender.stop()
@@ -135,13 +128,13 @@ def test_a_duty_that_fails_to_start_is_stopped_and_the_lock_released(
 
     failing = Leadership(lock_for(container.store), failing_duty)
     failing.start()
-    _until(lambda: len(attempts) >= 2)  # the lock was let go and taken again
+    until(lambda: len(attempts) >= 2)  # the lock was let go and taken again
     failing.stop()
 
     assert runs == []  # every half-started duty was stopped
     assert not failing.held
     healthy = Leadership(lock_for(container.store), lambda: Recorded(runs, "healthy"))
     healthy.start()
-    _until(lambda: healthy.held)
+    until(lambda: healthy.held)
     assert runs == ["healthy"]
     healthy.stop()
