@@ -116,15 +116,19 @@ class AdvisoryLock:
         self._conn: psycopg.Connection[tuple[object, ...]] | None = None
 
     def acquire(self) -> bool:
-        """Take the lock if nobody holds it."""
-        self.release()
-        conn = psycopg.connect(self.conninfo, autocommit=True, connect_timeout=5)
-        row = conn.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()
-        if row is None or not row[0]:
-            conn.close()
-            return False
-        self._conn = conn
-        return True
+        """Take the lock if nobody holds it.
+
+        A standby asks every second on one session it keeps open, rather than opening a
+        connection for each attempt; a session that broke is replaced on the next one.
+        """
+        if self._conn is None or self._conn.closed:
+            self._conn = psycopg.connect(self.conninfo, autocommit=True, connect_timeout=5)
+        try:
+            row = self._conn.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()
+        except psycopg.Error:
+            self.release()
+            raise
+        return row is not None and bool(row[0])
 
     def alive(self) -> bool:
         """Whether the session that holds the lock still answers."""
@@ -137,7 +141,7 @@ class AdvisoryLock:
         return True
 
     def release(self) -> None:
-        """End the session; the server drops its locks."""
+        """End the session; the server drops its locks (a standby's session goes too)."""
         if self._conn is not None:
             self._conn.close()
             self._conn = None
