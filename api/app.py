@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from eventsourcing.postgres import PostgresDatastore
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -21,6 +22,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
 from api import logs, wiring_projections
+from api.advances import ViewsListener
 from api.audit import AuditConfig, AuditService
 from api.auditing import AuditKeeper
 from api.auth import Authenticator
@@ -109,6 +111,12 @@ def start_services(settings: Settings) -> Services:
         services.leadership = leadership
         services.background.append(leadership)
     feed.start()
+    datastore = getattr(read_side.db, "datastore", None)
+    if isinstance(datastore, PostgresDatastore):
+        views = ViewsListener(datastore, read_side.db.views_channel,
+                              services.watcher.advance_threadsafe)  # fmt: skip
+        views.start()
+        services.background.append(views)
     return services
 
 

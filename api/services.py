@@ -44,13 +44,16 @@ class Services:
     background: list[Stoppable] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.watcher = PositionWatcher(self.read_side.read_models, self._local_position)
+        self.watcher = PositionWatcher(self.read_side.read_models, self._pushed)
+        # The local worker's batches reach waiters at once (see api.watcher).
+        self.read_side.runner.on_advance.append(self.watcher.advance_threadsafe)
 
-    def _local_position(self) -> int | None:
-        # Exact for the views while this process runs the projections (see api.watcher).
-        if self.leadership is None or not self.leadership.held:
-            return None
-        return self.read_side.runner.position
+    def _pushed(self) -> bool:
+        # PostgreSQL announces every batch to every process; on SQLite only the process
+        # that projects hears of them.
+        if self.container.store.is_postgres:
+            return True
+        return self.leadership is not None and self.leadership.held
 
     @property
     def read_models(self) -> ReadModels:

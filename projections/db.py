@@ -47,6 +47,8 @@ class Database:
 
     def __init__(self, events_table: str) -> None:
         self.events_table = events_table
+        self.views_channel = f"{events_table}_views"
+        """Where ``announce`` tells other processes how far the views are."""
 
     def sql(self, statement: str) -> str:
         """Rewrite a ``?``-style statement for this store."""
@@ -66,6 +68,12 @@ class Database:
 
     def prepare_bulk_load(self, cursor: Cursor) -> None:
         """Give this transaction the memory a bulk load's sorts and index builds want."""
+
+    def announce(self, cursor: Cursor, position: int) -> None:
+        """Tell other processes, when this transaction commits, that views reached ``position``.
+
+        A store without notifications says nothing: readers there poll the positions.
+        """
 
     @contextmanager
     def writing_behind(self) -> Iterator[Submit]:
@@ -184,6 +192,9 @@ class PostgresDatabase(Database):
             conn.cursor(row_factory=tuple_row) as cursor,
         ):
             yield cursor
+
+    def announce(self, cursor: Cursor, position: int) -> None:
+        cursor.execute("SELECT pg_notify(%s, %s)", (self.views_channel, str(position)))
 
     def prepare_bulk_load(self, cursor: Cursor) -> None:
         # The defaults (4 MB, 64 MB) make the statistics merge and the index builds spill.

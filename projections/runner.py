@@ -9,7 +9,6 @@ rolls back with nothing written. Views therefore always sit at the same position
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from functools import partial
@@ -71,8 +70,9 @@ class Runner:
         self.folder = folder
         self.views = list(views)
         self.batch_size = batch_size
-        self.advanced = threading.Condition()
         self.position = 0
+        self.on_advance: list[Callable[[int], None]] = []
+        """Called with the new position after every batch this runner commits."""
 
     @property
     def names(self) -> list[str]:
@@ -158,6 +158,7 @@ class Runner:
                 (unseen if issubclass(kind, Appeal.Received) else earlier).add(key)
         with self.db.transaction() as cursor:
             tracking.move_all(self.db, cursor, [v.name for v in views], start, end)
+            self.db.announce(cursor, end)
             before = load_states(self.db, cursor, earlier) if earlier else {}
             states: dict[UUID, AppealState] = {k: s.copy() for k, s in before.items()}
             fold = self.folder.apply
@@ -301,6 +302,6 @@ class Runner:
             view.flush(self.db, cursor, sums)  # type: ignore[attr-defined]
 
     def _advance(self, position: int) -> None:
-        with self.advanced:
-            self.position = position
-            self.advanced.notify_all()
+        self.position = position
+        for listener in self.on_advance:
+            listener(position)
