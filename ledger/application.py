@@ -50,6 +50,8 @@ class Recorded:
     version: int
     position: int | None
     created: bool = True
+    events: tuple[tuple[int, Appeal.Event], ...] = ()
+    """The events this command recorded, each with its log position."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -484,4 +486,5 @@ class AppealsLedger(Application[UUID]):
             raise ConflictError(
                 appeal_id=appeal.id, expected_version=expected_version, actual_version=None
             ) from None
-        return Recorded(appeal.id, appeal.version, recordings[-1].notification.id)
+        events = tuple((r.notification.id, cast(Appeal.Event, r.domain_event)) for r in recordings)
+        return Recorded(appeal.id, appeal.version, events[-1][0], events=events)

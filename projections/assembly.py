@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import Mapper
@@ -13,10 +14,12 @@ from eventsourcing.sqlite import SQLiteDatastore
 
 from ledger.calendar import ProductionCalendar
 from ledger.deadlines import Norms
-from projections.appeals_view import AppealsView
+from projections.appeals_query import to_appeal_row
+from projections.appeals_view import AppealsView, to_row
 from projections.db import Database, database_for
 from projections.decoding import EventDecoder
 from projections.listener import pg_listener
+from projections.models import AppealRow
 from projections.read_models import ReadModels, _utcnow
 from projections.runner import Runner
 from projections.state import Folder
@@ -34,6 +37,22 @@ class ReadSide:
     runner: Runner
     read_models: ReadModels
     channel: str | None
+
+    def new_row(self, events: Sequence[tuple[int, Any]]) -> AppealRow:
+        """The view's row of a new appeal whose whole history is ``events``, without a read.
+
+        ``events`` are (log position, domain event) pairs in log order, the first a
+        ``Received``. They are folded exactly as the runner folds stored events (an event's
+        attributes are what decoding its stored row gives), so once the views reach the last
+        position, this is the row they hold.
+        """
+        folder = self.runner.folder
+        (position, received), *later = events
+        state = folder.start(received.originator_id, (type(received), received.__dict__),
+                             received.originator_version, position)  # fmt: skip
+        for position, event in later:
+            folder.apply(state, (type(event), event.__dict__), event.originator_version, position)
+        return to_appeal_row(to_row(state, self.db), self.read_models.clock())
 
     def worker(self, *, poll: float = 0.02, idle: float = 1.0) -> Worker:
         """A worker thread object: ``start()`` it, ``stop()`` it."""

@@ -17,8 +17,10 @@ from api.graphql.ids import appeal_uuid
 from api.graphql.types import Appeal, Info
 from api.viewer import ERASERS, ROUTERS, WRITERS
 from ledger.application import Recorded
+from ledger.domain import Appeal as AppealAggregate
 from ledger.errors import LedgerError
 from ledger.privacy import Citizen
+from projections.models import AppealRow
 
 READ_YOUR_WRITES_TIMEOUT = 5.0
 
@@ -148,15 +150,24 @@ class RateAppealInput:
 
 
 async def _payload(info: Info, recorded: Recorded) -> AppealPayload:
-    """Wait until the views show this command's effect, then read the appeal from them."""
+    """Wait until the views show this command's effect, then read the appeal from them.
+
+    A new appeal's row is a pure function of its events, so it is folded here from what the
+    command recorded, exactly as the views fold it, instead of read back.
+    """
     services = info.context.services
     if recorded.position is not None:
         services.metrics.events_appended.inc()
         await services.watcher.wait(recorded.position, READ_YOUR_WRITES_TIMEOUT)
-    # The row loaded before the command is stale now: read it afresh.
-    row = (await off_loop(services.read_models.get_appeals, [recorded.appeal_id])).get(
-        recorded.appeal_id
-    )
+    events = recorded.events
+    row: AppealRow | None
+    if recorded.created and events and isinstance(events[0][1], AppealAggregate.Received):
+        row = services.read_side.new_row(events)
+    else:
+        # The row loaded before the command is stale now: read it afresh.
+        row = (await off_loop(services.read_models.get_appeals, [recorded.appeal_id])).get(
+            recorded.appeal_id
+        )
     if row is None:
         raise ApiError("UNAVAILABLE", "the views are behind; the command was recorded",
                        position=str(recorded.position))  # fmt: skip
