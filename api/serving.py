@@ -1,60 +1,179 @@
-"""Several uvicorn workers, each with its own listening socket on one port (SO_REUSEPORT).
+"""Several uvicorn workers behind one listening socket: the supervisor accepts each connection
+and passes it to the ready worker that holds the fewest.
 
-uvicorn's own ``--workers`` shares one listening socket: whichever worker wakes first
-accepts every connection waiting, so a burst of keep-alive connections can land on one
-worker while another idles (16 to 0 was seen under the API bench). With a socket per
-worker and ``SO_REUSEPORT``, the kernel spreads new connections over the workers.
+Each worker used to listen on a socket of its own with ``SO_REUSEPORT``. Under the API bench,
+which opens 16 keep-alive connections as soon as /readyz answers, that failed twice. /readyz
+answered once one worker was up, and a worker whose socket was not bound yet got nothing: once
+all 16 landed on one worker (0.95 core busy against 0.03), halving throughput. With both bound,
+the kernel's hash spread the 16 binomially (10/6, 11/5), and the busier worker's queues widened
+p99. uvicorn's own ``--workers`` is no better: whichever worker wakes first takes every waiting
+connection of a burst.
+
+So the supervisor accepts, and sends each connection's descriptor (``send_fds``) over a Unix
+socket pair to the worker with the fewest open connections, ties taken in turn. Open means
+passed by the supervisor minus closed as the worker counts them in shared memory. A worker says
+when its lifespan has started, and only then gets connections; the supervisor accepts nothing
+until every worker has said so (or ``START_WAIT`` passed), so early connections wait in the
+backlog instead of piling on the first worker up.
 
 The supervisor prepares the store once, restarts a worker that dies (backing off if it keeps
-dying), and on SIGINT or SIGTERM stops them all.
+dying), and on SIGINT or SIGTERM stops accepting and lets the workers finish what they serve.
 """
 
 from __future__ import annotations
 
+import asyncio
+import ctypes
 import logging
 import multiprocessing
+import selectors
 import signal
 import socket
+import sys
 import time
 from collections.abc import Callable
-from multiprocessing.process import BaseProcess
+from multiprocessing.context import SpawnContext
 from types import FrameType
 
 import uvicorn
+from uvicorn.config import STARTUP_FAILURE
 
 log = logging.getLogger("appeals.serve")
 RESTART_PAUSE = 1.0
 MAX_RESTART_PAUSE = 60.0
 STOP_TIMEOUT = 20.0
+START_WAIT = 30.0
+TICK = 0.2  # how often the supervisor looks for dead workers and signals
+READY = b"r"
 
 
-def listening_socket(host: str, port: int, *, shared: bool = True) -> socket.socket:
-    """A bound socket; ``shared`` sets ``SO_REUSEPORT``, so every worker can bind the port."""
+def listening_socket(host: str, port: int) -> socket.socket:
+    """The one socket all workers' connections arrive on; a taken port fails here."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    if shared:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
     sock.listen(2048)
+    sock.setblocking(False)
     return sock
 
 
-def worker(host: str, port: int, access_log: bool) -> None:
-    """One uvicorn server on a socket of its own (runs in a child process)."""
+def counted(protocol: type[asyncio.Protocol], closed: ctypes.c_uint64) -> type[asyncio.Protocol]:
+    """``protocol`` whose ``connection_lost`` also counts the close in ``closed``."""
+
+    def connection_lost(self: asyncio.Protocol, exc: Exception | None) -> None:
+        try:
+            protocol.connection_lost(self, exc)
+        finally:
+            closed.value += 1
+
+    return type(protocol.__name__, (protocol,), {"connection_lost": connection_lost})
+
+
+class ChannelServer(uvicorn.Server):
+    """A uvicorn server that listens on nothing and serves the connections passed on ``channel``."""
+
+    def __init__(self, config: uvicorn.Config, channel: socket.socket, closed: ctypes.c_uint64):
+        super().__init__(config)
+        self.channel = channel
+        self.closed = closed
+        self.connecting: set[asyncio.Task[None]] = set()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await self.lifespan.startup()
+        if self.lifespan.should_exit:
+            sys.exit(STARTUP_FAILURE)
+        config = self.config
+        # A WebSocket upgrade hands the transport to a new protocol, which then sees the close.
+        config.http_protocol_class = counted(config.http_protocol_class, self.closed)
+        if config.ws_protocol_class is not None:
+            config.ws_protocol_class = counted(config.ws_protocol_class, self.closed)
+        self.servers = []
+        self.channel.sendall(READY)
+        self.channel.setblocking(False)
+        asyncio.get_running_loop().add_reader(self.channel.fileno(), self._receive)
+        self.started = True
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        self._hang_up()
+        await super().shutdown(sockets)
+
+    def _hang_up(self) -> None:
+        if self.channel.fileno() >= 0:
+            asyncio.get_running_loop().remove_reader(self.channel.fileno())
+            self.channel.close()
+
+    def _receive(self) -> None:
+        while True:
+            try:
+                data, fds, _, _ = socket.recv_fds(self.channel, 64, 64)
+            except BlockingIOError:
+                return
+            if not data:  # the supervisor is gone, and with it every new connection
+                self._hang_up()
+                self.should_exit = True
+                return
+            for fd in fds:
+                task = asyncio.get_running_loop().create_task(self._connect(fd))
+                self.connecting.add(task)
+                task.add_done_callback(self.connecting.discard)
+
+    async def _connect(self, fd: int) -> None:
+        sock = socket.socket(fileno=fd)
+        try:
+            await asyncio.get_running_loop().connect_accepted_socket(self._protocol, sock)
+        except OSError as error:
+            # No transport, so no connection_lost: count the close here.
+            log.warning("a passed connection failed: %s", error)
+            sock.close()
+            self.closed.value += 1
+
+    def _protocol(self) -> asyncio.Protocol:
+        """A protocol built as uvicorn's own ``create_protocol`` builds it."""
+        return self.config.http_protocol_class(  # type: ignore[call-arg]
+            config=self.config, server_state=self.server_state, app_state=self.lifespan.state
+        )
+
+
+def work(channel: socket.socket, closed: ctypes.c_uint64, access_log: bool) -> None:
+    """One uvicorn server fed by the supervisor (runs in a child process)."""
     config = uvicorn.Config("api.app:create_app", factory=True, log_level="info",
                             ws="websockets-sansio", access_log=access_log)  # fmt: skip
-    uvicorn.Server(config).run(sockets=[listening_socket(host, port)])
+    ChannelServer(config, channel, closed).run()
+
+
+class Worker:
+    """A worker process, the supervisor's end of its channel, and its open connections."""
+
+    def __init__(self, context: SpawnContext, access_log: bool) -> None:
+        self.channel, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.closed = context.RawValue(ctypes.c_uint64, 0)
+        self.passed = 0
+        self.ready = False
+        self.process = context.Process(target=work, args=(theirs, self.closed, access_log))
+        self.process.start()
+        theirs.close()
+        self.channel.setblocking(False)
+
+    @property
+    def load(self) -> int:
+        """Connections passed to this worker that it has not closed yet."""
+        return self.passed - self.closed.value
 
 
 class Supervisor:
-    """Starts ``count`` workers, restarts any that die, stops all on SIGINT/SIGTERM."""
+    """Starts ``count`` workers, passes them connections, restarts any that die, stops all."""
 
-    def __init__(self, count: int, host: str, port: int, access_log: bool) -> None:
+    def __init__(self, count: int, listener: socket.socket, access_log: bool) -> None:
         self.count = count
-        self.args = (host, port, access_log)
+        self.listener = listener
+        self.access_log = access_log
         self.context = multiprocessing.get_context("spawn")
-        self.workers: list[BaseProcess] = []
+        self.selector = selectors.DefaultSelector()
+        self.workers: list[Worker] = []
+        self.turn = 0
+        self.accepting = False
+        self.warm = False
         self.stopping = False
 
     def run(self, prepare: Callable[[], None] = lambda: None) -> int:
@@ -65,40 +184,115 @@ class Supervisor:
         """
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, self._stop)
-        # Bind once without SO_REUSEPORT first: a port that anyone holds, even another
-        # supervisor of ours, fails at once with one clear line.
-        listening_socket(self.args[0], self.args[1], shared=False).close()
         prepare()
         self.workers = [self._start() for _ in range(self.count)]
+        warm_by = time.monotonic() + START_WAIT
         pause = RESTART_PAUSE
+        due: dict[int, float] = {}  # when each dead worker's successor starts
         while not self.stopping:
-            for n, process in enumerate(self.workers):
-                if not process.is_alive() and not self.stopping:
-                    log.warning("worker %s exited with %s; restarting in %.0f s", process.pid,
-                                process.exitcode, pause)  # fmt: skip
-                    time.sleep(pause)
+            for key, _ in self.selector.select(TICK):
+                if key.data is None:
+                    self._accept()
+                else:
+                    self._hear(key.data)
+            for n, worker in enumerate(self.workers):
+                if worker.process.is_alive() or self.stopping:
+                    continue
+                if n not in due:
+                    log.warning("worker %s exited with %s; restarting in %.0f s",
+                                worker.process.pid, worker.process.exitcode, pause)  # fmt: skip
+                    self._forget(worker)
+                    due[n] = time.monotonic() + pause
                     # A worker that keeps dying is restarted ever more slowly, up to a minute.
                     pause = min(pause * 2, MAX_RESTART_PAUSE)
+                elif time.monotonic() >= due[n]:
+                    del due[n]
                     self.workers[n] = self._start()
-            time.sleep(0.2)
+            self._listen(warm_by)
         return self._shutdown()
 
-    def _start(self) -> BaseProcess:
-        process = self.context.Process(target=worker, args=self.args, daemon=False)
-        process.start()
-        return process
+    def _start(self) -> Worker:
+        worker = Worker(self.context, self.access_log)
+        self.selector.register(worker.channel, selectors.EVENT_READ, worker)
+        return worker
+
+    def _listen(self, warm_by: float) -> None:
+        """Accept while a worker is ready, but at start only once all are (or by ``warm_by``)."""
+        ready = [worker.ready for worker in self.workers]
+        self.warm = self.warm or all(ready) or time.monotonic() >= warm_by
+        wanted = self.warm and any(ready)
+        if wanted and not self.accepting:
+            self.selector.register(self.listener, selectors.EVENT_READ, None)
+        elif self.accepting and not wanted:
+            self.selector.unregister(self.listener)
+        self.accepting = wanted
+
+    def _accept(self) -> None:
+        while any(worker.ready for worker in self.workers):
+            try:
+                conn, _ = self.listener.accept()
+            except BlockingIOError:
+                return
+            except ConnectionAbortedError:
+                continue
+            with conn:  # the worker holds its own copy once passed
+                self._pass(conn)
+
+    def _pass(self, conn: socket.socket) -> None:
+        """Send ``conn`` to the ready worker with the fewest open connections, ties in turn."""
+        order = sorted((worker.load, (n - self.turn) % self.count, n)
+                       for n, worker in enumerate(self.workers) if worker.ready)  # fmt: skip
+        for _, _, n in order:
+            worker = self.workers[n]
+            try:
+                socket.send_fds(worker.channel, [b"c"], [conn.fileno()])
+            except BlockingIOError:
+                continue  # its channel is full (a stalled worker): try the next one
+            except (BrokenPipeError, ConnectionResetError):
+                self._forget(worker)  # it died since it was last seen
+                continue
+            worker.passed += 1
+            self.turn = n + 1
+            return
+        log.warning("no worker could take a connection; closed it")
+
+    def _hear(self, worker: Worker) -> None:
+        if worker.channel.fileno() < 0:  # forgotten earlier in this round of events
+            return
+        try:
+            said = worker.channel.recv(64)
+        except BlockingIOError:
+            return
+        except ConnectionResetError:
+            said = b""
+        if said:
+            worker.ready = True
+        else:  # it hung up: stopping or dead
+            self._forget(worker)
+
+    def _forget(self, worker: Worker) -> None:
+        """Pass ``worker`` nothing more and close its channel."""
+        worker.ready = False
+        if worker.channel.fileno() >= 0:
+            self.selector.unregister(worker.channel)
+            worker.channel.close()
 
     def _stop(self, signum: int, frame: FrameType | None) -> None:
         self.stopping = True
 
     def _shutdown(self) -> int:
-        for process in self.workers:
-            if process.is_alive():
-                process.terminate()
+        if self.accepting:
+            self.selector.unregister(self.listener)
+        self.listener.close()  # new connections are refused from here on
+        for worker in self.workers:
+            if worker.process.is_alive():
+                worker.process.terminate()
         deadline = time.monotonic() + STOP_TIMEOUT
-        for process in self.workers:
-            process.join(max(0.0, deadline - time.monotonic()))
-            if process.is_alive():
-                process.kill()
-                process.join()
+        for worker in self.workers:
+            worker.process.join(max(0.0, deadline - time.monotonic()))
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+            self._forget(worker)
+        self.selector.close()
         return 0

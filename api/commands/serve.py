@@ -8,7 +8,7 @@ from pathlib import Path
 import uvicorn
 
 from api.container import build
-from api.serving import Supervisor
+from api.serving import Supervisor, listening_socket
 from api.settings import Settings, SettingsError
 from api.store import check_reachable, parse_store
 from api.wiring_projections import read_side
@@ -24,8 +24,9 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     serve.add_argument("--workers", type=int, default=1,
-                       help="worker processes, each with its own socket on the port "
-                       "(SO_REUSEPORT), restarted if they die (default 1)")  # fmt: skip
+                       help="worker processes behind one socket: each new connection goes "
+                       "to the worker holding the fewest; a worker that dies is restarted "
+                       "(default 1)")  # fmt: skip
     serve.set_defaults(handler=run_serve)
     schema = subs.add_parser(
         "schema",
@@ -42,11 +43,12 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     check_reachable(parse_store(str(settings.database_url)))
     print(f"Appeals Ledger API: http://{args.host}:{args.port}/graphql", flush=True)
     if args.workers > 1:
-        supervisor = Supervisor(args.workers, args.host, args.port, settings.access_log)
         try:
-            return supervisor.run(prepare=lambda: _prepare_store(settings))
+            listener = listening_socket(args.host, args.port)
         except OSError as error:
             raise SettingsError(f"cannot listen on {args.host}:{args.port}: {error}") from None
+        supervisor = Supervisor(args.workers, listener, settings.access_log)
+        return supervisor.run(prepare=lambda: _prepare_store(settings))
     uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port,
                 log_level="info", ws="websockets-sansio",
                 access_log=settings.access_log)  # fmt: skip

@@ -1,16 +1,25 @@
-"""``appeals serve --workers 2``: a socket per worker, a dead worker restarted, clean stop."""
+"""``appeals serve --workers 2``: one socket, connections spread evenly, a dead worker
+restarted, clean stop."""
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
 import re
 import signal
 import subprocess
 import sys
 import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import pytest
+from websockets.sync.client import ClientConnection, connect
+from websockets.typing import Subprotocol
 
 from tests.api.conftest import SECRET, free_port
 from tests.waiting import until
@@ -36,6 +45,37 @@ def _healthy(url: str) -> bool:
         return False
 
 
+def _workers(supervisor: int) -> set[int]:
+    """The supervisor's worker processes (not multiprocessing's resource tracker)."""
+    found = set()
+    for pid in _children(supervisor):
+        try:
+            if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                found.add(pid)
+        except OSError:
+            continue
+    return found
+
+
+def _served(port: int, pids: set[int]) -> dict[int, int]:
+    """Which of ``pids`` holds each established connection to ``port``, by the client's port."""
+    clients = {}
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        _, local, remote, state, *_, inode = line.split()[:10]
+        if state == "01" and int(local.split(":")[1], 16) == port:  # ESTABLISHED
+            clients[f"socket:[{inode}]"] = int(remote.split(":")[1], 16)
+    held = {}
+    for pid in pids:
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            try:
+                target = os.readlink(fd)
+            except OSError:
+                continue
+            if target in clients:
+                held[clients[target]] = pid
+    return held
+
+
 def _listeners(port: int) -> set[int]:
     out = subprocess.run(["ss", "-tlnpH", f"sport = :{port}"], capture_output=True, text=True,
                          check=True).stdout  # fmt: skip
@@ -45,28 +85,22 @@ def _listeners(port: int) -> set[int]:
 def test_two_workers_serve_one_port_and_a_dead_one_is_replaced(tmp_path: Path) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "APPEALS_DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}",
-           "APPEALS_JWT_SECRET": SECRET, "APPEALS_KEYS_DIR": str(tmp_path / "keys")}  # fmt: skip
-    with (tmp_path / "serve.log").open("wb") as log:
-        supervisor = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", "2"],
-            env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+    supervisor = _supervise(f"sqlite:///{tmp_path / 'a.db'}", port, tmp_path, workers=2)
     try:
-        # Each worker listens on a socket of its own, and both are the supervisor's children.
-        until(lambda: len(_listeners(port)) == 2 and _healthy(url), timeout=60, every=0.2)
-        workers = _listeners(port)
-        assert workers <= _children(supervisor.pid)
+        # Only the supervisor listens; its two workers get the connections it accepts.
+        until(lambda: len(_workers(supervisor.pid)) == 2 and _healthy(url), timeout=60, every=0.2)
+        workers = _workers(supervisor.pid)
+        assert _listeners(port) == {supervisor.pid}
 
         victim = min(workers)
         os.kill(victim, signal.SIGKILL)
         until(
-            lambda: len(_listeners(port)) == 2 and victim not in _listeners(port),
+            lambda: len(_workers(supervisor.pid)) == 2 and victim not in _workers(supervisor.pid),
             timeout=60,
             every=0.2,
         )
-        assert _listeners(port) <= _children(supervisor.pid)
         until(lambda: all(_healthy(url) for _ in range(5)), timeout=60, every=0.2)
+        assert _listeners(port) == {supervisor.pid}
 
         supervisor.send_signal(signal.SIGTERM)
         assert supervisor.wait(timeout=30) == 0
@@ -97,14 +131,14 @@ def test_workers_starting_together_on_a_new_database_do_not_race(
     supervisor = _supervise(postgres_url, port, tmp_path, workers=3)
     try:
         until(
-            lambda: len(_listeners(port)) == 3 and _healthy(f"http://127.0.0.1:{port}"),
+            lambda: len(_workers(supervisor.pid)) == 3 and _healthy(f"http://127.0.0.1:{port}"),
             timeout=60,
             every=0.2,
         )
-        first = _listeners(port)
+        first = _workers(supervisor.pid)
         time.sleep(1)  # a worker that crashed at start-up would be replaced by now
 
-        assert _listeners(port) == first
+        assert _workers(supervisor.pid) == first
         log = next(tmp_path.glob("serve-*.log")).read_text()
         assert "Traceback" not in log and "restarting" not in log
     finally:
@@ -117,7 +151,7 @@ def test_a_second_server_on_a_taken_port_refuses_with_one_line(tmp_path: Path) -
     url = f"sqlite:///{tmp_path / 'a.db'}"
     first = _supervise(url, port, tmp_path, workers=2)
     try:
-        until(lambda: len(_listeners(port)) == 2, timeout=60, every=0.2)
+        until(lambda: _listeners(port) == {first.pid}, timeout=60, every=0.2)
         (tmp_path / "second").mkdir()
 
         second = _supervise(url, port, tmp_path / "second", workers=2)
@@ -125,7 +159,115 @@ def test_a_second_server_on_a_taken_port_refuses_with_one_line(tmp_path: Path) -
         assert second.wait(timeout=60) == 2
         log = next((tmp_path / "second").glob("serve-*.log")).read_text()
         assert "cannot listen on" in log
-        assert _listeners(port) <= _children(first.pid)
+        assert _listeners(port) == {first.pid}
     finally:
         first.send_signal(signal.SIGTERM)
         first.wait(timeout=30)
+
+
+@dataclass
+class Served:
+    """A running ``appeals serve --workers 2``, and the client connections a test opened."""
+
+    port: int
+    workers: set[int]
+    opened: list[http.client.HTTPConnection | ClientConnection] = field(default_factory=list)
+
+    def held(self) -> dict[int, int]:
+        """The worker holding each open connection, by the client's port."""
+        return _served(self.port, self.workers)
+
+    def keep_alive(self) -> http.client.HTTPConnection:
+        """An HTTP/1.1 connection that has been answered once and stays open."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        self.opened.append(conn)
+        conn.request("GET", "/healthz")
+        response = conn.getresponse()
+        response.read()
+        assert response.status == 200
+        return conn
+
+    def websocket(self) -> ClientConnection:
+        """A graphql-transport-ws connection that has answered one query and stays open."""
+        url = f"ws://127.0.0.1:{self.port}/graphql"
+        ws = connect(url, subprotocols=[Subprotocol("graphql-transport-ws")])
+        self.opened.append(ws)
+        ws.send(json.dumps({"type": "connection_init"}))
+        assert json.loads(ws.recv(timeout=10))["type"] == "connection_ack"
+        query = {"query": "{ __typename }"}
+        ws.send(json.dumps({"type": "subscribe", "id": "1", "payload": query}))
+        assert json.loads(ws.recv(timeout=10))["payload"] == {"data": {"__typename": "Query"}}
+        return ws
+
+
+def _client_port(conn: http.client.HTTPConnection | ClientConnection) -> int:
+    sock = conn.sock if isinstance(conn, http.client.HTTPConnection) else conn.socket
+    assert sock is not None
+    return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    """``appeals serve --workers 2`` on SQLite, from the moment it first answers."""
+    port = free_port()
+    supervisor = _supervise(f"sqlite:///{tmp_path / 'a.db'}", port, tmp_path, workers=2)
+    try:
+        until(lambda: _healthy(f"http://127.0.0.1:{port}"), timeout=60, every=0.1)
+        result = Served(port, _workers(supervisor.pid))
+        assert len(result.workers) == 2
+        # The health checks' own connections are closed before the test opens any.
+        until(lambda: not result.held(), timeout=10)
+        yield result
+        for conn in result.opened:
+            conn.close()
+    finally:
+        supervisor.send_signal(signal.SIGTERM)
+        supervisor.wait(timeout=30)
+
+
+def test_connections_are_spread_evenly_over_workers(served: Served) -> None:
+    for _ in range(16):
+        served.keep_alive()
+
+    until(lambda: len(served.held()) == 16)
+    assert Counter(served.held().values()) == dict.fromkeys(served.workers, 8)
+
+
+def test_new_connections_go_to_the_worker_whose_connections_closed(served: Served) -> None:
+    clients = [served.keep_alive() for _ in range(16)]
+    until(lambda: len(served.held()) == 16)
+    held = served.held()
+    emptied = held[_client_port(clients[0])]
+    leaving = [conn for conn in clients if held[_client_port(conn)] == emptied]
+    for conn in leaving:
+        conn.close()
+    until(lambda: emptied not in served.held().values())
+
+    fresh = [served.keep_alive() for _ in range(len(leaving))]
+
+    held = served.held()
+    assert len(fresh) == 8
+    assert {held[_client_port(conn)] for conn in fresh} == {emptied}
+
+
+def test_graphql_works_over_passed_connections_and_closed_websockets_are_noticed(
+    served: Served,
+) -> None:
+    answer = httpx.post(f"http://127.0.0.1:{served.port}/graphql", json={"query": "{ __typename }"})
+    assert answer.json() == {"data": {"__typename": "Query"}}
+    until(lambda: not served.held())
+    sockets = [served.websocket() for _ in range(4)]
+    until(lambda: len(served.held()) == 4)
+    held = served.held()
+    assert sorted(Counter(held.values()).values()) == [2, 2]
+    emptied = held[_client_port(sockets[0])]
+    for ws in sockets:
+        if held[_client_port(ws)] == emptied:
+            ws.close()
+    until(lambda: emptied not in served.held().values())
+
+    # Had the two closes gone uncounted, the workers would tie and these would split.
+    fresh = [served.keep_alive() for _ in range(2)]
+
+    held = served.held()
+    assert [held[_client_port(conn)] for conn in fresh] == [emptied, emptied]
