@@ -94,6 +94,8 @@ _EACH_FUNCTION = (
 )
 
 Outcome = Sequence[int] | BaseException
+# pg_advisory_xact_lock keys are bigints; this one spells "appeals ddl" in short.
+CREATE_LOCK_KEY = 0x41_50_50_45_41_4C_44_44
 
 
 class OrderedFunctionRecorder(PostgresApplicationRecorder):
@@ -116,6 +118,12 @@ class OrderedFunctionRecorder(PostgresApplicationRecorder):
         self.group_commit: GroupCommit[Sequence[StoredEvent], Sequence[int]] = GroupCommit(
             self._write_commands
         )
+
+    def _create_table(self, curs: Any) -> None:
+        # Processes starting together (``serve --workers``) would otherwise race on
+        # ``CREATE OR REPLACE FUNCTION`` and one fail with "tuple concurrently updated".
+        curs.execute("SELECT pg_advisory_xact_lock(%s)", (CREATE_LOCK_KEY,))
+        super()._create_table(curs)
 
     def _function(self, template: str, name: str) -> Composed:
         return SQL(template).format(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 import pytest
 from eventsourcing.persistence import IntegrityError
 
-from api.container import Container
+from api.container import Container, build
+from api.settings import Settings
 from ledger.domain import Appeal, appeal_id_for
 from ledger.errors import InvalidTransitionError, NotFoundError
 from ledger.privacy import Citizen
@@ -170,3 +172,29 @@ def test_a_save_that_collides_writes_none_of_its_events(container: Container) ->
     _receive(container, "after")
     logged = ledger.recorder.select_notifications(start=1, limit=100)
     assert [n.originator_id for n in logged] == [stored.id, stored.id, _id_of("after")]
+
+
+@pytest.mark.postgres
+def test_many_processes_creating_the_tables_at_once_all_succeed(postgres_url: str) -> None:
+    settings = Settings.from_environ({"APPEALS_DATABASE_URL": postgres_url})
+    first = build(settings)
+    recorders = [build(settings) for _ in range(6)] + [first]
+    barrier = threading.Barrier(len(recorders))
+    failures: list[BaseException] = []
+
+    def create(container: Container) -> None:
+        barrier.wait()
+        try:
+            container.ledger.recorder.create_table()
+        except BaseException as error:  # noqa: BLE001 - collected for the assertion
+            failures.append(error)
+
+    threads = [threading.Thread(target=create, args=(c,)) for c in recorders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    for container in recorders:
+        container.close()
+
+    assert failures == []
