@@ -9,7 +9,6 @@ import logging
 import secrets
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 from eventsourcing.postgres import PostgresDatastore
@@ -23,14 +22,12 @@ from starlette.routing import Route, WebSocketRoute
 
 from api import logs, wiring_projections
 from api.advances import ViewsListener
-from api.audit import AuditConfig, AuditService
-from api.auditing import AuditKeeper
 from api.auth import Authenticator
 from api.container import Container, build
+from api.duty import audit_service, contend
 from api.graphql.context import off_loop
 from api.graphql.schema import build_schema
 from api.graphql.view import LedgerGraphQL
-from api.leader import Leadership, lock_for
 from api.live import EventFeed
 from api.metrics import Metrics
 from api.middleware import RequestMiddleware
@@ -38,7 +35,6 @@ from api.ratelimit import RateLimitMiddleware
 from api.services import Services
 from api.settings import Settings
 from projections.listener import ListenContext, pg_listener
-from projections.worker import Worker
 
 log = logging.getLogger("appeals.api")
 SECRET_FILE = Path("var/jwt.secret")
@@ -99,17 +95,10 @@ def start_services(settings: Settings) -> Services:
     feed = EventFeed(container.ledger, _listener(container))
     services = Services(settings, container, read_side, feed, Metrics(),
                         Authenticator(_jwt_secret(settings)))  # fmt: skip
-    services.audit = AuditService(container, AuditConfig(
-        Path(settings.keys_dir), settings.log_origin, settings.checkpoint_interval))  # fmt: skip
+    services.audit = audit_service(settings, container)
     if settings.run_projections:
-        audit = services.audit
-        leadership = Leadership(
-            lock_for(container.store),
-            lambda: ProjectionDuty(read_side.worker(), AuditKeeper(audit)),
-        )
-        leadership.start()
-        services.leadership = leadership
-        services.background.append(leadership)
+        services.leadership = contend(container, read_side, services.audit)
+        services.background.append(services.leadership)
     feed.start()
     datastore = getattr(read_side.db, "datastore", None)
     if isinstance(datastore, PostgresDatastore):
@@ -118,28 +107,6 @@ def start_services(settings: Settings) -> Services:
         views.start()
         services.background.append(views)
     return services
-
-
-@dataclass
-class ProjectionDuty:
-    """The background work one process per store does: projections and the audit log."""
-
-    worker: Worker
-    keeper: AuditKeeper
-
-    def start(self) -> None:
-        """Start both threads."""
-        self.worker.start()
-        self.keeper.start()
-
-    def alive(self) -> bool:
-        """Whether both threads still run."""
-        return self.worker.is_alive() and self.keeper.is_alive()
-
-    def stop(self) -> None:
-        """Stop both, the log keeper first (it reads nothing the worker writes)."""
-        self.keeper.stop()
-        self.worker.stop()
 
 
 def stop_services(services: Services) -> None:

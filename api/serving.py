@@ -16,27 +16,27 @@ when its lifespan has started, and only then gets connections; the supervisor ac
 until every worker has said so (or ``START_WAIT`` passed), so early connections wait in the
 backlog instead of piling on the first worker up.
 
-The supervisor prepares the store once, restarts a worker that dies (backing off if it keeps
+The supervisor prepares the store once, runs the projection duty in a process of its own
+(``api.duty``), restarts a worker or that process when it dies (backing off if a worker keeps
 dying), and on SIGINT or SIGTERM stops accepting and lets the workers finish what they serve.
 """
 
 from __future__ import annotations
 
-import asyncio
 import ctypes
 import logging
 import multiprocessing
 import selectors
 import signal
 import socket
-import sys
 import time
 from collections.abc import Callable
 from multiprocessing.context import SpawnContext
+from multiprocessing.process import BaseProcess
 from types import FrameType
 
-import uvicorn
-from uvicorn.config import STARTUP_FAILURE
+from api.channelserver import work
+from api.duty import run_duty
 
 log = logging.getLogger("appeals.serve")
 RESTART_PAUSE = 1.0
@@ -44,7 +44,6 @@ MAX_RESTART_PAUSE = 60.0
 STOP_TIMEOUT = 20.0
 START_WAIT = 30.0
 TICK = 0.2  # how often the supervisor looks for dead workers and signals
-READY = b"r"
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -58,99 +57,15 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def counted(protocol: type[asyncio.Protocol], closed: ctypes.c_uint64) -> type[asyncio.Protocol]:
-    """``protocol`` whose ``connection_lost`` also counts the close in ``closed``."""
-
-    def connection_lost(self: asyncio.Protocol, exc: Exception | None) -> None:
-        try:
-            protocol.connection_lost(self, exc)
-        finally:
-            closed.value += 1
-
-    return type(protocol.__name__, (protocol,), {"connection_lost": connection_lost})
-
-
-class ChannelServer(uvicorn.Server):
-    """A uvicorn server that listens on nothing and serves the connections passed on ``channel``."""
-
-    def __init__(self, config: uvicorn.Config, channel: socket.socket, closed: ctypes.c_uint64):
-        super().__init__(config)
-        self.channel = channel
-        self.closed = closed
-        self.connecting: set[asyncio.Task[None]] = set()
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await self.lifespan.startup()
-        if self.lifespan.should_exit:
-            sys.exit(STARTUP_FAILURE)
-        config = self.config
-        # A WebSocket upgrade hands the transport to a new protocol, which then sees the close.
-        config.http_protocol_class = counted(config.http_protocol_class, self.closed)
-        if config.ws_protocol_class is not None:
-            config.ws_protocol_class = counted(config.ws_protocol_class, self.closed)
-        self.servers = []
-        self.channel.sendall(READY)
-        self.channel.setblocking(False)
-        asyncio.get_running_loop().add_reader(self.channel.fileno(), self._receive)
-        self.started = True
-
-    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        self._hang_up()
-        await super().shutdown(sockets)
-
-    def _hang_up(self) -> None:
-        if self.channel.fileno() >= 0:
-            asyncio.get_running_loop().remove_reader(self.channel.fileno())
-            self.channel.close()
-
-    def _receive(self) -> None:
-        while True:
-            try:
-                data, fds, _, _ = socket.recv_fds(self.channel, 64, 64)
-            except BlockingIOError:
-                return
-            if not data:  # the supervisor is gone, and with it every new connection
-                self._hang_up()
-                self.should_exit = True
-                return
-            for fd in fds:
-                task = asyncio.get_running_loop().create_task(self._connect(fd))
-                self.connecting.add(task)
-                task.add_done_callback(self.connecting.discard)
-
-    async def _connect(self, fd: int) -> None:
-        sock = socket.socket(fileno=fd)
-        try:
-            await asyncio.get_running_loop().connect_accepted_socket(self._protocol, sock)
-        except OSError as error:
-            # No transport, so no connection_lost: count the close here.
-            log.warning("a passed connection failed: %s", error)
-            sock.close()
-            self.closed.value += 1
-
-    def _protocol(self) -> asyncio.Protocol:
-        """A protocol built as uvicorn's own ``create_protocol`` builds it."""
-        return self.config.http_protocol_class(  # type: ignore[call-arg]
-            config=self.config, server_state=self.server_state, app_state=self.lifespan.state
-        )
-
-
-def work(channel: socket.socket, closed: ctypes.c_uint64, access_log: bool) -> None:
-    """One uvicorn server fed by the supervisor (runs in a child process)."""
-    config = uvicorn.Config("api.app:create_app", factory=True, log_level="info",
-                            ws="websockets-sansio", access_log=access_log)  # fmt: skip
-    ChannelServer(config, channel, closed).run()
-
-
 class Worker:
     """A worker process, the supervisor's end of its channel, and its open connections."""
 
-    def __init__(self, context: SpawnContext, access_log: bool) -> None:
+    def __init__(self, context: SpawnContext, access_log: bool, duty: bool) -> None:
         self.channel, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         self.closed = context.RawValue(ctypes.c_uint64, 0)
         self.passed = 0
         self.ready = False
-        self.process = context.Process(target=work, args=(theirs, self.closed, access_log))
+        self.process = context.Process(target=work, args=(theirs, self.closed, access_log, duty))
         self.process.start()
         theirs.close()
         self.channel.setblocking(False)
@@ -162,13 +77,22 @@ class Worker:
 
 
 class Supervisor:
-    """Starts ``count`` workers, passes them connections, restarts any that die, stops all."""
+    """Starts ``count`` workers, passes them connections, restarts any that die, stops all.
 
-    def __init__(self, count: int, listener: socket.socket, access_log: bool) -> None:
+    With ``duty``, a further process runs the projection duty (``api.duty.run_duty``) and is
+    restarted like a worker; the workers then leave the projections to it.
+    """
+
+    def __init__(
+        self, count: int, listener: socket.socket, access_log: bool, *, duty: bool = True
+    ) -> None:
         self.count = count
         self.listener = listener
         self.access_log = access_log
+        self.duty = duty
         self.context = multiprocessing.get_context("spawn")
+        self.duty_process: BaseProcess | None = None
+        self.duty_due: float | None = None
         self.selector = selectors.DefaultSelector()
         self.workers: list[Worker] = []
         self.turn = 0
@@ -185,6 +109,7 @@ class Supervisor:
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, self._stop)
         prepare()
+        self._keep_duty()
         self.workers = [self._start() for _ in range(self.count)]
         warm_by = time.monotonic() + START_WAIT
         pause = RESTART_PAUSE
@@ -209,10 +134,26 @@ class Supervisor:
                     del due[n]
                     self.workers[n] = self._start()
             self._listen(warm_by)
+            self._keep_duty()
         return self._shutdown()
 
+    def _keep_duty(self) -> None:
+        """Start the duty process, or restart it ``RESTART_PAUSE`` after it died."""
+        process = self.duty_process
+        if not self.duty or self.stopping or (process is not None and process.is_alive()):
+            return
+        if process is not None and self.duty_due is None:
+            log.warning("duty process %s exited with %s; restarting in %.0f s", process.pid,
+                        process.exitcode, RESTART_PAUSE)  # fmt: skip
+            self.duty_due = time.monotonic() + RESTART_PAUSE
+        if self.duty_due is not None and time.monotonic() < self.duty_due:
+            return
+        self.duty_due = None
+        self.duty_process = self.context.Process(target=run_duty, name="appeals-duty")
+        self.duty_process.start()
+
     def _start(self) -> Worker:
-        worker = Worker(self.context, self.access_log)
+        worker = Worker(self.context, self.access_log, self.duty)
         self.selector.register(worker.channel, selectors.EVENT_READ, worker)
         return worker
 
@@ -295,4 +236,11 @@ class Supervisor:
                 worker.process.join()
             self._forget(worker)
         self.selector.close()
+        # Last, so the workers' last writes are projected while they finish.
+        if self.duty_process is not None and self.duty_process.is_alive():
+            self.duty_process.terminate()
+            self.duty_process.join(STOP_TIMEOUT)
+            if self.duty_process.is_alive():
+                self.duty_process.kill()
+                self.duty_process.join()
         return 0

@@ -47,7 +47,8 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
             listener = listening_socket(args.host, args.port)
         except OSError as error:
             raise SettingsError(f"cannot listen on {args.host}:{args.port}: {error}") from None
-        supervisor = Supervisor(args.workers, listener, settings.access_log)
+        supervisor = Supervisor(args.workers, listener, settings.access_log,
+                                duty=settings.run_projections)  # fmt: skip
         return supervisor.run(prepare=lambda: _prepare_store(settings))
     uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port,
                 log_level="info", ws="websockets-sansio",

@@ -3,6 +3,7 @@ restarted, clean stop."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -14,6 +15,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -21,6 +23,8 @@ import pytest
 from websockets.sync.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
+from api.auth import Authenticator
+from ledger.values import Role
 from tests.api.conftest import SECRET, free_port
 from tests.waiting import until
 
@@ -45,16 +49,21 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def _workers(supervisor: int) -> set[int]:
-    """The supervisor's worker processes (not multiprocessing's resource tracker)."""
+def _named(supervisor: int, name: str) -> set[int]:
+    """The supervisor's children of one kind, by the name they give themselves."""
     found = set()
     for pid in _children(supervisor):
         try:
-            if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
+            if Path(f"/proc/{pid}/comm").read_text().strip() == name:
                 found.add(pid)
         except OSError:
             continue
     return found
+
+
+def _workers(supervisor: int) -> set[int]:
+    """The supervisor's API workers (not the duty process, not the resource tracker)."""
+    return _named(supervisor, "appeals-worker")
 
 
 def _served(port: int, pids: set[int]) -> dict[int, int]:
@@ -271,3 +280,65 @@ def test_graphql_works_over_passed_connections_and_closed_websockets_are_noticed
 
     held = served.held()
     assert [held[_client_port(conn)] for conn in fresh] == [emptied, emptied]
+
+
+RECEIVE = """mutation($input: ReceiveAppealInput!) {
+  receiveAppeal(input: $input) { appeal { status version } position }
+}"""
+
+
+def _receive(port: int, external_id: str) -> dict[str, object]:
+    token = Authenticator(SECRET).issue(subject="t", role=Role.OPERATOR, ttl=timedelta(hours=1))
+    variables = {"input": {"channel": "VK", "externalId": external_id, "text": "Яма",
+                           "body": "Администрация"}}  # fmt: skip
+    answer = httpx.post(f"http://127.0.0.1:{port}/graphql", timeout=10,
+                        json={"query": RECEIVE, "variables": variables},
+                        headers={"authorization": f"Bearer {token}"})  # fmt: skip
+    body: dict[str, object] = answer.json()
+    return body
+
+
+def _holding(pids: set[int], path: Path) -> set[int]:
+    """Which of ``pids`` have ``path`` open."""
+    found = set()
+    for pid in pids:
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            with contextlib.suppress(OSError):
+                if os.readlink(fd) == str(path):
+                    found.add(pid)
+    return found
+
+
+def test_the_projection_duty_runs_in_a_process_of_its_own_and_is_restarted(
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    supervisor = _supervise(f"sqlite:///{tmp_path / 'a.db'}", port, tmp_path, workers=2)
+    lock = tmp_path / "a.db.projections.lock"
+    try:
+        until(lambda: len(_workers(supervisor.pid)) == 2
+              and len(_named(supervisor.pid, "appeals-duty")) == 1
+              and _healthy(f"http://127.0.0.1:{port}"), timeout=60, every=0.2)  # fmt: skip
+        (duty,) = _named(supervisor.pid, "appeals-duty")
+        workers = _workers(supervisor.pid)
+        until(lambda: _holding(workers | {duty}, lock) == {duty}, timeout=30, every=0.1)
+
+        first = _receive(port, "before")
+        os.kill(duty, signal.SIGKILL)
+        until(lambda: _named(supervisor.pid, "appeals-duty") - {duty} != set(), timeout=30)
+        (successor,) = _named(supervisor.pid, "appeals-duty")
+        until(lambda: _holding(workers | {successor}, lock) == {successor}, timeout=30)
+        second = _receive(port, "after")
+
+        supervisor.send_signal(signal.SIGTERM)
+        assert supervisor.wait(timeout=30) == 0
+    finally:
+        if supervisor.poll() is None:
+            supervisor.kill()
+            supervisor.wait()
+
+    assert first == {"data": {"receiveAppeal": {"appeal": {"status": "RECEIVED", "version": 1},
+                                                "position": 1}}}  # fmt: skip
+    assert second == {"data": {"receiveAppeal": {"appeal": {"status": "RECEIVED", "version": 1},
+                                                 "position": 2}}}  # fmt: skip
+    assert not Path(f"/proc/{successor}").exists()
