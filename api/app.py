@@ -22,6 +22,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from api import logs, wiring_projections
 from api.advances import ViewsListener
+from api.asyncreads import AsyncAppealReads
 from api.auth import Authenticator
 from api.container import Container, build
 from api.duty import audit_service, contend
@@ -57,6 +58,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         executor = ThreadPoolExecutor(2 * settings.pool_size, thread_name_prefix="off-loop")
         asyncio.get_running_loop().set_default_executor(executor)
         services = await off_loop(start_services, settings)
+        store = services.container.store
+        if store.is_postgres:
+            reads = AsyncAppealReads(store.conninfo, services.read_models, settings.pool_size)
+            await reads.open()
+            services.appeal_reads = reads
         app.state.services = services
         # Start-up objects (schema, calendar, pools) live as long as the process: keep
         # them out of the collector's full passes, whose pauses would land on requests.
@@ -65,6 +71,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             yield
         finally:
+            if services.appeal_reads is not None:
+                await services.appeal_reads.close()
             await off_loop(stop_services, services)
 
     middleware = [

@@ -18,6 +18,7 @@ from projections.assembly import ReadSide
 from projections.read_models import ReadModels
 
 if TYPE_CHECKING:
+    from api.asyncreads import AsyncAppealReads
     from api.live import EventFeed
     from api.metrics import Metrics
 
@@ -40,6 +41,8 @@ class Services:
     authenticator: Authenticator
     audit: AuditService | None = None
     leadership: Leadership | None = None
+    appeal_reads: AsyncAppealReads | None = None
+    """Appeal rows read on the event loop (PostgreSQL), else None: read on a thread."""
     watcher: PositionWatcher = field(init=False)
     background: list[Stoppable] = field(default_factory=list)
 

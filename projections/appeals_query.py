@@ -53,16 +53,23 @@ class AppealsQuery:
     def get_appeals(self, ids: Sequence[UUID], now: datetime) -> dict[UUID, AppealRow]:
         """The rows of the given appeals that exist."""
         found: dict[UUID, AppealRow] = {}
-        wanted = list(dict.fromkeys(ids))
         with self.db.reading() as cursor:
-            for start in range(0, len(wanted), 500):
-                chunk = [self.db.uuid(i) for i in wanted[start : start + 500]]
-                marks = ", ".join("?" for _ in chunk)
-                cursor.execute(self.db.sql(f"{_SELECT} WHERE id IN ({marks})"), chunk)
+            for statement, params in self.by_ids(ids):
+                cursor.execute(statement, params)
                 for raw in cursor.fetchall():
                     row = to_appeal_row(tuple(raw), now)
                     found[row.id] = row
         return found
+
+    def by_ids(self, ids: Sequence[UUID]) -> list[tuple[str, list[Any]]]:
+        """The statements (and parameters) that read the rows of ``ids``, 500 ids each."""
+        wanted = list(dict.fromkeys(ids))
+        statements = []
+        for start in range(0, len(wanted), 500):
+            chunk = [self.db.uuid(i) for i in wanted[start : start + 500]]
+            marks = ", ".join("?" for _ in chunk)
+            statements.append((self.db.sql(f"{_SELECT} WHERE id IN ({marks})"), chunk))
+        return statements
 
     def list_appeals(
         self,

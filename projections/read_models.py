@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
 from projections import tracking
-from projections.appeals_query import AppealsQuery
+from projections.appeals_query import AppealsQuery, to_appeal_row
 from projections.codec import as_uuid
 from projections.db import Database
 from projections.models import (
@@ -51,6 +52,14 @@ class ReadModels:
     def get_appeals(self, ids: Sequence[UUID]) -> dict[UUID, AppealRow]:
         """Rows of many appeals in one round trip per 500 ids (for DataLoaders)."""
         return self._appeals.get_appeals(ids, self.clock())
+
+    def appeal_statements(self, ids: Sequence[UUID]) -> list[tuple[str, list[Any]]]:
+        """What ``get_appeals`` runs, for a caller that reads on a connection of its own."""
+        return self._appeals.by_ids(ids)
+
+    def appeal_row(self, raw: Sequence[Any]) -> AppealRow:
+        """The row one of those statements returned, as ``get_appeals`` gives it."""
+        return to_appeal_row(raw, self.clock())
 
     def list_appeals(
         self,

@@ -44,9 +44,13 @@ class Context:
 
     def __post_init__(self) -> None:
         read_models = self.services.read_models
+        reads = self.services.appeal_reads
 
         async def load(ids: list[UUID]) -> list[AppealRow | None]:
-            found = await off_loop(read_models.get_appeals, ids)
+            if reads is not None:
+                found = await reads.get_appeals(ids)
+            else:
+                found = await off_loop(read_models.get_appeals, ids)
             return [found.get(appeal_id) for appeal_id in ids]
 
         self.appeal_rows = DataLoader(load_fn=load)
