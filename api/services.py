@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
+from uuid import UUID
 
 from starlette.requests import HTTPConnection
 
@@ -15,6 +18,7 @@ from api.settings import Settings
 from api.viewer import Viewer
 from api.watcher import PositionWatcher
 from projections.assembly import ReadSide
+from projections.models import AppealRow
 from projections.read_models import ReadModels
 
 if TYPE_CHECKING:
@@ -62,6 +66,13 @@ class Services:
     def read_models(self) -> ReadModels:
         """Queries over the views."""
         return self.read_side.read_models
+
+    async def get_appeals(self, ids: Sequence[UUID]) -> dict[UUID, AppealRow]:
+        """Rows from the appeals view: on the loop where it can (PostgreSQL), else a thread."""
+        if self.appeal_reads is not None:
+            return await self.appeal_reads.get_appeals(ids)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, self.read_models.get_appeals, ids)
 
     async def authenticate(self, connection: HTTPConnection) -> Viewer:
         """The viewer behind a request's or WebSocket's ``Authorization`` header."""

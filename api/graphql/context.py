@@ -43,14 +43,10 @@ class Context:
     aggregates: DataLoader[UUID, Appeal] = field(init=False)
 
     def __post_init__(self) -> None:
-        read_models = self.services.read_models
-        reads = self.services.appeal_reads
+        services = self.services
 
         async def load(ids: list[UUID]) -> list[AppealRow | None]:
-            if reads is not None:
-                found = await reads.get_appeals(ids)
-            else:
-                found = await off_loop(read_models.get_appeals, ids)
+            found = await services.get_appeals(ids)
             return [found.get(appeal_id) for appeal_id in ids]
 
         self.appeal_rows = DataLoader(load_fn=load)

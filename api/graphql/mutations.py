@@ -165,9 +165,7 @@ async def _payload(info: Info, recorded: Recorded) -> AppealPayload:
         row = services.read_side.new_row(events)
     else:
         # The row loaded before the command is stale now: read it afresh.
-        row = (await off_loop(services.read_models.get_appeals, [recorded.appeal_id])).get(
-            recorded.appeal_id
-        )
+        row = (await services.get_appeals([recorded.appeal_id])).get(recorded.appeal_id)
     if row is None:
         raise ApiError("UNAVAILABLE", "the views are behind; the command was recorded",
                        position=str(recorded.position))  # fmt: skip
