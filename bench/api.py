@@ -3,7 +3,8 @@
 One run: a fresh database gets ``appeals demo`` data (250,000 appeals, about 1.3M events) and
 caught-up views. Then, for ``appeals serve --workers 1`` and ``--workers 2`` in turn, each on
 a free loopback port, a lean keep-alive load generator (``bench.load``) drives at 16
-connections, after a warm-up, in bounded rounds:
+connections, after a warm-up, in bounded rounds (with ``--workers 2`` the server is the
+supervisor, two API workers and the projection-duty process; their CPU is counted together):
 
 - ``appeal(id)`` with a realistic selection, over random ids;
 - an ``appeals(first: 50)`` page (the first page, newest first; ``totalCount`` is not asked
