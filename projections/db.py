@@ -8,7 +8,7 @@ One small interface with a SQLite and a PostgreSQL implementation. Statements ar
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -55,8 +55,13 @@ class Database:
         return statement
 
     @contextmanager
-    def transaction(self) -> Iterator[Cursor]:
-        """A cursor in one write transaction, committed on success."""
+    def transaction(self, *, pipelined: bool = False) -> Iterator[Cursor]:
+        """A cursor in one write transaction, committed on success.
+
+        ``pipelined``: where the store can, statements are sent without waiting for each
+        result (until one is read), the commit included: a small batch's writes then cost
+        one round trip. Bulk writes inside fall back from ``COPY`` to batched statements.
+        """
         raise NotImplementedError
         yield
 
@@ -83,14 +88,6 @@ class Database:
         ``projections.background``), so the caller works while the server writes.
         """
         yield _run
-
-    @contextmanager
-    def pipelined(self, cursor: Cursor) -> Iterator[None]:
-        """Send the statements issued inside without waiting for each result, where possible.
-
-        Bulk writes inside fall back from ``COPY`` to batched statements.
-        """
-        yield
 
     def copy_rows(
         self, cursor: Cursor, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
@@ -173,12 +170,14 @@ class PostgresDatabase(Database):
         return statement.replace("?", "%s")
 
     @contextmanager
-    def transaction(self) -> Iterator[Cursor]:
-        with (
-            self.datastore.get_connection() as conn,
-            conn.transaction(),
-            conn.cursor(row_factory=tuple_row) as cursor,
-        ):
+    def transaction(self, *, pipelined: bool = False) -> Iterator[Cursor]:
+        with self.datastore.get_connection() as conn, ExitStack() as stack:
+            if pipelined:
+                # BEGIN, SET, the writes and COMMIT go out together; only a statement
+                # whose result is read (the tracking update) waits for the server.
+                stack.enter_context(conn.pipeline())
+            stack.enter_context(conn.transaction())
+            cursor = stack.enter_context(conn.cursor(row_factory=tuple_row))
             # Views are derived and move their tracking row in the same transaction, so a
             # commit lost in a server crash is simply replayed: no need to wait for the WAL
             # flush, whose latency spikes when the disk is busy.
@@ -205,13 +204,6 @@ class PostgresDatabase(Database):
     def writing_behind(self) -> Iterator[Submit]:
         with background() as worker:
             yield worker.submit
-
-    @contextmanager
-    def pipelined(self, cursor: Cursor) -> Iterator[None]:
-        # One round trip for a live batch's ten-odd writes instead of one each: every
-        # blocking round trip also gives up the GIL, which a busy API process may keep.
-        with cursor.connection.pipeline():  # type: ignore[attr-defined]
-            yield
 
     def copy_rows(
         self, cursor: Cursor, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
@@ -283,7 +275,7 @@ class SqliteDatabase(Database):
         )
 
     @contextmanager
-    def transaction(self) -> Iterator[Cursor]:
+    def transaction(self, *, pipelined: bool = False) -> Iterator[Cursor]:
         with self.datastore.transaction(commit=True) as wrapped:
             yield wrapped.sqlite_cursor
 

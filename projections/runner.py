@@ -37,7 +37,7 @@ events replayed so far (it ends at the head when the log has no gaps).
 
 FLUSH_AT = 200_000
 PIPELINE_UP_TO = 64
-"""Live batches touching at most this many appeals send their writes in one pipeline."""
+"""Live batches of at most this many events send their writes and commit in one pipeline."""
 
 
 def _sums_for(view: View) -> Any:
@@ -71,6 +71,7 @@ class Runner:
         self.views = list(views)
         self.batch_size = batch_size
         self.position = 0
+        self._knows = False
         self.on_advance: list[Callable[[int], None]] = []
         """Called with the new position after every batch this runner commits."""
 
@@ -125,7 +126,9 @@ class Runner:
         return total
 
     def _step(self, views: Sequence[View], limit: int | None) -> int:
-        start = self.current(views)
+        # After a batch of its own, this runner knows where the views are; the tracking
+        # update's compare-and-set catches anyone who moved them since.
+        start = self.position if self._knows else self.current(views)
         rows = self.db.events_after(start, limit or self.batch_size)
         if not rows:
             self._advance(start)
@@ -135,8 +138,10 @@ class Runner:
         try:
             self._write(views, start, rows[-1].position, events)
         except PositionMovedError:
+            self._knows = False
             return 0
         self._advance(rows[-1].position)
+        self._knows = views == self.views
         return len(rows)
 
     def _recover(self, positions: dict[str, int]) -> None:
@@ -156,9 +161,10 @@ class Runner:
             key = row.originator_id
             if key not in unseen and key not in earlier:
                 (unseen if issubclass(kind, Appeal.Received) else earlier).add(key)
-        with self.db.transaction() as cursor:
+        # A live batch goes out in one pipeline (one round trip for its writes and commit);
+        # a large one is written without, so that its bulk inserts can use COPY.
+        with self.db.transaction(pipelined=len(events) <= PIPELINE_UP_TO) as cursor:
             tracking.move_all(self.db, cursor, [v.name for v in views], start, end)
-            self.db.announce(cursor, end)
             before = load_states(self.db, cursor, earlier) if earlier else {}
             states: dict[UUID, AppealState] = {k: s.copy() for k, s in before.items()}
             fold = self.folder.apply
@@ -169,13 +175,9 @@ class Runner:
                 elif issubclass(event[0], Appeal.Event):
                     fold(states[key], event, version, position)
             transitions: list[Transition] = [(before.get(k), s) for k, s in states.items()]
-            if len(transitions) > PIPELINE_UP_TO:
-                for view in views:
-                    view.apply(self.db, cursor, transitions)
-                return
-            with self.db.pipelined(cursor):
-                for view in views:
-                    view.apply(self.db, cursor, transitions)
+            for view in views:
+                view.apply(self.db, cursor, transitions)
+            self.db.announce(cursor, end)
 
     def rebuild(self, names: Sequence[str] | None = None, progress: Progress | None = None) -> int:
         """Drop and rebuild views; returns the events replayed.

@@ -55,10 +55,14 @@ def move_all(
     """``move`` for several views in one statement (one round trip, one lock order)."""
     marks = ", ".join("?" for _ in names)
     cursor.execute(
-        db.sql(f"UPDATE {TRACKING} SET position = ? WHERE position = ? AND name IN ({marks})"),
+        db.sql(
+            f"UPDATE {TRACKING} SET position = ? WHERE position = ? AND name IN ({marks})"
+            " RETURNING name"
+        ),
         (position, expected, *names),
     )
-    if cursor.rowcount != len(names):
+    # The moved rows are read, not counted with rowcount, which a pipeline leaves unset.
+    if len(cursor.fetchall()) != len(names):
         raise PositionMovedError(view=",".join(names), expected=expected)
 
 
