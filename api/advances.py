@@ -9,38 +9,30 @@ waiter in any process wakes without querying the views.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 
 from eventsourcing.postgres import PostgresDatastore
 from psycopg.sql import SQL, Identifier
 
+from api.daemon import DaemonThread
+
 log = logging.getLogger("appeals.advances")
 RETRY_SECONDS = 1.0
 
 
-class ViewsListener:
+class ViewsListener(DaemonThread):
     """A daemon thread that calls ``advance(position)`` for every announced position."""
+
+    thread_name = "views-listener"
+    stop_timeout = 5.0
 
     def __init__(
         self, datastore: PostgresDatastore, channel: str, advance: Callable[[int], None]
     ) -> None:
+        super().__init__()
         self.datastore = datastore
         self.channel = channel
         self.advance = advance
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        """Begin listening in the background."""
-        self._thread = threading.Thread(target=self._run, name="views-listener", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stop within a second."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(5)
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -3,37 +3,23 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 
 from api.audit import AuditError, AuditService, load_private_key
+from api.daemon import DaemonThread
 
 log = logging.getLogger("appeals.audit")
 CATCH_UP_EVERY = 0.5
 
 
-class AuditKeeper:
+class AuditKeeper(DaemonThread):
     """A daemon thread: catch up twice a second, sign when the interval has passed."""
 
+    thread_name = "audit-keeper"
+
     def __init__(self, audit: AuditService) -> None:
+        super().__init__()
         self.audit = audit
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        """Begin in the background."""
-        self._thread = threading.Thread(target=self._run, name="audit-keeper", daemon=True)
-        self._thread.start()
-
-    def is_alive(self) -> bool:
-        """Whether the background thread still runs."""
-        return self._thread is not None and self._thread.is_alive()
-
-    def stop(self) -> None:
-        """Finish the current step and stop."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(10)
 
     def _run(self) -> None:
         interval = self.audit.config.checkpoint_interval

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import fcntl
 import logging
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Protocol
 
 import psycopg
 
+from api.daemon import DaemonThread
 from api.store import Store
 
 log = logging.getLogger("appeals.leader")
@@ -52,26 +52,20 @@ class Lock(Protocol):
     def release(self) -> None: ...
 
 
-class Leadership:
-    """A thread that holds the lock when it can and runs the duty while it does."""
+class Leadership(DaemonThread):
+    """A thread that holds the lock when it can and runs the duty while it does.
+
+    ``stop()`` stops the duty if it runs here, then lets the lock go.
+    """
+
+    thread_name = "leadership"
+    stop_timeout = 30.0
 
     def __init__(self, lock: Lock, duty: Callable[[], Duty]) -> None:
+        super().__init__()
         self.lock = lock
         self.duty = duty
         self.held = False
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        """Begin contending in the background."""
-        self._thread = threading.Thread(target=self._run, name="leadership", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stop the duty if it runs here, then let the lock go."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(30)
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -19,6 +19,7 @@ from typing import Any
 
 from eventsourcing.persistence import Notification
 
+from api.daemon import DaemonThread
 from ledger.application import AppealsLedger, HistoryEntry
 
 log = logging.getLogger("appeals.live")
@@ -27,8 +28,11 @@ QUEUE_LIMIT = 1000
 IDLE_REFRESH = 0.05
 
 
-class EventFeed:
+class EventFeed(DaemonThread):
     """Follows the notification log in a thread and broadcasts to asyncio queues."""
+
+    thread_name = "event-feed"
+    stop_timeout = 5.0
 
     def __init__(
         self,
@@ -37,6 +41,7 @@ class EventFeed:
         *,
         poll: float = 0.05,
     ) -> None:
+        super().__init__()
         self.ledger = ledger
         self.listen = listen or _sleeping
         self.poll = poll
@@ -44,22 +49,13 @@ class EventFeed:
             set()
         )
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self.position = 0
         self._refreshed = 0.0
 
     def start(self) -> None:
-        """Begin following from the current head."""
+        """Begin following from the current head (subscribers outlive ``stop()``)."""
         self.position = self.ledger.recorder.max_notification_id() or 0
-        self._thread = threading.Thread(target=self._run, name="event-feed", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stop following; subscribers stay open until their clients leave."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(5)
+        super().start()
 
     @contextlib.asynccontextmanager
     async def subscribe(self) -> AsyncIterator[asyncio.Queue[HistoryEntry]]:
