@@ -54,7 +54,8 @@ def _named(supervisor: int, name: str) -> set[int]:
     found = set()
     for pid in _children(supervisor):
         try:
-            if Path(f"/proc/{pid}/comm").read_text().strip() == name:
+            zombie = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+            if not zombie and Path(f"/proc/{pid}/comm").read_text().strip() == name:
                 found.add(pid)
         except OSError:
             continue
@@ -302,10 +303,11 @@ def _holding(pids: set[int], path: Path) -> set[int]:
     """Which of ``pids`` have ``path`` open."""
     found = set()
     for pid in pids:
-        for fd in Path(f"/proc/{pid}/fd").iterdir():
-            with contextlib.suppress(OSError):
-                if os.readlink(fd) == str(path):
-                    found.add(pid)
+        with contextlib.suppress(OSError):  # a process that exited holds nothing
+            for fd in Path(f"/proc/{pid}/fd").iterdir():
+                with contextlib.suppress(OSError):
+                    if os.readlink(fd) == str(path):
+                        found.add(pid)
     return found
 
 
