@@ -5,10 +5,17 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 JS := tests/api/js
 JSSTAMP := $(JS)/node_modules/.installed
+# GraphiQL's assets: pinned npm packages copied into the app, so the page needs no CDN.
+WEB := web/graphiql
+VENDOR := api/graphiql/static/vendor
+VENDORSTAMP := $(VENDOR)/.installed
+# The browser test drives Debian's chromium: no step downloads a browser build.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell test "$$(id -u)" = 0 || echo sudo)
 
 .PHONY: install run serve test lint typecheck contracts pytest bench schema clean
 
-install: $(STAMP)
+install: $(STAMP) $(VENDORSTAMP)
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,7 +27,21 @@ $(JSSTAMP): $(JS)/package.json $(JS)/package-lock.json
 	npm ci --prefix $(JS) --no-audit --no-fund --loglevel=error
 	@touch $(JSSTAMP)
 
-run: $(STAMP)
+$(VENDORSTAMP): $(WEB)/package.json $(WEB)/package-lock.json
+	npm ci --prefix $(WEB) --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/explorer
+	cd $(WEB)/node_modules && cp react/umd/react.production.min.js \
+		react-dom/umd/react-dom.production.min.js graphiql/graphiql.min.js \
+		graphiql/graphiql.min.css $(CURDIR)/$(VENDOR)/
+	cp $(WEB)/node_modules/@graphiql/plugin-explorer/dist/index.umd.js \
+		$(WEB)/node_modules/@graphiql/plugin-explorer/dist/style.css $(VENDOR)/explorer/
+	@touch $(VENDORSTAMP)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update
+	$(SUDO) apt-get install -y --no-install-recommends chromium
+
+run: $(STAMP) $(VENDORSTAMP)
 	$(BIN)/appeals run
 
 lint: $(STAMP)
@@ -33,7 +54,7 @@ typecheck: $(STAMP)
 contracts: $(STAMP)
 	$(BIN)/lint-imports
 
-pytest: $(STAMP) $(JSSTAMP)
+pytest: $(STAMP) $(JSSTAMP) $(VENDORSTAMP) $(CHROMIUM)
 	$(BIN)/pytest
 
 test: lint typecheck contracts pytest
@@ -42,4 +63,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) $(JS)/node_modules var .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(JS)/node_modules $(WEB)/node_modules $(VENDOR) var .mypy_cache .pytest_cache .ruff_cache

@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
-from api import logs, wiring_projections
+from api import graphiql, logs, wiring_projections
 from api.advances import ViewsListener
 from api.asyncreads import AsyncAppealReads
 from api.auth import Authenticator
@@ -92,6 +92,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/metrics", metrics),
         Route("/ledger/checkpoint", checkpoint),
     ]
+    if settings.graphiql:
+        routes.append(graphiql.assets())
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
 
 

@@ -30,6 +30,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.types.graphql import OperationType
 
+from api import graphiql
 from api.graphql.context import Context
 from api.graphql.errors import format_error, refusal
 
@@ -83,6 +84,10 @@ class LedgerGraphQL(GraphQL[Context, None]):
         result = await self._execute("POST", context, request_data)
         body = await self.process_result(request, result)
         return self.create_response(body, sub_response)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # Our own page with same-origin assets: strawberry's takes them from a CDN.
+        return graphiql.page(request)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         services = request.app.state.services

@@ -1,0 +1,124 @@
+"""GraphiQL in Debian's headless chromium on a closed network: nothing comes from a CDN."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect, sync_playwright
+
+from tests.api.conftest import LiveServer, start_server, stop_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+EDITOR = ".graphiql-query-editor .CodeMirror"
+RESPONSE = ".graphiql-response .CodeMirror"
+# Rendering takes about a second here; at the old commit the page waits for a CDN forever.
+MS = 10_000
+
+pytestmark = pytest.mark.slow
+
+
+@dataclass
+class ClosedNetworkPage:
+    """A browser tab that reaches only 127.0.0.1, with what it tried beyond and complained of."""
+
+    page: Page
+    blocked: list[str] = field(default_factory=list)
+    complaints: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    folder = tmp_path_factory.mktemp("graphiql")
+    server = start_server(f"sqlite:///{folder / 'appeals.db'}", folder / "server.log")
+    yield server
+    stop_server(server)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Debian's chromium is missing under CI=true: make /usr/bin/chromium")
+        pytest.skip("Debian's chromium is missing: make /usr/bin/chromium installs it")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield browser
+        browser.close()
+
+
+def open_graphiql(browser: Browser, server: LiveServer, width: int, height: int,
+                  refuse: str = "") -> ClosedNetworkPage:  # fmt: skip
+    """Open /graphql as a browser does (Accept: text/html) with every other host refused."""
+    tab = ClosedNetworkPage(browser.new_page(viewport={"width": width, "height": height}))
+
+    def closed_network(route: Route) -> None:
+        url = route.request.url
+        if urlsplit(url).hostname == "127.0.0.1" and not (refuse and refuse in url):
+            route.continue_()
+            return
+        tab.blocked.append(url)
+        route.abort("internetdisconnected")
+
+    def complain(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            tab.complaints.append(message.text)
+
+    tab.page.route("**/*", closed_network)
+    tab.page.on("console", complain)
+    tab.page.on("pageerror", lambda error: tab.complaints.append(str(error)))
+    tab.page.goto(server.graphql)
+    return tab
+
+
+def test_graphiql_runs_the_public_example_with_nothing_from_outside_the_server(
+    browser: Browser, server: LiveServer, tmp_path: Path
+) -> None:
+    tab = open_graphiql(browser, server, 1280, 800)
+    page = tab.page
+
+    expect(page.locator(EDITOR)).to_contain_text("query PublicStatistics", timeout=MS)
+    page.locator(".graphiql-execute-button").click()
+    examples = page.get_by_role("menuitem").all_inner_texts()
+    page.get_by_role("menuitem", name="PublicStatistics").click()
+    expect(page.locator(RESPONSE)).to_contain_text('"statistics"', timeout=MS)
+    page.screenshot(path=tmp_path / "graphiql.png")
+
+    assert examples == ["PublicStatistics", "WorkQueue", "AuditTrail"]
+    assert '"Authorization": "Bearer <token>"' in page.locator(EDITOR).inner_text()
+    assert tab.blocked == []
+    assert tab.complaints == []
+
+
+def test_graphiql_fits_a_phone_screen(browser: Browser, server: LiveServer, tmp_path: Path) -> None:
+    tab = open_graphiql(browser, server, 390, 844)
+    page = tab.page
+
+    expect(page.locator(EDITOR)).to_contain_text("query PublicStatistics", timeout=MS)
+    page.screenshot(path=tmp_path / "graphiql-phone.png")
+
+    run, response = page.locator(".graphiql-execute-button"), page.locator(".graphiql-response")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    for part in (run, response):
+        box = part.bounding_box()
+        assert box is not None
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= 390
+    assert tab.blocked == []
+
+
+def test_graphiql_says_plainly_when_its_assets_were_not_installed(
+    browser: Browser, server: LiveServer
+) -> None:
+    tab = open_graphiql(browser, server, 1280, 800, refuse="/vendor/")
+
+    message = tab.page.locator("#graphiql")
+
+    expect(message).to_contain_text("make install", timeout=MS)
+    assert "Loading" not in message.inner_text()
