@@ -39,6 +39,8 @@ class Context:
     request_id: str
     request: Any = None
     response: Any = None
+    connection_params: dict[str, object] | None = None
+    """A WebSocket's ``connection_init`` payload, set by strawberry once it arrives."""
     appeal_rows: DataLoader[UUID, AppealRow | None] = field(init=False)
     aggregates: DataLoader[UUID, Appeal] = field(init=False)
 

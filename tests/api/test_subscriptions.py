@@ -1,0 +1,105 @@
+"""``appealEvents`` over a real WebSocket: who receives which event, and how clients log in."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from websockets.exceptions import ConnectionClosed
+
+from ledger.values import Role
+from tests.api.conftest import LiveServer
+from tests.api.subscriber import (
+    command,
+    events_until,
+    first_reply,
+    open_socket,
+    receive,
+    subscribe,
+    until_subscribed,
+)
+
+OURS, THEIRS = "Благоустройство", "Дорожное хозяйство"
+
+
+def test_a_subscriber_gets_the_events_of_appeals_in_its_scope_as_they_are_after_each_event(
+    live: LiveServer,
+) -> None:
+    body = f"Администрация {uuid.uuid4().hex[:6]}"
+    supervisor = live.token(Role.SUPERVISOR, body=body)
+    operator = live.token(Role.OPERATOR, body=body, department=OURS)
+    operator_ws = open_socket(live, headers={"authorization": f"Bearer {operator}"})
+    auditor_ws = open_socket(live, headers={"authorization": f"Bearer {live.token(Role.AUDITOR)}"})
+    public_ws = open_socket(live)
+    for ws in (operator_ws, auditor_ws, public_ws):
+        subscribe(ws)
+    probe = receive(live, supervisor, body)
+    until_subscribed(live, supervisor, [operator_ws, auditor_ws], probe, OURS)
+
+    moved = receive(live, supervisor, body)
+    steps = [
+        ("assignAppeal", {"department": OURS, "assignee": "ivanova"}),
+        ("answerAppeal", {"text": "Ответ благоустройства", "final": False}),
+        ("assignAppeal", {"department": THEIRS, "assignee": "petrov"}),
+        ("answerAppeal", {"text": "Ответ дорожников", "final": True}),
+    ]
+    for name, values in steps:
+        command(live, supervisor, name, {"appealId": moved, **values})
+    values = {"appealId": probe, "department": OURS, "assignee": "last"}
+    command(live, supervisor, "assignAppeal", values)
+
+    def is_last(event: dict[str, object]) -> bool:
+        return event["appealId"] == probe and event["data"]["assignee"] == "last"  # type: ignore[index]
+
+    operator_saw = events_until(operator_ws, is_last)
+    auditor_saw = events_until(auditor_ws, is_last)
+    public_reply = first_reply(public_ws)
+    direct = live.post("query($id: ID!) { appeal(id: $id) { id } }", {"id": moved}, token=operator)
+
+    def of_moved(events: list[dict[str, object]]) -> list[tuple[object, object]]:
+        return [(e["type"], e["version"]) for e in events if e["appealId"] == moved]
+
+    assert of_moved(operator_saw) == [("Assigned", 2), ("Answered", 3)]
+    assert "Ответ дорожников" not in json.dumps(operator_saw, ensure_ascii=False)
+    assert direct.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert of_moved(auditor_saw) == [
+        ("Received", 1), ("Assigned", 2), ("Answered", 3), ("Assigned", 4), ("Answered", 5),
+    ]  # fmt: skip
+    assert public_reply["type"] in ("error", "next")
+    errors = public_reply["payload"] if public_reply["type"] == "error" else public_reply["payload"]["errors"]
+    assert errors[0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+@pytest.mark.parametrize("key", ["Authorization", "authorization"])
+def test_a_token_in_the_connection_init_payload_signs_the_subscriber_in(
+    live: LiveServer, key: str
+) -> None:
+    body = f"Администрация {uuid.uuid4().hex[:6]}"
+    supervisor = live.token(Role.SUPERVISOR, body=body)
+    ws = open_socket(live, init={key: f"Bearer {supervisor}"})
+    subscribe(ws)
+    probe = receive(live, supervisor, body)
+
+    until_subscribed(live, supervisor, [ws], probe, OURS)
+
+    command(live, supervisor, "answerAppeal", {"appealId": probe, "text": "Ответ", "final": True})
+    saw = events_until(ws, lambda event: event["type"] == "Answered")
+    assert saw[-1]["appealId"] == probe
+
+
+@pytest.mark.parametrize(
+    "init",
+    [{"Authorization": "Bearer not-a-token"}, {"authorization": "Basic dXNlcg=="},
+     {"Authorization": 42}],
+)  # fmt: skip
+def test_a_bad_token_in_the_connection_init_payload_is_refused_with_4403(
+    live: LiveServer, init: dict[str, object]
+) -> None:
+    ws = open_socket(live, init=init)
+
+    with pytest.raises(ConnectionClosed) as closed:
+        ws.recv(timeout=10)
+
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4403
