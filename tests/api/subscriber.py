@@ -103,3 +103,14 @@ def _received(ws: ClientConnection, appeal_id: str, timeout: float) -> bool:
                 return True
     except TimeoutError:
         return False
+
+
+def ask(ws: ClientConnection, operation_id: str, query: str, variables: Message) -> Message:
+    """Run a query over an acknowledged connection; its single result."""
+    payload = {"query": query, "variables": variables}
+    ws.send(json.dumps({"type": "subscribe", "id": operation_id, "payload": payload}))
+    message = json.loads(ws.recv(timeout=10))
+    assert (message["type"], message["id"]) == ("next", operation_id), message
+    done = json.loads(ws.recv(timeout=10))
+    assert (done["type"], done["id"]) == ("complete", operation_id), done
+    return message["payload"]  # type: ignore[no-any-return]

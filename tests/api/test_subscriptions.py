@@ -14,6 +14,7 @@ from websockets.sync.client import ClientConnection
 from ledger.values import Role
 from tests.api.conftest import LiveServer
 from tests.api.subscriber import (
+    ask,
     command,
     events_until,
     first_reply,
@@ -87,6 +88,29 @@ def test_a_subscriber_gets_the_events_of_appeals_in_its_scope_as_they_are_after_
     ]  # fmt: skip
     assert public_reply["type"] == "next"
     assert public_reply["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def test_a_query_over_a_long_lived_websocket_sees_the_appeal_as_it_is_now(
+    live: LiveServer, connect: Connect
+) -> None:
+    body = f"Администрация {uuid.uuid4().hex[:6]}"
+    supervisor = live.token(Role.SUPERVISOR, body=body)
+    operator = live.token(Role.OPERATOR, body=body, department=OURS)
+    appeal = receive(live, supervisor, body)
+    command(live, supervisor, "assignAppeal", {"appealId": appeal, "department": OURS,
+                                               "assignee": "ivanova"})  # fmt: skip
+    ws = connect(init={"Authorization": f"Bearer {operator}"})
+    assert json.loads(ws.recv(timeout=10))["type"] == "connection_ack"
+    query = "query($id: ID!) { appeal(id: $id) { department assignee } }"
+    before = ask(ws, "1", query, {"id": appeal})
+
+    command(live, supervisor, "assignAppeal", {"appealId": appeal, "department": THEIRS,
+                                               "assignee": "petrov"})  # fmt: skip
+    after = ask(ws, "2", query, {"id": appeal})
+
+    assert before["data"]["appeal"] == {"department": OURS, "assignee": "ivanova"}
+    assert after["data"]["appeal"] is None
+    assert after["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
 @pytest.mark.parametrize("key", ["Authorization", "authorization"])
