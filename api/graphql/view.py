@@ -99,8 +99,12 @@ class LedgerGraphQL(GraphQL[Context, None]):
         viewer = context.services.authenticate_init(context.connection_params)
         if viewer is not None:
             if viewer.token_error is not None:
-                # graphql-transport-ws: closing with 4403 Forbidden is how a server refuses.
-                raise ConnectionRejectionError
+                # graphql-transport-ws closes with 4403 Forbidden; the legacy graphql-ws
+                # protocol sends this payload as its connection_error.
+                reason = f"token is {viewer.token_error}"
+                raise ConnectionRejectionError(
+                    {"message": reason, "extensions": {"code": "UNAUTHENTICATED"}}
+                )
             context.viewer = viewer
         return await super().on_ws_connect(context)
 

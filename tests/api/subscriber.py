@@ -19,11 +19,11 @@ Message = dict[str, Any]
 
 def open_socket(
     live: LiveServer, *, init: Mapping[str, object] | None = None, url_suffix: str = "",
-    headers: Mapping[str, str] | None = None,
+    headers: Mapping[str, str] | None = None, protocol: str = "graphql-transport-ws",
 ) -> ClientConnection:  # fmt: skip
     """Connect and send ``connection_init`` (with ``init`` as its payload when given)."""
     url = live.graphql.replace("http://", "ws://") + url_suffix
-    ws = connect(url, subprotocols=[Subprotocol("graphql-transport-ws")],
+    ws = connect(url, subprotocols=[Subprotocol(protocol)],
                  additional_headers=dict(headers or {}), open_timeout=10)  # fmt: skip
     message: Message = {"type": "connection_init"}
     if init is not None:

@@ -162,3 +162,14 @@ def test_a_bad_token_in_the_connection_init_payload_is_refused_with_4403(
 
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 4403
+
+
+def test_a_bad_token_in_a_legacy_graphql_ws_connection_init_is_a_coded_connection_error(
+    live: LiveServer, connect: Connect
+) -> None:
+    ws = connect(init={"Authorization": "Bearer not-a-token"}, protocol="graphql-ws")
+
+    reply = json.loads(ws.recv(timeout=10))
+
+    assert reply["type"] == "connection_error"
+    assert reply["payload"]["extensions"]["code"] == "UNAUTHENTICATED"
