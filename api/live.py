@@ -20,6 +20,7 @@ from typing import Any
 from eventsourcing.persistence import Notification
 
 from api.daemon import DaemonThread
+from api.feed_scope import AppealScopes, ScopedEntry
 from ledger.application import AppealsLedger, HistoryEntry
 
 log = logging.getLogger("appeals.live")
@@ -45,9 +46,8 @@ class EventFeed(DaemonThread):
         self.ledger = ledger
         self.listen = listen or _sleeping
         self.poll = poll
-        self._subscribers: set[tuple[asyncio.AbstractEventLoop, asyncio.Queue[HistoryEntry]]] = (
-            set()
-        )
+        self._subscribers: set[tuple[asyncio.AbstractEventLoop, asyncio.Queue[ScopedEntry]]] = set()
+        self.scopes = AppealScopes(ledger)
         self._lock = threading.Lock()
         self.position = 0
         self._refreshed = 0.0
@@ -58,9 +58,9 @@ class EventFeed(DaemonThread):
         super().start()
 
     @contextlib.asynccontextmanager
-    async def subscribe(self) -> AsyncIterator[asyncio.Queue[HistoryEntry]]:
-        """A queue of new events for one subscriber."""
-        queue: asyncio.Queue[HistoryEntry] = asyncio.Queue(QUEUE_LIMIT)
+    async def subscribe(self) -> AsyncIterator[asyncio.Queue[ScopedEntry]]:
+        """A queue of new events, each with its appeal's scope after it, for one subscriber."""
+        queue: asyncio.Queue[ScopedEntry] = asyncio.Queue(QUEUE_LIMIT)
         key = (asyncio.get_running_loop(), queue)
         with self._lock:
             self._subscribers.add(key)
@@ -83,7 +83,7 @@ class EventFeed(DaemonThread):
                 else:
                     wait(self.poll)
 
-    def _fetch(self) -> list[HistoryEntry]:
+    def _fetch(self) -> list[ScopedEntry]:
         recorder = self.ledger.recorder
         if not self._subscribers:
             # Nobody listens: follow the head with one integer instead of the events, at
@@ -102,11 +102,16 @@ class EventFeed(DaemonThread):
         )
         if not notifications:
             return []
-        self.position = notifications[-1].id
         mapper = self.ledger.mapper
-        return [HistoryEntry(n.id, mapper.to_domain_event(n)) for n in notifications]  # type: ignore[arg-type]
+        entries = self.scopes.scoped(
+            HistoryEntry(n.id, mapper.to_domain_event(n))  # type: ignore[arg-type]
+            for n in notifications
+        )
+        # Moved on only once every event has its scope: a failed read is retried, not lost.
+        self.position = notifications[-1].id
+        return entries
 
-    def _broadcast(self, entries: list[HistoryEntry]) -> None:
+    def _broadcast(self, entries: list[ScopedEntry]) -> None:
         with self._lock:
             subscribers = list(self._subscribers)
         for loop, queue in subscribers:

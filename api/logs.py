@@ -22,7 +22,12 @@ class RedactFilter(logging.Filter):
 
 
 def install() -> None:
-    """Attach the filter to uvicorn's access log once per process."""
-    access = logging.getLogger("uvicorn.access")
-    if not any(isinstance(f, RedactFilter) for f in access.filters):
-        access.addFilter(RedactFilter())
+    """Attach the filter to uvicorn's logs once per process.
+
+    HTTP requests go to the access log; a WebSocket handshake ("WebSocket /graphql?token=…
+    [accepted]") goes to ``uvicorn.error``.
+    """
+    for name in ("uvicorn.access", "uvicorn.error"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactFilter) for f in logger.filters):
+            logger.addFilter(RedactFilter())

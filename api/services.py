@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 from uuid import UUID
@@ -82,3 +82,19 @@ class Services:
             token = connection.query_params.get("token")
             header = f"Bearer {token}" if token else None
         return self.authenticator.viewer(header)
+
+    def authenticate_init(self, payload: Mapping[str, object] | None) -> Viewer | None:
+        """The viewer behind a graphql-transport-ws ``connection_init`` payload, if it names one.
+
+        GraphiQL, Apollo and urql send ``connectionParams`` there, e.g.
+        ``{"Authorization": "Bearer …"}``. None when it carries no token: the handshake's
+        header or ``?token=`` then stands. A value that is not a string is a malformed token.
+        """
+        if not payload:
+            return None
+        value = payload.get("Authorization", payload.get("authorization"))
+        if value is None or value == "":
+            return None
+        if not isinstance(value, str):
+            return self.authenticator.viewer("malformed")
+        return self.authenticator.viewer(value)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from uuid import UUID
 
+from starlette.websockets import WebSocket
 from strawberry.dataloader import DataLoader
 
 from api.services import Services
@@ -39,20 +40,29 @@ class Context:
     request_id: str
     request: Any = None
     response: Any = None
+    connection_params: dict[str, object] | None = None
+    """A WebSocket's ``connection_init`` payload, set by strawberry once it arrives."""
     appeal_rows: DataLoader[UUID, AppealRow | None] = field(init=False)
     aggregates: DataLoader[UUID, Appeal] = field(init=False)
 
     def __post_init__(self) -> None:
         services = self.services
+        # A WebSocket's context lives as long as the connection: rows cached there would
+        # answer later operations from a stale state (and a stale scope). Batch, never cache.
+        cache = not isinstance(self.request, WebSocket)
 
         async def load(ids: list[UUID]) -> list[AppealRow | None]:
-            found = await services.get_appeals(ids)
+            found = await services.get_appeals(list(dict.fromkeys(ids)))
             return [found.get(appeal_id) for appeal_id in ids]
 
-        self.appeal_rows = DataLoader(load_fn=load)
+        self.appeal_rows = DataLoader(load_fn=load, cache=cache)
         ledger = self.services.container.ledger
 
-        async def load_aggregates(ids: list[UUID]) -> list[Appeal]:
-            return await off_loop(lambda: [ledger.get_appeal(appeal_id) for appeal_id in ids])
+        def read_aggregates(ids: list[UUID]) -> list[Appeal]:
+            found = {appeal_id: ledger.get_appeal(appeal_id) for appeal_id in dict.fromkeys(ids)}
+            return [found[appeal_id] for appeal_id in ids]
 
-        self.aggregates = DataLoader(load_fn=load_aggregates)
+        async def load_aggregates(ids: list[UUID]) -> list[Appeal]:
+            return await off_loop(read_aggregates, ids)
+
+        self.aggregates = DataLoader(load_fn=load_aggregates, cache=cache)

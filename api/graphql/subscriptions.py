@@ -36,7 +36,8 @@ class Subscription:
                     continue
                 if types and type(entry.event).__name__ not in types:
                     continue
-                row = await info.context.appeal_rows.load(appeal_id)
-                if row is not None and not viewer.in_scope(row.body, row.department):
+                # The appeal as it is after this event, decided by the feed: a row read
+                # here lags behind the event or, loaded once per connection, goes stale.
+                if not viewer.in_scope(entry.body, entry.department):
                     continue
                 yield HistoryEntryInfo.of(entry, appeal_id)

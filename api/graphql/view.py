@@ -23,12 +23,13 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.exceptions import MissingQueryError
+from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.types import HTTPMethod
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.types.graphql import OperationType
+from strawberry.types.unset import UnsetType
 
 from api import graphiql
 from api.graphql.context import Context
@@ -97,6 +98,20 @@ class LedgerGraphQL(GraphQL[Context, None]):
             services=services, viewer=viewer, request_id=_request_id(request),
             request=request, response=response,
         )  # fmt: skip
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """A token in ``connection_init`` decides the viewer; a bad one closes with 4403."""
+        viewer = context.services.authenticate_init(context.connection_params)
+        if viewer is not None:
+            if viewer.token_error is not None:
+                # graphql-transport-ws closes with 4403 Forbidden; the legacy graphql-ws
+                # protocol sends this payload as its connection_error.
+                reason = f"token is {viewer.token_error}"
+                raise ConnectionRejectionError(
+                    {"message": reason, "extensions": {"code": "UNAUTHENTICATED"}}
+                )
+            context.viewer = viewer
+        return await super().on_ws_connect(context)
 
     async def process_result(
         self, request: Request, result: ExecutionResult
