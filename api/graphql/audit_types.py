@@ -91,4 +91,3 @@ def _audit(info: Info) -> AuditService:
     if audit is None:
         raise ApiError("UNAVAILABLE", "the audit log is not available in this process")
     return audit
-

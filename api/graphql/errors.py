@@ -1,6 +1,6 @@
 """Every expected failure becomes a GraphQL error with ``extensions.code``; the rest is masked.
 
-Codes: BAD_USER_INPUT (names the field), NOT_FOUND, CONFLICT, INVALID_TRANSITION,
+Codes: BAD_USER_INPUT (names the field), NOT_FOUND, NO_CHECKPOINT, CONFLICT, INVALID_TRANSITION,
 UNAUTHENTICATED, FORBIDDEN, GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED,
 QUERY_TOO_COMPLEX, and INTERNAL_SERVER_ERROR for anything unexpected, whose message only
 carries the request id that is also logged on the server. Requests refused at the HTTP level

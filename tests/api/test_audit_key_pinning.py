@@ -22,8 +22,14 @@ from cryptography.hazmat.primitives.serialization import (
 from api.container import build
 from api.settings import Settings
 from ledger.merkle import MemoryNodeStore, TreeBuilder, inclusion_proof, root
-from ledger.verify import encode_bundle, encode_leaf, leaf_hash, parse_checkpoint
-from ledger.verify import format_checkpoint_body, sign_checkpoint
+from ledger.verify import (
+    encode_bundle,
+    encode_leaf,
+    format_checkpoint_body,
+    leaf_hash,
+    parse_checkpoint,
+    sign_checkpoint,
+)
 from tests.api.conftest import start_server, stop_server
 
 ANSWERED = "appeals:Appeal.Answered"
@@ -57,7 +63,9 @@ def _forge(genuine: dict[str, Any]) -> dict[str, Any]:
         data = encode_leaf(event["leaf_index"], event["notification_id"], event["appeal_id"],
                            event["version"], event["topic"], hashlib.sha256(state).digest())  # fmt: skip
         hashes[event["leaf_index"]] = leaf_hash(data)
-    fill = (hashes.get(i, hashlib.sha256(b"filler %d" % i).digest()) for i in range(checkpoint.size))
+    fill = (
+        hashes.get(i, hashlib.sha256(b"filler %d" % i).digest()) for i in range(checkpoint.size)
+    )
     store = MemoryNodeStore(TreeBuilder().extend(fill))
     for event in forged["events"]:
         event["leaf_hash"] = base64.b64encode(hashes[event["leaf_index"]]).decode()
