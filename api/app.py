@@ -91,6 +91,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/readyz", readyz),
         Route("/metrics", metrics),
         Route("/ledger/checkpoint", checkpoint),
+        Route("/ledger/public-key", public_key),
     ]
     if settings.graphiql:
         routes.append(graphiql.assets())
@@ -182,6 +183,15 @@ async def checkpoint(request: Request) -> Response:
     if note is None:
         return PlainTextResponse("no checkpoint yet\n", status_code=404)
     return PlainTextResponse(note, media_type="text/plain; charset=utf-8")
+
+
+async def public_key(request: Request) -> Response:
+    """The key every checkpoint is signed with (PEM), to pin in ``python -m ledger.verify``."""
+    services: Services = request.app.state.services
+    pem = await off_loop(services.audit.published_key) if services.audit else None
+    if pem is None:
+        return PlainTextResponse("no checkpoint key yet\n", status_code=404)
+    return Response(pem, media_type="application/x-pem-file")
 
 
 def _positions(services: Services) -> tuple[int, dict[str, int]]:

@@ -8,7 +8,6 @@ holding ``checkpoint.key`` and ``checkpoint.pub``), ``APPEALS_LOG_ORIGIN``
 
 from __future__ import annotations
 
-import base64
 import logging
 import os
 from collections.abc import Callable
@@ -29,8 +28,14 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from api.container import Container
-from ledger.errors import NotFoundError, ValidationError
-from ledger.verify import BUNDLE_FORMAT, encode_bundle, format_checkpoint_body, sign_checkpoint
+from ledger.errors import NoCheckpointError, NotFoundError, ValidationError
+from ledger.verify import (
+    BUNDLE_FORMAT,
+    b64,
+    encode_bundle,
+    format_checkpoint_body,
+    sign_checkpoint,
+)
 from projections.audit import (
     AuditLog,
     Head,
@@ -87,9 +92,7 @@ def generate_keys(directory: Path, *, force: bool = False) -> tuple[Path, Path]:
     fd = os.open(private, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:
         handle.write(pem)
-    public.write_bytes(
-        key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
-    )
+    public.write_bytes(public_key_pem(key.public_key()))
     return private, public
 
 
@@ -107,6 +110,11 @@ def load_public_key(directory: Path) -> Ed25519PublicKey:
     if not isinstance(key, Ed25519PublicKey):
         raise AuditError(f"{directory / PUBLIC_KEY} is not an Ed25519 public key")
     return key
+
+
+def public_key_pem(public_key: Ed25519PublicKey) -> bytes:
+    """The key as PEM (SubjectPublicKeyInfo), as ``/ledger/public-key`` serves it."""
+    return public_key.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
 
 
 def _read(path: Path) -> bytes:
@@ -143,6 +151,12 @@ class AuditService:
         newest = self.store.checkpoints(limit=1)
         return newest[0] if newest else None
 
+    def published_key(self) -> bytes | None:
+        """The PEM of the key checkpoints are signed with, for ``/ledger/public-key``."""
+        if not (self.config.keys_dir / PUBLIC_KEY).exists():
+            return None
+        return public_key_pem(load_public_key(self.config.keys_dir))
+
     def latest_note(self) -> str | None:
         """The newest signed note's text, for ``/ledger/checkpoint``."""
         latest = self.latest_checkpoint()
@@ -168,20 +182,28 @@ class AuditService:
         return StoredCheckpoint(ident, head.size, head.root, time, note)
 
     def inclusion_proof_for(
-        self, appeal_id: UUID, version: int, checkpoint_size: int
+        self, appeal_id: UUID, version: int, checkpoint_size: int | None = None
     ) -> InclusionProof:
-        """The proof that an event is leaf ``leaf_index`` of the tree of ``checkpoint_size``."""
+        """The proof that an event is a leaf of the tree of ``checkpoint_size`` leaves.
+
+        Without a size, the latest checkpoint's; ``NoCheckpointError`` when none covers it.
+        """
+        latest = self.latest_checkpoint() if checkpoint_size is None else None
+        size = checkpoint_size if latest is None else latest.size
         leaves = {leaf.version: leaf for leaf in self.log.leaves_of(str(appeal_id))}
+        leaf = leaves.get(version)
+        if checkpoint_size is None and (size is None or leaf is None or leaf.leaf_index >= size):
+            raise NoCheckpointError(appeal_id=appeal_id, version=version)
+        assert size is not None  # a size was given or the latest checkpoint gave one
         if not leaves:
             raise NotFoundError(appeal_id=appeal_id)
-        leaf = leaves.get(version)
         if leaf is None:
             raise ValidationError(field="version", reason="no such event in the log")
-        if not leaf.leaf_index < checkpoint_size <= self.head().size:
+        if not leaf.leaf_index < size <= self.head().size:
             raise ValidationError(field="checkpointSize", reason="does not cover this event")
-        proof = self.log.inclusion_proof(leaf.leaf_index, checkpoint_size)
+        proof = self.log.inclusion_proof(leaf.leaf_index, size)
         return InclusionProof(appeal_id, version, leaf.notification_id, leaf.leaf_index, leaf.hash,
-                              checkpoint_size, proof)  # fmt: skip
+                              size, proof)  # fmt: skip
 
     def consistency_proof(self, size1: int, size2: int) -> list[bytes]:
         """The proof that the tree of ``size1`` leaves is a prefix of the one of ``size2``."""
@@ -212,13 +234,13 @@ class AuditService:
             events.append({
                 "leaf_index": leaf.leaf_index, "notification_id": stored[0], "appeal_id": stored[1],
                 "version": stored[2], "topic": stored[3],
-                "state": base64.b64encode(stored[4]).decode(), "leaf_hash": leaf.hash.hex(),
-                "inclusion_proof": [h.hex() for h in
+                "state": b64(stored[4]), "leaf_hash": b64(leaf.hash),
+                "inclusion_proof": [b64(h) for h in
                                     self.log.inclusion_proof(leaf.leaf_index, checkpoint.size)],
             })  # fmt: skip
         return encode_bundle({
             "format": BUNDLE_FORMAT, "appeal_id": str(appeal_id), "key_name": self.config.key_name,
-            "public_key": base64.b64encode(public.public_bytes(Encoding.Raw, PublicFormat.Raw)).decode(),
+            "public_key": b64(public.public_bytes(Encoding.Raw, PublicFormat.Raw)),
             "checkpoint": checkpoint.note, "events": events,
         })  # fmt: skip
 

@@ -4,8 +4,9 @@
     ├── ValidationError              a field's value is refused (field, reason)
     ├── NotFoundError                no appeal with that id (appeal_id)
     ├── ConflictError                another change came first (appeal_id, expected, actual)
-    └── InvalidTransitionError       the action is not allowed in the current status
-        └── ExtensionRefusedError    a deadline extension breaks the once/1–30 days/before-due rule
+    ├── InvalidTransitionError       the action is not allowed in the current status
+    │   └── ExtensionRefusedError    a deadline extension breaks the once/1–30 days/before-due rule
+    └── NoCheckpointError            no signed checkpoint covers the event yet (appeal_id, version)
 
 The API maps each class to a GraphQL ``extensions.code``; the message is derived from
 the keyword arguments so it is safe to show to any client.
@@ -80,3 +81,14 @@ class InvalidTransitionError(LedgerError):
 
 class ExtensionRefusedError(InvalidTransitionError):
     """The answer deadline may be extended once, by 1–30 days, before it passes."""
+
+
+class NoCheckpointError(LedgerError):
+    """No signed checkpoint covers this event yet: its proof exists after the next one."""
+
+    code = "NO_CHECKPOINT"
+
+    def __init__(self, *, appeal_id: object, version: int) -> None:
+        self.appeal_id = appeal_id
+        self.version = version
+        super().__init__(appeal_id=appeal_id, version=version)

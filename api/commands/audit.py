@@ -10,10 +10,18 @@ from uuid import UUID
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from api.audit import AuditConfig, AuditError, AuditService, generate_keys
+from api.audit import (
+    PUBLIC_KEY,
+    AuditConfig,
+    AuditError,
+    AuditService,
+    generate_keys,
+    load_public_key,
+)
 from api.container import Container, build
 from api.settings import Settings
 from ledger.errors import ValidationError
+from ledger.verify import b64, fingerprint
 
 DEFAULTS = AuditConfig()
 SHOWN = 20
@@ -92,10 +100,12 @@ def _fail(error: AuditError) -> int:
 
 def run_generate(args: argparse.Namespace, settings: Settings) -> int:
     try:
-        private, public = generate_keys(args.dir or Path(settings.keys_dir), force=args.force)
+        directory = args.dir or Path(settings.keys_dir)
+        private, public = generate_keys(directory, force=args.force)
     except AuditError as error:
         return _fail(error)
     print(f"wrote {private} (keep it secret) and {public} (publish it)")
+    print(f"public key fingerprint {fingerprint(load_public_key(directory))}")
     return 0
 
 
@@ -121,7 +131,7 @@ def run_catch_up(args: argparse.Namespace, settings: Settings) -> int:
         head = service.head()
     finally:
         container.close()
-    print(f"logged {added} new events; size {head.size} root {head.root.hex()}")
+    print(f"logged {added} new events; size {head.size} root {b64(head.root)}")
     return 0
 
 
@@ -141,7 +151,8 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
         sys.stdout.buffer.write(bundle)
     else:
         args.output.write_bytes(bundle)
-        print(f"wrote {args.output}: check it with `python -m ledger.verify {args.output}`")
+        print(f"wrote {args.output}: check it with `python -m ledger.verify --public-key "
+              f"{service.config.keys_dir / PUBLIC_KEY} {args.output}`")  # fmt: skip
     return 0
 
 
@@ -170,7 +181,7 @@ def run_verify(args: argparse.Namespace, settings: Settings) -> int:
     if report.pending:
         summary += f"; {report.pending} events not logged yet"
     if report.ok:
-        print(f"OK: {summary}; root {report.root.hex()}")
+        print(f"OK: {summary}; root {b64(report.root)}")
         return 0
     print(f"FAIL: {report.first}", file=sys.stderr)
     for divergence in report.divergences[1:SHOWN]:

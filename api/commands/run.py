@@ -1,20 +1,33 @@
-"""``appeals run``: the main job of ``make run``: demo data into an empty store, then serve."""
+"""``appeals run``: the main job of ``make run``: demo data, keys and a checkpoint, then serve."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
+from api.audit import (
+    PRIVATE_KEY,
+    PUBLIC_KEY,
+    AuditError,
+    AuditService,
+    generate_keys,
+    load_public_key,
+)
 from api.commands.demo import load_demo
 from api.commands.serve import run_serve
 from api.container import build
+from api.duty import audit_service
 from api.settings import Settings
+from ledger.verify import fingerprint
 
 
 def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``run`` to the command line."""
     cmd = subs.add_parser(
-        "run", help="load demo data into an empty store, then serve the API",
-        description="Load demo appeals if the store is empty, then serve the GraphQL API "
+        "run", help="load demo data into an empty store, sign a checkpoint, then serve the API",
+        description="Load demo appeals if the store is empty, create the checkpoint keys if "
+        "there are none, sign a first checkpoint if there is none, then serve the GraphQL API "
         "(GraphiQL in the browser at /graphql). Mint a token with `appeals token issue`.",
     )  # fmt: skip
     cmd.add_argument(
@@ -31,7 +44,25 @@ def run_main(args: argparse.Namespace, settings: Settings) -> int:
         if container.ledger.recorder.max_notification_id() is None:
             print(f"store is empty: loading {args.demo_appeals} demo appeals", flush=True)
             load_demo(container, args.demo_appeals, seed=1, until=None)
+        prepare_audit(audit_service(settings, container))
+    except AuditError as error:
+        print(f"appeals: {error}", file=sys.stderr)
+        return 2
     finally:
         container.close()
     print("mint a token with: .venv/bin/appeals token issue --role supervisor", flush=True)
     return run_serve(args, settings)
+
+
+def prepare_audit(audit: AuditService) -> None:
+    """Create the key pair and a first checkpoint if missing, so proofs work from the start."""
+    keys_dir: Path = audit.config.keys_dir
+    if not (keys_dir / PRIVATE_KEY).exists() and not (keys_dir / PUBLIC_KEY).exists():
+        _, public = generate_keys(keys_dir)
+        print(f"created checkpoint keys in {keys_dir}; public key {public}", flush=True)
+    if audit.latest_checkpoint() is None:
+        first = audit.sign_checkpoint()
+        assert first is not None  # only_if_grown is off: a checkpoint is always signed
+        print(f"signed a first checkpoint of {first.size} events", flush=True)
+    key = fingerprint(load_public_key(keys_dir))
+    print(f"checkpoints are signed by {key}: /ledger/public-key serves the key", flush=True)

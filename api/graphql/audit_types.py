@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from datetime import datetime
 from uuid import UUID
 
@@ -14,6 +13,7 @@ from api.graphql.context import off_loop
 from api.graphql.errors import ApiError, from_ledger
 from api.graphql.types import Info
 from ledger.errors import LedgerError
+from ledger.verify import b64
 
 
 @strawberry.type(description="The audit log's current size and RFC 6962 root.")
@@ -35,9 +35,9 @@ class Checkpoint:
 @strawberry.type(description="An event's leaf and audit path in the tree of `treeSize` leaves.")
 class InclusionProof:
     leaf_index: int
-    leaf_hash: str = strawberry.field(description="Hex SHA-256 of 0x00 ‖ leaf.")
+    leaf_hash: str = strawberry.field(description="Base64 SHA-256 of 0x00 ‖ leaf.")
     tree_size: int
-    path: list[str] = strawberry.field(description="Hex sibling hashes, leaf to root.")
+    path: list[str] = strawberry.field(description="Base64 sibling hashes, leaf to root.")
 
 
 @strawberry.type(description="The verifiable log behind every appeal history.")
@@ -46,23 +46,25 @@ class LedgerInfo:
     async def head(self, info: Info) -> LogHead:
         audit = _audit(info)
         head = await off_loop(audit.head)
-        return LogHead(size=head.size, root=_b64(head.root), position=head.position)
+        return LogHead(size=head.size, root=b64(head.root), position=head.position)
 
     @strawberry.field(description="Stored checkpoints, newest first.")
     async def checkpoints(self, info: Info, limit: int = 20) -> list[Checkpoint]:
         if not 1 <= limit <= 100:
             raise ApiError("BAD_USER_INPUT", "limit: must be 1-100", field="limit")
         stored = await off_loop(_audit(info).list_checkpoints, limit)
-        return [Checkpoint(id=c.id, size=c.size, root=_b64(c.root), time=c.time, note=c.note)
+        return [Checkpoint(id=c.id, size=c.size, root=b64(c.root), time=c.time, note=c.note)
                 for c in stored]  # fmt: skip
 
-    @strawberry.field(description="Proof that the tree of size1 is a prefix of the one of size2.")
+    @strawberry.field(
+        description="Base64 proof that the tree of size1 is a prefix of the one of size2."
+    )
     async def consistency_proof(self, info: Info, size1: int, size2: int) -> list[str]:
         try:
             proof = await off_loop(_audit(info).consistency_proof, size1, size2)
         except LedgerError as error:
             raise from_ledger(error) from None
-        return [node.hex() for node in proof]
+        return [b64(node) for node in proof]
 
 
 async def inclusion_proof(
@@ -70,18 +72,12 @@ async def inclusion_proof(
 ) -> InclusionProof:
     """An event's inclusion proof against a checkpoint size (default: the latest checkpoint)."""
     require_reader(info)
-    audit = _audit(info)
-    if size is None:
-        latest = await off_loop(audit.latest_checkpoint)
-        if latest is None:
-            raise ApiError("NOT_FOUND", "no checkpoint has been signed yet")
-        size = latest.size
     try:
-        proof = await off_loop(audit.inclusion_proof_for, appeal_id, version, size)
+        proof = await off_loop(_audit(info).inclusion_proof_for, appeal_id, version, size)
     except LedgerError as error:
         raise from_ledger(error) from None
-    return InclusionProof(leaf_index=proof.leaf_index, leaf_hash=proof.leaf_hash.hex(),
-                          tree_size=proof.tree_size, path=[n.hex() for n in proof.proof])  # fmt: skip
+    return InclusionProof(leaf_index=proof.leaf_index, leaf_hash=b64(proof.leaf_hash),
+                          tree_size=proof.tree_size, path=[b64(n) for n in proof.proof])  # fmt: skip
 
 
 def ledger_info(info: Info) -> LedgerInfo:
@@ -95,7 +91,3 @@ def _audit(info: Info) -> AuditService:
     if audit is None:
         raise ApiError("UNAVAILABLE", "the audit log is not available in this process")
     return audit
-
-
-def _b64(raw: bytes) -> str:
-    return base64.b64encode(raw).decode()

@@ -1,6 +1,6 @@
 """Every expected failure becomes a GraphQL error with ``extensions.code``; the rest is masked.
 
-Codes: BAD_USER_INPUT (names the field), NOT_FOUND, CONFLICT, INVALID_TRANSITION,
+Codes: BAD_USER_INPUT (names the field), NOT_FOUND, NO_CHECKPOINT, CONFLICT, INVALID_TRANSITION,
 UNAUTHENTICATED, FORBIDDEN, GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED,
 QUERY_TOO_COMPLEX, and INTERNAL_SERVER_ERROR for anything unexpected, whose message only
 carries the request id that is also logged on the server. Requests refused at the HTTP level
@@ -47,7 +47,7 @@ def from_ledger(error: LedgerError) -> ApiError:
 
 def format_error(error: GraphQLError, request_id: str) -> dict[str, Any]:
     """The client's view of one error: coded, or masked with the request id."""
-    original = error.original_error
+    original, located = error.original_error, error
     if isinstance(original, GraphQLError) and (original.extensions or {}).get("code"):
         error = original
     elif isinstance(original, LedgerError):
@@ -65,6 +65,10 @@ def format_error(error: GraphQLError, request_id: str) -> dict[str, Any]:
     if code is None:
         code = _classify(error.message, extensions)
     formatted = error.formatted
+    # A resolver's own error carries no position: graphql-core put it on the wrapper.
+    for key, value in (("locations", _locations(located)), ("path", located.path)):
+        if value is not None and key not in formatted:
+            formatted[key] = value  # type: ignore[literal-required]
     formatted["extensions"] = {**extensions, "code": code, "requestId": request_id}
     return dict(formatted)
 

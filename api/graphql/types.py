@@ -100,10 +100,13 @@ class HistoryEntryInfo:
             data=cast(JSON, data),
         )
 
-    @strawberry.field(description="Merkle inclusion proof; default: against the latest checkpoint.")
+    @strawberry.field(
+        description="Merkle inclusion proof; default: against the latest checkpoint. Null, "
+        "with a NO_CHECKPOINT error at this path, until a checkpoint covers the event."
+    )
     async def inclusion_proof(
         self, info: Info, checkpoint_size: int | None = None
-    ) -> Annotated[InclusionProof, strawberry.lazy("api.graphql.audit_types")]:
+    ) -> Annotated[InclusionProof, strawberry.lazy("api.graphql.audit_types")] | None:
         from api.graphql.audit_types import inclusion_proof
 
         return await inclusion_proof(info, self.appeal_uuid, self.version, checkpoint_size)

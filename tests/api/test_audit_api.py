@@ -70,8 +70,8 @@ def test_history_entries_prove_inclusion_under_a_signed_checkpoint(
     for entry in history:
         proof = entry["inclusionProof"]
         assert proof["treeSize"] == checkpoint.size
-        assert verify_inclusion(bytes.fromhex(proof["leafHash"]), proof["leafIndex"],
-                                checkpoint.size, [bytes.fromhex(p) for p in proof["path"]],
+        assert verify_inclusion(base64.b64decode(proof["leafHash"]), proof["leafIndex"],
+                                checkpoint.size, [base64.b64decode(p) for p in proof["path"]],
                                 checkpoint.root)  # fmt: skip
 
 
@@ -91,7 +91,7 @@ def test_two_checkpoints_are_consistent_and_listed_newest_first(
                        {"a": first.size, "b": second.size}, token=token).json()  # fmt: skip
 
     ledger = answer["data"]["ledger"]
-    proof = [bytes.fromhex(node) for node in ledger["consistencyProof"]]
+    proof = [base64.b64decode(node) for node in ledger["consistencyProof"]]
     assert verify_consistency(first.size, second.size, proof, first.root, second.root)
     sizes = [c["size"] for c in ledger["checkpoints"]]
     assert sizes == sorted(sizes, reverse=True)

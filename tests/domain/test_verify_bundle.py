@@ -18,9 +18,12 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from ledger.merkle import MemoryNodeStore, TreeBuilder, inclusion_proof, root
 from ledger.verify import (
     BUNDLE_FORMAT,
+    BUNDLE_FORMAT_HEX,
     VerificationError,
+    b64,
     encode_bundle,
     encode_leaf,
+    fingerprint,
     format_checkpoint_body,
     leaf_hash,
     main,
@@ -87,8 +90,8 @@ def make_bundle(signer: Ed25519PrivateKey | None = None) -> dict[str, Any]:
                 "version": version,
                 "topic": TOPIC,
                 "state": base64.b64encode(state(APPEAL, version)).decode(),
-                "leaf_hash": leaf_hash(leaf(i)).hex(),
-                "inclusion_proof": [h.hex() for h in inclusion_proof(i, size, store)],
+                "leaf_hash": b64(leaf_hash(leaf(i))),
+                "inclusion_proof": [b64(h) for h in inclusion_proof(i, size, store)],
             }
             for i, (appeal_id, version) in enumerate(LOG)
             if appeal_id == APPEAL
@@ -294,3 +297,35 @@ def test_help_explains_the_command() -> None:
 
     assert result.returncode == 0
     assert "audit bundle" in result.stdout and "exit 0" in result.stdout
+
+
+def test_a_bundle_of_format_1_with_hex_hashes_still_verifies() -> None:
+    bundle = make_bundle()
+    bundle["format"] = BUNDLE_FORMAT_HEX
+    for event in bundle["events"]:
+        event["leaf_hash"] = base64.b64decode(event["leaf_hash"]).hex()
+        event["inclusion_proof"] = [base64.b64decode(h).hex() for h in event["inclusion_proof"]]
+
+    report = verify_bundle_bytes(encode_bundle(bundle))
+
+    assert report.leaf_indices == (2, 5, 9)
+
+
+def test_a_bundle_signed_by_another_key_than_the_pinned_one_is_refused() -> None:
+    bundle = make_bundle(signer=key(2))
+
+    with pytest.raises(VerificationError) as failure:
+        verify_bundle_bytes(encode_bundle(bundle), key(1).public_key())
+
+    assert failure.value.reason == "key-mismatch"
+    assert fingerprint(key(1).public_key()) in str(failure.value)
+    assert fingerprint(key(2).public_key()) in str(failure.value)
+
+
+def test_a_fingerprint_is_the_base64_sha256_of_the_der_public_key() -> None:
+    public = key(1).public_key()
+    der = public.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+
+    printed = fingerprint(public)
+
+    assert printed == "SHA256:" + base64.b64encode(hashlib.sha256(der).digest()).decode()

@@ -1,0 +1,121 @@
+"""An inclusion proof asked for before any checkpoint is null with a coded error, not the appeal."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from ledger.values import Role
+from tests.api.conftest import SECRET, LiveServer, free_port, start_server, stop_server
+from tests.conftest import PG_ADMIN, _pg_reachable, create_database, drop_database
+
+HISTORY = ("query($id: ID!) { appeal(id: $id) { id history { version "
+           "inclusionProof { leafIndex treeSize path } } } }")  # fmt: skip
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def unsigned(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[LiveServer, Path]]:
+    """A server on a fresh store whose audit log has no key and no checkpoint yet."""
+    admin = None
+    if request.param == "sqlite":
+        database_url = f"sqlite:///{tmp_path / 'appeals.db'}"
+    else:
+        problem = _pg_reachable()
+        if problem is not None:
+            if os.environ.get("CI") == "true":
+                pytest.fail(f"PostgreSQL is unreachable under CI=true: {problem}")
+            pytest.skip(f"PostgreSQL is unreachable: {problem}")
+        admin = PG_ADMIN
+        database_url = create_database(admin)
+    keys = tmp_path / "keys"
+    server = start_server(database_url, tmp_path / "server.log", APPEALS_KEYS_DIR=str(keys),
+                          APPEALS_CHECKPOINT_INTERVAL="0")  # fmt: skip
+    yield server, keys
+    stop_server(server)
+    if admin is not None:
+        drop_database(admin, database_url)
+
+
+def appeals(*args: str, url: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "APPEALS_DATABASE_URL": url}
+    return subprocess.run([sys.executable, "-m", "api.cli", *args], env=env, capture_output=True,
+                          text=True, timeout=120, check=False)  # fmt: skip
+
+
+def test_before_any_checkpoint_the_appeal_is_returned_with_a_null_proof_and_a_coded_error(
+    unsigned: tuple[LiveServer, Path],
+) -> None:
+    live, keys = unsigned
+    token = live.token(Role.SUPERVISOR)
+    made = live.post('mutation($e: String!) { receiveAppeal(input: {channel: EMAIL, '
+                     'externalId: $e, text: "Нет света", body: "Орган"}) { appeal { id } } }',
+                     {"e": uuid.uuid4().hex}, token=token).json()  # fmt: skip
+    appeal_id = made["data"]["receiveAppeal"]["appeal"]["id"]
+
+    before = live.post(HISTORY, {"id": appeal_id}, token=token).json()
+    signed = [appeals("keys", "generate", "--dir", str(keys), url=live.database_url),
+              appeals("checkpoint", "--keys-dir", str(keys), url=live.database_url)]  # fmt: skip
+    served = httpx.get(f"{live.url}/ledger/checkpoint", timeout=10)
+    after = live.post(HISTORY, {"id": appeal_id}, token=token).json()
+
+    assert before["data"]["appeal"]["id"] == appeal_id
+    assert before["data"]["appeal"]["history"] == [{"version": 1, "inclusionProof": None}]
+    [error] = before["errors"]
+    assert error["path"] == ["appeal", "history", 0, "inclusionProof"]
+    assert error["extensions"]["code"] == "NO_CHECKPOINT"
+    assert [result.returncode for result in signed] == [0, 0], [r.stderr for r in signed]
+    assert served.status_code == 200
+    assert "errors" not in after
+    assert after["data"]["appeal"]["history"][0]["inclusionProof"]["treeSize"] >= 1
+
+
+def _start_run(database_url: str, keys: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """``appeals run`` as ``make run`` starts it, with a small demo so the test stays fast."""
+    port = free_port()
+    env = {**os.environ, "APPEALS_DATABASE_URL": database_url, "APPEALS_JWT_SECRET": SECRET,
+           "APPEALS_KEYS_DIR": str(keys), "APPEALS_RATE_LIMIT_PER_MINUTE": "0"}  # fmt: skip
+    with log.open("wb") as handle:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "api.cli", "run", "--demo-appeals", "20", "--port", str(port)],
+            env=env, stdout=handle, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return process, url
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"appeals run did not start: {log.read_text()[-2000:]}")
+
+
+def test_appeals_run_prepares_keys_and_a_first_checkpoint_so_proofs_work_at_once(
+    tmp_path: Path,
+) -> None:
+    database_url = f"sqlite:///{tmp_path / 'appeals.db'}"
+    process, url = _start_run(database_url, tmp_path / "keys", tmp_path / "run.log")
+    live = LiveServer(url, database_url, process, tmp_path / "run.log")
+    try:
+        served = httpx.get(f"{url}/ledger/checkpoint", timeout=10)
+        key = httpx.get(f"{url}/ledger/public-key", timeout=10)
+        answer = live.post("{ appeals(first: 1) { edges { node { history { "
+                           "inclusionProof { treeSize path } } } } } }",
+                           token=live.token(Role.AUDITOR)).json()  # fmt: skip
+    finally:
+        stop_server(live)
+
+    assert served.status_code == 200
+    assert key.status_code == 200
+    assert "errors" not in answer
+    proof = answer["data"]["appeals"]["edges"][0]["node"]["history"][0]["inclusionProof"]
+    assert proof["treeSize"] > 20
