@@ -176,7 +176,7 @@ class AuditService:
             raise NotFoundError(appeal_id=appeal_id)
         leaf = leaves.get(version)
         if leaf is None:
-            raise ValidationError(field="version", reason="no such event in the log")
+            raise ValidationError(field="version", reason="names no event in the log")
         if not leaf.leaf_index < checkpoint_size <= self.head().size:
             raise ValidationError(field="checkpointSize", reason="does not cover this event")
         proof = self.log.inclusion_proof(leaf.leaf_index, checkpoint_size)
@@ -186,7 +186,9 @@ class AuditService:
     def consistency_proof(self, size1: int, size2: int) -> list[bytes]:
         """The proof that the tree of ``size1`` leaves is a prefix of the one of ``size2``."""
         if not 0 <= size1 <= size2 <= self.head().size:
-            raise ValidationError(field="size2", reason="needs 0 <= size1 <= size2 <= log size")
+            raise ValidationError(
+                field="size2", reason="must satisfy 0 <= size1 <= size2 <= log size"
+            )
         return self.log.consistency_proof(size1, size2)
 
     def export_bundle(self, appeal_id: UUID) -> bytes:
