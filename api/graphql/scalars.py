@@ -22,18 +22,25 @@ from graphql import (
     VisitorAction,
 )
 from graphql.utilities.validate_input_value import validate_input_literal
+from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.schema.types.base_scalars import DateTimeDefinition
 from strawberry.types.scalar import ScalarDefinition
 
 from api.graphql.errors import InputRefusal
 
-NAIVE = "must carry a timezone offset, like 2024-05-01T09:00:00+03:00"
+EXAMPLE = "2024-05-01T09:00:00+03:00"
+NAIVE = f"must carry a timezone offset, like {EXAMPLE}"
+NOT_ISO = f"must be an ISO 8601 date and time with an offset, like {EXAMPLE}"
 
 
 def parse_instant(value: object) -> datetime:
     """Strawberry's ISO 8601 parse, then refuse a value that names no instant."""
     assert DateTimeDefinition.parse_value is not None
-    parsed: datetime = DateTimeDefinition.parse_value(value)
+    try:
+        parsed: datetime = DateTimeDefinition.parse_value(value)
+    except StrawberryInputCoercionError:
+        # Its message quotes the parser's internals ("invalid literal for int()").
+        raise InputRefusal(NOT_ISO) from None
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise InputRefusal(NAIVE)
     return parsed

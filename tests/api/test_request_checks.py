@@ -49,6 +49,21 @@ def test_a_filter_time_without_an_offset_is_bad_user_input_naming_the_field(
         assert error["message"].startswith(f"{field} must carry a timezone offset")
 
 
+@pytest.mark.parametrize("value", ["garbage", "2024-13-45T00:00:00+03:00"])
+def test_a_filter_time_that_is_not_iso_8601_is_bad_user_input_naming_the_field(
+    live: LiveServer, value: str
+) -> None:
+    token = live.token(Role.SUPERVISOR)
+
+    literal = live.post(APPEALS % ("receivedFrom", value), token=token)
+    variable = live.post(BY_VARIABLE, {"f": {"receivedFrom": value}}, token=token)
+
+    for answer in (literal, variable):
+        error = refused(answer, "BAD_USER_INPUT")
+        assert error["extensions"]["field"] == "receivedFrom"
+        assert error["message"].startswith("receivedFrom must be an ISO 8601 date and time")
+
+
 def test_a_time_without_an_offset_is_refused_in_every_datetime_input(live: LiveServer) -> None:
     token = live.token(Role.SUPERVISOR)
     appeal = {"channel": "WEB", "externalId": f"naive-{uuid.uuid4().hex}", "text": "Яма",
