@@ -198,7 +198,7 @@ class AuditService:
         if not leaves:
             raise NotFoundError(appeal_id=appeal_id)
         if leaf is None:
-            raise ValidationError(field="version", reason="no such event in the log")
+            raise ValidationError(field="version", reason="names no event in the log")
         if not leaf.leaf_index < size <= self.head().size:
             raise ValidationError(field="checkpointSize", reason="does not cover this event")
         proof = self.log.inclusion_proof(leaf.leaf_index, size)
@@ -208,7 +208,9 @@ class AuditService:
     def consistency_proof(self, size1: int, size2: int) -> list[bytes]:
         """The proof that the tree of ``size1`` leaves is a prefix of the one of ``size2``."""
         if not 0 <= size1 <= size2 <= self.head().size:
-            raise ValidationError(field="size2", reason="needs 0 <= size1 <= size2 <= log size")
+            raise ValidationError(
+                field="size2", reason="must satisfy 0 <= size1 <= size2 <= log size"
+            )
         return self.log.consistency_proof(size1, size2)
 
     def export_bundle(self, appeal_id: UUID) -> bytes:

@@ -45,7 +45,10 @@ def build(settings: Settings) -> Container:
     store = parse_store(str(settings.database_url), pool_size=settings.pool_size)
     check_reachable(store)
     ledger = AppealsLedger(
-        store.env, norms=settings.norms, calendar=ProductionCalendar(tz=settings.timezone)
+        store.env,
+        norms=settings.norms,
+        calendar=ProductionCalendar(tz=settings.timezone),
+        earliest=settings.earliest_business_time,
     )
     datastore: SQLiteDatastore | PostgresDatastore = ledger.recorder.datastore  # type: ignore[attr-defined]
     sql = Sql(datastore)

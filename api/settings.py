@@ -5,13 +5,18 @@ Every variable is listed, with its default, in README.md ("Settings").
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from starlette.datastructures import Secret
 
 from ledger.deadlines import Norms
+from ledger.values import EARLIEST_BUSINESS_TIME, Channel
 
 DEFAULT_DATABASE_URL = "sqlite:///var/appeals.db"
 
@@ -38,6 +43,7 @@ class Settings:
     access_log: bool = False
     log_origin: str = "appeals-ledger"
     checkpoint_interval: float = 300.0
+    earliest_business_time: datetime = EARLIEST_BUSINESS_TIME
 
     @property
     def norms(self) -> Norms:
@@ -53,35 +59,39 @@ class Settings:
         """Read every ``APPEALS_*`` variable once."""
         env = os.environ if environ is None else environ
         return cls(
-            database_url=Secret(env.get("APPEALS_DATABASE_URL", DEFAULT_DATABASE_URL)),
-            timezone=env.get("APPEALS_TIMEZONE", "Europe/Moscow"),
+            database_url=Secret(_database_url(env)),
+            timezone=_timezone(env, "APPEALS_TIMEZONE", "Europe/Moscow"),
             first_response_hours=_parse_hours(env.get("APPEALS_FIRST_RESPONSE_HOURS", "")),
-            pool_size=_int(env, "APPEALS_DB_POOL_SIZE", 10),
+            pool_size=_int(env, "APPEALS_DB_POOL_SIZE", 10, minimum=1),
             jwt_secret=Secret(env["APPEALS_JWT_SECRET"]) if env.get("APPEALS_JWT_SECRET") else None,
             graphiql=_bool(env, "APPEALS_GRAPHIQL", True),
             introspection=_bool(env, "APPEALS_INTROSPECTION", True),
             run_projections=_bool(env, "APPEALS_RUN_PROJECTIONS", True),
-            max_body_bytes=_int(env, "APPEALS_MAX_BODY_BYTES", 1_048_576),
-            ready_max_lag=_int(env, "APPEALS_READY_MAX_LAG", 1000),
-            suppress_below=_int(env, "APPEALS_SUPPRESS_BELOW", 5),
-            cors_origins=_list(env, "APPEALS_CORS_ORIGINS"),
-            ws_origins=_list(env, "APPEALS_WS_ORIGINS"),
-            rate_limit_per_minute=_int(env, "APPEALS_RATE_LIMIT_PER_MINUTE", 600),
+            max_body_bytes=_int(env, "APPEALS_MAX_BODY_BYTES", 1_048_576, minimum=1),
+            ready_max_lag=_int(env, "APPEALS_READY_MAX_LAG", 1000, minimum=0),
+            suppress_below=_int(env, "APPEALS_SUPPRESS_BELOW", 5, minimum=0),
+            cors_origins=_origins(env, "APPEALS_CORS_ORIGINS"),
+            ws_origins=_origins(env, "APPEALS_WS_ORIGINS"),
+            rate_limit_per_minute=_int(env, "APPEALS_RATE_LIMIT_PER_MINUTE", 600, minimum=0),
             keys_dir=env.get("APPEALS_KEYS_DIR", "var/keys"),
             access_log=_bool(env, "APPEALS_ACCESS_LOG", False),
-            log_origin=env.get("APPEALS_LOG_ORIGIN", "appeals-ledger"),
-            checkpoint_interval=float(_int(env, "APPEALS_CHECKPOINT_INTERVAL", 300)),
+            log_origin=_log_origin(env, "APPEALS_LOG_ORIGIN", "appeals-ledger"),
+            checkpoint_interval=float(_int(env, "APPEALS_CHECKPOINT_INTERVAL", 300, minimum=0)),
+            earliest_business_time=_instant(env, "APPEALS_EARLIEST_BUSINESS_TIME"),
         )
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
+def _int(env: Mapping[str, str], name: str, default: int, *, minimum: int = 0) -> int:
     raw = env.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise SettingsError(f"{name}: {raw!r} is not an integer") from None
+    if value < minimum:
+        raise SettingsError(f"{name}: {value} must be at least {minimum}")
+    return value
 
 
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -99,16 +109,75 @@ def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in env.get(name, "").split(",") if item.strip())
 
 
+def _database_url(env: Mapping[str, str]) -> str:
+    # The full URL is parsed by api.store when the store opens; the scheme is checked here
+    # so a typo stops every command at start-up. The value is a secret: never echo it.
+    url = env.get("APPEALS_DATABASE_URL", "") or DEFAULT_DATABASE_URL
+    scheme = urlsplit(url).scheme
+    if scheme not in ("sqlite", "postgresql", "postgres"):
+        msg = f"APPEALS_DATABASE_URL: unknown scheme {scheme!r} (use sqlite:/// or postgresql://)"
+        raise SettingsError(msg)
+    return url
+
+
+def _timezone(env: Mapping[str, str], name: str, default: str) -> str:
+    value = env.get(name, "").strip() or default
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"{name}: {value!r} is not an IANA time zone like {default}") from None
+    return value
+
+
+def _origins(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    origins = _list(env, name)
+    for origin in origins:
+        parts = urlsplit(origin)
+        if origin != "*" and (parts.scheme not in ("http", "https") or not parts.netloc):
+            raise SettingsError(f"{name}: {origin!r} is not an origin like https://example.org")
+    return origins
+
+
+def _log_origin(env: Mapping[str, str], name: str, default: str) -> str:
+    value = env.get(name, "").strip() or default
+    # The origin is the first line of every signed checkpoint note.
+    if not value.isprintable():
+        raise SettingsError(f"{name}: {value!r} must be one line of printable text")
+    return value
+
+
+def _instant(env: Mapping[str, str], name: str) -> datetime:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return EARLIEST_BUSINESS_TIME
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise SettingsError(f"{name}: {raw!r} is not an ISO 8601 date or time") from None
+    if len(raw) == 10:  # a date alone: its midnight in UTC
+        return value.replace(tzinfo=UTC)
+    if value.tzinfo is None:
+        raise SettingsError(f"{name}: {raw!r} needs a timezone offset, like +03:00")
+    return value
+
+
 def _parse_hours(value: str) -> dict[str, float]:
-    """``vk=8,telegram=9`` → ``{"vk": 8.0, "telegram": 9.0}``."""
+    """``vk=8,telegram=9`` → ``{"vk": 8.0, "telegram": 9.0}``; channels and hours checked."""
     hours: dict[str, float] = {}
+    channels = {channel.value for channel in Channel}
     for item in filter(None, (part.strip() for part in value.split(","))):
-        channel, _, number = item.partition("=")
+        channel, _, number = (part.strip() for part in item.partition("="))
         try:
-            hours[channel.strip()] = float(number)
+            hours[channel] = float(number)
         except ValueError:
             msg = f"APPEALS_FIRST_RESPONSE_HOURS: {item!r} is not channel=hours"
             raise SettingsError(msg) from None
+        if channel not in channels:
+            msg = f"APPEALS_FIRST_RESPONSE_HOURS: {channel!r} is not a channel (one of "
+            raise SettingsError(msg + ", ".join(sorted(channels)) + ")")
+        if not math.isfinite(hours[channel]) or hours[channel] <= 0:
+            msg = f"APPEALS_FIRST_RESPONSE_HOURS: {item!r} needs a positive number of hours"
+            raise SettingsError(msg)
     return hours
 
 

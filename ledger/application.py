@@ -23,6 +23,7 @@ from ledger.errors import ConflictError, NotFoundError, ValidationError
 from ledger.privacy import Citizen, CitizenVault, MemoryKeyStore
 from ledger.transcoder import FastJSONTranscoder
 from ledger.values import (
+    EARLIEST_BUSINESS_TIME,
     SYSTEM,
     Actor,
     Channel,
@@ -76,8 +77,10 @@ class AppealsLedger(Application[UUID]):
         vault: CitizenVault | None = None,
         positions: EventPositions | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        earliest: datetime = EARLIEST_BUSINESS_TIME,
     ) -> None:
         self.norms = norms or Norms()
+        self.earliest = require_aware(earliest, "earliest")
         self.calendar = calendar or ProductionCalendar()
         self.vault = vault or CitizenVault(MemoryKeyStore())
         self.positions = positions
@@ -165,7 +168,7 @@ class AppealsLedger(Application[UUID]):
             location=clean_name(location, "location") if location is not None else None,
             actor_id=actor.id,
             actor_role=actor.role.value,
-            at=self._business_time(at),
+            at=self._business_time(at, "receivedAt"),
         )
 
     def register_appeal(
@@ -306,7 +309,7 @@ class AppealsLedger(Application[UUID]):
     ) -> Recorded:
         """Close the appeal with an outcome; a duplicate must point to an existing appeal."""
         if duplicate_of is not None and self.find_appeal(duplicate_of) is None:
-            raise ValidationError(field="duplicateOf", reason="no such appeal")
+            raise ValidationError(field="duplicateOf", reason="names no existing appeal")
         return self._command(
             appeal_id,
             expected_version,
@@ -451,12 +454,16 @@ class AppealsLedger(Application[UUID]):
 
     # --- plumbing -------------------------------------------------------------------
 
-    def _business_time(self, at: datetime | None) -> datetime:
+    def _business_time(self, at: datetime | None, field: str = "at") -> datetime:
+        """A business time given by the caller, or now; refused before the floor or ahead."""
         if at is None:
             return self.clock()
-        require_aware(at, "at")
+        require_aware(at, field)
+        if at < self.earliest:
+            reason = f"is before {self.earliest.isoformat()}, the earliest business time accepted"
+            raise ValidationError(field=field, reason=reason)
         if at > self.clock() + CLOCK_SKEW:
-            raise ValidationError(field="at", reason="is in the future")
+            raise ValidationError(field=field, reason="is in the future")
         return at.astimezone(UTC)
 
     def find_appeal(self, appeal_id: UUID) -> Appeal | None:

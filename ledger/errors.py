@@ -8,13 +8,28 @@
     │   └── ExtensionRefusedError    a deadline extension breaks the once/1–30 days/before-due rule
     └── NoCheckpointError            no signed checkpoint covers the event yet (appeal_id, version)
 
-The API maps each class to a GraphQL ``extensions.code``; the message is derived from
-the keyword arguments so it is safe to show to any client.
+The attributes and ``context`` carry the ids and values; the message is one sentence for a
+person, built from them, and safe to show to any client. The API maps each class to a
+GraphQL ``extensions.code`` and ``context`` to typed, camelCase extensions.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+# Why an action was refused beyond the status itself: the sentence that follows "because".
+REASONS = {
+    "no_answer": "it has not been answered yet",
+    "already_erased": "its personal data is already erased",
+    "not_registered": "it is not registered yet",
+    "already_extended": "its deadline was already extended once",
+    "deadline_passed": "its answer deadline has passed",
+}
+# The commands' names as a sentence says them: "cannot <verb> appeal …".
+ACTIONS = {
+    "extend_deadline": "extend the deadline of",
+    "erase_personal_data": "erase the personal data of",
+}
 
 
 class LedgerError(Exception):
@@ -24,8 +39,11 @@ class LedgerError(Exception):
 
     def __init__(self, **context: Any) -> None:
         self.context = context
-        details = ", ".join(f"{key}={value}" for key, value in context.items())
-        super().__init__(f"{type(self).__name__}({details})")
+        super().__init__(self.sentence())
+
+    def sentence(self) -> str:
+        """The message: what was refused, in words a person reads."""
+        return "the ledger refused the request"
 
 
 class ValidationError(LedgerError):
@@ -38,6 +56,10 @@ class ValidationError(LedgerError):
         self.reason = reason
         super().__init__(field=field, reason=reason, **context)
 
+    def sentence(self) -> str:
+        # ``reason`` is a predicate ("must not be empty"), so field + reason reads as one.
+        return f"{self.field} {self.reason}"
+
 
 class NotFoundError(LedgerError):
     """No appeal exists with the given id."""
@@ -47,6 +69,9 @@ class NotFoundError(LedgerError):
     def __init__(self, *, appeal_id: object) -> None:
         self.appeal_id = appeal_id
         super().__init__(appeal_id=appeal_id)
+
+    def sentence(self) -> str:
+        return f"there is no appeal {self.appeal_id}"
 
 
 class ConflictError(LedgerError):
@@ -66,6 +91,14 @@ class ConflictError(LedgerError):
             actual_version=actual_version,
         )
 
+    def sentence(self) -> str:
+        if self.expected_version is not None and self.actual_version is not None:
+            return (
+                f"appeal {self.appeal_id} was changed: you expected version "
+                f"{self.expected_version}, it is at {self.actual_version}"
+            )
+        return f"appeal {self.appeal_id} was changed by another request first: read it again"
+
 
 class InvalidTransitionError(LedgerError):
     """The action is not allowed while the appeal is in its current status."""
@@ -77,6 +110,14 @@ class InvalidTransitionError(LedgerError):
         self.status = status
         self.action = action
         super().__init__(appeal_id=appeal_id, status=status, action=action, **context)
+
+    def sentence(self) -> str:
+        verb = ACTIONS.get(self.action, self.action.replace("_", " "))
+        reason = self.context.get("reason")
+        because = REASONS.get(str(reason), str(reason)) if reason else f"it is {self.status}"
+        outcome = self.context.get("outcome")
+        as_outcome = f" as {str(outcome).replace('_', ' ')}" if outcome else ""
+        return f"cannot {verb} appeal {self.appeal_id}{as_outcome}: {because}"
 
 
 class ExtensionRefusedError(InvalidTransitionError):

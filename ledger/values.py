@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TypeVar
 
 from ledger.errors import ValidationError
 
 MAX_TEXT_LENGTH = 10_000
+# The default floor of business times: earlier ones are typing mistakes (year 1), not appeals.
+EARLIEST_BUSINESS_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 # Unicode category Cc is exactly C0, DEL and C1; newline and tab are the allowed ones.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 E = TypeVar("E", bound=StrEnum)
@@ -100,7 +102,7 @@ def clean_text(value: str, field: str, *, max_length: int = MAX_TEXT_LENGTH) -> 
     control = _CONTROL.search(text)
     if control is not None:
         raise ValidationError(
-            field=field, reason=f"control character U+{ord(control.group()):04X} is not allowed"
+            field=field, reason=f"must not contain control character U+{ord(control.group()):04X}"
         )
     return text
 

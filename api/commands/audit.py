@@ -6,7 +6,6 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from uuid import UUID
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -18,9 +17,9 @@ from api.audit import (
     generate_keys,
     load_public_key,
 )
+from api.commands.options import appeal_id, at_least
 from api.container import Container, build
 from api.settings import Settings
-from ledger.errors import ValidationError
 from ledger.verify import b64, fingerprint
 
 DEFAULTS = AuditConfig()
@@ -70,12 +69,14 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "the latest checkpoint and the public key; check it with `python -m ledger.verify`.",
     )  # fmt: skip
     _common(export)
-    export.add_argument("appeal_id", help="the appeal's UUID")
+    export.add_argument("appeal_id", type=appeal_id, help="the appeal's UUID")
     export.add_argument("-o", "--output", type=Path, default=None,
                         help="file to write (default: standard output)")  # fmt: skip
     export.set_defaults(handler=run_export)
     catch_up = audit_subs.add_parser("catch-up", help="log every stored event not yet logged")
-    catch_up.add_argument("--batch", type=int, default=10_000, help="events per transaction")
+    catch_up.add_argument(
+        "--batch", type=at_least(1), default=10_000, help="events per transaction"
+    )
     catch_up.set_defaults(handler=run_catch_up)
 
 
@@ -136,13 +137,9 @@ def run_catch_up(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_export(args: argparse.Namespace, settings: Settings) -> int:
-    try:
-        appeal_id = UUID(args.appeal_id)
-    except ValueError:
-        raise ValidationError(field="appeal_id", reason="is not a UUID") from None
     service, container = _service(args, settings)
     try:
-        bundle = service.export_bundle(appeal_id)
+        bundle = service.export_bundle(args.appeal_id)
     except AuditError as error:
         return _fail(error)
     finally:

@@ -14,6 +14,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from api.commands.options import at_least
 from api.container import Container, build
 from api.settings import Settings
 from ledger.demo import DemoOptions, generate
@@ -32,7 +33,9 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "forwarded/extended/reopened/rated cases). Deterministic for a seed and end date; "
         "re-running with the same seed records nothing new.",
     )
-    cmd.add_argument("--appeals", type=int, default=1000, help="how many appeals (default 1000)")
+    cmd.add_argument(
+        "--appeals", type=at_least(1), default=1000, help="how many appeals (default 1000)"
+    )
     cmd.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     cmd.add_argument(
         "--until",

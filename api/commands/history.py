@@ -6,10 +6,10 @@ import argparse
 import json
 from uuid import UUID
 
+from api.commands.options import appeal_id
 from api.container import build
 from api.settings import Settings
 from ledger.application import AppealsLedger, HistoryEntry
-from ledger.errors import ValidationError
 
 
 def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -19,18 +19,14 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="print an appeal's history",
         description="Print every stored event of one appeal, in order.",
     )
-    cmd.add_argument("appeal_id", help="the appeal's UUID")
+    cmd.add_argument("appeal_id", type=appeal_id, help="the appeal's UUID")
     cmd.set_defaults(handler=run_history)
 
 
 def run_history(args: argparse.Namespace, settings: Settings) -> int:
-    try:
-        appeal_id = UUID(args.appeal_id)
-    except ValueError:
-        raise ValidationError(field="appeal_id", reason="is not a UUID") from None
     container = build(settings)
     try:
-        print(render_history(container.ledger, appeal_id))
+        print(render_history(container.ledger, args.appeal_id))
     finally:
         container.close()
     return 0

@@ -17,6 +17,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from api.commands.options import at_least
 from api.container import build
 from api.settings import Settings
 from api.wiring_projections import read_side
@@ -34,11 +35,11 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     actions = cmd.add_subparsers(dest="action", required=True, metavar="ACTION")
     run = actions.add_parser("run", help="follow the log until SIGINT/SIGTERM")
-    run.add_argument("--batch", type=int, default=10_000, help="events per batch")
+    run.add_argument("--batch", type=at_least(1), default=10_000, help="events per batch")
     run.set_defaults(handler=run_worker)
     rebuild = actions.add_parser("rebuild", help="drop views and rebuild them from the log")
     rebuild.add_argument("name", nargs="?", choices=NAMES, help="one view (default: all)")
-    rebuild.add_argument("--batch", type=int, default=20_000, help="events per batch")
+    rebuild.add_argument("--batch", type=at_least(1), default=20_000, help="events per batch")
     rebuild.add_argument("--quiet", action="store_true", help="no progress bar")
     rebuild.set_defaults(handler=run_rebuild)
     status = actions.add_parser("status", help="each view's position, the log head and lag")

@@ -15,6 +15,7 @@ from api.audit import (
     load_public_key,
 )
 from api.commands.demo import load_demo
+from api.commands.options import at_least, port
 from api.commands.serve import run_serve
 from api.container import build
 from api.duty import audit_service
@@ -31,10 +32,10 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "(GraphiQL in the browser at /graphql). Mint a token with `appeals token issue`.",
     )  # fmt: skip
     cmd.add_argument(
-        "--demo-appeals", type=int, default=2000, help="appeals to load (default 2000)"
+        "--demo-appeals", type=at_least(0), default=2000, help="appeals to load (default 2000)"
     )
     cmd.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
-    cmd.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    cmd.add_argument("--port", type=port, default=8000, help="port (default 8000)")
     cmd.set_defaults(handler=run_main, workers=1)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import uvicorn
 
+from api.commands.options import at_least, port
 from api.container import build
 from api.serving import Supervisor, listening_socket
 from api.settings import Settings, SettingsError
@@ -22,8 +23,8 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "/metrics with uvicorn. Several workers (or several hosts) can share one PostgreSQL.",
     )  # fmt: skip
     serve.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    serve.add_argument("--workers", type=int, default=1,
+    serve.add_argument("--port", type=port, default=8000, help="port (default 8000)")
+    serve.add_argument("--workers", type=at_least(1), default=1,
                        help="worker processes behind one socket: each new connection goes "
                        "to the worker holding the fewest; a worker that dies is restarted "
                        "(default 1)")  # fmt: skip
@@ -38,8 +39,6 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
-    if args.workers < 1:
-        raise SettingsError(f"--workers must be at least 1, got {args.workers}")
     check_reachable(parse_store(str(settings.database_url)))
     print(f"Appeals Ledger API: http://{args.host}:{args.port}/graphql", flush=True)
     if args.workers > 1:

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import re
-from datetime import timedelta
 
 from api.app import _jwt_secret
 from api.auth import Authenticator
+from api.commands.options import OptionError, ttl
 from api.settings import Settings
-from ledger.errors import ValidationError
-from ledger.values import Role, parse_enum
+from ledger.values import Role
 
-TTL = re.compile(r"^(\d+)([smhd])$")
-UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+# Roles a token can be issued for: public needs none, system is internal.
+ROLES = [Role.OPERATOR.value, Role.SUPERVISOR.value, Role.AUDITOR.value, Role.ADMIN.value]
+# Which roles each scoping option means something for; elsewhere it is refused, not ignored.
+SCOPED = {
+    "--body": {Role.OPERATOR, Role.SUPERVISOR},
+    "--department": {Role.OPERATOR},
+    "--pii": {Role.AUDITOR, Role.ADMIN},
+}
 
 
 def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -27,26 +31,28 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     issue = actions.add_parser(
         "issue", help="print a new token", description="Print a signed JWT for a role and scope."
     )
-    issue.add_argument("--role", required=True, help="operator | supervisor | auditor | admin")
+    issue.add_argument("--role", required=True, choices=ROLES, help="who the token acts as")
     issue.add_argument("--subject", default=None, help="who it is for (default: the role)")
-    issue.add_argument("--body", default=None, help="the body scope (supervisor, operator)")
-    issue.add_argument("--department", default=None, help="the department (operator)")
-    issue.add_argument("--pii", action="store_true", help="auditor: may see personal data")
-    issue.add_argument("--ttl", default="8h", help="lifetime like 30m, 8h, 7d (default 8h)")
+    issue.add_argument("--body", default=None, help="operator, supervisor: the body scope")
+    issue.add_argument("--department", default=None,
+                       help="operator (required): the department scope")  # fmt: skip
+    issue.add_argument("--pii", action="store_true",
+                       help="auditor, admin: may see personal data")  # fmt: skip
+    issue.add_argument("--ttl", type=ttl, default="8h",
+                       help="lifetime like 30m, 8h, 7d (default 8h)")  # fmt: skip
     issue.set_defaults(handler=run_issue)
 
 
 def run_issue(args: argparse.Namespace, settings: Settings) -> int:
-    role = parse_enum(Role, args.role, "role")
-    if role in (Role.PUBLIC, Role.SYSTEM):
-        raise ValidationError(field="role", reason="public needs no token; system is internal")
+    role = Role(args.role)
+    given = {"--body": args.body, "--department": args.department, "--pii": args.pii}
+    for option, roles in SCOPED.items():
+        if given[option] and role not in roles:
+            allowed = " or ".join(sorted(r.value for r in roles))
+            raise OptionError(f"{option} applies to {allowed} tokens, not {role.value}")
     if role is Role.OPERATOR and not args.department:
-        raise ValidationError(field="department", reason="an operator token needs a department")
-    match = TTL.match(args.ttl)
-    if match is None:
-        raise ValidationError(field="ttl", reason="must look like 30m, 8h or 7d")
-    ttl = timedelta(**{UNITS[match.group(2)]: int(match.group(1))})
+        raise OptionError("an operator token needs --department")
     authenticator = Authenticator(_jwt_secret(settings))
-    print(authenticator.issue(subject=args.subject or role.value, role=role, ttl=ttl,
+    print(authenticator.issue(subject=args.subject or role.value, role=role, ttl=args.ttl,
                               body=args.body, department=args.department, pii=args.pii))  # fmt: skip
     return 0

@@ -10,7 +10,7 @@ import strawberry
 from api.audit import AuditService
 from api.graphql.access import require_reader
 from api.graphql.context import off_loop
-from api.graphql.errors import ApiError, from_ledger
+from api.graphql.errors import ApiError, bad_input, from_ledger
 from api.graphql.types import Info
 from ledger.errors import LedgerError
 from ledger.verify import b64
@@ -51,7 +51,7 @@ class LedgerInfo:
     @strawberry.field(description="Stored checkpoints, newest first.")
     async def checkpoints(self, info: Info, limit: int = 20) -> list[Checkpoint]:
         if not 1 <= limit <= 100:
-            raise ApiError("BAD_USER_INPUT", "limit: must be 1-100", field="limit")
+            raise bad_input("limit", "must be 1-100")
         stored = await off_loop(_audit(info).list_checkpoints, limit)
         return [Checkpoint(id=c.id, size=c.size, root=b64(c.root), time=c.time, note=c.note)
                 for c in stored]  # fmt: skip

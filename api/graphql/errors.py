@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from graphql import GraphQLError
 
-from ledger.errors import LedgerError
+from ledger.errors import LedgerError, ValidationError
 
 log = logging.getLogger("appeals.api")
 # graphql-core's wording for a variable whose value cannot be coerced to its declared type.
-INVALID_VARIABLE = re.compile(r"Variable '\$(\w+)' has invalid value")
+# The path names a nested input field: "Variable '$i' has invalid value at .receivedAt: …".
+INVALID_VARIABLE = re.compile(r"Variable '\$(\w+)' has invalid value(?: at )?((?:\.\w+|\[\d+\])*)")
 # The parser's own limits (tokens, nesting): the document may be valid, but it is too big.
 PARSER_LIMIT = "Parsing aborted."
 HTTP_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
@@ -32,23 +35,69 @@ class ApiError(GraphQLError):
         super().__init__(message, extensions={"code": code, **context})
 
 
+class InputRefusal(GraphQLError):
+    """A scalar refused a value; the message is the predicate, the field is named later.
+
+    A scalar does not know which field its value was given for: the validation rule (for
+    literals) or ``format_error`` (for variables) adds the field's name to the sentence.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason, extensions={"code": "BAD_USER_INPUT"})
+
+
 def bad_input(field: str, reason: str) -> ApiError:
-    """Refuse an argument, naming it."""
-    return ApiError("BAD_USER_INPUT", f"{field}: {reason}", field=field)
+    """Refuse an argument, naming it; ``reason`` is a predicate such as "must be 1-100"."""
+    return ApiError("BAD_USER_INPUT", f"{field} {reason}", field=field)
 
 
 def from_ledger(error: LedgerError) -> ApiError:
     """Translate a ledger rule violation; the context carries ids, never personal data."""
-    context = {key: str(value) for key, value in error.context.items()}
-    if error.code == "BAD_USER_INPUT":
-        return ApiError(error.code, f"{context['field']}: {context['reason']}", **context)
+    context = {_camel(key): _json(value) for key, value in error.context.items()}
+    if isinstance(error, ValidationError):
+        del context["reason"]  # prose, already in the message; ``field`` is the context
     return ApiError(error.code, str(error), **context)
+
+
+def _camel(key: str) -> str:
+    head, *rest = key.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def _json(value: object) -> object:
+    """A context value as JSON keeps it: numbers and null stay themselves, ids become text."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)  # UUIDs and other ids
+
+
+def _variable_field(message: str) -> str | None:
+    """The innermost field a variable error names: ``i.receivedAt`` → ``receivedAt``."""
+    match = INVALID_VARIABLE.match(message)
+    if match is None:
+        return None
+    names = re.findall(r"[A-Za-z_]\w*", match.group(2))
+    return names[-1] if names else match.group(1)
+
+
+def _refused_variable(error: GraphQLError, refusal: InputRefusal) -> GraphQLError:
+    """A variable's value refused by a scalar, as BAD_USER_INPUT naming the field."""
+    field = _variable_field(error.message) or "input"
+    return GraphQLError(f"{field} {refusal.message}", error.nodes,
+                        extensions={"code": "BAD_USER_INPUT", "field": field})  # fmt: skip
 
 
 def format_error(error: GraphQLError, request_id: str) -> dict[str, Any]:
     """The client's view of one error: coded, or masked with the request id."""
     original, located = error.original_error, error
-    if isinstance(original, GraphQLError) and (original.extensions or {}).get("code"):
+    if isinstance(original, InputRefusal):
+        error, original = _refused_variable(error, original), None
+        located = error
+    elif isinstance(original, GraphQLError) and (original.extensions or {}).get("code"):
         error = original
     elif isinstance(original, LedgerError):
         error = from_ledger(original)
@@ -79,9 +128,9 @@ def _classify(message: str, extensions: dict[str, Any]) -> str:
         return "QUERY_TOO_COMPLEX"
     if message.startswith("Syntax Error"):
         return "GRAPHQL_PARSE_FAILED"
-    variable = INVALID_VARIABLE.match(message)
-    if variable is not None:
-        extensions["field"] = variable.group(1)
+    field = _variable_field(message)
+    if field is not None:
+        extensions["field"] = field
         return "BAD_USER_INPUT"
     return "GRAPHQL_VALIDATION_FAILED"
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from graphql import (
     ASTValidationRule,
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -29,10 +30,13 @@ from graphql import (
     SelectionSetNode,
     ValidationContext,
     ValidationRule,
+    ValuesOfCorrectTypeRule,
     parse,
 )
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
+
+from api.graphql.scalars import NamedValuesRule
 
 MAX_DEPTH = 12
 MAX_ALIASES = 30
@@ -151,7 +155,7 @@ class RequestLimits(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
         context.parse_options["max_tokens"] = MAX_TOKENS
-        context.validation_rules = (*context.validation_rules, *RULES)
+        context.validation_rules = (*_named(context.validation_rules), *RULES)
         yield
 
     def on_parse(self) -> Iterator[None]:
@@ -161,10 +165,30 @@ class RequestLimits(SchemaExtension):
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-        context.pre_execution_errors = cached_validate(
+        errors = cached_validate(
             context.schema._schema, context.graphql_document, context.validation_rules
         )
+        # Strawberry runs the first operation when none is named; the specification
+        # (GetOperation) requires a request error instead. The name is known only here.
+        if not errors and context._provided_operation_name is None:
+            errors = _unnamed_choice(context.graphql_document)
+        context.pre_execution_errors = errors
         yield
+
+
+def _named(rules: tuple[type[ASTValidationRule], ...]) -> tuple[type[ASTValidationRule], ...]:
+    """The rules with graphql-core's value check replaced by one that names refused fields."""
+    return tuple(NamedValuesRule if rule is ValuesOfCorrectTypeRule else rule for rule in rules)
+
+
+def _unnamed_choice(document: DocumentNode | None) -> list[GraphQLError]:
+    """An error when the document holds several operations and the request names none."""
+    definitions = document.definitions if document else ()
+    count = sum(isinstance(d, OperationDefinitionNode) for d in definitions)
+    if count < 2:
+        return []
+    message = f"the document holds {count} operations: name the one to run in operationName"
+    return [GraphQLError(message, extensions={"code": "GRAPHQL_VALIDATION_FAILED"})]
 
 
 def extensions() -> list[Any]:

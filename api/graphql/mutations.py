@@ -168,7 +168,7 @@ async def _payload(info: Info, recorded: Recorded) -> AppealPayload:
         row = (await services.get_appeals([recorded.appeal_id])).get(recorded.appeal_id)
     if row is None:
         raise ApiError("UNAVAILABLE", "the views are behind; the command was recorded",
-                       position=str(recorded.position))  # fmt: skip
+                       position=recorded.position)  # fmt: skip
     return AppealPayload(appeal=Appeal.of(row), position=recorded.position,
                          created=recorded.created)  # fmt: skip
 

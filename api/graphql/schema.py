@@ -7,10 +7,12 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError, lexicographic_sort_schema, print_schema
 from strawberry.extensions import DisableIntrospection
+from strawberry.schema.config import StrawberryConfig
 
 from api.graphql import limits
 from api.graphql.mutations import Mutation
 from api.graphql.queries import Query
+from api.graphql.scalars import SCALARS
 from api.graphql.subscriptions import Subscription
 from api.graphql.types import Appeal
 
@@ -29,7 +31,7 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
         extensions.append(DisableIntrospection)
     return LedgerSchema(
         query=Query, mutation=Mutation, subscription=Subscription, types=[Appeal],
-        extensions=extensions,
+        extensions=extensions, config=StrawberryConfig(scalar_map=SCALARS),
     )  # fmt: skip
 
 

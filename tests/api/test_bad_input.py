@@ -300,7 +300,7 @@ def test_a_score_of_6_is_bad_user_input_naming_the_score(live: LiveServer) -> No
     (error,) = refusal(answer)
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert error["extensions"]["field"] == "score"
-    assert error["message"].startswith("score:")
+    assert error["message"] == "score must be an integer 1-5"
 
 
 def test_a_repeated_document_is_parsed_and_validated_once() -> None:

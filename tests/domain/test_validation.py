@@ -194,7 +194,7 @@ def test_a_naive_receipt_time_is_refused(ledger: AppealsLedger) -> None:
     with pytest.raises(ValidationError) as refused:
         ledger.new_appeal(**_intake(at=naive))
 
-    assert refused.value.field == "at"
+    assert refused.value.field == "receivedAt"
 
 
 def test_a_naive_command_time_is_refused(ledger: AppealsLedger) -> None:
@@ -215,7 +215,7 @@ def test_a_business_time_beyond_the_clock_skew_is_refused(ledger: AppealsLedger)
     with pytest.raises(ValidationError) as refused:
         ledger.receive_appeal(**_intake(at=future))
 
-    assert refused.value.field == "at"
+    assert refused.value.field == "receivedAt"
     assert ledger.recorder.max_notification_id() is None
 
 
@@ -263,3 +263,17 @@ def test_the_same_external_id_on_another_channel_is_another_appeal(
     assert other.created is True
     assert other.appeal_id != first.appeal_id
     assert ledger.recorder.max_notification_id() == 2
+
+
+def test_a_command_time_before_the_earliest_business_time_is_refused(
+    ledger: AppealsLedger,
+) -> None:
+    appeal_id = ledger.receive_appeal(**_intake()).appeal_id
+    before = ledger.earliest - timedelta(microseconds=1)
+
+    with pytest.raises(ValidationError) as refused:
+        ledger.register_appeal(appeal_id, number="R-1", actor=OPERATOR, at=before)
+
+    assert refused.value.field == "at"
+    assert str(refused.value).startswith("at is before 2000-01-01")
+    assert ledger.get_appeal(appeal_id).status is Status.RECEIVED
