@@ -23,7 +23,7 @@ class Store:
     connect_timeout: int = 2
     """Seconds to wait for a PostgreSQL connection, new or from a pool."""
     statement_timeout: float = 30.0
-    """Seconds any one PostgreSQL statement may run; 0: no limit."""
+    """Seconds a PostgreSQL statement may run, or a SQLite write wait for a lock; 0: no limit."""
 
     @property
     def is_postgres(self) -> bool:
@@ -45,10 +45,14 @@ def parse_store(
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": str(path),
-            "SQLITE_LOCK_TIMEOUT": "30",
+            # How long a write waits for another process's lock before the store counts
+            # as unavailable: the statement timeout's counterpart (0: a day, not never).
+            "SQLITE_LOCK_TIMEOUT": str(
+                max(1, round(statement_timeout)) if statement_timeout else 86400
+            ),
             "APPLICATION_RECORDER_TOPIC": "api.sqliterecorder:WriterConnectionRecorder",
         }
-        return Store("sqlite", env, path=path)
+        return Store("sqlite", env, path=path, statement_timeout=statement_timeout)
     if parts.scheme in ("postgresql", "postgres"):
         dbname = parts.path.lstrip("/")
         if not dbname or not parts.hostname:

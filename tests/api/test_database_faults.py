@@ -8,6 +8,7 @@ refuse new ones, as a database restart or a failover would for a while.
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 import uuid
 from collections.abc import Iterator
@@ -184,3 +185,30 @@ def test_a_database_that_refuses_connections_is_answered_as_unavailable_and_serv
     assert read.status_code == 200 and read.json()["data"]["appeal"]["id"] == existing
     until(lambda: httpx.get(f"{live.url}/readyz", timeout=5).status_code == 200,
           timeout=max(0.0, back + 5 - time.monotonic()) + 0.01, every=0.1)  # fmt: skip
+
+
+def test_a_sqlite_store_locked_by_another_process_is_answered_as_unavailable(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "appeals.db"
+    live = start_server(f"sqlite:///{path}", tmp_path / "server.log",
+                        APPEALS_DB_STATEMENT_TIMEOUT="1")  # fmt: skip
+    try:
+        token = live.token(Role.SUPERVISOR)
+        assert appeal_id(receive(live, token)) is not None
+        other = sqlite3.connect(path, isolation_level=None)
+
+        other.execute("BEGIN EXCLUSIVE")
+        started = time.monotonic()
+        locked = receive(live, token)
+        seconds = time.monotonic() - started
+        other.execute("ROLLBACK")
+        unlocked = receive(live, token)
+
+        assert locked.status_code == 503, locked.text
+        assert int(locked.headers["retry-after"]) >= 1
+        assert [e["extensions"]["code"] for e in locked.json()["errors"]] == ["UNAVAILABLE"]
+        assert seconds < 10
+        assert appeal_id(unlocked) is not None
+    finally:
+        stop_server(live)
