@@ -113,13 +113,13 @@ class LedgerGraphQL(GraphQL[Context, None]):
                 unavailable = unavailable or error["extensions"]["code"] == UNAVAILABLE
         if result.extensions:
             body["extensions"] = result.extensions
-        # The per-request sub-response carries media type and status to create_response.
-        sub_response: Response = request.state.sub_response
         if unavailable:
             # Whatever the media type: a proxy or client retries a 503 after Retry-After.
-            sub_response.status_code = 503
-            sub_response.headers["retry-after"] = str(RETRY_AFTER)
+            request.state.sub_response.status_code = 503
+            request.state.sub_response.headers["retry-after"] = str(RETRY_AFTER)
         if wants_graphql_response:
+            # The per-request sub-response carries media type and status to create_response.
+            sub_response: Response = request.state.sub_response
             sub_response.media_type = GRAPHQL_RESPONSE
             if pre_execution:
                 sub_response.status_code = 400
