@@ -8,16 +8,12 @@ waiter in any process wakes without querying the views.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
 from eventsourcing.postgres import PostgresDatastore
 from psycopg.sql import SQL, Identifier
 
 from api.daemon import DaemonThread
-
-log = logging.getLogger("appeals.advances")
-RETRY_SECONDS = 1.0
 
 
 class ViewsListener(DaemonThread):
@@ -35,17 +31,10 @@ class ViewsListener(DaemonThread):
         self.advance = advance
 
     def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self._listen()
-            except Exception:
-                # Waiters fall back on polling meanwhile (api.watcher): nothing is lost.
-                log.exception("listening for view positions failed; retrying")
-                self._stop.wait(RETRY_SECONDS)
-
-    def _listen(self) -> None:
+        # While this fails and DaemonThread retries, waiters poll the views (api.watcher).
         with self.datastore.get_connection() as conn:
             conn.execute(SQL("LISTEN {}").format(Identifier(self.channel)))
+            self._healthy()
             try:
                 while not self._stop.is_set():
                     for notice in conn.notifies(timeout=1.0):
@@ -53,4 +42,5 @@ class ViewsListener(DaemonThread):
                         if self._stop.is_set():
                             break
             finally:
-                conn.execute(SQL("UNLISTEN {}").format(Identifier(self.channel)))
+                if not conn.broken:  # a dropped session listens no more anyway
+                    conn.execute(SQL("UNLISTEN {}").format(Identifier(self.channel)))

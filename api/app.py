@@ -35,10 +35,13 @@ from api.middleware import RequestMiddleware
 from api.ratelimit import RateLimitMiddleware
 from api.services import Services
 from api.settings import Settings
+from api.unavailable import RETRY_AFTER, is_unavailable
 from projections.listener import ListenContext, pg_listener
 
 log = logging.getLogger("appeals.api")
 SECRET_FILE = Path("var/jwt.secret")
+PROBE_SECONDS = 2.5
+"""``/readyz`` and ``/metrics`` wait at most this long for the store."""
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -60,7 +63,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         services = await off_loop(start_services, settings)
         store = services.container.store
         if store.is_postgres:
-            reads = AsyncAppealReads(store.conninfo, services.read_models, settings.pool_size)
+            reads = AsyncAppealReads(store.conninfo, services.read_models, settings.pool_size,
+                                     connect_timeout=store.connect_timeout,
+                                     statement_timeout=store.statement_timeout)  # fmt: skip
             await reads.open()
             services.appeal_reads = reads
         app.state.services = services
@@ -153,24 +158,41 @@ async def healthz(request: Request) -> Response:
 
 
 async def readyz(request: Request) -> Response:
-    """Readiness: the store answers and every view is within the lag bound."""
+    """Readiness: the store answers, every helper thread works, every view is within the lag bound.
+
+    Answers within ``PROBE_SECONDS`` even while the store is away.
+    """
     services: Services = request.app.state.services
-    try:
-        head, positions = await off_loop(_positions, services)
-    except Exception as error:  # noqa: BLE001 - reported as not ready, with the reason's class
-        return JSONResponse({"status": "unavailable", "store": type(error).__name__}, 503)
+    helpers = {name: failure or "ok" for name, failure in services.helper_health().items()}
+    probed = await _probe(services)
+    if isinstance(probed, str):
+        away = {"status": "unavailable", "store": probed, "helpers": helpers}
+        return JSONResponse(away, 503, headers={"retry-after": str(RETRY_AFTER)})
+    head, positions = probed
     lag = {name: head - position for name, position in positions.items()}
     ready = all(value <= services.settings.ready_max_lag for value in lag.values())
-    body = {"status": "ready" if ready else "lagging", "head": head, "lag": lag}
+    status = "ready" if ready else "lagging"
+    if any(value != "ok" for value in helpers.values()):
+        ready, status = False, "degraded"
+    body: dict[str, object] = {"status": status, "head": head, "lag": lag, "helpers": helpers}
     return JSONResponse(body, 200 if ready else 503)
 
 
 async def metrics(request: Request) -> Response:
-    """Prometheus exposition, with projection lag refreshed at scrape time."""
+    """Prometheus exposition, with projection lag and health refreshed at scrape time.
+
+    Always answers: while the store is away, ``appeals_store_up`` is 0 and lag keeps its
+    last value.
+    """
     services: Services = request.app.state.services
-    head, positions = await off_loop(_positions, services)
-    for name, position in positions.items():
-        services.metrics.projection_lag.labels(view=name).set(head - position)
+    probed = await _probe(services)
+    services.metrics.store_up.set(int(not isinstance(probed, str)))
+    if not isinstance(probed, str):
+        head, positions = probed
+        for name, position in positions.items():
+            services.metrics.projection_lag.labels(view=name).set(head - position)
+    for name, failure in services.helper_health().items():
+        services.metrics.helper_up.labels(helper=name).set(int(failure is None))
     leadership = services.leadership
     services.metrics.projection_duty.set(int(leadership is not None and leadership.held))
     return Response(generate_latest(services.metrics.registry), media_type=CONTENT_TYPE_LATEST)
@@ -192,6 +214,19 @@ async def public_key(request: Request) -> Response:
     if pem is None:
         return PlainTextResponse("no checkpoint key yet\n", status_code=404)
     return Response(pem, media_type="application/x-pem-file")
+
+
+async def _probe(services: Services) -> tuple[int, dict[str, int]] | str:
+    """The log head and the views' positions, or why the store could not tell in time."""
+    try:
+        return await asyncio.wait_for(off_loop(_positions, services), PROBE_SECONDS)
+    except TimeoutError:
+        return "TimeoutError"
+    except Exception as error:
+        # Reported as not ready, with the reason's class; what is not an outage is logged.
+        if not is_unavailable(error):
+            log.exception("the store probe failed")
+        return type(error).__name__
 
 
 def _positions(services: Services) -> tuple[int, dict[str, int]]:

@@ -12,9 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from psycopg import AsyncConnection
-from psycopg_pool import AsyncConnectionPool
-
+from api.pgpool import BoundedAsyncPool, bounded_kwargs
 from projections.models import AppealRow
 from projections.read_models import ReadModels
 
@@ -22,11 +20,14 @@ from projections.read_models import ReadModels
 class AsyncAppealReads:
     """``get_appeals`` as a coroutine, on a pool opened and closed with the app's lifespan."""
 
-    def __init__(self, conninfo: str, read_models: ReadModels, size: int) -> None:
+    def __init__(self, conninfo: str, read_models: ReadModels, size: int, *,
+                 connect_timeout: int = 2, statement_timeout: float = 30.0) -> None:  # fmt: skip
         self.read_models = read_models
-        self.pool: AsyncConnectionPool[AsyncConnection] = AsyncConnectionPool(
-            conninfo, min_size=min(2, size), max_size=size, open=False,
-            kwargs={"autocommit": True}, name="appeal-reads",
+        kwargs = bounded_kwargs({"autocommit": True}, connect_timeout, statement_timeout)
+        self.pool = BoundedAsyncPool(
+            conninfo, min_size=min(2, size), max_size=size, open=False, kwargs=kwargs,
+            name="appeal-reads", timeout=connect_timeout, reconnect_timeout=connect_timeout,
+            check=BoundedAsyncPool.check_closed,
         )  # fmt: skip
 
     async def open(self) -> None:

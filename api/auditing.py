@@ -20,18 +20,17 @@ class AuditKeeper(DaemonThread):
     def __init__(self, audit: AuditService) -> None:
         super().__init__()
         self.audit = audit
+        self._next_checkpoint = time.monotonic() + audit.config.checkpoint_interval
 
     def _run(self) -> None:
+        # A failed step ends this session; DaemonThread retries it after a backoff.
         interval = self.audit.config.checkpoint_interval
-        next_checkpoint = time.monotonic() + interval
         while not self._stop.wait(CATCH_UP_EVERY):
-            try:
-                self.audit.catch_up()
-                if interval > 0 and time.monotonic() >= next_checkpoint:
-                    next_checkpoint = time.monotonic() + interval
-                    self._sign()
-            except Exception:
-                log.exception("audit log step failed; retrying")
+            self.audit.catch_up()
+            if interval > 0 and time.monotonic() >= self._next_checkpoint:
+                self._next_checkpoint = time.monotonic() + interval
+                self._sign()
+            self._healthy()
 
     def _sign(self) -> None:
         try:

@@ -42,7 +42,9 @@ class Container:
 
 def build(settings: Settings) -> Container:
     """Check the store is reachable, then wire the ledger to it."""
-    store = parse_store(str(settings.database_url), pool_size=settings.pool_size)
+    store = parse_store(str(settings.database_url), pool_size=settings.pool_size,
+                        connect_timeout=settings.db_connect_timeout,
+                        statement_timeout=settings.db_statement_timeout)  # fmt: skip
     check_reachable(store)
     ledger = AppealsLedger(
         store.env,

@@ -68,12 +68,12 @@ class Leadership(DaemonThread):
         self.held = False
 
     def _run(self) -> None:
+        # A failure (the database unreachable) ends this session; DaemonThread retries it.
         while not self._stop.is_set():
-            try:
-                if self.lock.acquire():
-                    self._lead()
-            except Exception:
-                log.exception("projection leadership step failed; retrying")
+            acquired = self.lock.acquire()
+            self._healthy()  # the database answered, whoever holds the lock
+            if acquired:
+                self._lead()
             self._stop.wait(RETRY_SECONDS)
 
     def _lead(self) -> None:
@@ -104,9 +104,10 @@ class Leadership(DaemonThread):
 class AdvisoryLock:
     """A PostgreSQL session advisory lock on a dedicated autocommit connection."""
 
-    def __init__(self, conninfo: str, key: int = ADVISORY_KEY) -> None:
+    def __init__(self, conninfo: str, key: int = ADVISORY_KEY, *, connect_timeout: int = 2) -> None:
         self.conninfo = conninfo
         self.key = key
+        self.connect_timeout = connect_timeout
         self._conn: psycopg.Connection[tuple[object, ...]] | None = None
 
     def acquire(self) -> bool:
@@ -116,7 +117,8 @@ class AdvisoryLock:
         connection for each attempt; a session that broke is replaced on the next one.
         """
         if self._conn is None or self._conn.closed:
-            self._conn = psycopg.connect(self.conninfo, autocommit=True, connect_timeout=5)
+            self._conn = psycopg.connect(self.conninfo, autocommit=True,
+                                         connect_timeout=max(2, self.connect_timeout))  # fmt: skip
         try:
             row = self._conn.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()
         except psycopg.Error:
@@ -175,4 +177,4 @@ def lock_for(store: Store) -> Lock:
     """The lock that elects one projection runner on this store."""
     if store.path is not None:
         return FileLock(store.path.with_name(store.path.name + ".projections.lock"))
-    return AdvisoryLock(store.conninfo)
+    return AdvisoryLock(store.conninfo, connect_timeout=store.connect_timeout)

@@ -71,13 +71,12 @@ class EventFeed(DaemonThread):
                 self._subscribers.discard(key)
 
     def _run(self) -> None:
+        # A failure (the LISTEN connection dropped, the log unreadable) ends this session;
+        # DaemonThread listens again after a backoff, and the feed resumes from its position.
         with self.listen() as wait:
             while not self._stop.is_set():
-                try:
-                    fresh = self._fetch()
-                except Exception:
-                    log.exception("event feed could not read the log; retrying")
-                    fresh = []
+                fresh = self._fetch()
+                self._healthy()
                 if fresh:
                     self._broadcast(fresh)
                 else:

@@ -6,7 +6,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 
 class Metrics:
-    """Requests, latency, errors by code, events appended, projection lag and duty."""
+    """Requests, latency, errors by code, events appended, projection lag and duty, health."""
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
@@ -34,3 +34,11 @@ class Metrics:
             "1 while this process holds the lock and runs the projections and the audit log",
             registry=self.registry,
         )
+        self.store_up = Gauge(
+            "appeals_store_up", "1 while the store answered the last scrape's probe",
+            registry=self.registry,
+        )  # fmt: skip
+        self.helper_up = Gauge(
+            "appeals_helper_up", "1 while a long-lived helper thread works (0: reconnecting)",
+            ["helper"], registry=self.registry,
+        )  # fmt: skip

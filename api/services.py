@@ -13,6 +13,7 @@ from starlette.requests import HTTPConnection
 from api.audit import AuditService
 from api.auth import Authenticator
 from api.container import Container
+from api.daemon import DaemonThread
 from api.leader import Leadership
 from api.settings import Settings
 from api.viewer import Viewer
@@ -61,6 +62,11 @@ class Services:
         if self.container.store.is_postgres:
             return True
         return self.leadership is not None and self.leadership.held
+
+    def helper_health(self) -> dict[str, str | None]:
+        """Each long-lived helper thread's failure by name; None where it works."""
+        helpers = [self.feed, *self.background]
+        return {h.thread_name: h.health() for h in helpers if isinstance(h, DaemonThread)}
 
     @property
     def read_models(self) -> ReadModels:

@@ -29,6 +29,8 @@ class Settings:
     timezone: str = "Europe/Moscow"
     first_response_hours: Mapping[str, float] = field(default_factory=dict)
     pool_size: int = 10
+    db_connect_timeout: int = 2
+    db_statement_timeout: float = 30.0
     jwt_secret: Secret | None = None
     graphiql: bool = True
     introspection: bool = True
@@ -63,6 +65,8 @@ class Settings:
             timezone=_timezone(env, "APPEALS_TIMEZONE", "Europe/Moscow"),
             first_response_hours=_parse_hours(env.get("APPEALS_FIRST_RESPONSE_HOURS", "")),
             pool_size=_int(env, "APPEALS_DB_POOL_SIZE", 10, minimum=1),
+            db_connect_timeout=_int(env, "APPEALS_DB_CONNECT_TIMEOUT", 2, minimum=1),
+            db_statement_timeout=float(_int(env, "APPEALS_DB_STATEMENT_TIMEOUT", 30)),
             jwt_secret=Secret(env["APPEALS_JWT_SECRET"]) if env.get("APPEALS_JWT_SECRET") else None,
             graphiql=_bool(env, "APPEALS_GRAPHIQL", True),
             introspection=_bool(env, "APPEALS_INTROSPECTION", True),

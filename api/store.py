@@ -20,6 +20,10 @@ class Store:
     env: dict[str, str]
     path: Path | None = None
     conninfo: str = ""
+    connect_timeout: int = 2
+    """Seconds to wait for a PostgreSQL connection, new or from a pool."""
+    statement_timeout: float = 30.0
+    """Seconds a PostgreSQL statement may run, or a SQLite write wait for a lock; 0: no limit."""
 
     @property
     def is_postgres(self) -> bool:
@@ -27,7 +31,9 @@ class Store:
         return self.kind == "postgresql"
 
 
-def parse_store(url: str, *, pool_size: int = 10) -> Store:
+def parse_store(
+    url: str, *, pool_size: int = 10, connect_timeout: int = 2, statement_timeout: float = 30.0
+) -> Store:
     """Refuse unknown schemes with a one-line message, before anything connects."""
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
@@ -39,23 +45,28 @@ def parse_store(url: str, *, pool_size: int = 10) -> Store:
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": str(path),
-            "SQLITE_LOCK_TIMEOUT": "30",
+            # How long a write waits for another process's lock before the store counts
+            # as unavailable: the statement timeout's counterpart (0: a day, not never).
+            "SQLITE_LOCK_TIMEOUT": str(
+                max(1, round(statement_timeout)) if statement_timeout else 86400
+            ),
             "APPLICATION_RECORDER_TOPIC": "api.sqliterecorder:WriterConnectionRecorder",
         }
-        return Store("sqlite", env, path=path)
+        return Store("sqlite", env, path=path, statement_timeout=statement_timeout)
     if parts.scheme in ("postgresql", "postgres"):
         dbname = parts.path.lstrip("/")
         if not dbname or not parts.hostname:
             raise SettingsError("APPEALS_DATABASE_URL: postgresql URL needs a host and a database")
         env = {
-            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "PERSISTENCE_MODULE": "api.pgpool:BoundedPostgresFactory",
             "POSTGRES_DBNAME": dbname,
             "POSTGRES_HOST": parts.hostname,
             "POSTGRES_PORT": str(parts.port or 5432),
             "POSTGRES_USER": unquote(parts.username or "postgres"),
             "POSTGRES_PASSWORD": unquote(parts.password or ""),
             "POSTGRES_POOL_SIZE": str(pool_size),
-            "POSTGRES_CONNECT_TIMEOUT": "5",
+            "POSTGRES_CONNECT_TIMEOUT": str(connect_timeout),
+            "POSTGRES_STATEMENT_TIMEOUT": str(statement_timeout),
             "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
             "APPLICATION_RECORDER_TOPIC": "api.pgrecorder:OrderedFunctionRecorder",
         }
@@ -66,7 +77,8 @@ def parse_store(url: str, *, pool_size: int = 10) -> Store:
             user=env["POSTGRES_USER"],
             password=env["POSTGRES_PASSWORD"] or None,
         )
-        return Store("postgresql", env, conninfo=conninfo)
+        return Store("postgresql", env, conninfo=conninfo, connect_timeout=connect_timeout,
+                     statement_timeout=statement_timeout)  # fmt: skip
     raise SettingsError(
         f"APPEALS_DATABASE_URL: unknown scheme {parts.scheme!r} (use sqlite:/// or postgresql://)"
     )

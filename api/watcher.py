@@ -18,10 +18,12 @@ import itertools
 import time
 from collections.abc import Callable
 
+from api.unavailable import is_unavailable
 from projections.read_models import ReadModels
 
 POLL_SECONDS = 0.003
 FALLBACK_SECONDS = 0.02
+RETRY_SECONDS = 0.25
 
 
 class PositionWatcher:
@@ -81,5 +83,12 @@ class PositionWatcher:
                 heapq.heapify(self._waiters)
             # Pushed positions usually come first: query only for a waiter left waiting.
             if self._waiters and time.monotonic() - self._waiters[0][2] >= interval:
-                positions = await loop.run_in_executor(None, self.read_models.positions)
+                try:
+                    positions = await loop.run_in_executor(None, self.read_models.positions)
+                except Exception as error:
+                    if not is_unavailable(error):
+                        raise
+                    # The store is away: keep polling; each waiter's own timeout bounds it.
+                    await asyncio.sleep(RETRY_SECONDS)
+                    continue
                 self.advance(min(positions.values(), default=0))

@@ -35,4 +35,5 @@ class ListenContext:
             try:
                 yield wait
             finally:
-                conn.execute(SQL("UNLISTEN {}").format(Identifier(self.channel)))
+                if not conn.broken:  # a dropped session listens no more anyway
+                    conn.execute(SQL("UNLISTEN {}").format(Identifier(self.channel)))

@@ -2,8 +2,9 @@
 
 Codes: BAD_USER_INPUT (names the field), NOT_FOUND, NO_CHECKPOINT, CONFLICT, INVALID_TRANSITION,
 UNAUTHENTICATED, FORBIDDEN, GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED,
-QUERY_TOO_COMPLEX, and INTERNAL_SERVER_ERROR for anything unexpected, whose message only
-carries the request id that is also logged on the server. Requests refused at the HTTP level
+QUERY_TOO_COMPLEX, UNAVAILABLE when the store is away (retry after ``retryAfter`` seconds;
+HTTP 503 with ``Retry-After``), and INTERNAL_SERVER_ERROR for anything unexpected, whose
+message only carries the request id that is also logged on the server. Requests refused at the HTTP level
 carry BAD_REQUEST, NOT_FOUND or METHOD_NOT_ALLOWED (and PAYLOAD_TOO_LARGE from the middleware).
 """
 
@@ -17,6 +18,7 @@ from typing import Any
 
 from graphql import GraphQLError
 
+from api.unavailable import RETRY_AFTER, is_unavailable
 from ledger.errors import LedgerError, ValidationError
 
 log = logging.getLogger("appeals.api")
@@ -26,6 +28,7 @@ INVALID_VARIABLE = re.compile(r"Variable '\$(\w+)' has invalid value(?: at )?((?
 # The parser's own limits (tokens, nesting): the document may be valid, but it is too big.
 PARSER_LIMIT = "Parsing aborted."
 HTTP_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+UNAVAILABLE = "UNAVAILABLE"
 
 
 class ApiError(GraphQLError):
@@ -102,6 +105,14 @@ def format_error(error: GraphQLError, request_id: str) -> dict[str, Any]:
     elif isinstance(original, LedgerError):
         error = from_ledger(original)
     code = (error.extensions or {}).get("code")
+    if original is not None and is_unavailable(original):
+        log.warning("store unavailable request_id=%s: %s", request_id, original)
+        return {
+            "message": f"The store is unavailable; retry in {RETRY_AFTER} s",
+            "locations": _locations(error),
+            "path": error.path,
+            "extensions": {"code": UNAVAILABLE, "retryAfter": RETRY_AFTER, "requestId": request_id},
+        }
     if original is not None and not isinstance(original, GraphQLError | LedgerError):
         log.error("unexpected error request_id=%s", request_id, exc_info=original)
         return {

@@ -4,7 +4,8 @@ Errors are formatted here, not in schema hooks: with ParserCache, syntax errors 
 ``on_operation`` hooks, so only the view sees every error. Clients that accept
 ``application/graphql-response+json`` get that media type, and a request that fails before
 execution (parse, validation, variable coercion) gets 400 with no ``data`` entry, as the
-GraphQL-over-HTTP spec asks.
+GraphQL-over-HTTP spec asks. An answer with an ``UNAVAILABLE`` error (the store is away) is
+a 503 with ``Retry-After``, so clients and proxies retry it.
 
 A request that is not a GraphQL request at all (not UTF-8 JSON, nested past the decoder, no
 query, a batch, a mutation over GET, a subscription over plain HTTP) is refused with its
@@ -33,7 +34,8 @@ from strawberry.types.unset import UnsetType
 
 from api import graphiql
 from api.graphql.context import Context
-from api.graphql.errors import format_error, refusal
+from api.graphql.errors import UNAVAILABLE, format_error, refusal
+from api.unavailable import RETRY_AFTER
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 
@@ -122,13 +124,19 @@ class LedgerGraphQL(GraphQL[Context, None]):
         pre_execution = isinstance(result, PreExecutionError)
         if not (pre_execution and wants_graphql_response):
             body["data"] = result.data
+        unavailable = False
         if result.errors:
             body["errors"] = [format_error(error, request_id) for error in result.errors]
             metrics = request.app.state.services.metrics
             for error in body["errors"]:
                 metrics.errors.labels(code=error["extensions"]["code"]).inc()
+                unavailable = unavailable or error["extensions"]["code"] == UNAVAILABLE
         if result.extensions:
             body["extensions"] = result.extensions
+        if unavailable:
+            # Whatever the media type: a proxy or client retries a 503 after Retry-After.
+            request.state.sub_response.status_code = 503
+            request.state.sub_response.headers["retry-after"] = str(RETRY_AFTER)
         if wants_graphql_response:
             # The per-request sub-response carries media type and status to create_response.
             sub_response: Response = request.state.sub_response
