@@ -38,6 +38,10 @@ class Settings:
     access_log: bool = False
     log_origin: str = "appeals-ledger"
     checkpoint_interval: float = 300.0
+    header_timeout: float = 10.0
+    body_timeout: float = 30.0
+    keepalive_timeout: int = 5
+    max_connections: int = 500
 
     @property
     def norms(self) -> Norms:
@@ -71,6 +75,10 @@ class Settings:
             access_log=_bool(env, "APPEALS_ACCESS_LOG", False),
             log_origin=env.get("APPEALS_LOG_ORIGIN", "appeals-ledger"),
             checkpoint_interval=float(_int(env, "APPEALS_CHECKPOINT_INTERVAL", 300)),
+            header_timeout=float(_positive(env, "APPEALS_HEADER_TIMEOUT", 10)),
+            body_timeout=float(_positive(env, "APPEALS_BODY_TIMEOUT", 30)),
+            keepalive_timeout=_positive(env, "APPEALS_KEEPALIVE_TIMEOUT", 5),
+            max_connections=_positive(env, "APPEALS_MAX_CONNECTIONS", 500),
         )
 
 
@@ -82,6 +90,13 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise SettingsError(f"{name}: {raw!r} is not an integer") from None
+
+
+def _positive(env: Mapping[str, str], name: str, default: int) -> int:
+    value = _int(env, name, default)
+    if value < 1:
+        raise SettingsError(f"{name}: must be at least 1, got {value}")
+    return value
 
 
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
