@@ -81,7 +81,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await off_loop(stop_services, services)
 
     middleware = [
-        Middleware(RequestMiddleware, max_body_bytes=settings.max_body_bytes),
+        Middleware(
+            RequestMiddleware,
+            max_body_bytes=settings.max_body_bytes,
+            body_timeout=settings.body_timeout,
+        ),
         Middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute),
     ]
     if settings.cors_origins:

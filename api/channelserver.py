@@ -19,6 +19,8 @@ import uvicorn
 from uvicorn.config import STARTUP_FAILURE
 
 from api.app import create_app
+from api.clientlimits import server_config
+from api.lifeline import end_with_parent
 from api.procname import name_process
 from api.settings import Settings
 
@@ -81,6 +83,12 @@ class ChannelServer(uvicorn.Server):
                 self._hang_up()
                 self.should_exit = True
                 return
+            if len(fds) < len(data):
+                # Each byte came with one descriptor; the kernel drops those this process
+                # has no room for (out of descriptors). Count them closed, or the
+                # supervisor would think them open here forever.
+                log.warning("%d passed connections lost: no descriptors left", len(data) - len(fds))
+                self.closed.value += len(data) - len(fds)
             for fd in fds:
                 task = asyncio.get_running_loop().create_task(self._connect(fd))
                 self.connecting.add(task)
@@ -109,9 +117,8 @@ def work(channel: socket.socket, closed: ctypes.c_uint64, access_log: bool, duty
     With a duty process beside it (``duty``), it leaves the projections to that process.
     """
     name_process("appeals-worker")
-    settings = Settings.from_environ()
+    end_with_parent()
+    settings = dataclasses.replace(Settings.from_environ(), access_log=access_log)
     if duty:
         settings = dataclasses.replace(settings, run_projections=False)
-    config = uvicorn.Config(create_app(settings), log_level="info", ws="websockets-sansio",
-                            access_log=access_log)  # fmt: skip
-    ChannelServer(config, channel, closed).run()
+    ChannelServer(server_config(create_app(settings), settings), channel, closed).run()

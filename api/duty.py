@@ -21,6 +21,7 @@ from api.audit import AuditConfig, AuditService
 from api.auditing import AuditKeeper
 from api.container import Container, build
 from api.leader import Leadership, lock_for
+from api.lifeline import end_with_parent
 from api.procname import name_process
 from api.settings import Settings
 from api.wiring_projections import read_side as read_side_of
@@ -72,6 +73,7 @@ def contend(container: Container, read_side: ReadSide, audit: AuditService) -> L
 def run_duty() -> None:
     """A process that only contends for the duty, until SIGTERM or SIGINT (``serve``)."""
     name_process("appeals-duty")
+    end_with_parent()
     settings = Settings.from_environ()
     stop = threading.Event()
 

@@ -1,7 +1,8 @@
-"""Pure ASGI middleware: request ids, metrics, and the request body size cap."""
+"""Pure ASGI middleware: request ids, metrics, and the request body's size cap and deadline."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import os
 import time
@@ -36,12 +37,18 @@ class BodyTooLargeError(Exception):
     """The client sent more than the cap."""
 
 
-class RequestMiddleware:
-    """Tags each request with an id, times it, and refuses bodies over ``max_body_bytes``."""
+class BodyTimeoutError(Exception):
+    """The client did not finish sending the body in time."""
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+
+class RequestMiddleware:
+    """Tags each request with an id, times it, and refuses bodies over ``max_body_bytes``
+    or not complete within ``body_timeout`` seconds."""
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, body_timeout: float = 30.0) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.body_timeout = body_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -60,14 +67,24 @@ class RequestMiddleware:
         status = {"code": 500}
         started = time.perf_counter()
         received = 0
+        # A body sent a byte at a time, or never finished, held the connection forever.
+        deadline = asyncio.get_running_loop().time() + self.body_timeout
+        complete = False
 
         async def counted_receive() -> Message:
-            nonlocal received
-            message = await receive()
+            nonlocal received, complete
+            if complete:  # later calls wait for the disconnect, which has no deadline
+                return await receive()
+            try:
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
+            except TimeoutError:
+                raise BodyTimeoutError from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body_bytes:
                     raise BodyTooLargeError
+                complete = not message.get("more_body", False)
             return message
 
         async def tagged_send(message: Message) -> None:
@@ -83,6 +100,9 @@ class RequestMiddleware:
         except BodyTooLargeError:
             await self._too_large(scope, receive, send, request_id)
             status["code"] = 413
+        except BodyTimeoutError:
+            await self._timed_out(scope, receive, send, request_id)
+            status["code"] = 408
         finally:
             self._observe(scope, status["code"], time.perf_counter() - started)
 
@@ -97,6 +117,19 @@ class RequestMiddleware:
         }
         response = JSONResponse(body, status_code=413, headers={"x-request-id": request_id})
         await response(scope, receive, send)
+
+    async def _timed_out(self, scope: Scope, receive: Receive, send: Send, request_id: str) -> None:
+        body = {
+            "errors": [
+                {
+                    "message": f"request body not complete within {self.body_timeout:g} s",
+                    "extensions": {"code": "REQUEST_TIMEOUT", "requestId": request_id},
+                }
+            ]
+        }
+        # The rest of the body may still trickle in: the connection cannot be reused.
+        headers = {"x-request-id": request_id, "connection": "close"}
+        await JSONResponse(body, status_code=408, headers=headers)(scope, receive, send)
 
     def _observe(self, scope: Scope, status: int, seconds: float) -> None:
         app: Any = scope.get("app")

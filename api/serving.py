@@ -19,11 +19,14 @@ backlog instead of piling on the first worker up.
 The supervisor prepares the store once, runs the projection duty in a process of its own
 (``api.duty``), restarts a worker or that process when it dies (backing off if a worker keeps
 dying), and on SIGINT or SIGTERM stops accepting and lets the workers finish what they serve.
+Out of descriptors, it stops accepting for ``ACCEPT_PAUSE`` instead of dying. Its children
+stop when it dies, even by SIGKILL (``api.lifeline``).
 """
 
 from __future__ import annotations
 
 import ctypes
+import errno
 import logging
 import multiprocessing
 import selectors
@@ -44,6 +47,9 @@ MAX_RESTART_PAUSE = 60.0
 STOP_TIMEOUT = 20.0
 START_WAIT = 30.0
 TICK = 0.2  # how often the supervisor looks for dead workers and signals
+ACCEPT_PAUSE = 1.0  # after running out of descriptors, as asyncio's own accept loop does
+# accept() fails so while the connection stays queued: retried at once, it would spin.
+OUT_OF_RESOURCES = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -97,6 +103,7 @@ class Supervisor:
         self.workers: list[Worker] = []
         self.turn = 0
         self.accepting = False
+        self.paused_until = 0.0
         self.warm = False
         self.stopping = False
 
@@ -161,7 +168,7 @@ class Supervisor:
         """Accept while a worker is ready, but at start only once all are (or by ``warm_by``)."""
         ready = [worker.ready for worker in self.workers]
         self.warm = self.warm or all(ready) or time.monotonic() >= warm_by
-        wanted = self.warm and any(ready)
+        wanted = self.warm and any(ready) and time.monotonic() >= self.paused_until
         if wanted and not self.accepting:
             self.selector.register(self.listener, selectors.EVENT_READ, None)
         elif self.accepting and not wanted:
@@ -176,6 +183,13 @@ class Supervisor:
                 return
             except ConnectionAbortedError:
                 continue
+            except OSError as error:
+                if error.errno not in OUT_OF_RESOURCES:
+                    raise
+                log.warning("cannot accept: %s; trying again in %.0f s", error.strerror,
+                            ACCEPT_PAUSE)  # fmt: skip
+                self.paused_until = time.monotonic() + ACCEPT_PAUSE
+                return
             with conn:  # the worker holds its own copy once passed
                 self._pass(conn)
 

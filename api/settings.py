@@ -46,6 +46,10 @@ class Settings:
     log_origin: str = "appeals-ledger"
     checkpoint_interval: float = 300.0
     earliest_business_time: datetime = EARLIEST_BUSINESS_TIME
+    header_timeout: float = 10.0
+    body_timeout: float = 30.0
+    keepalive_timeout: int = 5
+    max_connections: int = 500
 
     @property
     def norms(self) -> Norms:
@@ -82,6 +86,10 @@ class Settings:
             log_origin=_log_origin(env, "APPEALS_LOG_ORIGIN", "appeals-ledger"),
             checkpoint_interval=float(_int(env, "APPEALS_CHECKPOINT_INTERVAL", 300, minimum=0)),
             earliest_business_time=_instant(env, "APPEALS_EARLIEST_BUSINESS_TIME"),
+            header_timeout=float(_int(env, "APPEALS_HEADER_TIMEOUT", 10, minimum=1)),
+            body_timeout=float(_int(env, "APPEALS_BODY_TIMEOUT", 30, minimum=1)),
+            keepalive_timeout=_int(env, "APPEALS_KEEPALIVE_TIMEOUT", 5, minimum=1),
+            max_connections=_int(env, "APPEALS_MAX_CONNECTIONS", 500, minimum=1),
         )
 
 

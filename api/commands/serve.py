@@ -6,7 +6,9 @@ import argparse
 from pathlib import Path
 
 import uvicorn
+from uvicorn.config import STARTUP_FAILURE
 
+from api.clientlimits import server_config
 from api.commands.options import at_least, port
 from api.container import build
 from api.serving import Supervisor, listening_socket
@@ -49,10 +51,11 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
         supervisor = Supervisor(args.workers, listener, settings.access_log,
                                 duty=settings.run_projections)  # fmt: skip
         return supervisor.run(prepare=lambda: _prepare_store(settings))
-    uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port,
-                log_level="info", ws="websockets-sansio",
-                access_log=settings.access_log)  # fmt: skip
-    return 0
+    config = server_config("api.app:create_app", settings, factory=True, host=args.host,
+                           port=args.port)  # fmt: skip
+    server = uvicorn.Server(config)
+    server.run()
+    return 0 if server.started else STARTUP_FAILURE
 
 
 def _prepare_store(settings: Settings) -> None:
