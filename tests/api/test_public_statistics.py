@@ -8,7 +8,7 @@ from ledger.values import Role
 from tests.api.conftest import LiveServer
 
 QUERY = """query($body: String!) {
-  statistics(filter: {body: $body}, groupBy: [CHANNEL]) {
+  statistics(filter: {body: $body}, groupBy: [CHANNEL], period: MONTH) {
     channel suppressed count countsByStatus { status count } firstResponseP50 onTimeShare
   }
 }"""
