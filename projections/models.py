@@ -120,6 +120,9 @@ class StatsGroup:
     overdue_now: int
     average_rating: float | None
     rated_count: int
+    # Set only for the public (``projections.public_statistics``): the figures are hidden.
+    suppressed: bool = False
+    rating_suppressed: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from projections.models import (
     WorkloadFilter,
     WorkloadRow,
 )
+from projections.public_statistics import PublicStatistics
 from projections.statistics_query import StatisticsQuery
 from projections.workload_query import WorkloadQuery
 
@@ -43,6 +44,7 @@ class ReadModels:
         self.clock = clock
         self._appeals = AppealsQuery(db)
         self._statistics = StatisticsQuery(db)
+        self._public = PublicStatistics(db, self._statistics)
         self._workload = WorkloadQuery(db)
 
     def get_appeal(self, appeal_id: UUID) -> AppealRow | None:
@@ -84,6 +86,16 @@ class ReadModels:
     ) -> list[StatsGroup]:
         """Grouped statistics; definitions in ``projections.statistics_query``."""
         return self._statistics.statistics(filter, group_by, period, self.clock())
+
+    def public_statistics(
+        self,
+        filter: StatsFilter,
+        group_by: Sequence[Dimension],
+        period: Period | None,
+        threshold: int,
+    ) -> list[StatsGroup]:
+        """Statistics under the public's period rule and disclosure control."""
+        return self._public.statistics(filter, group_by, period, self.clock(), threshold)
 
     def workload(self, filter: WorkloadFilter) -> list[WorkloadRow]:
         """Open work per department (and assignee)."""

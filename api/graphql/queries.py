@@ -199,9 +199,14 @@ class Query:
             department=text_filter(where.department, "filter.department"),
             received_from=where.received_from, received_to=where.received_to,
         )  # fmt: skip
-        groups = await off_loop(info.context.services.read_models.statistics, stats_filter,
-                                dims, period)  # fmt: skip
-        return statistics_groups(info, groups)
+        read_models = info.context.services.read_models
+        if info.context.viewer.is_public:
+            threshold = info.context.services.settings.suppress_below
+            groups = await off_loop(read_models.public_statistics, stats_filter, dims, period,
+                                    threshold)  # fmt: skip
+        else:
+            groups = await off_loop(read_models.statistics, stats_filter, dims, period)
+        return statistics_groups(groups)
 
     @strawberry.field(description="The verifiable log: head, signed checkpoints, proofs.")
     def ledger(self, info: Info) -> LedgerInfo:

@@ -1,17 +1,14 @@
-"""Statistics and workload types; the public sees small groups as suppressed, never as numbers."""
+"""Statistics and workload types; ``projections.disclosure`` decides what the public sees."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 import strawberry
 
 from api.graphql import enums
 from projections.models import StatsGroup, WorkloadRow
-
-if TYPE_CHECKING:
-    from api.graphql.types import Info
 
 T = TypeVar("T")
 
@@ -30,7 +27,8 @@ class StatisticsGroup:
     department: str | None
     period_start: date | None
     suppressed: bool = strawberry.field(
-        description="True when the group is too small to publish: every figure is null."
+        description="True when the group is withheld from the public (too small, or "
+        "complementary to one that is): every figure is null."
     )
     count: int | None
     counts_by_status: list[StatusCount] | None
@@ -40,7 +38,10 @@ class StatisticsGroup:
     resolution_p90: float | None
     on_time_share: float | None
     overdue_now: int | None
-    average_rating: float | None
+    average_rating: float | None = strawberry.field(
+        description="Null for the public when fewer ratings than the suppression threshold "
+        "(or a complementary cell) stand behind it; ratedCount is null with it."
+    )
     rated_count: int | None
 
 
@@ -64,16 +65,15 @@ class WorkloadEntry:
         )  # fmt: skip
 
 
-def statistics_groups(info: Info, groups: list[StatsGroup]) -> list[StatisticsGroup]:
-    """Apply the publication rule: for the public, groups under the threshold are suppressed."""
-    threshold = info.context.services.settings.suppress_below
-    public = info.context.viewer.is_public
-    return [_group(g, suppressed=public and g.count < threshold) for g in groups]
+def statistics_groups(groups: list[StatsGroup]) -> list[StatisticsGroup]:
+    """Show the groups; what the public may see was decided in ``projections.disclosure``."""
+    return [_group(g) for g in groups]
 
 
-def _group(g: StatsGroup, *, suppressed: bool) -> StatisticsGroup:
+def _group(g: StatsGroup) -> StatisticsGroup:
     period = g.keys.get("period")
     keys = {k: v for k, v in g.keys.items() if k != "period"}
+    suppressed, rating_hidden = g.suppressed, g.suppressed or g.rating_suppressed
 
     def shown(value: T) -> T | None:
         return None if suppressed else value
@@ -89,7 +89,8 @@ def _group(g: StatsGroup, *, suppressed: bool) -> StatisticsGroup:
         first_response_p90=shown(g.first_response_p90),
         resolution_p50=shown(g.resolution_p50), resolution_p90=shown(g.resolution_p90),
         on_time_share=shown(g.on_time_share), overdue_now=shown(g.overdue_now),
-        average_rating=shown(g.average_rating), rated_count=shown(g.rated_count),
+        average_rating=None if rating_hidden else g.average_rating,
+        rated_count=None if rating_hidden else g.rated_count,
     )  # fmt: skip
 
 

@@ -61,7 +61,7 @@ INVALID = {"expired", "other-key", "alg-none", "malformed"}
 # operation: (status the appeal needs first, GraphQL document, who may do it)
 READ = "query($id: ID!) { appeal(id: $id) { status } }"
 OPERATIONS: dict[str, tuple[str, str, set[str]]] = {
-    "statistics": ("none", "{ statistics(groupBy: [CHANNEL]) { count suppressed } }",
+    "statistics": ("none", "{ statistics(groupBy: [CHANNEL], period: MONTH) { count suppressed } }",
                    {"public", "operator", "operator-other-dept", "supervisor",
                     "supervisor-other-body", "auditor", "admin"}),
     "appeal": ("assigned", READ, {"operator", "supervisor", "auditor", "admin"}),

@@ -1,0 +1,119 @@
+"""Disclosure control of public statistics: primary and complementary suppression of a month.
+
+What the public can ask of one month is every marginal table of the four dimensions (channel,
+category, body, department): a ``groupBy`` is a table and an equality filter is a cell of a finer
+table, so together they reach all sixteen tables. Each table is a sum of the finer ones, so the
+published figures form linear equations, one per *line*: a cell of a table equals the sum of its
+children along one more dimension (only the non-empty ones: an absent group is a published 0).
+
+- Primary suppression: a cell of 1 to ``threshold - 1`` appeals.
+- Complementary suppression, deterministic (the same cells give the same pattern, so two
+  requests cannot be differenced): on every line, a published parent with exactly one hidden
+  child gets a second one hidden (the smallest), and a hidden parent whose children are all
+  published gets its smallest child hidden; repeated to a fixed point. Those rules are
+  necessary, not sufficient in several dimensions, so an exact audit (``disclosure_audit``)
+  then finds every hidden cell the equations still determine, and a published neighbour of
+  it is hidden too, until the audit finds none.
+- Ratings are a citizen's own act: a cell's rating (its average and the number of ratings)
+  is hidden when the cell is hidden or has 1 to ``threshold - 1`` ratings, and the rating sums
+  get complementary suppression of their own on the same lines.
+
+A hidden cell hides all its additive figures together (count, counts by status, overdue now);
+they share the count's equations, so the count's pattern protects each of them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from projections.disclosure_audit import Line, determined
+
+DIMENSIONS = ("channel", "category", "body", "department")
+# The value of a dimension a table sums over. NUL never reaches a stored name (PostgreSQL
+# refuses it in text and intake cleans control characters out), so it names no real group.
+ALL = "\x00"
+
+Key = tuple[str, ...]
+Cells = tuple[tuple[Key, int, int], ...]  # finest cells of a month: key, appeals, ratings
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """Which cells of a month's tables the public sees suppressed."""
+
+    hidden: frozenset[Key]
+    rating_hidden: frozenset[Key]
+
+
+def cell_key(values: Mapping[str, str | None]) -> Key:
+    """The key of a cell from its dimension values; a missing dimension is summed over."""
+    return tuple(ALL if values.get(d) is None else str(values[d] or "") for d in DIMENSIONS)
+
+
+@lru_cache(maxsize=256)
+def pattern(cells: Cells, threshold: int) -> Pattern:
+    """The suppression pattern of one month, from its finest cells (cached per content)."""
+    counts: dict[Key, int] = defaultdict(int)
+    ratings: dict[Key, int] = defaultdict(int)
+    for key, n, rated in cells:
+        for mask in range(1 << len(DIMENSIONS)):
+            marginal = tuple(v if mask >> i & 1 else ALL for i, v in enumerate(key))
+            counts[marginal] += n
+            ratings[marginal] += rated
+    lines = _lines(key for key, n in counts.items() if n)
+    primary = {key for key, n in counts.items() if 0 < n < threshold}
+    hidden = _protect(lines, primary, lambda key: (counts[key], key))
+    sensitive = hidden | {key for key, r in ratings.items() if 0 < r < threshold}
+    # Prefer cells that have ratings: hiding a rating of nothing protects little.
+    rating_hidden = _protect(lines, sensitive, lambda key: (ratings[key] == 0, ratings[key], key))
+    return Pattern(frozenset(hidden), frozenset(rating_hidden))
+
+
+def _lines(keys: Iterable[Key]) -> list[Line]:
+    children: dict[tuple[Key, int], list[Key]] = defaultdict(list)
+    for key in keys:
+        for i, value in enumerate(key):
+            if value != ALL:
+                children[((*key[:i], ALL, *key[i + 1 :]), i)].append(key)
+    return [(parent, sorted(kids)) for (parent, _), kids in sorted(children.items())]
+
+
+Cost = Callable[[Key], tuple[object, ...]]
+
+
+def _protect(lines: list[Line], primary: set[Key], cost: Cost) -> set[Key]:
+    hidden = set(primary)
+    by_cell: dict[Key, list[Line]] = defaultdict(list)
+    for line in lines:
+        for key in (line[0], *line[1]):
+            by_cell[key].append(line)
+    while True:
+        _complete(lines, hidden, cost)
+        exposed = determined(lines, hidden)
+        if not exposed:
+            return hidden
+        for key in exposed:
+            shown = [k for ln in by_cell[key] for k in (ln[0], *ln[1]) if k not in hidden]
+            if not shown:  # every neighbour hidden already: widen to any line with a gap
+                shown = [k for ln in lines for k in (ln[0], *ln[1]) if k not in hidden]
+            if shown:
+                hidden.add(min(shown, key=cost))
+
+
+def _complete(lines: list[Line], hidden: set[Key], cost: Cost) -> None:
+    """The line rules, to a fixed point."""
+    changed = True
+    while changed:
+        changed = False
+        for parent, children in lines:
+            inside = sum(1 for c in children if c in hidden)
+            if parent in hidden and inside == 0:
+                hidden.add(min(children, key=cost))
+                changed = True
+            elif parent not in hidden and inside == 1:
+                shown = [c for c in children if c not in hidden]
+                hidden.add(min(shown, key=cost) if shown else parent)
+                changed = True

@@ -1,0 +1,100 @@
+"""Statistics as the public sees them: whole calendar months, with disclosure control.
+
+The period rule: the public asks for whole calendar months, either ``period: MONTH`` (with a
+range, if any, from a month's first day to a month's last day) or one month's range with no
+period. Days, weeks, other ranges and all time are refused: each of them overlaps a published
+month, and the difference of two overlapping periods would publish a period of its own that
+no suppression pattern covers (11-01..11-05 minus 11-01..11-04 is 11-05). Months never
+overlap, so each is a disclosure block of its own (``projections.disclosure``).
+
+Cost: the figures come from ``StatisticsQuery`` as for staff; the pattern of a month reads that
+month's finest cells once (O(cells of the month), never appeals) and is cached by content.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+from ledger.errors import ValidationError
+from projections.db import Database
+from projections.disclosure import DIMENSIONS, Cells, Pattern, cell_key, pattern
+from projections.models import Dimension, Period, StatsFilter, StatsGroup
+from projections.statistics_query import StatisticsQuery
+from projections.statistics_view import CELLS
+
+RULE = (
+    "public statistics cover whole calendar months: use period MONTH, or receivedFrom the "
+    "first and receivedTo the last day of one month"
+)
+
+
+def check_public_range(filter: StatsFilter, period: Period | None) -> None:
+    """Refuse what the public may not ask for; see the module docstring for why."""
+    start, end = filter.received_from, filter.received_to
+    if period is not None and period is not Period.MONTH:
+        raise ValidationError(field="period", reason=RULE)
+    if start is not None and start.day != 1:
+        raise ValidationError(field="filter.receivedFrom", reason=RULE)
+    if end is not None and (end + timedelta(days=1)).day != 1:
+        raise ValidationError(field="filter.receivedTo", reason=RULE)
+    if period is None and (start is None or end is None or start != end.replace(day=1)):
+        raise ValidationError(field="filter", reason=RULE)
+
+
+class PublicStatistics:
+    """Statistics with the public's period rule and suppression pattern applied."""
+
+    def __init__(self, db: Database, query: StatisticsQuery) -> None:
+        self.db = db
+        self.query = query
+
+    def statistics(
+        self,
+        filter: StatsFilter,
+        group_by: Sequence[Dimension],
+        period: Period | None,
+        now: datetime,
+        threshold: int,
+    ) -> list[StatsGroup]:
+        """Groups as staff get them, with ``suppressed``/``rating_suppressed`` set."""
+        check_public_range(filter, period)
+        groups = self.query.statistics(filter, group_by, period, now)
+        fixed = {d.value: getattr(filter, d.value) for d in Dimension}
+        patterns: dict[date, Pattern] = {}
+        shown = []
+        for group in groups:
+            period_key = group.keys.get("period")
+            month = period_key if isinstance(period_key, date) else filter.received_from
+            assert month is not None  # check_public_range makes every answer a month's
+            if month not in patterns:
+                patterns[month] = pattern(self._cells(month), threshold)
+            values = {d: _raw(group.keys[d]) if d in group.keys else fixed[d] for d in DIMENSIONS}
+            key = cell_key(values)
+            found = patterns[month]
+            shown.append(
+                dataclasses.replace(
+                    group,
+                    suppressed=key in found.hidden,
+                    rating_suppressed=key in found.rating_hidden,
+                )
+            )
+        return shown
+
+    def _cells(self, month: date) -> Cells:
+        statement = self.db.sql(
+            f"SELECT {', '.join(DIMENSIONS)}, n, rated FROM {CELLS} "
+            "WHERE grain = 'm' AND bucket = ? AND n > 0"
+        )
+        with self.db.reading() as cursor:
+            cursor.execute(statement, [month.replace(day=1).toordinal()])
+            rows = [tuple(row) for row in cursor.fetchall()]
+        return tuple(
+            sorted((tuple(str(v) for v in row[:4]), int(row[4]), int(row[5])) for row in rows)
+        )
+
+
+def _raw(value: object) -> str:
+    """A group key as stored: a missing category or department is ``''``."""
+    return "" if value is None else str(value)
