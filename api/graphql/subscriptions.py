@@ -6,7 +6,9 @@ from collections.abc import AsyncGenerator
 
 import strawberry
 
+from api.eventdata import event_data
 from api.graphql.access import require_reader
+from api.graphql.context import off_loop
 from api.graphql.ids import appeal_uuid
 from api.graphql.types import HistoryEntryInfo, Info
 
@@ -28,6 +30,7 @@ class Subscription:
         only = appeal_uuid(where.appeal_id, "filter.appealId") if where.appeal_id else None
         types = set(where.types or [])
         viewer = info.context.viewer
+        ledger = info.context.services.container.ledger
         async with info.context.services.feed.subscribe() as queue:
             while True:
                 entry = await queue.get()
@@ -39,4 +42,5 @@ class Subscription:
                 row = await info.context.appeal_rows.load(appeal_id)
                 if row is not None and not viewer.in_scope(row.body, row.department):
                     continue
-                yield HistoryEntryInfo.of(entry, appeal_id)
+                data = await off_loop(event_data, ledger, [entry])
+                yield HistoryEntryInfo.of(entry, appeal_id, data[0])
