@@ -19,8 +19,8 @@ from eventsourcing.utils import Environment
 from ledger.calendar import ProductionCalendar
 from ledger.deadlines import Norms
 from ledger.domain import Appeal, appeal_id_for
-from ledger.errors import ConflictError, NotFoundError, ValidationError
-from ledger.privacy import Citizen, CitizenVault, MemoryKeyStore
+from ledger.errors import CitizenNotFoundError, ConflictError, NotFoundError, ValidationError
+from ledger.privacy import Citizen, CitizenVault, MemoryKeyStore, appeal_key_id
 from ledger.transcoder import FastJSONTranscoder
 from ledger.values import (
     EARLIEST_BUSINESS_TIME,
@@ -152,15 +152,21 @@ class AppealsLedger(Application[UUID]):
         """Validate intake and build an unsaved appeal (batch imports save many at once)."""
         kind = parse_enum(Channel, channel, "channel")
         external = clean_name(external_id, "externalId")
-        citizen_id = sealed = None
-        if citizen is not None and not citizen.is_anonymous:
-            citizen_id = citizen_ref or f"c-{appeal_id_for(kind.value, external).hex[:16]}"
-            citizen_id = clean_name(citizen_id, "citizenId")
-            sealed = self.vault.seal(citizen_id, citizen)
+        appeal_id = appeal_id_for(kind.value, external)
+        clean = clean_text(text, "text")
+        known = citizen is not None and not citizen.is_anonymous
+        citizen_id = None
+        if known:
+            citizen_id = clean_name(citizen_ref or f"c-{appeal_id.hex[:16]}", "citizenId")
+        # The text is the citizen's too (people write their address and phone into it):
+        # sealed under their key, or under the appeal's own key when there is no citizen.
+        text_key = citizen_id or appeal_key_id(appeal_id)
+        sealed, sealed_text = self.vault.seal_intake(text_key, citizen if known else None, clean)
         return Appeal(
             channel=kind.value,
             external_id=external,
-            text=clean_text(text, "text"),
+            text=sealed_text,
+            text_key=text_key,
             body=clean_name(body, "body"),
             citizen_id=citizen_id,
             citizen=sealed,
@@ -285,17 +291,21 @@ class AppealsLedger(Application[UUID]):
         at: datetime | None = None,
         expected_version: int | None = None,
     ) -> Recorded:
-        """Answer the citizen, interim or final."""
-        return self._command(
-            appeal_id,
-            expected_version,
-            "answer",
-            text=clean_text(text, "text"),
+        """Answer the citizen, interim or final; the text is sealed like the appeal's."""
+        clean = clean_text(text, "text")
+        when = self._business_time(at)
+        appeal = self._current(appeal_id, expected_version)
+        # Answers quote the message, so they are sealed under the same key and erased with it.
+        text_key = self.text_key_of(appeal)
+        appeal.answer(
+            text=self.vault.seal_text(text_key, clean),
+            text_key=text_key,
             final=final,
             public=public,
             actor=actor,
-            at=self._business_time(at),
+            at=when,
         )
+        return self._save(appeal, expected_version=expected_version)
 
     def close_appeal(
         self,
@@ -361,9 +371,16 @@ class AppealsLedger(Application[UUID]):
     def erase_citizen_data(
         self, citizen_id: str, appeal_ids: Iterable[UUID], *, legal_basis: str, actor: Actor
     ) -> list[Recorded]:
-        """Destroy the citizen's key, then record the erasure on each of their appeals."""
-        self.vault.erase(citizen_id)
+        """Destroy the citizen's key, then record the erasure on each of their appeals.
+
+        Their name, contact and address, their appeals' texts and the answers to them were
+        sealed under that key, so all of it reads as erased from now on. A citizen with
+        neither a key nor an appeal is unknown: ``CitizenNotFoundError``.
+        """
         basis = clean_text(legal_basis, "legalBasis")
+        appeal_ids = list(appeal_ids)
+        if not self.vault.erase(citizen_id) and not appeal_ids:
+            raise CitizenNotFoundError(citizen_id=citizen_id)
         return [
             self._command(
                 appeal_id,
@@ -452,6 +469,32 @@ class AppealsLedger(Application[UUID]):
             return None
         return self.vault.open(appeal.citizen_id, appeal.citizen)
 
+    def open_text(self, appeal: Appeal) -> str | None:
+        """The appeal's message in clear, or ``None`` once erased."""
+        return self.open_texts([(appeal.text, appeal.text_key)])[0]
+
+    def open_texts(self, texts: Sequence[tuple[str, str | None]]) -> list[str | None]:
+        """Each ``(text, text_key)`` in clear, or ``None`` where its key was destroyed.
+
+        A text without a key was stored in clear (before texts were sealed) and is returned
+        as it is. Texts are grouped by key, so each key is looked up once.
+        """
+        opened: list[str | None] = [text if key is None else None for text, key in texts]
+        by_key: dict[str, list[int]] = {}
+        for index, (_, key) in enumerate(texts):
+            if key is not None:
+                by_key.setdefault(key, []).append(index)
+        for key, indexes in by_key.items():
+            clear = self.vault.open_texts(key, [texts[i][0] for i in indexes])
+            for index, text in zip(indexes, clear, strict=True):
+                opened[index] = text
+        return opened
+
+    @staticmethod
+    def text_key_of(appeal: Appeal) -> str:
+        """The key an appeal's new texts are sealed under."""
+        return appeal.text_key or appeal.citizen_id or appeal_key_id(appeal.id)
+
     # --- plumbing -------------------------------------------------------------------
 
     def _business_time(self, at: datetime | None, field: str = "at") -> datetime:
@@ -476,6 +519,11 @@ class AppealsLedger(Application[UUID]):
     def _command(
         self, appeal_id: UUID, expected_version: int | None, method: str, **kwargs: Any
     ) -> Recorded:
+        appeal = self._current(appeal_id, expected_version)
+        getattr(appeal, method)(**kwargs)
+        return self._save(appeal, expected_version=expected_version)
+
+    def _current(self, appeal_id: UUID, expected_version: int | None) -> Appeal:
         appeal = self.get_appeal(appeal_id)
         if expected_version is not None and appeal.version != expected_version:
             raise ConflictError(
@@ -483,8 +531,7 @@ class AppealsLedger(Application[UUID]):
                 expected_version=expected_version,
                 actual_version=appeal.version,
             )
-        getattr(appeal, method)(**kwargs)
-        return self._save(appeal, expected_version=expected_version)
+        return appeal
 
     def _save(self, appeal: Appeal, *, expected_version: int | None) -> Recorded:
         try:

@@ -14,89 +14,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ledger.application import AppealsLedger
+from ledger.demo_data import (
+    ANSWERS,
+    APPEALS_OFFICE,
+    BODIES,
+    CHANNELS,
+    DEPARTMENTS,
+    NAMES,
+    STREETS,
+    TOPICS,
+)
 from ledger.domain import Appeal
 from ledger.errors import ExtensionRefusedError, LedgerError
 from ledger.privacy import Citizen
 from ledger.values import FORMAL_CHANNELS, Actor, Outcome, Role
-
-TOPICS: dict[str, tuple[str, list[str]]] = {
-    "дороги": (
-        "Дорожное хозяйство",
-        [
-            "Огромная яма на дороге у дома {n} по улице {street}, машины бьют колёса.",
-            "После ремонта на улице {street} снова разрушилось покрытие, просим проверить подрядчика.",
-            "Не убран снег на тротуаре по улице {street}, пешеходы идут по проезжей части.",
-        ],
-    ),
-    "освещение": (
-        "Благоустройство",
-        [
-            "Уже две недели не горят фонари на улице {street}, вечером очень темно.",
-            "Во дворе дома {n} по улице {street} нет освещения, дети ходят в школу в темноте.",
-        ],
-    ),
-    "ЖКХ": (
-        "Жилищно-коммунальное хозяйство",
-        [
-            "В доме {n} по улице {street} третий день нет горячей воды.",
-            "Протекает крыша в подъезде дома {n} на улице {street}, управляющая компания не реагирует.",
-            "Не вывозят мусор с контейнерной площадки у дома {n}, улица {street}.",
-        ],
-    ),
-    "транспорт": (
-        "Транспорт",
-        [
-            "Автобус маршрута {route} не ходит по расписанию, люди ждут по часу.",
-            "Просим вернуть остановку маршрута {route} на улице {street}.",
-        ],
-    ),
-    "благоустройство": (
-        "Благоустройство",
-        [
-            "Сломаны качели на детской площадке у дома {n} по улице {street}.",
-            "Просим спилить аварийное дерево у дома {n} на улице {street}.",
-        ],
-    ),
-    "здравоохранение": (
-        "Здравоохранение",
-        [
-            "В поликлинике на улице {street} невозможно записаться к терапевту через Госуслуги.",
-            "Очень долго ждём скорую помощь в районе улицы {street}.",
-        ],
-    ),
-    "образование": (
-        "Образование",
-        [
-            "В школе №{n} не работает отопление в спортзале.",
-            "Нет мест в детском саду рядом с улицей {street}, просим помочь с записью.",
-        ],
-    ),
-}
-BODIES = [
-    "Администрация города",
-    "Министерство ЖКХ области",
-    "Министерство транспорта области",
-    "Министерство здравоохранения области",
-    "Министерство образования области",
-    "Администрация Центрального района",
-]
-STREETS = ["Ленина", "Советская", "Мира", "Гагарина", "Садовая", "Молодёжная", "Школьная"]
-NAMES = ["Иван Петров", "Мария Смирнова", "Ольга Кузнецова", "Сергей Попов", "Анна Волкова"]
-CHANNELS = {
-    "vk": 30,
-    "ok": 8,
-    "telegram": 15,
-    "chatbot": 5,
-    "pos": 22,
-    "email": 10,
-    "web": 5,
-    "letter": 5,
-}
-ANSWERS = [
-    "Работы выполнены, спасибо за обращение.",
-    "Заявка передана подрядчику, срок до конца месяца.",
-    "Разъясняем порядок: обращение рассмотрено, меры приняты.",
-]
 
 
 @dataclass(frozen=True)
@@ -107,6 +38,11 @@ class DemoOptions:
     seed: int
     until: datetime
     days: int = 90
+
+
+def department_of(body: str, category: str | None) -> str:
+    """The body's own department for a category (its appeals office for anything else)."""
+    return DEPARTMENTS[body].get(category or "", APPEALS_OFFICE[body])
 
 
 def generate(ledger: AppealsLedger, options: DemoOptions) -> Iterator[Appeal]:
@@ -130,8 +66,7 @@ def _lifecycle(
     earlier: list[Appeal],
 ) -> Appeal:
     category = rng.choice(list(TOPICS))
-    department, templates = TOPICS[category]
-    text = rng.choice(templates).format(
+    text = rng.choice(TOPICS[category]).format(
         n=rng.randint(1, 120), street=rng.choice(STREETS), route=rng.randint(1, 60)
     )
     start = options.until - timedelta(days=options.days)
@@ -157,7 +92,7 @@ def _lifecycle(
     with suppress(
         _PastTheEnd
     ):  # the rest of this appeal's life has not happened yet: it stays open
-        _work(appeal, rng, clock, operator, department, ledger, earlier)
+        _work(appeal, rng, clock, operator, ledger, earlier)
     return appeal
 
 
@@ -166,7 +101,6 @@ def _work(
     rng: random.Random,
     clock: _Clock,
     operator: Actor,
-    department: str,
     ledger: AppealsLedger,
     earlier: list[Appeal],
 ) -> None:
@@ -198,7 +132,8 @@ def _work(
             at=clock.after(hours=rng.uniform(2, 100)),
         )
     appeal.assign(
-        department=department,
+        # The department of the body the appeal is at now (after a forward, the new one).
+        department=department_of(appeal.body, appeal.category),
         assignee=f"executor-{rng.randint(1, 120)}",
         actor=operator,
         at=clock.after(hours=rng.uniform(0.2, 6)),
@@ -214,7 +149,9 @@ def _work(
                 calendar=ledger.calendar,
             )
     if not formal and rng.random() < 0.4:
-        appeal.answer(
+        _answer(
+            ledger,
+            appeal,
             text="Обращение принято в работу.",
             final=False,
             public=True,
@@ -223,7 +160,9 @@ def _work(
         )
     late = rng.random() < 0.1
     wait = rng.uniform(1, 40) if late else (rng.uniform(1, 25) if formal else rng.uniform(0.1, 3))
-    appeal.answer(
+    _answer(
+        ledger,
+        appeal,
         text=rng.choice(ANSWERS),
         final=True,
         public=not formal,
@@ -243,7 +182,9 @@ def _work(
                 actor=operator,
                 at=clock.after(days=rng.uniform(1, 5)),
             )
-            appeal.answer(
+            _answer(
+                ledger,
+                appeal,
                 text=rng.choice(ANSWERS),
                 final=True,
                 public=not formal,
@@ -256,6 +197,22 @@ def _work(
             actor=Actor("citizen", Role.PUBLIC),
             at=clock.after(days=rng.uniform(0.1, 3)),
         )
+
+
+def _answer(
+    ledger: AppealsLedger,
+    appeal: Appeal,
+    *,
+    text: str,
+    final: bool,
+    public: bool,
+    actor: Actor,
+    at: datetime,
+) -> None:
+    """Answer as ``AppealsLedger.answer_appeal`` does: the text sealed under the appeal's key."""
+    key = ledger.text_key_of(appeal)
+    sealed = ledger.vault.seal_text(key, text)
+    appeal.answer(text=sealed, text_key=key, final=final, public=public, actor=actor, at=at)
 
 
 class _PastTheEnd(LedgerError):

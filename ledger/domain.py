@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -50,6 +50,15 @@ from ledger.values import FORMAL_CHANNELS, Actor, Channel, Outcome, Status, requ
 APPEAL_NAMESPACE = UUID("6f1d6a2e-3b7c-5e4a-9d0b-2a51c0e8b7f3")
 OPEN = frozenset({Status.RECEIVED, Status.REGISTERED, Status.ASSIGNED, Status.FORWARDED})
 NEEDS_ANSWER = frozenset({Outcome.RESOLVED, Outcome.EXPLAINED})
+
+
+class Answer(NamedTuple):
+    """One answer as the aggregate holds it; ``text`` is sealed under ``text_key`` if set."""
+
+    text: str
+    final: bool
+    public: bool
+    text_key: str | None = None
 
 
 def appeal_id_for(channel: str, external_id: str) -> UUID:
@@ -70,17 +79,28 @@ class Appeal(Aggregate):
         at: datetime
 
     class Received(Event, Aggregate.Created):
-        """A message arrived through a channel; citizen data is sealed by the application."""
+        """A message arrived; the application seals citizen data and, since v2, the text.
+
+        ``text_key`` names the key the text is sealed under; ``None`` means the text is in
+        clear (every version-1 event, written before texts were sealed).
+        """
 
         TOPIC = "appeals:Appeal.Received"
+        class_version = 2
         channel: str
         external_id: str
         text: str
+        text_key: str | None
         body: str
         citizen_id: str | None
         citizen: str | None
         category: str | None
         location: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 stored the text in clear."""
+            state["text_key"] = None
 
     Created = Received
 
@@ -119,18 +139,24 @@ class Appeal(Aggregate):
         reason: str
 
     class Answered(Event):
-        """An interim or final answer was given; v2 added ``public``."""
+        """An interim or final answer was given; v2 added ``public``, v3 ``text_key``."""
 
         TOPIC = "appeals:Appeal.Answered"
-        class_version = 2
+        class_version = 3
         text: str
         final: bool
         public: bool
+        text_key: str | None
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             """Version 1 answers were never published, so ``public`` is False."""
             state["public"] = False
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            """Version 2 stored the text in clear."""
+            state["text_key"] = None
 
     class Closed(Event):
         """The appeal was closed with an outcome; duplicates point to the original."""
@@ -177,10 +203,12 @@ class Appeal(Aggregate):
         actor_id: str,
         actor_role: str,
         at: datetime,
+        text_key: str | None,
     ) -> None:
         self.channel = Channel(channel)
         self.external_id = external_id
         self.text = text
+        self.text_key = text_key
         self.body = body
         self.citizen_id = citizen_id
         self.citizen = citizen
@@ -199,7 +227,7 @@ class Appeal(Aggregate):
         self.extended_due_at: datetime | None = None
         self.first_response_at: datetime | None = None
         self.answered_at: datetime | None = None
-        self.answers: list[tuple[str, bool, bool]] = []
+        self.answers: list[Answer] = []
         self.outcome: Outcome | None = None
         self.duplicate_of: UUID | None = None
         self.closed_at: datetime | None = None
@@ -256,10 +284,22 @@ class Appeal(Aggregate):
         new_due = deadlines.answer_due(self.registered_at, days, at, norms, calendar)
         self._extend(days=days, new_due_at=new_due.due_at, reason=reason, **_who(actor, at))
 
-    def answer(self, *, text: str, final: bool, public: bool, actor: Actor, at: datetime) -> None:
-        """Answer the citizen; a final answer moves the appeal to ANSWERED."""
+    def answer(
+        self,
+        *,
+        text: str,
+        final: bool,
+        public: bool,
+        actor: Actor,
+        at: datetime,
+        text_key: str | None = None,
+    ) -> None:
+        """Answer the citizen; a final answer moves the appeal to ANSWERED.
+
+        ``text`` is sealed under ``text_key`` by the application (``None``: in clear).
+        """
         self._check("answer", at, *OPEN)
-        self._answer(text=text, final=final, public=public, **_who(actor, at))
+        self._answer(text=text, final=final, public=public, text_key=text_key, **_who(actor, at))
 
     def close(
         self, *, outcome: Outcome, duplicate_of: UUID | None, actor: Actor, at: datetime
@@ -404,11 +444,12 @@ class Appeal(Aggregate):
         text: str,
         final: bool,
         public: bool,
+        text_key: str | None,
         actor_id: str,
         actor_role: str,
         at: datetime,
     ) -> None:
-        self.answers.append((text, final, public))
+        self.answers.append(Answer(text, final, public, text_key))
         if self.first_response_at is None:
             self.first_response_at = at
         if final:

@@ -3,6 +3,7 @@
     LedgerError
     ├── ValidationError              a field's value is refused (field, reason)
     ├── NotFoundError                no appeal with that id (appeal_id)
+    │   └── CitizenNotFoundError     no key and no appeal of that citizen (citizen_id)
     ├── ConflictError                another change came first (appeal_id, expected, actual)
     ├── InvalidTransitionError       the action is not allowed in the current status
     │   └── ExtensionRefusedError    a deadline extension breaks the once/1–30 days/before-due rule
@@ -72,6 +73,14 @@ class NotFoundError(LedgerError):
 
     def sentence(self) -> str:
         return f"there is no appeal {self.appeal_id}"
+
+
+class CitizenNotFoundError(NotFoundError):
+    """No appeal and no key of the given (pseudonymous) citizen id exist."""
+
+    def __init__(self, *, citizen_id: str) -> None:
+        self.citizen_id = citizen_id
+        LedgerError.__init__(self, citizen_id=citizen_id)
 
 
 class ConflictError(LedgerError):

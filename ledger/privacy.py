@@ -2,7 +2,9 @@
 
 Events store only the sealed token, so destroying a citizen's key ("crypto-shredding") makes
 every copy of their data unreadable while the stored event bytes, and so the audit log
-leaves, stay exactly as they were.
+leaves, stay exactly as they were. Free text (an appeal's message and the answers to it) is
+sealed the same way, because citizens write their address and phone number into it: under
+the citizen's key, or under a key of the appeal's own when the appeal is anonymous.
 """
 
 from __future__ import annotations
@@ -10,14 +12,23 @@ from __future__ import annotations
 import base64
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Protocol
+from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 SEAL_PREFIX = "v1."
+# Associated data binds a token to its key id and to what it seals, so a sealed text can
+# never be opened as citizen fields (or the other way round).
+_TEXT_PURPOSE = b"\x1ftext"
+
+
+def appeal_key_id(appeal_id: UUID) -> str:
+    """The key an anonymous appeal's texts are sealed under (there is no citizen to own one)."""
+    return f"a-{appeal_id.hex}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,22 +79,41 @@ class CitizenVault:
 
     def seal(self, citizen_id: str, citizen: Citizen) -> str:
         key = self.keys.get_or_create(citizen_id)
-        nonce = os.urandom(12)
         plaintext = json.dumps(asdict(citizen), ensure_ascii=False).encode()
-        sealed = AESGCM(key).encrypt(nonce, plaintext, citizen_id.encode())
-        return SEAL_PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode()
+        return _seal(key, plaintext, citizen_id.encode())
 
     def open(self, citizen_id: str, token: str) -> Citizen | None:
         key = self.keys.get(citizen_id)
-        if key is None:
-            return None
-        raw = base64.urlsafe_b64decode(token.removeprefix(SEAL_PREFIX))
-        try:
-            plaintext = AESGCM(key).decrypt(raw[:12], raw[12:], citizen_id.encode())
-        except InvalidTag:
+        plaintext = None if key is None else _open(key, token, citizen_id.encode())
+        if plaintext is None:
             return None
         fields: Mapping[str, str | None] = json.loads(plaintext)
         return Citizen(**fields)
+
+    def seal_intake(
+        self, key_id: str, citizen: Citizen | None, text: str
+    ) -> tuple[str | None, str]:
+        """Seal a new appeal's citizen (if any) and text, fetching their key once."""
+        key = self.keys.get_or_create(key_id)
+        sealed_citizen = None
+        if citizen is not None:
+            plaintext = json.dumps(asdict(citizen), ensure_ascii=False).encode()
+            sealed_citizen = _seal(key, plaintext, key_id.encode())
+        return sealed_citizen, _seal(key, text.encode(), key_id.encode() + _TEXT_PURPOSE)
+
+    def seal_text(self, key_id: str, text: str) -> str:
+        """Seal free text under ``key_id``, creating the key on first use."""
+        key = self.keys.get_or_create(key_id)
+        return _seal(key, text.encode(), key_id.encode() + _TEXT_PURPOSE)
+
+    def open_texts(self, key_id: str, tokens: Sequence[str]) -> list[str | None]:
+        """Open texts sealed under one key with one key lookup; ``None`` once erased."""
+        key = self.keys.get(key_id)
+        if key is None:
+            return [None] * len(tokens)
+        aad = key_id.encode() + _TEXT_PURPOSE
+        opened = [_open(key, token, aad) for token in tokens]
+        return [None if raw is None else raw.decode() for raw in opened]
 
     def erase(self, citizen_id: str) -> bool:
         """Destroy the key; returns whether there was one."""
@@ -109,3 +139,19 @@ class BufferedKeyStore:
         """Return and forget the keys created since the last drain."""
         keys, self.pending = list(self.pending.items()), {}
         return keys
+
+
+def _seal(key: bytes, plaintext: bytes, aad: bytes) -> str:
+    nonce = os.urandom(12)
+    sealed = AESGCM(key).encrypt(nonce, plaintext, aad)
+    return SEAL_PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode()
+
+
+def _open(key: bytes, token: str, aad: bytes) -> bytes | None:
+    # A key created again after an erasure (a later appeal of the same citizen) is another
+    # key: the old tokens fail authentication and read as erased, as they should.
+    raw = base64.urlsafe_b64decode(token.removeprefix(SEAL_PREFIX))
+    try:
+        return AESGCM(key).decrypt(raw[:12], raw[12:], aad)
+    except InvalidTag:
+        return None

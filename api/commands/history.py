@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 from uuid import UUID
 
 from api.commands.options import appeal_id
 from api.container import build
+from api.eventdata import event_data
 from api.settings import Settings
 from ledger.application import AppealsLedger, HistoryEntry
 
@@ -37,30 +39,15 @@ def render_history(ledger: AppealsLedger, appeal_id: UUID) -> str:
     entries = ledger.history(appeal_id)
     appeal = ledger.get_appeal(appeal_id)
     lines = [f"appeal {appeal_id}  status={appeal.status.value}  version={appeal.version}"]
-    lines += [_line(entry) for entry in entries]
+    lines += [_line(e, d) for e, d in zip(entries, event_data(ledger, entries), strict=True)]
     lines += ["due dates:"] + [
         f"  {due.explain()}" for due in appeal.due_dates(ledger.norms, ledger.calendar)
     ]
     return "\n".join(lines)
 
 
-def _line(entry: HistoryEntry) -> str:
+def _line(entry: HistoryEntry, data: dict[str, Any]) -> str:
     event = entry.event
-    data = {
-        k: v
-        for k, v in vars(event).items()
-        if k
-        not in {
-            "originator_id",
-            "originator_version",
-            "timestamp",
-            "originator_topic",
-            "actor_id",
-            "actor_role",
-            "at",
-            "citizen",
-        }
-    }
     return (
         f"  #{entry.position} v{event.originator_version} {type(event).__name__:<19} "
         f"at={event.at:%Y-%m-%d %H:%M} by {event.actor_role}:{event.actor_id} "

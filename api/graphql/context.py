@@ -44,6 +44,8 @@ class Context:
     """A WebSocket's ``connection_init`` payload, set by strawberry once it arrives."""
     appeal_rows: DataLoader[UUID, AppealRow | None] = field(init=False)
     aggregates: DataLoader[UUID, Appeal] = field(init=False)
+    texts: DataLoader[UUID, list[str | None]] = field(init=False)
+    """An appeal's message, then its answers, in clear (``None`` where erased)."""
 
     def __post_init__(self) -> None:
         services = self.services
@@ -66,3 +68,13 @@ class Context:
             return await off_loop(read_aggregates, ids)
 
         self.aggregates = DataLoader(load_fn=load_aggregates, cache=cache)
+
+        async def load_texts(ids: list[UUID]) -> list[list[str | None]]:
+            appeals = await self.aggregates.load_many(ids)
+            sealed = [[(a.text, a.text_key), *((t.text, t.text_key) for t in a.answers)]
+                      for a in appeals]  # fmt: skip
+            # One call for the whole batch, so each key is looked up once.
+            opened = iter(await off_loop(ledger.open_texts, [t for ts in sealed for t in ts]))
+            return [[next(opened) for _ in texts] for texts in sealed]
+
+        self.texts = DataLoader(load_fn=load_texts, cache=cache)

@@ -6,7 +6,9 @@ from collections.abc import AsyncGenerator
 
 import strawberry
 
+from api.eventdata import event_data
 from api.graphql.access import require_reader
+from api.graphql.context import off_loop
 from api.graphql.ids import appeal_uuid
 from api.graphql.types import HistoryEntryInfo, Info
 
@@ -28,6 +30,7 @@ class Subscription:
         only = appeal_uuid(where.appeal_id, "filter.appealId") if where.appeal_id else None
         types = set(where.types or [])
         viewer = info.context.viewer
+        ledger = info.context.services.container.ledger
         async with info.context.services.feed.subscribe() as queue:
             while True:
                 entry = await queue.get()
@@ -40,4 +43,5 @@ class Subscription:
                 # here lags behind the event or, loaded once per connection, goes stale.
                 if not viewer.in_scope(entry.body, entry.department):
                     continue
-                yield HistoryEntryInfo.of(entry, appeal_id)
+                data = await off_loop(event_data, ledger, [entry])
+                yield HistoryEntryInfo.of(entry, appeal_id, data[0])

@@ -9,6 +9,7 @@ from uuid import UUID
 import strawberry
 from strawberry.scalars import JSON
 
+from api.eventdata import event_data
 from api.graphql import enums
 from api.graphql.context import Context, off_loop
 from api.graphql.ids import APPEAL, to_global_id
@@ -23,10 +24,6 @@ if TYPE_CHECKING:
     from api.graphql.audit_types import InclusionProof
 
 Info = strawberry.Info[Context, None]
-BASE_FIELDS = frozenset(
-    {"originator_id", "originator_version", "timestamp", "originator_topic", "actor_id",
-     "actor_role", "at", "citizen"}
-)  # fmt: skip
 
 
 @strawberry.interface(description="An object with a globally unique id (Relay).")
@@ -83,11 +80,9 @@ class HistoryEntryInfo:
     data: JSON
 
     @classmethod
-    def of(cls, entry: HistoryEntry, appeal_id: UUID) -> HistoryEntryInfo:
+    def of(cls, entry: HistoryEntry, appeal_id: UUID, data: dict[str, Any]) -> HistoryEntryInfo:
+        """The entry with its ``data`` as :func:`api.eventdata.event_data` made it."""
         event = entry.event
-        data: dict[str, Any] = {
-            key: _plain(value) for key, value in vars(event).items() if key not in BASE_FIELDS
-        }
         return cls(
             appeal_uuid=appeal_id,
             appeal_id=strawberry.ID(to_global_id(APPEAL, appeal_id)),
@@ -97,7 +92,7 @@ class HistoryEntryInfo:
             business_time=event.at,
             recorded_time=event.timestamp,
             actor=ActorInfo(id=event.actor_id, role=enums.Role(event.actor_role)),
-            data=cast(JSON, data),
+            data=cast(JSON, {key: _plain(value) for key, value in data.items()}),
         )
 
     @strawberry.field(
@@ -206,15 +201,20 @@ class Appeal(Node):
         appeal = await info.context.aggregates.load(self.row.id)
         return [DueDateInfo.of(due) for due in appeal.due_dates(ledger.norms, ledger.calendar)]
 
-    @strawberry.field(description="The citizen's message.")
-    async def text(self, info: Info) -> str:
-        appeal = await info.context.aggregates.load(self.row.id)
-        return appeal.text
+    @strawberry.field(description="The citizen's message; null once erased (see textErased).")
+    async def text(self, info: Info) -> str | None:
+        return (await info.context.texts.load(self.row.id))[0]
+
+    @strawberry.field(description="Whether the message was erased with the citizen's data.")
+    async def text_erased(self, info: Info) -> bool:
+        return (await info.context.texts.load(self.row.id))[0] is None
 
     @strawberry.field(description="Answers given so far, in order.")
     async def answers(self, info: Info) -> list[AnswerInfo]:
         appeal = await info.context.aggregates.load(self.row.id)
-        return [AnswerInfo(text=t, final=f, public=p) for t, f, p in appeal.answers]
+        texts = (await info.context.texts.load(self.row.id))[1:]
+        return [AnswerInfo(text=text, text_erased=text is None, final=a.final, public=a.public)
+                for a, text in zip(appeal.answers, texts, strict=True)]  # fmt: skip
 
     @strawberry.field(description="Contact data; masked unless the viewer may see it.")
     async def citizen(self, info: Info) -> CitizenInfo | None:
@@ -234,8 +234,10 @@ class Appeal(Node):
 
     @strawberry.field(description="Every stored event, with positions and actors.")
     async def history(self, info: Info) -> list[HistoryEntryInfo]:
-        entries = await off_loop(info.context.services.container.ledger.history, self.row.id)
-        return [HistoryEntryInfo.of(entry, self.row.id) for entry in entries]
+        ledger = info.context.services.container.ledger
+        entries = await off_loop(ledger.history, self.row.id)
+        data = await off_loop(event_data, ledger, entries)
+        return [HistoryEntryInfo.of(e, self.row.id, d) for e, d in zip(entries, data, strict=True)]
 
     @strawberry.field(description="The appeal as the ledger knew it at `at` (recorded time).")
     async def as_of(self, info: Info, at: datetime) -> AppealSnapshot | None:
@@ -251,7 +253,10 @@ class Appeal(Node):
 
 @strawberry.type(name="Answer", description="An answer to the citizen.")
 class AnswerInfo:
-    text: str
+    text: str | None = strawberry.field(description="Null once erased (see textErased).")
+    text_erased: bool = strawberry.field(
+        description="Whether the answer was erased with the citizen's data."
+    )
     final: bool
     public: bool
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import sqlite3
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 import psycopg
 
 from ledger.values import Role
+from ledger.verify import verify_inclusion
 from tests.api.conftest import LiveServer
 
 NAME = "Зинаида Уникальнова"
@@ -88,12 +90,11 @@ def test_an_erased_citizen_is_gone_everywhere_and_the_log_still_verifies(
     after = [_citizen(live, supervisor, appeal_id) for appeal_id in erased_ids]
     kept = _citizen(live, supervisor, kept_id)
     cells_after = _cells(live.database_url)
-    (tmp_path / "keys").mkdir()
-    keys = _cli(live, "keys", "generate", "--dir", str(tmp_path / "keys"), cwd=tmp_path)
-    signed = _cli(live, "checkpoint", "--keys-dir", str(tmp_path / "keys"), cwd=tmp_path)
+    keys = _signing_keys(live)
+    signed = _cli(live, "checkpoint", "--keys-dir", str(keys), cwd=tmp_path)
     export = _cli(live, "audit", "export", str(uuid_of(live, erased_ids[0])), "-o",
-                  str(tmp_path / "bundle.json"), "--keys-dir", str(tmp_path / "keys"), cwd=tmp_path)  # fmt: skip
-    verify = _cli(live, "verify", "--quiet", "--keys-dir", str(tmp_path / "keys"), cwd=tmp_path)
+                  str(tmp_path / "bundle.json"), "--keys-dir", str(keys), cwd=tmp_path)  # fmt: skip
+    verify = _cli(live, "verify", "--quiet", "--keys-dir", str(keys), cwd=tmp_path)
 
     assert before["citizen"] == {"name": NAME, "contact": CONTACT, "erased": False}
     assert "errors" not in answer, answer
@@ -104,13 +105,22 @@ def test_an_erased_citizen_is_gone_everywhere_and_the_log_still_verifies(
     assert not _appears_in_clear(cells_after, NAME)
     assert not _appears_in_clear(cells_after, CONTACT)
     assert not any(isinstance(c, str) and c == citizen_id for c in _key_rows(live.database_url))
-    assert keys.returncode == 0, keys.stderr
     assert signed.returncode == 0, signed.stderr
     assert export.returncode == 0, export.stderr
     bundle = (tmp_path / "bundle.json").read_bytes()
     assert NAME.encode() not in bundle
     assert CONTACT.encode() not in bundle
     assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def _signing_keys(live: LiveServer) -> Path:
+    """One checkpoint key pair per store, so that `verify` knows every checkpoint's signer."""
+    folder = live.log.parent / "keys"
+    if not folder.exists():
+        folder.mkdir()
+        made = _cli(live, "keys", "generate", "--dir", str(folder), cwd=live.log.parent)
+        assert made.returncode == 0, made.stderr
+    return folder
 
 
 def uuid_of(live: LiveServer, appeal_id: str) -> str:
@@ -127,3 +137,127 @@ def _key_rows(database_url: str) -> list[object]:
         return rows
     with psycopg.connect(database_url) as conn:
         return [r[0] for r in conn.execute("SELECT citizen_id FROM citizen_keys")]
+
+
+# --- texts ------------------------------------------------------------------------------
+
+BODY = "Администрация города"
+DEPARTMENT = "Управление дорожного хозяйства города"
+PHONE = "+7 912 345-67-89"
+ADDRESS = "ул. Садовая, д. 17, кв. 42"
+TEXT = f"Яма у моего дома: {ADDRESS}. Перезвоните мне: {PHONE}."
+ANSWER = f"Ваше обращение («{ADDRESS}», тел. {PHONE}) передано подрядчику."
+READ = (
+    "query($id: ID!) { appeal(id: $id) { text textErased answers { text textErased }"
+    " history { type data } } }"
+)
+PROOFS = (
+    "query($id: ID!, $size: Int) { appeal(id: $id) { history { inclusionProof("
+    "checkpointSize: $size) { leafIndex leafHash treeSize path } } } }"
+)
+CHECKPOINT = "{ ledger { checkpoints(limit: 1) { size root } } }"
+
+
+def _received_with_text(live: LiveServer, citizen_id: str) -> str:
+    made = live.post(
+        "mutation($e: String!, $t: String!, $b: String!, $c: CitizenInput!) { receiveAppeal("
+        "input: {channel: VK, externalId: $e, text: $t, body: $b, citizen: $c}) { appeal { id } } }",
+        {"e": uuid.uuid4().hex, "t": TEXT, "b": BODY, "c": {"id": citizen_id, "name": NAME}},
+        token=live.token(Role.OPERATOR, body=BODY),
+    ).json()  # fmt: skip
+    appeal_id = str(made["data"]["receiveAppeal"]["appeal"]["id"])
+    live.post('mutation($id: ID!, $d: String!) { assignAppeal(input: {appealId: $id, '
+              'department: $d, assignee: "petrov"}) { position } }', {"id": appeal_id, "d": DEPARTMENT},
+              token=live.token(Role.SUPERVISOR, body=BODY))  # fmt: skip
+    live.post('mutation($id: ID!, $t: String!) { answerAppeal(input: {appealId: $id, text: $t}) '
+              "{ position } }", {"id": appeal_id, "t": ANSWER},
+              token=live.token(Role.OPERATOR, body=BODY, department=DEPARTMENT))  # fmt: skip
+    return appeal_id
+
+
+def _readers(live: LiveServer) -> dict[str, str]:
+    return {
+        "operator": live.token(Role.OPERATOR, body=BODY, department=DEPARTMENT),
+        "supervisor": live.token(Role.SUPERVISOR, body=BODY),
+        "auditor": live.token(Role.AUDITOR),
+        "auditor with pii": live.token(Role.AUDITOR, pii=True),
+        "admin": live.token(Role.ADMIN, pii=True),
+    }
+
+
+def _event_rows(database_url: str) -> list[tuple[object, ...]]:
+    """The events table exactly as stored, read with plain SQL."""
+    query = "SELECT originator_id, originator_version, topic, state FROM {} ORDER BY 1, 2"
+    if database_url.startswith("sqlite"):
+        conn = sqlite3.connect(database_url.removeprefix("sqlite:///"))
+        rows = [tuple(row) for row in conn.execute(query.format("stored_events"))]
+        conn.close()
+        return rows
+    with psycopg.connect(database_url) as conn:
+        return [tuple(row) for row in conn.execute(query.format("appeals_events"))]
+
+
+def test_erasing_a_citizen_makes_their_appeal_text_and_the_answers_quoting_it_unreadable(
+    live: LiveServer, tmp_path: Path
+) -> None:
+    citizen_id = f"cit-{uuid.uuid4().hex[:8]}"
+    appeal_id = _received_with_text(live, citizen_id)
+    readers = _readers(live)
+    auditor = readers["auditor"]
+    before = live.post(READ, {"id": appeal_id}, token=readers["supervisor"]).json()
+    keys = ["--keys-dir", str(_signing_keys(live))]
+    _cli(live, "checkpoint", *keys, cwd=tmp_path)
+    size = live.post(CHECKPOINT, token=auditor).json()["data"]["ledger"]["checkpoints"][0]["size"]
+    proofs_before = live.post(PROOFS, {"id": appeal_id, "size": size}, token=auditor).json()
+    rows_before = _event_rows(live.database_url)
+
+    erased = live.post(
+        'mutation($c: String!) { eraseCitizenData(input: {citizenId: $c, legalBasis: "152-ФЗ"})'
+        " { appeals { id } } }", {"c": citizen_id}, token=live.token(Role.ADMIN),
+    ).json()  # fmt: skip
+    after = {role: live.post(READ, {"id": appeal_id}, token=token).json()
+             for role, token in readers.items()}  # fmt: skip
+    rows_after = _event_rows(live.database_url)
+    signed = _cli(live, "checkpoint", *keys, cwd=tmp_path)
+    verify = _cli(live, "verify", "--quiet", *keys, cwd=tmp_path)
+    checkpoint = live.post(CHECKPOINT, token=auditor).json()["data"]["ledger"]["checkpoints"][0]
+    proofs_after = live.post(PROOFS, {"id": appeal_id, "size": checkpoint["size"]},
+                             token=auditor).json()["data"]["appeal"]["history"]  # fmt: skip
+
+    assert before["data"]["appeal"]["text"] == TEXT
+    assert before["data"]["appeal"]["answers"] == [{"text": ANSWER, "textErased": False}]
+    assert "errors" not in erased, erased
+    for role, answer in after.items():
+        assert "errors" not in answer, (role, answer)
+        appeal = answer["data"]["appeal"]
+        assert (appeal["text"], appeal["textErased"]) == (None, True), role
+        assert appeal["answers"] == [{"text": None, "textErased": True}], role
+        carrying = [e["data"] for e in appeal["history"] if e["type"] in {"Received", "Answered"}]
+        assert [(d["text"], d["text_erased"]) for d in carrying] == [(None, True)] * 2, role
+        assert PHONE not in str(answer) and ADDRESS not in str(answer), role
+    assert set(rows_before) <= set(rows_after), "stored event bytes never change"
+    assert not _appears_in_clear([row[3] for row in rows_after], PHONE)
+    assert signed.returncode == 0, signed.stderr
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    old_leaves = [
+        e["inclusionProof"]["leafHash"] for e in proofs_before["data"]["appeal"]["history"]
+    ]
+    assert [e["inclusionProof"]["leafHash"] for e in proofs_after][:3] == old_leaves
+    for entry in proofs_after:
+        proof = entry["inclusionProof"]
+        assert verify_inclusion(bytes.fromhex(proof["leafHash"]), proof["leafIndex"],
+                                proof["treeSize"], [bytes.fromhex(p) for p in proof["path"]],
+                                base64.b64decode(checkpoint["root"]))  # fmt: skip
+
+
+def test_erasing_an_unknown_citizen_answers_not_found(live: LiveServer) -> None:
+    unknown = f"nobody-{uuid.uuid4().hex[:8]}"
+
+    answer = live.post(
+        'mutation($c: String!) { eraseCitizenData(input: {citizenId: $c, legalBasis: "152-ФЗ"})'
+        " { appeals { id } } }", {"c": unknown}, token=live.token(Role.ADMIN),
+    ).json()  # fmt: skip
+
+    assert answer["data"] is None
+    assert answer["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    assert answer["errors"][0]["extensions"]["citizen_id"] == unknown

@@ -36,6 +36,7 @@ class AppealFactory:
             channel=channel,
             external_id=external_id,
             text="The street light on Lenina 5 is broken.",
+            text_key=None,  # in clear, as before texts were sealed; the application seals it
             body=self.first_body,
             citizen_id="c-1",
             citizen="v1.sealed-citizen-token",

@@ -99,7 +99,7 @@ def test_a_whole_lifecycle_is_written_with_the_pinned_topics(
 
 
 @pytest.mark.parametrize("store", STORES)
-def test_a_new_answer_is_stored_as_class_version_two(
+def test_a_new_answer_is_stored_as_class_version_three(
     appeals: AppealFactory, store: dict[str, str]
 ) -> None:
     ledger = AppealsLedger(store)
@@ -110,12 +110,59 @@ def test_a_new_answer_is_stored_as_class_version_two(
 
     state = ledger.mapper.transcoder.decode(answered.state)
     assert answered.topic == "appeals:Appeal.Answered"
-    assert state["class_version"] == 2
-    assert (state["text"], state["final"], state["public"]) == (
+    assert state["class_version"] == 3
+    assert (state["text"], state["final"], state["public"], state["text_key"]) == (
         "The light was repaired.",
         True,
         False,
+        None,
     )
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_a_new_receipt_is_stored_as_class_version_two_with_its_text_sealed(
+    store: dict[str, str],
+) -> None:
+    ledger = AppealsLedger(store)
+    recorded = ledger.receive_appeal(
+        channel="vk", external_id="v2-1", text="Lenina 5, +7 900 000-00-00", body="city-hall"
+    )
+
+    received = ledger.recorder.select_events(recorded.appeal_id)[0]
+
+    state = ledger.mapper.transcoder.decode(received.state)
+    assert received.topic == "appeals:Appeal.Received"
+    assert state["class_version"] == 2
+    assert state["text_key"] is not None
+    assert "Lenina" not in state["text"]
+    assert ledger.open_text(ledger.get_appeal(recorded.appeal_id)) == "Lenina 5, +7 900 000-00-00"
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_a_version_one_receipt_loads_with_its_text_in_clear(
+    appeals: AppealFactory, store: dict[str, str]
+) -> None:
+    ledger = AppealsLedger(store)
+    current = ledger.mapper.transcoder.decode(
+        ledger.mapper.to_stored_event(appeals.received().collect_events()[0]).state
+    )
+    # What a version-1 Received event looked like: no ``text_key`` and no ``class_version``.
+    version_one_state = {k: v for k, v in current.items() if k not in {"text_key", "class_version"}}
+    ledger.recorder.insert_events(
+        [
+            StoredEvent(
+                originator_id=appeals.received().id,
+                originator_version=1,
+                topic="appeals:Appeal.Received",
+                state=ledger.mapper.transcoder.encode(version_one_state),
+            )
+        ]
+    )
+
+    loaded = ledger.get_appeal(appeals.received().id)
+
+    assert loaded.text_key is None
+    assert ledger.open_text(loaded) == "The street light on Lenina 5 is broken."
 
 
 @pytest.mark.parametrize("store", STORES)
@@ -150,6 +197,8 @@ def test_a_version_one_answer_loads_as_not_public(
     loaded = ledger.get_appeal(appeal.id)
 
     assert loaded.version == appeal.version + 1
-    assert loaded.answers == [("An answer written before answers could be published.", True, False)]
+    assert loaded.answers == [
+        ("An answer written before answers could be published.", True, False, None)
+    ]
     assert loaded.answered_at == previous["at"]
     assert loaded.status is Status.ANSWERED

@@ -65,6 +65,7 @@ export const appealDetail = graphql`
     position
     status
     text
+    textErased
     externalId
     department
     assignee
@@ -83,6 +84,7 @@ export const appealDetail = graphql`
     }
     answers {
       text
+      textErased
       final
       public
     }
