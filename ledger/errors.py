@@ -82,6 +82,9 @@ class CitizenNotFoundError(NotFoundError):
         self.citizen_id = citizen_id
         LedgerError.__init__(self, citizen_id=citizen_id)
 
+    def sentence(self) -> str:
+        return f"there is no citizen {self.citizen_id}"
+
 
 class ConflictError(LedgerError):
     """Another change was recorded first; re-read the appeal and retry."""

@@ -245,8 +245,8 @@ def test_erasing_a_citizen_makes_their_appeal_text_and_the_answers_quoting_it_un
     assert [e["inclusionProof"]["leafHash"] for e in proofs_after][:3] == old_leaves
     for entry in proofs_after:
         proof = entry["inclusionProof"]
-        assert verify_inclusion(bytes.fromhex(proof["leafHash"]), proof["leafIndex"],
-                                proof["treeSize"], [bytes.fromhex(p) for p in proof["path"]],
+        assert verify_inclusion(base64.b64decode(proof["leafHash"]), proof["leafIndex"],
+                                proof["treeSize"], [base64.b64decode(p) for p in proof["path"]],
                                 base64.b64decode(checkpoint["root"]))  # fmt: skip
 
 
@@ -260,4 +260,4 @@ def test_erasing_an_unknown_citizen_answers_not_found(live: LiveServer) -> None:
 
     assert answer["data"] is None
     assert answer["errors"][0]["extensions"]["code"] == "NOT_FOUND"
-    assert answer["errors"][0]["extensions"]["citizen_id"] == unknown
+    assert answer["errors"][0]["extensions"]["citizenId"] == unknown
