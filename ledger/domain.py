@@ -220,6 +220,12 @@ class Appeal(Aggregate):
         self.reopened_at: datetime | None = None
         self.forwarded_at: datetime | None = None
         self.formal = self.channel in FORMAL_CHANNELS
+        # What the registration clock counts from: a formal channel's receipt; the forwarding
+        # of a formal appeal (receipt by the new body); or, for a social-media message, its
+        # registration, which records the office's decision that it is a formal appeal.
+        self.registration_from: tuple[str, datetime] | None = (
+            ("Received", at) if self.formal else None
+        )
         # The first final answer given under an answer due date, with the clocks it was given
         # under (ст. 12 ч. 1): a later answer after a reopen never rewrites its verdict.
         self.first_judged: _Clocks | None = None
@@ -391,21 +397,10 @@ class Appeal(Aggregate):
     def _registration_due(
         self, norms: deadlines.Norms, calendar: ProductionCalendar
     ) -> deadlines.DueDate | None:
-        if self.forwarded_at is not None:
-            if not self.formal:
-                return None
-            return deadlines.registration_due(
-                self.forwarded_at, norms, calendar, counted_from="Forwarded"
-            )
-        if self.channel in FORMAL_CHANNELS:
-            return deadlines.registration_due(self.received_at, norms, calendar)
-        if self.registered_at is not None:
-            # A social-media message becomes a formal appeal when the office decides so, and
-            # that decision is recorded by its registration: the obligation is met at once.
-            return deadlines.registration_due(
-                self.registered_at, norms, calendar, counted_from="Registered"
-            )
-        return None
+        if self.registration_from is None:
+            return None
+        counted_from, at = self.registration_from
+        return deadlines.registration_due(at, norms, calendar, counted_from=counted_from)
 
     # --- rules ----------------------------------------------------------------------
 
@@ -444,6 +439,8 @@ class Appeal(Aggregate):
         self.registration_number = number
         self.registered_at = at
         self.formal = True
+        if self.registration_from is None:
+            self.registration_from = ("Registered", at)
         self.status = Status.REGISTERED
         self._touch(at, "registration")
 
@@ -471,6 +468,7 @@ class Appeal(Aggregate):
         self.assignee = None
         # The receiving body registers it anew and its own clocks run from that (ст. 8 ч. 2).
         self.forwarded_at = at
+        self.registration_from = ("Forwarded", at) if self.formal else None
         self.registration_number = None
         self.registered_at = None
         self.extension_days = 0
