@@ -640,7 +640,11 @@ def test_a_command_dated_before_the_last_event_names_that_event(appeals: AppealF
 
     error = _refused(
         lambda: appeal.answer(
-            text="x", final=True, public=False, actor=SUPERVISOR, at=REGISTERED_AT - timedelta(minutes=30)
+            text="x",
+            final=True,
+            public=False,
+            actor=SUPERVISOR,
+            at=REGISTERED_AT - timedelta(minutes=30),
         ),
         appeal,
     )
