@@ -305,7 +305,8 @@ class Appeal(Aggregate):
             allowed = (Status.FORWARDED, Status.ANSWERED)
         else:
             allowed = (*OPEN, Status.ANSWERED)
-        self._check("close", at, *allowed, outcome=outcome.value)
+        hint = {"reason": "forward_it_instead"} if outcome is Outcome.NOT_COMPETENT else {}
+        self._check("close", at, *allowed, outcome=outcome.value, **hint)
         if (
             outcome is not Outcome.NOT_COMPETENT
             and self.status is not Status.ANSWERED
