@@ -2,10 +2,17 @@
 
 Rules encoded (days are calendar days unless stated otherwise):
 
-- ст. 8 ч. 2: a written appeal is registered within 3 days of receipt.
+- ст. 8 ч. 2: a written appeal is registered within 3 days of receipt. A formal channel's
+  appeal counts from its receipt; an appeal forwarded to another body counts from the
+  forwarding (its receipt by that body); a social-media message is not an appeal under 59-ФЗ
+  until the office decides it is one, and that decision is recorded by its registration, so
+  its registration due date counts from the registration itself and is met at once.
 - ст. 8 ч. 3: an appeal outside the body's competence is forwarded to the competent body
   within 7 days of registration, with a notice to the citizen.
-- ст. 12 ч. 1: the answer is due within 30 days of registration.
+- ст. 12 ч. 1: the answer is due within 30 days of registration (by the body that holds the
+  appeal: after a forward, the receiving body's registration).
+- Reopened (not a 59-ФЗ rule, the reconsideration it implies): a reopened registered appeal
+  gets a new answer period of `answer_days` from the reopen.
 - ст. 12 ч. 2: that deadline may be extended once, by up to 30 days, with a notice to the citizen.
 - Regional norm, not 59-ФЗ: a social-media incident (VK, OK, Telegram, chat-bot) gets a first
   response within a number of *working* hours (typically 8) on the production calendar.
@@ -38,6 +45,7 @@ __all__ = [
     "first_response_due",
     "forwarding_due",
     "registration_due",
+    "reopened_answer_due",
 ]
 
 
@@ -122,14 +130,38 @@ def _calendar_days_due(from_at: datetime, days: int, calendar: ProductionCalenda
     return calendar.midnight_utc(calendar.local_date(from_at) + timedelta(days=days + 1))
 
 
-def registration_due(received_at: datetime, norms: Norms, calendar: ProductionCalendar) -> DueDate:
-    """When registration is due: `registration_days` calendar days after receipt."""
+_REGISTRATION_FROM = {
+    "Received": "receipt",
+    "Forwarded": "receipt by the body it was forwarded to",
+    "Registered": "the office's decision that a social-media message is a formal appeal, "
+    "recorded by its registration",
+}
+
+
+def registration_due(
+    received_at: datetime,
+    norms: Norms,
+    calendar: ProductionCalendar,
+    *,
+    counted_from: str = "Received",
+) -> DueDate:
+    """When registration is due: `registration_days` calendar days after receipt.
+
+    ``counted_from`` names what "receipt" is: ``Received`` (a formal channel), ``Forwarded``
+    (receipt by the receiving body) or ``Registered`` (a social-media message, from the
+    decision that it is a formal appeal).
+    """
     ensure_aware(received_at, "received_at")
+    if counted_from not in _REGISTRATION_FROM:
+        raise ValueError(f"counted_from must be one of {sorted(_REGISTRATION_FROM)}")
     return DueDate(
         kind=DueKind.REGISTRATION,
         due_at=_calendar_days_due(received_at, norms.registration_days, calendar),
-        rule=f"59-ФЗ ст. 8 ч. 2: registration within {norms.registration_days} days of receipt",
-        counted_from="Received",
+        rule=(
+            f"59-ФЗ ст. 8 ч. 2: registration within {norms.registration_days} days of "
+            f"{_REGISTRATION_FROM[counted_from]}"
+        ),
+        counted_from=counted_from,
         from_at=received_at,
     )
 
@@ -178,6 +210,23 @@ def answer_due(
         f"extended once by {extension_days} days under ст. 12 ч. 2"
     )
     return DueDate(DueKind.ANSWER, due_at, rule, "DeadlineExtended", extended_at)
+
+
+def reopened_answer_due(
+    reopened_at: datetime, norms: Norms, calendar: ProductionCalendar
+) -> DueDate:
+    """When the answer of a reopened appeal is due: a new `answer_days` from the reopen."""
+    ensure_aware(reopened_at, "reopened_at")
+    return DueDate(
+        kind=DueKind.ANSWER,
+        due_at=_calendar_days_due(reopened_at, norms.answer_days, calendar),
+        rule=(
+            f"reopened: a new answer period of {norms.answer_days} days from the reopen "
+            f"(59-ФЗ ст. 12 ч. 1 applied to the reconsideration)"
+        ),
+        counted_from="Reopened",
+        from_at=reopened_at,
+    )
 
 
 def first_response_due(

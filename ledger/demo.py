@@ -131,6 +131,13 @@ def _work(
             actor=operator,
             at=clock.after(hours=rng.uniform(2, 100)),
         )
+        if formal:
+            # The receiving body registers it anew; its 30 days run from this (ст. 8 ч. 2).
+            appeal.register(
+                number=f"МО-{appeal.id.hex[:8]}",
+                actor=operator,
+                at=clock.after(hours=rng.uniform(1, 60)),
+            )
     appeal.assign(
         # The department of the body the appeal is at now (after a forward, the new one).
         department=department_of(appeal.body, appeal.category),

@@ -11,23 +11,36 @@ FORWARDED):
 command            allowed from                     result
 =================  ===============================  ==========================================
 receive            (new)                            RECEIVED
-register           RECEIVED                         REGISTERED
+register           open, while not registered       REGISTERED; registration and answer clocks
+                   (also after a forward or a       run from it (ст. 8 ч. 2, ст. 12 ч. 1)
+                   reopen)
 categorize         *                                status unchanged
 assign             open                             ASSIGNED (reassignment allowed)
-forward            open                             FORWARDED to another body
+forward            open                             FORWARDED to another body, which must
+                                                    register it anew (ст. 8 ч. 2–3): the
+                                                    registration, extension and answer clocks
+                                                    of the first body end
 extend_deadline    open, registered, not extended,  status unchanged; answer due + 1–30 days
-                   before the current answer due
+                   not reopened, before the         (ст. 12 ч. 2)
+                   current answer due
 answer (interim)   open                             status unchanged
 answer (final)     open                             ANSWERED
 close              ANSWERED: any outcome;           CLOSED
                    open: rejected, duplicate,
-                   not_competent,
-                   no_answer_required
-reopen             CLOSED                           ASSIGNED
+                   no_answer_required (a formal
+                   appeal only once registered,
+                   ст. 8 ч. 2); FORWARDED:
+                   not_competent (ст. 8 ч. 3)
+reopen             CLOSED                           ASSIGNED; the answer and the rating are
+                                                    cleared and a new answer period runs from
+                                                    the reopen (see ``deadlines``)
 rate               ANSWERED, CLOSED (after a        status unchanged
                    final answer)
 erase_personal     any, once                        status unchanged; citizen data destroyed
 =================  ===============================  ==========================================
+
+A formal appeal is one received through a formal channel or registered at some point.
+No command may be dated before the appeal's last event (``at`` precedes … is refused).
 
 Every event carries the actor (id and role) and the business time ``at``, which may come
 from the source platform; the library adds the recorded ``timestamp``.
@@ -35,7 +48,7 @@ from the source platform; the library adds the recorded ``timestamp``.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, NamedTuple
 from uuid import UUID, uuid5
@@ -232,6 +245,19 @@ class Appeal(Aggregate):
         self.duplicate_of: UUID | None = None
         self.closed_at: datetime | None = None
         self.reopen_count = 0
+        self.reopened_at: datetime | None = None
+        self.forwarded_at: datetime | None = None
+        self.formal = self.channel in FORMAL_CHANNELS
+        # What the registration clock counts from: a formal channel's receipt; the forwarding
+        # of a formal appeal (receipt by the new body); or, for a social-media message, its
+        # registration, which records the office's decision that it is a formal appeal.
+        self.registration_from: tuple[str, datetime] | None = (
+            ("Received", at) if self.formal else None
+        )
+        # The first final answer given under an answer due date, with the clocks it was given
+        # under (ст. 12 ч. 1): a later answer after a reopen never rewrites its verdict.
+        self.first_judged: _Clocks | None = None
+        self.last_event = "receipt"
         self.rating: int | None = None
         self.erased = False
 
@@ -239,7 +265,14 @@ class Appeal(Aggregate):
 
     def register(self, *, number: str, actor: Actor, at: datetime) -> None:
         """Register the appeal under its registration number."""
-        self._check("register", at, Status.RECEIVED)
+        self._check("register", at, *OPEN)
+        if self.registered_at is not None:
+            raise InvalidTransitionError(
+                appeal_id=self.id,
+                status=self.status.value,
+                action="register",
+                reason="already_registered",
+            )
         self._register(number=number, **_who(actor, at))
 
     def categorize(self, *, category: str, actor: Actor, at: datetime) -> None:
@@ -305,8 +338,29 @@ class Appeal(Aggregate):
         self, *, outcome: Outcome, duplicate_of: UUID | None, actor: Actor, at: datetime
     ) -> None:
         """Close the appeal with an outcome; resolved/explained need a final answer first."""
-        allowed = (Status.ANSWERED,) if outcome in NEEDS_ANSWER else (*OPEN, Status.ANSWERED)
-        self._check("close", at, *allowed, outcome=outcome.value)
+        if outcome in NEEDS_ANSWER:
+            allowed: tuple[Status, ...] = (Status.ANSWERED,)
+        elif outcome is Outcome.NOT_COMPETENT:
+            # ст. 8 ч. 3: an appeal outside the competence is forwarded, not just closed.
+            allowed = (Status.FORWARDED, Status.ANSWERED)
+        else:
+            allowed = (*OPEN, Status.ANSWERED)
+        hint = {"reason": "forward_it_instead"} if outcome is Outcome.NOT_COMPETENT else {}
+        self._check("close", at, *allowed, outcome=outcome.value, **hint)
+        if (
+            outcome is not Outcome.NOT_COMPETENT
+            and self.status is not Status.ANSWERED
+            and self.formal
+            and self.registered_at is None
+        ):
+            # ст. 8 ч. 2: a formal appeal is registered before anything is decided about it.
+            raise InvalidTransitionError(
+                appeal_id=self.id,
+                status=self.status.value,
+                action="close",
+                outcome=outcome.value,
+                reason="not_registered",
+            )
         if (outcome is Outcome.DUPLICATE) != (duplicate_of is not None):
             raise ValidationError(
                 field="duplicateOf", reason="is required exactly when the outcome is duplicate"
@@ -352,18 +406,42 @@ class Appeal(Aggregate):
         first = deadlines.first_response_due(self.channel.value, self.received_at, norms, calendar)
         if first is not None:
             dues.append(first)
-        if self.channel in FORMAL_CHANNELS or self.registered_at is not None:
-            dues.append(deadlines.registration_due(self.received_at, norms, calendar))
+        registration = self._registration_due(norms, calendar)
+        if registration is not None:
+            dues.append(registration)
         if self.registered_at is not None:
             dues.append(deadlines.forwarding_due(self.registered_at, norms, calendar))
-            answer = deadlines.answer_due(
-                self.registered_at, self.extension_days, self.extended_at, norms, calendar
-            )
-            if self.extended_due_at is not None:
-                # The recorded due date wins: a later change of norms must not move it.
-                answer = replace(answer, due_at=self.extended_due_at)
-            dues.append(answer)
+            answer = self._clocks(self.last_at).answer_due(norms, calendar)
+            if answer is not None:
+                dues.append(answer)
         return dues
+
+    def first_answer_on_time(
+        self, norms: deadlines.Norms, calendar: ProductionCalendar
+    ) -> bool | None:
+        """Whether the first final answer given under an answer due date beat that due date."""
+        if self.first_judged is None:
+            return None
+        due = self.first_judged.answer_due(norms, calendar)
+        return due is not None and self.first_judged.at < due.due_at
+
+    def _clocks(self, at: datetime) -> _Clocks:
+        return _Clocks(
+            at,
+            self.registered_at,
+            self.extension_days,
+            self.extended_at,
+            self.extended_due_at,
+            self.reopened_at,
+        )
+
+    def _registration_due(
+        self, norms: deadlines.Norms, calendar: ProductionCalendar
+    ) -> deadlines.DueDate | None:
+        if self.registration_from is None:
+            return None
+        counted_from, at = self.registration_from
+        return deadlines.registration_due(at, norms, calendar, counted_from=counted_from)
 
     # --- rules ----------------------------------------------------------------------
 
@@ -372,8 +450,14 @@ class Appeal(Aggregate):
             raise InvalidTransitionError(
                 appeal_id=self.id, status=self.status.value, action=action, **context
             )
-        if at < self.received_at:
-            raise ValidationError(field="at", reason="precedes the appeal's receipt")
+        if at < self.last_at:
+            raise ValidationError(
+                field="at",
+                reason=(
+                    f"{at.isoformat()} precedes the appeal's {self.last_event} "
+                    f"at {self.last_at.isoformat()}"
+                ),
+            )
 
     def _extension_refusal(
         self, at: datetime, norms: deadlines.Norms, calendar: ProductionCalendar
@@ -382,6 +466,8 @@ class Appeal(Aggregate):
             return "not_registered"
         if self.extension_days:
             return "already_extended"
+        if self.reopened_at is not None:
+            return "reopened"
         due = deadlines.answer_due(self.registered_at, 0, None, norms, calendar)
         if at >= due.due_at:
             return "deadline_passed"
@@ -393,13 +479,16 @@ class Appeal(Aggregate):
     def _register(self, *, number: str, actor_id: str, actor_role: str, at: datetime) -> None:
         self.registration_number = number
         self.registered_at = at
+        self.formal = True
+        if self.registration_from is None:
+            self.registration_from = ("Registered", at)
         self.status = Status.REGISTERED
-        self.last_at = at
+        self._touch(at, "registration")
 
     @event(Categorized)
     def _categorize(self, *, category: str, actor_id: str, actor_role: str, at: datetime) -> None:
         self.category = category
-        self.last_at = at
+        self._touch(at, "categorization")
 
     @event(Assigned)
     def _assign(
@@ -408,7 +497,7 @@ class Appeal(Aggregate):
         self.department = department
         self.assignee = assignee
         self.status = Status.ASSIGNED
-        self.last_at = at
+        self._touch(at, "assignment")
 
     @event(Forwarded)
     def _forward(
@@ -418,8 +507,17 @@ class Appeal(Aggregate):
         self.body = to_body
         self.department = None
         self.assignee = None
+        # The receiving body registers it anew and its own clocks run from that (ст. 8 ч. 2).
+        self.forwarded_at = at
+        self.registration_from = ("Forwarded", at) if self.formal else None
+        self.registration_number = None
+        self.registered_at = None
+        self.extension_days = 0
+        self.extended_at = None
+        self.extended_due_at = None
+        self.reopened_at = None
         self.status = Status.FORWARDED
-        self.last_at = at
+        self._touch(at, "forwarding")
 
     @event(DeadlineExtended)
     def _extend(
@@ -435,7 +533,7 @@ class Appeal(Aggregate):
         self.extension_days = days
         self.extended_at = at
         self.extended_due_at = new_due_at
-        self.last_at = at
+        self._touch(at, "deadline extension")
 
     @event(Answered)
     def _answer(
@@ -453,9 +551,11 @@ class Appeal(Aggregate):
         if self.first_response_at is None:
             self.first_response_at = at
         if final:
+            if self.first_judged is None and self.registered_at is not None:
+                self.first_judged = self._clocks(at)
             self.answered_at = at
             self.status = Status.ANSWERED
-        self.last_at = at
+        self._touch(at, "interim answer" if not final else "answer")
 
     @event(Closed)
     def _close(
@@ -471,7 +571,7 @@ class Appeal(Aggregate):
         self.duplicate_of = duplicate_of
         self.closed_at = at
         self.status = Status.CLOSED
-        self.last_at = at
+        self._touch(at, "closing")
 
     @event(Reopened)
     def _reopen(self, *, reason: str, actor_id: str, actor_role: str, at: datetime) -> None:
@@ -479,19 +579,54 @@ class Appeal(Aggregate):
         self.duplicate_of = None
         self.closed_at = None
         self.reopen_count += 1
+        # The earlier answer and its rating belong to the closed round; a new answer is due.
+        self.answered_at = None
+        self.rating = None
+        self.reopened_at = at
         self.status = Status.ASSIGNED
-        self.last_at = at
+        self._touch(at, "reopening")
 
     @event(Rated)
     def _rate(self, *, score: int, actor_id: str, actor_role: str, at: datetime) -> None:
         self.rating = score
-        self.last_at = at
+        self._touch(at, "rating")
 
     @event(PersonalDataErased)
     def _erase(self, *, legal_basis: str, actor_id: str, actor_role: str, at: datetime) -> None:
         self.erased = True
         self.citizen = None
+        self._touch(at, "erasure")
+
+    def _touch(self, at: datetime, what: str) -> None:
         self.last_at = at
+        self.last_event = what
+
+
+@dataclass(frozen=True, slots=True)
+class _Clocks:
+    """What the answer due date rests on at one moment."""
+
+    at: datetime
+    registered_at: datetime | None
+    extension_days: int
+    extended_at: datetime | None
+    extended_due_at: datetime | None
+    reopened_at: datetime | None
+
+    def answer_due(
+        self, norms: deadlines.Norms, calendar: ProductionCalendar
+    ) -> deadlines.DueDate | None:
+        if self.registered_at is None:
+            return None
+        if self.reopened_at is not None and self.reopened_at > self.registered_at:
+            return deadlines.reopened_answer_due(self.reopened_at, norms, calendar)
+        answer = deadlines.answer_due(
+            self.registered_at, self.extension_days, self.extended_at, norms, calendar
+        )
+        if self.extended_due_at is not None:
+            # The recorded due date wins: a later change of norms must not move it.
+            answer = replace(answer, due_at=self.extended_due_at)
+        return answer
 
 
 def _who(actor: Actor, at: datetime) -> dict[str, Any]:

@@ -28,6 +28,7 @@ _TIMES = frozenset(
         "forwarding_due_at",
         "answer_due_at",
         "first_response_due_at",
+        "body_received_at",
     }
 )
 _INDEXED = ("status", "channel", "category", "body", "department")
@@ -41,7 +42,8 @@ DDL = [
         registration_due_at BIGINT, forwarding_due_at BIGINT, answer_due_at BIGINT,
         first_response_due_at BIGINT, extended BOOLEAN NOT NULL, outcome TEXT,
         duplicate_of UUID, rating INTEGER, reopen_count INTEGER NOT NULL,
-        version INTEGER NOT NULL, last_position BIGINT NOT NULL, next_due_at BIGINT)""",
+        version INTEGER NOT NULL, last_position BIGINT NOT NULL, next_due_at BIGINT,
+        body_received_at BIGINT, answered_on_time BOOLEAN)""",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_received ON {TABLE} (received_at, id)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_due ON {TABLE} ((COALESCE(next_due_at, {NO_DUE})), id)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_citizen ON {TABLE} (citizen_id)",
@@ -81,6 +83,8 @@ def to_row(state: AppealState, db: Database) -> tuple[Any, ...]:
         state.reopen_count,
         state.version,
         state.last_position,
+        to_us(state.body_received_at),
+        state.answered_on_time,
         to_us(state.next_due_at),
     )
 
@@ -94,6 +98,8 @@ def from_row(row: Sequence[Any]) -> AppealState:
     values["channel"] = Channel(values["channel"])
     values["status"] = Status(values["status"])
     values["extended"] = bool(values["extended"])
+    on_time = values["answered_on_time"]
+    values["answered_on_time"] = None if on_time is None else bool(on_time)
     values["outcome"] = Outcome(values["outcome"]) if values["outcome"] else None
     values["duplicate_of"] = as_uuid(values["duplicate_of"]) if values["duplicate_of"] else None
     return AppealState(**values)
@@ -137,6 +143,7 @@ class AppealsView:
     def create(self, db: Database, cursor: Cursor) -> None:
         for statement in ddl(DDL, is_postgres=db.is_postgres):
             cursor.execute(statement)
+        _add_missing_columns(db, cursor)
 
     def create_table(self, db: Database, cursor: Cursor) -> None:
         """The table without secondary indexes, for a bulk load; ``create`` adds them."""
@@ -149,3 +156,20 @@ class AppealsView:
     def apply(self, db: Database, cursor: Cursor, transitions: Sequence[Transition]) -> None:
         delete_ids(db, cursor, TABLE, [new.id for old, new in transitions if old is not None])
         db.copy_rows(cursor, TABLE, ROW_COLUMNS, [to_row(new, db) for _, new in transitions])
+
+
+ADDED_COLUMNS = (("body_received_at", "BIGINT"), ("answered_on_time", "BOOLEAN"))
+"""Columns added after the first release; a table made before them gets them as NULLs,
+which mean what an appeal without a forward or a judged answer had before."""
+
+
+def _add_missing_columns(db: Database, cursor: Cursor) -> None:
+    if db.is_postgres:
+        for name, kind in ADDED_COLUMNS:
+            cursor.execute(f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS {name} {kind}")
+        return
+    cursor.execute(f"PRAGMA table_info({TABLE})")
+    present = {row[1] for row in cursor.fetchall()}
+    for name, kind in ADDED_COLUMNS:
+        if name not in present:
+            cursor.execute(f"ALTER TABLE {TABLE} ADD COLUMN {name} {kind}")

@@ -45,13 +45,15 @@ class Contribution:
 
 def contribution(state: AppealState, calendar: ProductionCalendar) -> Contribution:
     """The figures a state contributes; see ``projections.statistics_query`` for meanings."""
-    local: date = calendar.local_date(state.received_at)
+    # The body the appeal is counted under received it at the forwarding, if it was forwarded.
+    received = state.body_received_at or state.received_at
+    local: date = calendar.local_date(received)
     values = [0] * len(VALUES)
     values[0] = 1
     values[_STATUS_SLOT[state.status]] = 1
-    if state.answered_at is not None and state.answer_due_at is not None:
+    if state.answered_on_time is not None:
         values[-3] = 1
-        values[-4] = int(state.answered_at < state.answer_due_at)
+        values[-4] = int(state.answered_on_time)
     if state.rating is not None:
         values[-2] = state.rating
         values[-1] = 1
@@ -59,7 +61,7 @@ def contribution(state: AppealState, calendar: ProductionCalendar) -> Contributi
     if state.first_response_at is not None:
         first = bin_of((state.first_response_at - state.received_at).total_seconds())
     if state.status is Status.CLOSED and state.closed_at is not None:
-        resolution = bin_of((state.closed_at - state.received_at).total_seconds())
+        resolution = bin_of((state.closed_at - received).total_seconds())
     due = state.next_due_at
     return Contribution(
         dims=(state.channel.value, state.category or "", state.body, state.department or ""),

@@ -39,6 +39,8 @@ class AppealRow:
     reopen_count: int
     version: int
     last_position: int
+    body_received_at: datetime | None
+    answered_on_time: bool | None
     next_due_at: datetime | None
     overdue: bool
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
-from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
+from ledger import deadlines
 from ledger.calendar import ProductionCalendar
 from ledger.deadlines import Norms
 from ledger.domain import Appeal
@@ -48,6 +48,10 @@ class AppealState:
     reopen_count: int = 0
     version: int = 0
     last_position: int = 0
+    body_received_at: datetime | None = None
+    """When the current body received it: None = at receipt, else the last forwarding."""
+    answered_on_time: bool | None = None
+    """The verdict of the first final answer given under an answer due date (ст. 12 ч. 1)."""
 
     def copy(self) -> AppealState:
         """A detached copy, to remember the state before a batch."""
@@ -90,8 +94,10 @@ DECODED: dict[type[Any], tuple[str, ...]] = {
     Appeal.Received: ("at",),
     Appeal.Registered: ("at",),
     Appeal.DeadlineExtended: ("new_due_at",),
+    Appeal.Forwarded: ("at",),
     Appeal.Answered: ("at",),
     Appeal.Closed: ("at", "duplicate_of"),
+    Appeal.Reopened: ("at",),
 }
 """The transcoded attributes the fold reads, per event class (see ``EventDecoder.fields``)."""
 
@@ -102,20 +108,18 @@ class Folder:
     def __init__(self, norms: Norms, calendar: ProductionCalendar) -> None:
         self.norms = norms
         self.calendar = calendar
-        self._midnight = lru_cache(maxsize=4096)(calendar.midnight_utc)
-        self._local_date = calendar.local_date
         self._first_response_due = FirstResponseClock(norms, calendar).due_at
-        self._changes: dict[type[Any], Change] = {**_CHANGES, Appeal.Registered: self._registered}
+        self._changes: dict[type[Any], Change] = {
+            **_CHANGES,
+            Appeal.Registered: self._registered,
+            Appeal.Forwarded: self._forwarded,
+            Appeal.Reopened: self._reopened,
+        }
 
     def warm_up(self, today: date) -> None:
         """Build this year's production calendar now (~0.1 s) rather than on the first event."""
         self.calendar.is_working_day(today)
         self._first_response_due("vk", datetime.combine(today, datetime.min.time(), UTC))
-
-    def _days_due(self, at: datetime, days: int) -> datetime:
-        # Same rule as ledger.deadlines: the local midnight that starts (local date + days + 1).
-        day: date = self._local_date(at)
-        return self._midnight(day + timedelta(days=days + 1))
 
     def start(self, appeal_id: UUID, received: Fields, version: int, position: int) -> AppealState:
         """The state an appeal has right after it was received (``received``: its attributes)."""
@@ -134,7 +138,7 @@ class Folder:
             citizen_id=data["citizen_id"],
             received_at=at,
             registration_due_at=(
-                self._days_due(at, self.norms.registration_days)
+                deadlines.registration_due(at, self.norms, self.calendar).due_at
                 if channel in FORMAL_CHANNELS
                 else None
             ),
@@ -160,11 +164,43 @@ class Folder:
         state.registered_at = at
         state.status = Status.REGISTERED
         if state.registration_due_at is None:
-            state.registration_due_at = self._days_due(
-                state.received_at, self.norms.registration_days
-            )
-        state.forwarding_due_at = self._days_due(at, self.norms.forwarding_days)
-        state.answer_due_at = self._days_due(at, self.norms.answer_days)
+            # A social-media message: the registration records the decision it is an appeal.
+            state.registration_due_at = deadlines.registration_due(
+                at, self.norms, self.calendar, counted_from="Registered"
+            ).due_at
+        state.forwarding_due_at = deadlines.forwarding_due(at, self.norms, self.calendar).due_at
+        state.answer_due_at = deadlines.answer_due(at, 0, None, self.norms, self.calendar).due_at
+
+    def _forwarded(self, state: AppealState, data: Data) -> None:
+        at = data["at"]
+        state.body = data["to_body"]
+        state.body_received_at = at
+        state.department = None
+        state.assignee = None
+        state.status = Status.FORWARDED
+        # The receiving body registers it anew (ст. 8 ч. 2); a formal appeal (one that had a
+        # registration clock) gets one counted from the forwarding, as in Appeal.due_dates.
+        if state.registration_due_at is not None:
+            state.registration_due_at = deadlines.registration_due(
+                at, self.norms, self.calendar, counted_from="Forwarded"
+            ).due_at
+        state.registered_at = None
+        state.forwarding_due_at = None
+        state.answer_due_at = None
+        state.extended = False
+
+    def _reopened(self, state: AppealState, data: Data) -> None:
+        state.outcome = None
+        state.duplicate_of = None
+        state.closed_at = None
+        state.answered_at = None
+        state.rating = None
+        state.reopen_count += 1
+        state.status = Status.ASSIGNED
+        if state.registered_at is not None:
+            state.answer_due_at = deadlines.reopened_answer_due(
+                data["at"], self.norms, self.calendar
+            ).due_at
 
 
 def _categorized(state: AppealState, data: Data) -> None:
@@ -175,13 +211,6 @@ def _assigned(state: AppealState, data: Data) -> None:
     state.department = data["department"]
     state.assignee = data["assignee"]
     state.status = Status.ASSIGNED
-
-
-def _forwarded(state: AppealState, data: Data) -> None:
-    state.body = data["to_body"]
-    state.department = None
-    state.assignee = None
-    state.status = Status.FORWARDED
 
 
 def _deadline_extended(state: AppealState, data: Data) -> None:
@@ -195,6 +224,9 @@ def _answered(state: AppealState, data: Data) -> None:
     if state.first_response_at is None:
         state.first_response_at = at
     if data["final"]:
+        if state.answered_on_time is None and state.answer_due_at is not None:
+            # Only the first final answer under a due date is judged; a re-answer is not.
+            state.answered_on_time = at < state.answer_due_at
         state.answered_at = at
         state.status = Status.ANSWERED
 
@@ -204,14 +236,6 @@ def _closed(state: AppealState, data: Data) -> None:
     state.duplicate_of = data["duplicate_of"]
     state.closed_at = data["at"]
     state.status = Status.CLOSED
-
-
-def _reopened(state: AppealState, data: Data) -> None:
-    state.outcome = None
-    state.duplicate_of = None
-    state.closed_at = None
-    state.reopen_count += 1
-    state.status = Status.ASSIGNED
 
 
 def _rated(state: AppealState, data: Data) -> None:
@@ -225,10 +249,8 @@ def _unchanged(state: AppealState, data: Data) -> None:
 _CHANGES: dict[type[Any], Change] = {
     Appeal.Categorized: _categorized,
     Appeal.Assigned: _assigned,
-    Appeal.Forwarded: _forwarded,
     Appeal.DeadlineExtended: _deadline_extended,
     Appeal.Answered: _answered,
     Appeal.Closed: _closed,
-    Appeal.Reopened: _reopened,
     Appeal.Rated: _rated,
 }

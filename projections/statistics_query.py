@@ -3,16 +3,22 @@
 Definitions (what users rely on):
 
 - ``count``: appeals received in the group. ``counts_by_status``: their current status.
+  A forwarded appeal is counted under the body it was forwarded to, as received by that body
+  at the forwarding (``AppealState.body_received_at``): its period and resolution time start
+  there. First-response time stays the citizen's wait, from the original receipt.
 - First-response time: received → first answer, interim or final. Appeals with no answer yet
   are left out (they are censored: their time is unknown, not zero).
 - Resolution time: received → closed, over appeals that are closed now. Open appeals, and
   reopened appeals until they close again, are left out; they show in ``counts_by_status``
-  and ``overdue_now``.
+  and ``overdue_now`` (a reopen clears the answer and starts a new answer period, so a
+  reopened appeal left unanswered becomes overdue).
 - Percentiles: nearest rank over fixed log-scale bins, within 1 % for durations of one second
   or more (``projections.histogram``).
-- ``on_time_share``: among appeals that have an answer due date (registered formal appeals) and
-  a final answer, the share answered before that due date, with any extension counted. The
-  denominator is ``answered_with_due``; unanswered appeals are not in it.
+- ``on_time_share``: among appeals whose first final answer was given under an answer due date
+  (registered appeals), the share where that first final answer came before the due date then
+  in force, with any extension counted (59-ФЗ ст. 12 counts 30 days to the answer; a re-answer
+  after a reopen never rewrites the verdict). The denominator is ``answered_with_due``;
+  unanswered appeals are not in it.
 - ``overdue_now``: open appeals whose earliest pending obligation (registration, first response,
   answer) is overdue. The projection keeps, per cell, counts of open appeals by their next due
   instant rounded up to a whole UTC hour, and the query sums the hours that have begun by

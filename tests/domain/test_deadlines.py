@@ -16,6 +16,7 @@ from ledger.deadlines import (
     first_response_due,
     forwarding_due,
     registration_due,
+    reopened_answer_due,
 )
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -235,3 +236,36 @@ def test_a_naive_datetime_is_rejected_naming_the_argument(
 def test_nonsensical_norms_are_rejected(bad: dict[str, object]) -> None:
     with pytest.raises(ValueError):
         Norms(**bad)  # type: ignore[arg-type]
+
+
+def test_a_reopened_appeal_gets_a_new_answer_period_from_the_reopen() -> None:
+    reopened = datetime(2025, 2, 1, 10, 0, tzinfo=MSK)
+
+    due = reopened_answer_due(reopened, NORMS, CALENDAR)
+
+    assert due.due_at == datetime(2025, 3, 4, 0, 0, tzinfo=MSK)
+    assert (due.kind, due.counted_from, due.from_at) == (DueKind.ANSWER, "Reopened", reopened)
+    assert due.rule.startswith("reopened: a new answer period of 30 days")
+
+
+@pytest.mark.parametrize(
+    ("counted_from", "words"),
+    [
+        ("Received", "of receipt"),
+        ("Forwarded", "receipt by the body it was forwarded to"),
+        ("Registered", "decision that a social-media message is a formal appeal"),
+    ],
+)
+def test_registration_due_names_what_receipt_means(counted_from: str, words: str) -> None:
+    at = datetime(2025, 1, 15, 10, 0, tzinfo=MSK)
+
+    due = registration_due(at, NORMS, CALENDAR, counted_from=counted_from)
+
+    assert due.due_at == datetime(2025, 1, 19, 0, 0, tzinfo=MSK)
+    assert due.counted_from == counted_from
+    assert words in due.rule
+
+
+def test_registration_due_refuses_an_unknown_starting_event() -> None:
+    with pytest.raises(ValueError, match="counted_from"):
+        registration_due(datetime(2025, 1, 15, tzinfo=MSK), NORMS, CALENDAR, counted_from="Rated")

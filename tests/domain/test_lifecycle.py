@@ -194,23 +194,26 @@ NO = "refused"  # InvalidTransitionError itself
 EXT = "refused: extension rule"  # ExtensionRefusedError, the subclass
 
 # Derived from the docstring table of ledger.domain. "open" = received, registered, assigned,
-# forwarded (and so reopened); extension also needs a registration; closing as resolved or
-# explained needs a final answer (ANSWERED); rating needs a final answer and ANSWERED/CLOSED.
+# forwarded (and so reopened); register needs no registration yet (a forward ends the first
+# body's); extension needs a registration and no reopen; the factory's appeals come by e-mail,
+# so they are formal: closing as rejected, duplicate or no_answer_required needs them registered;
+# not_competent needs a forward; closing as resolved or explained needs a final answer
+# (ANSWERED); rating needs a final answer and ANSWERED/CLOSED.
 TABLE: dict[str, tuple[str, ...]] = {
     # command                    received registered assigned forwarded answered closed reopened
-    "register":                 (OK,      NO,        NO,      NO,       NO,      NO,    NO),
+    "register":                 (OK,      NO,        NO,      OK,       NO,      NO,    NO),
     "categorize":               (OK,      OK,        OK,      OK,       OK,      NO,    OK),
     "assign":                   (OK,      OK,        OK,      OK,       NO,      NO,    OK),
     "forward":                  (OK,      OK,        OK,      OK,       NO,      NO,    OK),
-    "extend_deadline":          (EXT,     OK,        OK,      OK,       NO,      NO,    OK),
+    "extend_deadline":          (EXT,     OK,        OK,      EXT,      NO,      NO,    EXT),
     "answer_interim":           (OK,      OK,        OK,      OK,       NO,      NO,    OK),
     "answer_final":             (OK,      OK,        OK,      OK,       NO,      NO,    OK),
     "close_resolved":           (NO,      NO,        NO,      NO,       OK,      NO,    NO),
     "close_explained":          (NO,      NO,        NO,      NO,       OK,      NO,    NO),
-    "close_rejected":           (OK,      OK,        OK,      OK,       OK,      NO,    OK),
-    "close_duplicate":          (OK,      OK,        OK,      OK,       OK,      NO,    OK),
-    "close_not_competent":      (OK,      OK,        OK,      OK,       OK,      NO,    OK),
-    "close_no_answer_required": (OK,      OK,        OK,      OK,       OK,      NO,    OK),
+    "close_rejected":           (NO,      OK,        OK,      NO,       OK,      NO,    OK),
+    "close_duplicate":          (NO,      OK,        OK,      NO,       OK,      NO,    OK),
+    "close_not_competent":      (NO,      NO,        NO,      OK,       OK,      NO,    NO),
+    "close_no_answer_required": (NO,      OK,        OK,      NO,       OK,      NO,    OK),
     "reopen":                   (NO,      NO,        NO,      NO,       NO,      OK,    NO),
     "rate":                     (NO,      NO,        NO,      NO,       OK,      OK,    NO),
     "erase_personal_data":      (OK,      OK,        OK,      OK,       OK,      OK,    OK),
@@ -591,8 +594,11 @@ def test_personal_data_cannot_be_erased_twice(appeals: AppealFactory) -> None:
 def test_a_whole_lifecycle_replays_to_an_equal_appeal(
     appeals: AppealFactory, ledger: AppealsLedger
 ) -> None:
-    appeal = appeals.in_state("reopened")
+    appeal = appeals.in_state("assigned")
     _extend(appeal, 10, COMMAND_AT)
+    appeal.answer(text="Done.", final=True, public=False, actor=SUPERVISOR, at=COMMAND_AT)
+    appeal.close(outcome=Outcome.RESOLVED, duplicate_of=None, actor=SUPERVISOR, at=COMMAND_AT)
+    appeal.reopen(reason="Broken again.", actor=SUPERVISOR, at=COMMAND_AT)
     appeal.answer(
         text="Replaced the lamp.", final=True, public=True, actor=SUPERVISOR, at=COMMAND_AT
     )
@@ -609,3 +615,68 @@ def test_a_whole_lifecycle_replays_to_an_equal_appeal(
     assert replayed.version == 11
     assert (replayed.outcome, replayed.duplicate_of) == (Outcome.DUPLICATE, OTHER_APPEAL)
     assert replayed.extended_due_at == EXTENDED_DUE
+
+
+# --- issue #19: the lifecycle as offices practise it ----------------------------------
+
+
+def test_the_receiving_body_registers_a_forwarded_appeal_and_its_clocks_restart(
+    appeals: AppealFactory,
+) -> None:
+    appeal = appeals.in_state("forwarded")
+    extension = _refused(lambda: _extend(appeal, 10, COMMAND_AT), appeal)
+
+    appeal.register(number="MT-9", actor=SUPERVISOR, at=COMMAND_AT)
+
+    dues = {d.kind: d for d in appeal.due_dates(NORMS, CALENDAR)}
+    assert isinstance(extension, ExtensionRefusedError)
+    assert (appeal.registration_number, appeal.registered_at) == ("MT-9", COMMAND_AT)
+    assert dues["registration"].counted_from == "Forwarded"
+    assert dues["answer"].due_at == datetime(2025, 4, 3, 21, 0, tzinfo=UTC)
+
+
+def test_a_command_dated_before_the_last_event_names_that_event(appeals: AppealFactory) -> None:
+    appeal = appeals.in_state("registered")
+
+    error = _refused(
+        lambda: appeal.answer(
+            text="x",
+            final=True,
+            public=False,
+            actor=SUPERVISOR,
+            at=REGISTERED_AT - timedelta(minutes=30),
+        ),
+        appeal,
+    )
+
+    assert isinstance(error, ValidationError)
+    assert error.field == "at"
+    assert "precedes the appeal's registration at 2025-03-03T08:00:00+00:00" in error.reason
+
+
+def test_a_reopen_clears_the_answer_and_the_rating_and_the_first_verdict_stays(
+    appeals: AppealFactory,
+) -> None:
+    appeal = appeals.in_state("closed")
+    appeal.rate(score=2, actor=SUPERVISOR, at=COMMAND_AT)
+    late = COMMAND_AT + timedelta(days=90)
+
+    appeal.reopen(reason="Again.", actor=SUPERVISOR, at=COMMAND_AT)
+    cleared = (appeal.answered_at, appeal.rating)
+    appeal.answer(text="Fixed.", final=True, public=False, actor=SUPERVISOR, at=late)
+
+    assert cleared == (None, None)
+    assert appeal.first_answer_on_time(NORMS, CALENDAR) is True
+
+
+def test_a_social_message_is_due_for_registration_only_from_its_registration(
+    appeals: AppealFactory,
+) -> None:
+    appeal = appeals.received(channel="vk")
+    before = [d.kind for d in appeal.due_dates(NORMS, CALENDAR)]
+
+    appeal.register(number="R-2", actor=SUPERVISOR, at=COMMAND_AT)
+
+    due = next(d for d in appeal.due_dates(NORMS, CALENDAR) if d.kind == "registration")
+    assert "registration" not in before
+    assert (due.counted_from, due.from_at) == ("Registered", COMMAND_AT)

@@ -46,6 +46,7 @@ ACTIONS = (
     "close_resolved",
     "close_rejected",
     "close_duplicate",
+    "close_not_competent",
     "reopen",
     "rate",
 )
@@ -176,6 +177,10 @@ def _try(
                 appeal.close(outcome=Outcome.RESOLVED, duplicate_of=None, actor=OPERATOR, at=at)
             case "close_rejected":
                 appeal.close(outcome=Outcome.REJECTED, duplicate_of=None, actor=OPERATOR, at=at)
+            case "close_not_competent":
+                appeal.close(
+                    outcome=Outcome.NOT_COMPETENT, duplicate_of=None, actor=OPERATOR, at=at
+                )
             case "close_duplicate":
                 appeal.close(outcome=Outcome.DUPLICATE, duplicate_of=first, actor=OPERATOR, at=at)
             case "reopen":
@@ -233,6 +238,8 @@ def expected_rows(container: Container, now: datetime) -> dict[UUID, dict[str, A
             "reopen_count": appeal.reopen_count,
             "version": appeal.version,
             "last_position": position,
+            "body_received_at": appeal.forwarded_at,
+            "answered_on_time": appeal.first_answer_on_time(ledger.norms, ledger.calendar),
             "next_due_at": next_due,
             "overdue": next_due is not None and next_due <= now,
         }
@@ -272,7 +279,8 @@ def expected_statistics(
     for row in rows.values():
         if channel is not None and row["channel"] != channel:
             continue
-        local = row["received_at"].astimezone(ZONE).date()
+        # The body counts the appeal from when it received it (the forwarding, if any).
+        local = (row["body_received_at"] or row["received_at"]).astimezone(ZONE).date()
         key = tuple(str(row[d.value]) if row[d.value] is not None else None for d in group_by)
         groups[(*key, _period_start(local, period))].append(row)
     out = []
@@ -287,11 +295,11 @@ def expected_statistics(
             if r["first_response_at"] is not None
         ]
         resolution = [
-            (r["closed_at"] - r["received_at"]).total_seconds()
+            (r["closed_at"] - (r["body_received_at"] or r["received_at"])).total_seconds()
             for r in members
             if r["status"] is Status.CLOSED
         ]
-        judged = [r for r in members if r["answered_at"] and r["answer_due_at"]]
+        judged = [r for r in members if r["answered_on_time"] is not None]
         rated = [r["rating"] for r in members if r["rating"] is not None]
         out.append(
             {
@@ -305,7 +313,7 @@ def expected_statistics(
                 "resolution_p50": _nearest_rank(resolution, 50),
                 "resolution_p90": _nearest_rank(resolution, 90),
                 "on_time_share": (
-                    sum(1 for r in judged if r["answered_at"] < r["answer_due_at"]) / len(judged)
+                    sum(1 for r in judged if r["answered_on_time"]) / len(judged)
                     if judged
                     else None
                 ),
