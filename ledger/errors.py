@@ -25,6 +25,9 @@ REASONS = {
     "not_registered": "it is not registered yet",
     "already_extended": "its deadline was already extended once",
     "deadline_passed": "its answer deadline has passed",
+    "already_registered": "it is already registered",
+    "forward_it_instead": "it was not forwarded: forward it to the competent body instead",
+    "reopened": "it was reopened, and a reopened appeal gets a new answer period",
 }
 # The commands' names as a sentence says them: "cannot <verb> appeal …".
 ACTIONS = {

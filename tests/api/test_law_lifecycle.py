@@ -114,7 +114,7 @@ def test_a_formal_appeal_cannot_be_closed_before_it_is_registered(live: LiveServ
                                           "duplicateOf": original})  # fmt: skip
 
     assert refused["errors"][0]["extensions"]["code"] == "INVALID_TRANSITION"
-    assert "not_registered" in refused["errors"][0]["message"]
+    assert refused["errors"][0]["extensions"]["reason"] == "not_registered"
 
 
 def test_an_appeal_outside_the_competence_is_forwarded_not_just_closed(live: LiveServer) -> None:
