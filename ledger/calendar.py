@@ -30,6 +30,13 @@ def ensure_aware(value: datetime, argument: str) -> datetime:
     return value
 
 
+@lru_cache(maxsize=8192)
+def _midnight_utc(tz: str, day: date) -> datetime:
+    # Every calendar-day deadline ends at a local midnight: the ledger and the projections'
+    # fold ask for the same few thousand days again and again (the rebuild's hot path).
+    return datetime.combine(day, time(0), tzinfo=ZoneInfo(tz)).astimezone(UTC)
+
+
 @lru_cache(maxsize=64)
 def _days_off(year: int) -> frozenset[date]:
     """Every non-working date of `year`: weekends not transferred to work, plus holidays."""
@@ -83,7 +90,7 @@ class ProductionCalendar:
 
     def midnight_utc(self, day: date) -> datetime:
         """The UTC instant at which local `day` begins."""
-        return datetime.combine(day, time(0), tzinfo=self._zone).astimezone(UTC)
+        return _midnight_utc(self.tz, day)
 
     def add_working_hours(self, start: datetime, hours: float) -> datetime:
         """The earliest UTC instant by which `hours` of working time have elapsed since `start`."""

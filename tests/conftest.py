@@ -28,8 +28,7 @@ def _pg_reachable() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
-def pg_admin() -> str:
+def require_postgres() -> str:
     """The admin URL, or a skip (a failure under CI=true) when PostgreSQL is down."""
     problem = _pg_reachable()
     if problem is not None:
@@ -37,6 +36,12 @@ def pg_admin() -> str:
             pytest.fail(f"PostgreSQL is unreachable under CI=true: {problem}")
         pytest.skip(f"PostgreSQL is unreachable: {problem}")
     return PG_ADMIN
+
+
+@pytest.fixture(scope="session")
+def pg_admin() -> str:
+    """The admin URL, or a skip (a failure under CI=true) when PostgreSQL is down."""
+    return require_postgres()
 
 
 def create_database(admin_url: str) -> str:

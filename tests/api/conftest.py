@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -17,7 +18,7 @@ import pytest
 
 from api.auth import Authenticator
 from ledger.values import Role
-from tests.conftest import PG_ADMIN, _pg_reachable, create_database, drop_database
+from tests.conftest import create_database, drop_database, require_postgres
 
 SECRET = "test-secret-" + "x" * 40
 
@@ -93,19 +94,21 @@ def live(
 ) -> Iterator[LiveServer]:
     """A server on a fresh store; once on SQLite, once on PostgreSQL."""
     folder = tmp_path_factory.mktemp("live")
-    admin = None
-    if request.param == "sqlite":
-        database_url = f"sqlite:///{folder / 'appeals.db'}"
-    else:
-        problem = _pg_reachable()
-        if problem is not None:
-            if os.environ.get("CI") == "true":
-                pytest.fail(f"PostgreSQL is unreachable under CI=true: {problem}")
-            pytest.skip(f"PostgreSQL is unreachable: {problem}")
-        admin = PG_ADMIN
-        database_url = create_database(admin)
-    server = start_server(database_url, folder / "server.log")
-    yield server
-    stop_server(server)
-    if admin is not None:
+    with empty_store(request.param, folder) as database_url:
+        server = start_server(database_url, folder / "server.log")
+        yield server
+        stop_server(server)
+
+
+@contextlib.contextmanager
+def empty_store(kind: str, folder: Path) -> Iterator[str]:
+    """The URL of a new, empty store (``sqlite`` or ``postgres``); a database is dropped after."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'appeals.db'}"
+        return
+    admin = require_postgres()
+    database_url = create_database(admin)
+    try:
+        yield database_url
+    finally:
         drop_database(admin, database_url)

@@ -14,8 +14,14 @@ import httpx
 import pytest
 
 from ledger.values import Role
-from tests.api.conftest import SECRET, LiveServer, free_port, start_server, stop_server
-from tests.conftest import PG_ADMIN, _pg_reachable, create_database, drop_database
+from tests.api.conftest import (
+    SECRET,
+    LiveServer,
+    empty_store,
+    free_port,
+    start_server,
+    stop_server,
+)
 
 HISTORY = ("query($id: ID!) { appeal(id: $id) { id history { version "
            "inclusionProof { leafIndex treeSize path } } } }")  # fmt: skip
@@ -24,24 +30,12 @@ HISTORY = ("query($id: ID!) { appeal(id: $id) { id history { version "
 @pytest.fixture(params=["sqlite", "postgres"])
 def unsigned(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[LiveServer, Path]]:
     """A server on a fresh store whose audit log has no key and no checkpoint yet."""
-    admin = None
-    if request.param == "sqlite":
-        database_url = f"sqlite:///{tmp_path / 'appeals.db'}"
-    else:
-        problem = _pg_reachable()
-        if problem is not None:
-            if os.environ.get("CI") == "true":
-                pytest.fail(f"PostgreSQL is unreachable under CI=true: {problem}")
-            pytest.skip(f"PostgreSQL is unreachable: {problem}")
-        admin = PG_ADMIN
-        database_url = create_database(admin)
     keys = tmp_path / "keys"
-    server = start_server(database_url, tmp_path / "server.log", APPEALS_KEYS_DIR=str(keys),
-                          APPEALS_CHECKPOINT_INTERVAL="0")  # fmt: skip
-    yield server, keys
-    stop_server(server)
-    if admin is not None:
-        drop_database(admin, database_url)
+    with empty_store(request.param, tmp_path) as database_url:
+        server = start_server(database_url, tmp_path / "server.log", APPEALS_KEYS_DIR=str(keys),
+                              APPEALS_CHECKPOINT_INTERVAL="0")  # fmt: skip
+        yield server, keys
+        stop_server(server)
 
 
 def appeals(*args: str, url: str) -> subprocess.CompletedProcess[str]:
