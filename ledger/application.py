@@ -20,7 +20,7 @@ from ledger.calendar import ProductionCalendar
 from ledger.deadlines import Norms
 from ledger.domain import Appeal, appeal_id_for
 from ledger.errors import CitizenNotFoundError, ConflictError, NotFoundError, ValidationError
-from ledger.privacy import Citizen, CitizenVault, MemoryKeyStore, appeal_key_id
+from ledger.privacy import Citizen, CitizenVault, MemoryKeyStore
 from ledger.transcoder import FastJSONTranscoder
 from ledger.values import (
     EARLIEST_BUSINESS_TIME,
@@ -154,19 +154,18 @@ class AppealsLedger(Application[UUID]):
         external = clean_name(external_id, "externalId")
         appeal_id = appeal_id_for(kind.value, external)
         clean = clean_text(text, "text")
-        known = citizen is not None and not citizen.is_anonymous
-        citizen_id = None
-        if known:
+        citizen_id = sealed = None
+        sealed_text = clean
+        if citizen is not None and not citizen.is_anonymous:
             citizen_id = clean_name(citizen_ref or f"c-{appeal_id.hex[:16]}", "citizenId")
-        # The text is the citizen's too (people write their address and phone into it):
-        # sealed under their key, or under the appeal's own key when there is no citizen.
-        text_key = citizen_id or appeal_key_id(appeal_id)
-        sealed, sealed_text = self.vault.seal_intake(text_key, citizen if known else None, clean)
+            # The text is the citizen's too (people write their address and phone into it),
+            # so it is sealed under their key; an anonymous appeal's stays in clear.
+            sealed, sealed_text = self.vault.seal_intake(citizen_id, citizen, clean)
         return Appeal(
             channel=kind.value,
             external_id=external,
             text=sealed_text,
-            text_key=text_key,
+            text_key=citizen_id,
             body=clean_name(body, "body"),
             citizen_id=citizen_id,
             citizen=sealed,
@@ -298,7 +297,7 @@ class AppealsLedger(Application[UUID]):
         # Answers quote the message, so they are sealed under the same key and erased with it.
         text_key = self.text_key_of(appeal)
         appeal.answer(
-            text=self.vault.seal_text(text_key, clean),
+            text=clean if text_key is None else self.vault.seal_text(text_key, clean),
             text_key=text_key,
             final=final,
             public=public,
@@ -491,9 +490,9 @@ class AppealsLedger(Application[UUID]):
         return opened
 
     @staticmethod
-    def text_key_of(appeal: Appeal) -> str:
-        """The key an appeal's new texts are sealed under."""
-        return appeal.text_key or appeal.citizen_id or appeal_key_id(appeal.id)
+    def text_key_of(appeal: Appeal) -> str | None:
+        """The key an appeal's new texts are sealed under; ``None``: anonymous, in clear."""
+        return appeal.text_key or appeal.citizen_id
 
     # --- plumbing -------------------------------------------------------------------
 

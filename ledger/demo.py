@@ -218,7 +218,7 @@ def _answer(
 ) -> None:
     """Answer as ``AppealsLedger.answer_appeal`` does: the text sealed under the appeal's key."""
     key = ledger.text_key_of(appeal)
-    sealed = ledger.vault.seal_text(key, text)
+    sealed = text if key is None else ledger.vault.seal_text(key, text)
     appeal.answer(text=sealed, text_key=key, final=final, public=public, actor=actor, at=at)
 
 

@@ -4,7 +4,8 @@ Events store only the sealed token, so destroying a citizen's key ("crypto-shred
 every copy of their data unreadable while the stored event bytes, and so the audit log
 leaves, stay exactly as they were. Free text (an appeal's message and the answers to it) is
 sealed the same way, because citizens write their address and phone number into it: under
-the citizen's key, or under a key of the appeal's own when the appeal is anonymous.
+the citizen's key. An anonymous appeal's text stays in clear: there is nobody who could ask
+for its erasure, and a key of its own would cost a key write on every anonymous receipt.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Protocol
-from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -24,11 +24,6 @@ SEAL_PREFIX = "v1."
 # Associated data binds a token to its key id and to what it seals, so a sealed text can
 # never be opened as citizen fields (or the other way round).
 _TEXT_PURPOSE = b"\x1ftext"
-
-
-def appeal_key_id(appeal_id: UUID) -> str:
-    """The key an anonymous appeal's texts are sealed under (there is no citizen to own one)."""
-    return f"a-{appeal_id.hex}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,15 +85,11 @@ class CitizenVault:
         fields: Mapping[str, str | None] = json.loads(plaintext)
         return Citizen(**fields)
 
-    def seal_intake(
-        self, key_id: str, citizen: Citizen | None, text: str
-    ) -> tuple[str | None, str]:
-        """Seal a new appeal's citizen (if any) and text, fetching their key once."""
+    def seal_intake(self, key_id: str, citizen: Citizen, text: str) -> tuple[str, str]:
+        """Seal a new appeal's citizen and text, fetching their key once."""
         key = self.keys.get_or_create(key_id)
-        sealed_citizen = None
-        if citizen is not None:
-            plaintext = json.dumps(asdict(citizen), ensure_ascii=False).encode()
-            sealed_citizen = _seal(key, plaintext, key_id.encode())
+        plaintext = json.dumps(asdict(citizen), ensure_ascii=False).encode()
+        sealed_citizen = _seal(key, plaintext, key_id.encode())
         return sealed_citizen, _seal(key, text.encode(), key_id.encode() + _TEXT_PURPOSE)
 
     def seal_text(self, key_id: str, text: str) -> str:

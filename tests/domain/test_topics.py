@@ -15,6 +15,7 @@ from eventsourcing.utils import get_topic, resolve_topic
 
 from ledger.application import AppealsLedger
 from ledger.domain import Appeal
+from ledger.privacy import Citizen
 from ledger.values import Status
 
 if TYPE_CHECKING:
@@ -125,7 +126,11 @@ def test_a_new_receipt_is_stored_as_class_version_two_with_its_text_sealed(
 ) -> None:
     ledger = AppealsLedger(store)
     recorded = ledger.receive_appeal(
-        channel="vk", external_id="v2-1", text="Lenina 5, +7 900 000-00-00", body="city-hall"
+        channel="vk",
+        external_id="v2-1",
+        text="Lenina 5, +7 900 000-00-00",
+        body="city-hall",
+        citizen=Citizen(name="Ivan Petrov"),
     )
 
     received = ledger.recorder.select_events(recorded.appeal_id)[0]
