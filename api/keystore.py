@@ -24,11 +24,23 @@ class SqlKeyStore:
         )
 
     def get_or_create(self, citizen_id: str) -> bytes:
-        self.put_many([(citizen_id, AESGCM.generate_key(bit_length=256))])
-        # Another process may have won the insert: the stored key is the key.
+        # Most calls (every sealed answer) find the key: one read and no commit for them.
         stored = self.get(citizen_id)
-        assert stored is not None
-        return stored
+        if stored is not None:
+            return stored
+        statement = self.sql.dialect(
+            f"INSERT INTO {TABLE} (citizen_id, key) VALUES (?, ?) ON CONFLICT DO NOTHING"
+            " RETURNING key"
+        )
+        with self.sql.transaction(commit=True) as cursor:
+            cursor.execute(statement, (citizen_id, AESGCM.generate_key(bit_length=256)))
+            row = cursor.fetchone()
+        if row is None:
+            # Another process won the insert: the stored key is the key.
+            stored = self.get(citizen_id)
+            assert stored is not None
+            return stored
+        return bytes(row["key"] if isinstance(row, dict) else row[0])
 
     def put_many(self, keys: Iterable[tuple[str, bytes]]) -> None:
         """Insert keys in one transaction, keeping any that already exist."""
