@@ -14,8 +14,9 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from api.bootstrap import build
 from api.commands.options import at_least
-from api.container import Container, build
+from api.container import Container
 from api.settings import Settings
 from demo.generator import DemoOptions, generate
 from ledger.domain import Appeal

@@ -8,10 +8,9 @@ from pathlib import Path
 import uvicorn
 from uvicorn.config import STARTUP_FAILURE
 
+from api.bootstrap import build, read_side
 from api.commands.options import at_least, port
-from api.container import build
 from api.http.clientlimits import server_config
-from api.runtime.wiring_projections import read_side
 from api.serve.supervisor import Supervisor, listening_socket
 from api.settings import Settings, SettingsError
 from api.storage.store import check_reachable, parse_store

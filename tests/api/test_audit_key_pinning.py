@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.serialization import (
     load_pem_public_key,
 )
 
-from api.container import build
+from api.bootstrap import build
 from api.settings import Settings
 from audit.merkle import MemoryNodeStore, TreeBuilder, inclusion_proof, root
 from ledger.verify import (

@@ -9,7 +9,8 @@ from uuid import UUID
 import pytest
 from eventsourcing.persistence import IntegrityError
 
-from api.container import Container, build
+from api.bootstrap import build
+from api.container import Container
 from api.settings import Settings
 from ledger.domain import Appeal, appeal_id_for
 from ledger.errors import InvalidTransitionError, NotFoundError

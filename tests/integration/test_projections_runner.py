@@ -12,9 +12,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from api.bootstrap import build, read_side
 from api.commands.demo import load_demo
-from api.container import Container, build
-from api.runtime.wiring_projections import read_side
+from api.container import Container
 from api.settings import Settings
 from projections.cursor import InvalidCursorError, encode_cursor
 from projections.models import AppealFilter, AppealOrder

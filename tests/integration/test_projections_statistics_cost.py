@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 
-from api.container import build
-from api.runtime.wiring_projections import read_side
+from api.bootstrap import build, read_side
 from api.settings import Settings
 from projections.db import Cursor, PostgresDatabase
 from projections.models import Dimension, Period, StatsFilter

@@ -7,11 +7,11 @@ import threading
 
 import pytest
 
-from api.container import Container, build
+from api.bootstrap import build, read_side
+from api.container import Container
 from api.runtime import watcher as watcher_module
 from api.runtime.advances import ViewsListener
 from api.runtime.watcher import PositionWatcher
-from api.runtime.wiring_projections import read_side
 from api.settings import Settings
 from tests.waiting import until
 

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
+from api.bootstrap import read_side
 from api.container import Container
-from api.runtime.wiring_projections import read_side
 from projections import worker as worker_module
 
 
