@@ -157,6 +157,13 @@ class AppealsView:
         delete_ids(db, cursor, TABLE, [new.id for old, new in transitions if old is not None])
         db.copy_rows(cursor, TABLE, ROW_COLUMNS, [to_row(new, db) for _, new in transitions])
 
+    def stage(self, db: Database, cursor: Cursor, transitions: Sequence[Transition]) -> None:
+        """A rebuild's page is written as a live batch: the rows go straight in."""
+        self.apply(db, cursor, transitions)
+
+    def settle(self, db: Database, cursor: Cursor) -> None:
+        """Nothing is left to write after the last page."""
+
 
 ADDED_COLUMNS = (("body_received_at", "BIGINT"), ("answered_on_time", "BOOLEAN"))
 """Columns added after the first release; a table made before them gets them as NULLs,
