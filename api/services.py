@@ -13,12 +13,12 @@ from starlette.requests import HTTPConnection
 from api.container import Container
 from api.http.auth import Authenticator
 from api.http.viewer import Viewer
-from api.runtime.daemon import DaemonThread
 from api.runtime.leader import Leadership
 from api.runtime.watcher import PositionWatcher
 from api.settings import Settings
 from audit.service import AuditService
 from projections.assembly import ReadSide
+from projections.daemon import DaemonThread
 from projections.models import AppealRow
 from projections.read_models import ReadModels
 

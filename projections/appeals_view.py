@@ -9,7 +9,6 @@ from uuid import UUID
 from ledger.values import Channel, Outcome, Status
 from projections.codec import as_uuid, from_us, to_us
 from projections.db import Cursor, Database
-from projections.schema import ddl
 from projections.state import COLUMNS, AppealState
 from projections.view import Transition
 
@@ -141,13 +140,13 @@ class AppealsView:
     name = "appeals"
 
     def create(self, db: Database, cursor: Cursor) -> None:
-        for statement in ddl(DDL, is_postgres=db.is_postgres):
+        for statement in db.dialect.ddl(DDL):
             cursor.execute(statement)
         _add_missing_columns(db, cursor)
 
     def create_table(self, db: Database, cursor: Cursor) -> None:
         """The table without secondary indexes, for a bulk load; ``create`` adds them."""
-        for statement in ddl(DDL[:1], is_postgres=db.is_postgres):
+        for statement in db.dialect.ddl(DDL[:1]):
             cursor.execute(statement)
 
     def drop(self, db: Database, cursor: Cursor) -> None:

@@ -21,6 +21,7 @@ from psycopg.sql import SQL, Identifier
 from projections.appeal_stream import Pages, postgres_pages, sqlite_pages
 from projections.background import Job, background
 from projections.decoding import Row
+from projections.dialect import POSTGRES, SQLITE, Dialect
 
 Submit = Callable[[Job], None]
 
@@ -43,16 +44,21 @@ class Cursor(Protocol):
 class Database:
     """Runs the read side's SQL on the ledger's own datastore."""
 
-    is_postgres = False
+    dialect: Dialect = SQLITE
 
     def __init__(self, events_table: str) -> None:
         self.events_table = events_table
         self.views_channel = f"{events_table}_views"
         """Where ``announce`` tells other processes how far the views are."""
 
+    @property
+    def is_postgres(self) -> bool:
+        """Whether this is the production store."""
+        return self.dialect.is_postgres
+
     def sql(self, statement: str) -> str:
         """Rewrite a ``?``-style statement for this store."""
-        return statement
+        return self.dialect.sql(statement)
 
     @contextmanager
     def transaction(self, *, pipelined: bool = False) -> Iterator[Cursor]:
@@ -156,7 +162,7 @@ class Database:
 class PostgresDatabase(Database):
     """PostgreSQL: pooled connections, COPY for bulk inserts."""
 
-    is_postgres = True
+    dialect = POSTGRES
 
     def __init__(self, datastore: PostgresDatastore, events_table: str) -> None:
         super().__init__(events_table)
@@ -165,9 +171,6 @@ class PostgresDatabase(Database):
             "SELECT notification_id, originator_id, originator_version, topic, state "
             "FROM {} WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
         ).format(Identifier(events_table))
-
-    def sql(self, statement: str) -> str:
-        return statement.replace("?", "%s")
 
     @contextmanager
     def transaction(self, *, pipelined: bool = False) -> Iterator[Cursor]:

@@ -11,7 +11,6 @@ from projections.appeals_view import delete_ids
 from projections.codec import to_us
 from projections.db import Cursor, Database
 from projections.derivation import Applying
-from projections.schema import ddl
 from projections.view import Derivation, Transition
 
 TABLE = "workload_open"
@@ -30,7 +29,7 @@ class WorkloadView:
     name = "workload"
 
     def create(self, db: Database, cursor: Cursor) -> None:
-        for statement in ddl(DDL, is_postgres=db.is_postgres):
+        for statement in db.dialect.ddl(DDL):
             cursor.execute(statement)
 
     def create_table(self, db: Database, cursor: Cursor) -> None:
