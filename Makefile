@@ -13,7 +13,7 @@ VENDORSTAMP := $(VENDOR)/.installed
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell test "$$(id -u)" = 0 || echo sudo)
 
-.PHONY: install run serve test lint typecheck contracts pytest bench schema clean
+.PHONY: install run test lint typecheck contracts pytest bench schema clean
 
 install: $(STAMP) $(VENDORSTAMP)
 
@@ -61,6 +61,10 @@ test: lint typecheck contracts pytest
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# The GraphQL schema file is generated from the code; a test fails when it drifts.
+schema: $(STAMP)
+	$(BIN)/appeals schema --write schema.graphql
 
 clean:
 	rm -rf $(VENV) $(JS)/node_modules $(WEB)/node_modules $(VENDOR) var .mypy_cache .pytest_cache .ruff_cache
