@@ -1,4 +1,4 @@
-"""Hostile and mistaken requests over real HTTP: each is refused with a code, never a 5xx.
+"""Hostile and mistaken requests to the app: each is refused with a code, never a 5xx.
 
 Every refusal must carry ``extensions.code`` and the request id the ``x-request-id`` header
 names, and must not leak a stack trace, SQL or a server path.
@@ -17,10 +17,16 @@ import pytest
 from api.graphql.limits import cached_parse, cached_validate
 from api.graphql.schema import build_schema
 from ledger.values import Role
-from tests.api.conftest import LiveServer
+from tests.api.inprocess import InProcessServer
 
 LEAKS = ("Traceback", 'File "', ".py", "/work/", "site-packages", "sqlite3", "psycopg",
          "SELECT ", "INSERT ")  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def live(in_process: InProcessServer) -> InProcessServer:
+    """What is refused is the app's answer: it is served in this process, on both stores."""
+    return in_process
 
 
 def refusal(response: httpx.Response, status: int = 200) -> list[dict[str, Any]]:
@@ -40,9 +46,9 @@ def codes(errors: list[dict[str, Any]]) -> set[str]:
     return {error["extensions"]["code"] for error in errors}
 
 
-def post_raw(live: LiveServer, body: bytes | Any, **headers: str) -> httpx.Response:
+def post_raw(live: InProcessServer, body: bytes | Any, **headers: str) -> httpx.Response:
     headers = {"content-type": "application/json", **headers}
-    return httpx.post(live.graphql, content=body, headers=headers, timeout=30)
+    return live.http.post(live.graphql, content=body, headers=headers)
 
 
 def fragment_chain(levels: int, fan: int) -> str:
@@ -55,7 +61,7 @@ def fragment_chain(levels: int, fan: int) -> str:
 
 
 def test_queries_over_the_depth_alias_token_and_cost_limits_are_too_complex(
-    live: LiveServer,
+    live: InProcessServer,
 ) -> None:
     deep = '{ appeal(id: "x") { ' + "duplicateOf { " * 15 + "id" + " }" * 15 + " } }"
     aliases = "{ " + " ".join(f"a{n}: appeals {{ totalCount }}" for n in range(300)) + " }"
@@ -71,7 +77,7 @@ def test_queries_over_the_depth_alias_token_and_cost_limits_are_too_complex(
 
 
 def test_fragments_that_multiply_each_other_are_refused_without_hanging_the_server(
-    live: LiveServer,
+    live: InProcessServer,
 ) -> None:
     bomb = fragment_chain(levels=16, fan=4)  # 4**16 fields in about 150 tokens
 
@@ -83,7 +89,7 @@ def test_fragments_that_multiply_each_other_are_refused_without_hanging_the_serv
     assert "errors" not in after.json()
 
 
-def test_a_body_over_the_size_cap_is_refused_with_413(live: LiveServer) -> None:
+def test_a_body_over_the_size_cap_is_refused_with_413(live: InProcessServer) -> None:
     padding = "x" * (1 << 20)
     body = json.dumps({"query": "{ __typename }", "variables": {"pad": padding}}).encode()
 
@@ -122,7 +128,9 @@ def test_a_body_over_the_size_cap_is_refused_with_413(live: LiveServer) -> None:
         "batch",
     ],
 )
-def test_a_body_that_is_not_a_graphql_request_is_a_coded_400(live: LiveServer, body: bytes) -> None:
+def test_a_body_that_is_not_a_graphql_request_is_a_coded_400(
+    live: InProcessServer, body: bytes
+) -> None:
     answer = post_raw(live, body)
 
     assert codes(refusal(answer, status=400)) == {"BAD_REQUEST"}
@@ -140,14 +148,14 @@ def test_a_body_that_is_not_a_graphql_request_is_a_coded_400(live: LiveServer, b
     ids=["syntax-error", "unknown-field", "unknown-enum-value", "unknown-fragment"],
 )
 def test_a_document_that_does_not_parse_or_validate_is_coded(
-    live: LiveServer, query: str, code: str
+    live: InProcessServer, query: str, code: str
 ) -> None:
     answer = live.post(query)
 
     assert codes(refusal(answer)) == {code}
 
 
-def test_a_variable_of_the_wrong_type_is_bad_user_input_naming_it(live: LiveServer) -> None:
+def test_a_variable_of_the_wrong_type_is_bad_user_input_naming_it(live: InProcessServer) -> None:
     query = "query($size: Int!) { appeals(first: $size) { totalCount } }"
 
     errors = refusal(live.post(query, {"size": "ten"}))
@@ -168,7 +176,7 @@ def test_a_variable_of_the_wrong_type_is_bad_user_input_naming_it(live: LiveServ
     ids=["garbage-cursor", "garbage-appeal-id", "garbage-node-id", "page-101", "page-0"],
 )
 def test_relay_arguments_out_of_range_are_bad_user_input_naming_the_argument(
-    live: LiveServer, query: str, field: str
+    live: InProcessServer, query: str, field: str
 ) -> None:
     token = live.token(Role.SUPERVISOR)
 
@@ -179,12 +187,12 @@ def test_relay_arguments_out_of_range_are_bad_user_input_naming_the_argument(
 
 
 def test_a_mutation_over_get_is_405_and_a_subscription_over_plain_http_is_400(
-    live: LiveServer,
+    live: InProcessServer,
 ) -> None:
     accept = {"accept": "application/json"}
 
-    mutation = httpx.get(live.graphql, params={"query": "mutation { __typename }"},
-                         headers=accept, timeout=30)  # fmt: skip
+    mutation = live.http.get(live.graphql, params={"query": "mutation { __typename }"},
+                         headers=accept)  # fmt: skip
     subscription = live.post("subscription { appealEvents { type } }",
                              token=live.token(Role.SUPERVISOR))  # fmt: skip
 
@@ -193,11 +201,11 @@ def test_a_mutation_over_get_is_405_and_a_subscription_over_plain_http_is_400(
     assert codes(refusal(subscription, status=400)) == {"BAD_REQUEST"}
 
 
-def test_a_clients_request_id_is_echoed_and_carried_by_its_errors(live: LiveServer) -> None:
+def test_a_clients_request_id_is_echoed_and_carried_by_its_errors(live: InProcessServer) -> None:
     request_id = f"client-{uuid.uuid4().hex}"
 
-    answer = httpx.post(live.graphql, json={"query": "{ appeals { "},
-                        headers={"x-request-id": request_id}, timeout=30)  # fmt: skip
+    answer = live.http.post(live.graphql, json={"query": "{ appeals { "},
+                        headers={"x-request-id": request_id})  # fmt: skip
 
     assert answer.headers["x-request-id"] == request_id
     assert refusal(answer)[0]["extensions"]["requestId"] == request_id
@@ -206,7 +214,7 @@ def test_a_clients_request_id_is_echoed_and_carried_by_its_errors(live: LiveServ
 class Ledger:
     """Commands over HTTP as a supervisor, returning the raw response."""
 
-    def __init__(self, live: LiveServer) -> None:
+    def __init__(self, live: InProcessServer) -> None:
         self.live = live
         self.token = live.token(Role.SUPERVISOR)
 
@@ -234,7 +242,7 @@ class Ledger:
 
 
 def test_reopening_a_received_appeal_is_an_invalid_transition_naming_status_and_action(
-    live: LiveServer,
+    live: InProcessServer,
 ) -> None:
     ledger = Ledger(live)
     appeal_id = ledger.receive()
@@ -248,7 +256,7 @@ def test_reopening_a_received_appeal_is_an_invalid_transition_naming_status_and_
     assert error["extensions"]["action"] == "reopen"
 
 
-def test_a_stale_expected_version_is_a_conflict(live: LiveServer) -> None:
+def test_a_stale_expected_version_is_a_conflict(live: InProcessServer) -> None:
     ledger = Ledger(live)
     appeal_id = ledger.receive()
 
@@ -258,7 +266,7 @@ def test_a_stale_expected_version_is_a_conflict(live: LiveServer) -> None:
     assert codes(refusal(answer)) == {"CONFLICT"}
 
 
-def test_an_unknown_appeal_reads_as_null_and_cannot_be_changed(live: LiveServer) -> None:
+def test_an_unknown_appeal_reads_as_null_and_cannot_be_changed(live: InProcessServer) -> None:
     ledger = Ledger(live)
     unknown = str(uuid.uuid4())
 
@@ -277,7 +285,7 @@ def test_an_unknown_appeal_reads_as_null_and_cannot_be_changed(live: LiveServer)
     ids=["empty-text", "control-characters"],
 )
 def test_unusable_text_is_bad_user_input_naming_the_field(
-    live: LiveServer, text: str, reason: str
+    live: InProcessServer, text: str, reason: str
 ) -> None:
     ledger = Ledger(live)
     values = {"channel": "WEB", "externalId": f"bad-{uuid.uuid4().hex}", "text": text,
@@ -291,7 +299,7 @@ def test_unusable_text_is_bad_user_input_naming_the_field(
     assert reason in error["message"]
 
 
-def test_a_score_of_6_is_bad_user_input_naming_the_score(live: LiveServer) -> None:
+def test_a_score_of_6_is_bad_user_input_naming_the_score(live: InProcessServer) -> None:
     ledger = Ledger(live)
     appeal_id = ledger.answered()
 

@@ -11,7 +11,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,7 +24,8 @@ from websockets.typing import Subprotocol
 
 from api.http.auth import Authenticator
 from ledger.values import Role
-from tests.api.conftest import SECRET, free_port
+from tests.api.conftest import free_port
+from tests.api.inprocess import SECRET
 from tests.waiting import until
 
 
@@ -84,6 +84,14 @@ def _served(port: int, pids: set[int]) -> dict[int, int]:
             if target in clients:
                 held[clients[target]] = pid
     return held
+
+
+def _each_answered(clients: list[httpx.Client], port: int, workers: set[int]) -> bool:
+    """Open one more kept-alive connection; whether every worker now holds one it answered."""
+    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5)
+    clients.append(client)
+    assert client.get("/healthz").status_code == 200
+    return set(_served(port, workers).values()) == workers
 
 
 def _listeners(port: int) -> set[int]:
@@ -146,7 +154,14 @@ def test_workers_starting_together_on_a_new_database_do_not_race(
             every=0.2,
         )
         first = _workers(supervisor.pid)
-        time.sleep(1)  # a worker that crashed at start-up would be replaced by now
+        # Every worker has answered a request, so each finished its start-up: one that
+        # crashed there would have done so by now.
+        clients: list[httpx.Client] = []
+        try:
+            until(lambda: _each_answered(clients, port, first), timeout=60, every=0.05)
+        finally:
+            for client in clients:
+                client.close()
 
         assert _workers(supervisor.pid) == first
         log = next(tmp_path.glob("serve-*.log")).read_text()
