@@ -47,11 +47,11 @@ def _cells(database_url: str) -> list[object]:
                 values.extend(row)
         conn.close()
         return values
-    with psycopg.connect(database_url) as conn:
-        tables = [r[0] for r in conn.execute(
+    with psycopg.connect(database_url) as pg:
+        tables = [r[0] for r in pg.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]  # fmt: skip
         for table in tables:
-            for row in conn.execute(f'SELECT * FROM "{table}"'):
+            for row in pg.execute(f'SELECT * FROM "{table}"'):
                 values.extend(row)
     return values
 
@@ -135,8 +135,8 @@ def _key_rows(database_url: str) -> list[object]:
         rows = [r[0] for r in conn.execute("SELECT citizen_id FROM citizen_keys")]
         conn.close()
         return rows
-    with psycopg.connect(database_url) as conn:
-        return [r[0] for r in conn.execute("SELECT citizen_id FROM citizen_keys")]
+    with psycopg.connect(database_url) as pg:
+        return [r[0] for r in pg.execute("SELECT citizen_id FROM citizen_keys")]
 
 
 # --- texts ------------------------------------------------------------------------------
@@ -193,8 +193,8 @@ def _event_rows(database_url: str) -> list[tuple[object, ...]]:
         rows = [tuple(row) for row in conn.execute(query.format("stored_events"))]
         conn.close()
         return rows
-    with psycopg.connect(database_url) as conn:
-        return [tuple(row) for row in conn.execute(query.format("appeals_events"))]
+    with psycopg.connect(database_url) as pg:
+        return [tuple(row) for row in pg.execute(query.format("appeals_events"))]
 
 
 def test_erasing_a_citizen_makes_their_appeal_text_and_the_answers_quoting_it_unreadable(

@@ -14,7 +14,6 @@ import pytest
 
 from ledger.values import Role
 from tests.api.conftest import (
-    SECRET,
     LiveServer,
     empty_store,
     free_port,
@@ -22,6 +21,7 @@ from tests.api.conftest import (
     stop_server,
     wait_serving,
 )
+from tests.api.inprocess import SECRET
 
 HISTORY = ("query($id: ID!) { appeal(id: $id) { id history { version "
            "inclusionProof { leafIndex treeSize path } } } }")  # fmt: skip

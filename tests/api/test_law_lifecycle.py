@@ -168,12 +168,13 @@ def test_a_reopened_appeal_gets_a_new_answer_period_and_can_be_overdue(
 ) -> None:
     office = Office(live)
     appeal_id = office.receive("LETTER", "2025-01-10T09:00:00+03:00")
-    for name, values in [
+    steps: list[tuple[str, dict[str, object]]] = [
         ("registerAppeal", {"number": "ОГ-5", "at": "2025-01-10T10:00:00+03:00"}),
         ("answerAppeal", {"text": "Вывезли", "at": "2025-01-20T10:00:00+03:00"}),
         ("closeAppeal", {"outcome": "RESOLVED", "at": "2025-01-21T10:00:00+03:00"}),
         ("rateAppeal", {"score": 5, "at": "2025-01-22T10:00:00+03:00"}),
-    ]:
+    ]
+    for name, values in steps:
         office.do(name, {"appealId": appeal_id, **values})
 
     reopened = office.do("reopenAppeal", {"appealId": appeal_id, "reason": "снова не вывозят",

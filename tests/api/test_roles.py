@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -135,7 +136,7 @@ def prepare(live: InProcessServer, state: str) -> str:
     made = live.post('mutation($e: String!) { receiveAppeal(input: {channel: POS, externalId: $e, '
                      f'text: "Текст", body: "{BODY}", citizen: {{name: "Анна"}}}}) '
                      "{ appeal { id } } }", {"e": uuid.uuid4().hex}, token=token).json()  # fmt: skip
-    appeal_id = made["data"]["receiveAppeal"]["appeal"]["id"]
+    appeal_id = str(made["data"]["receiveAppeal"]["appeal"]["id"])
     for step in STEPS[state]:
         answer = live.post(f"mutation($id: ID!) {{ {STEP_MUTATIONS[step]} {{ position }} }}",
                            {"id": appeal_id}, token=token).json()  # fmt: skip
@@ -144,7 +145,7 @@ def prepare(live: InProcessServer, state: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def results(live: InProcessServer) -> dict[tuple[str, str], dict]:  # type: ignore[type-arg]
+def results(live: InProcessServer) -> dict[tuple[str, str], dict[str, Any]]:
     table = {}
     for operation, (state, document, _) in OPERATIONS.items():
         for who in VIEWERS:
@@ -159,9 +160,9 @@ def results(live: InProcessServer) -> dict[tuple[str, str], dict]:  # type: igno
 @pytest.mark.parametrize("operation", list(OPERATIONS))
 @pytest.mark.parametrize("who", [w.name for w in VIEWERS])
 def test_each_role_may_do_exactly_what_the_matrix_allows(
-    results: dict[tuple[str, str], dict],
+    results: dict[tuple[str, str], dict[str, Any]],
     operation: str,
-    who: str,  # type: ignore[type-arg]
+    who: str,
 ) -> None:
     answer = results[(operation, who)]
 

@@ -12,7 +12,7 @@ from ledger.privacy import Citizen
 
 LONG_AGO = datetime.now(UTC) - timedelta(days=40)
 
-INTAKES = [
+INTAKES: list[dict[str, object]] = [
     {"channel": "vk", "external_id": "vk-1"},
     {"channel": "email", "external_id": "mail-1", "category": "ЖКХ", "location": "ул. Мира, 5"},
     {"channel": "letter", "external_id": "paper-1", "at": LONG_AGO},  # overdue by now
