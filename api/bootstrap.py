@@ -40,6 +40,7 @@ from api.storage.sql import Sql
 from api.storage.store import Store, check_reachable, parse_store
 from api.storage.stored_ledger import StoredLedger, infrastructure
 from audit.service import AuditConfig, AuditService
+from ledger.application import AppealsLedger
 from ledger.calendar import ProductionCalendar
 from ledger.privacy import CitizenVault
 from projections.assembly import ReadSide, build_read_side
@@ -73,6 +74,25 @@ def build(settings: Settings) -> Container:
         earliest=settings.earliest_business_time,
     )
     return Container(settings, store, ledger, sql, keys)
+
+
+def sealing_with(container: Container, vault: CitizenVault) -> AppealsLedger:
+    """The container's ledger on the same recorder, sealing with ``vault`` (bulk loads).
+
+    The demo loader seals with keys buffered in memory and stores them per batch; it gets
+    a ledger of its own for that instead of swapping the shared ledger's vault.
+    """
+    ledger = container.ledger
+    return StoredLedger(
+        ledger.factory,
+        ledger.recorder,
+        norms=ledger.norms,
+        calendar=ledger.calendar,
+        vault=vault,
+        positions=ledger.positions,
+        earliest=ledger.earliest,
+        owns_store=False,
+    )
 
 
 def read_side(container: Container, *, batch_size: int = 10_000) -> ReadSide:

@@ -37,11 +37,13 @@ class StoredLedger(AppealsLedger):
         norms: Norms,
         calendar: ProductionCalendar,
         vault: CitizenVault,
-        positions: EventPositions,
+        positions: EventPositions | None,
         earliest: datetime,
+        owns_store: bool = True,
     ) -> None:
         self._given_factory = factory
         self._given_recorder = recorder
+        self._owns_store = owns_store
         super().__init__(
             dict(factory.env),
             norms=norms,
@@ -56,3 +58,10 @@ class StoredLedger(AppealsLedger):
 
     def construct_recorder(self) -> ApplicationRecorder:
         return self._given_recorder
+
+    def close(self) -> None:
+        """Release the store, unless it is borrowed from another ledger (``owns_store``)."""
+        if self._owns_store:
+            super().close()
+        else:
+            self.closing.set()
