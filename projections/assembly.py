@@ -16,12 +16,14 @@ from ledger.calendar import ProductionCalendar
 from ledger.deadlines import Norms
 from projections.appeals_query import to_appeal_row
 from projections.appeals_view import AppealsView, to_row
-from projections.db import Database, PostgresDatabase, database_for
+from projections.db import Database
 from projections.decoding import EventDecoder
 from projections.listener import pg_listener
 from projections.models import AppealRow
+from projections.postgres_db import PostgresDatabase
 from projections.read_models import ReadModels, _utcnow
 from projections.runner import Runner
+from projections.sqlite_db import SqliteDatabase
 from projections.state import Folder
 from projections.statistics_view import StatisticsView
 from projections.view import DerivedView
@@ -79,3 +81,10 @@ def build_read_side(
     runner = Runner(db, EventDecoder(mapper), folder, AppealsView(), derived, batch_size=batch_size)
     read_models = ReadModels(db, runner.names, clock)
     return ReadSide(db, runner, read_models, notify_channel)
+
+
+def database_for(datastore: SQLiteDatastore | PostgresDatastore, events_table: str) -> Database:
+    """The implementation that fits the ledger's datastore."""
+    if isinstance(datastore, PostgresDatastore):
+        return PostgresDatabase(datastore, events_table)
+    return SqliteDatabase(datastore, events_table)

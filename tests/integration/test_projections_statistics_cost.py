@@ -12,8 +12,9 @@ import pytest
 
 from api.bootstrap import build, read_side
 from api.settings import Settings
-from projections.db import Cursor, PostgresDatabase
+from projections.db import Cursor
 from projections.models import Dimension, Period, StatsFilter
+from projections.postgres_db import PostgresDatabase
 from projections.read_models import ReadModels
 
 BASE = datetime(2025, 4, 7, 8, tzinfo=UTC)
