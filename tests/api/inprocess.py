@@ -32,6 +32,8 @@ class InProcessServer:
     database_url: str
     http: httpx.Client
     """A client bound to the app (``TestClient``); takes paths or ``graphql``."""
+    folder: Path
+    """A folder of the test module's own (the server's keys live in ``server-keys`` there)."""
     url: str = "http://testserver"
 
     @property
@@ -74,8 +76,8 @@ def serve_in_process(database_url: str, folder: Path) -> Iterator[InProcessServe
             "APPEALS_JWT_SECRET": SECRET,
             # Tests send hundreds of requests a minute with one token: the limiter has its own test.
             "APPEALS_RATE_LIMIT_PER_MINUTE": "0",
-            "APPEALS_KEYS_DIR": str(folder / "keys"),
+            "APPEALS_KEYS_DIR": str(folder / "server-keys"),
         }
     )
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
-        yield InProcessServer(database_url, client)
+        yield InProcessServer(database_url, client, folder)
