@@ -106,18 +106,8 @@ def from_row(row: Sequence[Any]) -> AppealState:
 
 def load_states(db: Database, cursor: Cursor, ids: Iterable[UUID]) -> dict[UUID, AppealState]:
     """Current states of the given appeals (missing ones are absent)."""
-    wanted = [db.uuid(i) for i in ids]
     found: dict[UUID, AppealState] = {}
-    select = f"SELECT {', '.join(COLUMNS)} FROM {TABLE} WHERE id "
-    if db.is_postgres:
-        cursor.execute(select + "= ANY(%s)", (wanted,))
-        rows = cursor.fetchall()
-    else:
-        rows = []
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            cursor.execute(select + f"IN ({', '.join('?' for _ in chunk)})", chunk)
-            rows += cursor.fetchall()
+    rows = db.select_ids(cursor, f"SELECT {', '.join(COLUMNS)} FROM {TABLE}", list(ids))
     for row in rows:
         state = from_row(tuple(row))
         found[state.id] = state
@@ -126,12 +116,8 @@ def load_states(db: Database, cursor: Cursor, ids: Iterable[UUID]) -> dict[UUID,
 
 def delete_ids(db: Database, cursor: Cursor, table: str, ids: Sequence[UUID]) -> None:
     """Delete the rows of the given appeals from ``table``."""
-    if not ids:
-        return
-    if db.is_postgres:
-        cursor.execute(f"DELETE FROM {table} WHERE id = ANY(%s)", ([db.uuid(i) for i in ids],))
-    else:
-        cursor.executemany(f"DELETE FROM {table} WHERE id = ?", [(db.uuid(i),) for i in ids])
+    if ids:
+        db.delete_ids(cursor, table, ids)
 
 
 class AppealsView:
@@ -170,12 +156,4 @@ which mean what an appeal without a forward or a judged answer had before."""
 
 
 def _add_missing_columns(db: Database, cursor: Cursor) -> None:
-    if db.is_postgres:
-        for name, kind in ADDED_COLUMNS:
-            cursor.execute(f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS {name} {kind}")
-        return
-    cursor.execute(f"PRAGMA table_info({TABLE})")
-    present = {row[1] for row in cursor.fetchall()}
-    for name, kind in ADDED_COLUMNS:
-        if name not in present:
-            cursor.execute(f"ALTER TABLE {TABLE} ADD COLUMN {name} {kind}")
+    db.add_missing_columns(cursor, TABLE, ADDED_COLUMNS)

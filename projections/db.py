@@ -149,6 +149,20 @@ class Database:
         """A UUID as the store binds it."""
         return value
 
+    def select_ids(self, cursor: Cursor, select: str, ids: Sequence[UUID]) -> list[Any]:
+        """The rows of ``select`` (a statement without WHERE) whose ``id`` is in ``ids``."""
+        raise NotImplementedError
+
+    def delete_ids(self, cursor: Cursor, table: str, ids: Sequence[UUID]) -> None:
+        """Delete the rows of ``table`` whose ``id`` is in ``ids``."""
+        raise NotImplementedError
+
+    def add_missing_columns(
+        self, cursor: Cursor, table: str, columns: Sequence[tuple[str, str]]
+    ) -> None:
+        """Add the (name, type) columns that ``table`` lacks (tables made by older releases)."""
+        raise NotImplementedError
+
     def tables(self) -> set[str]:
         """Names of the tables in the store."""
         raise NotImplementedError

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.postgres import PostgresDatastore
 from psycopg import pq
@@ -100,6 +101,19 @@ class PostgresDatabase(Database):
             + on_conflict_add(table, keys, values)
         )
         cursor.execute(f"DROP TABLE {scratch}")
+
+    def select_ids(self, cursor: Cursor, select: str, ids: Sequence[UUID]) -> list[Any]:
+        cursor.execute(select + " WHERE id = ANY(%s)", (list(ids),))
+        return cursor.fetchall()
+
+    def delete_ids(self, cursor: Cursor, table: str, ids: Sequence[UUID]) -> None:
+        cursor.execute(f"DELETE FROM {table} WHERE id = ANY(%s)", (list(ids),))
+
+    def add_missing_columns(
+        self, cursor: Cursor, table: str, columns: Sequence[tuple[str, str]]
+    ) -> None:
+        for name, kind in columns:
+            cursor.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {kind}")
 
     def events_after(self, position: int, limit: int) -> list[Row]:
         with self.reading() as cursor:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
@@ -12,6 +12,9 @@ from eventsourcing.sqlite import SQLiteDatastore
 from projections.appeal_stream import Pages, sqlite_pages
 from projections.db import Cursor, Database
 from projections.decoding import Row
+
+ID_CHUNK = 500
+"""Ids per ``IN (…)`` list: SQLite caps a statement's parameters."""
 
 
 class SqliteDatabase(Database):
@@ -52,6 +55,27 @@ class SqliteDatabase(Database):
             cursor.execute(f"SELECT max(rowid) FROM {self.events_table}")
             value = cursor.fetchone()[0]
         return int(value or 0)
+
+    def select_ids(self, cursor: Cursor, select: str, ids: Sequence[UUID]) -> list[Any]:
+        wanted = [i.hex for i in ids]
+        rows: list[Any] = []
+        for start in range(0, len(wanted), ID_CHUNK):
+            chunk = wanted[start : start + ID_CHUNK]
+            cursor.execute(f"{select} WHERE id IN ({', '.join('?' for _ in chunk)})", chunk)
+            rows += cursor.fetchall()
+        return rows
+
+    def delete_ids(self, cursor: Cursor, table: str, ids: Sequence[UUID]) -> None:
+        cursor.executemany(f"DELETE FROM {table} WHERE id = ?", [(i.hex,) for i in ids])
+
+    def add_missing_columns(
+        self, cursor: Cursor, table: str, columns: Sequence[tuple[str, str]]
+    ) -> None:
+        cursor.execute(f"PRAGMA table_info({table})")
+        present = {row[1] for row in cursor.fetchall()}
+        for name, kind in columns:
+            if name not in present:
+                cursor.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
 
     def uuid(self, value: UUID) -> Any:
         return value.hex
