@@ -46,11 +46,6 @@ class Database:
         self.views_channel = f"{events_table}_views"
         """Where ``announce`` tells other processes how far the views are."""
 
-    @property
-    def is_postgres(self) -> bool:
-        """Whether this is the production store."""
-        return self.dialect.is_postgres
-
     def sql(self, statement: str) -> str:
         """Rewrite a ``?``-style statement for this store."""
         return self.dialect.sql(statement)
