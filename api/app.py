@@ -35,6 +35,7 @@ from api.middleware import RequestMiddleware
 from api.ratelimit import RateLimitMiddleware
 from api.services import Services
 from api.settings import Settings
+from api.tlog import routes as tlog_routes
 from api.unavailable import RETRY_AFTER, is_unavailable
 from projections.listener import ListenContext, pg_listener
 
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/metrics", metrics),
         Route("/ledger/checkpoint", checkpoint),
         Route("/ledger/public-key", public_key),
+        *tlog_routes.routes(),
     ]
     if settings.graphiql:
         routes.append(graphiql.assets())

@@ -176,7 +176,7 @@ class AuditService:
                 return None
         signer = key or load_private_key(self.config.keys_dir)
         time = datetime.now(UTC).replace(microsecond=0)
-        body = format_checkpoint_body(self.config.origin, head.size, head.root, time)
+        body = format_checkpoint_body(self.config.origin, head.size, head.root)
         note = sign_checkpoint(body, self.config.key_name, signer)
         ident = self.store.add_checkpoint(head.size, head.root, time, note)
         return StoredCheckpoint(ident, head.size, head.root, time, note)

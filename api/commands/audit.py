@@ -17,10 +17,12 @@ from api.audit import (
     generate_keys,
     load_public_key,
 )
+from api.commands import publish
 from api.commands.options import appeal_id, at_least
 from api.container import Container, build
 from api.settings import Settings
 from ledger.verify import b64, fingerprint
+from ledger.verify.vkey import verifier_key
 
 DEFAULTS = AuditConfig()
 SHOWN = 20
@@ -78,6 +80,7 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--batch", type=at_least(1), default=10_000, help="events per transaction"
     )
     catch_up.set_defaults(handler=run_catch_up)
+    publish.register(audit_subs)
 
 
 def _common(cmd: argparse.ArgumentParser) -> None:
@@ -107,6 +110,8 @@ def run_generate(args: argparse.Namespace, settings: Settings) -> int:
         return _fail(error)
     print(f"wrote {private} (keep it secret) and {public} (publish it)")
     print(f"public key fingerprint {fingerprint(load_public_key(directory))}")
+    origin = settings.log_origin
+    print(f"verifier key {verifier_key(origin, load_public_key(directory)).text()}")
     return 0
 
 

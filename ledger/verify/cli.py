@@ -24,7 +24,8 @@ def _result_line(report: BundleReport) -> str:
     cp = report.checkpoint
     line = (
         f"OK: appeal {report.appeal_id}: {len(report.leaf_indices)} events in {cp.origin} "
-        f"tree size {cp.size} root {b64(cp.root)} at {cp.time.strftime(TIME_FORMAT)}; "
+        f"tree size {cp.size} root {b64(cp.root)}"
+        + ("; " if cp.time is None else f" at {cp.time.strftime(TIME_FORMAT)}; ")
     )
     if report.pinned:
         return line + f"signed by the pinned key {report.key_fingerprint}"
