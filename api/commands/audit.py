@@ -21,6 +21,8 @@ from api.commands import publish
 from api.commands.options import appeal_id, at_least
 from api.container import Container, build
 from api.settings import Settings
+from api.tlog.cosigned import served_checkpoint
+from api.tlog.witness import attach_witnesses
 from ledger.verify import b64, fingerprint
 from ledger.verify.vkey import verifier_key
 
@@ -94,7 +96,9 @@ def _service(args: argparse.Namespace, settings: Settings) -> tuple[AuditService
     container = build(settings)
     keys_dir = getattr(args, "keys_dir", None) or Path(settings.keys_dir)
     origin = getattr(args, "origin", None) or settings.log_origin
-    return AuditService(container, AuditConfig(keys_dir=keys_dir, origin=origin)), container
+    service = AuditService(container, AuditConfig(keys_dir=keys_dir, origin=origin))
+    attach_witnesses(service, settings.witnesses)
+    return service, container
 
 
 def _fail(error: AuditError) -> int:
@@ -119,14 +123,15 @@ def run_checkpoint(args: argparse.Namespace, settings: Settings) -> int:
     service, container = _service(args, settings)
     try:
         checkpoint = service.sign_checkpoint(only_if_grown=args.if_grown)
+        served = None if checkpoint is None else served_checkpoint(service, checkpoint)
     except AuditError as error:
         return _fail(error)
     finally:
         container.close()
-    if checkpoint is None:
+    if served is None:
         print("the log did not grow: no checkpoint signed")
     else:
-        print(checkpoint.note, end="")
+        print(served, end="")
     return 0
 
 

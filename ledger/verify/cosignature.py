@@ -14,7 +14,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from ledger.verify.encoding import VerificationError, b64, from_b64
-from ledger.verify.vkey import COSIGNATURE, VerifierKey, note_key_id, raw_public
+from ledger.verify.vkey import COSIGNATURE, ED25519, VerifierKey, note_key_id, raw_public
 
 _DASH = "\u2014 "
 MAX_SIGNATURES = 64
@@ -99,3 +99,34 @@ def cosigned_by(
             if (line.name, line.key_id) == (witness.name, witness.key_id):
                 found[witness.name] = verify_cosignature(body, line, witness)
     return found
+
+
+@dataclass(frozen=True)
+class OpenedCheckpoint:
+    """A checkpoint whose log signature verified: its body's fields and every signature line."""
+
+    body: str
+    origin: str
+    size: int
+    root: bytes
+    lines: list[SignatureLine]
+
+
+def open_checkpoint(note: str, log: VerifierKey) -> OpenedCheckpoint:
+    """Verify the log's Ed25519 signature on a (possibly cosigned) checkpoint and parse it."""
+    body, lines = split_note(note)
+    fields = body[:-1].split("\n")
+    if len(fields) < 3 or not fields[0] or any(not line for line in fields):
+        raise VerificationError(reason="checkpoint-malformed", detail="body")
+    size = fields[1]
+    if not size.isdigit() or str(int(size)) != size:
+        raise VerificationError(reason="checkpoint-malformed", detail="size")
+    root = from_b64(fields[2], "checkpoint-malformed", 32)
+    signed = [line for line in lines if (line.name, line.key_id) == (log.name, log.key_id)]
+    if log.kind != ED25519 or not signed:
+        raise VerificationError(reason="checkpoint-key-unknown", detail=log.name)
+    try:
+        log.public_key().verify(signed[0].signature, body.encode())
+    except InvalidSignature:
+        raise VerificationError(reason="checkpoint-signature-invalid") from None
+    return OpenedCheckpoint(body, fields[0], int(size), root, lines)
