@@ -35,6 +35,7 @@ from api.middleware import RequestMiddleware
 from api.ratelimit import RateLimitMiddleware
 from api.services import Services
 from api.settings import Settings
+from api.tlog import audit_page
 from api.tlog import routes as tlog_routes
 from api.tlog.cosigned import latest_served
 from api.tlog.witness_metrics import witness_gauges
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/ledger/checkpoint", checkpoint),
         Route("/ledger/public-key", public_key),
         *tlog_routes.routes(),
+        *audit_page.routes(),
     ]
     if settings.graphiql:
         routes.append(graphiql.assets())
