@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 from api.audit import AuditService
-from api.tlog.witness import cosignature_store
+from api.sql import Sql
+from api.tlog.cosignatures import CosignatureStore
 from projections.audit import StoredCheckpoint
+
+_STORES: WeakKeyDictionary[AuditService, CosignatureStore] = WeakKeyDictionary()
+
+
+def cosignature_store(audit: AuditService) -> CosignatureStore:
+    """The cosignature tables next to the audit log's, created once per service."""
+    store = _STORES.get(audit)
+    if store is None:
+        store = CosignatureStore(Sql(audit.store.datastore))
+        store.create()
+        _STORES[audit] = store
+    return store
 
 
 def served_checkpoint(audit: AuditService, checkpoint: StoredCheckpoint) -> str:

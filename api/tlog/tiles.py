@@ -33,7 +33,8 @@ class TileReader:
         self.datastore = store.datastore  # type: ignore[attr-defined]
         self.sql = Sql(self.datastore)
 
-    def _rows(self, statement: str, params: tuple[int, ...]) -> list[tuple[Any, ...]]:
+    def rows(self, statement: str, params: tuple[int, ...]) -> list[tuple[Any, ...]]:
+        """A query's rows as tuples (``?`` placeholders)."""
         if not isinstance(self.datastore, PostgresDatastore):
             return self.sql.rows(statement, params)
         # A pooled connection is in autocommit: one round trip, no BEGIN and COMMIT.
@@ -53,7 +54,7 @@ class TileReader:
             raise TileNotFoundError(tile.path())
         first, last = tile.index * 256, tile.index * 256 + tile.width
         if tile.is_entries:
-            rows = self._rows(
+            rows = self.rows(
                 f"SELECT {LEAF_COLUMNS} FROM {LEAVES} WHERE leaf_index >= ? AND leaf_index < ? "
                 "ORDER BY leaf_index",
                 (start, stop),
@@ -61,14 +62,14 @@ class TileReader:
             data = encode_bundle_entries([entry(leaf_from_row(row)) for row in rows])
             found = len(rows)
         elif tile.level == 0:
-            rows = self._rows(
+            rows = self.rows(
                 f"SELECT leaf_hash FROM {LEAVES} WHERE leaf_index >= ? AND leaf_index < ? "
                 "ORDER BY leaf_index",
                 (first, last),
             )
             data, found = b"".join(bytes(row[0]) for row in rows), len(rows)
         else:
-            rows = self._rows(
+            rows = self.rows(
                 f"SELECT hash FROM {NODES} WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx",
                 (HEIGHT * tile.level, first, last),
             )

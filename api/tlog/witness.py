@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from weakref import WeakKeyDictionary
 
 import httpx
 
 from api.audit import AuditService
-from api.sql import Sql
 from api.tlog.cosignatures import CosignatureStore
+from api.tlog.cosigned import cosignature_store
 from ledger.verify import VerificationError, b64
 from ledger.verify.cosignature import split_note, verify_cosignature
 from ledger.verify.vkey import VerifierKey, parse_verifier_key
@@ -108,19 +107,6 @@ def _size(text: str) -> int:
     if not value.isdigit():
         raise WitnessRefusedError(f"409 with a size that is not a number: {value[:40]!r}")
     return int(value)
-
-
-_STORES: WeakKeyDictionary[AuditService, CosignatureStore] = WeakKeyDictionary()
-
-
-def cosignature_store(audit: AuditService) -> CosignatureStore:
-    """The cosignature tables next to the audit log's, created once per service."""
-    store = _STORES.get(audit)
-    if store is None:
-        store = CosignatureStore(Sql(audit.store.datastore))
-        store.create()
-        _STORES[audit] = store
-    return store
 
 
 def attach_witnesses(audit: AuditService, witnesses: tuple[tuple[str, str], ...]) -> None:

@@ -7,7 +7,7 @@ from weakref import WeakKeyDictionary
 from prometheus_client import CollectorRegistry, Gauge
 
 from api.audit import AuditService
-from api.tlog.witness import cosignature_store
+from api.tlog.cosigned import cosignature_store
 
 
 class WitnessGauges:
