@@ -24,18 +24,18 @@ from tempfile import TemporaryDirectory
 
 import psycopg
 
-from api.audit import AuditConfig, AuditService, generate_keys, load_public_key
 from api.container import build
 from api.settings import Settings
 from api.tlog.publish import publish
 from api.tlog.tiles import TileReader
+from audit.leaves import Leaf, make_leaf
+from audit.merkle import Node, TreeBuilder
+from audit.service import AuditConfig, AuditService, generate_keys, load_public_key
 from bench.api import HOST, bounded_rate, serving
 from bench.harness import Report, median, postgres_database, print_report
 from bench.load import Load, event_loop_factory
-from ledger.merkle import Node, TreeBuilder
 from ledger.verify.tiles import Tile
 from ledger.verify.vkey import verifier_key
-from projections.audit.leaves import Leaf, make_leaf
 
 TOPIC = "appeals:Appeal.Received"
 BATCH = 50_000

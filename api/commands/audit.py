@@ -9,7 +9,13 @@ from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from api.audit import (
+from api.commands import publish
+from api.commands.options import appeal_id, at_least
+from api.container import Container, build
+from api.settings import Settings
+from api.tlog.cosigned import served_checkpoint
+from api.tlog.witness import attach_witnesses
+from audit.service import (
     PUBLIC_KEY,
     AuditConfig,
     AuditError,
@@ -17,12 +23,6 @@ from api.audit import (
     generate_keys,
     load_public_key,
 )
-from api.commands import publish
-from api.commands.options import appeal_id, at_least
-from api.container import Container, build
-from api.settings import Settings
-from api.tlog.cosigned import served_checkpoint
-from api.tlog.witness import attach_witnesses
 from ledger.verify import b64, fingerprint
 from ledger.verify.vkey import verifier_key
 

@@ -6,12 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from api.audit import AuditConfig, AuditError, AuditService
 from api.container import build
 from api.settings import Settings
 from api.tlog.cosigned import served_checkpoint
 from api.tlog.publish import publish
 from api.tlog.routes import published_verifier_key
+from audit.service import AuditConfig, AuditError, AuditService
 
 DEFAULTS = AuditConfig()
 

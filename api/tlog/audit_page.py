@@ -16,12 +16,12 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from api.audit import AuditService
 from api.graphql.context import off_loop
 from api.services import Services
 from api.tlog.cosigned import cosignature_store, latest_served
 from api.tlog.inclusion import inclusion
 from api.tlog.routes import published_verifier_key
+from audit.service import AuditService
 
 FOLDER = Path(__file__).parent
 TEMPLATE = (FOLDER / "audit_page.html").read_text(encoding="utf-8")

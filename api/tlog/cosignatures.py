@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from api.sql import Sql
+from api.storage.sql import Sql
 
 COSIGNATURES, WITNESSES = "audit_cosignatures", "audit_witnesses"
 DDL = (

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from weakref import WeakKeyDictionary
 
-from api.audit import AuditService
-from api.sql import Sql
+from api.storage.sql import Sql
 from api.tlog.cosignatures import CosignatureStore
-from projections.audit import StoredCheckpoint
+from audit import StoredCheckpoint
+from audit.service import AuditService
 
 _STORES: WeakKeyDictionary[AuditService, CosignatureStore] = WeakKeyDictionary()
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from api.audit import AuditService
 from api.tlog.cosigned import served_checkpoint
 from api.tlog.tiles import entry
+from audit.service import AuditService
 from ledger.verify import b64
 
 

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from api.tlog.tiles import TileReader
+from audit import AuditStore
+from audit.leaves import event_head
+from audit.store import LEAVES, NODES
 from ledger.verify import LEAF_TAG
 from ledger.verify.tiles import HEIGHT, WIDTH, Tile, tiles_for_size
-from projections.audit import AuditStore
-from projections.audit.leaves import event_head
-from projections.audit.store import LEAVES, NODES
 
 CHUNK = WIDTH * 64
 """Hashes read per query while publishing."""

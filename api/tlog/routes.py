@@ -6,10 +6,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from api.audit import PUBLIC_KEY, AuditService, load_public_key
 from api.graphql.context import off_loop
 from api.services import Services
 from api.tlog.tiles import TileNotFoundError, TileReader
+from audit.service import PUBLIC_KEY, AuditService, load_public_key
 from ledger.verify.tiles import TilePathError, parse_tile_path
 from ledger.verify.vkey import verifier_key
 

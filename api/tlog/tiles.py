@@ -13,12 +13,12 @@ from typing import Any
 from eventsourcing.postgres import PostgresDatastore
 from psycopg.rows import tuple_row
 
-from api.sql import Sql
+from api.storage.sql import Sql
+from audit import AuditStore
+from audit.leaves import Leaf
+from audit.store import LEAF_COLUMNS, LEAVES, NODES, leaf_from_row
 from ledger.verify import encode_leaf
 from ledger.verify.tiles import HEIGHT, Tile, encode_bundle_entries
-from projections.audit import AuditStore
-from projections.audit.leaves import Leaf
-from projections.audit.store import LEAF_COLUMNS, LEAVES, NODES, leaf_from_row
 
 
 class TileNotFoundError(LookupError):

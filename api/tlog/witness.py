@@ -16,13 +16,13 @@ from dataclasses import dataclass
 
 import httpx
 
-from api.audit import AuditService
 from api.tlog.cosignatures import CosignatureStore
 from api.tlog.cosigned import cosignature_store
+from audit import StoredCheckpoint
+from audit.service import AuditService
 from ledger.verify import VerificationError, b64
 from ledger.verify.cosignature import split_note, verify_cosignature
 from ledger.verify.vkey import VerifierKey, parse_verifier_key
-from projections.audit import StoredCheckpoint
 
 log = logging.getLogger("appeals.witness")
 SIZE_TYPE = "text/x.tlog.size"

@@ -6,8 +6,8 @@ from weakref import WeakKeyDictionary
 
 from prometheus_client import CollectorRegistry, Gauge
 
-from api.audit import AuditService
 from api.tlog.cosigned import cosignature_store
+from audit.service import AuditService
 
 
 class WitnessGauges:

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from api.audit import generate_keys, load_public_key
 from api.commands.demo import load_demo
 from api.container import build
 from api.settings import Settings
+from audit.service import generate_keys, load_public_key
 from ledger.verify.vkey import verifier_key
 from tests.api.conftest import LiveServer, empty_store, start_server, stop_server
 from tests.tlog.witness_process import generate_witness_key, run_cli, start_witness

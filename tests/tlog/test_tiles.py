@@ -21,10 +21,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.audit import AuditConfig, AuditService, generate_keys, load_public_key
 from api.commands.demo import load_demo
 from api.container import build
 from api.settings import Settings
+from audit.service import AuditConfig, AuditService, generate_keys, load_public_key
 from ledger.verify import parse_checkpoint
 from ledger.verify.vkey import parse_verifier_key, verifier_key
 from tests.api.conftest import LiveServer, empty_store, start_server, stop_server
