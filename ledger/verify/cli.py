@@ -70,9 +70,9 @@ def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m ledger.verify",
         description="Verify an Appeals Ledger audit bundle offline (signed checkpoint, leaf "
-        "hashes, inclusion proofs, versions 1..n), or with --tiles a whole tiled log as a "
-        "monitor would (checkpoint, witnesses' cosignatures, every tile and entry). Exit 0 "
-        "if it verifies, else 1 and why.",
+        "hashes, inclusion proofs, versions 1..n): exit 0 if it verifies, else 1 and why. With "
+        "--tiles, check a whole tiled log as a monitor would instead (checkpoint, witnesses' "
+        "cosignatures, every tile and entry).",
     )
     parser.add_argument("bundle", nargs="?", help="path of the bundle JSON file")
     parser.add_argument(

@@ -23,6 +23,7 @@ from api.settings import Settings
 from audit.service import generate_keys, load_public_key
 from ledger.verify.vkey import verifier_key
 from tests.api.conftest import LiveServer, empty_store, start_server, stop_server
+from tests.tlog.judge import build_judge, judge
 from tests.tlog.witness_process import generate_witness_key, run_cli, start_witness
 
 UNTIL = datetime(2026, 1, 10, tzinfo=UTC)
@@ -110,6 +111,19 @@ def test_the_served_log_verifies_over_http(published: Published) -> None:
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("OK: appeals-ledger tree size ")
+
+
+def test_go_opens_the_cosigned_checkpoint_and_recomputes_its_root(
+    published: Published, tmp_path: Path
+) -> None:
+    judge_binary = build_judge(tmp_path)
+
+    served = judge(judge_binary, published.log_vkey, f"{published.live.url}/ledger")
+    static = judge(judge_binary, published.log_vkey, str(published.site))
+
+    assert served.returncode == 0, served.stderr
+    assert static.returncode == 0, static.stderr
+    assert served.stdout == static.stdout
 
 
 def test_a_policy_asking_for_an_unknown_witness_is_not_met(
