@@ -32,6 +32,7 @@ from tests.tlog.witness_process import (
     run_cli,
     start_witness,
 )
+from tests.waiting import until
 
 UNTIL = datetime(2026, 1, 10, tzinfo=UTC)
 ORIGIN = "appeals-ledger"
@@ -217,3 +218,29 @@ def test_the_witness_refuses_what_it_cannot_trust(setup: Setup) -> None:
     assert wrong_proof.status_code == 422
     assert post("old x\n\n" + bigger).status_code == 400
     assert json.loads(setup.state.read_text())[ORIGIN]["size"] == cosigned.size
+
+
+def test_the_api_asks_the_witness_after_each_scheduled_checkpoint(setup: Setup) -> None:
+    _grow(setup.first, 2, seed=5)
+    server = start_server(
+        setup.first,
+        setup.folder / "keeper.log",
+        APPEALS_CHECKPOINT_INTERVAL="1",
+        **setup.env(setup.first),
+    )
+    witness = parse_verifier_key(setup.witness_vkey)
+
+    def cosigned() -> bool:
+        answer = httpx.get(f"{server.url}/ledger/checkpoint", timeout=5)
+        if answer.status_code != 200:
+            return False
+        opened = open_checkpoint(answer.text, parse_verifier_key(setup.log_vkey))
+        return "witness.test/w1" in cosigned_by(opened.body, opened.lines, [witness])
+
+    try:
+        until(cosigned, timeout=30, every=0.2)
+        metrics = httpx.get(f"{server.url}/metrics", timeout=10).text
+    finally:
+        stop_server(server)
+    assert 'appeals_witness_refusals{witness="witness.test/w1"} 0.0' in metrics
+    assert json.loads(setup.state.read_text())[ORIGIN]["size"] > 0
