@@ -39,6 +39,7 @@ from api.storage.positions import SqlEventPositions
 from api.storage.sql import Sql
 from api.storage.store import Store, check_reachable, parse_store
 from api.storage.stored_ledger import StoredLedger, infrastructure
+from api.tlog.witness import attach_witnesses
 from audit.service import AuditConfig, AuditService
 from ledger.application import AppealsLedger
 from ledger.calendar import ProductionCalendar
@@ -111,7 +112,9 @@ def read_side(container: Container, *, batch_size: int = 10_000) -> ReadSide:
 def audit_service(settings: Settings, container: Container) -> AuditService:
     """The audit log as the settings configure it."""
     config = AuditConfig(Path(settings.keys_dir), settings.log_origin, settings.checkpoint_interval)
-    return AuditService(container, config)
+    service = AuditService(container, config)
+    attach_witnesses(service, settings.witnesses)
+    return service
 
 
 def leadership(container: Container, side: ReadSide, audit: AuditService) -> Leadership:
