@@ -70,6 +70,13 @@ class Database:
     def prepare_bulk_load(self, cursor: Cursor) -> None:
         """Give this transaction the memory a bulk load's sorts and index builds want."""
 
+    def lock_schema(self, cursor: Cursor) -> None:
+        """Make other processes creating the views' tables wait until this transaction ends.
+
+        Several workers start at once; each adds missing columns, whose table locks they
+        would otherwise take in turns and deadlock on. SQLite's writer lock already does this.
+        """
+
     def announce(self, cursor: Cursor, position: int) -> None:
         """Tell other processes, when this transaction commits, that views reached ``position``.
 

@@ -18,6 +18,9 @@ from projections.db import Cursor, Database, Submit, on_conflict_add
 from projections.decoding import Row
 from projections.dialect import POSTGRES
 
+SCHEMA_LOCK_KEY = 0x41_50_50_45_41_4C_53_56
+"""The advisory lock taken while the views' tables are created ("APPEALSV" in ASCII)."""
+
 
 class PostgresDatabase(Database):
     """PostgreSQL: pooled connections, COPY for bulk inserts."""
@@ -57,6 +60,9 @@ class PostgresDatabase(Database):
 
     def announce(self, cursor: Cursor, position: int) -> None:
         cursor.execute("SELECT pg_notify(%s, %s)", (self.views_channel, str(position)))
+
+    def lock_schema(self, cursor: Cursor) -> None:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK_KEY,))
 
     def prepare_bulk_load(self, cursor: Cursor) -> None:
         # The defaults (4 MB, 64 MB) make the statistics merge and the index builds spill.
