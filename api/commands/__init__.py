@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from api.commands import audit, demo, history, projections, run, serve, token
+from api.commands import audit, demo, history, importing, projections, run, serve, token
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
 REGISTRY: list[Register] = [
     demo.register,
+    importing.register,
     history.register,
     run.register,
     audit.register,

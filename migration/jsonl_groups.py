@@ -1,0 +1,81 @@
+"""A JSON Lines file as groups of one appeal each, by an external sort (bounded memory).
+
+The first pass checks each line's shape and spills ``(appeal, receipt first, business
+time, line number, raw line)`` records in sorted chunks; the merge then yields each
+appeal's lines together: its receipt, then the rest in business-time order (ties keep the
+file's order). An event dated before the receipt is then refused by the ledger's own
+time-order rule. A line whose appeal can be told but which is malformed travels with its appeal, so
+the whole appeal is refused with it. Raw lines are read again in the merge rather than
+kept parsed, which keeps the chunks small.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from itertools import groupby
+from operator import itemgetter
+from pathlib import Path
+from uuid import UUID
+
+from migration.importer import Group
+from migration.jsonl import Fault, parse_line
+from migration.record import EventType, ImportedEvent, Refusal
+from migration.sorting import ExternalSort
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+# A line longer than this is refused unread: no event of ours comes near it.
+MAX_LINE = 1 << 20
+
+
+def jsonl_groups(
+    lines: Iterable[bytes],
+    *,
+    refuse_line: Callable[[Refusal], None],
+    counted: Callable[[int], None] = lambda n: None,
+    folder: Path | None = None,
+) -> Iterator[Group]:
+    """Group a JSON Lines stream by appeal; lines refused alone go to ``refuse_line``."""
+    sort = ExternalSort(folder)
+    number = 0
+    for number, raw in enumerate(lines, 1):
+        if number % 10_000 == 0:
+            counted(number)
+        if len(raw) > MAX_LINE:
+            refuse_line(Refusal(number, "", "", f"is longer than {MAX_LINE:,} bytes"))
+            continue
+        if not raw.strip():
+            continue
+        parsed = parse_line(raw, number)
+        if isinstance(parsed, Fault):
+            _fault(sort, parsed, refuse_line)
+            continue
+        rank = 0 if parsed.type is EventType.RECEIVED else 1
+        at = (parsed.at - EPOCH) // MICROSECOND
+        sort.add((parsed.appeal_id.bytes, rank, at, number, raw))
+    counted(number)
+    try:
+        for key, records in groupby(sort.sorted(), key=itemgetter(0)):
+            group = Group(UUID(bytes=key))
+            for record in records:
+                payload = record[4]
+                if isinstance(payload, tuple):
+                    field, reason, appeal = payload
+                    group.faults.append(Refusal(record[3], appeal, field, reason))
+                    continue
+                event = parse_line(payload, record[3])
+                assert isinstance(event, ImportedEvent)  # it parsed in the first pass
+                group.events.append(event)
+            yield group
+    finally:
+        sort.close()
+
+
+def _fault(sort: ExternalSort, fault: Fault, refuse_line: Callable[[Refusal], None]) -> None:
+    refusal = fault.refusal
+    if fault.appeal_id is None:
+        refuse_line(refusal)
+        return
+    payload = (refusal.field, refusal.reason, refusal.appeal)
+    sort.add((fault.appeal_id.bytes, -1, -1, refusal.line, payload))

@@ -1,0 +1,74 @@
+"""The JSON shape of each event type's ``fields``: names, JSON types, required or not.
+
+Values are checked for their JSON type only; their content (length, control characters,
+enumerations, ranges) is checked by the application's command methods, as for live ones.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from migration.record import EventType
+
+# name -> (JSON type, required); ``object`` fields are checked by their own spec below.
+Spec = dict[str, tuple[type, bool]]
+
+SPECS: dict[EventType, Spec] = {
+    EventType.RECEIVED: {
+        "text": (str, True),
+        "body": (str, True),
+        "category": (str, False),
+        "location": (str, False),
+        "citizen": (dict, False),
+        "citizen_id": (str, False),
+    },
+    EventType.REGISTERED: {"number": (str, True)},
+    EventType.CATEGORIZED: {"category": (str, True)},
+    EventType.ASSIGNED: {"department": (str, True), "assignee": (str, True)},
+    EventType.FORWARDED: {"to_body": (str, True), "reason": (str, True)},
+    EventType.DEADLINE_EXTENDED: {"days": (int, True), "reason": (str, True)},
+    EventType.ANSWERED: {"text": (str, True), "final": (bool, False), "public": (bool, False)},
+    EventType.CLOSED: {"outcome": (str, True), "duplicate_of": (str, False)},
+    EventType.REOPENED: {"reason": (str, True)},
+    EventType.RATED: {"score": (int, True)},
+    EventType.PERSONAL_DATA_ERASED: {"legal_basis": (str, True)},
+}
+CITIZEN: Spec = {"name": (str, False), "contact": (str, False), "address": (str, False)}
+JSON_NAMES = {str: "a string", int: "an integer", bool: "true or false", dict: "an object"}
+
+
+class ShapeError(Exception):
+    """A value of the wrong JSON type, a missing or an unknown field."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{field} {reason}")
+
+
+def check_fields(kind: EventType, fields: Any) -> dict[str, Any]:
+    """``fields`` if it has the shape of ``kind``'s fields, else ``ShapeError``."""
+    checked = check_object(fields, SPECS[kind], "fields", f"a field of a {kind} event")
+    citizen = checked.get("citizen")
+    if citizen is not None:
+        check_object(citizen, CITIZEN, "fields.citizen", "a citizen field")
+    return checked
+
+
+def check_object(value: Any, spec: Spec, where: str, what: str) -> dict[str, Any]:
+    """One JSON object against its spec; ``null`` counts as absent for optional names."""
+    if type(value) is not dict:
+        raise ShapeError(where, "must be an object")
+    for name in value:
+        if name not in spec:
+            raise ShapeError(f"{where}.{name}", f"is not {what}")
+    for name, (kind, required) in spec.items():
+        item = value.get(name)
+        if item is None:
+            if required:
+                raise ShapeError(f"{where}.{name}", "is required")
+            continue
+        # bool is an int in Python, not in JSON: a score of true is refused.
+        if type(item) is not kind:
+            raise ShapeError(f"{where}.{name}", f"must be {JSON_NAMES[kind]}")
+    return value
