@@ -104,9 +104,13 @@ class Importer:
             pending.append(group)
             ids.add(group.appeal_id)
         self._flush(pending, final=False)
-        deferred, self._deferred = self._deferred, []
-        for start in range(0, len(deferred), self.batch):
-            self._flush(deferred[start : start + self.batch], final=True)
+        # Duplicates of duplicates wait for each other: go round while any gets in.
+        final = False
+        while self._deferred:
+            deferred, self._deferred = self._deferred, []
+            for start in range(0, len(deferred), self.batch):
+                self._flush(deferred[start : start + self.batch], final=final)
+            final = len(self._deferred) == len(deferred)
         self.summary.seconds = time.perf_counter() - self._started
         return self.summary
 
@@ -202,8 +206,8 @@ def _key_ids(batch: Sequence[Group], stored: dict[UUID, list[Appeal.Event]]) -> 
     """The citizen keys the batch may seal under: stored appeals' and named or derived ones."""
     ids: set[str] = set()
     for group in batch:
-        for event in stored.get(group.appeal_id, ())[:1]:
-            key = getattr(event, "text_key", None) or getattr(event, "citizen_id", None)
+        for first in stored.get(group.appeal_id, ())[:1]:
+            key = getattr(first, "text_key", None) or getattr(first, "citizen_id", None)
             if key:
                 ids.add(key)
         for event in group.events:

@@ -36,6 +36,7 @@ TOP: dict[str, tuple[type, bool]] = {
     "version": (int, False),
 }
 ACTOR: dict[str, tuple[type, bool]] = {"id": (str, True), "role": (str, False)}
+_RECENT: dict[AppealKey, UUID] = {}
 _CHANNEL = re.compile(rb'"channel"\s*:\s*"([^"\\]{1,50})"')
 _EXTERNAL = re.compile(rb'"external_id"\s*:\s*"([^"\\]{1,200})"')
 
@@ -69,7 +70,7 @@ def parse_line(raw: bytes, line: int) -> ImportedEvent | Fault:
     except ValidationError as error:
         return _fault(raw, line, error.field, error.reason)
     appeal = AppealKey(top["channel"], external)
-    appeal_id = appeal_id_for(top["channel"], external)
+    appeal_id = _appeal_id(appeal)
     try:
         event = _event(top, appeal, appeal_id, line)
     except ShapeError as error:
@@ -117,6 +118,16 @@ def _actor(value: dict[str, Any] | None) -> Actor | None:
         return Actor(actor["id"], Role(role))
     except ValidationError as error:
         raise ShapeError(error.field, error.reason) from None
+
+
+def _appeal_id(appeal: AppealKey) -> UUID:
+    """The appeal's id; lines of one appeal are usually near each other, so remember a few."""
+    found = _RECENT.get(appeal)
+    if found is None:
+        if len(_RECENT) >= 4096:
+            _RECENT.clear()
+        found = _RECENT[appeal] = appeal_id_for(appeal.channel, appeal.external_id)
+    return found
 
 
 def _fault(raw: bytes, line: int, field: str, reason: str) -> Fault:
