@@ -27,7 +27,7 @@ class SqlImportStore:
         found: dict[UUID, list[Appeal.Event]] = {}
         to_event = self.ledger.mapper.to_domain_event
         select = f"SELECT originator_id, originator_version, topic, state FROM {self.table}"
-        for chunk, where in self._chunks([self._key(i) for i in ids]):
+        for chunk, where in self.chunks([self.key(i) for i in ids]):
             statement = f"{select} WHERE originator_id {where} ORDER BY 1, 2"
             for originator, version, topic, state in self.sql.rows(statement, chunk):
                 appeal_id = originator if isinstance(originator, UUID) else UUID(originator)
@@ -37,11 +37,11 @@ class SqlImportStore:
 
     def exists(self, appeal_id: UUID) -> bool:
         statement = f"SELECT 1 FROM {self.table} WHERE originator_id = ? LIMIT 1"
-        return bool(self.sql.rows(statement, [self._key(appeal_id)]))
+        return bool(self.sql.rows(statement, [self.key(appeal_id)]))
 
     def keys(self, citizen_ids: Sequence[str]) -> dict[str, bytes]:
         found: dict[str, bytes] = {}
-        for chunk, where in self._chunks(list(citizen_ids)):
+        for chunk, where in self.chunks(list(citizen_ids)):
             statement = f"SELECT citizen_id, key FROM {KEYS} WHERE citizen_id {where}"
             for citizen_id, key in self.sql.rows(statement, chunk):
                 found[citizen_id] = bytes(key)
@@ -79,10 +79,10 @@ class SqlImportStore:
         stored = self.keys([citizen_id for citizen_id, _ in keys])
         return {citizen_id for citizen_id, key in keys if stored.get(citizen_id) != key}
 
-    def _key(self, appeal_id: UUID) -> object:
+    def key(self, appeal_id: UUID) -> object:
         return appeal_id if self.is_postgres else appeal_id.hex
 
-    def _chunks(self, values: list[object] | list[str]) -> list[tuple[list[object], str]]:
+    def chunks(self, values: list[object] | list[str]) -> list[tuple[list[object], str]]:
         if self.is_postgres:
             return [([list(values)], "= ANY(?)")] if values else []
         return [

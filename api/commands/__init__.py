@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from api.commands import audit, demo, history, importing, projections, run, serve, token
+from api.commands import audit, demo, exporting, history, importing, projections, run, serve, token
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
 REGISTRY: list[Register] = [
     demo.register,
     importing.register,
+    exporting.register,
     history.register,
     run.register,
     audit.register,

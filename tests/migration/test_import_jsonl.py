@@ -80,10 +80,9 @@ def test_an_illegal_history_refuses_that_appeal_whole_with_the_rules_own_error(
     answer_first = history("20")
     answer_first[3]["at"] = "2025-03-01T10:00:00+03:00"  # answered before it was received
     rated_early = [row for row in history("21") if row["type"] not in ("answered", "closed")]
-    extended_twice = history("22")[:3] + [
-        line(
-            "pos", "22", "deadline_extended", "2025-03-05T10:00:00+03:00", days=10, reason="выезд"
-        ),
+    extended_twice = [
+        *history("22")[:3],
+        line("pos", "22", "deadline_extended", "2025-03-05T10:00:00+03:00", days=10, reason="в"),
         line("pos", "22", "deadline_extended", "2025-03-06T10:00:00+03:00", days=5, reason="ещё"),
     ]
     rows = answer_first + history("23") + rated_early + extended_twice
@@ -151,7 +150,7 @@ def test_malformed_lines_are_refused_one_by_one_and_the_rest_is_imported(
 
 
 def test_a_dry_run_checks_everything_and_writes_nothing(store_url: str, tmp_path: Path) -> None:
-    rows = history("40") + [line("vk", "41", "rated", "2025-03-01T10:00:00Z", score=9)]
+    rows = [*history("40"), line("vk", "41", "rated", "2025-03-01T10:00:00Z", score=9)]
     source = write(tmp_path / "in.jsonl", rows)
 
     result = appeals("import", str(source), "--dry-run", "--quiet", url=store_url)
