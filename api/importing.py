@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable
+import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
+from zoneinfo import ZoneInfo
 
 from api.audit import AuditService
 from api.container import Container
 from api.importstore import SqlImportStore
 from ledger.values import Actor, Role
+from migration.csv_groups import csv_groups
 from migration.importer import Importer, Progress
 from migration.jsonl_groups import jsonl_groups
 from migration.record import Refusal
@@ -31,7 +34,7 @@ class ImportOptions:
 
 def run_import(
     container: Container,
-    lines: Iterable[bytes],
+    stream: io.BufferedReader,
     options: ImportOptions,
     *,
     refused: Callable[[Refusal], None],
@@ -52,7 +55,17 @@ def run_import(
         importer.summary.lines = lines_read
         counted(lines_read)
 
-    groups = jsonl_groups(lines, refuse_line=importer.refuse_line, counted=count)
+    groups = (
+        csv_groups(
+            stream,
+            zone=ZoneInfo(container.settings.timezone),
+            refuse_line=importer.refuse_line,
+            counted=count,
+            encoding=options.encoding,
+        )
+        if options.format == "csv"
+        else jsonl_groups(stream, refuse_line=importer.refuse_line, counted=count)
+    )
     summary = importer.run(groups)
     if summary.events_written and not options.dry_run:
         AuditService(container).catch_up()
