@@ -92,6 +92,9 @@ def _group(row: list[str], columns: dict[str, int], line: int, zone: tzinfo) -> 
     group = Group(appeal_id)
     for kind, at, fields in _events(cell, zone):
         group.events.append(ImportedEvent(line, key, appeal_id, kind, at, fields, None))
+    # As in JSON Lines: the receipt, then the rest in business-time order (ties keep the
+    # lifecycle order), so a date before the receipt meets the ledger's time-order rule.
+    group.events[1:] = sorted(group.events[1:], key=lambda event: event.at)
     return group
 
 
