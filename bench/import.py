@@ -34,11 +34,11 @@ import orjson
 import psycopg
 
 from api.container import build
-from api.importing import ImportOptions, run_import
+from api.runtime.importing import ImportOptions, run_import
 from api.settings import Settings
 from bench.harness import Report, postgres_database, print_report, sqlite_file
+from demo.generator import DemoOptions, generate
 from ledger.application import AppealsLedger
-from ledger.demo import DemoOptions, generate
 from ledger.domain import Appeal
 from migration.export import Opener, event_line
 from migration.record import AppealKey

@@ -14,8 +14,8 @@ from datetime import datetime, timedelta, tzinfo
 from typing import IO
 from uuid import UUID
 
+from demo.generator import DemoOptions, generate
 from ledger.application import AppealsLedger
-from ledger.demo import DemoOptions, generate
 from ledger.domain import Appeal
 from ledger.privacy import CitizenVault, MemoryKeyStore
 from migration.csv_columns import CHANNELS, OUTCOMES

@@ -10,8 +10,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from api.commands.options import at_least
 from api.container import build
-from api.exportsource import SqlExportSource
 from api.settings import Settings
+from api.storage.exportsource import SqlExportSource
 from migration.export import export_lines
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from api.container import build
-from api.importing import FORMATS, ErrorsFile, ImportOptions, run_import
+from api.runtime.importing import FORMATS, ErrorsFile, ImportOptions, run_import
 from api.settings import Settings
 from migration.record import Refusal
 from migration.summary import Summary
