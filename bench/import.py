@@ -79,7 +79,7 @@ def child(url: str, path: Path) -> None:
         summary = run_import(container, stream, ImportOptions(), refused=lambda refusal: None)
     total, cpu = time.perf_counter() - started, time.process_time() - cpu
     container.close()
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss = peak_rss_mib()
     print(
         json.dumps(
             {
@@ -92,6 +92,19 @@ def child(url: str, path: Path) -> None:
             }
         )
     )
+
+
+def peak_rss_mib() -> float:
+    """This process's peak RSS since it started its program.
+
+    Not ``ru_maxrss``: Linux keeps that across ``execve``, so a child forked from a parent
+    holding hundreds of MiB (the rows of the raw measurement) reports the parent's peak.
+    ``VmHWM`` belongs to the new address space.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def in_child(url: str, path: Path) -> dict[str, float]:
@@ -172,6 +185,7 @@ def measure(kind: str, path: Path, part: Path, folder: Path) -> dict[str, object
             raw = raw_sqlite(url, table, rows, folder)
         else:
             raw = raw_postgres(url, table, rows)
+        del rows  # not in the next child's inherited memory
     with sqlite_file() if kind == "sqlite" else postgres_database() as where:
         small = in_child(f"sqlite:///{where}" if kind == "sqlite" else str(where), part)
     rate = ours["events"] / ours["seconds"]
