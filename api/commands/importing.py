@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
 import sys
 from pathlib import Path
@@ -39,6 +40,7 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     cmd.add_argument(
         "--actor",
+        type=actor_id,
         default="migration",
         help="actor id recorded on events whose line names none (role system; default migration)",
     )
@@ -51,6 +53,7 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     cmd.add_argument(
         "--encoding",
+        type=encoding,
         default=None,
         help="CSV encoding (default: UTF-8 if the file is valid UTF-8, else Windows-1251)",
     )
@@ -59,10 +62,28 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cmd.set_defaults(handler=run)
 
 
+def encoding(value: str) -> str:
+    """A text encoding Python knows (cp1251, utf-8, koi8-r, ...)."""
+    try:
+        return codecs.lookup(value).name
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a known encoding") from None
+
+
+def actor_id(value: str) -> str:
+    """An actor id of 1-200 characters."""
+    if not 1 <= len(value.strip()) <= 200:
+        raise argparse.ArgumentTypeError("must be 1-200 characters")
+    return value.strip()
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     path: Path = args.file
     if not path.is_file():
         print(f"appeals: {path}: no such file", file=sys.stderr)
+        return 2
+    if args.errors is not None and not args.errors.parent.is_dir():
+        print(f"appeals: --errors: no such directory: {args.errors.parent}", file=sys.stderr)
         return 2
     options = ImportOptions(
         format=args.format or ("csv" if path.suffix.lower() == ".csv" else "jsonl"),
