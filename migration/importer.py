@@ -72,8 +72,10 @@ class Importer:
         refused: Callable[[Refusal], None] = lambda refusal: None,
         progress: Progress | None = None,
         batch: int = BATCH,
+        time_reason: str = "migration",
     ) -> None:
         self.store = store
+        self.time_reason = time_reason
         self.actor = actor
         self.dry_run = dry_run
         self.refused = refused
@@ -157,7 +159,7 @@ class Importer:
         if stored is not None:
             self.staging.stage(stored)
         try:
-            new = replay(self.staging, group.events, stored, known, self.actor)
+            new = replay(self.staging, group.events, stored, known, self.actor, self.time_reason)
         except RefusedError as error:
             self.staging.unstage(group.appeal_id)
             self._refuse_group(group, error.refusal)

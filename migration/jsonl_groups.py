@@ -27,6 +27,8 @@ from migration.sorting import ExternalSort
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
+_KINDS = {kind.value: kind for kind in EventType}
+_ACTORS: dict[tuple[str, str], Actor] = {}
 # A line longer than this is refused unread: no event of ours comes near it.
 MAX_LINE = 1 << 20
 
@@ -87,11 +89,22 @@ def _event(appeal_id: UUID, at: int, number: int, payload: tuple[Any, ...]) -> I
         line=number,
         appeal=AppealKey(channel, external_id),
         appeal_id=appeal_id,
-        type=EventType(kind),
+        type=_KINDS[kind],
         at=EPOCH + timedelta(microseconds=at),
         fields=fields,
-        actor=None if actor_id is None else Actor(actor_id, Role(actor_role)),
+        actor=None if actor_id is None else _actor(actor_id, actor_role),
     )
+
+
+def _actor(actor_id: str, role: str) -> Actor:
+    """Actors repeat (a few thousand staff): each is built and checked once."""
+    key = (actor_id, role)
+    found = _ACTORS.get(key)
+    if found is None:
+        if len(_ACTORS) >= 10_000:
+            _ACTORS.clear()
+        found = _ACTORS[key] = Actor(actor_id, Role(role))
+    return found
 
 
 def _fault(sort: ExternalSort, fault: Fault, refuse_line: Callable[[Refusal], None]) -> None:

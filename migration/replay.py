@@ -21,7 +21,7 @@ from migration.record import EventType, ImportedEvent, Refusal
 from migration.staging import StagingLedger
 
 Known = Counter[tuple[EventType, datetime]]
-Command = Callable[[StagingLedger, UUID, ImportedEvent, Actor], Any]
+Command = Callable[[StagingLedger, UUID, ImportedEvent, Actor, dict[str, Any]], Any]
 
 
 class RefusedError(Exception):
@@ -38,6 +38,7 @@ def replay(
     stored: Appeal | None,
     known: Known,
     actor: Actor,
+    time_reason: str | None = None,
 ) -> int:
     """Apply the events not yet stored to the staged appeal; returns how many were new.
 
@@ -46,6 +47,10 @@ def replay(
     """
     known = known.copy()
     new = 0
+
+    def when(event: ImportedEvent) -> dict[str, Any]:
+        return _when(event, time_reason)
+
     for event in events:
         key = (event.type, event.at)
         if known[key] > 0:
@@ -57,7 +62,7 @@ def replay(
         if event.type is not EventType.RECEIVED and stored is None and not new:
             _refuse(event, "type", "names an appeal that was never received (no received line)")
         try:
-            COMMANDS[event.type](staging, appeal_id, event, event.actor or actor)
+            COMMANDS[event.type](staging, appeal_id, event, event.actor or actor, when(event))
         except LedgerError as error:
             field = error.field if isinstance(error, ValidationError) else "type"
             _refuse(event, field, str(error))
@@ -65,11 +70,18 @@ def replay(
     return new
 
 
+def _when(event: ImportedEvent, time_reason: str | None) -> dict[str, Any]:
+    """The business time a command is given: the file's, stated as a migration's."""
+    return {"at": event.at}
+
+
 def _refuse(event: ImportedEvent, field: str, reason: str) -> None:
     raise RefusedError(Refusal(event.line, str(event.appeal), field, reason))
 
 
-def _receive(staging: StagingLedger, _: UUID, event: ImportedEvent, actor: Actor) -> Any:
+def _receive(
+    staging: StagingLedger, _: UUID, event: ImportedEvent, actor: Actor, when: dict[str, Any]
+) -> Any:
     fields = event.fields
     person = fields.get("citizen")
     citizen = (
@@ -89,11 +101,13 @@ def _receive(staging: StagingLedger, _: UUID, event: ImportedEvent, actor: Actor
         category=fields.get("category"),
         location=fields.get("location"),
         actor=actor,
-        at=event.at,
+        **when,
     )
 
 
-def _erased(staging: StagingLedger, _: UUID, event: ImportedEvent, actor: Actor) -> Any:
+def _erased(
+    staging: StagingLedger, _: UUID, event: ImportedEvent, actor: Actor, when: dict[str, Any]
+) -> Any:
     raise ValidationError(
         field="type",
         reason="personal_data_erased cannot be imported: erase the citizen's data in the ledger",
@@ -111,39 +125,39 @@ def _duplicate_of(value: str | None) -> UUID | None:
 
 COMMANDS: dict[EventType, Command] = {
     EventType.RECEIVED: _receive,
-    EventType.REGISTERED: lambda s, i, e, a: s.register_appeal(
-        i, number=e.fields["number"], actor=a, at=e.at
+    EventType.REGISTERED: lambda s, i, e, a, w: s.register_appeal(
+        i, number=e.fields["number"], actor=a, **w
     ),
-    EventType.CATEGORIZED: lambda s, i, e, a: s.categorize_appeal(
-        i, category=e.fields["category"], actor=a, at=e.at
+    EventType.CATEGORIZED: lambda s, i, e, a, w: s.categorize_appeal(
+        i, category=e.fields["category"], actor=a, **w
     ),
-    EventType.ASSIGNED: lambda s, i, e, a: s.assign_appeal(
-        i, department=e.fields["department"], assignee=e.fields["assignee"], actor=a, at=e.at
+    EventType.ASSIGNED: lambda s, i, e, a, w: s.assign_appeal(
+        i, department=e.fields["department"], assignee=e.fields["assignee"], actor=a, **w
     ),
-    EventType.FORWARDED: lambda s, i, e, a: s.forward_appeal(
-        i, to_body=e.fields["to_body"], reason=e.fields["reason"], actor=a, at=e.at
+    EventType.FORWARDED: lambda s, i, e, a, w: s.forward_appeal(
+        i, to_body=e.fields["to_body"], reason=e.fields["reason"], actor=a, **w
     ),
-    EventType.DEADLINE_EXTENDED: lambda s, i, e, a: s.extend_appeal_deadline(
-        i, days=e.fields["days"], reason=e.fields["reason"], actor=a, at=e.at
+    EventType.DEADLINE_EXTENDED: lambda s, i, e, a, w: s.extend_appeal_deadline(
+        i, days=e.fields["days"], reason=e.fields["reason"], actor=a, **w
     ),
-    EventType.ANSWERED: lambda s, i, e, a: s.answer_appeal(
+    EventType.ANSWERED: lambda s, i, e, a, w: s.answer_appeal(
         i,
         text=e.fields["text"],
         final=e.fields.get("final") is not False,
         public=e.fields.get("public") is True,
         actor=a,
-        at=e.at,
+        **w,
     ),
-    EventType.CLOSED: lambda s, i, e, a: s.close_appeal(
+    EventType.CLOSED: lambda s, i, e, a, w: s.close_appeal(
         i,
         outcome=e.fields["outcome"],
         duplicate_of=_duplicate_of(e.fields.get("duplicate_of")),
         actor=a,
-        at=e.at,
+        **w,
     ),
-    EventType.REOPENED: lambda s, i, e, a: s.reopen_appeal(
-        i, reason=e.fields["reason"], actor=a, at=e.at
+    EventType.REOPENED: lambda s, i, e, a, w: s.reopen_appeal(
+        i, reason=e.fields["reason"], actor=a, **w
     ),
-    EventType.RATED: lambda s, i, e, a: s.rate_appeal(i, score=e.fields["score"], actor=a, at=e.at),
+    EventType.RATED: lambda s, i, e, a, w: s.rate_appeal(i, score=e.fields["score"], actor=a, **w),
     EventType.PERSONAL_DATA_ERASED: _erased,
 }

@@ -90,6 +90,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         actor=args.actor,
         dry_run=args.dry_run,
         encoding=args.encoding,
+        time_reason=f"migration:{path.name}",
     )
     shown: list[Refusal] = []
     errors_stream = args.errors.open("w", encoding="utf-8", newline="") if args.errors else None

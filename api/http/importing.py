@@ -9,6 +9,7 @@ first refused lines under ``refusals``.
 
 from __future__ import annotations
 
+import codecs
 import tempfile
 from typing import Any
 
@@ -41,11 +42,21 @@ async def import_file(request: Request) -> Response:
     dry_run = query.get("dry_run", "false").lower()
     if dry_run not in ("true", "false"):
         return _error(400, "BAD_USER_INPUT", "dry_run must be true or false")
+    encoding = query.get("encoding")
+    if encoding is not None:
+        try:
+            encoding = codecs.lookup(encoding).name
+        except LookupError:
+            return _error(400, "BAD_USER_INPUT", f"encoding {encoding!r} is not known")
+    actor = (query.get("actor") or viewer.subject).strip()
+    if not 1 <= len(actor) <= 200:
+        return _error(400, "BAD_USER_INPUT", "actor must be 1-200 characters")
     options = ImportOptions(
         format=kind,
-        actor=query.get("actor") or viewer.subject,
+        actor=actor,
         dry_run=dry_run == "true",
-        encoding=query.get("encoding"),
+        encoding=encoding,
+        time_reason="migration:POST /import",
     )
     refusals: list[Refusal] = []
 

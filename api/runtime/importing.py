@@ -30,6 +30,8 @@ class ImportOptions:
     actor: str = "migration"
     dry_run: bool = False
     encoding: str | None = None
+    time_reason: str = "migration"
+    """Recorded with every imported event: why its business time is the file's."""
 
 
 def run_import(
@@ -49,6 +51,7 @@ def run_import(
         dry_run=options.dry_run,
         refused=refused,
         progress=progress,
+        time_reason=options.time_reason,
     )
 
     def count(lines_read: int) -> None:

@@ -105,5 +105,12 @@ def test_only_admins_may_import(live: LiveServer) -> None:
     assert anonymous.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert as_operator.status_code == 403
     assert as_operator.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    bad_encoding = httpx.post(
+        f"{live.url}/import?format=csv&encoding=klingon",
+        content=body,
+        timeout=30,
+        headers={"authorization": f"Bearer {live.token(Role.ADMIN)}"},
+    )
+    assert bad_encoding.status_code == 400
     assert bad_format.status_code == 400
     assert bad_format.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
