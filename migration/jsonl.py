@@ -37,6 +37,8 @@ TOP: dict[str, tuple[type, bool]] = {
 }
 ACTOR: dict[str, tuple[type, bool]] = {"id": (str, True), "role": (str, False)}
 _RECENT: dict[AppealKey, UUID] = {}
+# Actors repeat (a few thousand staff); each is checked and built once.
+_ACTORS: dict[tuple[object, object], Actor] = {}
 _CHANNEL = re.compile(rb'"channel"\s*:\s*"([^"\\]{1,50})"')
 _EXTERNAL = re.compile(rb'"external_id"\s*:\s*"([^"\\]{1,200})"')
 
@@ -110,14 +112,22 @@ def parse_time(value: str, field: str) -> datetime:
 def _actor(value: dict[str, Any] | None) -> Actor | None:
     if value is None:
         return None
+    if type(value) is dict and len(value) == 2:
+        known = _ACTORS.get((value.get("id"), value.get("role")))
+        if known is not None:
+            return known
     actor = check_object(value, ACTOR, "actor", "a field of an actor")
     role = actor.get("role") or Role.SYSTEM.value
     if role not in Role._value2member_map_:
         raise ShapeError("actor.role", f"is unknown: {role!r} (one of {'|'.join(Role)})")
     try:
-        return Actor(actor["id"], Role(role))
+        made = Actor(actor["id"], Role(role))
     except ValidationError as error:
         raise ShapeError(error.field, error.reason) from None
+    if len(_ACTORS) >= 10_000:
+        _ACTORS.clear()
+    _ACTORS[(actor["id"], actor.get("role"))] = made
+    return made
 
 
 def _appeal_id(appeal: AppealKey) -> UUID:

@@ -59,16 +59,32 @@ def check_object(value: Any, spec: Spec, where: str, what: str) -> dict[str, Any
     """One JSON object against its spec; ``null`` counts as absent for optional names."""
     if type(value) is not dict:
         raise ShapeError(where, "must be an object")
-    for name in value:
-        if name not in spec:
-            raise ShapeError(f"{where}.{name}", f"is not {what}")
-    for name, (kind, required) in spec.items():
-        item = value.get(name)
+    compiled = _compiled(spec)
+    kinds, required = compiled
+    if not value.keys() <= kinds.keys():
+        name = next(name for name in value if name not in kinds)
+        raise ShapeError(f"{where}.{name}", f"is not {what}")
+    for name, item in value.items():
         if item is None:
-            if required:
+            if name in required:
                 raise ShapeError(f"{where}.{name}", "is required")
-            continue
-        # bool is an int in Python, not in JSON: a score of true is refused.
-        if type(item) is not kind:
-            raise ShapeError(f"{where}.{name}", f"must be {JSON_NAMES[kind]}")
+        elif type(item) is not kinds[name]:
+            # bool is an int in Python, not in JSON: a score of true is refused.
+            raise ShapeError(f"{where}.{name}", f"must be {JSON_NAMES[kinds[name]]}")
+    if not required <= value.keys():
+        name = next(name for name in spec if name in required and name not in value)
+        raise ShapeError(f"{where}.{name}", "is required")
     return value
+
+
+_COMPILED: dict[int, tuple[dict[str, type], frozenset[str]]] = {}
+
+
+def _compiled(spec: Spec) -> tuple[dict[str, type], frozenset[str]]:
+    """Each spec's types by name and its required names, worked out once."""
+    found = _COMPILED.get(id(spec))
+    if found is None:
+        kinds = {name: kind for name, (kind, _) in spec.items()}
+        required = frozenset(name for name, (_, needed) in spec.items() if needed)
+        found = _COMPILED[id(spec)] = (kinds, required)
+    return found
