@@ -174,3 +174,62 @@ def test_the_audit_log_records_the_import_and_verify_passes(store_url: str, tmp_
     assert checkpoint.returncode == 0, checkpoint.stderr
     assert verify.returncode == 0, verify.stderr
     assert verify.stdout.startswith("OK: 12 events of 2 appeals")
+
+
+def test_a_duplicate_waits_for_its_original_wherever_it_is_in_the_file(
+    store_url: str, tmp_path: Path
+) -> None:
+    originals = [f"orig-{n}" for n in range(30)]
+    rows = [row for number in originals for row in history(number)]
+    for n, number in enumerate(originals):
+        original = str(appeal_id_for("pos", number))
+        rows += [
+            line(
+                "pos",
+                f"dup-{n}",
+                "received",
+                "2025-03-04T09:00:00+03:00",
+                text="Опять нет воды",
+                body="Администрация города",
+            ),
+            line("pos", f"dup-{n}", "registered", "2025-03-04T10:00:00+03:00", number=f"Д-{n}"),
+            line(
+                "pos",
+                f"dup-{n}",
+                "closed",
+                "2025-03-04T11:00:00+03:00",
+                outcome="duplicate",
+                duplicate_of=original,
+            ),
+        ]
+    rows.append(line("pos", "dup-x", "received", "2025-03-04T09:00:00Z", text="a", body="b"))
+    rows.append(
+        line(
+            "pos",
+            "dup-x",
+            "closed",
+            "2025-03-04T11:00:00Z",
+            outcome="duplicate",
+            duplicate_of=str(appeal_id_for("pos", "nowhere")),
+        )
+    )
+    errors = tmp_path / "errors.csv"
+
+    result = appeals(
+        "import",
+        str(write(tmp_path / "in.jsonl", rows)),
+        "--quiet",
+        "--errors",
+        str(errors),
+        url=store_url,
+    )
+
+    assert result.returncode == 1
+    assert "60 new" in result.stdout
+    assert [(r["appeal"], r["field"]) for r in _errors(errors)] == [("pos:dup-x", "duplicateOf")]
+    built = container(store_url)
+    try:
+        duplicate = built.ledger.get_appeal(appeal_id_for("pos", "dup-7"))
+        assert duplicate.duplicate_of == appeal_id_for("pos", "orig-7")
+    finally:
+        built.close()
