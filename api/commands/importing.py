@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from api.container import build
 from api.runtime.importing import FORMATS, ErrorsFile, ImportOptions, run_import
@@ -103,16 +103,32 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             shown.append(refusal)
 
     container = build(settings)
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    columns = (
+        TextColumn("import"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+    )
     try:
         with Progress(*columns, disable=args.quiet, transient=True) as bar, path.open("rb") as f:
-            task = bar.add_task("reading", total=None)
+            # Reading is measured in bytes; a JSON Lines file is then applied line by line.
+            task = bar.add_task("reading", total=max(path.stat().st_size, 1))
 
             def counted(lines: int) -> None:
-                bar.update(task, description=f"reading and sorting: {lines:,} lines")
+                bar.update(task, completed=f.tell(), description=f"{lines:,} lines read")
 
             def progress(summary: Summary) -> None:
-                bar.update(task, description=_progress(summary))
+                if options.format == "csv":
+                    bar.update(task, completed=f.tell(), description=_progress(summary))
+                    return
+                done = summary.events_written + summary.events_already_stored
+                bar.update(
+                    task,
+                    total=max(summary.lines, 1),
+                    completed=done + summary.refused_lines,
+                    description=_progress(summary),
+                )
 
             summary = run_import(
                 container, f, options, refused=refused, progress=progress, counted=counted
@@ -140,7 +156,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 def _progress(summary: Summary) -> str:
     seconds = max(summary.seconds, 1e-9)
     return (
-        f"{summary.lines:,} lines · {summary.appeals:,} appeals ({summary.appeals / seconds:,.0f}/s)"
-        f" · {summary.events_written:,} events ({summary.events_written / seconds:,.0f}/s)"
-        f" · {summary.appeals_refused:,} refused"
+        f"{summary.lines:,} lines {summary.appeals:,} appeals {summary.appeals / seconds:,.0f}/s "
+        f"{summary.events_written:,} events {summary.events_written / seconds:,.0f}/s "
+        f"{summary.appeals_refused:,} refused"
     )
