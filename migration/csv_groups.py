@@ -46,33 +46,37 @@ def csv_groups(
     """Read rows, yield each as a group; a row refused whole goes to ``refuse_line``."""
     chosen = encoding or detect_encoding(stream.peek(SAMPLE)[:SAMPLE])
     text = io.TextIOWrapper(stream, encoding=chosen, errors="replace", newline="")
-    header_line = text.readline()
-    delimiter = (
-        ";"
-        if _outside_quotes(header_line).count(";") > _outside_quotes(header_line).count(",")
-        else ","
-    )
-    header = next(csv.reader([header_line], delimiter=delimiter), [])
     try:
-        columns = col.map_header(header)
-    except col.RowError as error:
-        refuse_line(Refusal(1, "", error.field, error.reason))
-        return
-    reader = csv.reader(text, delimiter=delimiter)
-    start = 2
-    for rows, row in enumerate(reader, 1):
-        # A quoted cell may span lines: a row starts on the line after the last one ended.
-        number, start = start, reader.line_num + 2
-        if rows % 10_000 == 0:
-            counted(reader.line_num + 1)
-        if not any(cell.strip() for cell in row):
-            continue
+        header_line = text.readline()
+        delimiter = (
+            ";"
+            if _outside_quotes(header_line).count(";") > _outside_quotes(header_line).count(",")
+            else ","
+        )
+        header = next(csv.reader([header_line], delimiter=delimiter), [])
         try:
-            yield _group(row, columns, number, zone)
+            columns = col.map_header(header)
         except col.RowError as error:
-            appeal = _appeal_name(row, columns)
-            refuse_line(Refusal(number, appeal, error.field, error.reason))
-    counted(reader.line_num + 1)
+            refuse_line(Refusal(1, "", error.field, error.reason))
+            return
+        reader = csv.reader(text, delimiter=delimiter)
+        start = 2
+        for rows, row in enumerate(reader, 1):
+            # A quoted cell may span lines: a row starts on the line after the last one ended.
+            number, start = start, reader.line_num + 2
+            if rows % 10_000 == 0:
+                counted(reader.line_num + 1)
+            if not any(cell.strip() for cell in row):
+                continue
+            try:
+                yield _group(row, columns, number, zone)
+            except col.RowError as error:
+                appeal = _appeal_name(row, columns)
+                refuse_line(Refusal(number, appeal, error.field, error.reason))
+        counted(reader.line_num + 1)
+    finally:
+        # The stream is the caller's: unwrap it rather than let the wrapper close it.
+        text.detach()
 
 
 def _group(row: list[str], columns: dict[str, int], line: int, zone: tzinfo) -> Group:

@@ -119,7 +119,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 bar.update(task, completed=f.tell(), description=f"{lines:,} lines read")
 
             def progress(summary: Summary) -> None:
-                if options.format == "csv":
+                if options.format == "csv" and not f.closed:
                     bar.update(task, completed=f.tell(), description=_progress(summary))
                     return
                 done = summary.events_written + summary.events_already_stored
