@@ -8,8 +8,10 @@ analysis, not for import. Texts of an erased citizen cannot be opened and are le
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -21,20 +23,27 @@ from migration.keys import PrefetchedKeys
 from migration.record import TYPES, AppealKey
 
 PAGE = 5_000
-# Per event type: the event attributes written as fields, beside the texts and citizen.
-PLAIN: dict[type[Appeal.Event], tuple[str, ...]] = {
-    Appeal.Received: ("body", "category", "location"),
-    Appeal.Registered: ("number",),
-    Appeal.Categorized: ("category",),
-    Appeal.Assigned: ("department", "assignee"),
-    Appeal.Forwarded: ("to_body", "reason"),
-    Appeal.DeadlineExtended: ("days", "reason"),
-    Appeal.Answered: ("final", "public"),
-    Appeal.Closed: ("outcome",),
-    Appeal.Reopened: ("reason",),
-    Appeal.Rated: ("score",),
-    Appeal.PersonalDataErased: ("legal_basis",),
-}
+# Attributes every event has, written at the top of a line or not at all; personal data is
+# written only with an opener; ``new_due_at`` is derived by the ledger from ``days``.
+NOT_FIELDS = frozenset(
+    {
+        "originator_id",
+        "originator_version",
+        "originator_topic",
+        "timestamp",
+        "actor_id",
+        "actor_role",
+        "at",
+        "time_reason",
+        "channel",
+        "external_id",
+        "text",
+        "text_key",
+        "citizen",
+        "citizen_id",
+        "new_due_at",
+    }
+)
 
 
 class ExportSource(Protocol):
@@ -106,9 +115,13 @@ def event_line(
 ) -> dict[str, Any]:
     """One event in the line format; personal data only with an ``opener``."""
     kind = type(event)
-    fields: dict[str, Any] = {name: getattr(event, name) for name in PLAIN[kind]}
-    if isinstance(event, Appeal.Closed) and event.duplicate_of is not None:
-        fields["duplicate_of"] = str(event.duplicate_of)
+    # Every attribute of the event, so types and fields added to the ledger are exported
+    # too (absent values, None or empty, are left out, as the import reads them).
+    fields: dict[str, Any] = {
+        name: _plain(value)
+        for name, value in vars(event).items()
+        if name not in NOT_FIELDS and value is not None and value != []
+    }
     if opener is not None:
         if isinstance(event, Appeal.Received | Appeal.Answered):
             text = opener.text(event.text, event.text_key)
@@ -120,7 +133,7 @@ def event_line(
     line: dict[str, Any] = {
         "channel": appeal.channel,
         "external_id": appeal.external_id,
-        "type": TYPES[kind].value,
+        "type": TYPES[kind].value if kind in TYPES else _snake(kind.__name__),
         "at": event.at.isoformat(),
         "actor": {"id": event.actor_id, "role": event.actor_role},
         "fields": fields,
@@ -130,6 +143,19 @@ def event_line(
     line["appeal_id"] = str(event.originator_id)
     line["version"] = event.originator_version
     return line
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON writes it: ids and times as strings."""
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 def _key_ids(events: Iterable[Appeal.Event]) -> set[str]:
