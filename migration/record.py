@@ -26,8 +26,15 @@ class EventType(StrEnum):
     REOPENED = "reopened"
     RATED = "rated"
     PERSONAL_DATA_ERASED = "personal_data_erased"
+    LEFT_WITHOUT_ANSWER = "left_without_answer"
+    NOTICE_SENT = "notice_sent"
 
 
+# The ст. 11 events come with #19's ledger (``Appeal.LeftWithoutAnswer``, ``NoticeSent``).
+LATER = {
+    EventType.LEFT_WITHOUT_ANSWER: "LeftWithoutAnswer",
+    EventType.NOTICE_SENT: "NoticeSent",
+}
 CLASSES: dict[EventType, type[Appeal.Event]] = {
     EventType.RECEIVED: Appeal.Received,
     EventType.REGISTERED: Appeal.Registered,
@@ -40,6 +47,7 @@ CLASSES: dict[EventType, type[Appeal.Event]] = {
     EventType.REOPENED: Appeal.Reopened,
     EventType.RATED: Appeal.Rated,
     EventType.PERSONAL_DATA_ERASED: Appeal.PersonalDataErased,
+    **{kind: getattr(Appeal, name) for kind, name in LATER.items() if hasattr(Appeal, name)},
 }
 TYPES: dict[type[Appeal.Event], EventType] = {cls: kind for kind, cls in CLASSES.items()}
 

@@ -123,6 +123,20 @@ def _erased(
     )
 
 
+def _terms(event: ImportedEvent) -> dict[str, Any]:
+    """Special terms of a registration (#19's ledger), passed only when the file names some."""
+    terms = event.fields.get("special_terms")
+    return {"special_terms": tuple(terms)} if terms else {}
+
+
+def _later(staging: StagingLedger, method: str) -> Any:
+    """A command method of #19's ledger (ст. 11), or a refusal on a ledger without it."""
+    found = getattr(staging, method, None)
+    if found is None:
+        raise ValidationError(field="type", reason="is not a command this ledger knows")
+    return found
+
+
 def _duplicate_of(value: str | None) -> UUID | None:
     if value is None:
         return None
@@ -135,7 +149,7 @@ def _duplicate_of(value: str | None) -> UUID | None:
 COMMANDS: dict[EventType, Command] = {
     EventType.RECEIVED: _receive,
     EventType.REGISTERED: lambda s, i, e, a, w: s.register_appeal(
-        i, number=e.fields["number"], actor=a, **w
+        i, number=e.fields["number"], actor=a, **_terms(e), **w
     ),
     EventType.CATEGORIZED: lambda s, i, e, a, w: s.categorize_appeal(
         i, category=e.fields["category"], actor=a, **w
@@ -169,4 +183,15 @@ COMMANDS: dict[EventType, Command] = {
     ),
     EventType.RATED: lambda s, i, e, a, w: s.rate_appeal(i, score=e.fields["score"], actor=a, **w),
     EventType.PERSONAL_DATA_ERASED: _erased,
+    EventType.LEFT_WITHOUT_ANSWER: lambda s, i, e, a, w: _later(s, "leave_appeal_without_answer")(
+        i,
+        ground=e.fields["ground"],
+        reason=e.fields["reason"],
+        to_body=e.fields.get("to_body"),
+        actor=a,
+        **w,
+    ),
+    EventType.NOTICE_SENT: lambda s, i, e, a, w: _later(s, "send_appeal_notice")(
+        i, reference=e.fields["reference"], actor=a, **w
+    ),
 }

@@ -22,7 +22,7 @@ SPECS: dict[EventType, Spec] = {
         "citizen": (dict, False),
         "citizen_id": (str, False),
     },
-    EventType.REGISTERED: {"number": (str, True)},
+    EventType.REGISTERED: {"number": (str, True), "special_terms": (list, False)},
     EventType.CATEGORIZED: {"category": (str, True)},
     EventType.ASSIGNED: {"department": (str, True), "assignee": (str, True)},
     EventType.FORWARDED: {"to_body": (str, True), "reason": (str, True)},
@@ -32,9 +32,22 @@ SPECS: dict[EventType, Spec] = {
     EventType.REOPENED: {"reason": (str, True)},
     EventType.RATED: {"score": (int, True)},
     EventType.PERSONAL_DATA_ERASED: {"legal_basis": (str, True)},
+    EventType.LEFT_WITHOUT_ANSWER: {
+        "ground": (str, True),
+        "reason": (str, True),
+        "to_body": (str, False),
+    },
+    # ``ground`` is the ledger's to derive; a file may name it.
+    EventType.NOTICE_SENT: {"reference": (str, True), "ground": (str, False)},
 }
 CITIZEN: Spec = {"name": (str, False), "contact": (str, False), "address": (str, False)}
-JSON_NAMES = {str: "a string", int: "an integer", bool: "true or false", dict: "an object"}
+JSON_NAMES = {
+    str: "a string",
+    int: "an integer",
+    bool: "true or false",
+    dict: "an object",
+    list: "an array",
+}
 
 
 class ShapeError(Exception):
@@ -49,6 +62,9 @@ class ShapeError(Exception):
 def check_fields(kind: EventType, fields: Any) -> dict[str, Any]:
     """``fields`` if it has the shape of ``kind``'s fields, else ``ShapeError``."""
     checked = check_object(fields, SPECS[kind], "fields", f"a field of a {kind} event")
+    terms = checked.get("special_terms")
+    if terms is not None and not all(type(term) is str for term in terms):
+        raise ShapeError("fields.special_terms", "must be an array of strings")
     citizen = checked.get("citizen")
     if citizen is not None:
         check_object(citizen, CITIZEN, "fields.citizen", "a citizen field")
