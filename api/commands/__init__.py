@@ -5,7 +5,18 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from api.commands import audit, demo, exporting, history, importing, projections, run, serve, token
+from api.commands import (
+    audit,
+    demo,
+    exporting,
+    history,
+    importing,
+    projections,
+    run,
+    serve,
+    token,
+    witness,
+)
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
@@ -19,4 +30,5 @@ REGISTRY: list[Register] = [
     serve.register,
     token.register,
     projections.register,
+    witness.register,
 ]
