@@ -1,0 +1,294 @@
+"""The appeal's commands: each checks its rule, then calls the aggregate's private mutator.
+
+``AppealCommands`` is the command half of ``ledger.domain.Appeal`` (a mixin, so each half
+stays one concept): the rules live here and in ``ledger.lifecycle``; the state and the
+``@event`` mutators that only change it live in ``ledger.domain``. Due dates are derived
+here from the state with ``ledger.deadlines``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from ledger import deadlines
+from ledger.calendar import ProductionCalendar
+from ledger.clocks import AnswerClocks
+from ledger.errors import ExtensionRefusedError, InvalidTransitionError, ValidationError
+from ledger.lifecycle import (
+    ALLOWED,
+    close_allowed_from,
+    require_in_order,
+    require_status,
+)
+from ledger.values import Actor, Channel, Outcome, Status, require_int_range
+
+__all__ = ["AppealCommands"]
+
+
+class AppealCommands:
+    """The commands of an appeal and the due dates derived from its state."""
+
+    # State the commands read; ``Appeal.__init__`` and its mutators set it.
+    channel: Channel
+    body: str
+    status: Status
+    formal: bool
+    received_at: datetime
+    last_at: datetime
+    last_event: str
+    registered_at: datetime | None
+    registration_from: tuple[str, datetime] | None
+    extension_days: int
+    extended_at: datetime | None
+    extended_due_at: datetime | None
+    reopened_at: datetime | None
+    answered_at: datetime | None
+    first_judged: AnswerClocks | None
+    erased: bool
+
+    if TYPE_CHECKING:
+
+        @property
+        def id(self) -> UUID: ...
+
+        def _register(
+            self, *, number: str, actor_id: str, actor_role: str, at: datetime
+        ) -> None: ...
+        def _categorize(
+            self, *, category: str, actor_id: str, actor_role: str, at: datetime
+        ) -> None: ...
+        def _assign(
+            self, *, department: str, assignee: str, actor_id: str, actor_role: str, at: datetime
+        ) -> None: ...
+        def _forward(
+            self, *, to_body: str, reason: str, actor_id: str, actor_role: str, at: datetime
+        ) -> None: ...
+        def _extend(
+            self,
+            *,
+            days: int,
+            new_due_at: datetime,
+            reason: str,
+            actor_id: str,
+            actor_role: str,
+            at: datetime,
+        ) -> None: ...
+        def _answer(
+            self,
+            *,
+            text: str,
+            final: bool,
+            public: bool,
+            text_key: str | None,
+            actor_id: str,
+            actor_role: str,
+            at: datetime,
+        ) -> None: ...
+        def _close(
+            self,
+            *,
+            outcome: str,
+            duplicate_of: UUID | None,
+            actor_id: str,
+            actor_role: str,
+            at: datetime,
+        ) -> None: ...
+        def _reopen(self, *, reason: str, actor_id: str, actor_role: str, at: datetime) -> None: ...
+        def _rate(self, *, score: int, actor_id: str, actor_role: str, at: datetime) -> None: ...
+        def _erase(
+            self, *, legal_basis: str, actor_id: str, actor_role: str, at: datetime
+        ) -> None: ...
+
+    # --- commands: check the rule, then record ---------------------------------------
+
+    def register(self, *, number: str, actor: Actor, at: datetime) -> None:
+        """Register the appeal under its registration number."""
+        self._check("register", at)
+        if self.registered_at is not None:
+            raise InvalidTransitionError(
+                appeal_id=self.id,
+                status=self.status.value,
+                action="register",
+                reason="already_registered",
+            )
+        self._register(number=number, **_who(actor, at))
+
+    def categorize(self, *, category: str, actor: Actor, at: datetime) -> None:
+        """Set or change the appeal's category."""
+        self._check("categorize", at)
+        self._categorize(category=category, **_who(actor, at))
+
+    def assign(self, *, department: str, assignee: str, actor: Actor, at: datetime) -> None:
+        """Give the appeal to a department and an assignee, or reassign it."""
+        self._check("assign", at)
+        self._assign(department=department, assignee=assignee, **_who(actor, at))
+
+    def forward(self, *, to_body: str, reason: str, actor: Actor, at: datetime) -> None:
+        """Send the appeal to the competent body."""
+        self._check("forward", at)
+        if to_body == self.body:
+            raise ValidationError(field="toBody", reason="is already the appeal's body")
+        self._forward(to_body=to_body, reason=reason, **_who(actor, at))
+
+    def extend_deadline(
+        self,
+        *,
+        days: int,
+        reason: str,
+        actor: Actor,
+        at: datetime,
+        norms: deadlines.Norms,
+        calendar: ProductionCalendar,
+    ) -> None:
+        """Extend the answer deadline once, by 1 to ``norms.max_extension_days`` days."""
+        self._check("extend_deadline", at)
+        require_int_range(days, "days", 1, norms.max_extension_days)
+        refusal = self._clocks(at).extension_refusal(norms, calendar)
+        if refusal:
+            raise ExtensionRefusedError(
+                appeal_id=self.id,
+                status=self.status.value,
+                action="extend_deadline",
+                reason=refusal,
+            )
+        assert self.registered_at is not None
+        new_due = deadlines.answer_due(self.registered_at, days, at, norms, calendar)
+        self._extend(days=days, new_due_at=new_due.due_at, reason=reason, **_who(actor, at))
+
+    def answer(
+        self,
+        *,
+        text: str,
+        final: bool,
+        public: bool,
+        actor: Actor,
+        at: datetime,
+        text_key: str | None = None,
+    ) -> None:
+        """Answer the citizen; a final answer moves the appeal to ANSWERED.
+
+        ``text`` is sealed under ``text_key`` by the application (``None``: in clear).
+        """
+        self._check("answer", at)
+        self._answer(text=text, final=final, public=public, text_key=text_key, **_who(actor, at))
+
+    def close(
+        self, *, outcome: Outcome, duplicate_of: UUID | None, actor: Actor, at: datetime
+    ) -> None:
+        """Close the appeal with an outcome; resolved/explained need a final answer first."""
+        hint = {"reason": "forward_it_instead"} if outcome is Outcome.NOT_COMPETENT else {}
+        require_status(
+            self.id,
+            self.status,
+            "close",
+            close_allowed_from(outcome),
+            outcome=outcome.value,
+            **hint,
+        )
+        require_in_order(at, self.last_at, self.last_event)
+        if (
+            outcome is not Outcome.NOT_COMPETENT
+            and self.status is not Status.ANSWERED
+            and self.formal
+            and self.registered_at is None
+        ):
+            # ст. 8 ч. 2: a formal appeal is registered before anything is decided about it.
+            raise InvalidTransitionError(
+                appeal_id=self.id,
+                status=self.status.value,
+                action="close",
+                outcome=outcome.value,
+                reason="not_registered",
+            )
+        if (outcome is Outcome.DUPLICATE) != (duplicate_of is not None):
+            raise ValidationError(
+                field="duplicateOf", reason="is required exactly when the outcome is duplicate"
+            )
+        if duplicate_of == self.id:
+            raise ValidationError(field="duplicateOf", reason="must be another appeal")
+        self._close(outcome=outcome.value, duplicate_of=duplicate_of, **_who(actor, at))
+
+    def reopen(self, *, reason: str, actor: Actor, at: datetime) -> None:
+        """Return a closed appeal to work."""
+        self._check("reopen", at)
+        self._reopen(reason=reason, **_who(actor, at))
+
+    def rate(self, *, score: int, actor: Actor, at: datetime) -> None:
+        """Record the citizen's rating of the answer."""
+        self._check("rate", at)
+        if self.answered_at is None:
+            raise InvalidTransitionError(
+                appeal_id=self.id, status=self.status.value, action="rate", reason="no_answer"
+            )
+        require_int_range(score, "score", 1, 5)
+        self._rate(score=score, **_who(actor, at))
+
+    def erase_personal_data(self, *, legal_basis: str, actor: Actor, at: datetime) -> None:
+        """Record that the citizen's data was destroyed (the key is shredded elsewhere)."""
+        self._check("erase_personal_data", at)
+        if self.erased:
+            raise InvalidTransitionError(
+                appeal_id=self.id,
+                status=self.status.value,
+                action="erase_personal_data",
+                reason="already_erased",
+            )
+        self._erase(legal_basis=legal_basis, **_who(actor, at))
+
+    # --- derived -------------------------------------------------------------------
+
+    def due_dates(
+        self, norms: deadlines.Norms, calendar: ProductionCalendar
+    ) -> list[deadlines.DueDate]:
+        """Every due date that applies to this appeal, each able to explain itself."""
+        dues: list[deadlines.DueDate] = []
+        first = deadlines.first_response_due(self.channel.value, self.received_at, norms, calendar)
+        if first is not None:
+            dues.append(first)
+        registration = self._registration_due(norms, calendar)
+        if registration is not None:
+            dues.append(registration)
+        if self.registered_at is not None:
+            dues.append(deadlines.forwarding_due(self.registered_at, norms, calendar))
+            answer = self._clocks(self.last_at).answer_due(norms, calendar)
+            if answer is not None:
+                dues.append(answer)
+        return dues
+
+    def first_answer_on_time(
+        self, norms: deadlines.Norms, calendar: ProductionCalendar
+    ) -> bool | None:
+        """Whether the first final answer given under an answer due date beat that due date."""
+        if self.first_judged is None:
+            return None
+        return self.first_judged.on_time(norms, calendar)
+
+    def _clocks(self, at: datetime) -> AnswerClocks:
+        return AnswerClocks(
+            at,
+            self.registered_at,
+            self.extension_days,
+            self.extended_at,
+            self.extended_due_at,
+            self.reopened_at,
+        )
+
+    def _registration_due(
+        self, norms: deadlines.Norms, calendar: ProductionCalendar
+    ) -> deadlines.DueDate | None:
+        if self.registration_from is None:
+            return None
+        counted_from, at = self.registration_from
+        return deadlines.registration_due(at, norms, calendar, counted_from=counted_from)
+
+    # --- rules ----------------------------------------------------------------------
+
+    def _check(self, action: str, at: datetime) -> None:
+        require_status(self.id, self.status, action, ALLOWED[action])
+        require_in_order(at, self.last_at, self.last_event)
+
+
+def _who(actor: Actor, at: datetime) -> dict[str, Any]:
+    return {"actor_id": actor.id, "actor_role": actor.role.value, "at": at}
