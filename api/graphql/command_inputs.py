@@ -1,0 +1,91 @@
+"""The inputs of the appeal commands: each names the appeal, its fields, ``at`` and a version.
+
+``at`` is the business time the caller states (default now); ``expectedVersion`` makes the
+command refused with CONFLICT when the appeal changed since the caller read it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from api.graphql import enums
+
+
+@strawberry.input
+class RegisterAppealInput:
+    appeal_id: strawberry.ID
+    number: str
+    expected_version: int | None = None
+    at: datetime | None = None
+
+
+@strawberry.input
+class CategorizeAppealInput:
+    appeal_id: strawberry.ID
+    category: str
+    expected_version: int | None = None
+    at: datetime | None = None
+
+
+@strawberry.input
+class AssignAppealInput:
+    appeal_id: strawberry.ID
+    department: str
+    assignee: str
+    expected_version: int | None = None
+    at: datetime | None = None
+
+
+@strawberry.input
+class ForwardAppealInput:
+    appeal_id: strawberry.ID
+    to_body: str
+    reason: str
+    expected_version: int | None = None
+    at: datetime | None = None
+
+
+@strawberry.input
+class ExtendAppealDeadlineInput:
+    appeal_id: strawberry.ID
+    days: int
+    reason: str
+    expected_version: int | None = None
+    at: datetime | None = None
+
+
+@strawberry.input
+class AnswerAppealInput:
+    appeal_id: strawberry.ID
+    text: str
+    final: bool = True
+    public: bool = False
+    expected_version: int | None = None
+    at: datetime | None = None
+
+
+@strawberry.input
+class CloseAppealInput:
+    appeal_id: strawberry.ID
+    outcome: enums.Outcome
+    duplicate_of: strawberry.ID | None = None
+    expected_version: int | None = None
+    at: datetime | None = None
+
+
+@strawberry.input
+class ReopenAppealInput:
+    appeal_id: strawberry.ID
+    reason: str
+    expected_version: int | None = None
+    at: datetime | None = None
+
+
+@strawberry.input
+class RateAppealInput:
+    appeal_id: strawberry.ID
+    score: int
+    expected_version: int | None = None
+    at: datetime | None = None
