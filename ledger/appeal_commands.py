@@ -54,16 +54,42 @@ class AppealCommands:
         def id(self) -> UUID: ...
 
         def _register(
-            self, *, number: str, actor_id: str, actor_role: str, at: datetime
+            self,
+            *,
+            number: str,
+            actor_id: str,
+            actor_role: str,
+            at: datetime,
+            time_reason: str | None,
         ) -> None: ...
         def _categorize(
-            self, *, category: str, actor_id: str, actor_role: str, at: datetime
+            self,
+            *,
+            category: str,
+            actor_id: str,
+            actor_role: str,
+            at: datetime,
+            time_reason: str | None,
         ) -> None: ...
         def _assign(
-            self, *, department: str, assignee: str, actor_id: str, actor_role: str, at: datetime
+            self,
+            *,
+            department: str,
+            assignee: str,
+            actor_id: str,
+            actor_role: str,
+            at: datetime,
+            time_reason: str | None,
         ) -> None: ...
         def _forward(
-            self, *, to_body: str, reason: str, actor_id: str, actor_role: str, at: datetime
+            self,
+            *,
+            to_body: str,
+            reason: str,
+            actor_id: str,
+            actor_role: str,
+            at: datetime,
+            time_reason: str | None,
         ) -> None: ...
         def _extend(
             self,
@@ -74,6 +100,7 @@ class AppealCommands:
             actor_id: str,
             actor_role: str,
             at: datetime,
+            time_reason: str | None,
         ) -> None: ...
         def _answer(
             self,
@@ -85,6 +112,7 @@ class AppealCommands:
             actor_id: str,
             actor_role: str,
             at: datetime,
+            time_reason: str | None,
         ) -> None: ...
         def _close(
             self,
@@ -94,16 +122,41 @@ class AppealCommands:
             actor_id: str,
             actor_role: str,
             at: datetime,
+            time_reason: str | None,
         ) -> None: ...
-        def _reopen(self, *, reason: str, actor_id: str, actor_role: str, at: datetime) -> None: ...
-        def _rate(self, *, score: int, actor_id: str, actor_role: str, at: datetime) -> None: ...
+        def _reopen(
+            self,
+            *,
+            reason: str,
+            actor_id: str,
+            actor_role: str,
+            at: datetime,
+            time_reason: str | None,
+        ) -> None: ...
+        def _rate(
+            self,
+            *,
+            score: int,
+            actor_id: str,
+            actor_role: str,
+            at: datetime,
+            time_reason: str | None,
+        ) -> None: ...
         def _erase(
-            self, *, legal_basis: str, actor_id: str, actor_role: str, at: datetime
+            self,
+            *,
+            legal_basis: str,
+            actor_id: str,
+            actor_role: str,
+            at: datetime,
+            time_reason: str | None,
         ) -> None: ...
 
     # --- commands: check the rule, then record ---------------------------------------
 
-    def register(self, *, number: str, actor: Actor, at: datetime) -> None:
+    def register(
+        self, *, number: str, actor: Actor, at: datetime, time_reason: str | None = None
+    ) -> None:
         """Register the appeal under its registration number."""
         self._check("register", at)
         if self.registered_at is not None:
@@ -113,24 +166,42 @@ class AppealCommands:
                 action="register",
                 reason="already_registered",
             )
-        self._register(number=number, **_who(actor, at))
+        self._register(number=number, **_who(actor, at, time_reason))
 
-    def categorize(self, *, category: str, actor: Actor, at: datetime) -> None:
+    def categorize(
+        self, *, category: str, actor: Actor, at: datetime, time_reason: str | None = None
+    ) -> None:
         """Set or change the appeal's category."""
         self._check("categorize", at)
-        self._categorize(category=category, **_who(actor, at))
+        self._categorize(category=category, **_who(actor, at, time_reason))
 
-    def assign(self, *, department: str, assignee: str, actor: Actor, at: datetime) -> None:
+    def assign(
+        self,
+        *,
+        department: str,
+        assignee: str,
+        actor: Actor,
+        at: datetime,
+        time_reason: str | None = None,
+    ) -> None:
         """Give the appeal to a department and an assignee, or reassign it."""
         self._check("assign", at)
-        self._assign(department=department, assignee=assignee, **_who(actor, at))
+        self._assign(department=department, assignee=assignee, **_who(actor, at, time_reason))
 
-    def forward(self, *, to_body: str, reason: str, actor: Actor, at: datetime) -> None:
+    def forward(
+        self,
+        *,
+        to_body: str,
+        reason: str,
+        actor: Actor,
+        at: datetime,
+        time_reason: str | None = None,
+    ) -> None:
         """Send the appeal to the competent body."""
         self._check("forward", at)
         if to_body == self.body:
             raise ValidationError(field="toBody", reason="is already the appeal's body")
-        self._forward(to_body=to_body, reason=reason, **_who(actor, at))
+        self._forward(to_body=to_body, reason=reason, **_who(actor, at, time_reason))
 
     def extend_deadline(
         self,
@@ -141,6 +212,7 @@ class AppealCommands:
         at: datetime,
         norms: deadlines.Norms,
         calendar: ProductionCalendar,
+        time_reason: str | None = None,
     ) -> None:
         """Extend the answer deadline once, by 1 to ``norms.max_extension_days`` days."""
         self._check("extend_deadline", at)
@@ -155,7 +227,9 @@ class AppealCommands:
             )
         assert self.registered_at is not None
         new_due = deadlines.answer_due(self.registered_at, days, at, norms, calendar)
-        self._extend(days=days, new_due_at=new_due.due_at, reason=reason, **_who(actor, at))
+        self._extend(
+            days=days, new_due_at=new_due.due_at, reason=reason, **_who(actor, at, time_reason)
+        )
 
     def answer(
         self,
@@ -166,16 +240,25 @@ class AppealCommands:
         actor: Actor,
         at: datetime,
         text_key: str | None = None,
+        time_reason: str | None = None,
     ) -> None:
         """Answer the citizen; a final answer moves the appeal to ANSWERED.
 
         ``text`` is sealed under ``text_key`` by the application (``None``: in clear).
         """
         self._check("answer", at)
-        self._answer(text=text, final=final, public=public, text_key=text_key, **_who(actor, at))
+        self._answer(
+            text=text, final=final, public=public, text_key=text_key, **_who(actor, at, time_reason)
+        )
 
     def close(
-        self, *, outcome: Outcome, duplicate_of: UUID | None, actor: Actor, at: datetime
+        self,
+        *,
+        outcome: Outcome,
+        duplicate_of: UUID | None,
+        actor: Actor,
+        at: datetime,
+        time_reason: str | None = None,
     ) -> None:
         """Close the appeal with an outcome; resolved/explained need a final answer first."""
         hint = {"reason": "forward_it_instead"} if outcome is Outcome.NOT_COMPETENT else {}
@@ -208,14 +291,20 @@ class AppealCommands:
             )
         if duplicate_of == self.id:
             raise ValidationError(field="duplicateOf", reason="must be another appeal")
-        self._close(outcome=outcome.value, duplicate_of=duplicate_of, **_who(actor, at))
+        self._close(
+            outcome=outcome.value, duplicate_of=duplicate_of, **_who(actor, at, time_reason)
+        )
 
-    def reopen(self, *, reason: str, actor: Actor, at: datetime) -> None:
+    def reopen(
+        self, *, reason: str, actor: Actor, at: datetime, time_reason: str | None = None
+    ) -> None:
         """Return a closed appeal to work."""
         self._check("reopen", at)
-        self._reopen(reason=reason, **_who(actor, at))
+        self._reopen(reason=reason, **_who(actor, at, time_reason))
 
-    def rate(self, *, score: int, actor: Actor, at: datetime) -> None:
+    def rate(
+        self, *, score: int, actor: Actor, at: datetime, time_reason: str | None = None
+    ) -> None:
         """Record the citizen's rating of the answer."""
         self._check("rate", at)
         if self.answered_at is None:
@@ -223,9 +312,11 @@ class AppealCommands:
                 appeal_id=self.id, status=self.status.value, action="rate", reason="no_answer"
             )
         require_int_range(score, "score", 1, 5)
-        self._rate(score=score, **_who(actor, at))
+        self._rate(score=score, **_who(actor, at, time_reason))
 
-    def erase_personal_data(self, *, legal_basis: str, actor: Actor, at: datetime) -> None:
+    def erase_personal_data(
+        self, *, legal_basis: str, actor: Actor, at: datetime, time_reason: str | None = None
+    ) -> None:
         """Record that the citizen's data was destroyed (the key is shredded elsewhere)."""
         self._check("erase_personal_data", at)
         if self.erased:
@@ -235,7 +326,7 @@ class AppealCommands:
                 action="erase_personal_data",
                 reason="already_erased",
             )
-        self._erase(legal_basis=legal_basis, **_who(actor, at))
+        self._erase(legal_basis=legal_basis, **_who(actor, at, time_reason))
 
     # --- derived -------------------------------------------------------------------
 
@@ -290,5 +381,10 @@ class AppealCommands:
         require_in_order(at, self.last_at, self.last_event)
 
 
-def _who(actor: Actor, at: datetime) -> dict[str, Any]:
-    return {"actor_id": actor.id, "actor_role": actor.role.value, "at": at}
+def _who(actor: Actor, at: datetime, time_reason: str | None) -> dict[str, Any]:
+    return {
+        "actor_id": actor.id,
+        "actor_role": actor.role.value,
+        "at": at,
+        "time_reason": time_reason,
+    }

@@ -11,7 +11,7 @@ texts); this module holds the plumbing they share: executing a command, saving, 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, cast
 from uuid import UUID
 
@@ -19,10 +19,10 @@ from eventsourcing.application import AggregateNotFoundError, Application, Proce
 from eventsourcing.persistence import IntegrityError, Recording, Transcoder
 from eventsourcing.utils import Environment
 
-from ledger.business_time import CLOCK_SKEW, BusinessClock, now
+from ledger.business_time import BACKDATING, CLOCK_SKEW, BusinessClock, now
 from ledger.calendar import ProductionCalendar
 from ledger.command_methods import CommandMethods
-from ledger.commands import AppealCommand
+from ledger.commands import AppealCommand, When
 from ledger.deadlines import Norms
 from ledger.domain import Appeal
 from ledger.errors import CitizenNotFoundError, ConflictError, NotFoundError
@@ -51,9 +51,10 @@ class AppealsLedger(Intake, CommandMethods, Reading, Application[UUID]):
         positions: EventPositions | None = None,
         clock: Callable[[], datetime] = now,
         earliest: datetime = EARLIEST_BUSINESS_TIME,
+        clock_skew: timedelta = BACKDATING,
     ) -> None:
         self.norms = norms or Norms()
-        self.business = BusinessClock(clock, earliest)
+        self.business = BusinessClock(clock, earliest, backdating=clock_skew)
         self.earliest = self.business.earliest
         self.calendar = calendar or ProductionCalendar()
         self.vault = vault or CitizenVault(MemoryKeyStore())
@@ -78,14 +79,15 @@ class AppealsLedger(Intake, CommandMethods, Reading, Application[UUID]):
     ) -> Recorded:
         """Apply ``command`` to its appeal and save what it recorded.
 
-        ``check`` sees the appeal as it is before the command (the API's scope check) and may
+        The time it counts at is the ledger's own unless ``time_reason`` is stated (see
+        ``ledger.business_time``). ``check`` sees the appeal as it is before the command (the API's scope check) and may
         refuse by raising; the appeal is read once for both.
         """
-        at = self.business.time_of(command.at)
+        when = When(*self.business.staff_time(command.at, command.time_reason))
         appeal = self._current(command.appeal_id, command.expected_version)
         if check is not None:
             check(appeal)
-        command.apply(appeal, at, self)
+        command.apply(appeal, when, self)
         return self._save(appeal, expected_version=command.expected_version)
 
     def erase_citizen_data(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, NamedTuple, Protocol
 from uuid import UUID
 
 from ledger.calendar import ProductionCalendar
@@ -31,7 +31,19 @@ __all__ = [
     "RateAppeal",
     "RegisterAppeal",
     "ReopenAppeal",
+    "When",
 ]
+
+
+class When(NamedTuple):
+    """The business time a command counts at, and why it was stated (``None``: the ledger's)."""
+
+    at: datetime
+    time_reason: str | None
+
+    def of(self, actor: Actor) -> dict[str, Any]:
+        """The who-and-when keywords of an appeal's command."""
+        return {"actor": actor, "at": self.at, "time_reason": self.time_reason}
 
 
 class CommandContext(Protocol):
@@ -55,8 +67,8 @@ class AppealCommand:
     time_reason: str | None = None
     expected_version: int | None = None
 
-    def apply(self, appeal: Appeal, at: datetime, context: CommandContext) -> None:
-        """Check the command's input and issue it on ``appeal`` at business time ``at``."""
+    def apply(self, appeal: Appeal, when: When, context: CommandContext) -> None:
+        """Check the command's input and issue it on ``appeal`` at ``when``."""
         raise NotImplementedError
 
 
@@ -66,8 +78,8 @@ class RegisterAppeal(AppealCommand):
 
     number: str
 
-    def apply(self, appeal: Appeal, at: datetime, context: CommandContext) -> None:
-        appeal.register(number=clean_name(self.number, "number"), actor=self.actor, at=at)
+    def apply(self, appeal: Appeal, when: When, context: CommandContext) -> None:
+        appeal.register(number=clean_name(self.number, "number"), **when.of(self.actor))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -76,9 +88,9 @@ class CategorizeAppeal(AppealCommand):
 
     category: str
 
-    def apply(self, appeal: Appeal, at: datetime, context: CommandContext) -> None:
+    def apply(self, appeal: Appeal, when: When, context: CommandContext) -> None:
         category = clean_name(self.category, "category")
-        appeal.categorize(category=category, actor=self.actor, at=at)
+        appeal.categorize(category=category, **when.of(self.actor))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -88,12 +100,11 @@ class AssignAppeal(AppealCommand):
     department: str
     assignee: str
 
-    def apply(self, appeal: Appeal, at: datetime, context: CommandContext) -> None:
+    def apply(self, appeal: Appeal, when: When, context: CommandContext) -> None:
         appeal.assign(
             department=clean_name(self.department, "department"),
             assignee=clean_name(self.assignee, "assignee"),
-            actor=self.actor,
-            at=at,
+            **when.of(self.actor),
         )
 
 
@@ -104,12 +115,11 @@ class ForwardAppeal(AppealCommand):
     to_body: str
     reason: str
 
-    def apply(self, appeal: Appeal, at: datetime, context: CommandContext) -> None:
+    def apply(self, appeal: Appeal, when: When, context: CommandContext) -> None:
         appeal.forward(
             to_body=clean_name(self.to_body, "toBody"),
             reason=clean_text(self.reason, "reason"),
-            actor=self.actor,
-            at=at,
+            **when.of(self.actor),
         )
 
 
@@ -120,12 +130,11 @@ class ExtendAppealDeadline(AppealCommand):
     days: int
     reason: str
 
-    def apply(self, appeal: Appeal, at: datetime, context: CommandContext) -> None:
+    def apply(self, appeal: Appeal, when: When, context: CommandContext) -> None:
         appeal.extend_deadline(
             days=self.days,
             reason=clean_text(self.reason, "reason"),
-            actor=self.actor,
-            at=at,
+            **when.of(self.actor),
             norms=context.norms,
             calendar=context.calendar,
         )
@@ -139,15 +148,14 @@ class AnswerAppeal(AppealCommand):
     final: bool = True
     public: bool = False
 
-    def apply(self, appeal: Appeal, at: datetime, context: CommandContext) -> None:
+    def apply(self, appeal: Appeal, when: When, context: CommandContext) -> None:
         text, text_key = context.seal_answer(appeal, clean_text(self.text, "text"))
         appeal.answer(
             text=text,
             text_key=text_key,
             final=self.final,
             public=self.public,
-            actor=self.actor,
-            at=at,
+            **when.of(self.actor),
         )
 
 
@@ -158,11 +166,11 @@ class CloseAppeal(AppealCommand):
     outcome: str
     duplicate_of: UUID | None = None
 
-    def apply(self, appeal: Appeal, at: datetime, context: CommandContext) -> None:
+    def apply(self, appeal: Appeal, when: When, context: CommandContext) -> None:
         outcome = parse_enum(Outcome, self.outcome, "outcome")
         if self.duplicate_of is not None and context.find_appeal(self.duplicate_of) is None:
             raise ValidationError(field="duplicateOf", reason="names no existing appeal")
-        appeal.close(outcome=outcome, duplicate_of=self.duplicate_of, actor=self.actor, at=at)
+        appeal.close(outcome=outcome, duplicate_of=self.duplicate_of, **when.of(self.actor))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -171,8 +179,8 @@ class ReopenAppeal(AppealCommand):
 
     reason: str
 
-    def apply(self, appeal: Appeal, at: datetime, context: CommandContext) -> None:
-        appeal.reopen(reason=clean_text(self.reason, "reason"), actor=self.actor, at=at)
+    def apply(self, appeal: Appeal, when: When, context: CommandContext) -> None:
+        appeal.reopen(reason=clean_text(self.reason, "reason"), **when.of(self.actor))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -181,5 +189,5 @@ class RateAppeal(AppealCommand):
 
     score: int
 
-    def apply(self, appeal: Appeal, at: datetime, context: CommandContext) -> None:
-        appeal.rate(score=self.score, actor=self.actor, at=at)
+    def apply(self, appeal: Appeal, when: When, context: CommandContext) -> None:
+        appeal.rate(score=self.score, **when.of(self.actor))

@@ -81,6 +81,7 @@ class Appeal(AppealCommands, Aggregate):
         actor_id: str,
         actor_role: str,
         at: datetime,
+        time_reason: str | None,
         text_key: str | None,
     ) -> None:
         self.channel = Channel(channel)
@@ -129,7 +130,9 @@ class Appeal(AppealCommands, Aggregate):
     # --- mutators: only change state ------------------------------------------------
 
     @event(Registered)
-    def _register(self, *, number: str, actor_id: str, actor_role: str, at: datetime) -> None:
+    def _register(
+        self, *, number: str, actor_id: str, actor_role: str, at: datetime, time_reason: str | None
+    ) -> None:
         self.registration_number = number
         self.registered_at = at
         self.formal = True
@@ -139,13 +142,28 @@ class Appeal(AppealCommands, Aggregate):
         self._touch(at, "registration")
 
     @event(Categorized)
-    def _categorize(self, *, category: str, actor_id: str, actor_role: str, at: datetime) -> None:
+    def _categorize(
+        self,
+        *,
+        category: str,
+        actor_id: str,
+        actor_role: str,
+        at: datetime,
+        time_reason: str | None,
+    ) -> None:
         self.category = category
         self._touch(at, "categorization")
 
     @event(Assigned)
     def _assign(
-        self, *, department: str, assignee: str, actor_id: str, actor_role: str, at: datetime
+        self,
+        *,
+        department: str,
+        assignee: str,
+        actor_id: str,
+        actor_role: str,
+        at: datetime,
+        time_reason: str | None,
     ) -> None:
         self.department = department
         self.assignee = assignee
@@ -154,7 +172,14 @@ class Appeal(AppealCommands, Aggregate):
 
     @event(Forwarded)
     def _forward(
-        self, *, to_body: str, reason: str, actor_id: str, actor_role: str, at: datetime
+        self,
+        *,
+        to_body: str,
+        reason: str,
+        actor_id: str,
+        actor_role: str,
+        at: datetime,
+        time_reason: str | None,
     ) -> None:
         self.forwarded_to.append(to_body)
         self.body = to_body
@@ -182,6 +207,7 @@ class Appeal(AppealCommands, Aggregate):
         actor_id: str,
         actor_role: str,
         at: datetime,
+        time_reason: str | None,
     ) -> None:
         self.extension_days = days
         self.extended_at = at
@@ -199,6 +225,7 @@ class Appeal(AppealCommands, Aggregate):
         actor_id: str,
         actor_role: str,
         at: datetime,
+        time_reason: str | None,
     ) -> None:
         self.answers.append(Answer(text, final, public, text_key))
         if self.first_response_at is None:
@@ -219,6 +246,7 @@ class Appeal(AppealCommands, Aggregate):
         actor_id: str,
         actor_role: str,
         at: datetime,
+        time_reason: str | None,
     ) -> None:
         self.outcome = Outcome(outcome)
         self.duplicate_of = duplicate_of
@@ -227,7 +255,9 @@ class Appeal(AppealCommands, Aggregate):
         self._touch(at, "closing")
 
     @event(Reopened)
-    def _reopen(self, *, reason: str, actor_id: str, actor_role: str, at: datetime) -> None:
+    def _reopen(
+        self, *, reason: str, actor_id: str, actor_role: str, at: datetime, time_reason: str | None
+    ) -> None:
         self.outcome = None
         self.duplicate_of = None
         self.closed_at = None
@@ -240,12 +270,22 @@ class Appeal(AppealCommands, Aggregate):
         self._touch(at, "reopening")
 
     @event(Rated)
-    def _rate(self, *, score: int, actor_id: str, actor_role: str, at: datetime) -> None:
+    def _rate(
+        self, *, score: int, actor_id: str, actor_role: str, at: datetime, time_reason: str | None
+    ) -> None:
         self.rating = score
         self._touch(at, "rating")
 
     @event(PersonalDataErased)
-    def _erase(self, *, legal_basis: str, actor_id: str, actor_role: str, at: datetime) -> None:
+    def _erase(
+        self,
+        *,
+        legal_basis: str,
+        actor_id: str,
+        actor_role: str,
+        at: datetime,
+        time_reason: str | None,
+    ) -> None:
         self.erased = True
         self.citizen = None
         self._touch(at, "erasure")

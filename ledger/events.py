@@ -6,7 +6,8 @@ the stored topic (``appeals:Appeal.Received``) is the ``TOPIC`` written here, ne
 module path, so moving these classes never orphans stored events.
 
 Every event carries the actor (id and role) and the business time ``at``; the library adds
-the recorded ``timestamp``. A changed event gets a new ``class_version`` and an upcaster.
+the recorded ``timestamp``. A changed event gets a new ``class_version`` and an upcaster:
+every event gained ``time_reason`` in the version after the ones it had before.
 """
 
 from __future__ import annotations
@@ -16,6 +17,12 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
+
+
+def _without_time_reason(state: dict[str, Any]) -> None:
+    """Events written before staff times were checked stated no reason for their time."""
+    state["time_reason"] = None
+
 
 __all__ = [
     "Answered",
@@ -39,6 +46,10 @@ class AppealEvent(Aggregate.Event):
     actor_id: str
     actor_role: str
     at: datetime
+    time_reason: str | None
+    """Why ``at`` is a stated time (a migration, a channel adapter), or ``None``: for a receipt
+    the source platform's time, for a staff action the ledger's own (``ledger.business_time``).
+    """
 
 
 class Received(AppealEvent, Aggregate.Created):
@@ -49,7 +60,7 @@ class Received(AppealEvent, Aggregate.Created):
     """
 
     TOPIC = "appeals:Appeal.Received"
-    class_version = 2
+    class_version = 3
     channel: str
     external_id: str
     text: str
@@ -65,11 +76,15 @@ class Received(AppealEvent, Aggregate.Created):
         """Version 1 stored the text in clear."""
         state["text_key"] = None
 
+    upcast_v2_v3 = staticmethod(_without_time_reason)
+
 
 class Registered(AppealEvent):
     """The appeal was registered as a formal appeal under 59-ФЗ."""
 
     TOPIC = "appeals:Appeal.Registered"
+    class_version = 2
+    upcast_v1_v2 = staticmethod(_without_time_reason)
     number: str
 
 
@@ -77,6 +92,8 @@ class Categorized(AppealEvent):
     """The appeal's category was set."""
 
     TOPIC = "appeals:Appeal.Categorized"
+    class_version = 2
+    upcast_v1_v2 = staticmethod(_without_time_reason)
     category: str
 
 
@@ -84,6 +101,8 @@ class Assigned(AppealEvent):
     """A department and an assignee took the appeal."""
 
     TOPIC = "appeals:Appeal.Assigned"
+    class_version = 2
+    upcast_v1_v2 = staticmethod(_without_time_reason)
     department: str
     assignee: str
 
@@ -92,6 +111,8 @@ class Forwarded(AppealEvent):
     """The appeal went to the competent body; the citizen is notified with the reason."""
 
     TOPIC = "appeals:Appeal.Forwarded"
+    class_version = 2
+    upcast_v1_v2 = staticmethod(_without_time_reason)
     to_body: str
     reason: str
 
@@ -100,16 +121,18 @@ class DeadlineExtended(AppealEvent):
     """The answer deadline was extended once, with a reason noticed to the citizen."""
 
     TOPIC = "appeals:Appeal.DeadlineExtended"
+    class_version = 2
+    upcast_v1_v2 = staticmethod(_without_time_reason)
     days: int
     new_due_at: datetime
     reason: str
 
 
 class Answered(AppealEvent):
-    """An interim or final answer was given; v2 added ``public``, v3 ``text_key``."""
+    """An interim or final answer was given; v2 added ``public``, v3 ``text_key``, v4 ``time_reason``."""
 
     TOPIC = "appeals:Appeal.Answered"
-    class_version = 3
+    class_version = 4
     text: str
     final: bool
     public: bool
@@ -125,11 +148,15 @@ class Answered(AppealEvent):
         """Version 2 stored the text in clear."""
         state["text_key"] = None
 
+    upcast_v3_v4 = staticmethod(_without_time_reason)
+
 
 class Closed(AppealEvent):
     """The appeal was closed with an outcome; duplicates point to the original."""
 
     TOPIC = "appeals:Appeal.Closed"
+    class_version = 2
+    upcast_v1_v2 = staticmethod(_without_time_reason)
     outcome: str
     duplicate_of: UUID | None
 
@@ -138,6 +165,8 @@ class Reopened(AppealEvent):
     """A closed appeal was reopened and returns to work."""
 
     TOPIC = "appeals:Appeal.Reopened"
+    class_version = 2
+    upcast_v1_v2 = staticmethod(_without_time_reason)
     reason: str
 
 
@@ -145,6 +174,8 @@ class Rated(AppealEvent):
     """The citizen rated the answer from 1 to 5."""
 
     TOPIC = "appeals:Appeal.Rated"
+    class_version = 2
+    upcast_v1_v2 = staticmethod(_without_time_reason)
     score: int
 
 
@@ -152,4 +183,6 @@ class PersonalDataErased(AppealEvent):
     """The citizen's key was destroyed; sealed data now reads as erased."""
 
     TOPIC = "appeals:Appeal.PersonalDataErased"
+    class_version = 2
+    upcast_v1_v2 = staticmethod(_without_time_reason)
     legal_basis: str

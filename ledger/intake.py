@@ -85,7 +85,8 @@ class Intake:
     ) -> Appeal:
         """Validate intake and build an unsaved appeal (batch imports save many at once).
 
-        ``at`` is the source platform's time of the message (default now).
+        ``at`` is the source platform's time of the message (default now); ``time_reason``
+        says why it is stated otherwise (a migration), and is recorded.
         """
         kind = parse_enum(Channel, channel, "channel")
         external = clean_name(external_id, "externalId")
@@ -111,4 +112,5 @@ class Intake:
             actor_id=actor.id,
             actor_role=actor.role.value,
             at=self.business.time_of(at, "receivedAt"),
+            time_reason=clean_text(time_reason, "timeReason") if time_reason is not None else None,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from ledger import values
+from ledger.business_time import TimeBasis
 from ledger.deadlines import DueKind
 from projections import models
 
@@ -14,6 +15,7 @@ strawberry.enum(values.Status, description="Where an appeal stands.")
 strawberry.enum(values.Outcome, description="How an appeal was closed.")
 strawberry.enum(values.Role, description="The role an actor acted in.")
 strawberry.enum(DueKind, description="Which legal clock a due date belongs to.")
+strawberry.enum(TimeBasis, description="What an event's business time rests on.")
 strawberry.enum(models.AppealOrder, description="Stable list orders.")
 strawberry.enum(models.Dimension, description="Statistics dimensions.")
 strawberry.enum(models.Period, description="Statistics periods.")
@@ -25,4 +27,14 @@ Role = values.Role
 AppealOrder = models.AppealOrder
 Dimension = models.Dimension
 Period = models.Period
-__all__ = ["AppealOrder", "Channel", "Dimension", "DueKind", "Outcome", "Period", "Role", "Status"]
+__all__ = [
+    "AppealOrder",
+    "Channel",
+    "Dimension",
+    "DueKind",
+    "Outcome",
+    "Period",
+    "Role",
+    "Status",
+    "TimeBasis",
+]
