@@ -8,13 +8,14 @@ here from the state with ``ledger.deadlines``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from ledger import deadlines
+from ledger.appeal_dues import AppealDueDates
 from ledger.calendar import ProductionCalendar
-from ledger.clocks import AnswerClocks
 from ledger.errors import ExtensionRefusedError, InvalidTransitionError, ValidationError
 from ledger.lifecycle import (
     ALLOWED,
@@ -22,135 +23,26 @@ from ledger.lifecycle import (
     require_in_order,
     require_status,
 )
-from ledger.values import Actor, Channel, Outcome, Status, require_int_range
+from ledger.values import Actor, Outcome, Status, require_int_range
 
 __all__ = ["AppealCommands"]
 
 
-class AppealCommands:
+class AppealCommands(AppealDueDates):
     """The commands of an appeal and the due dates derived from its state."""
 
-    # State the commands read; ``Appeal.__init__`` and its mutators set it.
-    channel: Channel
-    body: str
-    status: Status
-    formal: bool
-    received_at: datetime
-    last_at: datetime
-    last_event: str
-    registered_at: datetime | None
-    registration_from: tuple[str, datetime] | None
-    extension_days: int
-    extended_at: datetime | None
-    extended_due_at: datetime | None
-    reopened_at: datetime | None
-    answered_at: datetime | None
-    first_judged: AnswerClocks | None
-    erased: bool
-
     if TYPE_CHECKING:
-
-        @property
-        def id(self) -> UUID: ...
-
-        def _register(
-            self,
-            *,
-            number: str,
-            actor_id: str,
-            actor_role: str,
-            at: datetime,
-            time_reason: str | None,
-        ) -> None: ...
-        def _categorize(
-            self,
-            *,
-            category: str,
-            actor_id: str,
-            actor_role: str,
-            at: datetime,
-            time_reason: str | None,
-        ) -> None: ...
-        def _assign(
-            self,
-            *,
-            department: str,
-            assignee: str,
-            actor_id: str,
-            actor_role: str,
-            at: datetime,
-            time_reason: str | None,
-        ) -> None: ...
-        def _forward(
-            self,
-            *,
-            to_body: str,
-            reason: str,
-            actor_id: str,
-            actor_role: str,
-            at: datetime,
-            time_reason: str | None,
-        ) -> None: ...
-        def _extend(
-            self,
-            *,
-            days: int,
-            new_due_at: datetime,
-            reason: str,
-            actor_id: str,
-            actor_role: str,
-            at: datetime,
-            time_reason: str | None,
-        ) -> None: ...
-        def _answer(
-            self,
-            *,
-            text: str,
-            final: bool,
-            public: bool,
-            text_key: str | None,
-            actor_id: str,
-            actor_role: str,
-            at: datetime,
-            time_reason: str | None,
-        ) -> None: ...
-        def _close(
-            self,
-            *,
-            outcome: str,
-            duplicate_of: UUID | None,
-            actor_id: str,
-            actor_role: str,
-            at: datetime,
-            time_reason: str | None,
-        ) -> None: ...
-        def _reopen(
-            self,
-            *,
-            reason: str,
-            actor_id: str,
-            actor_role: str,
-            at: datetime,
-            time_reason: str | None,
-        ) -> None: ...
-        def _rate(
-            self,
-            *,
-            score: int,
-            actor_id: str,
-            actor_role: str,
-            at: datetime,
-            time_reason: str | None,
-        ) -> None: ...
-        def _erase(
-            self,
-            *,
-            legal_basis: str,
-            actor_id: str,
-            actor_role: str,
-            at: datetime,
-            time_reason: str | None,
-        ) -> None: ...
+        # The ``@event`` mutators of ``Appeal``: they take a command's fields and ``_who``'s.
+        _register: Callable[..., None]
+        _categorize: Callable[..., None]
+        _assign: Callable[..., None]
+        _forward: Callable[..., None]
+        _extend: Callable[..., None]
+        _answer: Callable[..., None]
+        _close: Callable[..., None]
+        _reopen: Callable[..., None]
+        _rate: Callable[..., None]
+        _erase: Callable[..., None]
 
     # --- commands: check the rule, then record ---------------------------------------
 
@@ -327,52 +219,6 @@ class AppealCommands:
                 reason="already_erased",
             )
         self._erase(legal_basis=legal_basis, **_who(actor, at, time_reason))
-
-    # --- derived -------------------------------------------------------------------
-
-    def due_dates(
-        self, norms: deadlines.Norms, calendar: ProductionCalendar
-    ) -> list[deadlines.DueDate]:
-        """Every due date that applies to this appeal, each able to explain itself."""
-        dues: list[deadlines.DueDate] = []
-        first = deadlines.first_response_due(self.channel.value, self.received_at, norms, calendar)
-        if first is not None:
-            dues.append(first)
-        registration = self._registration_due(norms, calendar)
-        if registration is not None:
-            dues.append(registration)
-        if self.registered_at is not None:
-            dues.append(deadlines.forwarding_due(self.registered_at, norms, calendar))
-            answer = self._clocks(self.last_at).answer_due(norms, calendar)
-            if answer is not None:
-                dues.append(answer)
-        return dues
-
-    def first_answer_on_time(
-        self, norms: deadlines.Norms, calendar: ProductionCalendar
-    ) -> bool | None:
-        """Whether the first final answer given under an answer due date beat that due date."""
-        if self.first_judged is None:
-            return None
-        return self.first_judged.on_time(norms, calendar)
-
-    def _clocks(self, at: datetime) -> AnswerClocks:
-        return AnswerClocks(
-            at,
-            self.registered_at,
-            self.extension_days,
-            self.extended_at,
-            self.extended_due_at,
-            self.reopened_at,
-        )
-
-    def _registration_due(
-        self, norms: deadlines.Norms, calendar: ProductionCalendar
-    ) -> deadlines.DueDate | None:
-        if self.registration_from is None:
-            return None
-        counted_from, at = self.registration_from
-        return deadlines.registration_due(at, norms, calendar, counted_from=counted_from)
 
     # --- rules ----------------------------------------------------------------------
 

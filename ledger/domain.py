@@ -9,32 +9,23 @@ re-checks rules that held when they were recorded. A refused command raises a
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, NamedTuple, TypeAlias
+from typing import Any, TypeAlias
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
 from ledger import events
 from ledger.appeal_commands import AppealCommands
-from ledger.clocks import AnswerClocks
+from ledger.appeal_state import Answer
 from ledger.lifecycle import (
     OPEN,
     STATUS_AFTER,
 )
-from ledger.values import FORMAL_CHANNELS, Actor, Channel, Outcome
+from ledger.values import Actor, Channel, Outcome
 
 __all__ = ["OPEN", "Answer", "Appeal", "appeal_id_for"]
 
 APPEAL_NAMESPACE = UUID("6f1d6a2e-3b7c-5e4a-9d0b-2a51c0e8b7f3")
-
-
-class Answer(NamedTuple):
-    """One answer as the aggregate holds it; ``text`` is sealed under ``text_key`` if set."""
-
-    text: str
-    final: bool
-    public: bool
-    text_key: str | None = None
 
 
 def appeal_id_for(channel: str, external_id: str) -> UUID:
@@ -84,48 +75,18 @@ class Appeal(AppealCommands, Aggregate):
         time_reason: str | None,
         text_key: str | None,
     ) -> None:
-        self.channel = Channel(channel)
-        self.external_id = external_id
-        self.text = text
-        self.text_key = text_key
-        self.body = body
-        self.citizen_id = citizen_id
-        self.citizen = citizen
-        self.category = category
-        self.location = location
-        self.status = STATUS_AFTER["Received"]
-        self.received_at = at
-        self.last_at = at
-        self.registration_number: str | None = None
-        self.registered_at: datetime | None = None
-        self.department: str | None = None
-        self.assignee: str | None = None
-        self.forwarded_to: list[str] = []
-        self.extension_days = 0
-        self.extended_at: datetime | None = None
-        self.extended_due_at: datetime | None = None
-        self.first_response_at: datetime | None = None
-        self.answered_at: datetime | None = None
-        self.answers: list[Answer] = []
-        self.outcome: Outcome | None = None
-        self.duplicate_of: UUID | None = None
-        self.closed_at: datetime | None = None
-        self.reopen_count = 0
-        self.reopened_at: datetime | None = None
-        self.forwarded_at: datetime | None = None
-        self.formal = self.channel in FORMAL_CHANNELS
-        # What the registration clock counts from: a formal channel's receipt; the forwarding
-        # of a formal appeal (receipt by the new body); or, for a social-media message, its
-        # registration, which records the office's decision that it is a formal appeal.
-        self.registration_from: tuple[str, datetime] | None = (
-            ("Received", at) if self.formal else None
+        self._start(
+            channel=Channel(channel),
+            external_id=external_id,
+            text=text,
+            text_key=text_key,
+            body=body,
+            citizen_id=citizen_id,
+            citizen=citizen,
+            category=category,
+            location=location,
+            at=at,
         )
-        # The first final answer given under an answer due date, with the clocks it was given
-        # under (ст. 12 ч. 1): a later answer after a reopen never rewrites its verdict.
-        self.first_judged: AnswerClocks | None = None
-        self.last_event = "receipt"
-        self.rating: int | None = None
-        self.erased = False
 
     # --- mutators: only change state ------------------------------------------------
 
