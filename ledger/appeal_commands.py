@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 from uuid import UUID
 
 from ledger import deadlines
 from ledger.appeal_dues import AppealDueDates
 from ledger.calendar import ProductionCalendar
 from ledger.errors import ExtensionRefusedError, InvalidTransitionError, ValidationError
+from ledger.events import who
 from ledger.lifecycle import (
     ALLOWED,
     close_allowed_from,
@@ -58,14 +59,14 @@ class AppealCommands(AppealDueDates):
                 action="register",
                 reason="already_registered",
             )
-        self._register(number=number, **_who(actor, at, time_reason))
+        self._register(number=number, **who(actor, at, time_reason))
 
     def categorize(
         self, *, category: str, actor: Actor, at: datetime, time_reason: str | None = None
     ) -> None:
         """Set or change the appeal's category."""
         self._check("categorize", at)
-        self._categorize(category=category, **_who(actor, at, time_reason))
+        self._categorize(category=category, **who(actor, at, time_reason))
 
     def assign(
         self,
@@ -78,7 +79,7 @@ class AppealCommands(AppealDueDates):
     ) -> None:
         """Give the appeal to a department and an assignee, or reassign it."""
         self._check("assign", at)
-        self._assign(department=department, assignee=assignee, **_who(actor, at, time_reason))
+        self._assign(department=department, assignee=assignee, **who(actor, at, time_reason))
 
     def forward(
         self,
@@ -93,7 +94,7 @@ class AppealCommands(AppealDueDates):
         self._check("forward", at)
         if to_body == self.body:
             raise ValidationError(field="toBody", reason="is already the appeal's body")
-        self._forward(to_body=to_body, reason=reason, **_who(actor, at, time_reason))
+        self._forward(to_body=to_body, reason=reason, **who(actor, at, time_reason))
 
     def extend_deadline(
         self,
@@ -120,7 +121,7 @@ class AppealCommands(AppealDueDates):
         assert self.registered_at is not None
         new_due = deadlines.answer_due(self.registered_at, days, at, norms, calendar)
         self._extend(
-            days=days, new_due_at=new_due.due_at, reason=reason, **_who(actor, at, time_reason)
+            days=days, new_due_at=new_due.due_at, reason=reason, **who(actor, at, time_reason)
         )
 
     def answer(
@@ -139,8 +140,10 @@ class AppealCommands(AppealDueDates):
         ``text`` is sealed under ``text_key`` by the application (``None``: in clear).
         """
         self._check("answer", at)
+        if self.no_answer_ground is not None:
+            self._refuse("answer", "left_without_answer")
         self._answer(
-            text=text, final=final, public=public, text_key=text_key, **_who(actor, at, time_reason)
+            text=text, final=final, public=public, text_key=text_key, **who(actor, at, time_reason)
         )
 
     def close(
@@ -177,22 +180,26 @@ class AppealCommands(AppealDueDates):
                 outcome=outcome.value,
                 reason="not_registered",
             )
+        if self.no_answer_ground is not None and (
+            outcome is not Outcome.NO_ANSWER_REQUIRED or self.notice_pending()
+        ):
+            # ст. 11: a decision to leave it without answer ends with its notice, if one is owed.
+            reason = "notice_not_sent" if self.notice_pending() else "left_without_answer"
+            self._refuse("close", reason, outcome=outcome.value)
         if (outcome is Outcome.DUPLICATE) != (duplicate_of is not None):
             raise ValidationError(
                 field="duplicateOf", reason="is required exactly when the outcome is duplicate"
             )
         if duplicate_of == self.id:
             raise ValidationError(field="duplicateOf", reason="must be another appeal")
-        self._close(
-            outcome=outcome.value, duplicate_of=duplicate_of, **_who(actor, at, time_reason)
-        )
+        self._close(outcome=outcome.value, duplicate_of=duplicate_of, **who(actor, at, time_reason))
 
     def reopen(
         self, *, reason: str, actor: Actor, at: datetime, time_reason: str | None = None
     ) -> None:
         """Return a closed appeal to work."""
         self._check("reopen", at)
-        self._reopen(reason=reason, **_who(actor, at, time_reason))
+        self._reopen(reason=reason, **who(actor, at, time_reason))
 
     def rate(
         self, *, score: int, actor: Actor, at: datetime, time_reason: str | None = None
@@ -204,7 +211,7 @@ class AppealCommands(AppealDueDates):
                 appeal_id=self.id, status=self.status.value, action="rate", reason="no_answer"
             )
         require_int_range(score, "score", 1, 5)
-        self._rate(score=score, **_who(actor, at, time_reason))
+        self._rate(score=score, **who(actor, at, time_reason))
 
     def erase_personal_data(
         self, *, legal_basis: str, actor: Actor, at: datetime, time_reason: str | None = None
@@ -218,19 +225,15 @@ class AppealCommands(AppealDueDates):
                 action="erase_personal_data",
                 reason="already_erased",
             )
-        self._erase(legal_basis=legal_basis, **_who(actor, at, time_reason))
+        self._erase(legal_basis=legal_basis, **who(actor, at, time_reason))
 
     # --- rules ----------------------------------------------------------------------
+
+    def _refuse(self, action: str, reason: str, **context: Any) -> NoReturn:
+        raise InvalidTransitionError(
+            appeal_id=self.id, status=self.status.value, action=action, reason=reason, **context
+        )
 
     def _check(self, action: str, at: datetime) -> None:
         require_status(self.id, self.status, action, ALLOWED[action])
         require_in_order(at, self.last_at, self.last_event)
-
-
-def _who(actor: Actor, at: datetime, time_reason: str | None) -> dict[str, Any]:
-    return {
-        "actor_id": actor.id,
-        "actor_role": actor.role.value,
-        "at": at,
-        "time_reason": time_reason,
-    }

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from ledger import deadlines
 from ledger.appeal_state import AppealState
+from ledger.article11 import GROUNDS, NoAnswerGround
 from ledger.calendar import ProductionCalendar
 from ledger.clocks import AnswerClocks
 
@@ -31,10 +32,27 @@ class AppealDueDates(AppealState):
             dues.append(registration)
         if self.registered_at is not None:
             dues.append(deadlines.forwarding_due(self.registered_at, norms, calendar))
-            answer = self._clocks(self.last_at).answer_due(norms, calendar)
-            if answer is not None:
-                dues.append(answer)
+            if self.no_answer_ground is None:
+                answer = self._clocks(self.last_at).answer_due(norms, calendar)
+                if answer is not None:
+                    dues.append(answer)
+            else:
+                notice = self._notice_due(self.registered_at, calendar)
+                if notice is not None:
+                    dues.append(notice)
         return dues
+
+    def _notice_due(
+        self, registered_at: datetime, calendar: ProductionCalendar
+    ) -> deadlines.DueDate | None:
+        # ст. 11: no answer is due any more; the notice is, where the ground sets a term.
+        assert self.no_answer_ground is not None
+        ground = GROUNDS[NoAnswerGround(self.no_answer_ground)]
+        if ground.notice is None or ground.notice_days is None:
+            return None
+        return deadlines.notice_due(
+            registered_at, ground.notice_days, ground.article, ground.notice, calendar
+        )
 
     def first_answer_on_time(
         self, norms: deadlines.Norms, calendar: ProductionCalendar

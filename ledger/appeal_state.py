@@ -67,6 +67,7 @@ class AppealState:
     erased: bool
     no_answer_ground: str | None
     no_answer_at: datetime | None
+    notice_owed: bool
     notice_sent_at: datetime | None
 
     if TYPE_CHECKING:
@@ -131,4 +132,9 @@ class AppealState:
         # A decision under ст. 11 to leave the appeal without an answer, and its notice.
         self.no_answer_ground = None
         self.no_answer_at = None
+        self.notice_owed = False
         self.notice_sent_at = None
+
+    def notice_pending(self) -> bool:
+        """Whether a notice is owed under 59-ФЗ ст. 11 and not sent yet."""
+        return self.notice_owed and self.notice_sent_at is None

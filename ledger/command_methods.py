@@ -19,9 +19,11 @@ from ledger.commands import (
     CloseAppeal,
     ExtendAppealDeadline,
     ForwardAppeal,
+    LeaveAppealWithoutAnswer,
     RateAppeal,
     RegisterAppeal,
     ReopenAppeal,
+    SendAppealNotice,
 )
 from ledger.records import Recorded
 from ledger.values import Actor
@@ -239,6 +241,54 @@ class CommandMethods:
             RateAppeal(
                 appeal_id=appeal_id,
                 score=score,
+                actor=actor,
+                at=at,
+                time_reason=time_reason,
+                expected_version=expected_version,
+            )
+        )
+
+    def leave_appeal_without_answer(
+        self,
+        appeal_id: UUID,
+        *,
+        ground: str,
+        reason: str,
+        to_body: str | None = None,
+        actor: Actor,
+        at: datetime | None = None,
+        time_reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        """Leave the appeal without an answer on the merits under 59-ФЗ ст. 11."""
+        return self.execute(
+            LeaveAppealWithoutAnswer(
+                appeal_id=appeal_id,
+                ground=ground,
+                reason=reason,
+                to_body=to_body,
+                actor=actor,
+                at=at,
+                time_reason=time_reason,
+                expected_version=expected_version,
+            )
+        )
+
+    def send_appeal_notice(
+        self,
+        appeal_id: UUID,
+        *,
+        reference: str,
+        actor: Actor,
+        at: datetime | None = None,
+        time_reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        """Record the notice ст. 11 owes the citizen."""
+        return self.execute(
+            SendAppealNotice(
+                appeal_id=appeal_id,
+                reference=reference,
                 actor=actor,
                 at=at,
                 time_reason=time_reason,

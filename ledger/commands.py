@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, NamedTuple, Protocol
 from uuid import UUID
 
+from ledger.article11 import NoAnswerGround
 from ledger.calendar import ProductionCalendar
 from ledger.deadlines import Norms
 from ledger.domain import Appeal
@@ -28,9 +29,11 @@ __all__ = [
     "CommandContext",
     "ExtendAppealDeadline",
     "ForwardAppeal",
+    "LeaveAppealWithoutAnswer",
     "RateAppeal",
     "RegisterAppeal",
     "ReopenAppeal",
+    "SendAppealNotice",
     "When",
 ]
 
@@ -191,3 +194,30 @@ class RateAppeal(AppealCommand):
 
     def apply(self, appeal: Appeal, when: When, context: CommandContext) -> None:
         appeal.rate(score=self.score, **when.of(self.actor))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LeaveAppealWithoutAnswer(AppealCommand):
+    """Leave the appeal without an answer on the merits under 59-ФЗ ст. 11."""
+
+    ground: str
+    reason: str
+    to_body: str | None = None
+
+    def apply(self, appeal: Appeal, when: When, context: CommandContext) -> None:
+        appeal.leave_without_answer(
+            ground=parse_enum(NoAnswerGround, self.ground, "ground"),
+            reason=clean_text(self.reason, "reason"),
+            to_body=clean_name(self.to_body, "toBody") if self.to_body is not None else None,
+            **when.of(self.actor),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SendAppealNotice(AppealCommand):
+    """Record the notice ст. 11 owes the citizen; ``reference`` names the outgoing letter."""
+
+    reference: str
+
+    def apply(self, appeal: Appeal, when: When, context: CommandContext) -> None:
+        appeal.send_notice(reference=clean_name(self.reference, "reference"), **when.of(self.actor))

@@ -14,6 +14,8 @@ Rules encoded (days are calendar days unless stated otherwise):
 - Reopened (not a 59-ФЗ rule, the reconsideration it implies): a reopened registered appeal
   gets a new answer period of `answer_days` from the reopen.
 - ст. 12 ч. 2: that deadline may be extended once, by up to 30 days, with a notice to the citizen.
+- ст. 11 ч. 2, 4, 4.1: an appeal left without an answer on these grounds is returned, or its
+  author notified, within 7 days of registration (see ``ledger.article11``).
 - Regional norm, not 59-ФЗ: a social-media incident (VK, OK, Telegram, chat-bot) gets a first
   response within a number of *working* hours (typically 8) on the production calendar.
 
@@ -45,6 +47,7 @@ __all__ = [
     "first_response_due",
     "first_response_due_at",
     "forwarding_due",
+    "notice_due",
     "registration_due",
     "reopened_answer_due",
 ]
@@ -57,6 +60,7 @@ class DueKind(StrEnum):
     FORWARDING = "forwarding"
     ANSWER = "answer"
     FIRST_RESPONSE = "first_response"
+    NOTICE = "notice"
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +231,20 @@ def reopened_answer_due(
         ),
         counted_from="Reopened",
         from_at=reopened_at,
+    )
+
+
+def notice_due(
+    registered_at: datetime, days: int, article: str, notice: str, calendar: ProductionCalendar
+) -> DueDate:
+    """When the notice of a decision under ст. 11 is due: ``days`` after registration."""
+    ensure_aware(registered_at, "registered_at")
+    return DueDate(
+        kind=DueKind.NOTICE,
+        due_at=_calendar_days_due(registered_at, days, calendar),
+        rule=f"{article}: {notice} within {days} days of registration",
+        counted_from="Registered",
+        from_at=registered_at,
     )
 
 

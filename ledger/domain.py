@@ -17,6 +17,7 @@ from eventsourcing.domain import Aggregate, event
 from ledger import events
 from ledger.appeal_commands import AppealCommands
 from ledger.appeal_state import Answer
+from ledger.article11 import GROUNDS, Article11Commands, NoAnswerGround
 from ledger.lifecycle import (
     OPEN,
     STATUS_AFTER,
@@ -33,7 +34,7 @@ def appeal_id_for(channel: str, external_id: str) -> UUID:
     return uuid5(APPEAL_NAMESPACE, f"{channel}\x1f{external_id}")
 
 
-class Appeal(AppealCommands, Aggregate):
+class Appeal(AppealCommands, Article11Commands, Aggregate):
     """A citizen appeal; its state is derived only from its events."""
 
     TOPIC = "appeals:Appeal"
@@ -51,6 +52,8 @@ class Appeal(AppealCommands, Aggregate):
     Reopened = events.Reopened
     Rated = events.Rated
     PersonalDataErased = events.PersonalDataErased
+    LeftWithoutAnswer = events.LeftWithoutAnswer
+    NoticeSent = events.NoticeSent
 
     @staticmethod
     def create_id(channel: str, external_id: str) -> UUID:
@@ -227,6 +230,8 @@ class Appeal(AppealCommands, Aggregate):
         self.answered_at = None
         self.rating = None
         self.reopened_at = at
+        self.no_answer_ground = self.no_answer_at = self.notice_sent_at = None
+        self.notice_owed = False
         self.status = STATUS_AFTER["Reopened"]
         self._touch(at, "reopening")
 
@@ -250,6 +255,37 @@ class Appeal(AppealCommands, Aggregate):
         self.erased = True
         self.citizen = None
         self._touch(at, "erasure")
+
+    @event(LeftWithoutAnswer)
+    def _leave_without_answer(
+        self,
+        *,
+        ground: str,
+        reason: str,
+        to_body: str | None,
+        actor_id: str,
+        actor_role: str,
+        at: datetime,
+        time_reason: str | None,
+    ) -> None:
+        self.no_answer_ground = ground
+        self.no_answer_at = at
+        self.notice_owed = GROUNDS[NoAnswerGround(ground)].notice is not None
+        self._touch(at, "decision to leave without answer")
+
+    @event(NoticeSent)
+    def _send_notice(
+        self,
+        *,
+        ground: str,
+        reference: str,
+        actor_id: str,
+        actor_role: str,
+        at: datetime,
+        time_reason: str | None,
+    ) -> None:
+        self.notice_sent_at = at
+        self._touch(at, "notice")
 
     def _touch(self, at: datetime, what: str) -> None:
         self.last_at = at

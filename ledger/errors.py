@@ -29,11 +29,17 @@ REASONS = {
     "already_registered": "it is already registered",
     "forward_it_instead": "it was not forwarded: forward it to the competent body instead",
     "reopened": "it was reopened, and a reopened appeal gets a new answer period",
+    "left_without_answer": "it was left without an answer under 59-ФЗ ст. 11",
+    "notice_not_sent": "the notice 59-ФЗ ст. 11 owes the citizen was not sent yet",
+    "already_decided": "it was already left without an answer",
+    "no_notice_owed": "no notice under 59-ФЗ ст. 11 is owed for it",
 }
 # The commands' names as a sentence says them: "cannot <verb> appeal …".
 ACTIONS = {
     "extend_deadline": "extend the deadline of",
     "erase_personal_data": "erase the personal data of",
+    "leave_without_answer": "leave without answer",
+    "send_notice": "send the notice of",
 }
 
 

@@ -18,6 +18,8 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from ledger.values import Actor
+
 
 def _without_time_reason(state: dict[str, Any]) -> None:
     """Events written before staff times were checked stated no reason for their time."""
@@ -32,12 +34,25 @@ __all__ = [
     "Closed",
     "DeadlineExtended",
     "Forwarded",
+    "LeftWithoutAnswer",
+    "NoticeSent",
     "PersonalDataErased",
     "Rated",
     "Received",
     "Registered",
     "Reopened",
+    "who",
 ]
+
+
+def who(actor: Actor, at: datetime, time_reason: str | None) -> dict[str, Any]:
+    """The fields every event carries, as a mutator takes them."""
+    return {
+        "actor_id": actor.id,
+        "actor_role": actor.role.value,
+        "at": at,
+        "time_reason": time_reason,
+    }
 
 
 class AppealEvent(Aggregate.Event):
@@ -186,3 +201,24 @@ class PersonalDataErased(AppealEvent):
     class_version = 2
     upcast_v1_v2 = staticmethod(_without_time_reason)
     legal_basis: str
+
+
+class LeftWithoutAnswer(AppealEvent):
+    """Decided under 59-ФЗ ст. 11 that the appeal gets no answer on the merits.
+
+    ``ground`` is a ``ledger.article11.NoAnswerGround``; ``to_body`` the state body an
+    anonymous report of a crime was sent to (ч. 1), else ``None``.
+    """
+
+    TOPIC = "appeals:Appeal.LeftWithoutAnswer"
+    ground: str
+    reason: str
+    to_body: str | None
+
+
+class NoticeSent(AppealEvent):
+    """The notice ст. 11 owes the citizen was sent; ``reference`` names the outgoing letter."""
+
+    TOPIC = "appeals:Appeal.NoticeSent"
+    ground: str
+    reference: str

@@ -36,6 +36,13 @@ reopen             CLOSED                           ASSIGNED; the answer and the
 rate               ANSWERED, CLOSED (after a        status unchanged
                    final answer)
 erase_personal     any, once                        status unchanged; citizen data destroyed
+leave_without_     open, registered, no decision    status unchanged; no answer is due any
+answer             yet (ч. 1: anonymous only)       more, a notice is (59-ФЗ ст. 11, see
+                                                    ``ledger.article11``); a final answer is
+                                                    refused, and ``close`` takes only
+                                                    no_answer_required, after the notice
+send_notice        open, after a decision that      status unchanged; the notice clock is met
+                   owes a notice, once              (ст. 11 ч. 2, 3, 4, 4.1, 5)
 =================  ===============================  ==========================================
 
 A formal appeal is one received through a formal channel or registered at some point.

@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from ledger import deadlines
+from ledger.article11 import GROUNDS, NoAnswerGround
 from ledger.calendar import ProductionCalendar
 from ledger.deadlines import Norms
 from ledger.domain import Appeal
@@ -38,6 +39,7 @@ class AppealState:
     registration_due_at: datetime | None = None
     forwarding_due_at: datetime | None = None
     answer_due_at: datetime | None = None
+    """The reply the appeal awaits: the answer, or after a ст. 11 decision its notice."""
     first_response_due_at: datetime | None = None
     extended: bool = False
     outcome: Outcome | None = None
@@ -111,6 +113,7 @@ class Folder:
             Appeal.Registered: self._registered,
             Appeal.Forwarded: self._forwarded,
             Appeal.Reopened: self._reopened,
+            Appeal.LeftWithoutAnswer: self._left_without_answer,
         }
 
     def warm_up(self, today: date) -> None:
@@ -203,6 +206,19 @@ class Folder:
                 data["at"], self.norms, self.calendar
             ).due_at
 
+    def _left_without_answer(self, state: AppealState, data: Data) -> None:
+        # ст. 11: the reply the appeal awaits is the notice, if its ground sets it a term.
+        ground = GROUNDS[NoAnswerGround(data["ground"])]
+        state.answer_due_at = None
+        if state.registered_at is not None and ground.notice and ground.notice_days:
+            state.answer_due_at = deadlines.notice_due(
+                state.registered_at,
+                ground.notice_days,
+                ground.article,
+                ground.notice,
+                self.calendar,
+            ).due_at
+
 
 def _categorized(state: AppealState, data: Data) -> None:
     state.category = data["category"]
@@ -247,7 +263,12 @@ def _unchanged(state: AppealState, data: Data) -> None:
     """PersonalDataErased changes nothing the views hold: they keep no personal data."""
 
 
+def _notice_sent(state: AppealState, data: Data) -> None:
+    state.answer_due_at = None  # the notice met the last obligation under ст. 11
+
+
 _CHANGES: dict[type[Any], Change] = {
+    Appeal.NoticeSent: _notice_sent,
     Appeal.Categorized: _categorized,
     Appeal.Assigned: _assigned,
     Appeal.DeadlineExtended: _deadline_extended,

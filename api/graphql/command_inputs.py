@@ -89,3 +89,24 @@ class RateAppealInput:
     score: int
     expected_version: int | None = None
     at: datetime | None = None
+
+
+@strawberry.input(description="Leave an appeal without an answer on the merits (59-ФЗ ст. 11).")
+class LeaveAppealWithoutAnswerInput:
+    appeal_id: strawberry.ID
+    ground: enums.NoAnswerGround
+    reason: str
+    to_body: str | None = strawberry.field(
+        default=None,
+        description="CRIME_REPORT only: the state body the anonymous report is sent to (ч. 1).",
+    )
+    expected_version: int | None = None
+    at: datetime | None = None
+
+
+@strawberry.input(description="The notice 59-ФЗ ст. 11 owes the citizen was sent.")
+class SendAppealNoticeInput:
+    appeal_id: strawberry.ID
+    reference: str = strawberry.field(description="The outgoing letter's number.")
+    expected_version: int | None = None
+    at: datetime | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from ledger import values
+from ledger.article11 import NoAnswerGround
 from ledger.business_time import TimeBasis
 from ledger.deadlines import DueKind
 from projections import models
@@ -15,6 +16,7 @@ strawberry.enum(values.Status, description="Where an appeal stands.")
 strawberry.enum(values.Outcome, description="How an appeal was closed.")
 strawberry.enum(values.Role, description="The role an actor acted in.")
 strawberry.enum(DueKind, description="Which legal clock a due date belongs to.")
+strawberry.enum(NoAnswerGround, description="Why an appeal gets no answer (59-ФЗ ст. 11).")
 strawberry.enum(TimeBasis, description="What an event's business time rests on.")
 strawberry.enum(models.AppealOrder, description="Stable list orders.")
 strawberry.enum(models.Dimension, description="Statistics dimensions.")
@@ -32,6 +34,7 @@ __all__ = [
     "Channel",
     "Dimension",
     "DueKind",
+    "NoAnswerGround",
     "Outcome",
     "Period",
     "Role",

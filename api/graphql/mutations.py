@@ -16,9 +16,11 @@ from api.graphql.command_inputs import (
     CloseAppealInput,
     ExtendAppealDeadlineInput,
     ForwardAppealInput,
+    LeaveAppealWithoutAnswerInput,
     RateAppealInput,
     RegisterAppealInput,
     ReopenAppealInput,
+    SendAppealNoticeInput,
 )
 from api.graphql.context import off_loop
 from api.graphql.errors import ApiError, from_ledger
@@ -32,9 +34,11 @@ from ledger.commands import (
     CloseAppeal,
     ExtendAppealDeadline,
     ForwardAppeal,
+    LeaveAppealWithoutAnswer,
     RateAppeal,
     RegisterAppeal,
     ReopenAppeal,
+    SendAppealNotice,
 )
 from ledger.errors import LedgerError
 from ledger.privacy import Citizen
@@ -233,6 +237,34 @@ class Mutation:
                 score=input.score,
             ),
         )
+
+    @strawberry.mutation(description="Leave an appeal without an answer (59-ФЗ ст. 11).")
+    async def leave_appeal_without_answer(
+        self, info: Info, input: LeaveAppealWithoutAnswerInput
+    ) -> AppealPayload:
+        appeal_id, actor = caller(info, ROUTERS, input.appeal_id)
+        command = LeaveAppealWithoutAnswer(
+            appeal_id=appeal_id,
+            actor=actor,
+            at=input.at,
+            expected_version=input.expected_version,
+            ground=input.ground.value,
+            reason=input.reason,
+            to_body=input.to_body,
+        )
+        return await execute(info, command)
+
+    @strawberry.mutation(description="Record the notice 59-ФЗ ст. 11 owes the citizen.")
+    async def send_appeal_notice(self, info: Info, input: SendAppealNoticeInput) -> AppealPayload:
+        appeal_id, actor = caller(info, WRITERS, input.appeal_id)
+        command = SendAppealNotice(
+            appeal_id=appeal_id,
+            actor=actor,
+            at=input.at,
+            expected_version=input.expected_version,
+            reference=input.reference,
+        )
+        return await execute(info, command)
 
     @strawberry.mutation(
         description="Destroy a citizen's key (152-ФЗ); their data reads as erased."

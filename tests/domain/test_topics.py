@@ -34,6 +34,8 @@ EVENT_TOPICS = {
     "appeals:Appeal.Reopened",
     "appeals:Appeal.Rated",
     "appeals:Appeal.PersonalDataErased",
+    "appeals:Appeal.LeftWithoutAnswer",
+    "appeals:Appeal.NoticeSent",
 }
 
 # The base ``Appeal.Event`` is never triggered or stored, so it has no topic of its own.
