@@ -2,7 +2,8 @@
 
 The mix follows what regional governance centres report: most messages arrive through
 social networks and the federal platform, most are answered within the norms, a few are
-forwarded, extended, reopened, closed as duplicates or left overdue.
+forwarded, extended, reopened, closed as duplicates, left without an answer under 59-ФЗ ст. 11
+(with the notice owed) or left overdue.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from demo.data import (
     TOPICS,
 )
 from ledger.application import AppealsLedger
+from ledger.article11 import GROUNDS, NoAnswerGround
 from ledger.domain import Appeal
 from ledger.errors import ExtensionRefusedError, LedgerError
 from ledger.privacy import Citizen
@@ -123,6 +125,9 @@ def _work(
             at=clock.after(hours=2),
         )
         return
+    if formal and rng.random() < 0.03:
+        _without_answer(appeal, rng, clock, operator)
+        return
     if rng.random() < 0.07:
         others = [b for b in BODIES if b != appeal.body]
         appeal.forward(
@@ -204,6 +209,33 @@ def _work(
             actor=Actor("citizen", Role.PUBLIC),
             at=clock.after(days=rng.uniform(0.1, 3)),
         )
+
+
+def _without_answer(appeal: Appeal, rng: random.Random, clock: _Clock, operator: Actor) -> None:
+    """59-ФЗ ст. 11: left without an answer, the notice owed sent (now and then late), closed."""
+    if appeal.citizen_id is None:
+        ground = NoAnswerGround.CRIME_REPORT if rng.random() < 0.2 else NoAnswerGround.ANONYMOUS
+    else:
+        ground = rng.choice([g for g in NoAnswerGround if not GROUNDS[g].anonymous_only])
+    appeal.leave_without_answer(
+        ground=ground,
+        reason=f"59-ФЗ ст. 11: {ground.value}",
+        to_body="ОМВД по району" if GROUNDS[ground].forwards else None,
+        actor=operator,
+        at=clock.after(days=rng.uniform(0.5, 4)),
+    )
+    if appeal.notice_pending():
+        appeal.send_notice(
+            reference=f"исх-{appeal.id.hex[:6]}",
+            actor=operator,
+            at=clock.after(days=rng.uniform(0.5, 9 if rng.random() < 0.15 else 3)),
+        )
+    appeal.close(
+        outcome=Outcome.NO_ANSWER_REQUIRED,
+        duplicate_of=None,
+        actor=operator,
+        at=clock.after(hours=rng.uniform(1, 30)),
+    )
 
 
 def _answer(

@@ -27,3 +27,16 @@ def test_the_demo_has_forwarded_appeals_registered_by_the_receiving_body_and_reo
     reopened = [a for a in appeals if a.reopen_count]
     assert len(registered_again) >= 10
     assert len(reopened) >= 10
+
+
+def test_the_demo_has_appeals_left_without_an_answer_under_article_11_with_their_notices() -> None:
+    ledger = AppealsLedger({"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=lambda: UNTIL)
+
+    appeals = list(generate(ledger, DemoOptions(appeals=3000, seed=7, until=UNTIL)))
+
+    decided = [a for a in appeals if a.no_answer_ground is not None]
+    grounds = {a.no_answer_ground for a in decided}
+    assert len(decided) >= 20
+    assert {"court_decision", "unclear", "unreadable"} <= grounds
+    assert all(a.notice_sent_at is not None for a in decided if a.notice_owed and a.closed_at)
+    assert all(a.answered_at is None for a in decided)
