@@ -17,6 +17,7 @@ from starlette.datastructures import Secret
 
 from ledger.calendar import ProductionCalendar
 from ledger.deadlines import Norms
+from ledger.special_terms import SpecialTerm
 from ledger.values import EARLIEST_BUSINESS_TIME, Channel
 
 DEFAULT_DATABASE_URL = "sqlite:///var/appeals.db"
@@ -54,15 +55,14 @@ class Settings:
     clock_skew_seconds: int = 120
     working_hours: tuple[time, time] = (time(9), time(18))
     working_breaks: tuple[tuple[time, time], ...] = ()
+    special_terms: Mapping[str, frozenset[SpecialTerm]] = field(default_factory=dict)
 
     @property
     def norms(self) -> Norms:
         """The legal and regional norms, with per-channel first-response overrides."""
         base = Norms()
-        if not self.first_response_hours:
-            return base
         merged = {**base.first_response_hours, **self.first_response_hours}
-        return Norms(first_response_hours=merged)
+        return Norms(first_response_hours=merged, special_terms_by_category=self.special_terms)
 
     @property
     def calendar(self) -> ProductionCalendar:
@@ -103,6 +103,7 @@ class Settings:
             clock_skew_seconds=_int(env, "APPEALS_CLOCK_SKEW", 120, minimum=0),
             working_hours=_working_hours(env, "APPEALS_WORKING_HOURS"),
             working_breaks=_stretches(env, "APPEALS_WORKING_BREAKS", ""),
+            special_terms=_special_terms(env.get("APPEALS_SPECIAL_TERMS", "")),
         )
         try:
             settings.calendar  # noqa: B018 - the breaks must lie within the working hours
@@ -231,6 +232,23 @@ def _parse_hours(value: str) -> dict[str, float]:
             msg = f"APPEALS_FIRST_RESPONSE_HOURS: {item!r} needs a positive number of hours"
             raise SettingsError(msg)
     return hours
+
+
+def _special_terms(value: str) -> dict[str, frozenset[SpecialTerm]]:
+    """``миграция=migration_answer+migration_forwarding`` → the terms per category."""
+    terms: dict[str, frozenset[SpecialTerm]] = {}
+    known = ", ".join(term.value for term in SpecialTerm)
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        category, _, names = (part.strip() for part in item.partition("="))
+        try:
+            chosen = frozenset(SpecialTerm(name.strip()) for name in names.split("+"))
+        except ValueError:
+            msg = f"APPEALS_SPECIAL_TERMS: {item!r} is not category=term+term (terms: {known})"
+            raise SettingsError(msg) from None
+        if not category:
+            raise SettingsError(f"APPEALS_SPECIAL_TERMS: {item!r} names no category")
+        terms[category] = chosen
+    return terms
 
 
 class SettingsError(Exception):

@@ -8,7 +8,7 @@ here from the state with ``ledger.deadlines``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NoReturn
 from uuid import UUID
@@ -24,6 +24,7 @@ from ledger.lifecycle import (
     require_in_order,
     require_status,
 )
+from ledger.special_terms import SpecialTerm
 from ledger.values import Actor, Outcome, Status, require_int_range
 
 __all__ = ["AppealCommands"]
@@ -48,9 +49,15 @@ class AppealCommands(AppealDueDates):
     # --- commands: check the rule, then record ---------------------------------------
 
     def register(
-        self, *, number: str, actor: Actor, at: datetime, time_reason: str | None = None
+        self,
+        *,
+        number: str,
+        actor: Actor,
+        at: datetime,
+        special_terms: Iterable[SpecialTerm] = (),
+        time_reason: str | None = None,
     ) -> None:
-        """Register the appeal under its registration number."""
+        """Register the appeal under its number, and the special terms its clocks run on."""
         self._check("register", at)
         if self.registered_at is not None:
             raise InvalidTransitionError(
@@ -59,7 +66,11 @@ class AppealCommands(AppealDueDates):
                 action="register",
                 reason="already_registered",
             )
-        self._register(number=number, **who(actor, at, time_reason))
+        self._register(
+            number=number,
+            special_terms=sorted({term.value for term in special_terms}),
+            **who(actor, at, time_reason),
+        )
 
     def categorize(
         self, *, category: str, actor: Actor, at: datetime, time_reason: str | None = None
@@ -119,7 +130,9 @@ class AppealCommands(AppealDueDates):
                 reason=refusal,
             )
         assert self.registered_at is not None
-        new_due = deadlines.answer_due(self.registered_at, days, at, norms, calendar)
+        new_due = deadlines.answer_due(
+            self.registered_at, days, at, norms, calendar, special_terms=self.special_terms
+        )
         self._extend(
             days=days, new_due_at=new_due.due_at, reason=reason, **who(actor, at, time_reason)
         )

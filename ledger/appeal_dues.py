@@ -31,7 +31,11 @@ class AppealDueDates(AppealState):
         if registration is not None:
             dues.append(registration)
         if self.registered_at is not None:
-            dues.append(deadlines.forwarding_due(self.registered_at, norms, calendar))
+            dues.append(
+                deadlines.forwarding_due(
+                    self.registered_at, norms, calendar, special_terms=self.special_terms
+                )
+            )
             if self.no_answer_ground is None:
                 answer = self._clocks(self.last_at).answer_due(norms, calendar)
                 if answer is not None:
@@ -70,6 +74,7 @@ class AppealDueDates(AppealState):
             self.extended_at,
             self.extended_due_at,
             self.reopened_at,
+            self.special_terms,
         )
 
     def _registration_due(

@@ -45,6 +45,7 @@ class AppealState:
     last_at: datetime
     last_event: str
     registration_number: str | None
+    special_terms: tuple[str, ...]
     registered_at: datetime | None
     registration_from: tuple[str, datetime] | None
     department: str | None
@@ -103,6 +104,7 @@ class AppealState:
         self.last_at = at
         self.last_event = "receipt"
         self.registration_number = None
+        self.special_terms = ()
         self.registered_at = None
         self.department = None
         self.assignee = None

@@ -26,6 +26,7 @@ class AnswerClocks:
     extended_at: datetime | None
     extended_due_at: datetime | None
     reopened_at: datetime | None
+    special_terms: tuple[str, ...] = ()
 
     def answer_due(
         self, norms: deadlines.Norms, calendar: ProductionCalendar
@@ -36,7 +37,12 @@ class AnswerClocks:
         if self.reopened_at is not None and self.reopened_at > self.registered_at:
             return deadlines.reopened_answer_due(self.reopened_at, norms, calendar)
         answer = deadlines.answer_due(
-            self.registered_at, self.extension_days, self.extended_at, norms, calendar
+            self.registered_at,
+            self.extension_days,
+            self.extended_at,
+            norms,
+            calendar,
+            special_terms=self.special_terms,
         )
         if self.extended_due_at is not None:
             # The recorded due date wins: a later change of norms must not move it.
@@ -56,7 +62,9 @@ class AnswerClocks:
             return "already_extended"
         if self.reopened_at is not None:
             return "reopened"
-        due = deadlines.answer_due(self.registered_at, 0, None, norms, calendar)
+        due = deadlines.answer_due(
+            self.registered_at, 0, None, norms, calendar, special_terms=self.special_terms
+        )
         if self.at >= due.due_at:
             return "deadline_passed"
         return None

@@ -43,6 +43,7 @@ class CommandMethods:
         appeal_id: UUID,
         *,
         number: str,
+        special_terms: tuple[str, ...] | None = None,
         actor: Actor,
         at: datetime | None = None,
         time_reason: str | None = None,
@@ -53,6 +54,7 @@ class CommandMethods:
             RegisterAppeal(
                 appeal_id=appeal_id,
                 number=number,
+                special_terms=special_terms,
                 actor=actor,
                 at=at,
                 time_reason=time_reason,

@@ -18,6 +18,7 @@ from ledger.calendar import ProductionCalendar
 from ledger.deadlines import Norms
 from ledger.domain import Appeal
 from ledger.errors import ValidationError
+from ledger.special_terms import SpecialTerm
 from ledger.values import Actor, Outcome, clean_name, clean_text, parse_enum
 
 __all__ = [
@@ -80,9 +81,19 @@ class RegisterAppeal(AppealCommand):
     """Register a received appeal under its registration number."""
 
     number: str
+    special_terms: tuple[str, ...] | None = None
+    """The special terms it is registered under; ``None``: those of its category."""
 
     def apply(self, appeal: Appeal, when: When, context: CommandContext) -> None:
-        appeal.register(number=clean_name(self.number, "number"), **when.of(self.actor))
+        if self.special_terms is None:
+            terms = context.norms.special_terms_for(appeal.category)
+        else:
+            terms = frozenset(
+                parse_enum(SpecialTerm, t, "specialTerms") for t in self.special_terms
+            )
+        appeal.register(
+            number=clean_name(self.number, "number"), special_terms=terms, **when.of(self.actor)
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

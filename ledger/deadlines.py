@@ -30,14 +30,14 @@ Every figure lives in `Norms`, so a region or channel that differs is configurat
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from types import MappingProxyType
 
 from ledger.calendar import ProductionCalendar, ensure_aware
+from ledger.norms import Norms
+from ledger.special_terms import term_for
 
 __all__ = [
     "DueDate",
@@ -81,55 +81,6 @@ class DueDate:
         )
 
 
-def _default_first_response_hours() -> Mapping[str, float]:
-    return MappingProxyType({"vk": 8.0, "ok": 8.0, "telegram": 8.0, "chatbot": 8.0})
-
-
-@dataclass(frozen=True, slots=True)
-class Norms:
-    """Configurable norms; values that differ by region or channel are configuration, not code."""
-
-    registration_days: int = 3
-    forwarding_days: int = 7
-    answer_days: int = 30
-    max_extension_days: int = 30
-    # Per-channel first-response norms in working hours. Excluded from the hash because a
-    # mapping is unhashable; equality still compares it.
-    first_response_hours: Mapping[str, float] = field(
-        default_factory=_default_first_response_hours, hash=False
-    )
-    default_first_response_hours: float = 8
-    # Channels that have a social-media norm even when `first_response_hours` omits them;
-    # they get `default_first_response_hours`. Letters, e-mail, web forms and ПОС have none.
-    social_channels: frozenset[str] = frozenset({"vk", "ok", "telegram", "chatbot"})
-
-    def __post_init__(self) -> None:
-        for name in ("registration_days", "forwarding_days", "answer_days"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)!r}")
-        if self.max_extension_days < 0:
-            raise ValueError(f"max_extension_days must be >= 0, got {self.max_extension_days!r}")
-        hours = {"default_first_response_hours": self.default_first_response_hours}
-        hours |= {f"first_response_hours[{k!r}]": v for k, v in self.first_response_hours.items()}
-        for name, value in hours.items():
-            if not math.isfinite(value) or value <= 0:
-                raise ValueError(f"{name} must be a positive number of hours, got {value!r}")
-        # Copy into a read-only view so a caller's dict cannot change a frozen Norms later.
-        object.__setattr__(
-            self,
-            "first_response_hours",
-            MappingProxyType(dict(self.first_response_hours)),
-        )
-
-    def first_response_hours_for(self, channel: str) -> float | None:
-        """Working hours allowed for the first response on `channel`; None if it has no norm."""
-        if channel in self.first_response_hours:
-            return self.first_response_hours[channel]
-        if channel in self.social_channels:
-            return self.default_first_response_hours
-        return None
-
-
 def _calendar_days_due(from_at: datetime, days: int, calendar: ProductionCalendar) -> datetime:
     # End of the local day `days` after the event's local date = start of the day after it.
     return calendar.midnight_utc(calendar.local_date(from_at) + timedelta(days=days + 1))
@@ -171,16 +122,26 @@ def registration_due(
     )
 
 
-def forwarding_due(registered_at: datetime, norms: Norms, calendar: ProductionCalendar) -> DueDate:
-    """When forwarding to the competent body is due: `forwarding_days` after registration."""
+def forwarding_due(
+    registered_at: datetime,
+    norms: Norms,
+    calendar: ProductionCalendar,
+    *,
+    special_terms: Iterable[str] = (),
+) -> DueDate:
+    """When forwarding to the competent body is due: `forwarding_days` after registration.
+
+    A special term the appeal was registered under (ст. 8 ч. 3.1) replaces the norm.
+    """
     ensure_aware(registered_at, "registered_at")
+    special = term_for("forwarding", special_terms)
+    days = special.days if special else norms.forwarding_days
     return DueDate(
         kind=DueKind.FORWARDING,
-        due_at=_calendar_days_due(registered_at, norms.forwarding_days, calendar),
-        rule=(
-            f"59-ФЗ ст. 8 ч. 3: forwarding to the competent body within "
-            f"{norms.forwarding_days} days of registration"
-        ),
+        due_at=_calendar_days_due(registered_at, days, calendar),
+        rule=special.rule
+        if special
+        else f"59-ФЗ ст. 8 ч. 3: forwarding to the competent body within {days} days of registration",
         counted_from="Registered",
         from_at=registered_at,
     )
@@ -192,15 +153,24 @@ def answer_due(
     extended_at: datetime | None,
     norms: Norms,
     calendar: ProductionCalendar,
+    *,
+    special_terms: Iterable[str] = (),
 ) -> DueDate:
-    """When the answer is due: `answer_days` after registration plus the single extension."""
+    """When the answer is due: `answer_days` after registration plus the single extension.
+
+    A special term the appeal was registered under (ст. 12 ч. 1.1) replaces the norm.
+    """
     ensure_aware(registered_at, "registered_at")
     if not 0 <= extension_days <= norms.max_extension_days:
         raise ValueError(
             f"extension_days must be within 0..{norms.max_extension_days}, got {extension_days!r}"
         )
-    base = f"59-ФЗ ст. 12 ч. 1: answer within {norms.answer_days} days of registration"
-    due_at = _calendar_days_due(registered_at, norms.answer_days + extension_days, calendar)
+    special = term_for("answer", special_terms)
+    days = special.days if special else norms.answer_days
+    base = (
+        special.rule if special else f"59-ФЗ ст. 12 ч. 1: answer within {days} days of registration"
+    )
+    due_at = _calendar_days_due(registered_at, days + extension_days, calendar)
     if extension_days == 0:
         if extended_at is not None:
             raise ValueError("extended_at given but extension_days is 0")

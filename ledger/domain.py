@@ -95,9 +95,17 @@ class Appeal(AppealCommands, Article11Commands, Aggregate):
 
     @event(Registered)
     def _register(
-        self, *, number: str, actor_id: str, actor_role: str, at: datetime, time_reason: str | None
+        self,
+        *,
+        number: str,
+        special_terms: list[str],
+        actor_id: str,
+        actor_role: str,
+        at: datetime,
+        time_reason: str | None,
     ) -> None:
         self.registration_number = number
+        self.special_terms = tuple(special_terms)
         self.registered_at = at
         self.formal = True
         if self.registration_from is None:
@@ -154,6 +162,7 @@ class Appeal(AppealCommands, Article11Commands, Aggregate):
         self.registration_from = ("Forwarded", at) if self.formal else None
         self.registration_number = None
         self.registered_at = None
+        self.special_terms = ()
         self.extension_days = 0
         self.extended_at = None
         self.extended_due_at = None

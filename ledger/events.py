@@ -95,12 +95,19 @@ class Received(AppealEvent, Aggregate.Created):
 
 
 class Registered(AppealEvent):
-    """The appeal was registered as a formal appeal under 59-ФЗ."""
+    """The appeal was registered as a formal appeal under 59-ФЗ; v2 ``time_reason``, v3 terms."""
 
     TOPIC = "appeals:Appeal.Registered"
-    class_version = 2
+    class_version = 3
     upcast_v1_v2 = staticmethod(_without_time_reason)
     number: str
+    special_terms: list[str]
+    """The special terms of 59-ФЗ it is registered under (``ledger.special_terms``); v3."""
+
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, Any]) -> None:
+        """Appeals registered before special terms were modelled were under the norms."""
+        state["special_terms"] = []
 
 
 class Categorized(AppealEvent):

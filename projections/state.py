@@ -172,8 +172,13 @@ class Folder:
             state.registration_due_at = deadlines.registration_due(
                 at, self.norms, self.calendar, counted_from="Registered"
             ).due_at
-        state.forwarding_due_at = deadlines.forwarding_due(at, self.norms, self.calendar).due_at
-        state.answer_due_at = deadlines.answer_due(at, 0, None, self.norms, self.calendar).due_at
+        terms = data["special_terms"]
+        state.forwarding_due_at = deadlines.forwarding_due(
+            at, self.norms, self.calendar, special_terms=terms
+        ).due_at
+        state.answer_due_at = deadlines.answer_due(
+            at, 0, None, self.norms, self.calendar, special_terms=terms
+        ).due_at
 
     def _forwarded(self, state: AppealState, data: Data) -> None:
         at = data["at"]

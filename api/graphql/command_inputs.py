@@ -17,6 +17,11 @@ from api.graphql import enums
 class RegisterAppealInput:
     appeal_id: strawberry.ID
     number: str
+    special_terms: list[enums.SpecialTerm] | None = strawberry.field(
+        default=None,
+        description="The special terms of 59-ФЗ it is registered under (an explicit legal "
+        "basis); null: those the settings give its category (APPEALS_SPECIAL_TERMS).",
+    )
     expected_version: int | None = None
     at: datetime | None = None
 

@@ -8,6 +8,7 @@ from ledger import values
 from ledger.article11 import NoAnswerGround
 from ledger.business_time import TimeBasis
 from ledger.deadlines import DueKind
+from ledger.special_terms import SpecialTerm
 from projections import models
 
 # strawberry.enum decorates the class in place, so the domain types serve as GraphQL types.
@@ -17,6 +18,7 @@ strawberry.enum(values.Outcome, description="How an appeal was closed.")
 strawberry.enum(values.Role, description="The role an actor acted in.")
 strawberry.enum(DueKind, description="Which legal clock a due date belongs to.")
 strawberry.enum(NoAnswerGround, description="Why an appeal gets no answer (59-ФЗ ст. 11).")
+strawberry.enum(SpecialTerm, description="A special term of 59-ФЗ for some appeals.")
 strawberry.enum(TimeBasis, description="What an event's business time rests on.")
 strawberry.enum(models.AppealOrder, description="Stable list orders.")
 strawberry.enum(models.Dimension, description="Statistics dimensions.")
@@ -38,6 +40,7 @@ __all__ = [
     "Outcome",
     "Period",
     "Role",
+    "SpecialTerm",
     "Status",
     "TimeBasis",
 ]

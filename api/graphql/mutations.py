@@ -114,6 +114,9 @@ class Mutation:
                 at=input.at,
                 expected_version=input.expected_version,
                 number=input.number,
+                special_terms=None
+                if input.special_terms is None
+                else tuple(term.value for term in input.special_terms),
             ),
         )
 
