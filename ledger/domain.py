@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, TypeAlias
-from uuid import UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from ledger import events
 from ledger.appeal_commands import AppealCommands
-from ledger.appeal_state import Answer
+from ledger.appeal_state import Answer, appeal_id_for
 from ledger.article11 import GROUNDS, Article11Commands, NoAnswerGround
 from ledger.lifecycle import (
     OPEN,
@@ -25,13 +25,6 @@ from ledger.lifecycle import (
 from ledger.values import Actor, Channel, Outcome
 
 __all__ = ["OPEN", "Answer", "Appeal", "appeal_id_for"]
-
-APPEAL_NAMESPACE = UUID("6f1d6a2e-3b7c-5e4a-9d0b-2a51c0e8b7f3")
-
-
-def appeal_id_for(channel: str, external_id: str) -> UUID:
-    """The appeal id is a pure function of where the message came from."""
-    return uuid5(APPEAL_NAMESPACE, f"{channel}\x1f{external_id}")
 
 
 class Appeal(AppealCommands, Article11Commands, Aggregate):

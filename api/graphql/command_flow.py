@@ -56,10 +56,14 @@ async def payload(info: Info, recorded: Recorded) -> AppealPayload:
         # The row loaded before the command is stale now: read it afresh.
         row = (await services.get_appeals([recorded.appeal_id])).get(recorded.appeal_id)
     if row is None:
-        raise ApiError("UNAVAILABLE", "the views are behind; the command was recorded",
-                       position=recorded.position)  # fmt: skip
-    return AppealPayload(appeal=Appeal.of(row), position=recorded.position,
-                         created=recorded.created)  # fmt: skip
+        raise ApiError(
+            "UNAVAILABLE",
+            "the views are behind; the command was recorded",
+            position=recorded.position,
+        )
+    return AppealPayload(
+        appeal=Appeal.of(row), position=recorded.position, created=recorded.created
+    )
 
 
 def caller(info: Info, allowed: frozenset[Any], raw_id: str) -> tuple[UUID, Actor]:
