@@ -31,6 +31,9 @@ from ledger.errors import ExtensionRefusedError, LedgerError
 from ledger.privacy import Citizen
 from ledger.values import FORMAL_CHANNELS, Actor, Outcome, Role
 
+SYNTHETIC = "demo: a synthetic history"
+"""Every demo event states why its time is not the ledger's own (``ledger.business_time``)."""
+
 
 @dataclass(frozen=True)
 class DemoOptions:
@@ -87,6 +90,7 @@ def _lifecycle(
         citizen=citizen,
         actor=bot,
         at=received,
+        time_reason=SYNTHETIC,
         category=category if rng.random() < 0.6 else None,
     )
     operator = Actor(f"operator-{rng.randint(1, 40)}", Role.OPERATOR)
@@ -112,10 +116,14 @@ def _work(
             number=f"ОГ-{appeal.id.hex[:8]}",
             actor=operator,
             at=clock.after(hours=rng.uniform(1, 90 if rng.random() < 0.05 else 60)),
+            time_reason=SYNTHETIC,
         )
     if appeal.category is None:
         appeal.categorize(
-            category=rng.choice(list(TOPICS)), actor=operator, at=clock.after(minutes=20)
+            category=rng.choice(list(TOPICS)),
+            actor=operator,
+            at=clock.after(minutes=20),
+            time_reason=SYNTHETIC,
         )
     if earlier and rng.random() < 0.02:
         appeal.close(
@@ -123,6 +131,7 @@ def _work(
             duplicate_of=rng.choice(earlier).id,
             actor=operator,
             at=clock.after(hours=2),
+            time_reason=SYNTHETIC,
         )
         return
     if formal and rng.random() < 0.03:
@@ -135,6 +144,7 @@ def _work(
             reason="Вопрос вне компетенции органа",
             actor=operator,
             at=clock.after(hours=rng.uniform(2, 100)),
+            time_reason=SYNTHETIC,
         )
         if formal:
             # The receiving body registers it anew; its 30 days run from this (ст. 8 ч. 2).
@@ -142,6 +152,7 @@ def _work(
                 number=f"МО-{appeal.id.hex[:8]}",
                 actor=operator,
                 at=clock.after(hours=rng.uniform(1, 60)),
+                time_reason=SYNTHETIC,
             )
     appeal.assign(
         # The department of the body the appeal is at now (after a forward, the new one).
@@ -149,6 +160,7 @@ def _work(
         assignee=f"executor-{rng.randint(1, 120)}",
         actor=operator,
         at=clock.after(hours=rng.uniform(0.2, 6)),
+        time_reason=SYNTHETIC,
     )
     if formal and rng.random() < 0.06:
         with suppress(ExtensionRefusedError):  # asked too late: the real world has those too
@@ -157,6 +169,7 @@ def _work(
                 reason="Требуется выездная проверка",
                 actor=operator,
                 at=clock.after(days=rng.uniform(5, 20)),
+                time_reason=SYNTHETIC,
                 norms=ledger.norms,
                 calendar=ledger.calendar,
             )
@@ -169,6 +182,7 @@ def _work(
             public=True,
             actor=operator,
             at=clock.after(hours=rng.uniform(0.5, 10)),
+            time_reason=SYNTHETIC,
         )
     late = rng.random() < 0.1
     wait = rng.uniform(1, 40) if late else (rng.uniform(1, 25) if formal else rng.uniform(0.1, 3))
@@ -180,6 +194,7 @@ def _work(
         public=not formal,
         actor=operator,
         at=clock.after(days=wait),
+        time_reason=SYNTHETIC,
     )
     if rng.random() < 0.92:
         appeal.close(
@@ -187,12 +202,14 @@ def _work(
             duplicate_of=None,
             actor=operator,
             at=clock.after(hours=rng.uniform(1, 30)),
+            time_reason=SYNTHETIC,
         )
         if rng.random() < 0.03:
             appeal.reopen(
                 reason="Гражданин сообщил, что проблема не решена",
                 actor=operator,
                 at=clock.after(days=rng.uniform(1, 5)),
+                time_reason=SYNTHETIC,
             )
             _answer(
                 ledger,
@@ -202,12 +219,14 @@ def _work(
                 public=not formal,
                 actor=operator,
                 at=clock.after(days=rng.uniform(1, 10)),
+                time_reason=SYNTHETIC,
             )
     if rng.random() < 0.3:
         appeal.rate(
             score=rng.choices([1, 2, 3, 4, 5], [8, 7, 15, 30, 40])[0],
             actor=Actor("citizen", Role.PUBLIC),
             at=clock.after(days=rng.uniform(0.1, 3)),
+            time_reason=SYNTHETIC,
         )
 
 
@@ -223,18 +242,21 @@ def _without_answer(appeal: Appeal, rng: random.Random, clock: _Clock, operator:
         to_body="ОМВД по району" if GROUNDS[ground].forwards else None,
         actor=operator,
         at=clock.after(days=rng.uniform(0.5, 4)),
+        time_reason=SYNTHETIC,
     )
     if appeal.notice_pending():
         appeal.send_notice(
             reference=f"исх-{appeal.id.hex[:6]}",
             actor=operator,
             at=clock.after(days=rng.uniform(0.5, 9 if rng.random() < 0.15 else 3)),
+            time_reason=SYNTHETIC,
         )
     appeal.close(
         outcome=Outcome.NO_ANSWER_REQUIRED,
         duplicate_of=None,
         actor=operator,
         at=clock.after(hours=rng.uniform(1, 30)),
+        time_reason=SYNTHETIC,
     )
 
 
@@ -247,11 +269,20 @@ def _answer(
     public: bool,
     actor: Actor,
     at: datetime,
+    time_reason: str,
 ) -> None:
     """Answer as ``AppealsLedger.answer_appeal`` does: the text sealed under the appeal's key."""
     key = ledger.text_key_of(appeal)
     sealed = text if key is None else ledger.vault.seal_text(key, text)
-    appeal.answer(text=sealed, text_key=key, final=final, public=public, actor=actor, at=at)
+    appeal.answer(
+        text=sealed,
+        text_key=key,
+        final=final,
+        public=public,
+        actor=actor,
+        at=at,
+        time_reason=time_reason,
+    )
 
 
 class _PastTheEnd(LedgerError):
