@@ -80,8 +80,8 @@ class AppealsLedger(Intake, CommandMethods, Reading, Application[UUID]):
         """Apply ``command`` to its appeal and save what it recorded.
 
         The time it counts at is the ledger's own unless ``time_reason`` is stated (see
-        ``ledger.business_time``). ``check`` sees the appeal as it is before the command (the API's scope check) and may
-        refuse by raising; the appeal is read once for both.
+        ``ledger.business_time``). ``check`` sees the appeal as it is before the command (the
+        API's scope check) and may refuse by raising; the appeal is read once for both.
         """
         when = When(*self.business.staff_time(command.at, command.time_reason))
         appeal = self._current(command.appeal_id, command.expected_version)
