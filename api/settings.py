@@ -19,6 +19,8 @@ from ledger.calendar import ProductionCalendar
 from ledger.deadlines import Norms
 from ledger.special_terms import SpecialTerm
 from ledger.values import EARLIEST_BUSINESS_TIME, Channel
+from ledger.verify import VerificationError
+from ledger.verify.vkey import COSIGNATURE, parse_verifier_key
 
 DEFAULT_DATABASE_URL = "sqlite:///var/appeals.db"
 
@@ -56,6 +58,8 @@ class Settings:
     working_hours: tuple[time, time] = (time(9), time(18))
     working_breaks: tuple[tuple[time, time], ...] = ()
     special_terms: Mapping[str, frozenset[SpecialTerm]] = field(default_factory=dict)
+    witnesses: tuple[tuple[str, str], ...] = ()
+    """(URL, verifier key) of each witness asked to cosign every new checkpoint."""
 
     @property
     def norms(self) -> Norms:
@@ -104,6 +108,7 @@ class Settings:
             working_hours=_working_hours(env, "APPEALS_WORKING_HOURS"),
             working_breaks=_stretches(env, "APPEALS_WORKING_BREAKS", ""),
             special_terms=_special_terms(env.get("APPEALS_SPECIAL_TERMS", "")),
+            witnesses=_witnesses(env, "APPEALS_WITNESSES"),
         )
         try:
             settings.calendar  # noqa: B018 - the breaks must lie within the working hours
@@ -189,6 +194,25 @@ def _origins(env: Mapping[str, str], name: str) -> tuple[str, ...]:
         if origin != "*" and (parts.scheme not in ("http", "https") or not parts.netloc):
             raise SettingsError(f"{name}: {origin!r} is not an origin like https://example.org")
     return origins
+
+
+def _witnesses(env: Mapping[str, str], name: str) -> tuple[tuple[str, str], ...]:
+    """``URL VKEY`` pairs, separated by commas or newlines; each key a cosignature key."""
+    found = []
+    for entry in env.get(name, "").replace("\n", ",").split(","):
+        if not entry.strip():
+            continue
+        parts = entry.split()
+        url = urlsplit(parts[0])
+        if len(parts) != 2 or url.scheme not in ("http", "https") or not url.netloc:
+            raise SettingsError(f"{name}: {entry.strip()!r} is not 'URL VERIFIER-KEY'")
+        try:
+            if parse_verifier_key(parts[1]).kind != COSIGNATURE:
+                raise SettingsError(f"{name}: {parts[1]!r} is not a witness cosignature key")
+        except VerificationError as error:
+            raise SettingsError(f"{name}: {parts[1]!r}: {error}") from None
+        found.append((parts[0], parts[1]))
+    return tuple(found)
 
 
 def _log_origin(env: Mapping[str, str], name: str, default: str) -> str:
