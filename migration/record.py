@@ -30,11 +30,6 @@ class EventType(StrEnum):
     NOTICE_SENT = "notice_sent"
 
 
-# The ст. 11 events come with #19's ledger (``Appeal.LeftWithoutAnswer``, ``NoticeSent``).
-LATER = {
-    EventType.LEFT_WITHOUT_ANSWER: "LeftWithoutAnswer",
-    EventType.NOTICE_SENT: "NoticeSent",
-}
 CLASSES: dict[EventType, type[Appeal.Event]] = {
     EventType.RECEIVED: Appeal.Received,
     EventType.REGISTERED: Appeal.Registered,
@@ -47,7 +42,8 @@ CLASSES: dict[EventType, type[Appeal.Event]] = {
     EventType.REOPENED: Appeal.Reopened,
     EventType.RATED: Appeal.Rated,
     EventType.PERSONAL_DATA_ERASED: Appeal.PersonalDataErased,
-    **{kind: getattr(Appeal, name) for kind, name in LATER.items() if hasattr(Appeal, name)},
+    EventType.LEFT_WITHOUT_ANSWER: Appeal.LeftWithoutAnswer,
+    EventType.NOTICE_SENT: Appeal.NoticeSent,
 }
 TYPES: dict[type[Appeal.Event], EventType] = {cls: kind for kind, cls in CLASSES.items()}
 

@@ -7,14 +7,12 @@ the caller drops it, and none of its events is written.
 
 from __future__ import annotations
 
-import inspect
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from ledger.application import AppealsLedger
 from ledger.domain import Appeal
 from ledger.errors import LedgerError, ValidationError
 from ledger.privacy import Citizen
@@ -73,15 +71,12 @@ def replay(
 
 
 def _when(event: ImportedEvent, time_reason: str | None) -> dict[str, Any]:
-    """The business time a command is given: the file's, stated as a migration's."""
-    if _STATES_REASONS:
-        return {"at": event.at, "time_reason": time_reason}
-    return {"at": event.at}
+    """The business time a command is given: the file's, stated as a migration's.
 
-
-# The ledger's command methods gain ``time_reason`` with #19 (staff times not backdatable);
-# until then they take ``at`` alone. Drop this test once every method has it.
-_STATES_REASONS = "time_reason" in inspect.signature(AppealsLedger.register_appeal).parameters
+    Staff times are not backdatable (59-ФЗ, #19) unless a reason is stated; an import's
+    reason is recorded with every event it writes.
+    """
+    return {"at": event.at, "time_reason": time_reason}
 
 
 def _refuse(event: ImportedEvent, field: str, reason: str) -> None:
@@ -124,17 +119,9 @@ def _erased(
 
 
 def _terms(event: ImportedEvent) -> dict[str, Any]:
-    """Special terms of a registration (#19's ledger), passed only when the file names some."""
+    """Special terms of a registration, passed only when the file names some."""
     terms = event.fields.get("special_terms")
     return {"special_terms": tuple(terms)} if terms else {}
-
-
-def _later(staging: StagingLedger, method: str) -> Any:
-    """A command method of #19's ledger (ст. 11), or a refusal on a ledger without it."""
-    found = getattr(staging, method, None)
-    if found is None:
-        raise ValidationError(field="type", reason="is not a command this ledger knows")
-    return found
 
 
 def _duplicate_of(value: str | None) -> UUID | None:
@@ -183,7 +170,7 @@ COMMANDS: dict[EventType, Command] = {
     ),
     EventType.RATED: lambda s, i, e, a, w: s.rate_appeal(i, score=e.fields["score"], actor=a, **w),
     EventType.PERSONAL_DATA_ERASED: _erased,
-    EventType.LEFT_WITHOUT_ANSWER: lambda s, i, e, a, w: _later(s, "leave_appeal_without_answer")(
+    EventType.LEFT_WITHOUT_ANSWER: lambda s, i, e, a, w: s.leave_appeal_without_answer(
         i,
         ground=e.fields["ground"],
         reason=e.fields["reason"],
@@ -191,7 +178,7 @@ COMMANDS: dict[EventType, Command] = {
         actor=a,
         **w,
     ),
-    EventType.NOTICE_SENT: lambda s, i, e, a, w: _later(s, "send_appeal_notice")(
+    EventType.NOTICE_SENT: lambda s, i, e, a, w: s.send_appeal_notice(
         i, reference=e.fields["reference"], actor=a, **w
     ),
 }

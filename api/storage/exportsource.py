@@ -11,6 +11,7 @@ from eventsourcing.persistence import StoredEvent
 from api.container import Container
 from api.storage.importstore import SqlImportStore
 from ledger.domain import Appeal
+from ledger.events import Received
 from migration.record import AppealKey
 
 REMEMBERED = 100_000
@@ -49,7 +50,7 @@ class SqlExportSource:
             for originator, version, topic, state in self.sql.rows(statement, chunk):
                 appeal_id = originator if isinstance(originator, UUID) else UUID(originator)
                 stored = StoredEvent(appeal_id, int(version), topic, bytes(state))
-                received = cast(Appeal.Received, self.ledger.mapper.to_domain_event(stored))
+                received = cast(Received, self.ledger.mapper.to_domain_event(stored))
                 self._remember(appeal_id, AppealKey(received.channel, received.external_id))
         return {i: self._known[i] for i in ids}
 
