@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
-from api import graphiql, logs, wiring_projections
+from api import graphiql, logs, public_routes, wiring_projections
 from api.advances import ViewsListener
 from api.asyncreads import AsyncAppealReads
 from api.auth import Authenticator
@@ -101,6 +101,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/metrics", metrics),
         Route("/ledger/checkpoint", checkpoint),
         Route("/ledger/public-key", public_key),
+        *public_routes.routes(),
     ]
     if settings.graphiql:
         routes.append(graphiql.assets())

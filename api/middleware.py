@@ -92,7 +92,8 @@ class RequestMiddleware:
                 status["code"] = message["status"]
                 headers = message.setdefault("headers", [])
                 headers.append((b"x-request-id", request_id.encode()))
-                headers.extend(SECURITY_HEADERS)
+                own = {name.lower() for name, _ in headers}  # e.g. open data's cache-control
+                headers.extend(h for h in SECURITY_HEADERS if h[0] not in own)
             await send(message)
 
         try:
