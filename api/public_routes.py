@@ -23,6 +23,11 @@ def publication_of(request: Request) -> Publication:
     if found is None:
         services: Services = state.services
         models = services.read_models
-        figures = Figures(models.db, models.clock, services.settings.suppress_below)
+        figures = Figures(
+            models.db,
+            models.clock,
+            services.settings.suppress_below,
+            services.settings.ranking_min_n,
+        )
         found = state.opendata = Publication(figures)
     return found

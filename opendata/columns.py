@@ -139,3 +139,54 @@ RATINGS = (
     Column("rated", "integer", "Оценок граждан", "Citizens' ratings", "ratings"),
     Column("average_rating", "number", "Средняя оценка (1–5)", "Average rating (1-5)", "points"),
 )
+RANKING = (
+    Column(
+        "level",
+        "string",
+        "Что ранжируется: body — органы, department — подразделения",
+        "What is ranked: body or department",
+    ),
+    Column(
+        "metric",
+        "string",
+        "Показатель: on_time — доля ответов в срок (по нижней границе "
+        "интервала Уилсона); first_response, resolution — медиана времени по Каплану–Мейеру, "
+        "ещё ожидающие обращения учтены как «не меньше»",
+        "on_time: on-time share, ranked by Wilson's lower bound; first_response, resolution: "
+        "Kaplan-Meier median time, appeals still waiting counted as at least this long",
+    ),
+    DIMENSIONS["body"],
+    DIMENSIONS["department"],
+    Column(
+        "rank",
+        "integer",
+        "Место (1 — лучшее); пусто — не ранжируется",
+        "Place (1 is best); empty: not ranked",
+    ),
+    Column(
+        "unranked",
+        "string",
+        "Почему не ранжируется: too_few — меньше минимального числа, suppressed — группа скрыта",
+        "Why not ranked: too_few (n below the minimum) or suppressed (the group is withheld)",
+    ),
+    Column(
+        "n",
+        "integer",
+        "Число наблюдений: оценённых ответов или обращений",
+        "Observations: answers judged, or appeals timed",
+        "appeals",
+    ),
+    Column(
+        "estimate",
+        "number",
+        "Доля (0–1) или медиана (секунды); пусто — больше половины ещё ждут",
+        "Share (0-1) or median (seconds); empty: over half still wait",
+    ),
+    Column("lower", "number", "Нижняя граница 95 % интервала", "Lower end of the 95 % interval"),
+    Column(
+        "upper",
+        "number",
+        "Верхняя граница 95 % интервала; пусто — не ограничена",
+        "Upper end of the 95 % interval; empty: unbounded",
+    ),
+)

@@ -10,6 +10,7 @@ from opendata.resources import Resource
 from projections.db import Database
 from projections.models import Period, StatsFilter, StatsGroup
 from projections.public_statistics import PublicStatistics
+from projections.rankings import Level, Metric, Rankings
 from projections.statistics_query import StatisticsQuery
 from projections.statistics_view import CELLS
 
@@ -24,11 +25,15 @@ def month_end(month: date) -> date:
 class Figures:
     """The public's figures of whole months and their days, with suppression applied."""
 
-    def __init__(self, db: Database, clock: Callable[[], datetime], threshold: int) -> None:
+    def __init__(
+        self, db: Database, clock: Callable[[], datetime], threshold: int, min_n: int
+    ) -> None:
         self.db = db
         self.clock = clock
         self.threshold = threshold
+        self.min_n = min_n
         self.public = PublicStatistics(db, StatisticsQuery(db))
+        self.rankings = Rankings(self.public)
 
     def months(self) -> list[date]:
         """Every month with appeals, in order."""
@@ -43,6 +48,26 @@ class Figures:
         """The resource's rows over ``months`` (consecutive or not), as of ``now``."""
         if not months:
             return []
+        if resource.rankings:
+            return [
+                {
+                    "period": month.strftime("%Y-%m"),
+                    "level": level.value,
+                    "metric": metric.value,
+                    "body": row.body,
+                    "department": row.department,
+                    "rank": row.rank,
+                    "unranked": row.unranked,
+                    "n": row.n,
+                    "estimate": _round(row.estimate, 6),
+                    "lower": _round(row.lower, 6),
+                    "upper": _round(row.upper, 6),
+                }
+                for month in months
+                for level in Level
+                for metric in Metric
+                for row in self.rankings.rank(month, level, metric, now, self.threshold, self.min_n)
+            ]
         if resource.daily:
             groups = [
                 group

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from opendata.descriptor import descriptor
 from opendata.figures import Figures
 from opendata.formats import to_csv, to_json
-from opendata.resources import FIGURE_RESOURCES, Resource
+from opendata.resources import RESOURCES, Resource
 from projections import tracking
 
 VIEW = "statistics"
@@ -37,7 +37,7 @@ class File:
 class Publication:
     """Builds the files from ``Figures`` and keeps them until the view or the hour moves on."""
 
-    def __init__(self, figures: Figures, resources: tuple[Resource, ...] = FIGURE_RESOURCES):
+    def __init__(self, figures: Figures, resources: tuple[Resource, ...] = RESOURCES):
         self.figures = figures
         self.resources = resources
         self._lock = threading.Lock()

@@ -9,6 +9,7 @@ from opendata.columns import (
     DIMENSIONS,
     FIGURES,
     MONTH,
+    RANKING,
     RATING_SUPPRESSED,
     RATINGS,
     SUPPRESSED,
@@ -25,10 +26,13 @@ class Resource:
     name: str
     daily: bool
     group_by: tuple[Dimension, ...]
+    rankings: bool = False
 
     @property
     def columns(self) -> tuple[Column, ...]:
         """The table's columns, in order."""
+        if self.rankings:
+            return (MONTH, *RANKING)
         keys = tuple(DIMENSIONS[d.value] for d in self.group_by)
         period = DAY if self.daily else MONTH
         return (period, *keys, SUPPRESSED, *FIGURES, RATING_SUPPRESSED, *RATINGS)
@@ -36,6 +40,8 @@ class Resource:
     @property
     def title(self) -> str:
         """A short Russian title."""
+        if self.rankings:
+            return "Рейтинги органов и подразделений по месяцам"
         grain = "по дням" if self.daily else "по месяцам"
         by = ", ".join(DIMENSIONS[d.value].name for d in self.group_by) or "всего"
         return f"Обращения {grain}: {by}"
@@ -54,3 +60,5 @@ FIGURE_RESOURCES = tuple(
     for daily in (False, True)
     for group_by in DAILY_GROUPINGS
 )
+RANKINGS = Resource("rankings", daily=False, group_by=(), rankings=True)
+RESOURCES = (*FIGURE_RESOURCES, RANKINGS)

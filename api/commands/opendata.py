@@ -42,7 +42,7 @@ def run_publish(args: argparse.Namespace, settings: Settings) -> int:
         side.runner.setup()
         side.runner.catch_up()  # what the log holds now, even with no API process running
         models = side.read_models
-        figures = Figures(models.db, models.clock, settings.suppress_below)
+        figures = Figures(models.db, models.clock, settings.suppress_below, settings.ranking_min_n)
         written = publish(Publication(figures), args.out)
     finally:
         container.close()
