@@ -1,19 +1,26 @@
-"""Routes of the public outputs (open data), wired to the process's read models and settings."""
+"""Routes of the public outputs (open data, Open311), wired to the process's services."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
 
 from starlette.requests import Request
 from starlette.routing import BaseRoute
 
 from api.services import Services
+from ledger.application import AppealsLedger
 from opendata import routes as opendata_routes
 from opendata.figures import Figures
+from opendata.open311 import routes as open311_routes
+from opendata.open311.routes import Open311
 from opendata.publication import Publication
+from projections.published_query import PublishedQuery
 
 
 def routes() -> list[BaseRoute]:
-    """Every public route: ``/opendata/``."""
-    return opendata_routes.routes(publication_of)
+    """Every public route: ``/opendata/`` and ``/open311/v2/``."""
+    return [*opendata_routes.routes(publication_of), *open311_routes.routes(open311_of)]
 
 
 def publication_of(request: Request) -> Publication:
@@ -23,11 +30,28 @@ def publication_of(request: Request) -> Publication:
     if found is None:
         services: Services = state.services
         models = services.read_models
-        figures = Figures(
-            models.db,
-            models.clock,
-            services.settings.suppress_below,
-            services.settings.ranking_min_n,
-        )
+        settings = services.settings
+        figures = Figures(models.db, models.clock, settings.suppress_below, settings.ranking_min_n)
         found = state.opendata = Publication(figures)
     return found
+
+
+def open311_of(request: Request) -> Open311:
+    """Open311's view of the process's read models and ledger."""
+    services: Services = request.app.state.services
+    models = services.read_models
+    ledger = services.container.ledger
+
+    def notes_of(ids: Sequence[UUID]) -> dict[UUID, str | None]:
+        return {appeal_id: public_notes(ledger, appeal_id) for appeal_id in ids}
+
+    return Open311(PublishedQuery(models.db), models.clock, notes_of)
+
+
+def public_notes(ledger: AppealsLedger, appeal_id: UUID) -> str | None:
+    """The text of the appeal's latest public answer, or None (none left, or erased)."""
+    appeal = ledger.get_appeal(appeal_id)
+    public = [answer for answer in appeal.answers if answer.public]
+    if not public:
+        return None
+    return ledger.open_texts([(public[-1].text, public[-1].text_key)])[0]

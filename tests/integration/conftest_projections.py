@@ -171,7 +171,11 @@ def _try(
                 )
             case "interim" | "answer":
                 appeal.answer(
-                    text="ответ", final=action == "answer", public=False, actor=OPERATOR, at=at
+                    text="ответ",
+                    final=action == "answer",
+                    public=value % 2 == 0,
+                    actor=OPERATOR,
+                    at=at,
                 )
             case "close_resolved":
                 appeal.close(outcome=Outcome.RESOLVED, duplicate_of=None, actor=OPERATOR, at=at)
@@ -240,6 +244,14 @@ def expected_rows(container: Container, now: datetime) -> dict[UUID, dict[str, A
             "last_position": position,
             "body_received_at": appeal.forwarded_at,
             "answered_on_time": appeal.first_answer_on_time(ledger.norms, ledger.calendar),
+            "published_at": next(
+                (
+                    e.event.at
+                    for e in ledger.history(appeal_id)
+                    if isinstance(e.event, Appeal.Answered) and e.event.public
+                ),
+                None,
+            ),
             "next_due_at": next_due,
             "overdue": next_due is not None and next_due <= now,
         }
