@@ -11,6 +11,7 @@ from starlette.routing import BaseRoute
 from api.services import Services
 from ledger.application import AppealsLedger
 from opendata import routes as opendata_routes
+from opendata.dashboard import routes as dashboard_routes
 from opendata.figures import Figures
 from opendata.open311 import routes as open311_routes
 from opendata.open311.routes import Open311
@@ -19,8 +20,12 @@ from projections.published_query import PublishedQuery
 
 
 def routes() -> list[BaseRoute]:
-    """Every public route: ``/opendata/`` and ``/open311/v2/``."""
-    return [*opendata_routes.routes(publication_of), *open311_routes.routes(open311_of)]
+    """Every public route: the dashboard at ``/``, ``/opendata/`` and ``/open311/v2/``."""
+    return [
+        *dashboard_routes.routes(publication_of),
+        *opendata_routes.routes(publication_of),
+        *open311_routes.routes(open311_of),
+    ]
 
 
 def publication_of(request: Request) -> Publication:
