@@ -60,13 +60,28 @@ def render(files: dict[str, File], chosen: Selection) -> str:
         f"<section><h2>{escape(weekly_title)}</h2>",
         bars(weekly_title, weekly, week_series, lambda v: f"{v:.0f}"),
         _legend(week_series),
+        '<p class="muted">○ над столбцом: часть дней недели скрыта (группы из 1–4 обращений), '
+        "столбец показывает не меньше, чем было.</p>",
         _week_table(weekly),
         "</section><section><h2>Доля ответов в срок по органам</h2>",
-        lines("Доля ответов в срок по органам, по месяцам", on_time, body_series, share, 1.0),
+        lines(
+            "Доля ответов в срок по органам, по месяцам",
+            on_time,
+            body_series,
+            share,
+            "on-time",
+            1.0,
+        ),
         _legend(body_series),
         _month_table(on_time, share, "on-time"),
         "</section><section><h2>Время до первого ответа по органам (медиана)</h2>",
-        lines("Медиана времени до первого ответа по органам", first, body_series, hours),
+        lines(
+            "Медиана времени до первого ответа по органам",
+            first,
+            body_series,
+            hours,
+            "first-response",
+        ),
         _legend(body_series),
         _month_table(first, hours, "first-response"),
         "</section>",
@@ -122,7 +137,7 @@ def _week_table(points: list[Point]) -> str:
     )
     return (
         "<details><summary>Таблица (часть дней может быть скрыта: группы из 1–4 обращений не "
-        "публикуются)</summary><div class='scroll'><table><thead><tr><th scope='col'>Неделя с</th>"
+        "публикуются)</summary><div class='scroll' tabindex='0' role='region' aria-label='Таблица с прокруткой'><table><thead><tr><th scope='col'>Неделя с</th>"
         "<th scope='col'>Ряд</th><th scope='col'>Обращений</th></tr></thead>"
         f"<tbody>{rows}</tbody></table></div></details>"
     )
@@ -138,7 +153,7 @@ def _month_table(points: list[Point], fmt: Callable[[float], str], name: str) ->
         for p in points
     )
     return (
-        "<details><summary>Таблица</summary><div class='scroll'><table><thead><tr>"
+        "<details><summary>Таблица</summary><div class='scroll' tabindex='0' role='region' aria-label='Таблица с прокруткой'><table><thead><tr>"
         "<th scope='col'>Месяц</th><th scope='col'>Орган</th><th scope='col'>Значение</th>"
         f"</tr></thead><tbody>{rows}</tbody></table></div></details>"
     )
@@ -162,7 +177,7 @@ def _ranking(rows: list[data.Row], title: str, fmt: Callable[[float], str], metr
         for r in rows
     )
     return (
-        f"<h3>{escape(title)}</h3><div class='scroll'><table><thead><tr><th scope='col'>Место</th>"
+        f"<h3>{escape(title)}</h3><div class='scroll' tabindex='0' role='region' aria-label='Таблица с прокруткой'><table><thead><tr><th scope='col'>Место</th>"
         "<th scope='col'>Орган</th><th scope='col'>n</th><th scope='col'>Оценка</th>"
         f"<th scope='col'>95 % интервал</th></tr></thead><tbody>{body}</tbody></table></div>"
     )

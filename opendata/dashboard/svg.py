@@ -63,7 +63,7 @@ def bars(title: str, points: Sequence[Point], series: Sequence[str], fmt: Format
     """Stacked bars: one bar per label, one segment per series."""
     labels = sorted({p.label for p in points})
     totals = {label: sum(p.value or 0 for p in points if p.label == label) for label in labels}
-    top = max([1.0, *totals.values()])
+    top = max([4.0, *totals.values()])
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / max(1, len(labels))
     colour = colours(series)
@@ -81,10 +81,18 @@ def bars(title: str, points: Sequence[Point], series: Sequence[str], fmt: Format
                 f'<rect x="{LEFT + i * slot + slot * 0.15:.1f}" y="{y:.1f}" '
                 f'width="{slot * 0.7:.1f}" height="{h:.1f}" fill="{colour[p.series]}" '
                 f'data-series="{escape(p.series)}" data-label="{escape(label)}" '
-                f'data-value="{value:g}" data-partial="{str(p.partial).lower()}">'
+                f'data-value="{value!r}" data-partial="{str(p.partial).lower()}">'
                 f"<title>{escape(label)}, {escape(p.series)}: {escape(shown)}</title></rect>"
             )
             base += value
+        if any(p.partial for p in points if p.label == label):
+            x = LEFT + (i + 0.5) * slot
+            y = TOP + plot_h - plot_h * base / top - 7
+            body.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="white" stroke="#71717a" '
+                f'stroke-width="2" data-partial-week="{escape(label)}"><title>{escape(label)}: '
+                "часть дней скрыта (группы из 1–4 обращений)</title></circle>"
+            )
     body += _x_labels(labels, lambda i: LEFT + (i + 0.5) * slot)
     return _frame(title, body, top, fmt)
 
@@ -94,6 +102,7 @@ def lines(
     points: Sequence[Point],
     series: Sequence[str],
     fmt: Format,
+    chart: str,
     ceiling: float | None = None,
 ) -> str:
     """One line per series over the labels; withheld values are gaps with a hollow marker."""
@@ -115,7 +124,7 @@ def lines(
                     why = "скрыто" if p.suppressed else "нет данных"
                     body.append(
                         f'<circle cx="{x:.1f}" cy="{TOP + plot_h - 4:.1f}" r="5" fill="white" '
-                        f'stroke="#71717a" stroke-width="2" data-series="{escape(name)}" '
+                        f'stroke="#71717a" stroke-width="2" data-chart="{chart}" data-series="{escape(name)}" '
                         f'data-label="{escape(label)}" data-suppressed="{str(p.suppressed).lower()}">'
                         f"<title>{escape(label)}, {escape(name)}: {why}</title></circle>"
                     )
@@ -124,8 +133,8 @@ def lines(
             path.append(f"{x:.1f},{y:.1f}")
             body.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour[name]}" '
-                f'data-series="{escape(name)}" data-label="{escape(label)}" '
-                f'data-value="{p.value:g}" data-suppressed="false">'
+                f'data-chart="{chart}" data-series="{escape(name)}" data-label="{escape(label)}" '
+                f'data-value="{p.value!r}" data-suppressed="false">'
                 f"<title>{escape(label)}, {escape(name)}: {escape(fmt(p.value))}</title></circle>"
             )
         for run in " ".join(path).split("  "):
