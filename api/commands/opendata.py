@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 
 from api.container import build
+from api.runtime.wiring_projections import read_side
 from api.settings import Settings
-from api.wiring_projections import read_side
 from opendata.disk import publish
 from opendata.figures import Figures
 from opendata.publication import Publication

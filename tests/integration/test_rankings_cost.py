@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from api.container import build
+from api.runtime.wiring_projections import read_side
 from api.settings import Settings
-from api.wiring_projections import read_side
 from ledger.values import Actor, Role
 from opendata.figures import Figures
 from opendata.resources import RESOURCES
