@@ -4,7 +4,9 @@ Files are keyed by their path under ``/opendata/``: ``datapackage.json``, ``<res
 and ``.json`` over every month, and the same under ``<YYYY-MM>/`` for one month. Figures are
 as of the start of the current UTC hour ("overdue now" is counted then), so every process on
 one store serves the same bytes (and ETags) for one state of the view, and a poller's
-conditional request costs one read of the view's position.
+conditional request costs one read of the view's position. Under a steady stream of new
+appeals the view moves all the time: files are then rebuilt at most every ``refresh`` seconds
+(the ``max-age`` the routes announce), not on every request.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -37,15 +40,24 @@ class File:
 class Publication:
     """Builds the files from ``Figures`` and keeps them until the view or the hour moves on."""
 
-    def __init__(self, figures: Figures, resources: tuple[Resource, ...] = RESOURCES):
+    def __init__(
+        self,
+        figures: Figures,
+        resources: tuple[Resource, ...] = RESOURCES,
+        refresh: float = 60.0,
+    ) -> None:
         self.figures = figures
         self.resources = resources
+        self.refresh = refresh
+        self._checked = -float("inf")
         self._lock = threading.Lock()
         self._key: tuple[int, datetime] | None = None
         self._files: dict[str, File] = {}
 
     def files(self) -> dict[str, File]:
         """Every file of the package, rebuilt only when the data may have changed."""
+        if time.monotonic() - self._checked < self.refresh:
+            return self._files
         now = self.figures.clock()
         as_of = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
         key = (tracking.read(self.figures.db).get(VIEW, 0), as_of)
@@ -59,6 +71,7 @@ class Publication:
                     for path, f in built.items()
                 }
                 self._key = key
+            self._checked = time.monotonic()
             return self._files
 
     def _build(self, as_of: datetime, now: datetime) -> dict[str, File]:

@@ -43,7 +43,7 @@ def run_publish(args: argparse.Namespace, settings: Settings) -> int:
         side.runner.catch_up()  # what the log holds now, even with no API process running
         models = side.read_models
         figures = Figures(models.db, models.clock, settings.suppress_below, settings.ranking_min_n)
-        written = publish(Publication(figures), args.out)
+        written = publish(Publication(figures, refresh=0), args.out)
     finally:
         container.close()
     print(f"wrote {len(written)} files to {args.out}/ (datapackage.json first)")
