@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
+from starlette.datastructures import State
 from starlette.requests import Request
 from starlette.routing import BaseRoute
 
@@ -30,14 +31,22 @@ def routes() -> list[BaseRoute]:
 
 def publication_of(request: Request) -> Publication:
     """The process's one ``Publication`` (its cache is shared by every request)."""
-    state = request.app.state
+    return _publication(request.app.state)
+
+
+def warm(state: State) -> None:
+    """Build the open-data package in the background at start-up (the dashboard reads it)."""
+    _publication(state).warm()
+
+
+def _publication(state: State) -> Publication:
     found: Publication | None = getattr(state, "opendata", None)
     if found is None:
         services: Services = state.services
         models = services.read_models
         settings = services.settings
         figures = Figures(models.db, models.clock, settings.suppress_below, settings.ranking_min_n)
-        found = state.opendata = Publication(figures)
+        found = state.opendata = Publication(figures, refresh=settings.opendata_refresh)
     return found
 
 

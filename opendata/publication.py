@@ -55,13 +55,33 @@ class Publication:
         self._files: dict[str, File] = {}
 
     def files(self) -> dict[str, File]:
-        """Every file of the package, rebuilt only when the data may have changed."""
+        """Every file of the package, rebuilt only when the data may have changed.
+
+        Once built, a stale package is served while a thread rebuilds it (stale while
+        revalidate): a request never waits for a rebuild, only the very first one does.
+        With ``refresh`` 0 every call checks the view and rebuilds at once if it moved.
+        """
         if time.monotonic() - self._checked < self.refresh:
             return self._files
-        now = self.figures.clock()
-        as_of = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-        key = (tracking.read(self.figures.db).get(VIEW, 0), as_of)
+        if not self._files or self.refresh <= 0:
+            return self.refreshed()
+        if self._lock.acquire(blocking=False):  # else a rebuild is under way already
+            self._lock.release()
+            threading.Thread(target=self.refreshed, name="opendata", daemon=True).start()
+        return self._files
+
+    def warm(self) -> None:
+        """Build the package in the background now, so the first visitor does not wait."""
+        threading.Thread(target=self.refreshed, name="opendata-warm", daemon=True).start()
+
+    def refreshed(self) -> dict[str, File]:
+        """The package rebuilt if the view or the hour moved since it was built."""
         with self._lock:
+            if time.monotonic() - self._checked < self.refresh and self._files:
+                return self._files
+            now = self.figures.clock()
+            as_of = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+            key = (tracking.read(self.figures.db).get(VIEW, 0), as_of)
             if key != self._key:
                 built = self._build(as_of, now)
                 # A file whose bytes did not change keeps its Last-Modified.

@@ -34,12 +34,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from projections.disclosure_audit import Line, determined
+from projections.disclosure_audit import ALL, Line, determined
 
 DIMENSIONS = ("channel", "category", "body", "department")
-# The value of a dimension a table sums over. NUL never reaches a stored name (PostgreSQL
-# refuses it in text and intake cleans control characters out), so it names no real group.
-ALL = "\x00"
 
 Key = tuple[str, ...]
 Cells = tuple[tuple[Key, int, int], ...]  # finest cells of a month: key, appeals, ratings

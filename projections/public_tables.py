@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from projections.disclosure import ALL, DIMENSIONS, Key, cell_key
+from projections.disclosure import DIMENSIONS, Key, cell_key
+from projections.disclosure_audit import ALL
 from projections.models import Dimension
 
 DAY = 0  # bit of the day in a table's mask; the four dimensions follow in DIMENSIONS order

@@ -71,6 +71,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await reads.open()
             services.appeal_reads = reads
         app.state.services = services
+        public_routes.warm(app.state)
         # Start-up objects (schema, calendar, pools) live as long as the process: keep
         # them out of the collector's full passes, whose pauses would land on requests.
         gc.collect()

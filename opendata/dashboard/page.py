@@ -40,7 +40,8 @@ def share(value: float) -> str:
 
 def hours(value: float) -> str:
     """Seconds as hours (or days past two days)."""
-    return f"{value / 86400:.1f} дн." if value >= 172800 else f"{value / 3600:.1f} ч"
+    text = f"{value / 86400:.1f} дн." if value >= 172800 else f"{value / 3600:.1f} ч"
+    return text.replace(".", ",", 1)
 
 
 def render(files: dict[str, File], chosen: Selection) -> str:

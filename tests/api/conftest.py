@@ -58,7 +58,7 @@ def start_server(database_url: str, log: Path, **extra_env: str) -> LiveServer:
     port = free_port()
     # Tests send hundreds of requests a minute with one token: the limiter has its own test.
     env = {**os.environ, "APPEALS_DATABASE_URL": database_url, "APPEALS_JWT_SECRET": SECRET,
-           "APPEALS_RATE_LIMIT_PER_MINUTE": "0", **extra_env}  # fmt: skip
+           "APPEALS_RATE_LIMIT_PER_MINUTE": "0", "APPEALS_OPENDATA_REFRESH": "0", **extra_env}  # fmt: skip
     handle = log.open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
