@@ -65,10 +65,11 @@ class Publication:
             return self._files
         if not self._files or self.refresh <= 0:
             return self.refreshed()
+        stale = self._files
         if self._lock.acquire(blocking=False):  # else a rebuild is under way already
             self._lock.release()
             threading.Thread(target=self.refreshed, name="opendata", daemon=True).start()
-        return self._files
+        return stale
 
     def warm(self) -> None:
         """Build the package in the background now, so the first visitor does not wait."""
