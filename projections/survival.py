@@ -19,9 +19,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 
 from projections.confidence import Z
 from projections.histogram import representative
+
+HALF = Fraction(1, 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,21 +42,23 @@ def km_median(finished: Mapping[int, int], waiting: Mapping[int, int]) -> Median
     """The median of waits: ``finished`` and ``waiting`` (censored) counts by bin."""
     n = sum(finished.values()) + sum(waiting.values())
     at_risk = n
-    survival, greenwood = 1.0, 0.0
+    # Survival is kept as an exact fraction: with 18 waits, 9 finished in the first bins
+    # leave exactly one half, which floating point would miss by an ulp.
+    survival, greenwood = Fraction(1), 0.0
     estimate = lower = upper = None
     for index in sorted(set(finished) | set(waiting)):
         deaths = finished.get(index, 0)
         if deaths and at_risk:
-            survival *= 1 - deaths / at_risk
+            survival *= Fraction(at_risk - deaths, at_risk)
             if at_risk > deaths:
                 greenwood += deaths / (at_risk * (at_risk - deaths))
-            spread = Z * survival * math.sqrt(greenwood)
+            spread = Z * float(survival) * math.sqrt(greenwood)
             value = representative(index)
-            if estimate is None and survival <= 0.5:
+            if estimate is None and survival <= HALF:
                 estimate = value
-            if lower is None and survival - spread <= 0.5:
+            if lower is None and float(survival) - spread <= 0.5:
                 lower = value
-            if upper is None and survival + spread <= 0.5:
+            if upper is None and float(survival) + spread <= 0.5:
                 upper = value
         at_risk -= deaths + waiting.get(index, 0)
     return Median(n, sum(finished.values()), estimate, lower, upper)

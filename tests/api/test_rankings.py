@@ -13,6 +13,7 @@ import io
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from fractions import Fraction
 from typing import Any
 
 import httpx
@@ -128,17 +129,18 @@ def _wilson(k: int, n: int) -> tuple[float, float, float]:
 
 def _kaplan_meier(events: list[tuple[int, bool]]) -> tuple[float | None, ...]:
     """(estimate, lower, upper) from (bin, finished) observations, one at a time."""
-    at_risk, survival, greenwood = len(events), 1.0, 0.0
+    at_risk, survival, greenwood = len(events), Fraction(1), 0.0
     found: list[float | None] = [None, None, None]
     for index in sorted({b for b, _ in events}):
         deaths = sum(1 for b, done in events if b == index and done)
         if deaths:
-            survival *= 1 - deaths / at_risk
+            survival *= Fraction(at_risk - deaths, at_risk)
             if at_risk > deaths:
                 greenwood += deaths / (at_risk * (at_risk - deaths))
-            spread = Z * survival * math.sqrt(greenwood)
-            for slot, value in enumerate((survival, survival - spread, survival + spread)):
-                if found[slot] is None and value <= 0.5:
+            spread = Z * float(survival) * math.sqrt(greenwood)
+            bounds = (float(survival), float(survival) - spread, float(survival) + spread)
+            for slot, value in enumerate(bounds):
+                if found[slot] is None and (value <= 0.5 if slot else survival <= Fraction(1, 2)):
                     found[slot] = representative(index)
         at_risk -= sum(1 for b, _ in events if b == index)
     return tuple(found)

@@ -29,6 +29,12 @@ def test_a_median_with_no_one_waiting_is_the_nearest_rank_median() -> None:
     assert found.estimate == representative(20)
 
 
+def test_a_survival_of_exactly_one_half_reaches_the_median() -> None:
+    found = km_median({1: 3, 2: 5, 3: 1, 4: 9}, {})  # 15/18 * 10/15 * 9/10 is 1/2
+
+    assert found.estimate == representative(3)  # the 9th of 18, by nearest rank
+
+
 def test_a_median_that_more_than_half_still_wait_for_is_not_reached() -> None:
     found = km_median({10: 2}, {50: 3})
 
@@ -47,7 +53,7 @@ def _brute_median(finished: dict[int, int], waiting: dict[int, int]) -> float | 
         deaths = sum(1 for b, kind in observations if b == index and kind == 0)
         if deaths:
             survival *= 1 - deaths / at_risk
-            if survival <= 0.5 + 1e-12:
+            if survival <= 0.5 + 1e-9:
                 return representative(index)
         at_risk -= sum(1 for b, _ in observations if b == index)
     return None
