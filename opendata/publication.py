@@ -25,6 +25,7 @@ from opendata.resources import RESOURCES, Resource
 from projections import tracking
 
 VIEW = "statistics"
+CATCHING_UP = 1000  # events behind the log: the view is still catching up
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +93,10 @@ class Publication:
                     for path, f in built.items()
                 }
                 self._key = key
-            self._checked = time.monotonic()
+            # Built from a view still catching up (start-up, a rebuild): check again on
+            # the next request instead of serving it for a whole ``refresh``.
+            if self.figures.db.head() - key[0] <= CATCHING_UP:
+                self._checked = time.monotonic()
             return self._files
 
     def _build(self, as_of: datetime, now: datetime) -> dict[str, File]:
