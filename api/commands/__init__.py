@@ -5,7 +5,17 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from api.commands import audit, demo, history, opendata, projections, run, serve, token
+from api.commands import (
+    audit,
+    demo,
+    history,
+    opendata,
+    projections,
+    run,
+    serve,
+    token,
+    witness,
+)
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
@@ -18,4 +28,5 @@ REGISTRY: list[Register] = [
     token.register,
     projections.register,
     opendata.register,
+    witness.register,
 ]
