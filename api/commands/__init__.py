@@ -11,6 +11,7 @@ from api.commands import (
     exporting,
     history,
     importing,
+    opendata,
     projections,
     run,
     serve,
@@ -30,5 +31,6 @@ REGISTRY: list[Register] = [
     serve.register,
     token.register,
     projections.register,
+    opendata.register,
     witness.register,
 ]
