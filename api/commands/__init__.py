@@ -8,7 +8,9 @@ from collections.abc import Callable
 from api.commands import (
     audit,
     demo,
+    exporting,
     history,
+    importing,
     opendata,
     projections,
     run,
@@ -21,6 +23,8 @@ Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], Non
 
 REGISTRY: list[Register] = [
     demo.register,
+    importing.register,
+    exporting.register,
     history.register,
     run.register,
     audit.register,
