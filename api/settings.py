@@ -50,6 +50,7 @@ class Settings:
     body_timeout: float = 30.0
     keepalive_timeout: int = 5
     max_connections: int = 500
+    pg_bin_dir: str = ""
 
     @property
     def norms(self) -> Norms:
@@ -90,6 +91,7 @@ class Settings:
             body_timeout=float(_int(env, "APPEALS_BODY_TIMEOUT", 30, minimum=1)),
             keepalive_timeout=_int(env, "APPEALS_KEEPALIVE_TIMEOUT", 5, minimum=1),
             max_connections=_int(env, "APPEALS_MAX_CONNECTIONS", 500, minimum=1),
+            pg_bin_dir=env.get("APPEALS_PG_BIN_DIR", "").strip(),
         )
 
 

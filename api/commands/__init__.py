@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from api.commands import audit, demo, history, projections, run, serve, token
+from api.commands import audit, backup, demo, history, projections, run, serve, token
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
@@ -16,5 +16,6 @@ REGISTRY: list[Register] = [
     audit.register,
     serve.register,
     token.register,
+    backup.register,
     projections.register,
 ]
