@@ -51,6 +51,7 @@ class Settings:
     keepalive_timeout: int = 5
     max_connections: int = 500
     pg_bin_dir: str = ""
+    shutdown_timeout: float = 30.0
 
     @property
     def norms(self) -> Norms:
@@ -92,6 +93,7 @@ class Settings:
             keepalive_timeout=_int(env, "APPEALS_KEEPALIVE_TIMEOUT", 5, minimum=1),
             max_connections=_int(env, "APPEALS_MAX_CONNECTIONS", 500, minimum=1),
             pg_bin_dir=env.get("APPEALS_PG_BIN_DIR", "").strip(),
+            shutdown_timeout=float(_int(env, "APPEALS_SHUTDOWN_TIMEOUT", 30, minimum=1)),
         )
 
 
