@@ -13,7 +13,7 @@ VENDORSTAMP := $(VENDOR)/.installed
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell test "$$(id -u)" = 0 || echo sudo)
 
-.PHONY: install run serve test lint typecheck contracts pytest bench schema clean
+.PHONY: install run serve test lint typecheck contracts pytest bench soak schema clean
 
 install: $(STAMP) $(VENDORSTAMP)
 
@@ -61,6 +61,10 @@ test: lint typecheck contracts pytest
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# The long soak (10 minutes on a PostgreSQL of its own; MINUTES=N to change, STORE=sqlite).
+soak: $(STAMP)
+	$(BIN)/python -m bench.soak --minutes $(or $(MINUTES),10) --store $(or $(STORE),postgresql)
 
 clean:
 	rm -rf $(VENV) $(JS)/node_modules $(WEB)/node_modules $(VENDOR) var .mypy_cache .pytest_cache .ruff_cache
