@@ -35,9 +35,10 @@ class Injected:
 
 def schedule(kinds: tuple[str, ...], start: float, end: float) -> list[tuple[float, str]]:
     """Faults spread evenly over ``[start, end)``, cycling through ``kinds``, each once at least."""
-    slot = 25.0 if end - start >= 25.0 * len(kinds) else (end - start) / len(kinds)
-    count = max(len(kinds), int((end - start) // slot))
-    step = (end - start) / count
+    # A fault every 25 s or so in a long run; a short one still gets each kind once.
+    span = max(0.0, end - start)
+    count = max(len(kinds), int(span // 25.0))
+    step = span / count
     return [(start + step * n, kinds[n % len(kinds)]) for n in range(count)]
 
 

@@ -12,7 +12,7 @@ def render(report: SoakReport) -> str:
     config, found = report.config, report.findings
     growth = (report.memory_end / report.memory_start - 1) * 100 if report.memory_start else 0.0
     lines = [
-        f"== soak on {config.store}: {config.seconds / 60:.1f} min, {config.clients} clients, "
+        f"== soak on {config.store}: {report.seconds / 60:.1f} min of load, {config.clients} clients, "
         f"{config.workers if config.store == 'postgresql' else 1} worker(s)",
         f"  acknowledged writes           {found.acked:,}",
         f"  acknowledged writes lost      {report.lost}  (missing from the log: "

@@ -18,6 +18,7 @@ from bench.soak.cluster import Cluster, free_port
 from bench.soak.faults import POSTGRES_FAULTS, SQLITE_FAULTS, Injected, Injector, schedule
 from bench.soak.load import Client, Subscriber, Tally, Write
 from bench.soak.measures import (
+    WRITES,
     FaultFigures,
     OperationFigures,
     error_codes,
@@ -32,6 +33,25 @@ SECRET = "soak-" + "s" * 40
 WARM_UP = 5.0
 QUIET_END = 15.0
 """Seconds at the end without faults, so that what was retrying gets through."""
+AFTER_LAST = 5.0
+"""Seconds of load at least after service returned from the last fault."""
+SERVICE_WAIT = 90.0
+
+
+def _await_service(tally: Tally, since: float) -> float:
+    """When a write started at ``since`` or later was first acknowledged (waits for one)."""
+    deadline = time.monotonic() + SERVICE_WAIT
+    while time.monotonic() < deadline:
+        with tally.lock:
+            done = [
+                o.ended
+                for o in tally.outcomes[-500:]
+                if o.ok and o.op in WRITES and o.started >= since
+            ]
+        if done:
+            return min(done)
+        time.sleep(0.1)
+    return time.monotonic()
 
 
 @dataclass(frozen=True)
@@ -59,6 +79,7 @@ class SoakReport:
     stale_reads: int = 0
     subscription_events: int = 0
     subscription_closes: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
     timeline: list[str] = field(default_factory=list)
     memory_start: int = 0
     memory_end: int = 0
@@ -142,8 +163,11 @@ def _drive(
     injected: list[Injected] = []
     for at, kind in plan:
         time.sleep(max(0.0, at - time.monotonic()))
+        if injected:  # one fault at a time: each outage is measured on its own
+            _await_service(tally, injected[-1].reference)
         injected.append(injector.inject(kind))
-    time.sleep(max(0.0, begun + config.seconds - time.monotonic()))
+    recovered = _await_service(tally, injected[-1].reference) if injected else begun
+    time.sleep(max(0.0, max(begun + config.seconds, recovered + AFTER_LAST) - time.monotonic()))
     report.memory_end = server.memory()
     end = time.monotonic()
     stop.set()
@@ -151,6 +175,7 @@ def _drive(
         thread.join(60)
     server.stop()
     outcomes = list(tally.outcomes)
+    report.seconds = end - begun
     report.faults = faults(injected, outcomes, end)
     report.timeline = [
         f"t+{fault.at - begun:6.1f} s  {fault.kind} (service could return from "

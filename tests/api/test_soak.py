@@ -49,7 +49,7 @@ def test_a_short_soak_on_postgresql_loses_no_acknowledged_write() -> None:
             raise
         pytest.skip(str(error))
 
-    report = run_soak(SoakConfig(seconds=75, store="postgresql", clients=3))
+    report = run_soak(SoakConfig(seconds=45, store="postgresql", clients=3))
 
     _checked(report, POSTGRES_FAULTS)
     for fault in report.faults:
@@ -59,6 +59,6 @@ def test_a_short_soak_on_postgresql_loses_no_acknowledged_write() -> None:
 
 @pytest.mark.timeout(240)
 def test_a_short_soak_on_sqlite_survives_a_kill_mid_write() -> None:
-    report = run_soak(SoakConfig(seconds=25, store="sqlite", clients=3))
+    report = run_soak(SoakConfig(seconds=20, store="sqlite", clients=3))
 
     _checked(report, SQLITE_FAULTS)
