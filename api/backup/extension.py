@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from api.audit import AuditService
 from api.backup.errors import BackupError
+from audit.service import AuditService
 from ledger.verify import VerificationError, b64, verify_checkpoint, verify_consistency
 
 

@@ -16,7 +16,7 @@ from api.backup import pgtools
 from api.backup.contents import Contents, read_contents
 from api.backup.errors import BackupError
 from api.backup.sqlitefile import not_empty
-from api.store import Store
+from api.storage.store import Store
 
 MAGIC = b"PGDMP"
 TABLES = (

@@ -17,7 +17,7 @@ from pathlib import Path
 import psycopg
 
 from api.backup.errors import BackupError
-from api.store import Store
+from api.storage.store import Store
 
 DEBIAN_BINARIES = "/usr/lib/postgresql/*/bin"
 

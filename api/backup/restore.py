@@ -13,14 +13,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from api.audit import AuditConfig, AuditService
 from api.backup import pgdump, sqlitefile
 from api.backup.contents import Contents
 from api.backup.errors import BackupError
 from api.container import build
+from api.runtime.wiring_projections import read_side
 from api.settings import Settings
-from api.store import check_reachable, parse_store
-from api.wiring_projections import read_side
+from api.storage.store import check_reachable, parse_store
+from audit.service import AuditConfig, AuditService
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,14 @@ from pathlib import Path
 
 from uvicorn.config import STARTUP_FAILURE
 
-from api.clientlimits import server_config
 from api.commands.options import at_least, port
 from api.container import build
-from api.drain import DrainingServer
-from api.serving import Supervisor, listening_socket
+from api.http.clientlimits import server_config
+from api.runtime.wiring_projections import read_side
+from api.serve.drain import DrainingServer
+from api.serve.supervisor import Supervisor, listening_socket
 from api.settings import Settings, SettingsError
-from api.store import check_reachable, parse_store
-from api.wiring_projections import read_side
+from api.storage.store import check_reachable, parse_store
 
 
 def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -52,7 +52,7 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
                                 duty=settings.run_projections,
                                 stop_timeout=settings.shutdown_timeout)  # fmt: skip
         return supervisor.run(prepare=lambda: _prepare_store(settings))
-    config = server_config("api.app:create_app", settings, factory=True, host=args.host,
+    config = server_config("api.http.app:create_app", settings, factory=True, host=args.host,
                            port=args.port)  # fmt: skip
     server = DrainingServer(config)
     server.run()

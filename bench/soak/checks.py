@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from api.audit import AuditConfig, AuditService
 from api.container import Container, build
+from api.runtime.wiring_projections import read_side
 from api.settings import Settings
-from api.wiring_projections import read_side
+from audit.service import AuditConfig, AuditService
 from bench.soak.load import Write
 
 RECEIVED, CATEGORIZED = "appeals:Appeal.Received", "appeals:Appeal.Categorized"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from api.auth import Authenticator
+from api.http.auth import Authenticator
 from api.settings import Settings
 from bench.soak.checks import Findings, check_rebuild_and_verify, check_writes, cli
 from bench.soak.cluster import Cluster, free_port

@@ -1,0 +1,175 @@
+"""Pure ASGI middleware: request ids, metrics, and the request body's size cap and deadline."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import time
+from typing import Any
+
+from starlette.datastructures import Headers
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.storage.unavailable import RETRY_AFTER
+
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cache-control", b"no-store"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+]
+
+
+# Request ids: a random per-process prefix and a counter. uuid4 reads the OS random source
+# on every request; this is unique across processes and hosts without a system call.
+_PREFIX = os.urandom(6).hex()
+_SEQUENCE = itertools.count(1)
+
+
+def new_request_id() -> str:
+    """A fresh id for a request that did not bring its own ``X-Request-Id``."""
+    return f"{_PREFIX}-{next(_SEQUENCE):x}"
+
+
+class BodyTooLargeError(Exception):
+    """The client sent more than the cap."""
+
+
+class BodyTimeoutError(Exception):
+    """The client did not finish sending the body in time."""
+
+
+class RequestMiddleware:
+    """Tags each request with an id, times it, and refuses bodies over ``max_body_bytes``
+    or not complete within ``body_timeout`` seconds."""
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, body_timeout: float = 30.0) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.body_timeout = body_timeout
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        request_id = headers.get("x-request-id") or new_request_id()
+        scope.setdefault("state", {})["request_id"] = request_id[:64]
+        if scope["type"] == "websocket":
+            await self.app(scope, receive, send)
+            return
+        declared = headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+            await self._too_large(scope, receive, send, request_id)
+            return
+        status = {"code": 500}
+        started = time.perf_counter()
+        received = 0
+        # A body sent a byte at a time, or never finished, held the connection forever.
+        deadline = asyncio.get_running_loop().time() + self.body_timeout
+        complete = False
+
+        async def counted_receive() -> Message:
+            nonlocal received, complete
+            if complete:  # later calls wait for the disconnect, which has no deadline
+                return await receive()
+            try:
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
+            except TimeoutError:
+                raise BodyTimeoutError from None
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    raise BodyTooLargeError
+                complete = not message.get("more_body", False)
+            return message
+
+        async def tagged_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = status["started"] = message["status"]
+                headers = message.setdefault("headers", [])
+                headers.append((b"x-request-id", request_id.encode()))
+                headers.extend(SECURITY_HEADERS)
+            await send(message)
+
+        try:
+            await self.app(scope, counted_receive, tagged_send)
+        except BodyTooLargeError:
+            await self._too_large(scope, receive, send, request_id)
+            status["code"] = 413
+        except BodyTimeoutError:
+            await self._timed_out(scope, receive, send, request_id)
+            status["code"] = 408
+        except asyncio.CancelledError:
+            # The drain deadline passed (api.drain): a retryable UNAVAILABLE, not a bare 500.
+            if "started" not in status:
+                await self._stopping(scope, receive, send, request_id)
+                status["code"] = 503
+            raise
+        finally:
+            self._observe(scope, status["code"], time.perf_counter() - started)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send, request_id: str) -> None:
+        body = {
+            "errors": [
+                {
+                    "message": f"request body exceeds {self.max_body_bytes} bytes",
+                    "extensions": {"code": "PAYLOAD_TOO_LARGE", "requestId": request_id},
+                }
+            ]
+        }
+        response = JSONResponse(body, status_code=413, headers={"x-request-id": request_id})
+        await response(scope, receive, send)
+
+    async def _timed_out(self, scope: Scope, receive: Receive, send: Send, request_id: str) -> None:
+        body = {
+            "errors": [
+                {
+                    "message": f"request body not complete within {self.body_timeout:g} s",
+                    "extensions": {"code": "REQUEST_TIMEOUT", "requestId": request_id},
+                }
+            ]
+        }
+        # The rest of the body may still trickle in: the connection cannot be reused.
+        headers = {"x-request-id": request_id, "connection": "close"}
+        await JSONResponse(body, status_code=408, headers=headers)(scope, receive, send)
+
+    async def _stopping(self, scope: Scope, receive: Receive, send: Send, request_id: str) -> None:
+        body = {
+            "errors": [
+                {
+                    "message": "the server is stopping; try again",
+                    "extensions": {
+                        "code": "UNAVAILABLE",
+                        "retryAfter": RETRY_AFTER,
+                        "requestId": request_id,
+                    },
+                }
+            ]
+        }
+        headers = {
+            "x-request-id": request_id,
+            "connection": "close",
+            "retry-after": str(RETRY_AFTER),
+        }
+        await JSONResponse(body, status_code=503, headers=headers)(scope, receive, send)
+
+    def _observe(self, scope: Scope, status: int, seconds: float) -> None:
+        app: Any = scope.get("app")
+        services = getattr(getattr(app, "state", None), "services", None)
+        if services is None:
+            return
+        route = (
+            scope["path"]
+            if scope["path"] in ("/graphql", "/healthz", "/readyz", "/metrics")
+            else "other"
+        )
+        services.metrics.requests.labels(
+            method=scope["method"], route=route, status=str(status)
+        ).inc()
+        services.metrics.latency.labels(route=route).observe(seconds)
