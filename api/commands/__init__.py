@@ -5,7 +5,18 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from api.commands import audit, backup, demo, history, projections, run, serve, token
+from api.commands import (
+    audit,
+    backup,
+    demo,
+    history,
+    opendata,
+    projections,
+    run,
+    serve,
+    token,
+    witness,
+)
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
@@ -18,4 +29,6 @@ REGISTRY: list[Register] = [
     token.register,
     backup.register,
     projections.register,
+    opendata.register,
+    witness.register,
 ]
