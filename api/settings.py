@@ -60,6 +60,8 @@ class Settings:
     body_timeout: float = 30.0
     keepalive_timeout: int = 5
     max_connections: int = 500
+    pg_bin_dir: str = ""
+    shutdown_timeout: float = 30.0
     clock_skew_seconds: int = 120
     working_hours: tuple[time, time] = (time(9), time(18))
     working_breaks: tuple[tuple[time, time], ...] = ()
@@ -114,6 +116,8 @@ class Settings:
             body_timeout=float(_int(env, "APPEALS_BODY_TIMEOUT", 30, minimum=1)),
             keepalive_timeout=_int(env, "APPEALS_KEEPALIVE_TIMEOUT", 5, minimum=1),
             max_connections=_int(env, "APPEALS_MAX_CONNECTIONS", 500, minimum=1),
+            pg_bin_dir=env.get("APPEALS_PG_BIN_DIR", "").strip(),
+            shutdown_timeout=float(_int(env, "APPEALS_SHUTDOWN_TIMEOUT", 30, minimum=1)),
             clock_skew_seconds=_int(env, "APPEALS_CLOCK_SKEW", 120, minimum=0),
             working_hours=_working_hours(env, "APPEALS_WORKING_HOURS"),
             working_breaks=_stretches(env, "APPEALS_WORKING_BREAKS", ""),

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from api.commands import (
     audit,
+    backup,
     demo,
     exporting,
     history,
@@ -30,6 +31,7 @@ REGISTRY: list[Register] = [
     audit.register,
     serve.register,
     token.register,
+    backup.register,
     projections.register,
     opendata.register,
     witness.register,

@@ -13,6 +13,8 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.storage.unavailable import RETRY_AFTER
+
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
@@ -102,7 +104,7 @@ class RequestMiddleware:
 
         async def tagged_send(message: Message) -> None:
             if message["type"] == "http.response.start":
-                status["code"] = message["status"]
+                status["code"] = status["started"] = message["status"]
                 headers = message.setdefault("headers", [])
                 headers.append((b"x-request-id", request_id.encode()))
                 # A route that sets its own header wins: immutable tiles set cache-control.
@@ -118,6 +120,12 @@ class RequestMiddleware:
         except BodyTimeoutError:
             await self._timed_out(scope, receive, send, request_id, timeout)
             status["code"] = 408
+        except asyncio.CancelledError:
+            # The drain deadline passed (api.drain): a retryable UNAVAILABLE, not a bare 500.
+            if "started" not in status:
+                await self._stopping(scope, receive, send, request_id)
+                status["code"] = 503
+            raise
         finally:
             self._observe(scope, status["code"], time.perf_counter() - started)
 
@@ -149,6 +157,26 @@ class RequestMiddleware:
         # The rest of the body may still trickle in: the connection cannot be reused.
         headers = {"x-request-id": request_id, "connection": "close"}
         await JSONResponse(body, status_code=408, headers=headers)(scope, receive, send)
+
+    async def _stopping(self, scope: Scope, receive: Receive, send: Send, request_id: str) -> None:
+        body = {
+            "errors": [
+                {
+                    "message": "the server is stopping; try again",
+                    "extensions": {
+                        "code": "UNAVAILABLE",
+                        "retryAfter": RETRY_AFTER,
+                        "requestId": request_id,
+                    },
+                }
+            ]
+        }
+        headers = {
+            "x-request-id": request_id,
+            "connection": "close",
+            "retry-after": str(RETRY_AFTER),
+        }
+        await JSONResponse(body, status_code=503, headers=headers)(scope, receive, send)
 
     def _observe(self, scope: Scope, status: int, seconds: float) -> None:
         app: Any = scope.get("app")
