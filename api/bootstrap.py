@@ -18,6 +18,7 @@ import logging
 import secrets
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
@@ -42,7 +43,6 @@ from api.storage.stored_ledger import StoredLedger, infrastructure
 from api.tlog.witness import attach_witnesses
 from audit.service import AuditConfig, AuditService
 from ledger.application import AppealsLedger
-from ledger.calendar import ProductionCalendar
 from ledger.privacy import CitizenVault
 from projections.assembly import ReadSide, build_read_side
 from projections.listener import ListenContext, pg_listener
@@ -69,10 +69,11 @@ def build(settings: Settings) -> Container:
         factory,
         recorder,
         norms=settings.norms,
-        calendar=ProductionCalendar(tz=settings.timezone),
+        calendar=settings.calendar,
         vault=CitizenVault(keys),
         positions=positions,
         earliest=settings.earliest_business_time,
+        clock_skew=timedelta(seconds=settings.clock_skew_seconds),
     )
     return Container(settings, store, ledger, sql, keys)
 
@@ -92,6 +93,7 @@ def sealing_with(container: Container, vault: CitizenVault) -> AppealsLedger:
         vault=vault,
         positions=ledger.positions,
         earliest=ledger.earliest,
+        clock_skew=ledger.business.skew,
         owns_store=False,
     )
 

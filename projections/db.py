@@ -36,6 +36,10 @@ class Cursor(Protocol):
     def rowcount(self) -> int: ...
 
 
+SETUP_LOCK = 0x41_50_50_45_41_4C_53_55
+"""The transaction advisory lock views' set-up takes on PostgreSQL."""
+
+
 class Database:
     """Runs the read side's SQL on the ledger's own datastore."""
 
@@ -70,12 +74,8 @@ class Database:
     def prepare_bulk_load(self, cursor: Cursor) -> None:
         """Give this transaction the memory a bulk load's sorts and index builds want."""
 
-    def lock_schema(self, cursor: Cursor) -> None:
-        """Make other processes creating the views' tables wait until this transaction ends.
-
-        Several workers start at once; each adds missing columns, whose table locks they
-        would otherwise take in turns and deadlock on. SQLite's writer lock already does this.
-        """
+    def serialize_setup(self, cursor: Cursor) -> None:
+        """Make concurrent set-ups of the views (several processes starting) take turns."""
 
     def announce(self, cursor: Cursor, position: int) -> None:
         """Tell other processes, when this transaction commits, that views reached ``position``.

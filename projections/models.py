@@ -41,6 +41,7 @@ class AppealRow:
     last_position: int
     body_received_at: datetime | None
     answered_on_time: bool | None
+    published_at: datetime | None
     next_due_at: datetime | None
     overdue: bool
 

@@ -14,12 +14,9 @@ from psycopg.sql import SQL, Identifier
 
 from projections.appeal_stream import Pages, postgres_pages
 from projections.background import background
-from projections.db import Cursor, Database, Submit, on_conflict_add
+from projections.db import SETUP_LOCK, Cursor, Database, Submit, on_conflict_add
 from projections.decoding import Row
 from projections.dialect import POSTGRES
-
-SCHEMA_LOCK_KEY = 0x41_50_50_45_41_4C_53_56
-"""The advisory lock taken while the views' tables are created ("APPEALSV" in ASCII)."""
 
 
 class PostgresDatabase(Database):
@@ -61,8 +58,10 @@ class PostgresDatabase(Database):
     def announce(self, cursor: Cursor, position: int) -> None:
         cursor.execute("SELECT pg_notify(%s, %s)", (self.views_channel, str(position)))
 
-    def lock_schema(self, cursor: Cursor) -> None:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK_KEY,))
+    def serialize_setup(self, cursor: Cursor) -> None:
+        # Workers and the duty process start together and each creates missing tables and
+        # columns; two ALTER TABLEs taking their locks in different orders deadlocked.
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", (SETUP_LOCK,))
 
     def prepare_bulk_load(self, cursor: Cursor) -> None:
         # The defaults (4 MB, 64 MB) make the statistics merge and the index builds spill.

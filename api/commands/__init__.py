@@ -5,17 +5,34 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from api.commands import audit, demo, history, projections, run, serve, token, witness
+from api.commands import (
+    audit,
+    backup,
+    demo,
+    exporting,
+    history,
+    importing,
+    opendata,
+    projections,
+    run,
+    serve,
+    token,
+    witness,
+)
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
 REGISTRY: list[Register] = [
     demo.register,
+    importing.register,
+    exporting.register,
     history.register,
     run.register,
     audit.register,
     serve.register,
     token.register,
+    backup.register,
     projections.register,
+    opendata.register,
     witness.register,
 ]

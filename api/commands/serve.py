@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import uvicorn
 from uvicorn.config import STARTUP_FAILURE
 
 from api.bootstrap import audit_service, build, read_side
 from api.commands.options import at_least, port
 from api.http.clientlimits import server_config
+from api.serve.drain import DrainingServer
 from api.serve.supervisor import Supervisor, listening_socket
 from api.settings import Settings, SettingsError
 from api.storage.store import check_reachable, parse_store
@@ -42,17 +42,19 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     check_reachable(parse_store(str(settings.database_url)))
     print(f"Appeals Ledger API: http://{args.host}:{args.port}/graphql", flush=True)
+    print(f"Public dashboard: http://{args.host}:{args.port}/ (open data: /opendata/)", flush=True)
     if args.workers > 1:
         try:
             listener = listening_socket(args.host, args.port)
         except OSError as error:
             raise SettingsError(f"cannot listen on {args.host}:{args.port}: {error}") from None
         supervisor = Supervisor(args.workers, listener, settings.access_log,
-                                duty=settings.run_projections)  # fmt: skip
+                                duty=settings.run_projections,
+                                stop_timeout=settings.shutdown_timeout)  # fmt: skip
         return supervisor.run(prepare=lambda: _prepare_store(settings))
     config = server_config("api.http.app:create_app", settings, factory=True, host=args.host,
                            port=args.port)  # fmt: skip
-    server = uvicorn.Server(config)
+    server = DrainingServer(config)
     server.run()
     return 0 if server.started else STARTUP_FAILURE
 

@@ -17,11 +17,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
-from api import bootstrap, graphiql
+from api import bootstrap, graphiql, public_routes
 from api.graphql.context import off_loop
 from api.graphql.schema import build_schema
 from api.graphql.view import LedgerGraphQL
 from api.http import logs
+from api.http.importing import import_file
 from api.http.middleware import RequestMiddleware
 from api.http.ratelimit import RateLimitMiddleware
 from api.services import Services
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await services.appeal_reads.open()
         bootstrap.start(services)
         app.state.services = services
+        public_routes.warm(app.state)
         # Start-up objects (schema, calendar, pools) live as long as the process: keep
         # them out of the collector's full passes, whose pauses would land on requests.
         gc.collect()
@@ -74,6 +76,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             RequestMiddleware,
             max_body_bytes=settings.max_body_bytes,
             body_timeout=settings.body_timeout,
+            limits={"/import": (settings.import_max_bytes, settings.import_body_timeout)},
         ),
         Middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute),
     ]
@@ -90,8 +93,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/metrics", metrics),
         Route("/ledger/checkpoint", checkpoint),
         Route("/ledger/public-key", public_key),
+        *public_routes.routes(),
         *tlog_routes.routes(),
         *audit_page.routes(),
+        Route("/import", import_file, methods=["POST"]),
     ]
     if settings.graphiql:
         routes.append(graphiql.assets())

@@ -6,6 +6,7 @@ SIGTERM or SIGINT. What it runs is built by ``api.bootstrap.run_duty``.
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from types import FrameType
@@ -24,6 +25,10 @@ def run_duty() -> None:
     stop = threading.Event()
 
     def stopping(signum: int, frame: FrameType | None) -> None:
+        if stop.is_set():
+            # A second signal: stop now. A projection batch in flight is one transaction,
+            # which the database rolls back when this process's connections close.
+            os._exit(1)
         stop.set()
 
     for sig in (signal.SIGINT, signal.SIGTERM):

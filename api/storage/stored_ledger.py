@@ -8,7 +8,7 @@ ledger a finished vault and positions instead of assigning them afterwards.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from eventsourcing.persistence import ApplicationRecorder, InfrastructureFactory
 from eventsourcing.utils import Environment
@@ -39,6 +39,7 @@ class StoredLedger(AppealsLedger):
         vault: CitizenVault,
         positions: EventPositions | None,
         earliest: datetime,
+        clock_skew: timedelta,
         owns_store: bool = True,
     ) -> None:
         self._given_factory = factory
@@ -51,6 +52,7 @@ class StoredLedger(AppealsLedger):
             vault=vault,
             positions=positions,
             earliest=earliest,
+            clock_skew=clock_skew,
         )
 
     def construct_factory(self, env: Environment) -> InfrastructureFactory:
