@@ -219,13 +219,17 @@ def test_workers_drain_on_sigterm_and_a_second_sigterm_stops_every_process(
     log = tmp_path / f"serve-{port}-2.log"
     try:
         until(
-            lambda: processes.healthy(url) and len(processes.named(supervisor.pid, "appeals-duty")) == 1,
+            lambda: (
+                processes.healthy(url) and len(processes.named(supervisor.pid, "appeals-duty")) == 1
+            ),
             timeout=60,
             every=0.2,
         )
         token = LiveServer(url, postgres_url, supervisor, log).token(Role.SUPERVISOR)
         finished, stalled = HeldRequest(port, token), HeldRequest(port, token)
-        children = processes.named(supervisor.pid, "appeals-worker") | processes.named(supervisor.pid, "appeals-duty")
+        children = processes.named(supervisor.pid, "appeals-worker") | processes.named(
+            supervisor.pid, "appeals-duty"
+        )
 
         supervisor.send_signal(signal.SIGTERM)
         until(lambda: log.read_text().count("Shutting down") == 2, timeout=15)
