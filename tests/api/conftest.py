@@ -17,7 +17,7 @@ import pytest
 
 from api.http.auth import Authenticator
 from ledger.values import Role
-from tests.api.inprocess import SECRET, InProcessServer, serve_in_process
+from tests.api.inprocess import REPLAY_CLOCK_SKEW, SECRET, InProcessServer, serve_in_process
 from tests.conftest import create_database, drop_database, require_postgres
 from tests.waiting import until
 
@@ -51,11 +51,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-REPLAY_CLOCK_SKEW = str(100 * 365 * 86400)
-"""Tests replay offices' past months through the API (staff times years back), so their
-servers accept any staff time; ``test_staff_times`` serves with the default skew."""
 
 
 def start_server(database_url: str, log: Path, **extra_env: str) -> LiveServer:

@@ -23,6 +23,9 @@ from api.settings import Settings
 from ledger.values import Role
 
 SECRET = "test-secret-" + "x" * 40
+REPLAY_CLOCK_SKEW = str(100 * 365 * 86400)
+"""Tests replay offices' past months through the API (staff times years back), so their
+servers accept any staff time; ``test_staff_times`` serves with the default skew."""
 
 
 @dataclass
@@ -77,6 +80,8 @@ def serve_in_process(database_url: str, folder: Path) -> Iterator[InProcessServe
             # Tests send hundreds of requests a minute with one token: the limiter has its own test.
             "APPEALS_RATE_LIMIT_PER_MINUTE": "0",
             "APPEALS_KEYS_DIR": str(folder / "server-keys"),
+            "APPEALS_CLOCK_SKEW": REPLAY_CLOCK_SKEW,
+            "APPEALS_OPENDATA_REFRESH": "0",
         }
     )
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
