@@ -112,6 +112,7 @@ class AppealsLedger(Application[UUID]):
         location: str | None = None,
         actor: Actor = SYSTEM,
         at: datetime | None = None,
+        source: str | None = None,
     ) -> Recorded:
         """Record a received message; a re-delivery returns the existing appeal unchanged."""
         appeal = self.new_appeal(
@@ -125,6 +126,7 @@ class AppealsLedger(Application[UUID]):
             location=location,
             actor=actor,
             at=at,
+            source=source,
         )
         try:
             # Optimistic: a new message is the common case, so try the insert first; the
@@ -148,6 +150,7 @@ class AppealsLedger(Application[UUID]):
         location: str | None = None,
         actor: Actor = SYSTEM,
         at: datetime | None = None,
+        source: str | None = None,
     ) -> Appeal:
         """Validate intake and build an unsaved appeal (batch imports save many at once)."""
         kind = parse_enum(Channel, channel, "channel")
@@ -174,6 +177,7 @@ class AppealsLedger(Application[UUID]):
             actor_id=actor.id,
             actor_role=actor.role.value,
             at=self._business_time(at, "receivedAt"),
+            source=clean_name(source, "source") if source is not None else None,
         )
 
     def register_appeal(
@@ -305,6 +309,30 @@ class AppealsLedger(Application[UUID]):
             at=when,
         )
         return self._save(appeal, expected_version=expected_version)
+
+    def record_delivery(
+        self,
+        appeal_id: UUID,
+        *,
+        answer: int,
+        attempt: int,
+        platform_id: str | None = None,
+        error: str | None = None,
+        final: bool = False,
+    ) -> Recorded:
+        """Record the outcome of one attempt to deliver a public answer to its channel."""
+        return self._command(
+            appeal_id,
+            None,
+            "record_delivery",
+            answer=answer,
+            attempt=attempt,
+            platform_id=platform_id,
+            error=error,
+            final=final,
+            actor=SYSTEM,
+            at=self.clock(),
+        )
 
     def close_appeal(
         self,

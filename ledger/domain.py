@@ -72,6 +72,8 @@ class Answer(NamedTuple):
     final: bool
     public: bool
     text_key: str | None = None
+    delivery: str | None = None
+    """Where a public answer to a channel's appeal stands: delivering, delivered or failed."""
 
 
 def appeal_id_for(channel: str, external_id: str) -> UUID:
@@ -95,11 +97,12 @@ class Appeal(Aggregate):
         """A message arrived; the application seals citizen data and, since v2, the text.
 
         ``text_key`` names the key the text is sealed under; ``None`` means the text is in
-        clear (every version-1 event, written before texts were sealed).
+        clear (every version-1 event, written before texts were sealed). ``source`` (v3) is
+        the official page, bot or mailbox it came through (``channel:platform id``).
         """
 
         TOPIC = "appeals:Appeal.Received"
-        class_version = 2
+        class_version = 3
         channel: str
         external_id: str
         text: str
@@ -109,11 +112,17 @@ class Appeal(Aggregate):
         citizen: str | None
         category: str | None
         location: str | None
+        source: str | None
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             """Version 1 stored the text in clear."""
             state["text_key"] = None
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            """Version 2 had no sources: it came from no page, bot or mailbox we know."""
+            state["source"] = None
 
     Created = Received
 
@@ -196,6 +205,23 @@ class Appeal(Aggregate):
         TOPIC = "appeals:Appeal.PersonalDataErased"
         legal_basis: str
 
+    class AnswerDelivered(Event):
+        """A public answer reached the channel the appeal came from (``answer``: its index)."""
+
+        TOPIC = "appeals:Appeal.AnswerDelivered"
+        answer: int
+        attempt: int
+        platform_id: str
+
+    class DeliveryFailed(Event):
+        """An attempt to deliver an answer failed; ``final``: no further attempt is made."""
+
+        TOPIC = "appeals:Appeal.DeliveryFailed"
+        answer: int
+        attempt: int
+        error: str
+        final: bool
+
     @staticmethod
     def create_id(channel: str, external_id: str) -> UUID:
         """Derive the id from (channel, external id) so a re-delivery finds the same appeal."""
@@ -217,8 +243,10 @@ class Appeal(Aggregate):
         actor_role: str,
         at: datetime,
         text_key: str | None,
+        source: str | None,
     ) -> None:
         self.channel = Channel(channel)
+        self.source = source
         self.external_id = external_id
         self.text = text
         self.text_key = text_key
@@ -398,6 +426,30 @@ class Appeal(Aggregate):
 
     # --- derived -------------------------------------------------------------------
 
+    def record_delivery(
+        self,
+        *,
+        answer: int,
+        attempt: int,
+        platform_id: str | None,
+        error: str | None,
+        final: bool,
+        actor: Actor,
+        at: datetime,
+    ) -> None:
+        """Record one delivery attempt of a public answer; delivered when ``platform_id``."""
+        if not 0 <= answer < len(self.answers) or not self.answers[answer].public:
+            raise ValidationError(field="answer", reason="is not a public answer of the appeal")
+        # Delivery is the platform's doing, after the answer: it moves no business clock,
+        # so it never touches ``last_at`` (staff may still date their acts before it).
+        who = {"actor_id": actor.id, "actor_role": actor.role.value, "at": at}
+        if platform_id is not None:
+            self._delivered(answer=answer, attempt=attempt, platform_id=platform_id, **who)
+        else:
+            self._delivery_failed(
+                answer=answer, attempt=attempt, error=error or "unknown", final=final, **who
+            )
+
     def due_dates(
         self, norms: deadlines.Norms, calendar: ProductionCalendar
     ) -> list[deadlines.DueDate]:
@@ -547,7 +599,9 @@ class Appeal(Aggregate):
         actor_role: str,
         at: datetime,
     ) -> None:
-        self.answers.append(Answer(text, final, public, text_key))
+        # A public answer to a message from a known page, bot or mailbox goes back there.
+        delivery = "delivering" if public and self.source is not None else None
+        self.answers.append(Answer(text, final, public, text_key, delivery))
         if self.first_response_at is None:
             self.first_response_at = at
         if final:
@@ -596,6 +650,34 @@ class Appeal(Aggregate):
         self.erased = True
         self.citizen = None
         self._touch(at, "erasure")
+
+    @event(AnswerDelivered)
+    def _delivered(
+        self,
+        *,
+        answer: int,
+        attempt: int,
+        platform_id: str,
+        actor_id: str,
+        actor_role: str,
+        at: datetime,
+    ) -> None:
+        self.answers[answer] = self.answers[answer]._replace(delivery="delivered")
+
+    @event(DeliveryFailed)
+    def _delivery_failed(
+        self,
+        *,
+        answer: int,
+        attempt: int,
+        error: str,
+        final: bool,
+        actor_id: str,
+        actor_role: str,
+        at: datetime,
+    ) -> None:
+        state = "failed" if final else "delivering"
+        self.answers[answer] = self.answers[answer]._replace(delivery=state)
 
     def _touch(self, at: datetime, what: str) -> None:
         self.last_at = at

@@ -52,6 +52,8 @@ class AppealState:
     """When the current body received it: None = at receipt, else the last forwarding."""
     answered_on_time: bool | None = None
     """The verdict of the first final answer given under an answer due date (ст. 12 ч. 1)."""
+    source: str | None = None
+    """The official page, bot or mailbox it came through (``channel:platform id``)."""
 
     def copy(self) -> AppealState:
         """A detached copy, to remember the state before a batch."""
@@ -145,6 +147,7 @@ class Folder:
             first_response_due_at=self._first_response_due(channel.value, at),
             version=version,
             last_position=position,
+            source=data.get("source"),
         )
 
     def apply(self, state: AppealState, event: Fields, version: int, position: int) -> None:

@@ -34,6 +34,8 @@ EVENT_TOPICS = {
     "appeals:Appeal.Reopened",
     "appeals:Appeal.Rated",
     "appeals:Appeal.PersonalDataErased",
+    "appeals:Appeal.AnswerDelivered",
+    "appeals:Appeal.DeliveryFailed",
 }
 
 # The base ``Appeal.Event`` is never triggered or stored, so it has no topic of its own.
@@ -121,7 +123,7 @@ def test_a_new_answer_is_stored_as_class_version_three(
 
 
 @pytest.mark.parametrize("store", STORES)
-def test_a_new_receipt_is_stored_as_class_version_two_with_its_text_sealed(
+def test_a_new_receipt_is_stored_as_class_version_three_with_its_text_sealed(
     store: dict[str, str],
 ) -> None:
     ledger = AppealsLedger(store)
@@ -137,7 +139,8 @@ def test_a_new_receipt_is_stored_as_class_version_two_with_its_text_sealed(
 
     state = ledger.mapper.transcoder.decode(received.state)
     assert received.topic == "appeals:Appeal.Received"
-    assert state["class_version"] == 2
+    assert state["class_version"] == 3
+    assert state["source"] is None
     assert state["text_key"] is not None
     assert "Lenina" not in state["text"]
     assert ledger.open_text(ledger.get_appeal(recorded.appeal_id)) == "Lenina 5, +7 900 000-00-00"
@@ -152,7 +155,9 @@ def test_a_version_one_receipt_loads_with_its_text_in_clear(
         ledger.mapper.to_stored_event(appeals.received().collect_events()[0]).state
     )
     # What a version-1 Received event looked like: no ``text_key`` and no ``class_version``.
-    version_one_state = {k: v for k, v in current.items() if k not in {"text_key", "class_version"}}
+    version_one_state = {
+        k: v for k, v in current.items() if k not in {"text_key", "class_version", "source"}
+    }
     ledger.recorder.insert_events(
         [
             StoredEvent(
@@ -168,6 +173,34 @@ def test_a_version_one_receipt_loads_with_its_text_in_clear(
 
     assert loaded.text_key is None
     assert ledger.open_text(loaded) == "The street light on Lenina 5 is broken."
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_a_version_two_receipt_loads_with_no_source(
+    appeals: AppealFactory, store: dict[str, str]
+) -> None:
+    ledger = AppealsLedger(store)
+    current = ledger.mapper.transcoder.decode(
+        ledger.mapper.to_stored_event(appeals.received().collect_events()[0]).state
+    )
+    # What a version-2 Received event looked like: no ``source``.
+    version_two_state = {k: v for k, v in current.items() if k != "source"}
+    version_two_state["class_version"] = 2
+    ledger.recorder.insert_events(
+        [
+            StoredEvent(
+                originator_id=appeals.received().id,
+                originator_version=1,
+                topic="appeals:Appeal.Received",
+                state=ledger.mapper.transcoder.encode(version_two_state),
+            )
+        ]
+    )
+
+    loaded = ledger.get_appeal(appeals.received().id)
+
+    assert loaded.source is None
+    assert loaded.external_id == "ext-1"
 
 
 @pytest.mark.parametrize("store", STORES)
