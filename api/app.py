@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
-from api import graphiql, logs, wiring_projections
+from api import channelwiring, graphiql, logs, wiring_projections
 from api.advances import ViewsListener
 from api.asyncreads import AsyncAppealReads
 from api.auth import Authenticator
@@ -36,6 +36,7 @@ from api.ratelimit import RateLimitMiddleware
 from api.services import Services
 from api.settings import Settings
 from api.unavailable import RETRY_AFTER, is_unavailable
+from channels import webhook
 from projections.listener import ListenContext, pg_listener
 
 log = logging.getLogger("appeals.api")
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/metrics", metrics),
         Route("/ledger/checkpoint", checkpoint),
         Route("/ledger/public-key", public_key),
+        *webhook.routes(),
     ]
     if settings.graphiql:
         routes.append(graphiql.assets())
@@ -116,6 +118,7 @@ def start_services(settings: Settings) -> Services:
     services = Services(settings, container, read_side, feed, Metrics(),
                         Authenticator(_jwt_secret(settings)))  # fmt: skip
     services.audit = audit_service(settings, container)
+    services.channels = channelwiring.intake(container, services.metrics.registry)
     if settings.run_projections:
         services.leadership = contend(container, read_side, services.audit)
         services.background.append(services.leadership)

@@ -236,7 +236,7 @@ def test_a_version_one_answer_loads_as_not_public(
 
     assert loaded.version == appeal.version + 1
     assert loaded.answers == [
-        ("An answer written before answers could be published.", True, False, None)
+        ("An answer written before answers could be published.", True, False, None, None)
     ]
     assert loaded.answered_at == previous["at"]
     assert loaded.status is Status.ANSWERED
