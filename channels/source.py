@@ -68,3 +68,30 @@ def clean_platform_id(channel: Channel, value: str) -> str:
     if "/" in text or ":" in text:
         raise ValidationError(field="sourceId", reason="must not contain / or :")
     return text
+
+
+def new_source(
+    channel: str,
+    platform_id: str,
+    *,
+    body: str,
+    department: str | None = None,
+    category: str | None = None,
+    secrets: Secrets = Secrets(),
+) -> Source:
+    """A source checked as an admin gives it (CLI or GraphQL); refusals name the field."""
+    kind = parse_channel(channel)
+    if kind in (Channel.VK, Channel.TELEGRAM) and not secrets.secret:
+        raise ValidationError(field="secret", reason=f"is required for {kind.value} webhooks")
+    for name in ("secret", "confirmation", "token"):
+        value = getattr(secrets, name)
+        if value is not None and (not value or not value.isprintable() or len(value) > 500):
+            raise ValidationError(field=name, reason="must be 1-500 printable characters")
+    return Source(
+        channel=kind,
+        platform_id=clean_platform_id(kind, platform_id),
+        body=clean_name(body, "body"),
+        department=clean_name(department, "department") if department else None,
+        category=clean_name(category, "category") if category else None,
+        secrets=secrets,
+    )

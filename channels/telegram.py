@@ -43,7 +43,8 @@ def inbound(message: dict[str, Any], bot: str, chat_key: str) -> Inbound | None:
         if not attachments:
             return None  # a sticker, a contact card, a service message: nothing to answer
         text = "(no text)"
-    sender = message.get("from") if isinstance(message.get("from"), dict) else {}
+    given = message.get("from")
+    sender: dict[str, Any] = given if isinstance(given, dict) else {}
     names = [sender.get("first_name"), sender.get("last_name")]
     name = " ".join(n for n in names if isinstance(n, str) and n) or None
     return Inbound(

@@ -98,7 +98,8 @@ def _attachments(message: dict[str, Any]) -> tuple[Attachment, ...]:
         if not isinstance(item, dict) or not isinstance(item.get("type"), str):
             continue
         kind = item["type"]
-        body = item.get(kind) if isinstance(item.get(kind), dict) else {}
+        nested = item.get(kind)
+        body: dict[str, Any] = nested if isinstance(nested, dict) else {}
         ref = f"{kind}{body.get('owner_id', '')}_{body.get('id', '')}"
         size = body.get("size") if isinstance(body.get("size"), int) else None
         url = body.get("url") if isinstance(body.get("url"), str) else None

@@ -442,7 +442,7 @@ class Appeal(Aggregate):
             raise ValidationError(field="answer", reason="is not a public answer of the appeal")
         # Delivery is the platform's doing, after the answer: it moves no business clock,
         # so it never touches ``last_at`` (staff may still date their acts before it).
-        who = {"actor_id": actor.id, "actor_role": actor.role.value, "at": at}
+        who = _who(actor, at)
         if platform_id is not None:
             self._delivered(answer=answer, attempt=attempt, platform_id=platform_id, **who)
         else:
