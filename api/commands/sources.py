@@ -156,5 +156,9 @@ def _messages(path: Path) -> Iterator[tuple[str, bytes]]:
         for file in sorted(path.glob("*.eml")):
             yield file.name, file.read_bytes()
         return
-    for index, message in enumerate(mailbox.mbox(path, create=False)):
-        yield f"message {index + 1}", message.as_bytes()
+    box = mailbox.mbox(path, create=False)
+    try:
+        for index, message in enumerate(box):
+            yield f"message {index + 1}", message.as_bytes()
+    finally:
+        box.close()
