@@ -107,10 +107,10 @@ def _attachments(message: dict[str, Any]) -> tuple[Attachment, ...]:
     return tuple(found)
 
 
-def reply_target(external_id: str) -> tuple[int, str, tuple[int, int, int] | None]:
-    """(group id, "message" or "wall", (owner, post, comment) for a wall comment)."""
+def reply_target(external_id: str) -> tuple[int, tuple[int, int, int] | None]:
+    """(group id, (owner, post, comment) for a wall comment or None for a message)."""
     group, _, rest = external_id.partition(":")
     if rest.startswith("w"):
         owner, post, comment = (int(part) for part in rest[1:].rsplit("_", 2))
-        return int(group), "wall", (owner, post, comment)
-    return int(group), "message", None
+        return int(group), (owner, post, comment)
+    return int(group), None
