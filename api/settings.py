@@ -211,6 +211,7 @@ class ChannelSettings:
     smtp_starttls: bool = False
     delivery_retry_seconds: float = 5.0
     delivery_attempts: int = 8
+    delivery_timeout: int = 10
 
 
 def _channels(env: Mapping[str, str]) -> ChannelSettings:
@@ -242,6 +243,7 @@ def _channels(env: Mapping[str, str]) -> ChannelSettings:
         smtp_starttls=_bool(env, "APPEALS_SMTP_STARTTLS", False),
         delivery_retry_seconds=retry_seconds,
         delivery_attempts=_int(env, "APPEALS_DELIVERY_ATTEMPTS", 8, minimum=1),
+        delivery_timeout=_int(env, "APPEALS_DELIVERY_TIMEOUT", 10, minimum=1),
     )
 
 

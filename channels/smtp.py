@@ -76,6 +76,6 @@ class SmtpPlatform:
             ) from None
         except (OSError, smtplib.SMTPException) as error:
             # Cut off mid-conversation: it may have been accepted, so it is not sent again.
-            message = f"SMTP: {type(error).__name__}; in doubt, not sent again"
-            raise DeliveryError(message, retry=False) from None
+            doubt = f"SMTP: {type(error).__name__}; in doubt, not sent again"
+            raise DeliveryError(doubt, retry=False) from None
         return message_id

@@ -119,25 +119,31 @@ def add_sources(channels: Channels) -> None:
         assert result.returncode == 0, result.stderr
 
 
+@pytest.fixture(scope="module")
+def server_env() -> dict[str, str]:
+    """Extra settings of the module's server; a module overrides it (fake platforms)."""
+    return {}
+
+
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def channels(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    server_env: dict[str, str],
 ) -> Iterator[Channels]:
     """A server with the three sources, once on SQLite and once on PostgreSQL."""
     folder = tmp_path_factory.mktemp("channels")
-    extra = getattr(request.module, "SERVER_ENV", {})
     with empty_store(request.param, folder) as database_url:
-        env = channel_env(database_url, folder, **extra)
-        server = start_server(
-            database_url,
-            folder / "server.log",
-            **{
-                k: v
-                for k, v in env.items()
-                if k.startswith("APPEALS_") and k != "APPEALS_DATABASE_URL"
-            },
-        )
+        env = channel_env(database_url, folder, **server_env)
+        server = start_server(database_url, folder / "server.log", **server_settings(env))
         live = Channels(server, env, folder)
         add_sources(live)
         yield live
         stop_server(server)
+
+
+def server_settings(env: dict[str, str]) -> dict[str, str]:
+    """The ``APPEALS_*`` settings a server needs besides its store."""
+    return {
+        k: v for k, v in env.items() if k.startswith("APPEALS_") and k != "APPEALS_DATABASE_URL"
+    }
