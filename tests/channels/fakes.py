@@ -40,6 +40,8 @@ class FakePlatform:
     fail_next: int = 0
     fail_status: int = 503
     refuse_telegram: bool = False
+    echo_token_in_errors: int = 0
+    """Fail this many VK calls with an error text that quotes the token (it must be scrubbed)."""
     hold: threading.Event | None = None
     """While set, each request is published, then the answer waits until it is cleared."""
     held: threading.Event = field(default_factory=threading.Event)
@@ -112,6 +114,10 @@ class FakePlatform:
             return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
 
     def _vk(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        if self.echo_token_in_errors > 0:
+            self.echo_token_in_errors -= 1
+            text = f"Internal server error: token {params.get('access_token')} timed out"
+            return 200, {"error": {"error_code": 10, "error_msg": text}}
         if params.get("access_token") != VK_TOKEN:
             return 200, {"error": {"error_code": 5, "error_msg": "User authorization failed"}}
         if not params.get("v") or not params.get("message"):
