@@ -36,15 +36,15 @@ def parse(raw: bytes) -> Inbound:
         raise WebhookRefusal(400, "bad_payload", "the message has no valid Date") from None
     if at.tzinfo is None:
         raise WebhookRefusal(400, "bad_payload", "the message's Date has no time zone")
-    subject = str(message.get("Subject") or "").strip()
+    subject = _utf8(str(message.get("Subject") or "")).strip()
     body = _body(message).strip()
     text = "\n\n".join(part for part in (subject, body) if part) or "(no text)"
     return Inbound(
         external_id=message_id,
         at=at,
         text=text,
-        sender=sender.addr_spec,
-        sender_name=sender.display_name or None,
+        sender=_utf8(sender.addr_spec),
+        sender_name=_utf8(sender.display_name) or None,
         attachments=tuple(_attachments(message)),
     )
 
@@ -63,12 +63,22 @@ def _body(message: EmailMessage) -> str:
     if part is None:
         return ""
     assert isinstance(part, EmailMessage)
-    content = part.get_content()
+    raw = part.get_payload(decode=True)
+    if part.get_param("charset") is None and isinstance(raw, bytes):
+        # No charset declared: 8-bit text is UTF-8 in practice (RFC 6532), not ASCII.
+        content: object = raw.decode("utf-8", "replace")
+    else:
+        content = part.get_content()
     if not isinstance(content, str):
         return ""
     if part.get_content_subtype() == "html":
         return _html_text(content)
     return content
+
+
+def _utf8(text: str) -> str:
+    """Raw 8-bit header bytes (RFC 6532) arrive as surrogate escapes: read them as UTF-8."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _attachments(message: EmailMessage) -> list[Attachment]:

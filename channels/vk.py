@@ -23,28 +23,31 @@ CHAT_PEERS = 2_000_000_000
 
 @dataclass(frozen=True, slots=True)
 class VkEvent:
-    """A parsed callback: its type, the message if it carries one, and its secret."""
+    """A callback's envelope: its type, community and secret (checked before the object)."""
 
     type: str
     group_id: int
     secret: str | None
-    message: Inbound | None = None
+    payload: dict[str, Any]
+
+    def message(self) -> Inbound | None:
+        """The appeal of ``message_new`` and ``wall_reply_new``; None for other events."""
+        if self.type == "message_new":
+            return _private_message(self.payload, self.group_id)
+        if self.type == "wall_reply_new":
+            return _wall_comment(self.payload, self.group_id)
+        return None
 
 
 def parse(payload: Any) -> VkEvent:
-    """The callback's type and, for ``message_new`` and ``wall_reply_new``, the appeal."""
+    """The callback's envelope; its object is read by ``VkEvent.message``."""
     kind = require(payload, "type", str, "payload")
     group_id = require(payload, "group_id", int, "payload")
     assert isinstance(kind, str) and isinstance(group_id, int)
     secret = payload.get("secret")
     if secret is not None and not isinstance(secret, str):
         raise WebhookRefusal(400, "bad_payload", "payload.secret is not a string")
-    message = None
-    if kind == "message_new":
-        message = _private_message(payload, group_id)
-    elif kind == "wall_reply_new":
-        message = _wall_comment(payload, group_id)
-    return VkEvent(kind, group_id, secret, message)
+    return VkEvent(kind, group_id, secret, payload)
 
 
 def _private_message(payload: dict[str, Any], group_id: int) -> Inbound | None:

@@ -64,10 +64,11 @@ async def _vk(intake: Intake, source: Source, request: Request) -> Response:
             raise WebhookRefusal(400, "no_confirmation", "no confirmation string is set")
         return PlainTextResponse(source.secrets.confirmation)
     intake.authenticate(source, event.secret)
-    if event.message is None:
+    message = event.message()
+    if message is None:
         intake.ignored("vk")
     else:
-        await _off_loop(intake.record, source, event.message)
+        await _off_loop(intake.record, source, message)
     return PlainTextResponse("ok")
 
 

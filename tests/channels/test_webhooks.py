@@ -94,8 +94,11 @@ def test_a_wrong_vk_secret_is_403_and_records_nothing(channels: Channels) -> Non
 
     response = channels.post(VK, vk_message(4800, secret="not-the-secret"), JSON)
     missing = channels.post(VK, vk_message(4801, secret=""), JSON)
+    probing = channels.post(
+        VK, b'{"type": "message_new", "group_id": %s, "object": {}}' % VK_GROUP.encode(), JSON
+    )
 
-    assert (response.status_code, missing.status_code) == (403, 403)
+    assert (response.status_code, missing.status_code, probing.status_code) == (403, 403, 403)
     assert channels.head() == before
 
 
@@ -154,6 +157,25 @@ def test_an_email_is_one_appeal_with_its_subject_text_and_attachment(channels: C
     assert appeal["text"].startswith("Жалоба на работу поликлиники №3\n\nЗдравствуйте! Запись")
     assert "[attachment: image/jpeg, талон.jpg, 1000 bytes]" in appeal["text"]
     assert appeal["citizen"] == {"name": "Мария Сидорова", "contact": "maria.sidorova@mail.example"}
+
+
+def test_a_raw_utf8_message_as_the_readme_sends_it_is_read_as_utf8(channels: Channels) -> None:
+    raw = (
+        "From: Мария <maria@mail.example>\r\nMessage-ID: <m1@mail.example>\r\n"
+        "Date: Fri, 05 Dec 2025 05:03:00 +0300\r\nSubject: Жалоба\r\n\r\n"
+        "Запись к терапевту недоступна.\r\n"
+    ).encode()
+
+    response = channels.post(MAIL, raw, "message/rfc822", **{"x-appeals-secret": MAIL_SECRET})
+
+    assert response.status_code == 200
+    [appeal] = [
+        a
+        for a in wait_for(channels, f"email:{MAILBOX}", 2)
+        if a["externalId"] == "<m1@mail.example>"
+    ]
+    assert appeal["text"] == "Жалоба\n\nЗапись к терапевту недоступна."
+    assert appeal["citizen"] == {"name": "Мария", "contact": "maria@mail.example"}
 
 
 def test_bad_requests_are_refused_with_their_codes_and_counted(channels: Channels) -> None:
