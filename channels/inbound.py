@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from channels.errors import WebhookRefusal
+from ledger.values import MAX_TEXT_LENGTH
 
 MAX_ATTACHMENTS_LISTED = 20
+TRUNCATED = "\n[truncated]"
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +46,21 @@ class Inbound:
     attachments: tuple[Attachment, ...] = ()
 
     def full_text(self) -> str:
-        """The text with one reference line per attachment."""
+        """The text with one reference line per attachment, cut to the ledger's limit.
+
+        A long letter is kept rather than refused: a refused message would be re-sent by
+        its platform forever, and the citizen's appeal would never be recorded.
+        """
         lines = [a.line() for a in self.attachments[:MAX_ATTACHMENTS_LISTED]]
-        return "\n".join([self.text, *lines]) if lines else self.text
+        text = "\n".join([self.text, *lines]) if lines else self.text
+        # Platforms pass through what people paste (CR, NUL, escape codes); the ledger refuses
+        # control characters, and a refused message would be re-sent forever.
+        text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+        if not text.strip():
+            text = "(no text)"
+        if len(text) > MAX_TEXT_LENGTH:
+            text = text[: MAX_TEXT_LENGTH - len(TRUNCATED)] + TRUNCATED
+        return text
 
 
 def unix_time(value: object, field: str) -> datetime:

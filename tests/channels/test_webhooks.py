@@ -47,6 +47,16 @@ def wait_for(channels: Channels, source: str, count: int) -> list[dict[str, obje
     return appeals_of(channels, source)
 
 
+def the_appeal(channels: Channels, source: str, external_id: str) -> dict[str, object]:
+    """The one appeal of ``source`` with that external id, once the views show it."""
+
+    def found() -> list[dict[str, object]]:
+        return [a for a in appeals_of(channels, source) if a["externalId"] == external_id]
+
+    until(lambda: len(found()) == 1)
+    return found()[0]
+
+
 def test_vk_confirmation_is_answered_with_the_confirmation_string(channels: Channels) -> None:
     response = channels.post(VK, vk_confirmation(), JSON)
 
@@ -63,9 +73,7 @@ def test_a_vk_message_sent_five_times_and_concurrently_is_one_appeal(channels: C
         concurrent = list(pool.map(lambda _: channels.post(VK, payload, JSON), range(5)))
 
     assert [(r.status_code, r.text) for r in first + concurrent] == [(200, "ok")] * 10
-    [appeal] = [
-        a for a in wait_for(channels, f"vk:{VK_GROUP}", 1) if a["externalId"].endswith(":m4711")
-    ]
+    appeal = the_appeal(channels, f"vk:{VK_GROUP}", f"{VK_GROUP}:m4711")
     assert appeal["body"] == "city-hall"
     assert appeal["category"] == "roads"
     assert appeal["receivedAt"] == "2025-12-05T02:00:00+00:00"
@@ -83,10 +91,21 @@ def test_a_vk_wall_comment_is_an_appeal_and_the_communitys_own_is_not(channels: 
     replies = [channels.post(VK, vk_comment(10751), JSON) for _ in range(5)]
 
     assert {r.text for r in replies} == {"ok"}
-    appeals = wait_for(channels, f"vk:{VK_GROUP}", 2)
-    [comment] = [a for a in appeals if "w-" in a["externalId"]]
-    assert comment["externalId"] == f"{VK_GROUP}:w-{VK_GROUP}_10742_10751"
+    comment = the_appeal(channels, f"vk:{VK_GROUP}", f"{VK_GROUP}:w-{VK_GROUP}_10742_10751")
+    assert [a for a in appeals_of(channels, f"vk:{VK_GROUP}") if "10752" in a["externalId"]] == []
     assert comment["receivedAt"] == "2025-12-05T02:01:00+00:00"
+
+
+def test_a_long_message_with_control_characters_is_kept_not_refused(channels: Channels) -> None:
+    text = "Строка\r\nвторая\x00" + "я" * 12_000
+
+    response = channels.post(VK, vk_message(4900, text=text), JSON)
+
+    assert response.text == "ok"
+    appeal = the_appeal(channels, f"vk:{VK_GROUP}", f"{VK_GROUP}:m4900")
+    assert appeal["text"].startswith("Строка\nвторая" + "я" * 10)
+    assert appeal["text"].endswith("\n[truncated]")
+    assert len(appeal["text"]) == 10_000
 
 
 def test_a_wrong_vk_secret_is_403_and_records_nothing(channels: Channels) -> None:
@@ -169,11 +188,7 @@ def test_a_raw_utf8_message_as_the_readme_sends_it_is_read_as_utf8(channels: Cha
     response = channels.post(MAIL, raw, "message/rfc822", **{"x-appeals-secret": MAIL_SECRET})
 
     assert response.status_code == 200
-    [appeal] = [
-        a
-        for a in wait_for(channels, f"email:{MAILBOX}", 2)
-        if a["externalId"] == "<m1@mail.example>"
-    ]
+    appeal = the_appeal(channels, f"email:{MAILBOX}", "<m1@mail.example>")
     assert appeal["text"] == "Жалоба\n\nЗапись к терапевту недоступна."
     assert appeal["citizen"] == {"name": "Мария", "contact": "maria@mail.example"}
 
