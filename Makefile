@@ -46,7 +46,7 @@ run: $(STAMP) $(VENDORSTAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check ledger projections api bench tests channels
+	$(BIN)/ruff format --check ledger projections audit demo api bench tests channels
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -24,9 +24,9 @@ from tempfile import TemporaryDirectory
 
 import httpx
 
-from api import channelwiring
-from api.auth import Authenticator
 from api.container import build
+from api.http.auth import Authenticator
+from api.runtime import channelwiring
 from api.settings import Settings
 from bench.api import HOST, RECEIVE_MUTATION, SECRET, Server, serving
 from bench.harness import Report, median, postgres_database, print_report

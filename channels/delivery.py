@@ -1,6 +1,6 @@
 """The delivery worker's step: enqueue new public answers from the log, then deliver.
 
-Run as one more duty beside the projections, under the same leadership (``api.duty``).
+Run as one more duty beside the projections, under the same leadership (``api.runtime.duty``).
 Every attempt is recorded in the appeal's history (``AnswerDelivered`` with the platform's
 id, or ``DeliveryFailed`` with its error) before the outbox row moves on, and a row is
 claimed before its platform call. So after a crash at any point:

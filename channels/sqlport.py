@@ -1,4 +1,4 @@
-"""The narrow SQL interface channels need; ``api.sql.Sql`` implements it on both stores."""
+"""The narrow SQL interface channels need; ``api.storage.sql.Sql`` implements it on both stores."""
 
 from __future__ import annotations
 

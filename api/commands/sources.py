@@ -9,9 +9,9 @@ from pathlib import Path
 
 from prometheus_client import CollectorRegistry
 
-from api import channelwiring
 from api.commands.options import OptionError
 from api.container import build
+from api.runtime import channelwiring
 from api.settings import Settings
 from channels import mail
 from channels.errors import SourceNotFoundError, WebhookRefusal

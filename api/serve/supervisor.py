@@ -1,0 +1,260 @@
+"""Several uvicorn workers behind one listening socket: the supervisor accepts each connection
+and passes it to the ready worker that holds the fewest.
+
+Each worker used to listen on a socket of its own with ``SO_REUSEPORT``. Under the API bench,
+which opens 16 keep-alive connections as soon as /readyz answers, that failed twice. /readyz
+answered once one worker was up, and a worker whose socket was not bound yet got nothing: once
+all 16 landed on one worker (0.95 core busy against 0.03), halving throughput. With both bound,
+the kernel's hash spread the 16 binomially (10/6, 11/5), and the busier worker's queues widened
+p99. uvicorn's own ``--workers`` is no better: whichever worker wakes first takes every waiting
+connection of a burst.
+
+So the supervisor accepts, and sends each connection's descriptor (``send_fds``) over a Unix
+socket pair to the worker with the fewest open connections, ties taken in turn. Open means
+passed by the supervisor minus closed as the worker counts them in shared memory. A worker says
+when its lifespan has started, and only then gets connections; the supervisor accepts nothing
+until every worker has said so (or ``START_WAIT`` passed), so early connections wait in the
+backlog instead of piling on the first worker up.
+
+The supervisor prepares the store once, runs the projection duty in a process of its own
+(``api.runtime.duty``), restarts a worker or that process when it dies (backing off if a worker keeps
+dying), and on SIGINT or SIGTERM stops accepting and lets the workers finish what they serve.
+Out of descriptors, it stops accepting for ``ACCEPT_PAUSE`` instead of dying. Its children
+stop when it dies, even by SIGKILL (``api.serve.lifeline``).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import logging
+import multiprocessing
+import selectors
+import signal
+import socket
+import time
+from collections.abc import Callable
+from multiprocessing.context import SpawnContext
+from multiprocessing.process import BaseProcess
+from types import FrameType
+
+from api.runtime.duty import run_duty
+from api.serve.worker import work
+
+log = logging.getLogger("appeals.serve")
+RESTART_PAUSE = 1.0
+MAX_RESTART_PAUSE = 60.0
+STOP_TIMEOUT = 20.0
+START_WAIT = 30.0
+TICK = 0.2  # how often the supervisor looks for dead workers and signals
+ACCEPT_PAUSE = 1.0  # after running out of descriptors, as asyncio's own accept loop does
+# accept() fails so while the connection stays queued: retried at once, it would spin.
+OUT_OF_RESOURCES = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """The one socket all workers' connections arrive on; a taken port fails here."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.setblocking(False)
+    return sock
+
+
+class Worker:
+    """A worker process, the supervisor's end of its channel, and its open connections."""
+
+    def __init__(self, context: SpawnContext, access_log: bool, duty: bool) -> None:
+        self.channel, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.closed = context.RawValue(ctypes.c_uint64, 0)
+        self.passed = 0
+        self.ready = False
+        self.process = context.Process(target=work, args=(theirs, self.closed, access_log, duty))
+        self.process.start()
+        theirs.close()
+        self.channel.setblocking(False)
+
+    @property
+    def load(self) -> int:
+        """Connections passed to this worker that it has not closed yet."""
+        return self.passed - self.closed.value
+
+
+class Supervisor:
+    """Starts ``count`` workers, passes them connections, restarts any that die, stops all.
+
+    With ``duty``, a further process runs the projection duty (``api.runtime.duty.run_duty``) and is
+    restarted like a worker; the workers then leave the projections to it.
+    """
+
+    def __init__(
+        self, count: int, listener: socket.socket, access_log: bool, *, duty: bool = True
+    ) -> None:
+        self.count = count
+        self.listener = listener
+        self.access_log = access_log
+        self.duty = duty
+        self.context = multiprocessing.get_context("spawn")
+        self.duty_process: BaseProcess | None = None
+        self.duty_due: float | None = None
+        self.selector = selectors.DefaultSelector()
+        self.workers: list[Worker] = []
+        self.turn = 0
+        self.accepting = False
+        self.paused_until = 0.0
+        self.warm = False
+        self.stopping = False
+
+    def run(self, prepare: Callable[[], None] = lambda: None) -> int:
+        """Serve until a signal; returns the exit status.
+
+        ``prepare`` runs once before any worker starts (creating tables and views), so
+        workers starting together on a new database do not race to create them.
+        """
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, self._stop)
+        prepare()
+        self._keep_duty()
+        self.workers = [self._start() for _ in range(self.count)]
+        warm_by = time.monotonic() + START_WAIT
+        pause = RESTART_PAUSE
+        due: dict[int, float] = {}  # when each dead worker's successor starts
+        while not self.stopping:
+            for key, _ in self.selector.select(TICK):
+                if key.data is None:
+                    self._accept()
+                else:
+                    self._hear(key.data)
+            for n, worker in enumerate(self.workers):
+                if worker.process.is_alive() or self.stopping:
+                    continue
+                if n not in due:
+                    log.warning("worker %s exited with %s; restarting in %.0f s",
+                                worker.process.pid, worker.process.exitcode, pause)  # fmt: skip
+                    self._forget(worker)
+                    due[n] = time.monotonic() + pause
+                    # A worker that keeps dying is restarted ever more slowly, up to a minute.
+                    pause = min(pause * 2, MAX_RESTART_PAUSE)
+                elif time.monotonic() >= due[n]:
+                    del due[n]
+                    self.workers[n] = self._start()
+            self._listen(warm_by)
+            self._keep_duty()
+        return self._shutdown()
+
+    def _keep_duty(self) -> None:
+        """Start the duty process, or restart it ``RESTART_PAUSE`` after it died."""
+        process = self.duty_process
+        if not self.duty or self.stopping or (process is not None and process.is_alive()):
+            return
+        if process is not None and self.duty_due is None:
+            log.warning("duty process %s exited with %s; restarting in %.0f s", process.pid,
+                        process.exitcode, RESTART_PAUSE)  # fmt: skip
+            self.duty_due = time.monotonic() + RESTART_PAUSE
+        if self.duty_due is not None and time.monotonic() < self.duty_due:
+            return
+        self.duty_due = None
+        self.duty_process = self.context.Process(target=run_duty, name="appeals-duty")
+        self.duty_process.start()
+
+    def _start(self) -> Worker:
+        worker = Worker(self.context, self.access_log, self.duty)
+        self.selector.register(worker.channel, selectors.EVENT_READ, worker)
+        return worker
+
+    def _listen(self, warm_by: float) -> None:
+        """Accept while a worker is ready, but at start only once all are (or by ``warm_by``)."""
+        ready = [worker.ready for worker in self.workers]
+        self.warm = self.warm or all(ready) or time.monotonic() >= warm_by
+        wanted = self.warm and any(ready) and time.monotonic() >= self.paused_until
+        if wanted and not self.accepting:
+            self.selector.register(self.listener, selectors.EVENT_READ, None)
+        elif self.accepting and not wanted:
+            self.selector.unregister(self.listener)
+        self.accepting = wanted
+
+    def _accept(self) -> None:
+        while any(worker.ready for worker in self.workers):
+            try:
+                conn, _ = self.listener.accept()
+            except BlockingIOError:
+                return
+            except ConnectionAbortedError:
+                continue
+            except OSError as error:
+                if error.errno not in OUT_OF_RESOURCES:
+                    raise
+                log.warning("cannot accept: %s; trying again in %.0f s", error.strerror,
+                            ACCEPT_PAUSE)  # fmt: skip
+                self.paused_until = time.monotonic() + ACCEPT_PAUSE
+                return
+            with conn:  # the worker holds its own copy once passed
+                self._pass(conn)
+
+    def _pass(self, conn: socket.socket) -> None:
+        """Send ``conn`` to the ready worker with the fewest open connections, ties in turn."""
+        order = sorted((worker.load, (n - self.turn) % self.count, n)
+                       for n, worker in enumerate(self.workers) if worker.ready)  # fmt: skip
+        for _, _, n in order:
+            worker = self.workers[n]
+            try:
+                socket.send_fds(worker.channel, [b"c"], [conn.fileno()])
+            except BlockingIOError:
+                continue  # its channel is full (a stalled worker): try the next one
+            except (BrokenPipeError, ConnectionResetError):
+                self._forget(worker)  # it died since it was last seen
+                continue
+            worker.passed += 1
+            self.turn = n + 1
+            return
+        log.warning("no worker could take a connection; closed it")
+
+    def _hear(self, worker: Worker) -> None:
+        if worker.channel.fileno() < 0:  # forgotten earlier in this round of events
+            return
+        try:
+            said = worker.channel.recv(64)
+        except BlockingIOError:
+            return
+        except ConnectionResetError:
+            said = b""
+        if said:
+            worker.ready = True
+        else:  # it hung up: stopping or dead
+            self._forget(worker)
+
+    def _forget(self, worker: Worker) -> None:
+        """Pass ``worker`` nothing more and close its channel."""
+        worker.ready = False
+        if worker.channel.fileno() >= 0:
+            self.selector.unregister(worker.channel)
+            worker.channel.close()
+
+    def _stop(self, signum: int, frame: FrameType | None) -> None:
+        self.stopping = True
+
+    def _shutdown(self) -> int:
+        if self.accepting:
+            self.selector.unregister(self.listener)
+        self.listener.close()  # new connections are refused from here on
+        for worker in self.workers:
+            if worker.process.is_alive():
+                worker.process.terminate()
+        deadline = time.monotonic() + STOP_TIMEOUT
+        for worker in self.workers:
+            worker.process.join(max(0.0, deadline - time.monotonic()))
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+            self._forget(worker)
+        self.selector.close()
+        # Last, so the workers' last writes are projected while they finish.
+        if self.duty_process is not None and self.duty_process.is_alive():
+            self.duty_process.terminate()
+            self.duty_process.join(STOP_TIMEOUT)
+            if self.duty_process.is_alive():
+                self.duty_process.kill()
+                self.duty_process.join()
+        return 0

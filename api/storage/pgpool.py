@@ -1,0 +1,134 @@
+"""PostgreSQL pools that give up on an absent database within seconds and take it back at once.
+
+The library's pool waits 30 s for a connection, connects without a timeout, hands out
+connections the server has already closed, and backs off reconnecting for up to a minute
+between attempts; with the library's ten retries per query, a request could hang a minute
+during an outage and fail for another half a minute after it. These pools:
+
+- connect with ``connect_timeout`` and run every statement under ``statement_timeout``;
+- drop a connection the server closed when it is checked out, for free: only a connection
+  with something to read (the server's goodbye) gets a round trip to test it;
+- give up reconnecting after ``connect_timeout``, so the next request starts afresh
+  instead of waiting out a long backoff;
+- raise ``StoreUnavailableError`` when no connection comes within ``connect_timeout``, which
+  the library does not retry; after one such failure, checkouts wait only ``QUICK_WAIT``
+  until one succeeds again, so an outage costs each request a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import select
+from typing import Any
+
+from eventsourcing.postgres import ConnectionPool, PostgresFactory
+from psycopg import AsyncConnection, Connection
+from psycopg.rows import DictRow
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
+
+from api.storage.unavailable import StoreUnavailableError
+
+QUICK_WAIT = 0.25
+"""Seconds a checkout waits while the pool's last checkout found no connection."""
+# Keys of eventsourcing's environment that only this factory reads (see api.storage.store).
+STATEMENT_TIMEOUT = "POSTGRES_STATEMENT_TIMEOUT"
+
+
+def bounded_kwargs(kwargs: dict[str, Any], connect_timeout: float,
+                   statement_timeout: float) -> dict[str, Any]:  # fmt: skip
+    """Connection arguments with both timeouts (libpq counts whole seconds, at least 2)."""
+    options = f"-c statement_timeout={int(statement_timeout * 1000)}"
+    return {**kwargs, "connect_timeout": max(2, round(connect_timeout)), "options": options}
+
+
+def _has_input(fileno: int) -> bool:
+    # An idle pooled connection has nothing to read unless the server said goodbye (or,
+    # rarely, left a notice): only then is a round trip spent on checking it.
+    readable, _, _ = select.select([fileno], [], [], 0)
+    return bool(readable)
+
+
+class Breaker:
+    """Remembers whether the last checkout failed, to make the next ones wait less."""
+
+    def __init__(self, name: str, timeout: float) -> None:
+        self.name = name
+        self.timeout = timeout
+        self.down = False
+
+    def wait(self, asked: float | None) -> float:
+        """How long the next checkout may wait."""
+        if asked is not None:
+            return asked
+        return min(QUICK_WAIT, self.timeout) if self.down else self.timeout
+
+    def failed(self, waited: float, error: PoolTimeout) -> StoreUnavailableError:
+        """Note a checkout that found no connection; the error to raise."""
+        self.down = True
+        unavailable = StoreUnavailableError(self.name, waited)
+        unavailable.__cause__ = error
+        return unavailable
+
+
+class BoundedPool(ConnectionPool[Connection[DictRow]]):
+    """The library's pool with the bounds described above."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.breaker = Breaker(self.name, self.timeout)
+
+    def getconn(self, timeout: float | None = None) -> Connection[DictRow]:
+        waited = self.breaker.wait(timeout)
+        try:
+            conn = super().getconn(waited)
+        except PoolTimeout as error:
+            raise self.breaker.failed(waited, error) from error
+        self.breaker.down = False
+        return conn
+
+    @staticmethod
+    def check_closed(conn: Connection[Any]) -> None:
+        """Raise for a connection the server has closed (used on every checkout)."""
+        if conn.broken or _has_input(conn.fileno()):
+            ConnectionPool.check_connection(conn)
+
+
+class BoundedAsyncPool(AsyncConnectionPool[AsyncConnection[Any]]):
+    """An asyncio pool with the same bounds."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.breaker = Breaker(self.name, self.timeout)
+
+    async def getconn(self, timeout: float | None = None) -> AsyncConnection[Any]:
+        waited = self.breaker.wait(timeout)
+        try:
+            conn = await super().getconn(waited)
+        except PoolTimeout as error:
+            raise self.breaker.failed(waited, error) from error
+        self.breaker.down = False
+        return conn
+
+    @staticmethod
+    async def check_closed(conn: AsyncConnection[Any]) -> None:
+        """Raise for a connection the server has closed (used on every checkout)."""
+        if conn.broken or _has_input(conn.fileno()):
+            await AsyncConnectionPool.check_connection(conn)
+
+
+class BoundedPostgresFactory(PostgresFactory):
+    """eventsourcing's PostgreSQL persistence, on a ``BoundedPool``."""
+
+    def __init__(self, env: Any) -> None:
+        super().__init__(env)
+        datastore = self.datastore
+        given = datastore.pool  # built but never opened: replacing it costs nothing
+        statement_timeout = float(self.env.get(STATEMENT_TIMEOUT) or 0)
+        kwargs = given.kwargs if isinstance(given.kwargs, dict) else {}  # the library's: a dict
+        datastore.pool = BoundedPool(
+            connection_class=Connection[DictRow],
+            kwargs=bounded_kwargs(kwargs, given.timeout, statement_timeout),
+            min_size=given.min_size, max_size=given.max_size, open=False,
+            configure=datastore.after_connect_func(), timeout=given.timeout,
+            max_waiting=given.max_waiting, max_lifetime=given.max_lifetime,
+            reconnect_timeout=given.timeout, check=BoundedPool.check_closed, name="store",
+        )  # fmt: skip
