@@ -83,6 +83,14 @@ class FakePlatform:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
 
+    def reset(self) -> None:
+        """Forget every request and post (a new store starts from nothing)."""
+        with self.lock:
+            self.requests.clear()
+            self.posts.clear()
+            self.fail_next = self.echo_token_in_errors = 0
+            self.refuse_telegram = False
+
     def stop(self) -> None:
         assert self.server is not None
         if self.hold is not None:

@@ -30,10 +30,17 @@ HISTORY = """query($id: ID!) { appeal(id: $id) { answers { delivery }
 
 
 @pytest.fixture(scope="module")
-def fake() -> Iterator[FakePlatform]:
-    platform = FakePlatform().start()
-    yield platform
-    platform.stop()
+def platform() -> Iterator[FakePlatform]:
+    started = FakePlatform().start()
+    yield started
+    started.stop()
+
+
+@pytest.fixture(scope="module")
+def fake(channels: Channels, platform: FakePlatform) -> FakePlatform:
+    """The fake platform, emptied for each store (the same appeal ids recur on each)."""
+    platform.reset()
+    return platform
 
 
 @pytest.fixture(scope="module")
@@ -44,10 +51,10 @@ def smtp() -> Iterator[tuple[Controller, Mailroom]]:
 
 
 @pytest.fixture(scope="module")
-def server_env(fake: FakePlatform, smtp: tuple[Controller, Mailroom]) -> dict[str, str]:
+def server_env(platform: FakePlatform, smtp: tuple[Controller, Mailroom]) -> dict[str, str]:
     return {
-        "APPEALS_VK_API_URL": fake.url,
-        "APPEALS_TELEGRAM_API_URL": fake.url,
+        "APPEALS_VK_API_URL": platform.url,
+        "APPEALS_TELEGRAM_API_URL": platform.url,
         "APPEALS_SMTP_HOST": "127.0.0.1",
         "APPEALS_SMTP_PORT": str(smtp[0].port),
         "APPEALS_DELIVERY_RETRY_SECONDS": "0.2",

@@ -26,17 +26,24 @@ JSON = "application/json"
 
 
 @pytest.fixture(scope="module")
-def fake() -> Iterator[FakePlatform]:
-    platform = FakePlatform().start()
-    yield platform
-    platform.stop()
+def platform() -> Iterator[FakePlatform]:
+    started = FakePlatform().start()
+    yield started
+    started.stop()
 
 
 @pytest.fixture(scope="module")
-def server_env(fake: FakePlatform) -> dict[str, str]:
+def fake(channels: Channels, platform: FakePlatform) -> FakePlatform:
+    """The fake platform, emptied for each store."""
+    platform.reset()
+    return platform
+
+
+@pytest.fixture(scope="module")
+def server_env(platform: FakePlatform) -> dict[str, str]:
     return {
-        "APPEALS_VK_API_URL": fake.url,
-        "APPEALS_TELEGRAM_API_URL": fake.url,
+        "APPEALS_VK_API_URL": platform.url,
+        "APPEALS_TELEGRAM_API_URL": platform.url,
         "APPEALS_DELIVERY_RETRY_SECONDS": "0.2",
         "APPEALS_ACCESS_LOG": "true",
     }
