@@ -193,6 +193,31 @@ def test_a_raw_utf8_message_as_the_readme_sends_it_is_read_as_utf8(channels: Cha
     assert appeal["citizen"] == {"name": "Мария", "contact": "maria@mail.example"}
 
 
+def test_an_email_sent_concurrently_is_one_appeal_and_a_wrong_secret_records_nothing(
+    channels: Channels,
+) -> None:
+    raw = email_message("<concurrent@mail.example>")
+    before = channels.head()
+    wrong = channels.post(MAIL, raw, "message/rfc822", **{"x-appeals-secret": "guess"})
+    missing = channels.post(MAIL, raw, "message/rfc822")
+    assert (wrong.status_code, missing.status_code) == (403, 403)
+    assert channels.head() == before
+
+    with ThreadPoolExecutor(5) as pool:
+        responses = list(
+            pool.map(
+                lambda _: channels.post(
+                    MAIL, raw, "message/rfc822", **{"x-appeals-secret": MAIL_SECRET}
+                ),
+                range(5),
+            )
+        )
+
+    assert sorted(r.json()["created"] for r in responses) == [False, False, False, False, True]
+    assert len({r.json()["appealId"] for r in responses}) == 1
+    the_appeal(channels, f"email:{MAILBOX}", "<concurrent@mail.example>")
+
+
 def test_bad_requests_are_refused_with_their_codes_and_counted(channels: Channels) -> None:
     before = channels.head()
     mail_headers = {"x-appeals-secret": MAIL_SECRET}
