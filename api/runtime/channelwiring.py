@@ -35,15 +35,22 @@ def sources_key(settings: Settings) -> bytes:
     path = Path(settings.keys_dir) / KEY_FILE
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        # O_EXCL: of two processes creating it at once, one writes and both read that one.
+        # Written aside, then linked into place: of two processes creating it at once, one
+        # link wins and both read that key, never a half-written file.
+        draft = path.with_name(f"{KEY_FILE}.{os.getpid()}.new")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(base64.b64encode(os.urandom(32)) + b"\n")
         try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.link(draft, path)
         except FileExistsError:
             pass
-        else:
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(base64.b64encode(os.urandom(32)) + b"\n")
-    key = base64.b64decode(path.read_bytes().strip() or b"=")
+        finally:
+            draft.unlink()
+    try:
+        key = base64.b64decode(path.read_bytes().strip(), validate=True)
+    except binascii.Error:
+        key = b""
     if len(key) != 32:
         raise SettingsError(f"{path}: the sources key must be the base64 of 32 bytes")
     return key
