@@ -10,7 +10,7 @@ from prometheus_client import CollectorRegistry, Counter
 from channels.directory import SourceDirectory
 from channels.errors import WebhookRefusal
 from channels.inbound import Inbound
-from channels.source import Source
+from channels.source import CHANNELS, Source
 from ledger.application import AppealsLedger, Recorded
 from ledger.errors import ValidationError
 from ledger.privacy import Citizen
@@ -83,6 +83,16 @@ class Intake:
     def ignored(self, channel: str) -> None:
         """Count an event acknowledged without an appeal (another event type, a chat)."""
         self.messages.labels(channel, "ignored").inc()
+
+    def oversized(self, path: str) -> None:
+        """Count a webhook body refused as too large (413, answered before routing)."""
+        prefix, _, rest = path.partition("/channels/")
+        if prefix or not rest:
+            return
+        channel = rest.split("/", 1)[0]
+        known = channel in {c.value for c in CHANNELS}
+        detail = "the body is larger than APPEALS_MAX_BODY_BYTES"
+        self.refused(channel if known else "unknown", WebhookRefusal(413, "too_large", detail))
 
     def refused(self, channel: str, refusal: WebhookRefusal) -> None:
         """Count and log a refusal; the log names no sender and quotes no payload."""

@@ -63,6 +63,7 @@ class RequestMiddleware:
         declared = headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
             await self._too_large(scope, receive, send, request_id)
+            self._observe(scope, 413, 0.0)
             return
         status = {"code": 500}
         started = time.perf_counter()
@@ -144,4 +145,6 @@ class RequestMiddleware:
         services.metrics.requests.labels(
             method=scope["method"], route=route, status=str(status)
         ).inc()
+        if status == 413 and services.channels is not None:
+            services.channels.oversized(scope["path"])
         services.metrics.latency.labels(route=route).observe(seconds)

@@ -256,6 +256,7 @@ def test_bad_requests_are_refused_with_their_codes_and_counted(channels: Channel
         ("vk", "wrong_content_type"),
         ("vk", "bad_payload"),
         ("email", "bad_payload"),
+        ("vk", "too_large"),
     ]:
         line = f'appeals_channel_refusals_total{{channel="{channel}",reason="{reason}"}}'
         assert line in metrics, line
