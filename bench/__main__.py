@@ -7,7 +7,14 @@ import sys
 
 from bench.harness import print_report
 
-MODULES = ["bench.append", "bench.rebuild", "bench.verify", "bench.api", "bench.webhook"]
+MODULES = [
+    "bench.append",
+    "bench.rebuild",
+    "bench.verify",
+    "bench.api",
+    "bench.tiles",
+    "bench.webhook",
+]
 
 
 def main() -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from api.commands import audit, demo, history, projections, run, serve, sources, token
+from api.commands import audit, demo, history, projections, run, serve, sources, token, witness
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
@@ -17,5 +17,6 @@ REGISTRY: list[Register] = [
     serve.register,
     token.register,
     projections.register,
+    witness.register,
     sources.register,
 ]
