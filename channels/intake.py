@@ -73,6 +73,7 @@ class Intake:
                 citizen_ref=self.directory.seal.pseudonym(channel, message.sender),
                 category=source.category,
                 at=message.at,
+                time_reason=f"channel:{channel}",
                 source=source.key,
             )
         except ValidationError as error:

@@ -2,7 +2,8 @@
 
 The mix follows what regional governance centres report: most messages arrive through
 social networks and the federal platform, most are answered within the norms, a few are
-forwarded, extended, reopened, closed as duplicates or left overdue.
+forwarded, extended, reopened, closed as duplicates, left without an answer under 59-ФЗ ст. 11
+(with the notice owed) or left overdue.
 """
 
 from __future__ import annotations
@@ -24,10 +25,14 @@ from demo.data import (
     TOPICS,
 )
 from ledger.application import AppealsLedger
+from ledger.article11 import GROUNDS, NoAnswerGround
 from ledger.domain import Appeal
 from ledger.errors import ExtensionRefusedError, LedgerError
 from ledger.privacy import Citizen
 from ledger.values import FORMAL_CHANNELS, Actor, Outcome, Role
+
+SYNTHETIC = "demo: a synthetic history"
+"""Every demo event states why its time is not the ledger's own (``ledger.business_time``)."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,7 @@ def _lifecycle(
         citizen=citizen,
         actor=bot,
         at=received,
+        time_reason=SYNTHETIC,
         category=category if rng.random() < 0.6 else None,
     )
     operator = Actor(f"operator-{rng.randint(1, 40)}", Role.OPERATOR)
@@ -110,10 +116,14 @@ def _work(
             number=f"ОГ-{appeal.id.hex[:8]}",
             actor=operator,
             at=clock.after(hours=rng.uniform(1, 90 if rng.random() < 0.05 else 60)),
+            time_reason=SYNTHETIC,
         )
     if appeal.category is None:
         appeal.categorize(
-            category=rng.choice(list(TOPICS)), actor=operator, at=clock.after(minutes=20)
+            category=rng.choice(list(TOPICS)),
+            actor=operator,
+            at=clock.after(minutes=20),
+            time_reason=SYNTHETIC,
         )
     if earlier and rng.random() < 0.02:
         appeal.close(
@@ -121,7 +131,11 @@ def _work(
             duplicate_of=rng.choice(earlier).id,
             actor=operator,
             at=clock.after(hours=2),
+            time_reason=SYNTHETIC,
         )
+        return
+    if formal and rng.random() < 0.03:
+        _without_answer(appeal, rng, clock, operator)
         return
     if rng.random() < 0.07:
         others = [b for b in BODIES if b != appeal.body]
@@ -130,6 +144,7 @@ def _work(
             reason="Вопрос вне компетенции органа",
             actor=operator,
             at=clock.after(hours=rng.uniform(2, 100)),
+            time_reason=SYNTHETIC,
         )
         if formal:
             # The receiving body registers it anew; its 30 days run from this (ст. 8 ч. 2).
@@ -137,6 +152,7 @@ def _work(
                 number=f"МО-{appeal.id.hex[:8]}",
                 actor=operator,
                 at=clock.after(hours=rng.uniform(1, 60)),
+                time_reason=SYNTHETIC,
             )
     appeal.assign(
         # The department of the body the appeal is at now (after a forward, the new one).
@@ -144,6 +160,7 @@ def _work(
         assignee=f"executor-{rng.randint(1, 120)}",
         actor=operator,
         at=clock.after(hours=rng.uniform(0.2, 6)),
+        time_reason=SYNTHETIC,
     )
     if formal and rng.random() < 0.06:
         with suppress(ExtensionRefusedError):  # asked too late: the real world has those too
@@ -152,6 +169,7 @@ def _work(
                 reason="Требуется выездная проверка",
                 actor=operator,
                 at=clock.after(days=rng.uniform(5, 20)),
+                time_reason=SYNTHETIC,
                 norms=ledger.norms,
                 calendar=ledger.calendar,
             )
@@ -164,6 +182,7 @@ def _work(
             public=True,
             actor=operator,
             at=clock.after(hours=rng.uniform(0.5, 10)),
+            time_reason=SYNTHETIC,
         )
     late = rng.random() < 0.1
     wait = rng.uniform(1, 40) if late else (rng.uniform(1, 25) if formal else rng.uniform(0.1, 3))
@@ -175,6 +194,7 @@ def _work(
         public=not formal,
         actor=operator,
         at=clock.after(days=wait),
+        time_reason=SYNTHETIC,
     )
     if rng.random() < 0.92:
         appeal.close(
@@ -182,12 +202,14 @@ def _work(
             duplicate_of=None,
             actor=operator,
             at=clock.after(hours=rng.uniform(1, 30)),
+            time_reason=SYNTHETIC,
         )
         if rng.random() < 0.03:
             appeal.reopen(
                 reason="Гражданин сообщил, что проблема не решена",
                 actor=operator,
                 at=clock.after(days=rng.uniform(1, 5)),
+                time_reason=SYNTHETIC,
             )
             _answer(
                 ledger,
@@ -197,13 +219,45 @@ def _work(
                 public=not formal,
                 actor=operator,
                 at=clock.after(days=rng.uniform(1, 10)),
+                time_reason=SYNTHETIC,
             )
     if rng.random() < 0.3:
         appeal.rate(
             score=rng.choices([1, 2, 3, 4, 5], [8, 7, 15, 30, 40])[0],
             actor=Actor("citizen", Role.PUBLIC),
             at=clock.after(days=rng.uniform(0.1, 3)),
+            time_reason=SYNTHETIC,
         )
+
+
+def _without_answer(appeal: Appeal, rng: random.Random, clock: _Clock, operator: Actor) -> None:
+    """59-ФЗ ст. 11: left without an answer, the notice owed sent (now and then late), closed."""
+    if appeal.citizen_id is None:
+        ground = NoAnswerGround.CRIME_REPORT if rng.random() < 0.2 else NoAnswerGround.ANONYMOUS
+    else:
+        ground = rng.choice([g for g in NoAnswerGround if not GROUNDS[g].anonymous_only])
+    appeal.leave_without_answer(
+        ground=ground,
+        reason=f"59-ФЗ ст. 11: {ground.value}",
+        to_body="ОМВД по району" if GROUNDS[ground].forwards else None,
+        actor=operator,
+        at=clock.after(days=rng.uniform(0.5, 4)),
+        time_reason=SYNTHETIC,
+    )
+    if appeal.notice_pending():
+        appeal.send_notice(
+            reference=f"исх-{appeal.id.hex[:6]}",
+            actor=operator,
+            at=clock.after(days=rng.uniform(0.5, 9 if rng.random() < 0.15 else 3)),
+            time_reason=SYNTHETIC,
+        )
+    appeal.close(
+        outcome=Outcome.NO_ANSWER_REQUIRED,
+        duplicate_of=None,
+        actor=operator,
+        at=clock.after(hours=rng.uniform(1, 30)),
+        time_reason=SYNTHETIC,
+    )
 
 
 def _answer(
@@ -215,11 +269,20 @@ def _answer(
     public: bool,
     actor: Actor,
     at: datetime,
+    time_reason: str,
 ) -> None:
     """Answer as ``AppealsLedger.answer_appeal`` does: the text sealed under the appeal's key."""
     key = ledger.text_key_of(appeal)
     sealed = text if key is None else ledger.vault.seal_text(key, text)
-    appeal.answer(text=sealed, text_key=key, final=final, public=public, actor=actor, at=at)
+    appeal.answer(
+        text=sealed,
+        text_key=key,
+        final=final,
+        public=public,
+        actor=actor,
+        at=at,
+        time_reason=time_reason,
+    )
 
 
 class _PastTheEnd(LedgerError):

@@ -14,6 +14,7 @@ from api.graphql.context import Context, off_loop
 from api.graphql.ids import APPEAL, to_global_id
 from api.storage.eventdata import event_data
 from ledger.application import AppealsLedger, HistoryEntry
+from ledger.business_time import TimeBasis, time_basis_of
 from ledger.deadlines import DueDate
 from ledger.domain import Appeal as Aggregate
 from ledger.errors import LedgerError
@@ -76,6 +77,13 @@ class HistoryEntryInfo:
     type: str
     business_time: datetime
     recorded_time: datetime
+    time_basis: TimeBasis = strawberry.field(
+        description="What businessTime rests on: the source platform (a receipt), the ledger's "
+        "own time (a staff action) or a time stated with timeReason (a migration, a channel)."
+    )
+    time_reason: str | None = strawberry.field(
+        description="Why businessTime was stated rather than the ledger's own; null otherwise."
+    )
     actor: ActorInfo
     data: JSON
 
@@ -91,6 +99,8 @@ class HistoryEntryInfo:
             type=type(event).__name__,
             business_time=event.at,
             recorded_time=event.timestamp,
+            time_basis=time_basis_of(type(event).__name__, event.time_reason),
+            time_reason=event.time_reason,
             actor=ActorInfo(id=event.actor_id, role=enums.Role(event.actor_role)),
             data=cast(JSON, {key: _plain(value) for key, value in data.items()}),
         )

@@ -36,6 +36,8 @@ EVENT_TOPICS = {
     "appeals:Appeal.PersonalDataErased",
     "appeals:Appeal.AnswerDelivered",
     "appeals:Appeal.DeliveryFailed",
+    "appeals:Appeal.LeftWithoutAnswer",
+    "appeals:Appeal.NoticeSent",
 }
 
 # The base ``Appeal.Event`` is never triggered or stored, so it has no topic of its own.
@@ -102,7 +104,7 @@ def test_a_whole_lifecycle_is_written_with_the_pinned_topics(
 
 
 @pytest.mark.parametrize("store", STORES)
-def test_a_new_answer_is_stored_as_class_version_three(
+def test_a_new_answer_is_stored_as_class_version_four(
     appeals: AppealFactory, store: dict[str, str]
 ) -> None:
     ledger = AppealsLedger(store)
@@ -113,17 +115,18 @@ def test_a_new_answer_is_stored_as_class_version_three(
 
     state = ledger.mapper.transcoder.decode(answered.state)
     assert answered.topic == "appeals:Appeal.Answered"
-    assert state["class_version"] == 3
+    assert state["class_version"] == 4
     assert (state["text"], state["final"], state["public"], state["text_key"]) == (
         "The light was repaired.",
         True,
         False,
         None,
     )
+    assert state["time_reason"] is None
 
 
 @pytest.mark.parametrize("store", STORES)
-def test_a_new_receipt_is_stored_as_class_version_three_with_its_text_sealed(
+def test_a_new_receipt_is_stored_as_class_version_four_with_its_text_sealed(
     store: dict[str, str],
 ) -> None:
     ledger = AppealsLedger(store)
@@ -139,7 +142,7 @@ def test_a_new_receipt_is_stored_as_class_version_three_with_its_text_sealed(
 
     state = ledger.mapper.transcoder.decode(received.state)
     assert received.topic == "appeals:Appeal.Received"
-    assert state["class_version"] == 3
+    assert state["class_version"] == 4
     assert state["source"] is None
     assert state["text_key"] is not None
     assert "Lenina" not in state["text"]
@@ -156,7 +159,9 @@ def test_a_version_one_receipt_loads_with_its_text_in_clear(
     )
     # What a version-1 Received event looked like: no ``text_key`` and no ``class_version``.
     version_one_state = {
-        k: v for k, v in current.items() if k not in {"text_key", "class_version", "source"}
+        k: v
+        for k, v in current.items()
+        if k not in {"text_key", "class_version", "time_reason", "source"}
     }
     ledger.recorder.insert_events(
         [
@@ -173,34 +178,6 @@ def test_a_version_one_receipt_loads_with_its_text_in_clear(
 
     assert loaded.text_key is None
     assert ledger.open_text(loaded) == "The street light on Lenina 5 is broken."
-
-
-@pytest.mark.parametrize("store", STORES)
-def test_a_version_two_receipt_loads_with_no_source(
-    appeals: AppealFactory, store: dict[str, str]
-) -> None:
-    ledger = AppealsLedger(store)
-    current = ledger.mapper.transcoder.decode(
-        ledger.mapper.to_stored_event(appeals.received().collect_events()[0]).state
-    )
-    # What a version-2 Received event looked like: no ``source``.
-    version_two_state = {k: v for k, v in current.items() if k != "source"}
-    version_two_state["class_version"] = 2
-    ledger.recorder.insert_events(
-        [
-            StoredEvent(
-                originator_id=appeals.received().id,
-                originator_version=1,
-                topic="appeals:Appeal.Received",
-                state=ledger.mapper.transcoder.encode(version_two_state),
-            )
-        ]
-    )
-
-    loaded = ledger.get_appeal(appeals.received().id)
-
-    assert loaded.source is None
-    assert loaded.external_id == "ext-1"
 
 
 @pytest.mark.parametrize("store", STORES)
@@ -240,3 +217,37 @@ def test_a_version_one_answer_loads_as_not_public(
     ]
     assert loaded.answered_at == previous["at"]
     assert loaded.status is Status.ANSWERED
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_events_written_before_times_had_reasons_load_without_a_reason(
+    appeals: AppealFactory, store: dict[str, str]
+) -> None:
+    ledger = AppealsLedger(store)
+    appeal = appeals.received()
+    ledger.save(appeal)
+    received = ledger.mapper.transcoder.decode(ledger.recorder.select_events(appeal.id)[0].state)
+    # What a version-1 Registered event looked like: no ``time_reason``, no ``class_version``.
+    version_one_state = {
+        "timestamp": received["timestamp"],
+        "originator_topic": AGGREGATE_TOPIC,
+        "actor_id": "operator-1",
+        "actor_role": "operator",
+        "at": received["at"],
+        "number": "R-OLD",
+    }
+    ledger.recorder.insert_events(
+        [
+            StoredEvent(
+                originator_id=appeal.id,
+                originator_version=appeal.version + 1,
+                topic="appeals:Appeal.Registered",
+                state=ledger.mapper.transcoder.encode(version_one_state),
+            )
+        ]
+    )
+
+    history = ledger.history(appeal.id)
+
+    assert [e.event.time_reason for e in history] == [None, None]
+    assert ledger.get_appeal(appeal.id).registration_number == "R-OLD"
