@@ -42,6 +42,8 @@ class Settings:
     max_body_bytes: int = 1_048_576
     ready_max_lag: int = 1000
     suppress_below: int = 5
+    ranking_min_n: int = 30
+    opendata_refresh: int = 60
     cors_origins: tuple[str, ...] = ()
     ws_origins: tuple[str, ...] = ()
     rate_limit_per_minute: int = 600
@@ -93,6 +95,8 @@ class Settings:
             max_body_bytes=_int(env, "APPEALS_MAX_BODY_BYTES", 1_048_576, minimum=1),
             ready_max_lag=_int(env, "APPEALS_READY_MAX_LAG", 1000, minimum=0),
             suppress_below=_int(env, "APPEALS_SUPPRESS_BELOW", 5, minimum=0),
+            ranking_min_n=_int(env, "APPEALS_RANKING_MIN_N", 30, minimum=1),
+            opendata_refresh=_int(env, "APPEALS_OPENDATA_REFRESH", 60, minimum=0),
             cors_origins=_origins(env, "APPEALS_CORS_ORIGINS"),
             ws_origins=_origins(env, "APPEALS_WS_ORIGINS"),
             rate_limit_per_minute=_int(env, "APPEALS_RATE_LIMIT_PER_MINUTE", 600, minimum=0),

@@ -29,6 +29,7 @@ _TIMES = frozenset(
         "answer_due_at",
         "first_response_due_at",
         "body_received_at",
+        "published_at",
     }
 )
 _INDEXED = ("status", "channel", "category", "body", "department", "source")
@@ -43,7 +44,7 @@ DDL = [
         first_response_due_at BIGINT, extended BOOLEAN NOT NULL, outcome TEXT,
         duplicate_of UUID, rating INTEGER, reopen_count INTEGER NOT NULL,
         version INTEGER NOT NULL, last_position BIGINT NOT NULL, next_due_at BIGINT,
-        body_received_at BIGINT, answered_on_time BOOLEAN, source TEXT)""",
+        body_received_at BIGINT, answered_on_time BOOLEAN, published_at BIGINT, source TEXT)""",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_received ON {TABLE} (received_at, id)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_due ON {TABLE} ((COALESCE(next_due_at, {NO_DUE})), id)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_citizen ON {TABLE} (citizen_id)",
@@ -86,6 +87,7 @@ def to_row(state: AppealState, db: Database) -> tuple[Any, ...]:
         to_us(state.body_received_at),
         state.answered_on_time,
         state.source,
+        to_us(state.published_at),
         to_us(state.next_due_at),
     )
 
@@ -165,10 +167,12 @@ class AppealsView:
 ADDED_COLUMNS = (
     ("body_received_at", "BIGINT"),
     ("answered_on_time", "BOOLEAN"),
+    ("published_at", "BIGINT"),
     ("source", "TEXT"),
 )
 """Columns added after the first release; a table made before them gets them as NULLs,
-which mean what an appeal without a forward, a judged answer or a source had before."""
+which mean what an appeal without a forward, a judged answer, a public answer or a source
+had before (``appeals projections rebuild`` fills them in from the log)."""
 
 
 def _add_missing_columns(db: Database, cursor: Cursor) -> None:

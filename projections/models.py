@@ -42,6 +42,7 @@ class AppealRow:
     body_received_at: datetime | None
     answered_on_time: bool | None
     source: str | None
+    published_at: datetime | None
     next_due_at: datetime | None
     overdue: bool
 

@@ -54,6 +54,9 @@ class AppealState:
     """The verdict of the first final answer given under an answer due date (ст. 12 ч. 1)."""
     source: str | None = None
     """The official page, bot or mailbox it came through (``channel:platform id``)."""
+    published_at: datetime | None = None
+    """When the first answer marked public was given: from then on the appeal is public
+    (Open311 shows it, without personal data and with only the public answers' text)."""
 
     def copy(self) -> AppealState:
         """A detached copy, to remember the state before a batch."""
@@ -248,6 +251,8 @@ def _answered(state: AppealState, data: Data) -> None:
     at = data["at"]
     if state.first_response_at is None:
         state.first_response_at = at
+    if data["public"] and state.published_at is None:
+        state.published_at = at
     if data["final"]:
         if state.answered_on_time is None and state.answer_due_at is not None:
             # Only the first final answer under a due date is judged; a re-answer is not.

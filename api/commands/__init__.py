@@ -5,7 +5,18 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from api.commands import audit, demo, history, projections, run, serve, sources, token, witness
+from api.commands import (
+    audit,
+    demo,
+    history,
+    opendata,
+    projections,
+    run,
+    serve,
+    sources,
+    token,
+    witness,
+)
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
@@ -17,6 +28,7 @@ REGISTRY: list[Register] = [
     serve.register,
     token.register,
     projections.register,
+    opendata.register,
     witness.register,
     sources.register,
 ]

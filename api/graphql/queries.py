@@ -14,6 +14,7 @@ from api.graphql.audit_types import LedgerInfo, ledger_info
 from api.graphql.context import off_loop
 from api.graphql.errors import ApiError, bad_input
 from api.graphql.ids import appeal_uuid
+from api.graphql.rankings import Ranking, resolve_rankings
 from api.graphql.statistics import StatisticsGroup, WorkloadEntry, statistics_groups
 from api.graphql.types import Appeal, Info, Node
 from ledger.errors import ValidationError
@@ -211,6 +212,11 @@ class Query:
         else:
             groups = await off_loop(read_models.statistics, stats_filter, dims, period)
         return statistics_groups(groups)
+
+    rankings: list[Ranking] = strawberry.field(
+        resolver=resolve_rankings,
+        description="Fair rankings of one month (any day names it); public, O(groups).",
+    )
 
     @strawberry.field(description="The verifiable log: head, signed checkpoints, proofs.")
     def ledger(self, info: Info) -> LedgerInfo:

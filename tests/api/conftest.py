@@ -68,6 +68,7 @@ def start_server(database_url: str, log: Path, **extra_env: str) -> LiveServer:
         "APPEALS_JWT_SECRET": SECRET,
         "APPEALS_RATE_LIMIT_PER_MINUTE": "0",
         "APPEALS_CLOCK_SKEW": REPLAY_CLOCK_SKEW,
+        "APPEALS_OPENDATA_REFRESH": "0",
         **extra_env,
     }
     handle = log.open("wb")
