@@ -40,6 +40,10 @@ class Settings:
     introspection: bool = True
     run_projections: bool = True
     max_body_bytes: int = 1_048_576
+    import_max_bytes: int = 1 << 30
+    """``POST /import`` bodies may be this large (files of years of history)."""
+    import_body_timeout: float = 600.0
+    """Seconds a ``POST /import`` body may take to arrive."""
     ready_max_lag: int = 1000
     suppress_below: int = 5
     ranking_min_n: int = 30
@@ -56,6 +60,8 @@ class Settings:
     body_timeout: float = 30.0
     keepalive_timeout: int = 5
     max_connections: int = 500
+    pg_bin_dir: str = ""
+    shutdown_timeout: float = 30.0
     clock_skew_seconds: int = 120
     working_hours: tuple[time, time] = (time(9), time(18))
     working_breaks: tuple[tuple[time, time], ...] = ()
@@ -93,6 +99,8 @@ class Settings:
             introspection=_bool(env, "APPEALS_INTROSPECTION", True),
             run_projections=_bool(env, "APPEALS_RUN_PROJECTIONS", True),
             max_body_bytes=_int(env, "APPEALS_MAX_BODY_BYTES", 1_048_576, minimum=1),
+            import_max_bytes=_int(env, "APPEALS_IMPORT_MAX_BYTES", 1 << 30, minimum=1),
+            import_body_timeout=float(_int(env, "APPEALS_IMPORT_BODY_TIMEOUT", 600, minimum=1)),
             ready_max_lag=_int(env, "APPEALS_READY_MAX_LAG", 1000, minimum=0),
             suppress_below=_int(env, "APPEALS_SUPPRESS_BELOW", 5, minimum=0),
             ranking_min_n=_int(env, "APPEALS_RANKING_MIN_N", 30, minimum=1),
@@ -109,6 +117,8 @@ class Settings:
             body_timeout=float(_int(env, "APPEALS_BODY_TIMEOUT", 30, minimum=1)),
             keepalive_timeout=_int(env, "APPEALS_KEEPALIVE_TIMEOUT", 5, minimum=1),
             max_connections=_int(env, "APPEALS_MAX_CONNECTIONS", 500, minimum=1),
+            pg_bin_dir=env.get("APPEALS_PG_BIN_DIR", "").strip(),
+            shutdown_timeout=float(_int(env, "APPEALS_SHUTDOWN_TIMEOUT", 30, minimum=1)),
             clock_skew_seconds=_int(env, "APPEALS_CLOCK_SKEW", 120, minimum=0),
             working_hours=_working_hours(env, "APPEALS_WORKING_HOURS"),
             working_breaks=_stretches(env, "APPEALS_WORKING_BREAKS", ""),

@@ -14,6 +14,7 @@ MODULES = [
     "bench.api",
     "bench.tiles",
     "bench.webhook",
+    "bench.import",
 ]
 
 

@@ -27,6 +27,7 @@ from api.graphql.schema import build_schema
 from api.graphql.view import LedgerGraphQL
 from api.http import logs
 from api.http.auth import Authenticator
+from api.http.importing import import_file
 from api.http.metrics import Metrics
 from api.http.middleware import RequestMiddleware
 from api.http.ratelimit import RateLimitMiddleware
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             RequestMiddleware,
             max_body_bytes=settings.max_body_bytes,
             body_timeout=settings.body_timeout,
+            limits={"/import": (settings.import_max_bytes, settings.import_body_timeout)},
         ),
         Middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute),
     ]
@@ -113,6 +115,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *tlog_routes.routes(),
         *audit_page.routes(),
         *webhook.routes(),
+        Route("/import", import_file, methods=["POST"]),
     ]
     if settings.graphiql:
         routes.append(graphiql.assets())

@@ -11,6 +11,7 @@ answers. Waiters in the API workers hear each batch through PostgreSQL's ``NOTIF
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 from dataclasses import dataclass
@@ -85,6 +86,10 @@ def run_duty() -> None:
     stop = threading.Event()
 
     def stopping(signum: int, frame: FrameType | None) -> None:
+        if stop.is_set():
+            # A second signal: stop now. A projection batch in flight is one transaction,
+            # which the database rolls back when this process's connections close.
+            os._exit(1)
         stop.set()
 
     for sig in (signal.SIGINT, signal.SIGTERM):
