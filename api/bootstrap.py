@@ -26,9 +26,11 @@ from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastor
 from api.container import Container
 from api.http.auth import Authenticator
 from api.http.metrics import Metrics
+from api.runtime import channelwiring
 from api.runtime.advances import ViewsListener
 from api.runtime.asyncreads import AsyncAppealReads
 from api.runtime.auditkeeper import AuditKeeper
+from api.runtime.delivering import delivery_worker
 from api.runtime.duty import ProjectionDuty
 from api.runtime.leader import Leadership, lock_for
 from api.runtime.live import EventFeed
@@ -122,7 +124,8 @@ def audit_service(settings: Settings, container: Container) -> AuditService:
 def leadership(container: Container, side: ReadSide, audit: AuditService) -> Leadership:
     """A contender for the projection duty (not started): it runs here while it holds the lock."""
     return Leadership(
-        lock_for(container.store), lambda: ProjectionDuty(side.worker(), AuditKeeper(audit))
+        lock_for(container.store),
+        lambda: ProjectionDuty(side.worker(), AuditKeeper(audit), delivery_worker(container)),
     )
 
 
@@ -157,17 +160,19 @@ def build_services(settings: Settings) -> Services:
         background.append(
             ViewsListener(datastore, side.db.views_channel, watcher.advance_threadsafe)
         )
+    metrics = Metrics()
     return Services(
         settings=settings,
         container=container,
         read_side=side,
         feed=EventFeed(container.ledger, _listener(container)),
-        metrics=Metrics(),
+        metrics=metrics,
         authenticator=Authenticator(jwt_secret(settings)),
         watcher=watcher,
         audit=audit,
         leadership=contender,
         appeal_reads=_appeal_reads(container, side, settings),
+        channels=channelwiring.intake(container, metrics.registry),
         background=background,
     )
 

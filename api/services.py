@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from api.http.metrics import Metrics
     from api.runtime.asyncreads import AsyncAppealReads
     from api.runtime.live import EventFeed
+    from channels.intake import Intake
 
 
 class Stoppable(Protocol):
@@ -52,6 +53,8 @@ class Services:
     """The contender for the projection duty; None when this process does not contend."""
     appeal_reads: AsyncAppealReads | None
     """Appeal rows read on the event loop (PostgreSQL), else None: read on a thread."""
+    channels: Intake | None
+    """What the channel webhooks record with (``channels.webhook``)."""
     background: list[Stoppable] = field(default_factory=list)
 
     def helper_health(self) -> dict[str, str | None]:

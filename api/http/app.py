@@ -32,6 +32,7 @@ from api.tlog import audit_page
 from api.tlog import routes as tlog_routes
 from api.tlog.cosigned import latest_served
 from api.tlog.witness_metrics import witness_gauges
+from channels import webhook
 
 log = logging.getLogger("appeals.api")
 PROBE_SECONDS = 2.5
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *public_routes.routes(),
         *tlog_routes.routes(),
         *audit_page.routes(),
+        *webhook.routes(),
         Route("/import", import_file, methods=["POST"]),
     ]
     if settings.graphiql:

@@ -1,4 +1,4 @@
-"""The projection duty: the projection worker and the audit-log keeper, run by one process.
+"""The projection duty: projections, the audit-log keeper and answer delivery, in one process.
 
 An API process contends for it (``api.runtime.leader``) unless told not to. ``appeals serve
 --workers N`` instead runs it in a process of its own beside the N API workers
@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass
 
 from api.runtime.auditkeeper import AuditKeeper
+from api.runtime.delivering import DeliveryWorker
 from projections.worker import Worker
 
 log = logging.getLogger("appeals.duty")
@@ -25,17 +26,20 @@ class ProjectionDuty:
 
     worker: Worker
     keeper: AuditKeeper
+    deliveries: DeliveryWorker
 
     def start(self) -> None:
-        """Start both threads."""
+        """Start the threads."""
         self.worker.start()
         self.keeper.start()
+        self.deliveries.start()
 
     def alive(self) -> bool:
-        """Whether both threads still run."""
-        return self.worker.is_alive() and self.keeper.is_alive()
+        """Whether every thread still runs."""
+        return self.worker.is_alive() and self.keeper.is_alive() and self.deliveries.is_alive()
 
     def stop(self) -> None:
-        """Stop both, the log keeper first (it reads nothing the worker writes)."""
+        """Stop them, the worker last (the others read nothing it writes)."""
+        self.deliveries.stop()
         self.keeper.stop()
         self.worker.stop()

@@ -26,7 +26,8 @@ from playwright.sync_api import Browser, Page, Route, sync_playwright
 from api.bootstrap import build
 from api.settings import Settings
 from ledger.values import Role
-from tests.api.conftest import REPLAY_CLOCK_SKEW, LiveServer
+from tests.api.conftest import LiveServer
+from tests.api.inprocess import REPLAY_CLOCK_SKEW
 from tests.waiting import until
 
 CHROMIUM = Path("/usr/bin/chromium")
