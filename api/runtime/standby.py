@@ -17,6 +17,7 @@ import hashlib
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.utils import Environment
@@ -24,7 +25,7 @@ from eventsourcing.utils import Environment
 from api.runtime.asyncreads import AsyncAppealReads
 from api.settings import Settings, SettingsError
 from api.storage.pgpool import BoundedPostgresFactory
-from api.storage.store import parse_store
+from api.storage.store import Store, parse_store
 from api.storage.unavailable import is_unavailable
 from projections.db import database_for
 from projections.read_models import ReadModels
@@ -99,20 +100,26 @@ class StandbyReads:
         return True
 
 
-async def open_standby(
-    settings: Settings, primary: ReadModels, events_table: str, served: Callable[[str], None]
-) -> StandbyReads:
-    """Connect to the standby named by ``APPEALS_READ_DATABASE_URL``."""
-    if settings.read_database_url is None:
-        raise SettingsError("APPEALS_READ_DATABASE_URL is not set")
-    store = parse_store(
-        str(settings.read_database_url),
+def standby_store(settings: Settings) -> Store:
+    """The standby ``APPEALS_READ_DATABASE_URL`` names; a one-line error where it cannot serve."""
+    url = str(settings.read_database_url or "")
+    if urlsplit(url).scheme not in ("postgresql", "postgres"):
+        raise SettingsError("APPEALS_READ_DATABASE_URL: give a hot standby's postgresql:// URL")
+    if urlsplit(str(settings.database_url)).scheme == "sqlite":
+        raise SettingsError("APPEALS_READ_DATABASE_URL needs APPEALS_DATABASE_URL on PostgreSQL")
+    return parse_store(
+        url,
         pool_size=settings.pool_size,
         connect_timeout=settings.db_connect_timeout,
         statement_timeout=settings.db_statement_timeout,
     )
-    if not store.is_postgres:
-        raise SettingsError("APPEALS_READ_DATABASE_URL: a hot standby's postgresql:// URL")
+
+
+async def open_standby(
+    settings: Settings, primary: ReadModels, events_table: str, served: Callable[[str], None]
+) -> StandbyReads:
+    """Connect to the standby named by ``APPEALS_READ_DATABASE_URL``."""
+    store = standby_store(settings)
     factory = BoundedPostgresFactory(Environment("standby", store.env))
     datastore: PostgresDatastore = factory.datastore
     models = ReadModels(database_for(datastore, events_table), primary.names, primary.clock)

@@ -7,8 +7,11 @@ as the soak does, so pausing the standby's replay disturbs nothing else on the m
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -157,3 +160,30 @@ def test_reads_go_to_the_standby_and_never_miss_the_clients_own_write(
     finally:
         replay(standby, "resume")
         stop_server(live)
+
+
+@pytest.mark.parametrize(
+    ("primary", "standby", "message"),
+    [
+        ("sqlite:///{tmp}/x.db", "postgresql://postgres@127.0.0.1/x", "needs APPEALS_DATABASE_URL"),
+        ("{pg}", "mysql://x/y", "give a hot standby's postgresql:// URL"),
+        ("{pg}", "postgresql://postgres@127.0.0.1:1/y", "APPEALS_READ_DATABASE_URL: cannot reach"),
+    ],
+)
+def test_serve_refuses_a_standby_it_cannot_use(
+    primary: str, standby: str, message: str, pg_admin: str, tmp_path: Path
+) -> None:
+    env = {
+        **os.environ,
+        "APPEALS_DATABASE_URL": primary.format(tmp=tmp_path, pg=pg_admin),
+        "APPEALS_READ_DATABASE_URL": standby,
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "api.cli", "serve", "--port", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert message in done.stderr and "Traceback" not in done.stderr, done.stderr
