@@ -91,8 +91,13 @@ class Services:
 
     async def read_appeals(self, ids: Sequence[UUID], client: str | None) -> dict[UUID, AppealRow]:
         """``get_appeals`` for a query: on the standby where it may answer ``client``."""
-        if self.standby is not None and await self.standby.serves(client):
-            return await self.standby.appeal_reads.get_appeals(ids)
+        standby = self.standby
+        if standby is not None and await standby.serves(client):
+            try:
+                return await standby.appeal_reads.get_appeals(ids)
+            except Exception as error:
+                if not standby.failed(error):
+                    raise
         return await self.get_appeals(ids)
 
     def wrote(self, client: str | None, position: int) -> None:

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.utils import Environment
+from psycopg.errors import SerializationFailure
 
 from api.runtime.asyncreads import AsyncAppealReads
 from api.settings import Settings, SettingsError
@@ -74,6 +75,17 @@ class StandbyReads:
         chosen = await self._caught_up(self._written.get(client, 0) if client else 0)
         self.served("standby" if chosen else "primary")
         return chosen
+
+    def failed(self, error: Exception) -> bool:
+        """Whether the primary should answer a read the standby failed with ``error``.
+
+        True (and counted) when the standby is away or cancelled the query in a conflict
+        with its replay (SQLSTATE 40001); the caller then reads the primary.
+        """
+        answer = is_unavailable(error) or isinstance(error, SerializationFailure)
+        if answer:
+            self.served("standby_error")
+        return answer
 
     async def close(self) -> None:
         """Release the standby's connections."""

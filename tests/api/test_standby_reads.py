@@ -157,8 +157,14 @@ def test_reads_go_to_the_standby_and_never_miss_the_clients_own_write(
         after = served(live)
         assert after.get("standby", 0) - before.get("standby", 0) == 1
         assert after.get("primary", 0) == before.get("primary", 0)
+
+        # The standby goes away: an appeal read falls back to the primary.
+        standby.stop()
+        before = served(live)
+        assert read_one(live, writer, second) == second
+        after = served(live)
+        assert after.get("standby_error", 0) - before.get("standby_error", 0) == 1
     finally:
-        replay(standby, "resume")
         stop_server(live)
 
 
