@@ -55,7 +55,7 @@ run: $(STAMP) $(VENDORSTAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check ledger projections audit demo migration api bench tests
+	$(BIN)/ruff format --check ledger projections audit demo migration api bench tests channels
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

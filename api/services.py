@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from api.runtime.asyncreads import AsyncAppealReads
     from api.runtime.live import EventFeed
     from api.runtime.standby import StandbyReads
+    from channels.intake import Intake
 
 
 class Stoppable(Protocol):
@@ -51,6 +52,8 @@ class Services:
     """Appeal rows read on the event loop (PostgreSQL), else None: read on a thread."""
     standby: StandbyReads | None = None
     """View reads on a hot standby (``APPEALS_READ_DATABASE_URL``), else None."""
+    channels: Intake | None = None
+    """What the channel webhooks record with (``channels.webhook``)."""
     watcher: PositionWatcher = field(init=False)
     background: list[Stoppable] = field(default_factory=list)
 

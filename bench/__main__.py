@@ -13,6 +13,7 @@ MODULES = [
     "bench.verify",
     "bench.api",
     "bench.tiles",
+    "bench.webhook",
     "bench.import",
 ]
 

@@ -32,12 +32,15 @@ class Answer(NamedTuple):
     final: bool
     public: bool
     text_key: str | None = None
+    delivery: str | None = None
+    """Where a public answer to a channel's appeal stands: delivering, delivered or failed."""
 
 
 class AppealState:
     """The state of one appeal (set by ``Appeal.__init__`` and its mutators)."""
 
     channel: Channel
+    source: str | None
     external_id: str
     text: str
     text_key: str | None

@@ -18,6 +18,7 @@ from ledger import events
 from ledger.appeal_commands import AppealCommands
 from ledger.appeal_state import Answer, appeal_id_for
 from ledger.article11 import GROUNDS, Article11Commands, NoAnswerGround
+from ledger.delivery import DeliveryCommands
 from ledger.lifecycle import (
     OPEN,
     STATUS_AFTER,
@@ -27,7 +28,7 @@ from ledger.values import Actor, Channel, Outcome
 __all__ = ["OPEN", "Answer", "Appeal", "appeal_id_for"]
 
 
-class Appeal(AppealCommands, Article11Commands, Aggregate):
+class Appeal(AppealCommands, Article11Commands, DeliveryCommands, Aggregate):
     """A citizen appeal; its state is derived only from its events."""
 
     TOPIC = "appeals:Appeal"
@@ -47,6 +48,8 @@ class Appeal(AppealCommands, Article11Commands, Aggregate):
     PersonalDataErased = events.PersonalDataErased
     LeftWithoutAnswer = events.LeftWithoutAnswer
     NoticeSent = events.NoticeSent
+    AnswerDelivered = events.AnswerDelivered
+    DeliveryFailed = events.DeliveryFailed
 
     @staticmethod
     def create_id(channel: str, external_id: str) -> UUID:
@@ -70,7 +73,9 @@ class Appeal(AppealCommands, Article11Commands, Aggregate):
         at: datetime,
         time_reason: str | None,
         text_key: str | None,
+        source: str | None,
     ) -> None:
+        self.source = source
         self._start(
             channel=Channel(channel),
             external_id=external_id,
@@ -193,7 +198,9 @@ class Appeal(AppealCommands, Article11Commands, Aggregate):
         at: datetime,
         time_reason: str | None,
     ) -> None:
-        self.answers.append(Answer(text, final, public, text_key))
+        # A public answer to a message from a known page, bot or mailbox goes back there.
+        delivery = "delivering" if public and self.source is not None else None
+        self.answers.append(Answer(text, final, public, text_key, delivery))
         if self.first_response_at is None:
             self.first_response_at = at
         if final:
@@ -288,6 +295,36 @@ class Appeal(AppealCommands, Article11Commands, Aggregate):
     ) -> None:
         self.notice_sent_at = at
         self._touch(at, "notice")
+
+    @event(AnswerDelivered)
+    def _delivered(
+        self,
+        *,
+        answer: int,
+        attempt: int,
+        platform_id: str,
+        actor_id: str,
+        actor_role: str,
+        at: datetime,
+        time_reason: str | None,
+    ) -> None:
+        self.answers[answer] = self.answers[answer]._replace(delivery="delivered")
+
+    @event(DeliveryFailed)
+    def _delivery_failed(
+        self,
+        *,
+        answer: int,
+        attempt: int,
+        error: str,
+        final: bool,
+        actor_id: str,
+        actor_role: str,
+        at: datetime,
+        time_reason: str | None,
+    ) -> None:
+        state = "failed" if final else "delivering"
+        self.answers[answer] = self.answers[answer]._replace(delivery=state)
 
     def _touch(self, at: datetime, what: str) -> None:
         self.last_at = at

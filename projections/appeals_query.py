@@ -108,7 +108,7 @@ class AppealsQuery:
     def _where(self, filter: AppealFilter, now: datetime) -> tuple[list[str], list[Any]]:
         where: list[str] = []
         params: list[Any] = []
-        for column in ("status", "channel", "category", "body", "department"):
+        for column in ("status", "channel", "category", "body", "department", "source"):
             value = getattr(filter, column)
             if value is not None:
                 where.append(f"{column} = ?")

@@ -32,7 +32,7 @@ _TIMES = frozenset(
         "published_at",
     }
 )
-_INDEXED = ("status", "channel", "category", "body", "department")
+_INDEXED = ("status", "channel", "category", "body", "department", "source")
 
 DDL = [
     f"""CREATE TABLE IF NOT EXISTS {TABLE} (
@@ -44,7 +44,7 @@ DDL = [
         first_response_due_at BIGINT, extended BOOLEAN NOT NULL, outcome TEXT,
         duplicate_of UUID, rating INTEGER, reopen_count INTEGER NOT NULL,
         version INTEGER NOT NULL, last_position BIGINT NOT NULL, next_due_at BIGINT,
-        body_received_at BIGINT, answered_on_time BOOLEAN, published_at BIGINT)""",
+        body_received_at BIGINT, answered_on_time BOOLEAN, published_at BIGINT, source TEXT)""",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_received ON {TABLE} (received_at, id)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_due ON {TABLE} ((COALESCE(next_due_at, {NO_DUE})), id)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_citizen ON {TABLE} (citizen_id)",
@@ -86,6 +86,7 @@ def to_row(state: AppealState, db: Database) -> tuple[Any, ...]:
         state.last_position,
         to_us(state.body_received_at),
         state.answered_on_time,
+        state.source,
         to_us(state.published_at),
         to_us(state.next_due_at),
     )
@@ -143,9 +144,12 @@ class AppealsView:
     name = "appeals"
 
     def create(self, db: Database, cursor: Cursor) -> None:
-        for statement in ddl(DDL, is_postgres=db.is_postgres):
-            cursor.execute(statement)
+        statements = ddl(DDL, is_postgres=db.is_postgres)
+        cursor.execute(statements[0])
+        # Before the indexes: a table made by an earlier release lacks their newer columns.
         _add_missing_columns(db, cursor)
+        for statement in statements[1:]:
+            cursor.execute(statement)
 
     def create_table(self, db: Database, cursor: Cursor) -> None:
         """The table without secondary indexes, for a bulk load; ``create`` adds them."""
@@ -164,10 +168,11 @@ ADDED_COLUMNS = (
     ("body_received_at", "BIGINT"),
     ("answered_on_time", "BOOLEAN"),
     ("published_at", "BIGINT"),
+    ("source", "TEXT"),
 )
 """Columns added after the first release; a table made before them gets them as NULLs,
-which mean what an appeal without a forward, a judged answer or a public answer had before
-(``appeals projections rebuild`` fills them in from the log)."""
+which mean what an appeal without a forward, a judged answer, a public answer or a source
+had before (``appeals projections rebuild`` fills them in from the log)."""
 
 
 def _add_missing_columns(db: Database, cursor: Cursor) -> None:

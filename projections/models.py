@@ -41,6 +41,7 @@ class AppealRow:
     last_position: int
     body_received_at: datetime | None
     answered_on_time: bool | None
+    source: str | None
     published_at: datetime | None
     next_due_at: datetime | None
     overdue: bool
@@ -66,6 +67,7 @@ class AppealFilter:
     overdue: bool | None = None
     received_from: datetime | None = None
     received_to: datetime | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,6 +52,8 @@ class AppealState:
     """When the current body received it: None = at receipt, else the last forwarding."""
     answered_on_time: bool | None = None
     """The verdict of the first final answer given under an answer due date (ст. 12 ч. 1)."""
+    source: str | None = None
+    """The official page, bot or mailbox it came through (``channel:platform id``)."""
     published_at: datetime | None = None
     """When the first answer marked public was given: from then on the appeal is public
     (Open311 shows it, without personal data and with only the public answers' text)."""
@@ -152,6 +154,7 @@ class Folder:
             ),
             version=version,
             last_position=position,
+            source=data.get("source"),
         )
 
     def apply(self, state: AppealState, event: Fields, version: int, position: int) -> None:

@@ -16,6 +16,7 @@ from api.commands import (
     projections,
     run,
     serve,
+    sources,
     token,
     witness,
 )
@@ -35,4 +36,5 @@ REGISTRY: list[Register] = [
     projections.register,
     opendata.register,
     witness.register,
+    sources.register,
 ]

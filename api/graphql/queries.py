@@ -40,6 +40,9 @@ class AppealFilterInput:
     overdue: bool | None = None
     received_from: datetime | None = strawberry.field(default=None, description="Inclusive.")
     received_to: datetime | None = strawberry.field(default=None, description="Exclusive.")
+    source: str | None = strawberry.field(
+        default=None, description="The page, bot or mailbox, as channel:platform id."
+    )
 
 
 @strawberry.input(description="Statistics filters; dates are local received dates, inclusive.")
@@ -135,6 +138,7 @@ def _scoped_filter(info: Info, where: AppealFilterInput | None) -> AppealFilter:
         channel=where.channel,
         category=category, body=body, department=department, overdue=where.overdue,
         received_from=where.received_from, received_to=where.received_to,
+        source=text_filter(where.source, "filter.source"),
     )  # fmt: skip
 
 

@@ -180,6 +180,9 @@ class Appeal(Node):
     )
     position: int = strawberry.field(description="Log position of the appeal's latest event.")
     next_due_at: datetime | None = strawberry.field(description="The nearest unmet due date.")
+    source: str | None = strawberry.field(
+        description="The official page, bot or mailbox it came through (channel:platform id)."
+    )
 
     @classmethod
     def of(cls, row: AppealRow) -> Appeal:
@@ -193,6 +196,7 @@ class Appeal(Node):
             closed_at=row.closed_at, overdue=row.overdue, extended=row.extended,
             outcome=row.outcome, rating=row.rating, reopen_count=row.reopen_count,
             version=row.version, position=row.last_position, next_due_at=row.next_due_at,
+            source=row.source,
         )  # fmt: skip
 
     @strawberry.field
@@ -223,7 +227,8 @@ class Appeal(Node):
     async def answers(self, info: Info) -> list[AnswerInfo]:
         appeal = await info.context.aggregates.load(self.row.id)
         texts = (await info.context.texts.load(self.row.id))[1:]
-        return [AnswerInfo(text=text, text_erased=text is None, final=a.final, public=a.public)
+        return [AnswerInfo(text=text, text_erased=text is None, final=a.final, public=a.public,
+                           delivery=a.delivery)
                 for a, text in zip(appeal.answers, texts, strict=True)]  # fmt: skip
 
     @strawberry.field(description="Contact data; masked unless the viewer may see it.")
@@ -269,6 +274,11 @@ class AnswerInfo:
     )
     final: bool
     public: bool
+    delivery: str | None = strawberry.field(
+        default=None,
+        description="A public answer to a channel's appeal: delivering (waiting or retrying), "
+        "delivered or failed (for good); null when nothing is sent back.",
+    )
 
 
 def _plain(value: object) -> object:

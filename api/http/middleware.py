@@ -78,6 +78,7 @@ class RequestMiddleware:
         declared = headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > max_bytes:
             await self._too_large(scope, receive, send, request_id, max_bytes)
+            self._observe(scope, 413, 0.0)
             return
         status = {"code": 500}
         started = time.perf_counter()
@@ -191,4 +192,6 @@ class RequestMiddleware:
         services.metrics.requests.labels(
             method=scope["method"], route=route, status=str(status)
         ).inc()
+        if status == 413 and services.channels is not None:
+            services.channels.oversized(scope["path"])
         services.metrics.latency.labels(route=route).observe(seconds)
