@@ -36,6 +36,7 @@ from api.runtime.advances import ViewsListener
 from api.runtime.asyncreads import AsyncAppealReads
 from api.runtime.duty import audit_service, contend
 from api.runtime.live import EventFeed
+from api.runtime.standby import open_standby
 from api.services import Services
 from api.settings import Settings
 from api.storage.unavailable import RETRY_AFTER, is_unavailable
@@ -76,6 +77,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
                                      statement_timeout=store.statement_timeout)  # fmt: skip
             await reads.open()
             services.appeal_reads = reads
+        if settings.read_database_url is not None:
+            services.standby = await open_standby(
+                settings,
+                services.read_models,
+                services.container.events_table,
+                services.metrics.served_from,
+            )
         app.state.services = services
         public_routes.warm(app.state)
         # Start-up objects (schema, calendar, pools) live as long as the process: keep
@@ -87,6 +95,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             if services.appeal_reads is not None:
                 await services.appeal_reads.close()
+            if services.standby is not None:
+                await services.standby.close()
             await off_loop(stop_services, services)
 
     middleware = [
