@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from api.http.metrics import Metrics
     from api.runtime.asyncreads import AsyncAppealReads
     from api.runtime.live import EventFeed
+    from api.runtime.standby import StandbyReads
     from channels.intake import Intake
 
 
@@ -54,6 +55,9 @@ class Services:
     appeal_reads: AsyncAppealReads | None
     """Appeal rows read on the event loop (PostgreSQL), else None: read on a thread."""
     channels: Intake | None
+    standby: StandbyReads | None = None
+    """View reads on a hot standby (``APPEALS_READ_DATABASE_URL``), else None; opened on the
+    event loop by the lifespan."""
     """What the channel webhooks record with (``channels.webhook``)."""
     background: list[Stoppable] = field(default_factory=list)
 
@@ -73,6 +77,28 @@ class Services:
             return await self.appeal_reads.get_appeals(ids)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(None, self.read_models.get_appeals, ids)
+
+    async def reads_for(self, client: str | None) -> ReadModels:
+        """The views to answer ``client`` from: the standby's once it shows their last write."""
+        if self.standby is not None and await self.standby.serves(client):
+            return self.standby.read_models
+        return self.read_models
+
+    async def read_appeals(self, ids: Sequence[UUID], client: str | None) -> dict[UUID, AppealRow]:
+        """``get_appeals`` for a query: on the standby where it may answer ``client``."""
+        standby = self.standby
+        if standby is not None and await standby.serves(client):
+            try:
+                return await standby.appeal_reads.get_appeals(ids)
+            except Exception as error:
+                if not standby.failed(error):
+                    raise
+        return await self.get_appeals(ids)
+
+    def wrote(self, client: str | None, position: int) -> None:
+        """``client``'s write at ``position`` is in the primary's views."""
+        if self.standby is not None and client is not None:
+            self.standby.wrote(client, position)
 
     async def authenticate(self, connection: HTTPConnection) -> Viewer:
         """The viewer behind a request's or WebSocket's ``Authorization`` header."""

@@ -165,7 +165,7 @@ class Query:
         if not 1 <= first <= MAX_PAGE:
             raise bad_input("first", f"must be 1-{MAX_PAGE}")
         order = order_by
-        read_models = info.context.services.read_models
+        read_models = await info.context.services.reads_for(info.context.client)
         try:
             page = await off_loop(read_models.list_appeals, _scoped_filter(info, filter), order,
                                   first, after, count=_selects_total(info))  # fmt: skip
@@ -204,7 +204,7 @@ class Query:
             department=text_filter(where.department, "filter.department"),
             received_from=where.received_from, received_to=where.received_to,
         )  # fmt: skip
-        read_models = info.context.services.read_models
+        read_models = await info.context.services.reads_for(info.context.client)
         if info.context.viewer.is_public:
             threshold = info.context.services.settings.suppress_below
             groups = await off_loop(read_models.public_statistics, stats_filter, dims, period,
@@ -228,8 +228,9 @@ class Query:
     ) -> list[WorkloadEntry]:
         require_reader(info)
         where = filter or WorkloadFilterInput()
+        read_models = await info.context.services.reads_for(info.context.client)
         rows = await off_loop(
-            info.context.services.read_models.workload,
+            read_models.workload,
             WorkloadFilter(department=text_filter(where.department, "filter.department"),
                            body=text_filter(where.body, "filter.body"),
                            by_assignee=where.by_assignee),

@@ -25,6 +25,7 @@ from api.http import logs
 from api.http.importing import import_file
 from api.http.middleware import RequestMiddleware
 from api.http.ratelimit import RateLimitMiddleware
+from api.runtime.standby import open_standby
 from api.services import Services
 from api.settings import Settings
 from api.storage.unavailable import RETRY_AFTER, is_unavailable
@@ -58,6 +59,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
         services = await off_loop(bootstrap.build_services, settings)
         if services.appeal_reads is not None:
             await services.appeal_reads.open()
+        if settings.read_database_url is not None:
+            # Opened on the loop, so set here: the one field assigned after construction.
+            services.standby = await open_standby(
+                settings,
+                services.read_models,
+                services.container.events_table,
+                services.metrics.served_from,
+            )
         bootstrap.start(services)
         app.state.services = services
         public_routes.warm(app.state)
@@ -70,6 +79,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             if services.appeal_reads is not None:
                 await services.appeal_reads.close()
+            if services.standby is not None:
+                await services.standby.close()
             await off_loop(bootstrap.stop, services)
 
     middleware = [
