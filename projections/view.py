@@ -1,4 +1,15 @@
-"""What every view implements: its tables and how it takes a batch of appeal transitions."""
+"""What every view implements: live updates, a bulk rebuild and, for derived views, a re-derivation.
+
+Three protocols, each a superset of the one before:
+
+- ``View``: fed live by the runner, batch by batch (``apply``), its tracking row moved in
+  the same transaction;
+- ``RebuildableView``: also loaded in bulk by a full rebuild, into tables created without
+  their secondary indexes (``create_table``), page by page (``stage``), settled once at the
+  end (``settle``), before ``create`` adds the indexes;
+- ``DerivedView``: a pure function of appeal states, so it can be re-derived from the
+  appeals view alone (``derivation``), without reading the log.
+"""
 
 from __future__ import annotations
 
@@ -27,4 +38,40 @@ class View(Protocol):
 
     def apply(self, db: Database, cursor: Cursor, transitions: Sequence[Transition]) -> None:
         """Write the effect of one batch."""
+        ...
+
+
+class RebuildableView(View, Protocol):
+    """A view a full rebuild loads in bulk into freshly created tables."""
+
+    def create_table(self, db: Database, cursor: Cursor) -> None:
+        """Create the tables without secondary indexes; ``create`` adds them at the end."""
+        ...
+
+    def stage(self, db: Database, cursor: Cursor, transitions: Sequence[Transition]) -> None:
+        """Load one page of new appeals (every ``before`` is ``None``)."""
+        ...
+
+    def settle(self, db: Database, cursor: Cursor) -> None:
+        """Finish the load after the last page, before ``create`` adds the indexes."""
+        ...
+
+
+class Derivation(Protocol):
+    """One re-derivation of a derived view from the appeals view, chunk by chunk."""
+
+    def add(self, cursor: Cursor, transitions: Sequence[Transition]) -> None:
+        """Take one chunk of appeal states (every ``before`` is ``None``)."""
+        ...
+
+    def finish(self, cursor: Cursor) -> None:
+        """Write whatever is still pending."""
+        ...
+
+
+class DerivedView(RebuildableView, Protocol):
+    """A view that is a pure function of appeal states."""
+
+    def derivation(self, db: Database) -> Derivation:
+        """Start re-deriving into the view's (empty) tables."""
         ...

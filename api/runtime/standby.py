@@ -28,7 +28,7 @@ from api.settings import Settings, SettingsError
 from api.storage.pgpool import BoundedPostgresFactory
 from api.storage.store import Store, parse_store
 from api.storage.unavailable import is_unavailable
-from projections.db import database_for
+from projections.assembly import database_for
 from projections.read_models import ReadModels
 
 POLL_SECONDS = 0.02
