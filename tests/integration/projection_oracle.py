@@ -78,6 +78,7 @@ def expected_rows(container: Container, now: datetime) -> dict[UUID, dict[str, A
             ),
             "next_due_at": next_due,
             "overdue": next_due is not None and next_due <= now,
+            "source": appeal.source,
         }
     return rows
 
