@@ -19,4 +19,5 @@ def read_side(container: Container, *, batch_size: int = 10_000) -> ReadSide:
         container.ledger.calendar,
         notify_channel=getattr(recorder, "channel_name", None),
         batch_size=batch_size,
+        opener=container.ledger.open_texts,
     )

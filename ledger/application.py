@@ -306,6 +306,28 @@ class AppealsLedger(Application[UUID]):
         )
         return self._save(appeal, expected_version=expected_version)
 
+    def add_appeal_note(
+        self,
+        appeal_id: UUID,
+        *,
+        text: str,
+        actor: Actor,
+        at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        """Keep an internal note; sealed like answers, since it may name the citizen."""
+        clean = clean_text(text, "text")
+        when = self._business_time(at)
+        appeal = self._current(appeal_id, expected_version)
+        text_key = self.text_key_of(appeal)
+        appeal.add_note(
+            text=clean if text_key is None else self.vault.seal_text(text_key, clean),
+            text_key=text_key,
+            actor=actor,
+            at=when,
+        )
+        return self._save(appeal, expected_version=expected_version)
+
     def close_appeal(
         self,
         appeal_id: UUID,

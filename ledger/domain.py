@@ -74,6 +74,16 @@ class Answer(NamedTuple):
     text_key: str | None = None
 
 
+class Note(NamedTuple):
+    """An internal note staff keep on an appeal; ``text`` is sealed under ``text_key`` if set."""
+
+    text: str
+    text_key: str | None
+    actor_id: str
+    actor_role: str
+    at: datetime
+
+
 def appeal_id_for(channel: str, external_id: str) -> UUID:
     """The appeal id is a pure function of where the message came from."""
     return uuid5(APPEAL_NAMESPACE, f"{channel}\x1f{external_id}")
@@ -196,6 +206,13 @@ class Appeal(Aggregate):
         TOPIC = "appeals:Appeal.PersonalDataErased"
         legal_basis: str
 
+    class NoteAdded(Event):
+        """Staff noted something on the appeal for staff only; never shown to the citizen."""
+
+        TOPIC = "appeals:Appeal.NoteAdded"
+        text: str
+        text_key: str | None
+
     @staticmethod
     def create_id(channel: str, external_id: str) -> UUID:
         """Derive the id from (channel, external id) so a re-delivery finds the same appeal."""
@@ -260,6 +277,7 @@ class Appeal(Aggregate):
         self.last_event = "receipt"
         self.rating: int | None = None
         self.erased = False
+        self.notes: list[Note] = []
 
     # --- commands: check the rule, then record ---------------------------------------
 
@@ -395,6 +413,15 @@ class Appeal(Aggregate):
                 reason="already_erased",
             )
         self._erase(legal_basis=legal_basis, **_who(actor, at))
+
+    def add_note(self, *, text: str, text_key: str | None, actor: Actor, at: datetime) -> None:
+        """Keep an internal note, in any status (``text`` sealed under ``text_key`` if set).
+
+        A note is not a step of the procedure: it never moves a clock, and a note dated
+        before the appeal's last event is refused like any other command.
+        """
+        self._check("add_note", at, *Status)
+        self._add_note(text=text, text_key=text_key, **_who(actor, at))
 
     # --- derived -------------------------------------------------------------------
 
@@ -596,6 +623,13 @@ class Appeal(Aggregate):
         self.erased = True
         self.citizen = None
         self._touch(at, "erasure")
+
+    @event(NoteAdded)
+    def _add_note(
+        self, *, text: str, text_key: str | None, actor_id: str, actor_role: str, at: datetime
+    ) -> None:
+        self.notes.append(Note(text, text_key, actor_id, actor_role, at))
+        self._touch(at, "note")
 
     def _touch(self, at: datetime, what: str) -> None:
         self.last_at = at

@@ -43,10 +43,14 @@ DDL = [
         first_response_due_at BIGINT, extended BOOLEAN NOT NULL, outcome TEXT,
         duplicate_of UUID, rating INTEGER, reopen_count INTEGER NOT NULL,
         version INTEGER NOT NULL, last_position BIGINT NOT NULL, next_due_at BIGINT,
-        body_received_at BIGINT, answered_on_time BOOLEAN)""",
+        body_received_at BIGINT, answered_on_time BOOLEAN, registration_number TEXT,
+        location TEXT, forwarded_from TEXT, forward_reason TEXT, extension_reason TEXT)""",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_received ON {TABLE} (received_at, id)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_due ON {TABLE} ((COALESCE(next_due_at, {NO_DUE})), id)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_citizen ON {TABLE} (citizen_id)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_number ON {TABLE} (registration_number)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_external ON {TABLE} (external_id)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_assignee ON {TABLE} (assignee, received_at, id)",
     *(
         f"CREATE INDEX IF NOT EXISTS {TABLE}_{c} ON {TABLE} ({c}, received_at, id)"
         for c in _INDEXED
@@ -85,6 +89,11 @@ def to_row(state: AppealState, db: Database) -> tuple[Any, ...]:
         state.last_position,
         to_us(state.body_received_at),
         state.answered_on_time,
+        state.registration_number,
+        state.location,
+        state.forwarded_from,
+        state.forward_reason,
+        state.extension_reason,
         to_us(state.next_due_at),
     )
 
@@ -141,9 +150,12 @@ class AppealsView:
     name = "appeals"
 
     def create(self, db: Database, cursor: Cursor) -> None:
-        for statement in ddl(DDL, is_postgres=db.is_postgres):
-            cursor.execute(statement)
+        statements = ddl(DDL, is_postgres=db.is_postgres)
+        cursor.execute(statements[0])
+        # Before the indexes: some of them are on columns an older table gets added here.
         _add_missing_columns(db, cursor)
+        for statement in statements[1:]:
+            cursor.execute(statement)
 
     def create_table(self, db: Database, cursor: Cursor) -> None:
         """The table without secondary indexes, for a bulk load; ``create`` adds them."""
@@ -158,9 +170,15 @@ class AppealsView:
         db.copy_rows(cursor, TABLE, ROW_COLUMNS, [to_row(new, db) for _, new in transitions])
 
 
-ADDED_COLUMNS = (("body_received_at", "BIGINT"), ("answered_on_time", "BOOLEAN"))
+ADDED_COLUMNS = (
+    ("body_received_at", "BIGINT"),
+    ("answered_on_time", "BOOLEAN"),
+    *((name, "TEXT") for name in ("registration_number", "location", "forwarded_from")),
+    *((name, "TEXT") for name in ("forward_reason", "extension_reason")),
+)
 """Columns added after the first release; a table made before them gets them as NULLs,
-which mean what an appeal without a forward or a judged answer had before."""
+which mean what an appeal without a forward or a judged answer had before (the text columns
+of the operator's desk fill in with ``appeals projections rebuild``)."""
 
 
 def _add_missing_columns(db: Database, cursor: Cursor) -> None:

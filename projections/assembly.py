@@ -22,6 +22,7 @@ from projections.listener import pg_listener
 from projections.models import AppealRow
 from projections.read_models import ReadModels, _utcnow
 from projections.runner import Runner
+from projections.search_view import Opener, SearchView, keep_clear
 from projections.state import Folder
 from projections.statistics_view import StatisticsView
 from projections.view import View
@@ -72,10 +73,19 @@ def build_read_side(
     notify_channel: str | None = None,
     clock: Callable[[], datetime] = _utcnow,
     batch_size: int = 10_000,
+    opener: Opener = keep_clear,
 ) -> ReadSide:
-    """Views, runner and read models on the ledger's own datastore."""
+    """Views, runner and read models on the ledger's own datastore.
+
+    ``opener`` opens sealed texts for the search view (the ledger's ``open_texts``).
+    """
     db = database_for(datastore, events_table)
-    views: list[View] = [AppealsView(), StatisticsView(calendar), WorkloadView()]
+    views: list[View] = [
+        AppealsView(),
+        StatisticsView(calendar),
+        WorkloadView(),
+        SearchView(opener),
+    ]
     runner = Runner(db, EventDecoder(mapper), Folder(norms, calendar), views, batch_size=batch_size)
     read_models = ReadModels(db, runner.names, clock)
     return ReadSide(db, runner, read_models, notify_channel)

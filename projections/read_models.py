@@ -12,6 +12,7 @@ from projections import tracking
 from projections.appeals_query import AppealsQuery, to_appeal_row
 from projections.codec import as_uuid
 from projections.db import Database
+from projections.lookup_query import LookupEntry, LookupQuery
 from projections.models import (
     AppealFilter,
     AppealOrder,
@@ -46,6 +47,7 @@ class ReadModels:
         self._statistics = StatisticsQuery(db)
         self._public = PublicStatistics(db, self._statistics)
         self._workload = WorkloadQuery(db)
+        self._lookups = LookupQuery(db)
 
     def get_appeal(self, appeal_id: UUID) -> AppealRow | None:
         """One appeal's row, or None."""
@@ -71,12 +73,17 @@ class ReadModels:
         after: str | None = None,
         *,
         count: bool = True,
+        last: int | None = None,
+        before: str | None = None,
     ) -> AppealPage:
         """A keyset page; raises ``InvalidCursorError`` on a cursor we did not issue.
 
-        ``count=False`` skips the total: a count over a large filter costs a scan.
+        ``count=False`` skips the total: a count over a large filter costs a scan. ``last``
+        and ``before`` page backwards; a text with no words raises ``EmptySearchError``.
         """
-        return self._appeals.list_appeals(filter, order, first, after, self.clock(), count=count)
+        return self._appeals.list_appeals(
+            filter, order, first, after, self.clock(), count=count, last=last, before=before
+        )
 
     def statistics(
         self,
@@ -100,6 +107,12 @@ class ReadModels:
     def workload(self, filter: WorkloadFilter) -> list[WorkloadRow]:
         """Open work per department (and assignee)."""
         return self._workload.workload(filter, self.clock())
+
+    def lookup(
+        self, dimension: Dimension, body: str | None, department: str | None
+    ) -> list[LookupEntry]:
+        """Values of a dimension within a body/department, with open counts (forms)."""
+        return self._lookups.values(dimension, body=body, department=department)
 
     def positions(self) -> dict[str, int]:
         """Each view's position in the event log."""

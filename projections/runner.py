@@ -22,7 +22,7 @@ from projections.appeals_view import ROW_COLUMNS, from_row, load_states
 from projections.appeals_view import TABLE as APPEALS
 from projections.collector import collect_rarely
 from projections.db import Cursor, Database, Submit
-from projections.decoding import EventDecoder, Fields, Row
+from projections.decoding import EventDecoder, Fields, RawRow, Row
 from projections.state import DECODED, AppealState, Folder
 from projections.tracking import PositionMovedError
 from projections.view import Transition, View
@@ -38,6 +38,11 @@ events replayed so far (it ends at the head when the log has no gaps).
 FLUSH_AT = 200_000
 PIPELINE_UP_TO = 64
 """Live batches of at most this many events send their writes and commit in one pipeline."""
+
+
+def _reads_events(view: View) -> bool:
+    # A view with ``apply_events`` (search) also reads the batch's events themselves.
+    return hasattr(view, "apply_events")
 
 
 def _sums_for(view: View) -> Any:
@@ -147,6 +152,12 @@ class Runner:
     def _recover(self, positions: dict[str, int]) -> None:
         base = positions.get("appeals", 0)
         behind = [v for v in self.views if positions[v.name] != base]
+        if behind and all(map(_reads_events, behind)) and positions[behind[0].name] < base:
+            # A view of events added to a store that had the others (or left behind): it
+            # catches up alone, reading the log, until it stands with the others.
+            with suppress(PositionMovedError, ViewsOutOfStepError):
+                self._step(behind, None)
+            return
         derived = all(hasattr(v, "accumulate") for v in behind)
         if derived and base == self.db.head():
             with suppress(PositionMovedError):
@@ -177,6 +188,10 @@ class Runner:
             transitions: list[Transition] = [(before.get(k), s) for k, s in states.items()]
             for view in views:
                 view.apply(self.db, cursor, transitions)
+                if _reads_events(view):
+                    wanted = view.wanted  # type: ignore[attr-defined]
+                    chosen = [e for e in events if e[1][0] in wanted]
+                    view.apply_events(self.db, cursor, chosen)  # type: ignore[attr-defined]
             self.db.announce(cursor, end)
 
     def rebuild(self, names: Sequence[str] | None = None, progress: Progress | None = None) -> int:
@@ -193,7 +208,9 @@ class Runner:
         re-derives them from the appeals view, in one transaction at its position.
         """
         wanted = set(names or self.names)
-        if "appeals" not in wanted:
+        if "appeals" not in wanted and not any(
+            _reads_events(v) for v in self.views if v.name in wanted
+        ):
             self._rederive([v for v in self.views if v.name in wanted], progress)
             return 0
         with collect_rarely(), self.db.transaction() as cursor:
@@ -229,11 +246,16 @@ class Runner:
         state: AppealState | None = None
         current = -1  # the appeal being folded, as ``UUID.int``: cheaper to compare
         total = 0
+        readers = [v for v in self.views if _reads_events(v)]
+        wanted = frozenset().union(*(v.wanted for v in readers))  # type: ignore[attr-defined]
         for page in pages:
             finished: list[Transition] = []
+            chosen: list[tuple[RawRow, Fields]] = []
             for row in page:
                 position, appeal_id, version, _, _ = row
                 event = fields(row, DECODED)
+                if event[0] in wanted:
+                    chosen.append((row, event))
                 if appeal_id.int == current and state is not None:
                     fold(state, event, version, position)
                 elif issubclass(event[0], received):
@@ -242,6 +264,9 @@ class Runner:
                     state = start(appeal_id, event, version, position)
                     current = appeal_id.int
             submit(partial(self._load, cursor, finished))
+            for view in readers:
+                # In log order: an erasure comes after the texts it erases.
+                submit(partial(view.apply_events, self.db, cursor, chosen))  # type: ignore[attr-defined]
             total += len(page)
             if progress:
                 progress(len(page), total)

@@ -52,6 +52,12 @@ class AppealState:
     """When the current body received it: None = at receipt, else the last forwarding."""
     answered_on_time: bool | None = None
     """The verdict of the first final answer given under an answer due date (ст. 12 ч. 1)."""
+    registration_number: str | None = None
+    location: str | None = None
+    forwarded_from: str | None = None
+    """The body that forwarded the appeal last (the target is ``body``)."""
+    forward_reason: str | None = None
+    extension_reason: str | None = None
 
     def copy(self) -> AppealState:
         """A detached copy, to remember the state before a batch."""
@@ -137,6 +143,7 @@ class Folder:
             assignee=None,
             citizen_id=data["citizen_id"],
             received_at=at,
+            location=data.get("location"),
             registration_due_at=(
                 deadlines.registration_due(at, self.norms, self.calendar).due_at
                 if channel in FORMAL_CHANNELS
@@ -162,6 +169,7 @@ class Folder:
     def _registered(self, state: AppealState, data: Data) -> None:
         at = data["at"]
         state.registered_at = at
+        state.registration_number = data["number"]
         state.status = Status.REGISTERED
         if state.registration_due_at is None:
             # A social-media message: the registration records the decision it is an appeal.
@@ -173,6 +181,8 @@ class Folder:
 
     def _forwarded(self, state: AppealState, data: Data) -> None:
         at = data["at"]
+        state.forwarded_from = state.body
+        state.forward_reason = data["reason"]
         state.body = data["to_body"]
         state.body_received_at = at
         state.department = None
@@ -185,6 +195,7 @@ class Folder:
                 at, self.norms, self.calendar, counted_from="Forwarded"
             ).due_at
         state.registered_at = None
+        state.registration_number = None
         state.forwarding_due_at = None
         state.answer_due_at = None
         state.extended = False
@@ -217,6 +228,7 @@ def _deadline_extended(state: AppealState, data: Data) -> None:
     # The recorded due date wins, exactly as in Appeal.due_dates.
     state.answer_due_at = data["new_due_at"]
     state.extended = True
+    state.extension_reason = data["reason"]
 
 
 def _answered(state: AppealState, data: Data) -> None:

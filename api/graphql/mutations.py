@@ -15,8 +15,8 @@ from api.graphql.context import off_loop
 from api.graphql.errors import ApiError, from_ledger
 from api.graphql.ids import appeal_uuid
 from api.graphql.types import Appeal, Info
-from api.viewer import ERASERS, ROUTERS, WRITERS
-from ledger.application import Recorded
+from api.viewer import ERASERS, PERMISSIONS, ROUTERS, WRITERS
+from ledger.application import AppealsLedger, Recorded
 from ledger.domain import Appeal as AppealAggregate
 from ledger.errors import LedgerError
 from ledger.privacy import Citizen
@@ -137,6 +137,14 @@ class CloseAppealInput:
 class ReopenAppealInput:
     appeal_id: strawberry.ID
     reason: str
+    expected_version: int | None = None
+    at: datetime | None = None
+
+
+@strawberry.input(description="An internal note: staff only, never shown to the citizen.")
+class AddAppealNoteInput:
+    appeal_id: strawberry.ID
+    text: str
     expected_version: int | None = None
     at: datetime | None = None
 
@@ -289,6 +297,20 @@ class Mutation:
                               .rate_appeal(appeal_id, score=input.score,
                                            actor=info.context.viewer.actor, at=input.at,
                                            expected_version=input.expected_version))  # fmt: skip
+
+    @strawberry.mutation(description="Keep an internal note on an appeal (staff only).")
+    async def add_appeal_note(self, info: Info, input: AddAppealNoteInput) -> AppealPayload:
+        def call(appeal_id: UUID) -> Recorded:
+            ledger: AppealsLedger = _ledger(info)
+            return ledger.add_appeal_note(
+                appeal_id,
+                text=input.text,
+                actor=info.context.viewer.actor,
+                at=input.at,
+                expected_version=input.expected_version,
+            )
+
+        return await _command(info, input.appeal_id, PERMISSIONS["addAppealNote"], call)
 
     @strawberry.mutation(
         description="Destroy a citizen's key (152-ФЗ); their data reads as erased."

@@ -16,6 +16,7 @@ from api.graphql.ids import APPEAL, to_global_id
 from ledger.application import AppealsLedger, HistoryEntry
 from ledger.deadlines import DueDate
 from ledger.domain import Appeal as Aggregate
+from ledger.domain import Note
 from ledger.errors import LedgerError
 from ledger.values import Channel, Outcome, Status
 from projections.models import AppealRow
@@ -170,6 +171,17 @@ class Appeal(Node):
     )
     position: int = strawberry.field(description="Log position of the appeal's latest event.")
     next_due_at: datetime | None = strawberry.field(description="The nearest unmet due date.")
+    registration_number: str | None = strawberry.field(
+        description="The number the body holding it registered it under."
+    )
+    location: str | None = strawberry.field(description="Where the problem is, as received.")
+    forwarded_from: str | None = strawberry.field(
+        description="The body that forwarded it last; `body` is the target."
+    )
+    forward_reason: str | None = strawberry.field(description="Why it was forwarded last.")
+    extension_reason: str | None = strawberry.field(
+        description="Why the answer deadline was extended (see `extended`)."
+    )
 
     @classmethod
     def of(cls, row: AppealRow) -> Appeal:
@@ -183,6 +195,9 @@ class Appeal(Node):
             closed_at=row.closed_at, overdue=row.overdue, extended=row.extended,
             outcome=row.outcome, rating=row.rating, reopen_count=row.reopen_count,
             version=row.version, position=row.last_position, next_due_at=row.next_due_at,
+            registration_number=row.registration_number, location=row.location,
+            forwarded_from=row.forwarded_from, forward_reason=row.forward_reason,
+            extension_reason=row.extension_reason,
         )  # fmt: skip
 
     @strawberry.field
@@ -215,6 +230,14 @@ class Appeal(Node):
         texts = (await info.context.texts.load(self.row.id))[1:]
         return [AnswerInfo(text=text, text_erased=text is None, final=a.final, public=a.public)
                 for a, text in zip(appeal.answers, texts, strict=True)]  # fmt: skip
+
+    @strawberry.field(description="Internal notes, oldest first: staff only, never public.")
+    async def notes(self, info: Info) -> list[NoteInfo]:
+        ledger = info.context.services.container.ledger
+        appeal = await info.context.aggregates.load(self.row.id)
+        sealed = [(note.text, note.text_key) for note in appeal.notes]
+        texts = await off_loop(ledger.open_texts, sealed) if sealed else []
+        return [NoteInfo.of(note, text) for note, text in zip(appeal.notes, texts, strict=True)]
 
     @strawberry.field(description="Contact data; masked unless the viewer may see it.")
     async def citizen(self, info: Info) -> CitizenInfo | None:
@@ -259,6 +282,19 @@ class AnswerInfo:
     )
     final: bool
     public: bool
+
+
+@strawberry.type(name="Note", description="An internal note on an appeal, for staff only.")
+class NoteInfo:
+    text: str | None = strawberry.field(description="Null once erased (see textErased).")
+    text_erased: bool
+    author: ActorInfo
+    at: datetime
+
+    @classmethod
+    def of(cls, note: Note, text: str | None) -> NoteInfo:
+        author = ActorInfo(id=note.actor_id, role=enums.Role(note.actor_role))
+        return cls(text=text, text_erased=text is None, author=author, at=note.at)
 
 
 def _plain(value: object) -> object:

@@ -34,6 +34,7 @@ EVENT_TOPICS = {
     "appeals:Appeal.Reopened",
     "appeals:Appeal.Rated",
     "appeals:Appeal.PersonalDataErased",
+    "appeals:Appeal.NoteAdded",
 }
 
 # The base ``Appeal.Event`` is never triggered or stored, so it has no topic of its own.

@@ -1,0 +1,39 @@
+"""The full-text part of an appeals query: which appeals match a text, and how well.
+
+Each store ranks with its own function: PostgreSQL ``ts_rank`` (normalised by the log of the
+document's length) over its ``russian`` configuration, SQLite FTS5's ``bm25`` over the same
+stems made in Python. An appeal's score is its best document's (message, public answer or
+note). Both need every word of the query (stop words aside) in one document.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from projections.db import Database
+from projections.search_view import DOCS, FTS
+from projections.search_words import match_query
+
+_POSTGRES = (
+    f"SELECT appeal_id AS hit, max(ts_rank(terms, query, 1))::float8 AS score "
+    f"FROM {DOCS}, plainto_tsquery('russian', ?) AS query WHERE terms @@ query "
+    "GROUP BY appeal_id"
+)
+_SQLITE = (
+    f"SELECT d.appeal_id AS hit, max(-bm25({FTS})) AS score FROM {FTS} "
+    f"JOIN {DOCS} AS d ON d.doc = {FTS}.rowid WHERE {FTS} MATCH ? GROUP BY d.appeal_id"
+)
+
+
+class EmptySearchError(ValueError):
+    """The text has no word to search for (only stop words, punctuation or spaces)."""
+
+
+def hits(db: Database, text: str) -> tuple[str, list[Any]]:
+    """A query of ``(hit, score)`` per matching appeal (higher scores match better)."""
+    query = match_query(text)
+    if query is None:
+        raise EmptySearchError(text)
+    if db.is_postgres:
+        return _POSTGRES, [text]
+    return _SQLITE, [query]
