@@ -199,6 +199,7 @@ class Folder:
         state.forwarding_due_at = None
         state.answer_due_at = None
         state.extended = False
+        state.extension_reason = None
 
     def _reopened(self, state: AppealState, data: Data) -> None:
         state.outcome = None
