@@ -20,8 +20,11 @@ _POSTGRES = (
     "GROUP BY appeal_id"
 )
 _SQLITE = (
-    f"SELECT d.appeal_id AS hit, max(-bm25({FTS})) AS score FROM {FTS} "
-    f"JOIN {DOCS} AS d ON d.doc = {FTS}.rowid WHERE {FTS} MATCH ? GROUP BY d.appeal_id"
+    # FTS5's ``rank`` is bm25 (lower is better); it is read in a subquery, as FTS5 refuses
+    # its ranking functions inside an aggregate.
+    f"SELECT d.appeal_id AS hit, max(m.score) AS score FROM (SELECT rowid AS doc, -rank AS "
+    f"score FROM {FTS} WHERE {FTS} MATCH ?) AS m JOIN {DOCS} AS d ON d.doc = m.doc "
+    "GROUP BY d.appeal_id"
 )
 
 
