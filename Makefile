@@ -46,7 +46,7 @@ run: $(STAMP) $(VENDORSTAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check ledger projections api bench tests
+	$(BIN)/ruff format --check ledger projections audit demo api bench tests
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 
-from api.keystore import SqlKeyStore
-from api.positions import SqlEventPositions
 from api.settings import Settings
-from api.sql import Sql
-from api.sqliterecorder import WriterConnectionRecorder
-from api.store import Store, check_reachable, parse_store
+from api.storage.keystore import SqlKeyStore
+from api.storage.positions import SqlEventPositions
+from api.storage.sql import Sql
+from api.storage.sqliterecorder import WriterConnectionRecorder
+from api.storage.store import Store, check_reachable, parse_store
 from ledger.application import AppealsLedger
 from ledger.calendar import ProductionCalendar
 from ledger.privacy import CitizenVault

@@ -10,22 +10,22 @@ from uuid import UUID
 
 from starlette.requests import HTTPConnection
 
-from api.audit import AuditService
-from api.auth import Authenticator
 from api.container import Container
-from api.daemon import DaemonThread
-from api.leader import Leadership
+from api.http.auth import Authenticator
+from api.http.viewer import Viewer
+from api.runtime.daemon import DaemonThread
+from api.runtime.leader import Leadership
+from api.runtime.watcher import PositionWatcher
 from api.settings import Settings
-from api.viewer import Viewer
-from api.watcher import PositionWatcher
+from audit.service import AuditService
 from projections.assembly import ReadSide
 from projections.models import AppealRow
 from projections.read_models import ReadModels
 
 if TYPE_CHECKING:
-    from api.asyncreads import AsyncAppealReads
-    from api.live import EventFeed
-    from api.metrics import Metrics
+    from api.http.metrics import Metrics
+    from api.runtime.asyncreads import AsyncAppealReads
+    from api.runtime.live import EventFeed
 
 
 class Stoppable(Protocol):
@@ -53,7 +53,7 @@ class Services:
 
     def __post_init__(self) -> None:
         self.watcher = PositionWatcher(self.read_side.read_models, self._pushed)
-        # The local worker's batches reach waiters at once (see api.watcher).
+        # The local worker's batches reach waiters at once (see api.runtime.watcher).
         self.read_side.runner.on_advance.append(self.watcher.advance_threadsafe)
 
     def _pushed(self) -> bool:

@@ -122,7 +122,7 @@ def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
 
 
 def _database_url(env: Mapping[str, str]) -> str:
-    # The full URL is parsed by api.store when the store opens; the scheme is checked here
+    # The full URL is parsed by api.storage.store when the store opens; the scheme is checked here
     # so a typo stops every command at start-up. The value is a secret: never echo it.
     url = env.get("APPEALS_DATABASE_URL", "") or DEFAULT_DATABASE_URL
     scheme = urlsplit(url).scheme

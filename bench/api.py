@@ -44,12 +44,12 @@ from tempfile import TemporaryDirectory
 
 import psycopg
 
-from api.audit import AuditService
-from api.auth import Authenticator
 from api.commands.demo import load_demo
 from api.container import Container, build
+from api.http.auth import Authenticator
+from api.runtime.wiring_projections import read_side as read_side_for
 from api.settings import Settings
-from api.wiring_projections import read_side as read_side_for
+from audit.service import AuditService
 from bench.harness import Report, median, postgres_database, print_report
 from bench.load import (
     CpuMeter,

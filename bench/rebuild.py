@@ -26,8 +26,8 @@ import psycopg
 
 from api.commands.demo import load_demo
 from api.container import Container, build
+from api.runtime.wiring_projections import read_side
 from api.settings import Settings
-from api.wiring_projections import read_side
 from bench.harness import Report, median, postgres_database, print_report
 
 UNTIL = datetime(2026, 1, 1, tzinfo=UTC)

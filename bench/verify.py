@@ -20,10 +20,10 @@ from tempfile import TemporaryDirectory
 
 import psycopg
 
-from api.audit import AuditConfig, AuditService, generate_keys
 from api.commands.demo import load_demo
 from api.container import build
 from api.settings import Settings
+from audit.service import AuditConfig, AuditService, generate_keys
 from bench.harness import Report, median, postgres_database, print_report
 
 UNTIL = datetime(2026, 1, 10, tzinfo=UTC)

@@ -9,7 +9,10 @@ from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from api.audit import (
+from api.commands.options import appeal_id, at_least
+from api.container import Container, build
+from api.settings import Settings
+from audit.service import (
     PUBLIC_KEY,
     AuditConfig,
     AuditError,
@@ -17,9 +20,6 @@ from api.audit import (
     generate_keys,
     load_public_key,
 )
-from api.commands.options import appeal_id, at_least
-from api.container import Container, build
-from api.settings import Settings
 from ledger.verify import b64, fingerprint
 
 DEFAULTS = AuditConfig()

@@ -17,7 +17,7 @@ from rich.progress import (
 from api.commands.options import at_least
 from api.container import Container, build
 from api.settings import Settings
-from ledger.demo import DemoOptions, generate
+from demo.generator import DemoOptions, generate
 from ledger.domain import Appeal
 from ledger.privacy import BufferedKeyStore, CitizenVault
 

@@ -9,8 +9,8 @@ from uuid import UUID
 
 from api.commands.options import appeal_id
 from api.container import build
-from api.eventdata import event_data
 from api.settings import Settings
+from api.storage.eventdata import event_data
 from ledger.application import AppealsLedger, HistoryEntry
 
 

@@ -19,8 +19,8 @@ from rich.table import Table
 
 from api.commands.options import at_least
 from api.container import build
+from api.runtime.wiring_projections import read_side
 from api.settings import Settings
-from api.wiring_projections import read_side
 from projections.worker import Worker
 
 NAMES = ("appeals", "statistics", "workload")

@@ -6,7 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from api.audit import (
+from api.commands.demo import load_demo
+from api.commands.options import at_least, port
+from api.commands.serve import run_serve
+from api.container import build
+from api.runtime.duty import audit_service
+from api.settings import Settings
+from audit.service import (
     PRIVATE_KEY,
     PUBLIC_KEY,
     AuditError,
@@ -14,12 +20,6 @@ from api.audit import (
     generate_keys,
     load_public_key,
 )
-from api.commands.demo import load_demo
-from api.commands.options import at_least, port
-from api.commands.serve import run_serve
-from api.container import build
-from api.duty import audit_service
-from api.settings import Settings
 from ledger.verify import fingerprint
 
 

@@ -8,13 +8,13 @@ from pathlib import Path
 import uvicorn
 from uvicorn.config import STARTUP_FAILURE
 
-from api.clientlimits import server_config
 from api.commands.options import at_least, port
 from api.container import build
-from api.serving import Supervisor, listening_socket
+from api.http.clientlimits import server_config
+from api.runtime.wiring_projections import read_side
+from api.serve.supervisor import Supervisor, listening_socket
 from api.settings import Settings, SettingsError
-from api.store import check_reachable, parse_store
-from api.wiring_projections import read_side
+from api.storage.store import check_reachable, parse_store
 
 
 def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -51,7 +51,7 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
         supervisor = Supervisor(args.workers, listener, settings.access_log,
                                 duty=settings.run_projections)  # fmt: skip
         return supervisor.run(prepare=lambda: _prepare_store(settings))
-    config = server_config("api.app:create_app", settings, factory=True, host=args.host,
+    config = server_config("api.http.app:create_app", settings, factory=True, host=args.host,
                            port=args.port)  # fmt: skip
     server = uvicorn.Server(config)
     server.run()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from api.app import _jwt_secret
-from api.auth import Authenticator
 from api.commands.options import OptionError, ttl
+from api.http.app import _jwt_secret
+from api.http.auth import Authenticator
 from api.settings import Settings
 from ledger.values import Role
 

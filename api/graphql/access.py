@@ -8,7 +8,7 @@ import strawberry
 
 from api.graphql.context import Context
 from api.graphql.errors import ApiError
-from api.viewer import READERS
+from api.http.viewer import READERS
 from ledger.values import Role
 from projections.models import AppealFilter, AppealRow
 

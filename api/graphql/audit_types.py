@@ -7,11 +7,11 @@ from uuid import UUID
 
 import strawberry
 
-from api.audit import AuditService
 from api.graphql.access import require_reader
 from api.graphql.context import off_loop
 from api.graphql.errors import ApiError, bad_input, from_ledger
 from api.graphql.types import Info
+from audit.service import AuditService
 from ledger.errors import LedgerError
 from ledger.verify import b64
 

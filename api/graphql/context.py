@@ -12,8 +12,8 @@ from uuid import UUID
 from starlette.websockets import WebSocket
 from strawberry.dataloader import DataLoader
 
+from api.http.viewer import Viewer
 from api.services import Services
-from api.viewer import Viewer
 from ledger.domain import Appeal
 from projections.models import AppealRow
 
@@ -25,7 +25,7 @@ async def off_loop(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
     The loop's executor, not anyio's ``to_thread``: the read path is one short query, and
     anyio's cancel scopes and capacity limiter cost as much as the hop itself. The app's
-    lifespan sizes that executor (see ``api.app``).
+    lifespan sizes that executor (see ``api.http.app``).
     """
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(None, functools.partial(fn, *args, **kwargs))

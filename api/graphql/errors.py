@@ -18,7 +18,7 @@ from typing import Any
 
 from graphql import GraphQLError
 
-from api.unavailable import RETRY_AFTER, is_unavailable
+from api.storage.unavailable import RETRY_AFTER, is_unavailable
 from ledger.errors import LedgerError, ValidationError
 
 log = logging.getLogger("appeals.api")

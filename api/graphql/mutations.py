@@ -15,7 +15,7 @@ from api.graphql.context import off_loop
 from api.graphql.errors import ApiError, from_ledger
 from api.graphql.ids import appeal_uuid
 from api.graphql.types import Appeal, Info
-from api.viewer import ERASERS, PERMISSIONS, ROUTERS, WRITERS
+from api.http.viewer import ERASERS, PERMISSIONS, ROUTERS, WRITERS
 from ledger.application import AppealsLedger, Recorded
 from ledger.domain import Appeal as AppealAggregate
 from ledger.errors import LedgerError

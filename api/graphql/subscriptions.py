@@ -6,11 +6,11 @@ from collections.abc import AsyncGenerator
 
 import strawberry
 
-from api.eventdata import event_data
 from api.graphql.access import require_reader
 from api.graphql.context import off_loop
 from api.graphql.ids import appeal_uuid
 from api.graphql.types import HistoryEntryInfo, Info
+from api.storage.eventdata import event_data
 
 
 @strawberry.input(description="Which events to receive; all optional.")

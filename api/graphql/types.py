@@ -9,10 +9,10 @@ from uuid import UUID
 import strawberry
 from strawberry.scalars import JSON
 
-from api.eventdata import event_data
 from api.graphql import enums
 from api.graphql.context import Context, off_loop
 from api.graphql.ids import APPEAL, to_global_id
+from api.storage.eventdata import event_data
 from ledger.application import AppealsLedger, HistoryEntry
 from ledger.deadlines import DueDate
 from ledger.domain import Appeal as Aggregate
@@ -82,7 +82,7 @@ class HistoryEntryInfo:
 
     @classmethod
     def of(cls, entry: HistoryEntry, appeal_id: UUID, data: dict[str, Any]) -> HistoryEntryInfo:
-        """The entry with its ``data`` as :func:`api.eventdata.event_data` made it."""
+        """The entry with its ``data`` as :func:`api.storage.eventdata.event_data` made it."""
         event = entry.event
         return cls(
             appeal_uuid=appeal_id,

@@ -35,7 +35,7 @@ from strawberry.types.unset import UnsetType
 from api import graphiql
 from api.graphql.context import Context
 from api.graphql.errors import UNAVAILABLE, format_error, refusal
-from api.unavailable import RETRY_AFTER
+from api.storage.unavailable import RETRY_AFTER
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 

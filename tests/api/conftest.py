@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.auth import Authenticator
+from api.http.auth import Authenticator
 from ledger.values import Role
 from tests.conftest import create_database, drop_database, require_postgres
 

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.serialization import (
 
 from api.container import build
 from api.settings import Settings
-from ledger.merkle import MemoryNodeStore, TreeBuilder, inclusion_proof, root
+from audit.merkle import MemoryNodeStore, TreeBuilder, inclusion_proof, root
 from ledger.verify import (
     encode_bundle,
     encode_leaf,

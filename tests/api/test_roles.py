@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 
-from api.auth import Authenticator
+from api.http.auth import Authenticator
 from ledger.values import Role
 from tests.api.conftest import LiveServer
 

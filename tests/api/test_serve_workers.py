@@ -23,7 +23,7 @@ import pytest
 from websockets.sync.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
-from api.auth import Authenticator
+from api.http.auth import Authenticator
 from ledger.values import Role
 from tests.api.conftest import SECRET, free_port
 from tests.waiting import until

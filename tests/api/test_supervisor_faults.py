@@ -79,7 +79,7 @@ def test_a_killed_supervisor_takes_its_children_and_the_projection_lock_with_it(
 
 
 def _free(lock: Path) -> bool:
-    """Whether a new duty could take the SQLite projection lock (``api.leader``) now."""
+    """Whether a new duty could take the SQLite projection lock (``api.runtime.leader``) now."""
     with lock.open("a") as file:
         try:
             fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)

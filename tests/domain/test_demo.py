@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from demo.generator import DemoOptions, generate
 from ledger.application import AppealsLedger
-from ledger.demo import DemoOptions, generate
 
 UNTIL = datetime(2025, 6, 1, tzinfo=UTC)
 SEEDS = [1, 2, 3, 7, 42]

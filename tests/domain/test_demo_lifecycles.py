@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from demo.generator import DemoOptions, generate
 from ledger.application import AppealsLedger
-from ledger.demo import DemoOptions, generate
 
 UNTIL = datetime(2025, 6, 1, tzinfo=UTC)
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 import pymerkle
 import pytest
 
-from ledger.merkle import (
+from audit.merkle import (
     Key,
     MemoryNodeStore,
     TreeBuilder,

@@ -15,7 +15,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from ledger.merkle import MemoryNodeStore, TreeBuilder, inclusion_proof, root
+from audit.merkle import MemoryNodeStore, TreeBuilder, inclusion_proof, root
 from ledger.verify import (
     BUNDLE_FORMAT,
     BUNDLE_FORMAT_HEX,

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from api.asyncreads import AsyncAppealReads
 from api.container import Container, build
+from api.runtime.asyncreads import AsyncAppealReads
+from api.runtime.wiring_projections import read_side
 from api.settings import Settings
-from api.wiring_projections import read_side
 
 
 @pytest.fixture

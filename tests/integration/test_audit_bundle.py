@@ -11,9 +11,9 @@ from uuid import UUID
 
 import pytest
 
-from api.audit import AuditConfig, AuditService, generate_keys
 from api.commands.demo import load_demo
 from api.container import Container
+from audit.service import AuditConfig, AuditService, generate_keys
 from ledger.privacy import Citizen
 from ledger.values import Actor, Role
 from ledger.verify import VerificationError, verify_bundle_bytes

@@ -12,10 +12,11 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from api.audit import AuditConfig, AuditError, AuditService, generate_keys
 from api.commands.demo import load_demo
 from api.container import Container, build
 from api.settings import Settings
+from audit.leaves import event_head, hash_page, make_leaf, parse_head, stored_leaf_bytes
+from audit.service import AuditConfig, AuditError, AuditService, generate_keys
 from ledger.errors import NotFoundError, ValidationError
 from ledger.verify import (
     encode_leaf,
@@ -24,7 +25,6 @@ from ledger.verify import (
     verify_consistency,
     verify_inclusion,
 )
-from projections.audit.leaves import event_head, hash_page, make_leaf, parse_head, stored_leaf_bytes
 
 UNTIL = datetime(2026, 1, 10, tzinfo=UTC)
 
@@ -136,7 +136,7 @@ def test_inclusion_and_consistency_proofs_verify_against_signed_checkpoints(
     assert verify_consistency(first.size, second.size, consistency, first.root, second.root)
     assert [cp.id for cp in audit.list_checkpoints()] == [second.id, first.id]
     assert audit.latest_note() == second.note
-    public = __import__("api.audit", fromlist=["load_public_key"]).load_public_key(
+    public = __import__("audit.service", fromlist=["load_public_key"]).load_public_key(
         tmp_path / "keys"
     )
     assert verify_checkpoint(second.note, public, "appeals-ledger").size == second.size

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from api.audit import AuditConfig, AuditService, generate_keys
 from api.commands.demo import load_demo
 from api.container import Container, build
 from api.settings import Settings
+from audit.service import AuditConfig, AuditService, generate_keys
 
 UNTIL = datetime(2026, 1, 10, tzinfo=UTC)
 

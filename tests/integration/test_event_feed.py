@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from api.container import Container
-from api.live import EventFeed
+from api.runtime.live import EventFeed
 from ledger.domain import Appeal
 from ledger.values import Actor, Role
 from tests.waiting import until

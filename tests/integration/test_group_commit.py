@@ -8,8 +8,8 @@ from collections.abc import Iterator, Sequence
 import pytest
 
 from api.container import Container, build
-from api.groupcommit import GroupCommit
 from api.settings import Settings
+from api.storage.groupcommit import GroupCommit
 from ledger.application import Recorded
 from ledger.errors import ConflictError
 from ledger.values import Actor, Role

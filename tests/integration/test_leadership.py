@@ -8,10 +8,10 @@ import time
 import psycopg
 import pytest
 
-from api import leader
 from api.container import Container
-from api.leader import Leadership, lock_for
-from api.store import parse_store
+from api.runtime import leader
+from api.runtime.leader import Leadership, lock_for
+from api.storage.store import parse_store
 from tests.waiting import until
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from api.container import Container
-from api.wiring_projections import read_side
+from api.runtime.wiring_projections import read_side
 from ledger.privacy import Citizen
 
 LONG_AGO = datetime.now(UTC) - timedelta(days=40)

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from api.commands.demo import load_demo
 from api.container import build
+from api.runtime.wiring_projections import read_side
 from api.settings import Settings
-from api.wiring_projections import read_side
 from ledger.calendar import ProductionCalendar
 from ledger.deadlines import Norms, first_response_due
 from projections.decoding import EventDecoder

@@ -14,8 +14,8 @@ import pytest
 
 from api.commands.demo import load_demo
 from api.container import Container, build
+from api.runtime.wiring_projections import read_side
 from api.settings import Settings
-from api.wiring_projections import read_side
 from projections.cursor import InvalidCursorError, encode_cursor
 from projections.models import AppealFilter, AppealOrder
 from tests.integration.conftest_projections import view_checksum

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from api.container import build
+from api.runtime.wiring_projections import read_side
 from api.settings import Settings
-from api.wiring_projections import read_side
 from projections.db import Cursor, PostgresDatabase
 from projections.models import Dimension, Period, StatsFilter
 from projections.read_models import ReadModels

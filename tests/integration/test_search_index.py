@@ -9,8 +9,8 @@ import pytest
 
 from api.commands.demo import load_demo
 from api.container import Container, build
+from api.runtime.wiring_projections import read_side
 from api.settings import Settings
-from api.wiring_projections import read_side
 from ledger.privacy import Citizen
 from ledger.values import Actor, Role
 from projections.models import AppealFilter, AppealOrder

@@ -7,12 +7,12 @@ import threading
 
 import pytest
 
-from api import watcher as watcher_module
-from api.advances import ViewsListener
 from api.container import Container, build
+from api.runtime import watcher as watcher_module
+from api.runtime.advances import ViewsListener
+from api.runtime.watcher import PositionWatcher
+from api.runtime.wiring_projections import read_side
 from api.settings import Settings
-from api.watcher import PositionWatcher
-from api.wiring_projections import read_side
 from tests.waiting import until
 
 

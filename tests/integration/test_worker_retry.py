@@ -7,7 +7,7 @@ import time
 import pytest
 
 from api.container import Container
-from api.wiring_projections import read_side
+from api.runtime.wiring_projections import read_side
 from projections import worker as worker_module
 
 

@@ -2,7 +2,7 @@
 
 The views' position reaches the watcher by push wherever it can: the projection worker in
 this process calls ``advance`` after every batch, and on PostgreSQL every process hears the
-worker's ``NOTIFY`` on the views' channel (``api.advances``), whichever process projects.
+worker's ``NOTIFY`` on the views' channel (``api.runtime.advances``), whichever process projects.
 Pushes cost nothing while nobody waits and wake a waiter within a loop iteration.
 
 A poller queries the views' positions only while someone waits: every ``FALLBACK_SECONDS``
@@ -18,7 +18,7 @@ import itertools
 import time
 from collections.abc import Callable
 
-from api.unavailable import is_unavailable
+from api.storage.unavailable import is_unavailable
 from projections.read_models import ReadModels
 
 POLL_SECONDS = 0.003

@@ -13,9 +13,9 @@ from uuid import UUID
 
 from eventsourcing.sqlite import SQLiteDatastore
 
-from ledger.merkle import Key, Node
-from projections.audit.leaves import EventHead, Leaf, event_head, stored_leaf_bytes
-from projections.audit.store import (
+from audit.leaves import EventHead, Leaf, event_head, stored_leaf_bytes
+from audit.merkle import Key, Node
+from audit.store import (
     CHECKPOINTS,
     LEAF_COLUMNS,
     LEAVES,

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 
-from api.viewer import PUBLIC, Viewer
+from api.http.viewer import PUBLIC, Viewer
 from ledger.values import Role
 
 ALGORITHM = "HS256"

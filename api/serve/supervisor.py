@@ -17,10 +17,10 @@ until every worker has said so (or ``START_WAIT`` passed), so early connections 
 backlog instead of piling on the first worker up.
 
 The supervisor prepares the store once, runs the projection duty in a process of its own
-(``api.duty``), restarts a worker or that process when it dies (backing off if a worker keeps
+(``api.runtime.duty``), restarts a worker or that process when it dies (backing off if a worker keeps
 dying), and on SIGINT or SIGTERM stops accepting and lets the workers finish what they serve.
 Out of descriptors, it stops accepting for ``ACCEPT_PAUSE`` instead of dying. Its children
-stop when it dies, even by SIGKILL (``api.lifeline``).
+stop when it dies, even by SIGKILL (``api.serve.lifeline``).
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ from multiprocessing.context import SpawnContext
 from multiprocessing.process import BaseProcess
 from types import FrameType
 
-from api.channelserver import work
-from api.duty import run_duty
+from api.runtime.duty import run_duty
+from api.serve.worker import work
 
 log = logging.getLogger("appeals.serve")
 RESTART_PAUSE = 1.0
@@ -85,7 +85,7 @@ class Worker:
 class Supervisor:
     """Starts ``count`` workers, passes them connections, restarts any that die, stops all.
 
-    With ``duty``, a further process runs the projection duty (``api.duty.run_duty``) and is
+    With ``duty``, a further process runs the projection duty (``api.runtime.duty.run_duty``) and is
     restarted like a worker; the workers then leave the projections to it.
     """
 

@@ -8,7 +8,7 @@ as long as it liked; about 2,000 of them exhausted a worker's 1,024 descriptors 
 refused every new request. So each connection here must complete a request head within
 ``APPEALS_HEADER_TIMEOUT`` seconds of opening (or of the first byte of a later request),
 else it is answered 408 and closed. The body's deadline is the middleware's
-(``api.middleware``), which can still answer within the request.
+(``api.http.middleware``), which can still answer within the request.
 """
 
 from __future__ import annotations

@@ -8,12 +8,12 @@ from eventsourcing.persistence import ApplicationRecorder
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 
-from ledger import merkle
-from ledger.merkle import Node, TreeBuilder
-from projections.audit.leaves import Leaf, make_leaf
-from projections.audit.postgres import PostgresAuditStore
-from projections.audit.sqlite import SqliteAuditStore
-from projections.audit.store import AuditStore
+from audit import merkle
+from audit.leaves import Leaf, make_leaf
+from audit.merkle import Node, TreeBuilder
+from audit.postgres import PostgresAuditStore
+from audit.sqlite import SqliteAuditStore
+from audit.store import AuditStore
 
 BATCH = 10_000
 

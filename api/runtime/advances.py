@@ -1,6 +1,6 @@
 """Every API process hears how far the views are: LISTEN on the channel the runner NOTIFYs.
 
-The projection worker runs in one process (``api.leader``), but read-your-writes waiters sit
+The projection worker runs in one process (``api.runtime.leader``), but read-your-writes waiters sit
 in all of them. Each batch the worker commits announces its position on PostgreSQL
 (``Database.announce``); this thread hears it and hands it to the process's watcher, so a
 waiter in any process wakes without querying the views.
@@ -13,7 +13,7 @@ from collections.abc import Callable
 from eventsourcing.postgres import PostgresDatastore
 from psycopg.sql import SQL, Identifier
 
-from api.daemon import DaemonThread
+from api.runtime.daemon import DaemonThread
 
 
 class ViewsListener(DaemonThread):
@@ -31,7 +31,7 @@ class ViewsListener(DaemonThread):
         self.advance = advance
 
     def _run(self) -> None:
-        # While this fails and DaemonThread retries, waiters poll the views (api.watcher).
+        # While this fails and DaemonThread retries, waiters poll the views (api.runtime.watcher).
         with self.datastore.get_connection() as conn:
             conn.execute(SQL("LISTEN {}").format(Identifier(self.channel)))
             self._healthy()

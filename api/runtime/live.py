@@ -19,8 +19,8 @@ from typing import Any
 
 from eventsourcing.persistence import Notification
 
-from api.daemon import DaemonThread
-from api.feed_scope import AppealScopes, ScopedEntry
+from api.runtime.daemon import DaemonThread
+from api.runtime.feed_scope import AppealScopes, ScopedEntry
 from ledger.application import AppealsLedger, HistoryEntry
 
 log = logging.getLogger("appeals.live")

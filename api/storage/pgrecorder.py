@@ -11,7 +11,7 @@ and escapes field by field with regular expressions: a quarter of an append's cl
 This recorder's function takes four column arrays instead, sent in binary, so the state
 bytes go over the wire as they are.
 
-Concurrent appends share one transaction (``api.groupcommit``): under load one call locks,
+Concurrent appends share one transaction (``api.storage.groupcommit``): under load one call locks,
 inserts, notifies and commits for every command waiting, instead of each queueing for the
 lock in turn. A batch that collides with stored events (a re-delivered appeal, a stale
 version) is written again by a second function that inserts each command's events in a
@@ -35,7 +35,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import retry
 from psycopg.sql import SQL, Composed, Identifier
 
-from api.groupcommit import GroupCommit
+from api.storage.groupcommit import GroupCommit
 
 _FUNCTION = (
     "CREATE OR REPLACE FUNCTION {schema}.{name}("

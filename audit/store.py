@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from ledger.merkle import Key, Node
-from projections.audit.leaves import EventHead, Leaf
+from audit.leaves import EventHead, Leaf
+from audit.merkle import Key, Node
 
 LEAVES, NODES, TRACKING, CHECKPOINTS = (
     "audit_leaves", "audit_nodes", "audit_tracking", "audit_checkpoints",

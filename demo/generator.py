@@ -13,8 +13,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ledger.application import AppealsLedger
-from ledger.demo_data import (
+from demo.data import (
     ANSWERS,
     APPEALS_OFFICE,
     BODIES,
@@ -24,6 +23,7 @@ from ledger.demo_data import (
     STREETS,
     TOPICS,
 )
+from ledger.application import AppealsLedger
 from ledger.domain import Appeal
 from ledger.errors import ExtensionRefusedError, LedgerError
 from ledger.privacy import Citizen

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from api.sql import Sql
+from api.storage.sql import Sql
 
 TABLE = "citizen_keys"
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from api.pgpool import BoundedAsyncPool, bounded_kwargs
+from api.storage.pgpool import BoundedAsyncPool, bounded_kwargs
 from projections.models import AppealRow
 from projections.read_models import ReadModels
 

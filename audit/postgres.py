@@ -13,9 +13,9 @@ from eventsourcing.postgres import PostgresDatastore
 from psycopg import Connection, Cursor, sql
 from psycopg.rows import TupleRow, tuple_row
 
-from ledger.merkle import Key, Node
-from projections.audit.leaves import PREIMAGE, Leaf
-from projections.audit.store import (
+from audit.leaves import PREIMAGE, Leaf
+from audit.merkle import Key, Node
+from audit.store import (
     CHECKPOINTS,
     LEAF_COLUMNS,
     LEAVES,

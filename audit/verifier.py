@@ -13,13 +13,13 @@ from contextlib import closing, suppress
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from audit.divergence import Divergence, VerifyReport
+from audit.leaves import EventHead, Leaf, hash_page, parse_head
+from audit.levels import LevelBuilder
+from audit.nodes import locate_node
+from audit.prefetch import prefetch
+from audit.store import Incomplete, Snapshot, StoredCheckpoint
 from ledger.verify import EMPTY_ROOT, VerificationError, parse_checkpoint, verify_checkpoint
-from projections.audit.divergence import Divergence, VerifyReport
-from projections.audit.leaves import EventHead, Leaf, hash_page, parse_head
-from projections.audit.levels import LevelBuilder
-from projections.audit.nodes import locate_node
-from projections.audit.prefetch import prefetch
-from projections.audit.store import Incomplete, Snapshot, StoredCheckpoint
 
 Progress = Callable[[int], None]
 PAGE = 20_000

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 import time
 
-from api.audit import AuditError, AuditService, load_private_key
-from api.daemon import DaemonThread
+from api.runtime.daemon import DaemonThread
+from audit.service import AuditError, AuditService, load_private_key
 
 log = logging.getLogger("appeals.audit")
 CATCH_UP_EVERY = 0.5

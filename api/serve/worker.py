@@ -1,6 +1,6 @@
 """The worker side of ``serve --workers``: a uvicorn server fed connections by the supervisor.
 
-It listens on nothing. The supervisor (``api.serving``) sends it accepted connections'
+It listens on nothing. The supervisor (``api.serve.supervisor``) sends it accepted connections'
 descriptors over a Unix socket pair; it serves each as uvicorn serves its own, says when
 its lifespan has started (``READY``), and counts every close in shared memory so the
 supervisor knows how many connections it holds.
@@ -18,10 +18,10 @@ import sys
 import uvicorn
 from uvicorn.config import STARTUP_FAILURE
 
-from api.app import create_app
-from api.clientlimits import server_config
-from api.lifeline import end_with_parent
-from api.procname import name_process
+from api.http.app import create_app
+from api.http.clientlimits import server_config
+from api.serve.lifeline import end_with_parent
+from api.serve.procname import name_process
 from api.settings import Settings
 
 log = logging.getLogger("appeals.serve")

@@ -1,4 +1,4 @@
-"""The Starlette app factory: ``uvicorn --factory api.app:create_app``."""
+"""The Starlette app factory: ``uvicorn --factory api.http.app:create_app``."""
 
 from __future__ import annotations
 
@@ -20,22 +20,24 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
-from api import graphiql, logs, wiring_projections
-from api.advances import ViewsListener
-from api.asyncreads import AsyncAppealReads
-from api.auth import Authenticator
+from api import graphiql
 from api.container import Container, build
-from api.duty import audit_service, contend
 from api.graphql.context import off_loop
 from api.graphql.schema import build_schema
 from api.graphql.view import LedgerGraphQL
-from api.live import EventFeed
-from api.metrics import Metrics
-from api.middleware import RequestMiddleware
-from api.ratelimit import RateLimitMiddleware
+from api.http import logs
+from api.http.auth import Authenticator
+from api.http.metrics import Metrics
+from api.http.middleware import RequestMiddleware
+from api.http.ratelimit import RateLimitMiddleware
+from api.runtime import wiring_projections
+from api.runtime.advances import ViewsListener
+from api.runtime.asyncreads import AsyncAppealReads
+from api.runtime.duty import audit_service, contend
+from api.runtime.live import EventFeed
 from api.services import Services
 from api.settings import Settings
-from api.unavailable import RETRY_AFTER, is_unavailable
+from api.storage.unavailable import RETRY_AFTER, is_unavailable
 from projections.listener import ListenContext, pg_listener
 
 log = logging.getLogger("appeals.api")

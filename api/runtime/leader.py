@@ -23,8 +23,8 @@ from typing import IO, Protocol
 
 import psycopg
 
-from api.daemon import DaemonThread
-from api.store import Store
+from api.runtime.daemon import DaemonThread
+from api.storage.store import Store
 
 log = logging.getLogger("appeals.leader")
 RETRY_SECONDS = 1.0

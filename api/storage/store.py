@@ -50,7 +50,7 @@ def parse_store(
             "SQLITE_LOCK_TIMEOUT": str(
                 max(1, round(statement_timeout)) if statement_timeout else 86400
             ),
-            "APPLICATION_RECORDER_TOPIC": "api.sqliterecorder:WriterConnectionRecorder",
+            "APPLICATION_RECORDER_TOPIC": "api.storage.sqliterecorder:WriterConnectionRecorder",
         }
         return Store("sqlite", env, path=path, statement_timeout=statement_timeout)
     if parts.scheme in ("postgresql", "postgres"):
@@ -58,7 +58,7 @@ def parse_store(
         if not dbname or not parts.hostname:
             raise SettingsError("APPEALS_DATABASE_URL: postgresql URL needs a host and a database")
         env = {
-            "PERSISTENCE_MODULE": "api.pgpool:BoundedPostgresFactory",
+            "PERSISTENCE_MODULE": "api.storage.pgpool:BoundedPostgresFactory",
             "POSTGRES_DBNAME": dbname,
             "POSTGRES_HOST": parts.hostname,
             "POSTGRES_PORT": str(parts.port or 5432),
@@ -68,7 +68,7 @@ def parse_store(
             "POSTGRES_CONNECT_TIMEOUT": str(connect_timeout),
             "POSTGRES_STATEMENT_TIMEOUT": str(statement_timeout),
             "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
-            "APPLICATION_RECORDER_TOPIC": "api.pgrecorder:OrderedFunctionRecorder",
+            "APPLICATION_RECORDER_TOPIC": "api.storage.pgrecorder:OrderedFunctionRecorder",
         }
         conninfo = psycopg.conninfo.make_conninfo(
             dbname=dbname,

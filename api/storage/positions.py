@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from api.sql import Sql
+from api.storage.sql import Sql
 
 
 class SqlEventPositions:

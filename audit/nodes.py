@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from audit.divergence import Divergence
+from audit.store import Snapshot
 from ledger.verify import node_hash
-from projections.audit.divergence import Divergence
-from projections.audit.store import Snapshot
 
 PAGE = 50_000
 

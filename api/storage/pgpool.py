@@ -25,11 +25,11 @@ from psycopg import AsyncConnection, Connection
 from psycopg.rows import DictRow
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
-from api.unavailable import StoreUnavailableError
+from api.storage.unavailable import StoreUnavailableError
 
 QUICK_WAIT = 0.25
 """Seconds a checkout waits while the pool's last checkout found no connection."""
-# Keys of eventsourcing's environment that only this factory reads (see api.store).
+# Keys of eventsourcing's environment that only this factory reads (see api.storage.store).
 STATEMENT_TIMEOUT = "POSTGRES_STATEMENT_TIMEOUT"
 
 

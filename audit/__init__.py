@@ -5,11 +5,11 @@
 through an ``AuditStore`` (``audit_store_for`` picks one for the ledger's datastore).
 """
 
-from projections.audit.divergence import Divergence, VerifyReport
-from projections.audit.leaves import Leaf, make_leaf
-from projections.audit.log import AuditLog, Head, audit_store_for
-from projections.audit.store import AuditStore, ConcurrentAppendError, StoredCheckpoint
-from projections.audit.verifier import Verifier
+from audit.divergence import Divergence, VerifyReport
+from audit.leaves import Leaf, make_leaf
+from audit.log import AuditLog, Head, audit_store_for
+from audit.store import AuditStore, ConcurrentAppendError, StoredCheckpoint
+from audit.verifier import Verifier
 
 __all__ = [
     "AuditLog",

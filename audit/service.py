@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -26,8 +26,16 @@ from cryptography.hazmat.primitives.serialization import (
     load_pem_private_key,
     load_pem_public_key,
 )
+from eventsourcing.application import Application
 
-from api.container import Container
+from audit import (
+    AuditLog,
+    Head,
+    StoredCheckpoint,
+    Verifier,
+    VerifyReport,
+    audit_store_for,
+)
 from ledger.errors import NoCheckpointError, NotFoundError, ValidationError
 from ledger.verify import (
     BUNDLE_FORMAT,
@@ -36,17 +44,23 @@ from ledger.verify import (
     format_checkpoint_body,
     sign_checkpoint,
 )
-from projections.audit import (
-    AuditLog,
-    Head,
-    StoredCheckpoint,
-    Verifier,
-    VerifyReport,
-    audit_store_for,
-)
 
 PRIVATE_KEY, PUBLIC_KEY = "checkpoint.key", "checkpoint.pub"
 logger = logging.getLogger("appeals.audit")
+
+
+class AuditedStore(Protocol):
+    """What the service reads of the composition root (``api.container.Container``)."""
+
+    @property
+    def ledger(self) -> Application[Any]:
+        """The ledger whose stored events the log covers."""
+        ...
+
+    @property
+    def events_table(self) -> str:
+        """The name of the table those events are stored in."""
+        ...
 
 
 class AuditError(Exception):
@@ -127,7 +141,7 @@ def _read(path: Path) -> bytes:
 class AuditService:
     """The audit log of one ledger, with its checkpoints, proofs, bundles and verifier."""
 
-    def __init__(self, container: Container, config: AuditConfig | None = None) -> None:
+    def __init__(self, container: AuditedStore, config: AuditConfig | None = None) -> None:
         self.config = config or AuditConfig()
         recorder: Any = container.ledger.recorder
         self.store = audit_store_for(recorder.datastore, container.events_table)

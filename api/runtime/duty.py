@@ -1,11 +1,11 @@
 """The projection duty: the projection worker and the audit-log keeper, run by one process.
 
-An API process contends for it (``api.leader``) unless told not to. ``appeals serve
+An API process contends for it (``api.runtime.leader``) unless told not to. ``appeals serve
 --workers N`` instead runs it in a process of its own beside the N API workers
 (``run_duty``): every write's projection used to take the GIL of whichever API worker held
 the lock, so that worker's requests queued behind it and its connections saw the slowest
 answers. Waiters in the API workers hear each batch through PostgreSQL's ``NOTIFY``
-(``api.advances``).
+(``api.runtime.advances``).
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from api.audit import AuditConfig, AuditService
-from api.auditing import AuditKeeper
 from api.container import Container, build
-from api.leader import Leadership, lock_for
-from api.lifeline import end_with_parent
-from api.procname import name_process
+from api.runtime.auditkeeper import AuditKeeper
+from api.runtime.leader import Leadership, lock_for
+from api.runtime.wiring_projections import read_side as read_side_of
+from api.serve.lifeline import end_with_parent
+from api.serve.procname import name_process
 from api.settings import Settings
-from api.wiring_projections import read_side as read_side_of
+from audit.service import AuditConfig, AuditService
 from projections.assembly import ReadSide
 from projections.worker import Worker
 

@@ -1,0 +1,1 @@
+"""HTTP: the Starlette app, its middleware, rate limits, tokens, viewer, metrics and logs."""

@@ -1,0 +1,1 @@
+"""Background work of an API process: leadership, duty, watchers, live feeds, thread base."""

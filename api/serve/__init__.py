@@ -1,0 +1,1 @@
+"""Serving with several workers: the supervisor, its workers and their lifeline."""
