@@ -23,6 +23,7 @@ from demo.data import (
     STREETS,
     TOPICS,
 )
+from demo.surge import planted
 from ledger.application import AppealsLedger
 from ledger.domain import Appeal
 from ledger.errors import ExtensionRefusedError, LedgerError
@@ -38,6 +39,8 @@ class DemoOptions:
     seed: int
     until: datetime
     days: int = 90
+    surge: int = 0
+    """Appeals planted as growing problems in the last days (``demo.surge``)."""
 
 
 def department_of(body: str, category: str | None) -> str:
@@ -55,6 +58,7 @@ def generate(ledger: AppealsLedger, options: DemoOptions) -> Iterator[Appeal]:
         if len(made) < 1000:
             made.append(appeal)
         yield appeal
+    yield from planted(ledger, options.seed, options.until, options.surge)
 
 
 def _lifecycle(

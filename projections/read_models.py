@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -12,6 +12,7 @@ from projections import tracking
 from projections.appeals_query import AppealsQuery, to_appeal_row
 from projections.codec import as_uuid
 from projections.db import Database
+from projections.hotspots import Hotspot, HotspotQuery
 from projections.lookup_query import LookupEntry, LookupQuery
 from projections.models import (
     AppealFilter,
@@ -48,6 +49,7 @@ class ReadModels:
         self._public = PublicStatistics(db, self._statistics)
         self._workload = WorkloadQuery(db)
         self._lookups = LookupQuery(db)
+        self._hotspots = HotspotQuery(db, self._statistics)
 
     def get_appeal(self, appeal_id: UUID) -> AppealRow | None:
         """One appeal's row, or None."""
@@ -113,6 +115,27 @@ class ReadModels:
     ) -> list[LookupEntry]:
         """Values of a dimension within a body/department, with open counts (forms)."""
         return self._lookups.values(dimension, body=body, department=department)
+
+    def hotspots(
+        self,
+        period: Period,
+        end: date,
+        baseline: int,
+        *,
+        body: str | None = None,
+        category: str | None = None,
+        department: str | None = None,
+    ) -> list[Hotspot]:
+        """Growing category × body groups, sharpest first (``projections.hotspots``)."""
+        return self._hotspots.hotspots(
+            period,
+            end,
+            baseline,
+            self.clock(),
+            body=body,
+            category=category,
+            department=department,
+        )
 
     def positions(self) -> dict[str, int]:
         """Each view's position in the event log."""

@@ -12,6 +12,7 @@ from api.graphql.appeal_list import AppealConnection, AppealFilterInput, list_ap
 from api.graphql.audit_types import LedgerInfo, ledger_info
 from api.graphql.context import off_loop
 from api.graphql.errors import ApiError, bad_input
+from api.graphql.hotspots import HotspotInfo, hotspots
 from api.graphql.ids import appeal_uuid
 from api.graphql.lookups import Lookups, lookups
 from api.graphql.statistics import StatisticsGroup, WorkloadEntry, statistics_groups
@@ -107,6 +108,23 @@ class Query:
         else:
             groups = await off_loop(read_models.statistics, stats_filter, dims, period)
         return statistics_groups(groups)
+
+    @strawberry.field(
+        description="The sharpest problems: category × body groups whose appeals in the period "
+        "(the days ending on `end`, default today) grow against the `baselinePeriods` before; "
+        "from the statistics cells, O(groups). The public gets no figures."
+    )
+    async def hotspots(
+        self,
+        info: Info,
+        period: enums.Period = enums.Period.WEEK,
+        end: date | None = None,
+        baseline_periods: int = 8,
+        first: int = 10,
+        body: str | None = None,
+        category: str | None = None,
+    ) -> list[HotspotInfo]:
+        return await hotspots(info, period, end, baseline_periods, first, body, category)
 
     @strawberry.field(description="Who the token is, its scope and what it may do.")
     def viewer(self, info: Info) -> ViewerInfo:
