@@ -13,6 +13,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from demo.clusters import clusters
 from demo.data import (
     ANSWERS,
     APPEALS_OFFICE,
@@ -41,6 +42,8 @@ class DemoOptions:
     days: int = 90
     surge: int = 0
     """Appeals planted as growing problems in the last days (``demo.surge``)."""
+    clusters: int = 0
+    """Problems planted as clusters of duplicate reports (``demo.clusters``)."""
 
 
 def department_of(body: str, category: str | None) -> str:
@@ -59,6 +62,7 @@ def generate(ledger: AppealsLedger, options: DemoOptions) -> Iterator[Appeal]:
             made.append(appeal)
         yield appeal
     yield from planted(ledger, options.seed, options.until, options.surge)
+    yield from clusters(ledger, options.seed, options.until, options.clusters)
 
 
 def _lifecycle(

@@ -27,6 +27,7 @@ from projections.models import (
     WorkloadRow,
 )
 from projections.public_statistics import PublicStatistics
+from projections.similar_query import SimilarQuery
 from projections.statistics_query import StatisticsQuery
 from projections.workload_query import WorkloadQuery
 
@@ -50,6 +51,7 @@ class ReadModels:
         self._workload = WorkloadQuery(db)
         self._lookups = LookupQuery(db)
         self._hotspots = HotspotQuery(db, self._statistics)
+        self._similar = SimilarQuery(db)
 
     def get_appeal(self, appeal_id: UUID) -> AppealRow | None:
         """One appeal's row, or None."""
@@ -136,6 +138,12 @@ class ReadModels:
             category=category,
             department=department,
         )
+
+    def similar(
+        self, appeal: AppealRow, text: str, since: datetime, first: int
+    ) -> list[tuple[AppealRow, float]]:
+        """Appeals of its body whose message is close to ``text`` (likely duplicates)."""
+        return self._similar.similar(appeal, text, since, first, self.clock())
 
     def positions(self) -> dict[str, int]:
         """Each view's position in the event log."""

@@ -45,6 +45,13 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "`hotspots` to find (default 0)",
     )
     cmd.add_argument(
+        "--clusters",
+        type=at_least(0),
+        default=0,
+        help="also plant this many problems reported 2-4 times in different words, for "
+        "`Appeal.similar` to find (default 0)",
+    )
+    cmd.add_argument(
         "--until",
         type=_date,
         default=None,
@@ -58,7 +65,13 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
     container = build(settings)
     try:
         loaded = load_demo(
-            container, args.appeals, args.seed, args.until, quiet=args.quiet, surge=args.surge
+            container,
+            args.appeals,
+            args.seed,
+            args.until,
+            quiet=args.quiet,
+            surge=args.surge,
+            clusters=args.clusters,
         )
     finally:
         container.close()
@@ -74,6 +87,7 @@ def load_demo(
     *,
     quiet: bool = False,
     surge: int = 0,
+    clusters: int = 0,
 ) -> int:
     """Generate and save appeals in batches; returns how many were new."""
     ledger = container.ledger
@@ -92,7 +106,9 @@ def load_demo(
         with Progress(*columns, disable=quiet) as progress:
             task = progress.add_task("demo", total=appeals + surge, rate="-")
             batch = []
-            options = DemoOptions(appeals=appeals, seed=seed, until=end, surge=surge)
+            options = DemoOptions(
+                appeals=appeals, seed=seed, until=end, surge=surge, clusters=clusters
+            )
             for appeal in generate(ledger, options):
                 batch.append(appeal)
                 if len(batch) == BATCH:

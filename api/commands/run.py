@@ -45,7 +45,12 @@ def run_main(args: argparse.Namespace, settings: Settings) -> int:
         if container.ledger.recorder.max_notification_id() is None:
             print(f"store is empty: loading {args.demo_appeals} demo appeals", flush=True)
             load_demo(
-                container, args.demo_appeals, seed=1, until=None, surge=args.demo_appeals // 30
+                container,
+                args.demo_appeals,
+                seed=1,
+                until=None,
+                surge=args.demo_appeals // 30,
+                clusters=args.demo_appeals // 100,
             )
         prepare_audit(audit_service(settings, container))
     except AuditError as error:

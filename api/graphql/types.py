@@ -23,6 +23,7 @@ from projections.models import AppealRow
 
 if TYPE_CHECKING:
     from api.graphql.audit_types import InclusionProof
+    from api.graphql.similar import SimilarAppeal
 
 Info = strawberry.Info[Context, None]
 
@@ -230,6 +231,17 @@ class Appeal(Node):
         texts = (await info.context.texts.load(self.row.id))[1:]
         return [AnswerInfo(text=text, text_erased=text is None, final=a.final, public=a.public)
                 for a, text in zip(appeal.answers, texts, strict=True)]  # fmt: skip
+
+    @strawberry.field(
+        description="Likely duplicates: open or recent appeals of the same body with a close "
+        "message, closest first, each with its score and reasons."
+    )
+    async def similar(
+        self, info: Info, first: int = 5
+    ) -> list[Annotated[SimilarAppeal, strawberry.lazy("api.graphql.similar")]]:
+        from api.graphql.similar import similar
+
+        return await similar(info, self.row, first)
 
     @strawberry.field(description="Internal notes, oldest first: staff only, never public.")
     async def notes(self, info: Info) -> list[NoteInfo]:

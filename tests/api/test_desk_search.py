@@ -154,3 +154,28 @@ def test_a_text_with_no_words_is_bad_user_input(live: LiveServer) -> None:
 
     assert answer["errors"][0]["extensions"]["field"] == "filter.text"
     assert relevance["errors"][0]["extensions"]["field"] == "orderBy"
+
+
+def test_similar_puts_a_repeated_report_first_with_its_reasons(live: LiveServer) -> None:
+    desk = Desk(live)
+    first = desk.receive(
+        "Не горит фонарь у дома 214 на Садовой", category="Свет", location="ул. Садовая, 214"
+    )
+    twin = desk.receive(
+        "Возле дома 214 по Садовой темно, фонарь не работает",
+        category="Свет",
+        location="ул. Садовая, 214",
+        channel="VK",
+    )
+    desk.receive("Яма на дороге у школы", category="Дороги")
+    desk.receive("Не горит свет в подъезде дома 9", category="Свет")
+    query = """query($id: ID!) { appeal(id: $id) { similar(first: 5) {
+      appeal { id } score sharedWords sameCategory sameLocation reason } } }"""
+
+    found = desk.query(query, {"id": first})["appeal"]["similar"]
+
+    assert found[0]["appeal"]["id"] == twin
+    assert {"фонарь", "214", "садовой"} <= set(found[0]["sharedWords"])
+    assert found[0]["sameCategory"] and found[0]["sameLocation"]
+    assert found[0]["reason"].startswith("shared words: ")
+    assert all(f["score"] <= found[0]["score"] for f in found)
