@@ -16,6 +16,7 @@ from projections.hotspots import Hotspot
 from projections.models import AppealFilter, AppealOrder
 
 MAX_BASELINE = 52
+EARLIEST = date(2000, 1, 1)
 MAX_HOTSPOTS = 50
 
 
@@ -109,7 +110,10 @@ async def hotspots(
     if not 1 <= first <= MAX_HOTSPOTS:
         raise bad_input("first", f"must be 1-{MAX_HOTSPOTS}")
     calendar = info.context.services.container.ledger.calendar
-    day = end or calendar.local_date(datetime.now(UTC))
+    today = calendar.local_date(datetime.now(UTC))
+    day = end or today
+    if not EARLIEST <= day <= today:
+        raise bad_input("end", f"must be a day from {EARLIEST.isoformat()} to today")
     scope_body, department = (None, None) if viewer.is_public else scope_of(info)
     asked_body = text_filter(body, "body")
     if scope_body is not None and asked_body not in (None, scope_body):
