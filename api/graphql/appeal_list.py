@@ -9,7 +9,7 @@ import strawberry
 from strawberry.types.nodes import FragmentSpread, InlineFragment
 
 from api.graphql import enums
-from api.graphql.access import require_reader, scoped_filter
+from api.graphql.access import require_reader, scoped_filter, sees_nothing
 from api.graphql.context import off_loop
 from api.graphql.errors import bad_input
 from api.graphql.types import Appeal, Info
@@ -178,6 +178,11 @@ async def list_appeals(
     scoped = appeal_filter(info, where)
     if order is enums.AppealOrder.RELEVANCE and scoped.text is None:
         raise bad_input("orderBy", "RELEVANCE needs filter.text")
+    if sees_nothing(info):
+        empty = PageInfo(
+            has_next_page=False, has_previous_page=False, start_cursor=None, end_cursor=None
+        )
+        return AppealConnection(edges=[], page_info=empty, total_count=0)
     read_models = info.context.services.read_models
     try:
         page = await off_loop(

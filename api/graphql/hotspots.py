@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import strawberry
 
 from api.graphql import enums
-from api.graphql.access import scope_of, scoped_filter
+from api.graphql.access import scope_of, scoped_filter, sees_nothing
 from api.graphql.appeal_list import text_filter
 from api.graphql.context import off_loop
 from api.graphql.errors import ApiError, bad_input
@@ -109,6 +109,8 @@ async def hotspots(
         raise bad_input("baselinePeriods", f"must be 1-{MAX_BASELINE}")
     if not 1 <= first <= MAX_HOTSPOTS:
         raise bad_input("first", f"must be 1-{MAX_HOTSPOTS}")
+    if sees_nothing(info):
+        return []
     calendar = info.context.services.container.ledger.calendar
     today = calendar.local_date(datetime.now(UTC))
     day = end or today

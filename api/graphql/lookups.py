@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from api.graphql.access import require_reader, scope_of, scoped_filter
+from api.graphql.access import require_reader, scope_of, scoped_filter, sees_nothing
 from api.graphql.appeal_list import text_filter
 from api.graphql.context import off_loop
 from api.graphql.types import Info
@@ -27,6 +27,8 @@ class LookupEntryInfo:
 async def _values(
     info: Info, dimension: Dimension, body: str | None, department: str | None
 ) -> list[LookupEntryInfo]:
+    if sees_nothing(info):
+        return []
     read_models = info.context.services.read_models
     found = await off_loop(read_models.lookup, dimension, body, department)
     return [LookupEntryInfo.of(entry) for entry in found]

@@ -181,3 +181,15 @@ def test_lookup_lists_count_open_appeals_in_the_viewers_scope(live: LiveServer) 
     assert supervisor["channels"] == [{"value": "WEB", "openCount": 3}]
     assert operator["departments"] == [{"value": "Свет", "openCount": 2}]
     assert operator["categories"] == [{"value": "Освещение", "openCount": 2}]
+
+
+def test_an_operator_token_without_a_department_lists_nothing(live: LiveServer) -> None:
+    desk = Desk(live)
+    desk.receive()
+    token = live.token(Role.OPERATOR, body=desk.body)
+
+    page = desk.query(PAGE, {"f": {"body": desk.body}}, token)["appeals"]
+    lookups = desk.query("{ lookups { bodies { value } } }", token=token)["lookups"]
+
+    assert (page["edges"], page["totalCount"]) == ([], 0)
+    assert lookups["bodies"] == []
