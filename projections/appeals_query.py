@@ -14,7 +14,7 @@ from projections.codec import to_us
 from projections.cursor import decode_cursor, encode_cursor
 from projections.db import Database
 from projections.models import AppealFilter, AppealOrder, AppealPage, AppealRow
-from projections.search_query import hits
+from projections.search_query import hits, matching_ids
 from projections.state import AppealState
 
 _SELECT = f"SELECT {', '.join(ROW_COLUMNS)} FROM {TABLE}"
@@ -104,9 +104,14 @@ class AppealsQuery:
             raise ValueError("the relevance order needs a text filter")
         where, params = appeal_where(filter, now)
         source, source_params = TABLE, list[Any]()
-        if filter.text is not None:
+        ranked = order is AppealOrder.RELEVANCE
+        if filter.text is not None and ranked:
             found, source_params = hits(self.db, filter.text)
             source = f"({found}) AS hits JOIN {TABLE} ON {TABLE}.id = hits.hit"
+        elif filter.text is not None:
+            # Another order needs no score: a semi-join on the matching ids is cheaper.
+            ids, id_params = matching_ids(self.db, filter.text)
+            where, params = [f"id IN ({ids})", *where], [*id_params, *params]
         expression, direction, compare = _ORDERS[order]
         if backward:
             direction, compare = _REVERSED[direction], _REVERSED[compare]
@@ -118,7 +123,7 @@ class AppealsQuery:
             page_params += [key, self.db.uuid(last_id)]
         clause = f" WHERE {' AND '.join(page_where)}" if page_where else ""
         statement = (
-            f"SELECT {_COLUMNS}, {_SCORE if filter.text else '0.0'} FROM {source}{clause} "
+            f"SELECT {_COLUMNS}, {_SCORE if ranked else '0.0'} FROM {source}{clause} "
             f"ORDER BY {expression} {direction}, id {direction} LIMIT ?"
         )
         count_clause = f" WHERE {' AND '.join(where)}" if where else ""

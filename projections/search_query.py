@@ -28,6 +28,12 @@ _SQLITE = (
 )
 
 
+_POSTGRES_IDS = f"SELECT appeal_id FROM {DOCS} WHERE terms @@ plainto_tsquery('russian', ?)"
+_SQLITE_IDS = (
+    f"SELECT d.appeal_id FROM {FTS} JOIN {DOCS} AS d ON d.doc = {FTS}.rowid WHERE {FTS} MATCH ?"
+)
+
+
 class EmptySearchError(ValueError):
     """The text has no word to search for (only stop words, punctuation or spaces)."""
 
@@ -40,3 +46,13 @@ def hits(db: Database, text: str) -> tuple[str, list[Any]]:
     if db.is_postgres:
         return _POSTGRES, [text]
     return _SQLITE, [query]
+
+
+def matching_ids(db: Database, text: str) -> tuple[str, list[Any]]:
+    """A query of the ids of matching appeals, unranked (for lists in another order)."""
+    query = match_query(text)
+    if query is None:
+        raise EmptySearchError(text)
+    if db.is_postgres:
+        return _POSTGRES_IDS, [text]
+    return _SQLITE_IDS, [query]
