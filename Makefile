@@ -11,9 +11,10 @@ VENDOR := api/graphiql/static/vendor
 VENDORSTAMP := $(VENDOR)/.installed
 # The browser test drives Debian's chromium: no step downloads a browser build.
 CHROMIUM := /usr/bin/chromium
+GOMOD := /usr/share/gocode/src/golang.org/x/mod/sumdb/tlog/tile.go
 SUDO := $(shell test "$$(id -u)" = 0 || echo sudo)
 
-.PHONY: install run serve test lint typecheck contracts pytest bench schema clean
+.PHONY: go-judge install run serve test lint typecheck contracts pytest bench schema clean
 
 install: $(STAMP) $(VENDORSTAMP)
 
@@ -41,6 +42,14 @@ $(CHROMIUM):
 	$(SUDO) apt-get update
 	$(SUDO) apt-get install -y --no-install-recommends chromium
 
+# The transparency tests' judge is Go's sumdb/note and sumdb/tlog, from Debian's packages:
+# built offline in GOPATH mode against /usr/share/gocode (tests/tlog/judge.py).
+go-judge: $(GOMOD)
+
+$(GOMOD):
+	$(SUDO) apt-get update
+	$(SUDO) apt-get install -y --no-install-recommends golang-go golang-golang-x-mod-dev
+
 run: $(STAMP) $(VENDORSTAMP)
 	$(BIN)/appeals run
 
@@ -54,7 +63,7 @@ typecheck: $(STAMP)
 contracts: $(STAMP)
 	$(BIN)/lint-imports
 
-pytest: $(STAMP) $(JSSTAMP) $(VENDORSTAMP) $(CHROMIUM)
+pytest: $(STAMP) $(JSSTAMP) $(VENDORSTAMP) $(CHROMIUM) $(GOMOD)
 	$(BIN)/pytest
 
 test: lint typecheck contracts pytest

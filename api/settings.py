@@ -17,6 +17,8 @@ from starlette.datastructures import Secret
 
 from ledger.deadlines import Norms
 from ledger.values import EARLIEST_BUSINESS_TIME, Channel
+from ledger.verify import VerificationError
+from ledger.verify.vkey import COSIGNATURE, parse_verifier_key
 
 DEFAULT_DATABASE_URL = "sqlite:///var/appeals.db"
 
@@ -50,6 +52,8 @@ class Settings:
     body_timeout: float = 30.0
     keepalive_timeout: int = 5
     max_connections: int = 500
+    witnesses: tuple[tuple[str, str], ...] = ()
+    """(URL, verifier key) of each witness asked to cosign every new checkpoint."""
 
     @property
     def norms(self) -> Norms:
@@ -90,6 +94,7 @@ class Settings:
             body_timeout=float(_int(env, "APPEALS_BODY_TIMEOUT", 30, minimum=1)),
             keepalive_timeout=_int(env, "APPEALS_KEEPALIVE_TIMEOUT", 5, minimum=1),
             max_connections=_int(env, "APPEALS_MAX_CONNECTIONS", 500, minimum=1),
+            witnesses=_witnesses(env, "APPEALS_WITNESSES"),
         )
 
 
@@ -148,6 +153,25 @@ def _origins(env: Mapping[str, str], name: str) -> tuple[str, ...]:
         if origin != "*" and (parts.scheme not in ("http", "https") or not parts.netloc):
             raise SettingsError(f"{name}: {origin!r} is not an origin like https://example.org")
     return origins
+
+
+def _witnesses(env: Mapping[str, str], name: str) -> tuple[tuple[str, str], ...]:
+    """``URL VKEY`` pairs, separated by commas or newlines; each key a cosignature key."""
+    found = []
+    for entry in env.get(name, "").replace("\n", ",").split(","):
+        if not entry.strip():
+            continue
+        parts = entry.split()
+        url = urlsplit(parts[0])
+        if len(parts) != 2 or url.scheme not in ("http", "https") or not url.netloc:
+            raise SettingsError(f"{name}: {entry.strip()!r} is not 'URL VERIFIER-KEY'")
+        try:
+            if parse_verifier_key(parts[1]).kind != COSIGNATURE:
+                raise SettingsError(f"{name}: {parts[1]!r} is not a witness cosignature key")
+        except VerificationError as error:
+            raise SettingsError(f"{name}: {parts[1]!r}: {error}") from None
+        found.append((parts[0], parts[1]))
+    return tuple(found)
 
 
 def _log_origin(env: Mapping[str, str], name: str, default: str) -> str:

@@ -147,6 +147,8 @@ class AuditService:
         self.store = audit_store_for(recorder.datastore, container.events_table)
         self.store.create()
         self.log = AuditLog(self.store, recorder)
+        self.on_signed: list[Callable[[StoredCheckpoint], object]] = []
+        """Called with each new checkpoint once stored (the witnesses are asked here)."""
 
     def catch_up(self, batch_size: int = 10_000) -> int:
         """Log every stored event not yet logged; call after commands. Returns how many."""
@@ -190,10 +192,13 @@ class AuditService:
                 return None
         signer = key or load_private_key(self.config.keys_dir)
         time = datetime.now(UTC).replace(microsecond=0)
-        body = format_checkpoint_body(self.config.origin, head.size, head.root, time)
+        body = format_checkpoint_body(self.config.origin, head.size, head.root)
         note = sign_checkpoint(body, self.config.key_name, signer)
         ident = self.store.add_checkpoint(head.size, head.root, time, note)
-        return StoredCheckpoint(ident, head.size, head.root, time, note)
+        stored = StoredCheckpoint(ident, head.size, head.root, time, note)
+        for listener in self.on_signed:
+            listener(stored)
+        return stored
 
     def inclusion_proof_for(
         self, appeal_id: UUID, version: int, checkpoint_size: int | None = None

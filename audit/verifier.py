@@ -189,7 +189,8 @@ class Verifier:
             return
         if note.origin != self.origin:
             add("checkpoint-origin-unknown", note.origin)
-        if (note.size, note.root, note.time) != (stored.size, stored.root, stored.time):
+        signed_time = stored.time if note.time is None else note.time  # older notes had it
+        if (note.size, note.root, signed_time) != (stored.size, stored.root, stored.time):
             add("checkpoint-row-altered", "the row's size, root or time is not what was signed")
         if note.size > total:
             add("checkpoint-beyond-log",

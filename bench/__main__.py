@@ -7,7 +7,7 @@ import sys
 
 from bench.harness import print_report
 
-MODULES = ["bench.append", "bench.rebuild", "bench.verify", "bench.api"]
+MODULES = ["bench.append", "bench.rebuild", "bench.verify", "bench.api", "bench.tiles"]
 
 
 def main() -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from api.commands import audit, demo, history, projections, run, serve, token
+from api.commands import audit, demo, history, projections, run, serve, token, witness
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
@@ -17,4 +17,5 @@ REGISTRY: list[Register] = [
     serve.register,
     token.register,
     projections.register,
+    witness.register,
 ]

@@ -9,9 +9,12 @@ from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from api.commands import publish
 from api.commands.options import appeal_id, at_least
 from api.container import Container, build
 from api.settings import Settings
+from api.tlog.cosigned import served_checkpoint
+from api.tlog.witness import attach_witnesses
 from audit.service import (
     PUBLIC_KEY,
     AuditConfig,
@@ -21,6 +24,7 @@ from audit.service import (
     load_public_key,
 )
 from ledger.verify import b64, fingerprint
+from ledger.verify.vkey import verifier_key
 
 DEFAULTS = AuditConfig()
 SHOWN = 20
@@ -78,6 +82,7 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--batch", type=at_least(1), default=10_000, help="events per transaction"
     )
     catch_up.set_defaults(handler=run_catch_up)
+    publish.register(audit_subs)
 
 
 def _common(cmd: argparse.ArgumentParser) -> None:
@@ -91,7 +96,9 @@ def _service(args: argparse.Namespace, settings: Settings) -> tuple[AuditService
     container = build(settings)
     keys_dir = getattr(args, "keys_dir", None) or Path(settings.keys_dir)
     origin = getattr(args, "origin", None) or settings.log_origin
-    return AuditService(container, AuditConfig(keys_dir=keys_dir, origin=origin)), container
+    service = AuditService(container, AuditConfig(keys_dir=keys_dir, origin=origin))
+    attach_witnesses(service, settings.witnesses)
+    return service, container
 
 
 def _fail(error: AuditError) -> int:
@@ -107,6 +114,8 @@ def run_generate(args: argparse.Namespace, settings: Settings) -> int:
         return _fail(error)
     print(f"wrote {private} (keep it secret) and {public} (publish it)")
     print(f"public key fingerprint {fingerprint(load_public_key(directory))}")
+    origin = settings.log_origin
+    print(f"verifier key {verifier_key(origin, load_public_key(directory)).text()}")
     return 0
 
 
@@ -114,14 +123,15 @@ def run_checkpoint(args: argparse.Namespace, settings: Settings) -> int:
     service, container = _service(args, settings)
     try:
         checkpoint = service.sign_checkpoint(only_if_grown=args.if_grown)
+        served = None if checkpoint is None else served_checkpoint(service, checkpoint)
     except AuditError as error:
         return _fail(error)
     finally:
         container.close()
-    if checkpoint is None:
+    if served is None:
         print("the log did not grow: no checkpoint signed")
     else:
-        print(checkpoint.note, end="")
+        print(served, end="")
     return 0
 
 

@@ -38,6 +38,10 @@ from api.runtime.live import EventFeed
 from api.services import Services
 from api.settings import Settings
 from api.storage.unavailable import RETRY_AFTER, is_unavailable
+from api.tlog import audit_page
+from api.tlog import routes as tlog_routes
+from api.tlog.cosigned import latest_served
+from api.tlog.witness_metrics import witness_gauges
 from projections.listener import ListenContext, pg_listener
 
 log = logging.getLogger("appeals.api")
@@ -103,6 +107,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/metrics", metrics),
         Route("/ledger/checkpoint", checkpoint),
         Route("/ledger/public-key", public_key),
+        *tlog_routes.routes(),
+        *audit_page.routes(),
     ]
     if settings.graphiql:
         routes.append(graphiql.assets())
@@ -197,6 +203,8 @@ async def metrics(request: Request) -> Response:
         head, positions = probed
         for name, position in positions.items():
             services.metrics.projection_lag.labels(view=name).set(head - position)
+        if services.audit is not None:
+            await off_loop(witness_gauges(services.metrics.registry).refresh, services.audit)
     for name, failure in services.helper_health().items():
         services.metrics.helper_up.labels(helper=name).set(int(failure is None))
     leadership = services.leadership
@@ -207,7 +215,7 @@ async def metrics(request: Request) -> Response:
 async def checkpoint(request: Request) -> Response:
     """The latest signed checkpoint as a plain-text signed note, for anyone to witness."""
     services: Services = request.app.state.services
-    note = await off_loop(services.audit.latest_note) if services.audit else None
+    note = await off_loop(latest_served, services.audit) if services.audit else None
     if note is None:
         return PlainTextResponse("no checkpoint yet\n", status_code=404)
     return PlainTextResponse(note, media_type="text/plain; charset=utf-8")

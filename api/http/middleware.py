@@ -92,7 +92,9 @@ class RequestMiddleware:
                 status["code"] = message["status"]
                 headers = message.setdefault("headers", [])
                 headers.append((b"x-request-id", request_id.encode()))
-                headers.extend(SECURITY_HEADERS)
+                # A route that sets its own header wins: immutable tiles set cache-control.
+                present = {name.lower() for name, _ in headers}
+                headers.extend(pair for pair in SECURITY_HEADERS if pair[0] not in present)
             await send(message)
 
         try:

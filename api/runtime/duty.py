@@ -24,6 +24,7 @@ from api.runtime.wiring_projections import read_side as read_side_of
 from api.serve.lifeline import end_with_parent
 from api.serve.procname import name_process
 from api.settings import Settings
+from api.tlog.witness import attach_witnesses
 from audit.service import AuditConfig, AuditService
 from projections.assembly import ReadSide
 from projections.worker import Worker
@@ -57,7 +58,9 @@ def audit_service(settings: Settings, container: Container) -> AuditService:
     """The audit log as the settings configure it."""
     config = AuditConfig(Path(settings.keys_dir), settings.log_origin,
                          settings.checkpoint_interval)  # fmt: skip
-    return AuditService(container, config)
+    service = AuditService(container, config)
+    attach_witnesses(service, settings.witnesses)
+    return service
 
 
 def contend(container: Container, read_side: ReadSide, audit: AuditService) -> Leadership:

@@ -10,13 +10,18 @@ Leaf encoding (``encode_leaf``), integers unsigned big-endian and strings UTF-8:
     ‖ u32 len(appeal_id) ‖ appeal_id ‖ u64 version ‖ u32 len(topic) ‖ topic
     ‖ SHA-256(stored state bytes) (32)
 
-Checkpoint: a C2SP signed note with exactly four body lines and exactly one signature::
+Checkpoint: a C2SP signed note whose body is a ``tlog-checkpoint`` of three lines (checkpoints
+signed before the witnesses came have a fourth, the signing time, and still verify)::
 
-    <origin>\\n<tree size, decimal>\\n<base64 root>\\n<YYYY-MM-DDTHH:MM:SSZ>\\n
+    <origin>\\n<tree size, decimal>\\n<base64 root>\\n[<YYYY-MM-DDTHH:MM:SSZ>\\n]
     \\n
     — <key name> <base64(key id (4) ‖ Ed25519 signature of the body (64))>\\n
 
-where key id = SHA-256(key name ‖ "\\n" ‖ 0x01 ‖ raw 32-byte public key)[:4].
+where key id = SHA-256(key name ‖ "\\n" ‖ 0x01 ‖ raw 32-byte public key)[:4]. The log's
+verifier key in note form (``/ledger/verifier-key``, ``vkey``) is
+``<key name>+<hex key id>+<base64(0x01 ‖ key)>``. A served checkpoint may carry witnesses'
+``tlog-cosignature`` lines after the log's own (``cosignature``); tiles follow ``tlog-tiles``
+(``tiles``).
 
 Every hash and key is spelled in standard padded base64, as the C2SP formats spell them.
 Bundle: a JSON object with exactly these keys::

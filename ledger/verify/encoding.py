@@ -30,6 +30,8 @@ class VerificationError(Exception):
     ) -> None:
         self.reason, self.version, self.leaf_index = reason, version, leaf_index
         where = "" if version is None else f" at event version {version} leaf {leaf_index}"
+        if version is None and leaf_index is not None:
+            where = f" at leaf {leaf_index}"
         super().__init__(f"{reason}{where}" + (f": {detail}" if detail else ""))
 
 

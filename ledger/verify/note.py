@@ -1,4 +1,11 @@
-"""Signed checkpoints: a C2SP ``tlog-checkpoint`` body in a ``signed-note`` with one signature."""
+"""Signed checkpoints: a C2SP ``tlog-checkpoint`` body in a ``signed-note``, signed by the log.
+
+New checkpoints have the three lines ``tlog-checkpoint`` requires (origin, size, root) and no
+extension line: the spec calls extension lines NOT RECOMMENDED because monitors cannot audit
+them, and a witness's cosignature already carries the time it saw the tree. Checkpoints signed
+before this had a fourth line, the signing time ``YYYY-MM-DDTHH:MM:SSZ``; they still verify,
+and their time is read back into ``Checkpoint.time``.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +32,7 @@ class Checkpoint:
     origin: str
     size: int
     root: bytes
-    time: datetime
+    time: datetime | None
     key_name: str
     key_id: bytes
     signature: bytes
@@ -38,10 +45,16 @@ def key_id(key_name: str, public_key: ed25519.Ed25519PublicKey) -> bytes:
     return hashlib.sha256(key_name.encode() + b"\n\x01" + raw).digest()[:4]
 
 
-def format_checkpoint_body(origin: str, size: int, root: bytes, time: datetime) -> str:
-    """Return the four-line checkpoint body; ``time`` must be timezone-aware."""
-    if not origin or "\n" in origin or size < 0 or len(root) != 32 or time.tzinfo is None:
+def format_checkpoint_body(
+    origin: str, size: int, root: bytes, time: datetime | None = None
+) -> str:
+    """Return the three-line checkpoint body, or the older four-line one given a ``time``."""
+    if not origin or "\n" in origin or size < 0 or len(root) != 32:
         raise ValueError("invalid checkpoint field")
+    if time is None:
+        return f"{origin}\n{size}\n{b64(root)}\n"
+    if time.tzinfo is None:
+        raise ValueError("invalid checkpoint field: the time must be timezone-aware")
     stamp = time.astimezone(UTC).strftime(TIME_FORMAT)
     return f"{origin}\n{size}\n{b64(root)}\n{stamp}\n"
 
@@ -55,21 +68,27 @@ def sign_checkpoint(body: str, key_name: str, private_key: ed25519.Ed25519Privat
 
 
 def parse_checkpoint(note: str) -> Checkpoint:
-    """Parse a signed checkpoint strictly: canonical fields and exactly one signature."""
+    """Parse a signed checkpoint strictly: canonical fields and exactly one signature.
+
+    The body has three lines, or four for a checkpoint signed with the older time line.
+    """
     body, _, sigs = note.partition("\n\n")
     lines, parts, body = body.split("\n"), sigs[:-1].split(" "), body + "\n"
     if (
-        len(lines) != 4
+        len(lines) not in (3, 4)
         or not sigs.endswith("\n")
         or "\n" in sigs[:-1]
         or not sigs.startswith(_DASH)
         or len(parts) != 3
     ):
         raise VerificationError(reason="checkpoint-malformed", detail="layout")
-    origin, size, root, stamp = lines
+    origin, size, root, *stamps = lines
+    time: datetime | None = None
     try:  # round trips reject every non-canonical spelling of size and time
-        time = datetime.strptime(stamp, TIME_FORMAT).replace(tzinfo=UTC)
-        canonical = str(int(size)) == size and time.strftime(TIME_FORMAT) == stamp
+        canonical = str(int(size)) == size
+        for stamp in stamps:
+            time = datetime.strptime(stamp, TIME_FORMAT).replace(tzinfo=UTC)
+            canonical = canonical and time.strftime(TIME_FORMAT) == stamp
         body.encode()
     except (ValueError, UnicodeEncodeError):
         canonical = False
