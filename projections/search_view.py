@@ -40,8 +40,7 @@ _POSTGRES_INDEXES = [
     f"CREATE INDEX IF NOT EXISTS {DOCS}_appeal ON {DOCS} (appeal_id)",
     # No pending list: live batches are small, and a search would scan the whole pending
     # list until a vacuum merged it (twice the time of a two-word search in a measurement).
-    f"CREATE INDEX IF NOT EXISTS {DOCS}_terms ON {DOCS} USING GIN (terms) "
-    "WITH (fastupdate = off)",
+    f"CREATE INDEX IF NOT EXISTS {DOCS}_terms ON {DOCS} USING GIN (terms) WITH (fastupdate = off)",
 ]
 _SQLITE_TABLES = [
     f"""CREATE TABLE IF NOT EXISTS {DOCS} (doc INTEGER PRIMARY KEY, appeal_id TEXT NOT NULL,
