@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
@@ -14,7 +15,6 @@ from api.storage.sql import Sql
 from api.storage.sqliterecorder import WriterConnectionRecorder
 from api.storage.store import Store, check_reachable, parse_store
 from ledger.application import AppealsLedger
-from ledger.calendar import ProductionCalendar
 from ledger.privacy import CitizenVault
 
 
@@ -49,8 +49,9 @@ def build(settings: Settings) -> Container:
     ledger = AppealsLedger(
         store.env,
         norms=settings.norms,
-        calendar=ProductionCalendar(tz=settings.timezone),
+        calendar=settings.calendar,
         earliest=settings.earliest_business_time,
+        clock_skew=timedelta(seconds=settings.clock_skew_seconds),
     )
     datastore: SQLiteDatastore | PostgresDatastore = ledger.recorder.datastore  # type: ignore[attr-defined]
     sql = Sql(datastore)

@@ -9,13 +9,15 @@ import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from starlette.datastructures import Secret
 
+from ledger.calendar import ProductionCalendar
 from ledger.deadlines import Norms
+from ledger.special_terms import SpecialTerm
 from ledger.values import EARLIEST_BUSINESS_TIME, Channel
 from ledger.verify import VerificationError
 from ledger.verify.vkey import COSIGNATURE, parse_verifier_key
@@ -40,6 +42,8 @@ class Settings:
     max_body_bytes: int = 1_048_576
     ready_max_lag: int = 1000
     suppress_below: int = 5
+    ranking_min_n: int = 30
+    opendata_refresh: int = 60
     cors_origins: tuple[str, ...] = ()
     ws_origins: tuple[str, ...] = ()
     rate_limit_per_minute: int = 600
@@ -52,6 +56,10 @@ class Settings:
     body_timeout: float = 30.0
     keepalive_timeout: int = 5
     max_connections: int = 500
+    clock_skew_seconds: int = 120
+    working_hours: tuple[time, time] = (time(9), time(18))
+    working_breaks: tuple[tuple[time, time], ...] = ()
+    special_terms: Mapping[str, frozenset[SpecialTerm]] = field(default_factory=dict)
     witnesses: tuple[tuple[str, str], ...] = ()
     """(URL, verifier key) of each witness asked to cosign every new checkpoint."""
 
@@ -59,16 +67,20 @@ class Settings:
     def norms(self) -> Norms:
         """The legal and regional norms, with per-channel first-response overrides."""
         base = Norms()
-        if not self.first_response_hours:
-            return base
         merged = {**base.first_response_hours, **self.first_response_hours}
-        return Norms(first_response_hours=merged)
+        return Norms(first_response_hours=merged, special_terms_by_category=self.special_terms)
+
+    @property
+    def calendar(self) -> ProductionCalendar:
+        """The production calendar in the office's time zone, with its working day."""
+        start, end = self.working_hours
+        return ProductionCalendar(self.timezone, start, end, self.working_breaks)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read every ``APPEALS_*`` variable once."""
         env = os.environ if environ is None else environ
-        return cls(
+        settings = cls(
             database_url=Secret(_database_url(env)),
             timezone=_timezone(env, "APPEALS_TIMEZONE", "Europe/Moscow"),
             first_response_hours=_parse_hours(env.get("APPEALS_FIRST_RESPONSE_HOURS", "")),
@@ -82,6 +94,8 @@ class Settings:
             max_body_bytes=_int(env, "APPEALS_MAX_BODY_BYTES", 1_048_576, minimum=1),
             ready_max_lag=_int(env, "APPEALS_READY_MAX_LAG", 1000, minimum=0),
             suppress_below=_int(env, "APPEALS_SUPPRESS_BELOW", 5, minimum=0),
+            ranking_min_n=_int(env, "APPEALS_RANKING_MIN_N", 30, minimum=1),
+            opendata_refresh=_int(env, "APPEALS_OPENDATA_REFRESH", 60, minimum=0),
             cors_origins=_origins(env, "APPEALS_CORS_ORIGINS"),
             ws_origins=_origins(env, "APPEALS_WS_ORIGINS"),
             rate_limit_per_minute=_int(env, "APPEALS_RATE_LIMIT_PER_MINUTE", 600, minimum=0),
@@ -94,8 +108,17 @@ class Settings:
             body_timeout=float(_int(env, "APPEALS_BODY_TIMEOUT", 30, minimum=1)),
             keepalive_timeout=_int(env, "APPEALS_KEEPALIVE_TIMEOUT", 5, minimum=1),
             max_connections=_int(env, "APPEALS_MAX_CONNECTIONS", 500, minimum=1),
+            clock_skew_seconds=_int(env, "APPEALS_CLOCK_SKEW", 120, minimum=0),
+            working_hours=_working_hours(env, "APPEALS_WORKING_HOURS"),
+            working_breaks=_stretches(env, "APPEALS_WORKING_BREAKS", ""),
+            special_terms=_special_terms(env.get("APPEALS_SPECIAL_TERMS", "")),
             witnesses=_witnesses(env, "APPEALS_WITNESSES"),
         )
+        try:
+            settings.calendar  # noqa: B018 - the breaks must lie within the working hours
+        except ValueError as error:
+            raise SettingsError(f"APPEALS_WORKING_BREAKS: {error}") from None
+        return settings
 
 
 def _int(env: Mapping[str, str], name: str, default: int, *, minimum: int = 0) -> int:
@@ -120,6 +143,28 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     if raw in ("0", "false", "no", "off"):
         return False
     raise SettingsError(f"{name}: {raw!r} is not true or false")
+
+
+def _stretches(env: Mapping[str, str], name: str, default: str) -> tuple[tuple[time, time], ...]:
+    """``HH:MM-HH:MM`` stretches of wall-clock time, comma-separated, each start before its end."""
+    raw = env.get(name, "").strip() or default
+    stretches = []
+    for item in (part.strip() for part in raw.split(",") if part.strip()):
+        try:
+            begins, ends = (time.fromisoformat(t.strip()) for t in item.split("-"))
+        except ValueError:
+            raise SettingsError(f"{name}: {item!r} is not a stretch like 09:00-18:00") from None
+        if begins >= ends:
+            raise SettingsError(f"{name}: {item!r} must start before it ends")
+        stretches.append((begins, ends))
+    return tuple(stretches)
+
+
+def _working_hours(env: Mapping[str, str], name: str) -> tuple[time, time]:
+    stretches = _stretches(env, name, "09:00-18:00")
+    if len(stretches) != 1:
+        raise SettingsError(f"{name}: give one stretch like 09:00-18:00 (breaks go elsewhere)")
+    return stretches[0]
 
 
 def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
@@ -215,6 +260,23 @@ def _parse_hours(value: str) -> dict[str, float]:
             msg = f"APPEALS_FIRST_RESPONSE_HOURS: {item!r} needs a positive number of hours"
             raise SettingsError(msg)
     return hours
+
+
+def _special_terms(value: str) -> dict[str, frozenset[SpecialTerm]]:
+    """``миграция=migration_answer+migration_forwarding`` → the terms per category."""
+    terms: dict[str, frozenset[SpecialTerm]] = {}
+    known = ", ".join(term.value for term in SpecialTerm)
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        category, _, names = (part.strip() for part in item.partition("="))
+        try:
+            chosen = frozenset(SpecialTerm(name.strip()) for name in names.split("+"))
+        except ValueError:
+            msg = f"APPEALS_SPECIAL_TERMS: {item!r} is not category=term+term (terms: {known})"
+            raise SettingsError(msg) from None
+        if not category:
+            raise SettingsError(f"APPEALS_SPECIAL_TERMS: {item!r} names no category")
+        terms[category] = chosen
+    return terms
 
 
 class SettingsError(Exception):

@@ -2,7 +2,8 @@
 
 The mix follows what regional governance centres report: most messages arrive through
 social networks and the federal platform, most are answered within the norms, a few are
-forwarded, extended, reopened, closed as duplicates or left overdue.
+forwarded, extended, reopened, closed as duplicates, left without an answer under 59-ФЗ ст. 11
+(with the notice owed) or left overdue.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from demo.clock import Clock, PastTheEnd
 from demo.clusters import clusters
 from demo.data import (
     ANSWERS,
@@ -26,10 +28,14 @@ from demo.data import (
 )
 from demo.surge import planted
 from ledger.application import AppealsLedger
+from ledger.article11 import GROUNDS, NoAnswerGround
 from ledger.domain import Appeal
-from ledger.errors import ExtensionRefusedError, LedgerError
+from ledger.errors import ExtensionRefusedError
 from ledger.privacy import Citizen
 from ledger.values import FORMAL_CHANNELS, Actor, Outcome, Role
+
+SYNTHETIC = "demo: a synthetic history"
+"""Every demo event states why its time is not the ledger's own (``ledger.business_time``)."""
 
 
 @dataclass(frozen=True)
@@ -93,13 +99,12 @@ def _lifecycle(
         citizen=citizen,
         actor=bot,
         at=received,
+        time_reason=SYNTHETIC,
         category=category if rng.random() < 0.6 else None,
     )
     operator = Actor(f"operator-{rng.randint(1, 40)}", Role.OPERATOR)
-    clock = _Clock(received, options.until)
-    with suppress(
-        _PastTheEnd
-    ):  # the rest of this appeal's life has not happened yet: it stays open
+    clock = Clock(received, options.until)
+    with suppress(PastTheEnd):  # the rest of this appeal's life has not happened yet: it stays open
         _work(appeal, rng, clock, operator, ledger, earlier)
     return appeal
 
@@ -107,7 +112,7 @@ def _lifecycle(
 def _work(
     appeal: Appeal,
     rng: random.Random,
-    clock: _Clock,
+    clock: Clock,
     operator: Actor,
     ledger: AppealsLedger,
     earlier: list[Appeal],
@@ -118,10 +123,14 @@ def _work(
             number=f"ОГ-{appeal.id.hex[:8]}",
             actor=operator,
             at=clock.after(hours=rng.uniform(1, 90 if rng.random() < 0.05 else 60)),
+            time_reason=SYNTHETIC,
         )
     if appeal.category is None:
         appeal.categorize(
-            category=rng.choice(list(TOPICS)), actor=operator, at=clock.after(minutes=20)
+            category=rng.choice(list(TOPICS)),
+            actor=operator,
+            at=clock.after(minutes=20),
+            time_reason=SYNTHETIC,
         )
     if earlier and rng.random() < 0.02:
         appeal.close(
@@ -129,7 +138,11 @@ def _work(
             duplicate_of=rng.choice(earlier).id,
             actor=operator,
             at=clock.after(hours=2),
+            time_reason=SYNTHETIC,
         )
+        return
+    if formal and rng.random() < 0.03:
+        _without_answer(appeal, rng, clock, operator)
         return
     if rng.random() < 0.07:
         others = [b for b in BODIES if b != appeal.body]
@@ -138,6 +151,7 @@ def _work(
             reason="Вопрос вне компетенции органа",
             actor=operator,
             at=clock.after(hours=rng.uniform(2, 100)),
+            time_reason=SYNTHETIC,
         )
         if formal:
             # The receiving body registers it anew; its 30 days run from this (ст. 8 ч. 2).
@@ -145,6 +159,7 @@ def _work(
                 number=f"МО-{appeal.id.hex[:8]}",
                 actor=operator,
                 at=clock.after(hours=rng.uniform(1, 60)),
+                time_reason=SYNTHETIC,
             )
     appeal.assign(
         # The department of the body the appeal is at now (after a forward, the new one).
@@ -152,6 +167,7 @@ def _work(
         assignee=f"executor-{rng.randint(1, 120)}",
         actor=operator,
         at=clock.after(hours=rng.uniform(0.2, 6)),
+        time_reason=SYNTHETIC,
     )
     if formal and rng.random() < 0.06:
         with suppress(ExtensionRefusedError):  # asked too late: the real world has those too
@@ -160,6 +176,7 @@ def _work(
                 reason="Требуется выездная проверка",
                 actor=operator,
                 at=clock.after(days=rng.uniform(5, 20)),
+                time_reason=SYNTHETIC,
                 norms=ledger.norms,
                 calendar=ledger.calendar,
             )
@@ -172,6 +189,7 @@ def _work(
             public=True,
             actor=operator,
             at=clock.after(hours=rng.uniform(0.5, 10)),
+            time_reason=SYNTHETIC,
         )
     late = rng.random() < 0.1
     wait = rng.uniform(1, 40) if late else (rng.uniform(1, 25) if formal else rng.uniform(0.1, 3))
@@ -183,6 +201,7 @@ def _work(
         public=not formal,
         actor=operator,
         at=clock.after(days=wait),
+        time_reason=SYNTHETIC,
     )
     if rng.random() < 0.92:
         appeal.close(
@@ -190,12 +209,14 @@ def _work(
             duplicate_of=None,
             actor=operator,
             at=clock.after(hours=rng.uniform(1, 30)),
+            time_reason=SYNTHETIC,
         )
         if rng.random() < 0.03:
             appeal.reopen(
                 reason="Гражданин сообщил, что проблема не решена",
                 actor=operator,
                 at=clock.after(days=rng.uniform(1, 5)),
+                time_reason=SYNTHETIC,
             )
             _answer(
                 ledger,
@@ -205,13 +226,45 @@ def _work(
                 public=not formal,
                 actor=operator,
                 at=clock.after(days=rng.uniform(1, 10)),
+                time_reason=SYNTHETIC,
             )
     if rng.random() < 0.3:
         appeal.rate(
             score=rng.choices([1, 2, 3, 4, 5], [8, 7, 15, 30, 40])[0],
             actor=Actor("citizen", Role.PUBLIC),
             at=clock.after(days=rng.uniform(0.1, 3)),
+            time_reason=SYNTHETIC,
         )
+
+
+def _without_answer(appeal: Appeal, rng: random.Random, clock: Clock, operator: Actor) -> None:
+    """59-ФЗ ст. 11: left without an answer, the notice owed sent (now and then late), closed."""
+    if appeal.citizen_id is None:
+        ground = NoAnswerGround.CRIME_REPORT if rng.random() < 0.2 else NoAnswerGround.ANONYMOUS
+    else:
+        ground = rng.choice([g for g in NoAnswerGround if not GROUNDS[g].anonymous_only])
+    appeal.leave_without_answer(
+        ground=ground,
+        reason=f"59-ФЗ ст. 11: {ground.value}",
+        to_body="ОМВД по району" if GROUNDS[ground].forwards else None,
+        actor=operator,
+        at=clock.after(days=rng.uniform(0.5, 4)),
+        time_reason=SYNTHETIC,
+    )
+    if appeal.notice_pending():
+        appeal.send_notice(
+            reference=f"исх-{appeal.id.hex[:6]}",
+            actor=operator,
+            at=clock.after(days=rng.uniform(0.5, 9 if rng.random() < 0.15 else 3)),
+            time_reason=SYNTHETIC,
+        )
+    appeal.close(
+        outcome=Outcome.NO_ANSWER_REQUIRED,
+        duplicate_of=None,
+        actor=operator,
+        at=clock.after(hours=rng.uniform(1, 30)),
+        time_reason=SYNTHETIC,
+    )
 
 
 def _answer(
@@ -223,26 +276,17 @@ def _answer(
     public: bool,
     actor: Actor,
     at: datetime,
+    time_reason: str,
 ) -> None:
     """Answer as ``AppealsLedger.answer_appeal`` does: the text sealed under the appeal's key."""
     key = ledger.text_key_of(appeal)
     sealed = text if key is None else ledger.vault.seal_text(key, text)
-    appeal.answer(text=sealed, text_key=key, final=final, public=public, actor=actor, at=at)
-
-
-class _PastTheEnd(LedgerError):
-    """The generated lifecycle ran past the demo window."""
-
-
-class _Clock:
-    """Business time that only moves forward and stops at the end of the window."""
-
-    def __init__(self, now: datetime, until: datetime) -> None:
-        self.now = now
-        self.until = until
-
-    def after(self, *, days: float = 0, hours: float = 0, minutes: float = 0) -> datetime:
-        self.now += timedelta(days=days, hours=hours, minutes=minutes)
-        if self.now > self.until:
-            raise _PastTheEnd()
-        return self.now
+    appeal.answer(
+        text=sealed,
+        text_key=key,
+        final=final,
+        public=public,
+        actor=actor,
+        at=at,
+        time_reason=time_reason,
+    )

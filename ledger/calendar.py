@@ -6,7 +6,8 @@ decrees turn into working days (`HolidayBase.weekend_workdays`, e.g. Saturday 20
 Nothing here hand-codes a holiday list. Years the government has not yet published a
 decree for have no transfers, only the fixed holidays.
 
-Working time is [work_start, work_end) in the calendar's timezone on working days.
+Working time is [work_start, work_end) minus the breaks, in the calendar's timezone, on
+working days; every day's stretches are computed once and remembered.
 Shortened pre-holiday days (one hour less by Labour Code art. 95) are not modelled:
 no social-media norm we encode depends on them.
 """
@@ -20,7 +21,9 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-__all__ = ["ProductionCalendar", "ensure_aware"]
+__all__ = ["ProductionCalendar", "Window", "ensure_aware"]
+
+_DAY = timedelta(days=1)
 
 
 def ensure_aware(value: datetime, argument: str) -> datetime:
@@ -52,28 +55,51 @@ def _days_off(year: int) -> frozenset[date]:
     )
 
 
-class ProductionCalendar:
-    """Russian production calendar: public holidays, transferred days off and transferred working days."""
+Window = tuple[datetime, datetime]
+"""A stretch of working time [opens, closes) in UTC."""
 
-    __slots__ = ("_zone", "tz", "work_end", "work_start")
+
+class ProductionCalendar:
+    """Russian production calendar: public holidays, transferred days off and transferred working days.
+
+    The working day is [work_start, work_end) minus ``breaks`` (each a [start, end) of
+    wall-clock time, e.g. the lunch break, which is not working time: Labour Code ст. 108).
+    """
+
+    __slots__ = ("_windows", "_zone", "breaks", "tz", "work_end", "work_start")
 
     def __init__(
         self,
         tz: str = "Europe/Moscow",
         work_start: time = time(9),
         work_end: time = time(18),
+        breaks: tuple[tuple[time, time], ...] = (),
     ) -> None:
-        if work_start.tzinfo is not None or work_end.tzinfo is not None:
+        stretches = [(work_start, work_end), *breaks]
+        if any(t.tzinfo is not None for stretch in stretches for t in stretch):
             raise ValueError("work_start and work_end are wall-clock times in tz; pass naive times")
         if work_start >= work_end:
             raise ValueError(f"work_start {work_start} must precede work_end {work_end}")
+        previous = work_start
+        for begins, ends in breaks:
+            if not previous <= begins < ends <= work_end:
+                raise ValueError(
+                    f"break {begins}-{ends} must lie within {work_start}-{work_end}, "
+                    "in order and without overlapping another"
+                )
+            previous = ends
         self.tz = tz
         self.work_start = work_start
         self.work_end = work_end
+        self.breaks = tuple(breaks)
         self._zone = ZoneInfo(tz)
+        self._windows: dict[date, tuple[Window, ...]] = {}
 
     def __repr__(self) -> str:
-        return f"ProductionCalendar(tz={self.tz!r}, work_start={self.work_start!r}, work_end={self.work_end!r})"
+        return (
+            f"ProductionCalendar(tz={self.tz!r}, work_start={self.work_start!r}, "
+            f"work_end={self.work_end!r}, breaks={self.breaks!r})"
+        )
 
     def is_working_day(self, day: date) -> bool:
         """True if `day` is a working day: a weekday that is not a day off, or a transferred working Saturday."""
@@ -92,6 +118,18 @@ class ProductionCalendar:
         """The UTC instant at which local `day` begins."""
         return _midnight_utc(self.tz, day)
 
+    def working_windows(self, day: date) -> tuple[Window, ...]:
+        """The working stretches of local `day` in UTC, in order; empty on a day off.
+
+        Remembered per day: a rebuild asks for the same few hundred days again and again.
+        """
+        windows = self._windows.get(day)
+        if windows is None:
+            if len(self._windows) > 8192:
+                self._windows.clear()
+            windows = self._windows[day] = self._windows_of(day)
+        return windows
+
     def add_working_hours(self, start: datetime, hours: float) -> datetime:
         """The earliest UTC instant by which `hours` of working time have elapsed since `start`."""
         cursor = ensure_aware(start, "start").astimezone(UTC)
@@ -102,13 +140,13 @@ class ProductionCalendar:
             return cursor
         day = self.local_date(cursor)
         while True:
-            opens, closes = self._window(day)
-            if closes > cursor and self.is_working_day(day):
-                begin = max(cursor, opens)
-                if remaining <= closes - begin:
-                    return begin + remaining
-                remaining -= closes - begin
-            day += timedelta(days=1)
+            for opens, closes in self.working_windows(day):
+                if closes > cursor:
+                    begin = max(cursor, opens)
+                    if remaining <= closes - begin:
+                        return begin + remaining
+                    remaining -= closes - begin
+            day += _DAY
 
     def working_hours_between(self, start: datetime, end: datetime) -> float:
         """Working hours in [start, end); negative when `end` precedes `start`."""
@@ -119,16 +157,20 @@ class ProductionCalendar:
         total = timedelta()
         day, last = self.local_date(start), self.local_date(end)
         while day <= last:
-            if self.is_working_day(day):
-                opens, closes = self._window(day)
+            for opens, closes in self.working_windows(day):
                 overlap = min(end, closes) - max(start, opens)
                 if overlap > timedelta():
                     total += overlap
-            day += timedelta(days=1)
+            day += _DAY
         return total / timedelta(hours=1)
 
-    def _window(self, day: date) -> tuple[datetime, datetime]:
+    def _windows_of(self, day: date) -> tuple[Window, ...]:
+        if not self.is_working_day(day):
+            return ()
+        bounds = [self.work_start]
+        for begins, ends in self.breaks:
+            bounds += [begins, ends]
+        bounds.append(self.work_end)
         # Bounds go through the zone and then to UTC so arithmetic stays correct across DST shifts.
-        opens = datetime.combine(day, self.work_start, tzinfo=self._zone).astimezone(UTC)
-        closes = datetime.combine(day, self.work_end, tzinfo=self._zone).astimezone(UTC)
-        return opens, closes
+        utc = [datetime.combine(day, t, tzinfo=self._zone).astimezone(UTC) for t in bounds]
+        return tuple((utc[i], utc[i + 1]) for i in range(0, len(utc), 2) if utc[i] < utc[i + 1])

@@ -14,6 +14,8 @@ Rules encoded (days are calendar days unless stated otherwise):
 - Reopened (not a 59-ФЗ rule, the reconsideration it implies): a reopened registered appeal
   gets a new answer period of `answer_days` from the reopen.
 - ст. 12 ч. 2: that deadline may be extended once, by up to 30 days, with a notice to the citizen.
+- ст. 11 ч. 2, 4, 4.1: an appeal left without an answer on these grounds is returned, or its
+  author notified, within 7 days of registration (see ``ledger.article11``).
 - Regional norm, not 59-ФЗ: a social-media incident (VK, OK, Telegram, chat-bot) gets a first
   response within a number of *working* hours (typically 8) on the production calendar.
 
@@ -28,14 +30,14 @@ Every figure lives in `Norms`, so a region or channel that differs is configurat
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from types import MappingProxyType
 
 from ledger.calendar import ProductionCalendar, ensure_aware
+from ledger.norms import Norms
+from ledger.special_terms import term_for
 
 __all__ = [
     "DueDate",
@@ -43,7 +45,9 @@ __all__ = [
     "Norms",
     "answer_due",
     "first_response_due",
+    "first_response_due_at",
     "forwarding_due",
+    "notice_due",
     "registration_due",
     "reopened_answer_due",
 ]
@@ -56,6 +60,7 @@ class DueKind(StrEnum):
     FORWARDING = "forwarding"
     ANSWER = "answer"
     FIRST_RESPONSE = "first_response"
+    NOTICE = "notice"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,55 +79,6 @@ class DueDate:
             f"{self.kind} due {self.due_at.isoformat()} by {self.rule}; "
             f"counted from {self.counted_from} at {self.from_at.isoformat()}"
         )
-
-
-def _default_first_response_hours() -> Mapping[str, float]:
-    return MappingProxyType({"vk": 8.0, "ok": 8.0, "telegram": 8.0, "chatbot": 8.0})
-
-
-@dataclass(frozen=True, slots=True)
-class Norms:
-    """Configurable norms; values that differ by region or channel are configuration, not code."""
-
-    registration_days: int = 3
-    forwarding_days: int = 7
-    answer_days: int = 30
-    max_extension_days: int = 30
-    # Per-channel first-response norms in working hours. Excluded from the hash because a
-    # mapping is unhashable; equality still compares it.
-    first_response_hours: Mapping[str, float] = field(
-        default_factory=_default_first_response_hours, hash=False
-    )
-    default_first_response_hours: float = 8
-    # Channels that have a social-media norm even when `first_response_hours` omits them;
-    # they get `default_first_response_hours`. Letters, e-mail, web forms and ПОС have none.
-    social_channels: frozenset[str] = frozenset({"vk", "ok", "telegram", "chatbot"})
-
-    def __post_init__(self) -> None:
-        for name in ("registration_days", "forwarding_days", "answer_days"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)!r}")
-        if self.max_extension_days < 0:
-            raise ValueError(f"max_extension_days must be >= 0, got {self.max_extension_days!r}")
-        hours = {"default_first_response_hours": self.default_first_response_hours}
-        hours |= {f"first_response_hours[{k!r}]": v for k, v in self.first_response_hours.items()}
-        for name, value in hours.items():
-            if not math.isfinite(value) or value <= 0:
-                raise ValueError(f"{name} must be a positive number of hours, got {value!r}")
-        # Copy into a read-only view so a caller's dict cannot change a frozen Norms later.
-        object.__setattr__(
-            self,
-            "first_response_hours",
-            MappingProxyType(dict(self.first_response_hours)),
-        )
-
-    def first_response_hours_for(self, channel: str) -> float | None:
-        """Working hours allowed for the first response on `channel`; None if it has no norm."""
-        if channel in self.first_response_hours:
-            return self.first_response_hours[channel]
-        if channel in self.social_channels:
-            return self.default_first_response_hours
-        return None
 
 
 def _calendar_days_due(from_at: datetime, days: int, calendar: ProductionCalendar) -> datetime:
@@ -166,16 +122,26 @@ def registration_due(
     )
 
 
-def forwarding_due(registered_at: datetime, norms: Norms, calendar: ProductionCalendar) -> DueDate:
-    """When forwarding to the competent body is due: `forwarding_days` after registration."""
+def forwarding_due(
+    registered_at: datetime,
+    norms: Norms,
+    calendar: ProductionCalendar,
+    *,
+    special_terms: Iterable[str] = (),
+) -> DueDate:
+    """When forwarding to the competent body is due: `forwarding_days` after registration.
+
+    A special term the appeal was registered under (ст. 8 ч. 3.1) replaces the norm.
+    """
     ensure_aware(registered_at, "registered_at")
+    special = term_for("forwarding", special_terms)
+    days = special.days if special else norms.forwarding_days
     return DueDate(
         kind=DueKind.FORWARDING,
-        due_at=_calendar_days_due(registered_at, norms.forwarding_days, calendar),
-        rule=(
-            f"59-ФЗ ст. 8 ч. 3: forwarding to the competent body within "
-            f"{norms.forwarding_days} days of registration"
-        ),
+        due_at=_calendar_days_due(registered_at, days, calendar),
+        rule=special.rule
+        if special
+        else f"59-ФЗ ст. 8 ч. 3: forwarding to the competent body within {days} days of registration",
         counted_from="Registered",
         from_at=registered_at,
     )
@@ -187,15 +153,24 @@ def answer_due(
     extended_at: datetime | None,
     norms: Norms,
     calendar: ProductionCalendar,
+    *,
+    special_terms: Iterable[str] = (),
 ) -> DueDate:
-    """When the answer is due: `answer_days` after registration plus the single extension."""
+    """When the answer is due: `answer_days` after registration plus the single extension.
+
+    A special term the appeal was registered under (ст. 12 ч. 1.1) replaces the norm.
+    """
     ensure_aware(registered_at, "registered_at")
     if not 0 <= extension_days <= norms.max_extension_days:
         raise ValueError(
             f"extension_days must be within 0..{norms.max_extension_days}, got {extension_days!r}"
         )
-    base = f"59-ФЗ ст. 12 ч. 1: answer within {norms.answer_days} days of registration"
-    due_at = _calendar_days_due(registered_at, norms.answer_days + extension_days, calendar)
+    special = term_for("answer", special_terms)
+    days = special.days if special else norms.answer_days
+    base = (
+        special.rule if special else f"59-ФЗ ст. 12 ч. 1: answer within {days} days of registration"
+    )
+    due_at = _calendar_days_due(registered_at, days + extension_days, calendar)
     if extension_days == 0:
         if extended_at is not None:
             raise ValueError("extended_at given but extension_days is 0")
@@ -229,6 +204,30 @@ def reopened_answer_due(
     )
 
 
+def notice_due(
+    registered_at: datetime, days: int, article: str, notice: str, calendar: ProductionCalendar
+) -> DueDate:
+    """When the notice of a decision under ст. 11 is due: ``days`` after registration."""
+    ensure_aware(registered_at, "registered_at")
+    return DueDate(
+        kind=DueKind.NOTICE,
+        due_at=_calendar_days_due(registered_at, days, calendar),
+        rule=f"{article}: {notice} within {days} days of registration",
+        counted_from="Registered",
+        from_at=registered_at,
+    )
+
+
+def first_response_due_at(
+    channel: str, received_at: datetime, norms: Norms, calendar: ProductionCalendar
+) -> datetime | None:
+    """``first_response_due(...).due_at`` without the explanation: the rebuild's fast path."""
+    hours = norms.first_response_hours_for(channel)
+    if hours is None:
+        return None
+    return calendar.add_working_hours(received_at, hours)
+
+
 def first_response_due(
     channel: str, received_at: datetime, norms: Norms, calendar: ProductionCalendar
 ) -> DueDate | None:
@@ -242,8 +241,16 @@ def first_response_due(
         due_at=calendar.add_working_hours(received_at, hours),
         rule=(
             f"regional norm for {channel}: first response within {hours:g} working hours "
-            f"of receipt on the production calendar ({calendar.tz})"
+            f"of receipt on the production calendar ({calendar.tz}, {_working_day(calendar)})"
         ),
         counted_from="Received",
         from_at=received_at,
     )
+
+
+def _working_day(calendar: ProductionCalendar) -> str:
+    day = f"working day {calendar.work_start:%H:%M}-{calendar.work_end:%H:%M}"
+    if not calendar.breaks:
+        return day
+    breaks = ", ".join(f"{begins:%H:%M}-{ends:%H:%M}" for begins, ends in calendar.breaks)
+    return f"{day}, breaks {breaks}"

@@ -2,6 +2,7 @@
 
     LedgerError
     ├── ValidationError              a field's value is refused (field, reason)
+    │   └── BackdatedError           a staff time too far before the ledger's own (field, …)
     ├── NotFoundError                no appeal with that id (appeal_id)
     │   └── CitizenNotFoundError     no key and no appeal of that citizen (citizen_id)
     ├── ConflictError                another change came first (appeal_id, expected, actual)
@@ -28,11 +29,17 @@ REASONS = {
     "already_registered": "it is already registered",
     "forward_it_instead": "it was not forwarded: forward it to the competent body instead",
     "reopened": "it was reopened, and a reopened appeal gets a new answer period",
+    "left_without_answer": "it was left without an answer under 59-ФЗ ст. 11",
+    "notice_not_sent": "the notice 59-ФЗ ст. 11 owes the citizen was not sent yet",
+    "already_decided": "it was already left without an answer",
+    "no_notice_owed": "no notice under 59-ФЗ ст. 11 is owed for it",
 }
 # The commands' names as a sentence says them: "cannot <verb> appeal …".
 ACTIONS = {
     "extend_deadline": "extend the deadline of",
     "erase_personal_data": "erase the personal data of",
+    "leave_without_answer": "leave without answer",
+    "send_notice": "send the notice of",
 }
 
 
@@ -63,6 +70,23 @@ class ValidationError(LedgerError):
     def sentence(self) -> str:
         # ``reason`` is a predicate ("must not be empty"), so field + reason reads as one.
         return f"{self.field} {self.reason}"
+
+
+class BackdatedError(ValidationError):
+    """A staff command dated further before the ledger's time than the allowed clock skew."""
+
+    code = "BACKDATED"
+
+    def __init__(self, *, field: str, at: object, ledger_time: object, skew_seconds: float) -> None:
+        super().__init__(
+            field=field,
+            reason=(
+                f"{at} is more than {skew_seconds:g} s before the ledger's time {ledger_time}: "
+                "staff actions count at the time the ledger records them"
+            ),
+            ledger_time=ledger_time,
+            skew_seconds=skew_seconds,
+        )
 
 
 class NotFoundError(LedgerError):

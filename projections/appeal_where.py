@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from ledger.deadlines import DueKind
+from ledger.lifecycle import OPEN
 from projections.codec import to_us
 from projections.models import AppealFilter
-from projections.state import OPEN
 
 CLOCKS: dict[DueKind, tuple[str, str]] = {
     DueKind.REGISTRATION: ("registration_due_at", "registered_at"),

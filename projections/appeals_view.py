@@ -29,6 +29,7 @@ _TIMES = frozenset(
         "answer_due_at",
         "first_response_due_at",
         "body_received_at",
+        "published_at",
     }
 )
 _INDEXED = ("status", "channel", "category", "body", "department")
@@ -44,7 +45,8 @@ DDL = [
         duplicate_of UUID, rating INTEGER, reopen_count INTEGER NOT NULL,
         version INTEGER NOT NULL, last_position BIGINT NOT NULL, next_due_at BIGINT,
         body_received_at BIGINT, answered_on_time BOOLEAN, registration_number TEXT,
-        location TEXT, forwarded_from TEXT, forward_reason TEXT, extension_reason TEXT)""",
+        location TEXT, forwarded_from TEXT, forward_reason TEXT, extension_reason TEXT,
+        published_at BIGINT)""",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_received ON {TABLE} (received_at, id)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_due ON {TABLE} ((COALESCE(next_due_at, {NO_DUE})), id)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_citizen ON {TABLE} (citizen_id)",
@@ -94,6 +96,7 @@ def to_row(state: AppealState, db: Database) -> tuple[Any, ...]:
         state.forwarded_from,
         state.forward_reason,
         state.extension_reason,
+        to_us(state.published_at),
         to_us(state.next_due_at),
     )
 
@@ -175,10 +178,11 @@ ADDED_COLUMNS = (
     ("answered_on_time", "BOOLEAN"),
     *((name, "TEXT") for name in ("registration_number", "location", "forwarded_from")),
     *((name, "TEXT") for name in ("forward_reason", "extension_reason")),
+    ("published_at", "BIGINT"),
 )
 """Columns added after the first release; a table made before them gets them as NULLs,
-which mean what an appeal without a forward or a judged answer had before (the text columns
-of the operator's desk fill in with ``appeals projections rebuild``)."""
+which mean what an appeal without a forward, a judged answer or a public answer had before
+(``appeals projections rebuild`` fills them in from the log, the desk's text columns too)."""
 
 
 def _add_missing_columns(db: Database, cursor: Cursor) -> None:

@@ -3,6 +3,10 @@
 A cell is (grain, bucket, channel, category, body, department): grain ``d`` buckets by the local
 received date, grain ``m`` by its month. Missing category or department is stored as ``''``.
 The projection adds a state's contribution and subtracts its previous one, so cells are sums.
+
+An appeal still waiting (for its first answer, or to be closed) also contributes the UTC hour
+its wait began (``first_response_since``, ``resolution_since``): rankings count it as "at least
+this long" (censored), from month cells, never from appeals (``projections.survival``).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from datetime import date
 
 from ledger.calendar import ProductionCalendar
 from ledger.values import Status
-from projections.codec import ceil_hour, to_us
+from projections.codec import HOUR_US, ceil_hour, to_us
 from projections.histogram import bin_of
 from projections.state import AppealState
 
@@ -41,6 +45,8 @@ class Contribution:
     first_response_bin: int | None
     resolution_bin: int | None
     due_hour: int | None
+    first_response_since: int | None = None
+    resolution_since: int | None = None
 
 
 def contribution(state: AppealState, calendar: ProductionCalendar) -> Contribution:
@@ -63,6 +69,11 @@ def contribution(state: AppealState, calendar: ProductionCalendar) -> Contributi
     if state.status is Status.CLOSED and state.closed_at is not None:
         resolution = bin_of((state.closed_at - received).total_seconds())
     due = state.next_due_at
+    waiting_first = waiting_close = None
+    if state.status is not Status.CLOSED:
+        waiting_close = (to_us(received) or 0) // HOUR_US
+        if state.first_response_at is None:
+            waiting_first = (to_us(state.received_at) or 0) // HOUR_US
     return Contribution(
         dims=(state.channel.value, state.category or "", state.body, state.department or ""),
         day=local.toordinal(),
@@ -71,4 +82,6 @@ def contribution(state: AppealState, calendar: ProductionCalendar) -> Contributi
         first_response_bin=first,
         resolution_bin=resolution,
         due_hour=ceil_hour(to_us(due) or 0) if due is not None else None,
+        first_response_since=waiting_first,
+        resolution_since=waiting_close,
     )

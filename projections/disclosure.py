@@ -20,6 +20,11 @@ children along one more dimension (only the non-empty ones: an absent group is a
 
 A hidden cell hides all its additive figures together (count, counts by status, overdue now);
 they share the count's equations, so the count's pattern protects each of them.
+
+A block may have more dimensions than the four (``public_tables`` adds the day of the month,
+so daily open data and the month's tables are one system) and publish only some of its
+marginal tables: ``tables`` names them by bit mask (bit ``i`` set: dimension ``i`` is kept),
+and only lines between two published tables are equations.
 """
 
 from __future__ import annotations
@@ -29,12 +34,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from projections.disclosure_audit import Line, determined
+from projections.disclosure_audit import ALL, Line, determined
 
 DIMENSIONS = ("channel", "category", "body", "department")
-# The value of a dimension a table sums over. NUL never reaches a stored name (PostgreSQL
-# refuses it in text and intake cleans control characters out), so it names no real group.
-ALL = "\x00"
 
 Key = tuple[str, ...]
 Cells = tuple[tuple[Key, int, int], ...]  # finest cells of a month: key, appeals, ratings
@@ -54,16 +56,21 @@ def cell_key(values: Mapping[str, str | None]) -> Key:
 
 
 @lru_cache(maxsize=256)
-def pattern(cells: Cells, threshold: int) -> Pattern:
-    """The suppression pattern of one month, from its finest cells (cached per content)."""
+def pattern(cells: Cells, threshold: int, tables: frozenset[int] | None = None) -> Pattern:
+    """The suppression pattern of one month, from its finest cells (cached per content).
+
+    ``tables``: the published marginal tables as bit masks of kept dimensions (default all).
+    """
+    width = len(cells[0][0]) if cells else len(DIMENSIONS)
+    masks = sorted(tables) if tables is not None else range(1 << width)
     counts: dict[Key, int] = defaultdict(int)
     ratings: dict[Key, int] = defaultdict(int)
     for key, n, rated in cells:
-        for mask in range(1 << len(DIMENSIONS)):
+        for mask in masks:
             marginal = tuple(v if mask >> i & 1 else ALL for i, v in enumerate(key))
             counts[marginal] += n
             ratings[marginal] += rated
-    lines = _lines(key for key, n in counts.items() if n)
+    lines = _lines((key for key, n in counts.items() if n), set(masks))
     primary = {key for key, n in counts.items() if 0 < n < threshold}
     hidden = _protect(lines, primary, lambda key: (counts[key], key))
     sensitive = hidden | {key for key, r in ratings.items() if 0 < r < threshold}
@@ -72,11 +79,12 @@ def pattern(cells: Cells, threshold: int) -> Pattern:
     return Pattern(frozenset(hidden), frozenset(rating_hidden))
 
 
-def _lines(keys: Iterable[Key]) -> list[Line]:
+def _lines(keys: Iterable[Key], masks: set[int]) -> list[Line]:
     children: dict[tuple[Key, int], list[Key]] = defaultdict(list)
     for key in keys:
+        mask = sum(1 << i for i, value in enumerate(key) if value != ALL)
         for i, value in enumerate(key):
-            if value != ALL:
+            if value != ALL and (mask & ~(1 << i)) in masks:
                 children[((*key[:i], ALL, *key[i + 1 :]), i)].append(key)
     return [(parent, sorted(kids)) for (parent, _), kids in sorted(children.items())]
 

@@ -13,6 +13,9 @@ from __future__ import annotations
 from collections.abc import Set
 
 Key = tuple[str, ...]
+# The value of a dimension a table sums over. NUL never reaches a stored name (PostgreSQL
+# refuses it in text and intake cleans control characters out), so it names no real group.
+ALL = "\x00"
 Line = tuple[Key, list[Key]]  # a parent cell and its non-empty children along one dimension
 
 PRIME = (1 << 61) - 1
@@ -20,7 +23,9 @@ PRIME = (1 << 61) - 1
 
 def determined(lines: list[Line], hidden: Set[Key]) -> list[Key]:
     """The hidden cells whose value follows from the published ones, in key order."""
-    order = sorted(hidden)
+    # Finest cells first: a pivot is a row's smallest variable, and eliminating the fine
+    # cells before the totals they add up to keeps the rows sparse (about 2x faster).
+    order = sorted(hidden, key=lambda key: (key.count(ALL), key))
     index = {key: i for i, key in enumerate(order)}
     pivots: dict[int, dict[int, int]] = {}
     for parent, children in lines:
@@ -32,25 +37,39 @@ def determined(lines: list[Line], hidden: Set[Key]) -> list[Key]:
                 row[index[child]] = PRIME - 1
         if row:
             _insert(pivots, row)
-    return [order[p] for p, row in sorted(pivots.items()) if len(row) == 1]
+    _reduce(pivots)
+    return sorted(order[p] for p, row in pivots.items() if len(row) == 1)
 
 
 def _insert(pivots: dict[int, dict[int, int]], row: dict[int, int]) -> None:
-    """Reduce ``row`` by the pivot rows and, if anything is left, add it as a new pivot."""
-    for var in [v for v in row if v in pivots]:
-        factor = row.get(var, 0)
-        if factor:
-            _subtract(row, pivots[var], factor)
-    if not row:
-        return
-    pivot = min(row)
-    inverse = pow(row[pivot], PRIME - 2, PRIME)
-    row = {v: c * inverse % PRIME for v, c in row.items()}
-    for other in pivots.values():
-        factor = other.get(pivot, 0)
-        if factor:
-            _subtract(other, row, factor)
-    pivots[pivot] = row
+    """Reduce ``row`` to echelon form against the pivot rows; keep what is left as a pivot.
+
+    Each pivot row's smallest variable is its pivot, so subtracting one only brings in larger
+    variables, and the loop ends. Rows are not reduced against later pivots here (that fill-in
+    is what made a full reduction on every insert slow); ``_reduce`` does it once at the end.
+    """
+    while row:
+        pivot = min(row)
+        found = pivots.get(pivot)
+        if found is None:
+            inverse = pow(row[pivot], PRIME - 2, PRIME)
+            pivots[pivot] = {v: c * inverse % PRIME for v, c in row.items()}
+            return
+        _subtract(row, found, row[pivot])
+
+
+def _reduce(pivots: dict[int, dict[int, int]]) -> None:
+    """Back-substitute, largest pivot first, so no pivot row holds another pivot's variable.
+
+    The result is the reduced row echelon form, which is unique: a hidden cell is determined
+    exactly when its variable is a pivot whose row holds nothing else.
+    """
+    for pivot in sorted(pivots, reverse=True):
+        row = pivots[pivot]
+        for var in [v for v in row if v != pivot and v in pivots]:
+            factor = row.get(var, 0)
+            if factor:
+                _subtract(row, pivots[var], factor)
 
 
 def _subtract(target: dict[int, int], row: dict[int, int], factor: int) -> None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ledger.lifecycle import OPEN
 from ledger.values import Status
 from projections.db import Database
 from projections.models import Dimension
-from projections.state import OPEN
 from projections.statistics_view import CELLS
 
 _OPEN_SUM = " + ".join(f"n_{status.value}" for status in Status if status in OPEN)

@@ -47,6 +47,7 @@ class AppealRow:
     forwarded_from: str | None
     forward_reason: str | None
     extension_reason: str | None
+    published_at: datetime | None
     next_due_at: datetime | None
     overdue: bool
 

@@ -7,8 +7,11 @@ month, and the difference of two overlapping periods would publish a period of i
 no suppression pattern covers (11-01..11-05 minus 11-01..11-04 is 11-05). Months never
 overlap, so each is a disclosure block of its own (``projections.disclosure``).
 
+Daily figures (the open data's) are published only for the groupings of
+``projections.public_tables``, under the same month's pattern: a month's block holds its days.
+
 Cost: the figures come from ``StatisticsQuery`` as for staff; the pattern of a month reads that
-month's finest cells once (O(cells of the month), never appeals) and is cached by content.
+month's finest day cells once (O(cells of the month), never appeals) and is cached by content.
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ from datetime import date, datetime, timedelta
 
 from ledger.errors import ValidationError
 from projections.db import Database
-from projections.disclosure import DIMENSIONS, Cells, Pattern, cell_key, pattern
+from projections.disclosure import DIMENSIONS, Cells, Pattern, pattern
 from projections.models import Dimension, Period, StatsFilter, StatsGroup
+from projections.public_tables import TABLES, block_key, is_daily_grouping
 from projections.statistics_query import StatisticsQuery
 from projections.statistics_view import CELLS
 
@@ -69,30 +73,53 @@ class PublicStatistics:
             month = period_key if isinstance(period_key, date) else filter.received_from
             assert month is not None  # check_public_range makes every answer a month's
             if month not in patterns:
-                patterns[month] = pattern(self._cells(month), threshold)
+                patterns[month] = self.pattern(month, threshold)
             values = {d: _raw(group.keys[d]) if d in group.keys else fixed[d] for d in DIMENSIONS}
-            key = cell_key(values)
-            found = patterns[month]
-            shown.append(
-                dataclasses.replace(
-                    group,
-                    suppressed=key in found.hidden,
-                    rating_suppressed=key in found.rating_hidden,
-                )
-            )
+            shown.append(_marked(group, block_key(None, values), patterns[month]))
         return shown
 
+    def daily(
+        self, month: date, group_by: Sequence[Dimension], now: datetime, threshold: int
+    ) -> list[StatsGroup]:
+        """One month's groups per day, for a grouping the public may have per day."""
+        if not is_daily_grouping(group_by):
+            raise ValidationError(field="groupBy", reason="not a published daily grouping")
+        first = month.replace(day=1)
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        window = StatsFilter(received_from=first, received_to=last)
+        groups = self.query.statistics(window, group_by, Period.DAY, now)
+        found = self.pattern(first, threshold)
+        shown = []
+        for group in groups:
+            day = group.keys["period"]
+            assert isinstance(day, date)
+            values = {d: _raw(group.keys[d]) if d in group.keys else None for d in DIMENSIONS}
+            shown.append(_marked(group, block_key(day.toordinal(), values), found))
+        return shown
+
+    def pattern(self, month: date, threshold: int) -> Pattern:
+        """The suppression pattern of one month's block (its days and every published table)."""
+        return pattern(self._cells(month), threshold, TABLES)
+
     def _cells(self, month: date) -> Cells:
+        first = month.replace(day=1)
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
         statement = self.db.sql(
-            f"SELECT {', '.join(DIMENSIONS)}, n, rated FROM {CELLS} "
-            "WHERE grain = 'm' AND bucket = ? AND n > 0"
+            f"SELECT bucket, {', '.join(DIMENSIONS)}, n, rated FROM {CELLS} "
+            "WHERE grain = 'd' AND bucket >= ? AND bucket <= ? AND n > 0"
         )
         with self.db.reading() as cursor:
-            cursor.execute(statement, [month.replace(day=1).toordinal()])
+            cursor.execute(statement, [first.toordinal(), last.toordinal()])
             rows = [tuple(row) for row in cursor.fetchall()]
         return tuple(
-            sorted((tuple(str(v) for v in row[:4]), int(row[4]), int(row[5])) for row in rows)
+            sorted((tuple(str(v) for v in row[:5]), int(row[5]), int(row[6])) for row in rows)
         )
+
+
+def _marked(group: StatsGroup, key: tuple[str, ...], found: Pattern) -> StatsGroup:
+    return dataclasses.replace(
+        group, suppressed=key in found.hidden, rating_suppressed=key in found.rating_hidden
+    )
 
 
 def _raw(value: object) -> str:

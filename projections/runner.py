@@ -12,30 +12,20 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from functools import partial
-from typing import Any
 from uuid import UUID
 
 from ledger.domain import Appeal
 from projections import tracking
 from projections.appeal_stream import Pages
-from projections.appeals_view import ROW_COLUMNS, from_row, load_states
-from projections.appeals_view import TABLE as APPEALS
+from projections.appeals_view import load_states
 from projections.collector import collect_rarely
 from projections.db import Cursor, Database, Submit
 from projections.decoding import EventDecoder, Fields, RawRow, Row
+from projections.rederive import Progress, rederive
 from projections.state import DECODED, AppealState, Folder
 from projections.tracking import PositionMovedError
 from projections.view import Transition, View
 
-Progress = Callable[[int, int], None]
-"""Called after each batch with the number of events it held and the new position.
-
-During a full rebuild, which reads appeal by appeal, the second figure is the number of
-events replayed so far (it ends at the head when the log has no gaps).
-"""
-
-
-FLUSH_AT = 200_000
 PIPELINE_UP_TO = 64
 """Live batches of at most this many events send their writes and commit in one pipeline."""
 
@@ -43,11 +33,6 @@ PIPELINE_UP_TO = 64
 def _reads_events(view: View) -> bool:
     # A view with ``apply_events`` (search) also reads the batch's events themselves.
     return hasattr(view, "apply_events")
-
-
-def _sums_for(view: View) -> Any:
-    new = getattr(view, "new_sums", None)
-    return new() if new is not None else None
 
 
 class ViewsOutOfStepError(Exception):
@@ -161,7 +146,7 @@ class Runner:
         derived = all(hasattr(v, "accumulate") for v in behind)
         if derived and base == self.db.head():
             with suppress(PositionMovedError):
-                self._rederive(behind, None)
+                rederive(self.db, behind, self.positions()["appeals"], self.batch_size, None)
 
     def _write(
         self, views: Sequence[View], start: int, end: int, events: list[tuple[Row, Fields]]
@@ -211,7 +196,8 @@ class Runner:
         if "appeals" not in wanted and not any(
             _reads_events(v) for v in self.views if v.name in wanted
         ):
-            self._rederive([v for v in self.views if v.name in wanted], progress)
+            chosen = [v for v in self.views if v.name in wanted]
+            rederive(self.db, chosen, self.positions()["appeals"], self.batch_size, progress)
             return 0
         with collect_rarely(), self.db.transaction() as cursor:
             self.db.prepare_bulk_load(cursor)
@@ -280,53 +266,6 @@ class Runner:
         if transitions:
             for view in self.views:
                 getattr(view, "stage", view.apply)(self.db, cursor, transitions)
-
-    def _rederive(self, views: Sequence[View], progress: Progress | None) -> None:
-        chunk = self.batch_size
-        with self.db.transaction() as cursor:
-            position = self.positions()["appeals"]
-            tracking.move(self.db, cursor, "appeals", position, position)
-            for view in views:
-                view.drop(self.db, cursor)
-                view.create(self.db, cursor)
-            sums = {v.name: _sums_for(v) for v in views}
-            after = self.db.uuid(UUID(int=0))
-            select = self.db.sql(
-                f"SELECT {', '.join(ROW_COLUMNS)} FROM {APPEALS} WHERE id > ? ORDER BY id LIMIT ?"
-            )
-            while True:
-                cursor.execute(select, (after, chunk))
-                rows = cursor.fetchall()
-                if not rows:
-                    break
-                transitions: list[Transition] = [(None, from_row(tuple(r))) for r in rows]
-                for view in views:
-                    self._feed(view, cursor, sums[view.name], transitions, final=False)
-                after = next(iter(rows[-1]))
-                if progress:
-                    progress(len(rows), position)
-            for view in views:
-                self._feed(view, cursor, sums[view.name], [], final=True)
-                tracking.reset(self.db, cursor, view.name, position)
-
-    def _feed(
-        self,
-        view: View,
-        cursor: Cursor,
-        sums: Any,
-        transitions: list[Transition],
-        *,
-        final: bool,
-    ) -> None:
-        # Views that can accumulate (statistics) sum in memory and flush when the sums
-        # reach FLUSH_AT keys, so memory is bounded by that, not by the number of appeals.
-        if sums is None:
-            if transitions:
-                view.apply(self.db, cursor, transitions)
-            return
-        view.accumulate(sums, transitions)  # type: ignore[attr-defined]
-        if final or len(sums) >= FLUSH_AT:
-            view.flush(self.db, cursor, sums)  # type: ignore[attr-defined]
 
     def _advance(self, position: int) -> None:
         self.position = position

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from ledger.lifecycle import OPEN
 from projections.appeals_query import to_appeal_row
 from projections.appeals_view import ROW_COLUMNS, TABLE
 from projections.codec import to_us
@@ -20,7 +21,6 @@ from projections.db import Database
 from projections.models import AppealRow
 from projections.search_view import DOCS, FTS
 from projections.search_words import stems
-from projections.state import OPEN
 
 _COLUMNS = ", ".join(f"{TABLE}.{column}" for column in ROW_COLUMNS)
 _OPEN = ", ".join(f"'{status.value}'" for status in sorted(OPEN))

@@ -9,14 +9,13 @@ from typing import Any
 from uuid import UUID
 
 from ledger import deadlines
+from ledger.article11 import GROUNDS, NoAnswerGround
 from ledger.calendar import ProductionCalendar
 from ledger.deadlines import Norms
 from ledger.domain import Appeal
+from ledger.lifecycle import OPEN, STATUS_AFTER
 from ledger.values import FORMAL_CHANNELS, Channel, Outcome, Status
 from projections.decoding import Fields
-from projections.first_response import FirstResponseClock
-
-OPEN = frozenset({Status.RECEIVED, Status.REGISTERED, Status.ASSIGNED, Status.FORWARDED})
 
 
 @dataclass(slots=True)
@@ -40,6 +39,7 @@ class AppealState:
     registration_due_at: datetime | None = None
     forwarding_due_at: datetime | None = None
     answer_due_at: datetime | None = None
+    """The reply the appeal awaits: the answer, or after a ст. 11 decision its notice."""
     first_response_due_at: datetime | None = None
     extended: bool = False
     outcome: Outcome | None = None
@@ -58,6 +58,8 @@ class AppealState:
     """The body that forwarded the appeal last (the target is ``body``)."""
     forward_reason: str | None = None
     extension_reason: str | None = None
+    published_at: datetime | None = None
+    """When the first public answer was given: from then on Open311 shows the appeal (no PII)."""
 
     def copy(self) -> AppealState:
         """A detached copy, to remember the state before a batch."""
@@ -114,18 +116,20 @@ class Folder:
     def __init__(self, norms: Norms, calendar: ProductionCalendar) -> None:
         self.norms = norms
         self.calendar = calendar
-        self._first_response_due = FirstResponseClock(norms, calendar).due_at
         self._changes: dict[type[Any], Change] = {
             **_CHANGES,
             Appeal.Registered: self._registered,
             Appeal.Forwarded: self._forwarded,
             Appeal.Reopened: self._reopened,
+            Appeal.LeftWithoutAnswer: self._left_without_answer,
         }
 
     def warm_up(self, today: date) -> None:
         """Build this year's production calendar now (~0.1 s) rather than on the first event."""
         self.calendar.is_working_day(today)
-        self._first_response_due("vk", datetime.combine(today, datetime.min.time(), UTC))
+        deadlines.first_response_due_at(
+            "vk", datetime.combine(today, datetime.min.time(), UTC), self.norms, self.calendar
+        )
 
     def start(self, appeal_id: UUID, received: Fields, version: int, position: int) -> AppealState:
         """The state an appeal has right after it was received (``received``: its attributes)."""
@@ -136,7 +140,7 @@ class Folder:
             id=appeal_id,
             channel=channel,
             external_id=data["external_id"],
-            status=Status.RECEIVED,
+            status=STATUS_AFTER["Received"],
             category=data["category"],
             body=data["body"],
             department=None,
@@ -149,7 +153,9 @@ class Folder:
                 if channel in FORMAL_CHANNELS
                 else None
             ),
-            first_response_due_at=self._first_response_due(channel.value, at),
+            first_response_due_at=deadlines.first_response_due_at(
+                channel.value, at, self.norms, self.calendar
+            ),
             version=version,
             last_position=position,
         )
@@ -170,14 +176,19 @@ class Folder:
         at = data["at"]
         state.registered_at = at
         state.registration_number = data["number"]
-        state.status = Status.REGISTERED
+        state.status = STATUS_AFTER["Registered"]
         if state.registration_due_at is None:
             # A social-media message: the registration records the decision it is an appeal.
             state.registration_due_at = deadlines.registration_due(
                 at, self.norms, self.calendar, counted_from="Registered"
             ).due_at
-        state.forwarding_due_at = deadlines.forwarding_due(at, self.norms, self.calendar).due_at
-        state.answer_due_at = deadlines.answer_due(at, 0, None, self.norms, self.calendar).due_at
+        terms = data["special_terms"]
+        state.forwarding_due_at = deadlines.forwarding_due(
+            at, self.norms, self.calendar, special_terms=terms
+        ).due_at
+        state.answer_due_at = deadlines.answer_due(
+            at, 0, None, self.norms, self.calendar, special_terms=terms
+        ).due_at
 
     def _forwarded(self, state: AppealState, data: Data) -> None:
         at = data["at"]
@@ -187,7 +198,7 @@ class Folder:
         state.body_received_at = at
         state.department = None
         state.assignee = None
-        state.status = Status.FORWARDED
+        state.status = STATUS_AFTER["Forwarded"]
         # The receiving body registers it anew (ст. 8 ч. 2); a formal appeal (one that had a
         # registration clock) gets one counted from the forwarding, as in Appeal.due_dates.
         if state.registration_due_at is not None:
@@ -208,10 +219,23 @@ class Folder:
         state.answered_at = None
         state.rating = None
         state.reopen_count += 1
-        state.status = Status.ASSIGNED
+        state.status = STATUS_AFTER["Reopened"]
         if state.registered_at is not None:
             state.answer_due_at = deadlines.reopened_answer_due(
                 data["at"], self.norms, self.calendar
+            ).due_at
+
+    def _left_without_answer(self, state: AppealState, data: Data) -> None:
+        # ст. 11: the reply the appeal awaits is the notice, if its ground sets it a term.
+        ground = GROUNDS[NoAnswerGround(data["ground"])]
+        state.answer_due_at = None
+        if state.registered_at is not None and ground.notice and ground.notice_days:
+            state.answer_due_at = deadlines.notice_due(
+                state.registered_at,
+                ground.notice_days,
+                ground.article,
+                ground.notice,
+                self.calendar,
             ).due_at
 
 
@@ -222,7 +246,7 @@ def _categorized(state: AppealState, data: Data) -> None:
 def _assigned(state: AppealState, data: Data) -> None:
     state.department = data["department"]
     state.assignee = data["assignee"]
-    state.status = Status.ASSIGNED
+    state.status = STATUS_AFTER["Assigned"]
 
 
 def _deadline_extended(state: AppealState, data: Data) -> None:
@@ -236,19 +260,21 @@ def _answered(state: AppealState, data: Data) -> None:
     at = data["at"]
     if state.first_response_at is None:
         state.first_response_at = at
+    if data["public"] and state.published_at is None:
+        state.published_at = at
     if data["final"]:
         if state.answered_on_time is None and state.answer_due_at is not None:
             # Only the first final answer under a due date is judged; a re-answer is not.
             state.answered_on_time = at < state.answer_due_at
         state.answered_at = at
-        state.status = Status.ANSWERED
+        state.status = STATUS_AFTER["Answered"]
 
 
 def _closed(state: AppealState, data: Data) -> None:
     state.outcome = Outcome(data["outcome"])
     state.duplicate_of = data["duplicate_of"]
     state.closed_at = data["at"]
-    state.status = Status.CLOSED
+    state.status = STATUS_AFTER["Closed"]
 
 
 def _rated(state: AppealState, data: Data) -> None:
@@ -259,7 +285,12 @@ def _unchanged(state: AppealState, data: Data) -> None:
     """PersonalDataErased changes nothing the views hold: they keep no personal data."""
 
 
+def _notice_sent(state: AppealState, data: Data) -> None:
+    state.answer_due_at = None  # the notice met the last obligation under ст. 11
+
+
 _CHANGES: dict[type[Any], Change] = {
+    Appeal.NoticeSent: _notice_sent,
     Appeal.Categorized: _categorized,
     Appeal.Assigned: _assigned,
     Appeal.DeadlineExtended: _deadline_extended,

@@ -23,12 +23,23 @@ from projections.state import AppealState
 
 STAGE, DIMS_STAGE = "stage_contributions", "stage_dims"
 DIMS = ("channel", "category", "body", "department")
-COLUMNS = ("day", "month", "dims", *VALUES, "first_response_bin", "resolution_bin", "due_hour")
+WAITS = ("first_response_since", "resolution_since")
+COLUMNS = (
+    "day",
+    "month",
+    "dims",
+    *VALUES,
+    "first_response_bin",
+    "resolution_bin",
+    "due_hour",
+    *WAITS,
+)
 _DDL = (
     f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} (day INTEGER NOT NULL, month INTEGER NOT NULL, "
     "dims INTEGER NOT NULL, "
     + ", ".join(f"{v} BIGINT NOT NULL" for v in VALUES)
-    + ", first_response_bin INTEGER, resolution_bin INTEGER, due_hour BIGINT)",
+    + ", first_response_bin INTEGER, resolution_bin INTEGER, due_hour BIGINT, "
+    "first_response_since BIGINT, resolution_since BIGINT)",
     f"CREATE TEMP TABLE IF NOT EXISTS {DIMS_STAGE} (dims INTEGER NOT NULL, "
     + ", ".join(f"{d} TEXT NOT NULL" for d in DIMS)
     + ")",
@@ -56,8 +67,10 @@ class StatisticsLoad:
         self._create(cursor)
         db.copy_rows(cursor, STAGE, COLUMNS, [self._row(state) for state in states])
 
-    def settle(self, db: Database, cursor: Cursor, cells: str, hist: str, due: str) -> None:
-        """Sum the scratch table into the empty ``cells``, ``hist`` and ``due`` tables."""
+    def settle(
+        self, db: Database, cursor: Cursor, cells: str, hist: str, due: str, wait: str
+    ) -> None:
+        """Sum the scratch table into the empty ``cells``, ``hist``, ``due`` and ``wait``."""
         self._create(cursor)
         db.copy_rows(cursor, DIMS_STAGE, ("dims", *DIMS), [(i, *d) for d, i in self._dims.items()])
         for table in (STAGE, DIMS_STAGE):
@@ -92,6 +105,18 @@ class StatisticsLoad:
             f"SELECT {_CELL}, due_hour, count(*) AS n FROM {_GRAINS} "
             f"WHERE due_hour IS NOT NULL GROUP BY {_CELL}, due_hour",
         )
+        waiting = " UNION ALL ".join(
+            f"SELECT 'm' AS grain, month AS bucket, dims, '{metric}' AS metric, "
+            f"{column} AS since_hour FROM {STAGE} WHERE {column} IS NOT NULL"
+            for metric, column in zip((FIRST_RESPONSE, RESOLUTION), WAITS, strict=True)
+        )
+        _insert(
+            cursor,
+            wait,
+            ("metric", "since_hour", "n"),
+            f"SELECT {_CELL}, metric, since_hour, count(*) AS n FROM ({waiting}) AS w "
+            f"GROUP BY {_CELL}, metric, since_hour",
+        )
         for table in (STAGE, DIMS_STAGE):
             cursor.execute(f"DROP TABLE {table}")
         self._dims.clear()
@@ -114,6 +139,8 @@ class StatisticsLoad:
             part.first_response_bin,
             part.resolution_bin,
             part.due_hour,
+            part.first_response_since,
+            part.resolution_since,
         )
 
 

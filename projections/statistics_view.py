@@ -5,7 +5,9 @@ Three tables, all sums that the projection adds to and subtracts from:
 - ``stats_cells``: per cell, the appeal count, counts by status, on-time figures and ratings;
 - ``stats_hist``: per cell, metric (``f`` first response, ``r`` resolution) and bin, a count;
 - ``stats_due``: per cell and due hour, how many open appeals have their earliest pending
-  obligation due by the end of that hour (see ``statistics_query`` for "overdue now").
+  obligation due by the end of that hour (see ``statistics_query`` for "overdue now");
+- ``stats_wait``: per month cell, metric and UTC hour, how many appeals have waited since that
+  hour and wait still (censored times, for rankings: ``projections.survival``).
 
 Rows whose count falls to zero are deleted, so the tables hold only non-empty cells.
 """
@@ -27,10 +29,11 @@ from projections.db import Cursor, Database
 from projections.statistics_load import StatisticsLoad
 from projections.view import Transition
 
-CELLS, HIST, DUE = "stats_cells", "stats_hist", "stats_due"
+CELLS, HIST, DUE, WAIT = "stats_cells", "stats_hist", "stats_due", "stats_wait"
 CELL_KEYS = ("grain", "bucket", "channel", "category", "body", "department")
 HIST_KEYS = (*CELL_KEYS, "metric", "bin")
 DUE_KEYS = (*CELL_KEYS, "due_hour")
+WAIT_KEYS = (*CELL_KEYS, "metric", "since_hour")
 _DIMS = "grain TEXT NOT NULL, bucket INTEGER NOT NULL, channel TEXT NOT NULL, " + (
     "category TEXT NOT NULL, body TEXT NOT NULL, department TEXT NOT NULL"
 )
@@ -41,12 +44,19 @@ DDL = [
     f"CREATE TABLE IF NOT EXISTS {HIST} ({_DIMS}, metric TEXT NOT NULL, bin INTEGER NOT NULL, "
     "n BIGINT NOT NULL)",
     f"CREATE TABLE IF NOT EXISTS {DUE} ({_DIMS}, due_hour BIGINT NOT NULL, n BIGINT NOT NULL)",
+    f"CREATE TABLE IF NOT EXISTS {WAIT} ({_DIMS}, metric TEXT NOT NULL, "
+    "since_hour BIGINT NOT NULL, n BIGINT NOT NULL)",
     # The keys are unique indexes created after the tables, so a rebuild loads them first and
     # builds each index once (far cheaper than maintaining it row by row). The ``_pkey``
     # names match the primary keys of tables created before, so those are left as they are.
     *(
         f"CREATE UNIQUE INDEX IF NOT EXISTS {table}_pkey ON {table} ({', '.join(keys)})"
-        for table, keys in ((CELLS, CELL_KEYS), (HIST, HIST_KEYS), (DUE, DUE_KEYS))
+        for table, keys in (
+            (CELLS, CELL_KEYS),
+            (HIST, HIST_KEYS),
+            (DUE, DUE_KEYS),
+            (WAIT, WAIT_KEYS),
+        )
     ),
 ]
 
@@ -68,12 +78,12 @@ class StatisticsView:
 
     def create_table(self, db: Database, cursor: Cursor) -> None:
         """The tables without their key indexes, for a rebuild; ``create`` adds them."""
-        for statement in DDL[:3]:
+        for statement in DDL[:4]:
             cursor.execute(statement)
         self._load = StatisticsLoad(self.calendar)  # nothing staged by an earlier, failed one
 
     def drop(self, db: Database, cursor: Cursor) -> None:
-        for table in (CELLS, HIST, DUE):
+        for table in (CELLS, HIST, DUE, WAIT):
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
     def new_sums(self) -> Sums:
@@ -87,7 +97,7 @@ class StatisticsView:
 
     def accumulate(self, sums: Sums, transitions: Sequence[Transition]) -> None:
         """Add the net effect of ``transitions`` to ``sums`` (in memory)."""
-        cells, hist, due = sums.cells, sums.hist, sums.due
+        cells, hist, due, wait = sums.cells, sums.hist, sums.due, sums.wait
         width = len(VALUES)
         calendar = self.calendar
         for old, new in transitions:
@@ -111,10 +121,15 @@ class StatisticsView:
                         hist[(*key, RESOLUTION, part.resolution_bin)] += sign
                     if part.due_hour is not None:
                         due[(*key, part.due_hour)] += sign
+                month = key_of_month(part)
+                if part.first_response_since is not None:
+                    wait[(*month, FIRST_RESPONSE, part.first_response_since)] += sign
+                if part.resolution_since is not None:
+                    wait[(*month, RESOLUTION, part.resolution_since)] += sign
 
     def flush(self, db: Database, cursor: Cursor, sums: Sums) -> None:
         """Add ``sums`` to the tables and delete rows that fell to zero."""
-        cells, hist, due = sums.cells, sums.hist, sums.due
+        cells, hist, due, wait = sums.cells, sums.hist, sums.due, sums.wait
         db.add_rows(
             cursor, CELLS, CELL_KEYS, VALUES, [(*k, *v) for k, v in cells.items() if any(v)]
         )
@@ -122,7 +137,9 @@ class StatisticsView:
         db.add_rows(cursor, DUE, DUE_KEYS, ("n",), [(*k, n) for k, n in due.items() if n])
         db.delete_empty(cursor, CELLS, CELL_KEYS, [k for k, v in cells.items() if v[0] < 0])
         db.delete_empty(cursor, HIST, HIST_KEYS, [k for k, n in hist.items() if n < 0])
+        db.add_rows(cursor, WAIT, WAIT_KEYS, ("n",), [(*k, n) for k, n in wait.items() if n])
         db.delete_empty(cursor, DUE, DUE_KEYS, [k for k, n in due.items() if n < 0])
+        db.delete_empty(cursor, WAIT, WAIT_KEYS, [k for k, n in wait.items() if n < 0])
         sums.clear()
 
     def stage(self, db: Database, cursor: Cursor, transitions: Sequence[Transition]) -> None:
@@ -131,7 +148,7 @@ class StatisticsView:
 
     def settle(self, db: Database, cursor: Cursor) -> None:
         """Sum what ``stage`` appended into the empty tables, before ``create`` indexes them."""
-        self._load.settle(db, cursor, CELLS, HIST, DUE)
+        self._load.settle(db, cursor, CELLS, HIST, DUE, WAIT)
 
 
 class Sums:
@@ -141,16 +158,23 @@ class Sums:
         self.cells: dict[Key, list[int]] = {}
         self.hist: dict[Key, int] = defaultdict(int)
         self.due: dict[Key, int] = defaultdict(int)
+        self.wait: dict[Key, int] = defaultdict(int)
 
     def __len__(self) -> int:
-        return len(self.cells) + len(self.hist) + len(self.due)
+        return len(self.cells) + len(self.hist) + len(self.due) + len(self.wait)
 
     def clear(self) -> None:
         """Forget everything (after a flush)."""
         self.cells.clear()
         self.hist.clear()
         self.due.clear()
+        self.wait.clear()
 
 
 def _cell_keys(part: Contribution) -> tuple[Key, Key]:
-    return ("d", part.day, *part.dims), ("m", part.month, *part.dims)
+    return ("d", part.day, *part.dims), key_of_month(part)
+
+
+def key_of_month(part: Contribution) -> Key:
+    """The month cell a contribution adds to."""
+    return ("m", part.month, *part.dims)

@@ -5,7 +5,17 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from api.commands import audit, demo, history, projections, run, serve, token, witness
+from api.commands import (
+    audit,
+    demo,
+    history,
+    opendata,
+    projections,
+    run,
+    serve,
+    token,
+    witness,
+)
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
@@ -17,5 +27,6 @@ REGISTRY: list[Register] = [
     serve.register,
     token.register,
     projections.register,
+    opendata.register,
     witness.register,
 ]

@@ -43,6 +43,7 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     check_reachable(parse_store(str(settings.database_url)))
     print(f"Appeals Ledger API: http://{args.host}:{args.port}/graphql", flush=True)
+    print(f"Public dashboard: http://{args.host}:{args.port}/ (open data: /opendata/)", flush=True)
     if args.workers > 1:
         try:
             listener = listening_socket(args.host, args.port)

@@ -15,6 +15,7 @@ from api.graphql.errors import ApiError, bad_input
 from api.graphql.hotspots import HotspotInfo, hotspots
 from api.graphql.ids import appeal_uuid
 from api.graphql.lookups import Lookups, lookups
+from api.graphql.rankings import Ranking, resolve_rankings
 from api.graphql.statistics import StatisticsGroup, WorkloadEntry, statistics_groups
 from api.graphql.types import Appeal, Info, Node
 from api.graphql.viewer_info import ViewerInfo, viewer_info
@@ -133,6 +134,11 @@ class Query:
     @strawberry.field(description="Bodies, departments, categories, channels for forms.")
     def lookups(self, info: Info) -> Lookups:
         return lookups(info)
+
+    rankings: list[Ranking] = strawberry.field(
+        resolver=resolve_rankings,
+        description="Fair rankings of one month (any day names it); public, O(groups).",
+    )
 
     @strawberry.field(description="The verifiable log: head, signed checkpoints, proofs.")
     def ledger(self, info: Info) -> LedgerInfo:

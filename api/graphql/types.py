@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, cast
-from uuid import UUID
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
-from strawberry.scalars import JSON
 
 from api.graphql import enums
 from api.graphql.context import Context, off_loop
 from api.graphql.ids import APPEAL, to_global_id
-from api.storage.eventdata import event_data
-from ledger.application import AppealsLedger, HistoryEntry
+from ledger.application import AppealsLedger
 from ledger.deadlines import DueDate
 from ledger.domain import Appeal as Aggregate
 from ledger.domain import Note
@@ -22,7 +19,7 @@ from ledger.values import Channel, Outcome, Status
 from projections.models import AppealRow
 
 if TYPE_CHECKING:
-    from api.graphql.audit_types import InclusionProof
+    from api.graphql.history import HistoryEntryInfo
     from api.graphql.similar import SimilarAppeal
 
 Info = strawberry.Info[Context, None]
@@ -65,48 +62,6 @@ class CitizenInfo:
     address: str | None
     erased: bool
     masked: bool
-
-
-@strawberry.type(
-    name="HistoryEntry", description="One stored event of an appeal, as an auditor replays it."
-)
-class HistoryEntryInfo:
-    appeal_uuid: strawberry.Private[UUID]
-    appeal_id: strawberry.ID
-    position: int | None
-    version: int
-    type: str
-    business_time: datetime
-    recorded_time: datetime
-    actor: ActorInfo
-    data: JSON
-
-    @classmethod
-    def of(cls, entry: HistoryEntry, appeal_id: UUID, data: dict[str, Any]) -> HistoryEntryInfo:
-        """The entry with its ``data`` as :func:`api.storage.eventdata.event_data` made it."""
-        event = entry.event
-        return cls(
-            appeal_uuid=appeal_id,
-            appeal_id=strawberry.ID(to_global_id(APPEAL, appeal_id)),
-            position=entry.position,
-            version=event.originator_version,
-            type=type(event).__name__,
-            business_time=event.at,
-            recorded_time=event.timestamp,
-            actor=ActorInfo(id=event.actor_id, role=enums.Role(event.actor_role)),
-            data=cast(JSON, {key: _plain(value) for key, value in data.items()}),
-        )
-
-    @strawberry.field(
-        description="Merkle inclusion proof; default: against the latest checkpoint. Null, "
-        "with a NO_CHECKPOINT error at this path, until a checkpoint covers the event."
-    )
-    async def inclusion_proof(
-        self, info: Info, checkpoint_size: int | None = None
-    ) -> Annotated[InclusionProof, strawberry.lazy("api.graphql.audit_types")] | None:
-        from api.graphql.audit_types import inclusion_proof
-
-        return await inclusion_proof(info, self.appeal_uuid, self.version, checkpoint_size)
 
 
 @strawberry.type(description="An appeal's state as the ledger knew it at a past instant.")
@@ -268,11 +223,12 @@ class Appeal(Node):
         )  # fmt: skip
 
     @strawberry.field(description="Every stored event, with positions and actors.")
-    async def history(self, info: Info) -> list[HistoryEntryInfo]:
-        ledger = info.context.services.container.ledger
-        entries = await off_loop(ledger.history, self.row.id)
-        data = await off_loop(event_data, ledger, entries)
-        return [HistoryEntryInfo.of(e, self.row.id, d) for e, d in zip(entries, data, strict=True)]
+    async def history(
+        self, info: Info
+    ) -> list[Annotated[HistoryEntryInfo, strawberry.lazy("api.graphql.history")]]:
+        from api.graphql.history import history
+
+        return await history(info, self.row.id)
 
     @strawberry.field(description="The appeal as the ledger knew it at `at` (recorded time).")
     async def as_of(self, info: Info, at: datetime) -> AppealSnapshot | None:
@@ -307,11 +263,3 @@ class NoteInfo:
     def of(cls, note: Note, text: str | None) -> NoteInfo:
         author = ActorInfo(id=note.actor_id, role=enums.Role(note.actor_role))
         return cls(text=text, text_erased=text is None, author=author, at=note.at)
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, UUID):
-        return str(value)
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return value

@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
-from api import graphiql
+from api import graphiql, public_routes
 from api.container import Container, build
 from api.graphql.context import off_loop
 from api.graphql.schema import build_schema
@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await reads.open()
             services.appeal_reads = reads
         app.state.services = services
+        public_routes.warm(app.state)
         # Start-up objects (schema, calendar, pools) live as long as the process: keep
         # them out of the collector's full passes, whose pauses would land on requests.
         gc.collect()
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/metrics", metrics),
         Route("/ledger/checkpoint", checkpoint),
         Route("/ledger/public-key", public_key),
+        *public_routes.routes(),
         *tlog_routes.routes(),
         *audit_page.routes(),
     ]

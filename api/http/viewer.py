@@ -15,6 +15,7 @@ EVERYONE = frozenset(Role)
 
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "statistics": EVERYONE,
+    "rankings": EVERYONE,
     "appeals": READERS,
     "receiveAppeal": WRITERS,
     "registerAppeal": WRITERS,
@@ -27,6 +28,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "assignAppeal": ROUTERS,
     "forwardAppeal": ROUTERS,
     "extendAppealDeadline": ROUTERS,
+    "leaveAppealWithoutAnswer": ROUTERS,
+    "sendAppealNotice": WRITERS,
     "eraseCitizenData": ERASERS,
 }
 """What each role may do, by operation (``appeals`` stands for every read of appeals)."""

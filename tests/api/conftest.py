@@ -54,11 +54,23 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+REPLAY_CLOCK_SKEW = str(100 * 365 * 86400)
+"""Tests replay offices' past months through the API (staff times years back), so their
+servers accept any staff time; ``test_staff_times`` serves with the default skew."""
+
+
 def start_server(database_url: str, log: Path, **extra_env: str) -> LiveServer:
     port = free_port()
     # Tests send hundreds of requests a minute with one token: the limiter has its own test.
-    env = {**os.environ, "APPEALS_DATABASE_URL": database_url, "APPEALS_JWT_SECRET": SECRET,
-           "APPEALS_RATE_LIMIT_PER_MINUTE": "0", **extra_env}  # fmt: skip
+    env = {
+        **os.environ,
+        "APPEALS_DATABASE_URL": database_url,
+        "APPEALS_JWT_SECRET": SECRET,
+        "APPEALS_RATE_LIMIT_PER_MINUTE": "0",
+        "APPEALS_CLOCK_SKEW": REPLAY_CLOCK_SKEW,
+        "APPEALS_OPENDATA_REFRESH": "0",
+        **extra_env,
+    }
     handle = log.open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],

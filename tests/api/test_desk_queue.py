@@ -154,7 +154,7 @@ def test_the_viewer_says_who_the_token_is_and_what_it_may_do(live: LiveServer) -
     assert "addAppealNote" in operator["permissions"]
     assert "assignAppeal" not in operator["permissions"]
     assert public["role"] == "PUBLIC"
-    assert public["permissions"] == ["statistics"]
+    assert public["permissions"] == ["statistics", "rankings"]
 
 
 def test_lookup_lists_count_open_appeals_in_the_viewers_scope(live: LiveServer) -> None:

@@ -94,7 +94,7 @@ def test_an_appeal_lives_its_whole_life_through_the_api(live: LiveServer) -> Non
         "Rated",
     ]  # fmt: skip
     assert all(h["actor"]["role"] == "SUPERVISOR" for h in appeal["history"])
-    assert appeal["history"][1]["data"] == {"number": "ОГ-77"}
+    assert appeal["history"][1]["data"] == {"number": "ОГ-77", "special_terms": []}
     assert appeal["asOf"] == {"status": "CLOSED", "version": 5, "outcome": "RESOLVED"}
     assert {d["kind"] for d in appeal["dueDates"]} == {"REGISTRATION", "FORWARDING", "ANSWER"}
     assert read["node"]["status"] == "ANSWERED"

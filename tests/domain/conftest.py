@@ -45,6 +45,7 @@ class AppealFactory:
             actor_id=self.actor.id,
             actor_role=self.actor.role.value,
             at=self.received_at,
+            time_reason=None,
         )
 
     def in_state(self, state: str, external_id: str = "ext-1") -> Appeal:

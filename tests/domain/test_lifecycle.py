@@ -1,4 +1,4 @@
-"""The Appeal state machine, cell by cell, against the table in ``ledger.domain``'s docstring.
+"""The Appeal state machine, cell by cell, against the table in ``ledger.lifecycle``'s docstring.
 
 Each (state × command) cell is either allowed, in which case the documented state change
 happens and exactly one event of the documented class is recorded, or refused, in which case
@@ -193,7 +193,7 @@ OK = "allowed"
 NO = "refused"  # InvalidTransitionError itself
 EXT = "refused: extension rule"  # ExtensionRefusedError, the subclass
 
-# Derived from the docstring table of ledger.domain. "open" = received, registered, assigned,
+# Derived from the docstring table of ledger.lifecycle. "open" = received, registered, assigned,
 # forwarded (and so reopened); register needs no registration yet (a forward ends the first
 # body's); extension needs a registration and no reopen; the factory's appeals come by e-mail,
 # so they are formal: closing as rejected, duplicate or no_answer_required needs them registered;

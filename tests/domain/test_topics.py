@@ -34,6 +34,8 @@ EVENT_TOPICS = {
     "appeals:Appeal.Reopened",
     "appeals:Appeal.Rated",
     "appeals:Appeal.PersonalDataErased",
+    "appeals:Appeal.LeftWithoutAnswer",
+    "appeals:Appeal.NoticeSent",
     "appeals:Appeal.NoteAdded",
 }
 
@@ -101,7 +103,7 @@ def test_a_whole_lifecycle_is_written_with_the_pinned_topics(
 
 
 @pytest.mark.parametrize("store", STORES)
-def test_a_new_answer_is_stored_as_class_version_three(
+def test_a_new_answer_is_stored_as_class_version_four(
     appeals: AppealFactory, store: dict[str, str]
 ) -> None:
     ledger = AppealsLedger(store)
@@ -112,17 +114,18 @@ def test_a_new_answer_is_stored_as_class_version_three(
 
     state = ledger.mapper.transcoder.decode(answered.state)
     assert answered.topic == "appeals:Appeal.Answered"
-    assert state["class_version"] == 3
+    assert state["class_version"] == 4
     assert (state["text"], state["final"], state["public"], state["text_key"]) == (
         "The light was repaired.",
         True,
         False,
         None,
     )
+    assert state["time_reason"] is None
 
 
 @pytest.mark.parametrize("store", STORES)
-def test_a_new_receipt_is_stored_as_class_version_two_with_its_text_sealed(
+def test_a_new_receipt_is_stored_as_class_version_three_with_its_text_sealed(
     store: dict[str, str],
 ) -> None:
     ledger = AppealsLedger(store)
@@ -138,7 +141,7 @@ def test_a_new_receipt_is_stored_as_class_version_two_with_its_text_sealed(
 
     state = ledger.mapper.transcoder.decode(received.state)
     assert received.topic == "appeals:Appeal.Received"
-    assert state["class_version"] == 2
+    assert state["class_version"] == 3
     assert state["text_key"] is not None
     assert "Lenina" not in state["text"]
     assert ledger.open_text(ledger.get_appeal(recorded.appeal_id)) == "Lenina 5, +7 900 000-00-00"
@@ -153,7 +156,9 @@ def test_a_version_one_receipt_loads_with_its_text_in_clear(
         ledger.mapper.to_stored_event(appeals.received().collect_events()[0]).state
     )
     # What a version-1 Received event looked like: no ``text_key`` and no ``class_version``.
-    version_one_state = {k: v for k, v in current.items() if k not in {"text_key", "class_version"}}
+    version_one_state = {
+        k: v for k, v in current.items() if k not in {"text_key", "class_version", "time_reason"}
+    }
     ledger.recorder.insert_events(
         [
             StoredEvent(
@@ -208,3 +213,37 @@ def test_a_version_one_answer_loads_as_not_public(
     ]
     assert loaded.answered_at == previous["at"]
     assert loaded.status is Status.ANSWERED
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_events_written_before_times_had_reasons_load_without_a_reason(
+    appeals: AppealFactory, store: dict[str, str]
+) -> None:
+    ledger = AppealsLedger(store)
+    appeal = appeals.received()
+    ledger.save(appeal)
+    received = ledger.mapper.transcoder.decode(ledger.recorder.select_events(appeal.id)[0].state)
+    # What a version-1 Registered event looked like: no ``time_reason``, no ``class_version``.
+    version_one_state = {
+        "timestamp": received["timestamp"],
+        "originator_topic": AGGREGATE_TOPIC,
+        "actor_id": "operator-1",
+        "actor_role": "operator",
+        "at": received["at"],
+        "number": "R-OLD",
+    }
+    ledger.recorder.insert_events(
+        [
+            StoredEvent(
+                originator_id=appeal.id,
+                originator_version=appeal.version + 1,
+                topic="appeals:Appeal.Registered",
+                state=ledger.mapper.transcoder.encode(version_one_state),
+            )
+        ]
+    )
+
+    history = ledger.history(appeal.id)
+
+    assert [e.event.time_reason for e in history] == [None, None]
+    assert ledger.get_appeal(appeal.id).registration_number == "R-OLD"

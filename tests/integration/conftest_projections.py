@@ -171,7 +171,11 @@ def _try(
                 )
             case "interim" | "answer":
                 appeal.answer(
-                    text="ответ", final=action == "answer", public=False, actor=OPERATOR, at=at
+                    text="ответ",
+                    final=action == "answer",
+                    public=value % 2 == 0,
+                    actor=OPERATOR,
+                    at=at,
                 )
             case "close_resolved":
                 appeal.close(outcome=Outcome.RESOLVED, duplicate_of=None, actor=OPERATOR, at=at)
@@ -244,6 +248,14 @@ def expected_rows(container: Container, now: datetime) -> dict[UUID, dict[str, A
             "registration_number": appeal.registration_number,
             "location": appeal.location,
             **desk,
+            "published_at": next(
+                (
+                    e.event.at
+                    for e in ledger.history(appeal_id)
+                    if isinstance(e.event, Appeal.Answered) and e.event.public
+                ),
+                None,
+            ),
             "next_due_at": next_due,
             "overdue": next_due is not None and next_due <= now,
         }
@@ -373,3 +385,36 @@ def view_checksum(side: ReadSide) -> dict[str, list[tuple[Any, ...]]]:
 def utc(value: datetime) -> datetime:
     """Normalise to UTC for comparisons."""
     return value.astimezone(UTC)
+
+
+def expected_waits(rows: dict[UUID, dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """The ``stats_wait`` rows the oracle's appeals imply: month cell, metric, hour, count."""
+    counts: dict[tuple[Any, ...], int] = defaultdict(int)
+    for row in rows.values():
+        if row["status"] is Status.CLOSED:
+            continue
+        start = row["body_received_at"] or row["received_at"]
+        month = start.astimezone(ZONE).date().replace(day=1).toordinal()
+        cell = (
+            "m",
+            month,
+            Channel(row["channel"]).value,
+            row["category"] or "",
+            row["body"],
+            row["department"] or "",
+        )
+        counts[(*cell, "r", int(start.timestamp()) // 3600)] += 1
+        if row["first_response_at"] is None:
+            counts[(*cell, "f", int(row["received_at"].timestamp()) // 3600)] += 1
+    return sorted((*key, n) for key, n in counts.items())
+
+
+def stored_waits(side: ReadSide) -> list[tuple[Any, ...]]:
+    """What ``stats_wait`` holds, in the order of ``expected_waits``."""
+    columns = "grain, bucket, channel, category, body, department, metric, since_hour, n"
+    with side.db.reading() as cursor:
+        cursor.execute(f"SELECT {columns} FROM stats_wait")
+        return sorted(
+            (str(r[0]), int(r[1]), *(str(v) for v in r[2:7]), int(r[7]), int(r[8]))
+            for r in map(tuple, cursor.fetchall())
+        )

@@ -15,10 +15,12 @@ from tests.integration.conftest_projections import (
     Script,
     expected_rows,
     expected_statistics,
+    expected_waits,
     fixed_read_models,
     fresh_store,
     record,
     scripts,
+    stored_waits,
 )
 
 STORES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
@@ -69,6 +71,8 @@ def test_views_equal_a_recomputation_from_the_raw_events(
         )
         positions = models.positions()
         assert set(positions.values()) == {models.head()}
+        waits = stored_waits(side)
+        assert waits == expected_waits(expected)
 
         side.runner.rebuild()
 
@@ -76,4 +80,5 @@ def test_views_equal_a_recomputation_from_the_raw_events(
         assert {k: asdict(v) for k, v in rebuilt.items()} == expected
         regrouped = models.statistics(StatsFilter(channel=channel), group_by, period)  # type: ignore[arg-type]
         assert [asdict(g) for g in regrouped] == [asdict(g) for g in groups]
+        assert stored_waits(side) == waits
         assert set(models.positions().values()) == {models.head()}

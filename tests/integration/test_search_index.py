@@ -11,6 +11,7 @@ from api.commands.demo import load_demo
 from api.container import Container, build
 from api.runtime.wiring_projections import read_side
 from api.settings import Settings
+from ledger.commands import AddAppealNote
 from ledger.privacy import Citizen
 from ledger.values import Actor, Role
 from projections.models import AppealFilter, AppealOrder
@@ -93,7 +94,7 @@ def test_a_rebuild_indexes_what_was_indexed_live_and_never_erased_data(store_url
         citizen=Citizen(name="Ольга"),
         citizen_ref="c-gone",
     ).appeal_id
-    ledger.add_appeal_note(gone, text="Ольга просит светофор", actor=STAFF)
+    ledger.execute(AddAppealNote(appeal_id=gone, text="Ольга просит светофор", actor=STAFF))
     side.runner.catch_up()
     assert len(_found(side.read_models, "светофоры", AppealOrder.RELEVANCE)) == 2
 

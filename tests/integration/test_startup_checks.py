@@ -47,6 +47,14 @@ def assert_one_line_refusal(result: subprocess.CompletedProcess[str], *words: st
         ("APPEALS_CORS_ORIGINS", "example.org"),
         ("APPEALS_EARLIEST_BUSINESS_TIME", "yesterday"),
         ("APPEALS_EARLIEST_BUSINESS_TIME", "2001-01-01T00:00:00"),
+        ("APPEALS_CLOCK_SKEW", "-1"),
+        ("APPEALS_SPECIAL_TERMS", "миграция=fast"),
+        ("APPEALS_SPECIAL_TERMS", "=migration_answer"),
+        ("APPEALS_WORKING_HOURS", "9-18"),
+        ("APPEALS_WORKING_HOURS", "18:00-09:00"),
+        ("APPEALS_WORKING_HOURS", "09:00-13:00,14:00-18:00"),
+        ("APPEALS_WORKING_BREAKS", "12:00-20:00"),
+        ("APPEALS_WORKING_BREAKS", "13:00-14:00,13:30-14:30"),
     ],
 )
 def test_an_unusable_setting_stops_start_up_with_one_line_naming_it(

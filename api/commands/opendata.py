@@ -1,0 +1,50 @@
+"""``appeals opendata publish``: write the open-data package (the files ``/opendata/`` serves)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from api.container import build
+from api.runtime.wiring_projections import read_side
+from api.settings import Settings
+from opendata.disk import publish
+from opendata.figures import Figures
+from opendata.publication import Publication
+
+
+def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``opendata publish`` to the command line."""
+    cmd = subs.add_parser(
+        "opendata",
+        help="publish the open-data package",
+        description="Open data: the public statistics as a Frictionless Data Package.",
+    )
+    actions = cmd.add_subparsers(dest="action", required=True, metavar="ACTION")
+    publish_cmd = actions.add_parser(
+        "publish",
+        help="write datapackage.json and its CSV and JSON files to a directory",
+        description="Write the package the API serves at /opendata/: datapackage.json (licence "
+        "CC BY 4.0, a Table Schema per resource), every resource as CSV and JSON over all "
+        "months, and the same per month under YYYY-MM/. The views are caught up with the log "
+        "first; figures carry the public's suppression (APPEALS_SUPPRESS_BELOW).",
+    )
+    publish_cmd.add_argument(
+        "--out", type=Path, default=Path("var/opendata"), help="directory (default var/opendata)"
+    )
+    publish_cmd.set_defaults(handler=run_publish)
+
+
+def run_publish(args: argparse.Namespace, settings: Settings) -> int:
+    container = build(settings)
+    try:
+        side = read_side(container)
+        side.runner.setup()
+        side.runner.catch_up()  # what the log holds now, even with no API process running
+        models = side.read_models
+        figures = Figures(models.db, models.clock, settings.suppress_below, settings.ranking_min_n)
+        written = publish(Publication(figures, refresh=0), args.out)
+    finally:
+        container.close()
+    print(f"wrote {len(written)} files to {args.out}/ (datapackage.json first)")
+    return 0

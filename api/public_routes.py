@@ -1,0 +1,71 @@
+"""Routes of the public outputs (open data, Open311), wired to the process's services."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from starlette.datastructures import State
+from starlette.requests import Request
+from starlette.routing import BaseRoute
+
+from api.services import Services
+from ledger.application import AppealsLedger
+from opendata import routes as opendata_routes
+from opendata.dashboard import routes as dashboard_routes
+from opendata.figures import Figures
+from opendata.open311 import routes as open311_routes
+from opendata.open311.routes import Open311
+from opendata.publication import Publication
+from projections.published_query import PublishedQuery
+
+
+def routes() -> list[BaseRoute]:
+    """Every public route: the dashboard at ``/``, ``/opendata/`` and ``/open311/v2/``."""
+    return [
+        *dashboard_routes.routes(publication_of),
+        *opendata_routes.routes(publication_of),
+        *open311_routes.routes(open311_of),
+    ]
+
+
+def publication_of(request: Request) -> Publication:
+    """The process's one ``Publication`` (its cache is shared by every request)."""
+    return _publication(request.app.state)
+
+
+def warm(state: State) -> None:
+    """Build the open-data package in the background at start-up (the dashboard reads it)."""
+    _publication(state).warm()
+
+
+def _publication(state: State) -> Publication:
+    found: Publication | None = getattr(state, "opendata", None)
+    if found is None:
+        services: Services = state.services
+        models = services.read_models
+        settings = services.settings
+        figures = Figures(models.db, models.clock, settings.suppress_below, settings.ranking_min_n)
+        found = state.opendata = Publication(figures, refresh=settings.opendata_refresh)
+    return found
+
+
+def open311_of(request: Request) -> Open311:
+    """Open311's view of the process's read models and ledger."""
+    services: Services = request.app.state.services
+    models = services.read_models
+    ledger = services.container.ledger
+
+    def notes_of(ids: Sequence[UUID]) -> dict[UUID, str | None]:
+        return {appeal_id: public_notes(ledger, appeal_id) for appeal_id in ids}
+
+    return Open311(PublishedQuery(models.db), models.clock, notes_of)
+
+
+def public_notes(ledger: AppealsLedger, appeal_id: UUID) -> str | None:
+    """The text of the appeal's latest public answer, or None (none left, or erased)."""
+    appeal = ledger.get_appeal(appeal_id)
+    public = [answer for answer in appeal.answers if answer.public]
+    if not public:
+        return None
+    return ledger.open_texts([(public[-1].text, public[-1].text_key)])[0]

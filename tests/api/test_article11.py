@@ -1,0 +1,184 @@
+"""59-ФЗ ст. 11 outcomes through the API (#19 point 4): no answer, and the notices owed instead."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from ledger.values import Role
+from tests.api.conftest import LiveServer
+
+FIELDS = """id status overdue nextDueAt outcome dueDates { kind dueAt countedFrom rule }
+  history { type data }"""
+INPUTS = {
+    "receiveAppeal": "ReceiveAppealInput",
+    "registerAppeal": "RegisterAppealInput",
+    "answerAppeal": "AnswerAppealInput",
+    "closeAppeal": "CloseAppealInput",
+    "leaveAppealWithoutAnswer": "LeaveAppealWithoutAnswerInput",
+    "sendAppealNotice": "SendAppealNoticeInput",
+}
+
+
+class Office:
+    """A supervisor of a body of its own, sending commands over HTTP."""
+
+    def __init__(self, live: LiveServer) -> None:
+        self.live = live
+        self.token = live.token(Role.SUPERVISOR)
+        self.body = f"Орган {uuid.uuid4().hex[:8]}"
+
+    def send(self, name: str, values: dict[str, object]) -> dict[str, Any]:
+        query = (
+            f"mutation($input: {INPUTS[name]}!) {{ {name}(input: $input) "
+            f"{{ appeal {{ {FIELDS} }} }} }}"
+        )
+        answer: dict[str, Any] = self.live.post(query, {"input": values}, token=self.token).json()
+        return answer
+
+    def do(self, name: str, values: dict[str, object]) -> dict[str, Any]:
+        answer = self.send(name, values)
+        assert "errors" not in answer, answer["errors"]
+        appeal: dict[str, Any] = answer["data"][name]["appeal"]
+        return appeal
+
+    def registered_letter(self, at: str, *, anonymous: bool = False) -> str:
+        citizen = None if anonymous else {"name": "Иванов И. И.", "address": "ул. Ленина, 5"}
+        appeal = self.do(
+            "receiveAppeal",
+            {
+                "channel": "LETTER",
+                "externalId": uuid.uuid4().hex,
+                "text": "Прошу пересмотреть решение суда",
+                "body": self.body,
+                "receivedAt": at,
+                "citizen": citizen,
+            },
+        )
+        self.do("registerAppeal", {"appealId": appeal["id"], "number": "ОГ-11", "at": at})
+        return str(appeal["id"])
+
+
+def _due(appeal: dict[str, Any], kind: str) -> dict[str, Any] | None:
+    return next((d for d in appeal["dueDates"] if d["kind"] == kind), None)
+
+
+def test_an_appeal_contesting_a_court_decision_is_returned_within_7_days_then_closed(
+    live: LiveServer,
+) -> None:
+    office = Office(live)
+    appeal_id = office.registered_letter("2025-02-03T10:00:00+03:00")
+
+    decided = office.do(
+        "leaveAppealWithoutAnswer",
+        {
+            "appealId": appeal_id,
+            "ground": "COURT_DECISION",
+            "reason": "обжалует решение суда",
+            "at": "2025-02-04T10:00:00+03:00",
+        },
+    )
+    early_close = office.send(
+        "closeAppeal",
+        {"appealId": appeal_id, "outcome": "NO_ANSWER_REQUIRED", "at": "2025-02-05T10:00:00+03:00"},
+    )
+    answer = office.send(
+        "answerAppeal", {"appealId": appeal_id, "text": "Ответ", "at": "2025-02-05T10:00:00+03:00"}
+    )
+    office.do(
+        "sendAppealNotice",
+        {"appealId": appeal_id, "reference": "исх-77", "at": "2025-02-06T10:00:00+03:00"},
+    )
+    closed = office.do(
+        "closeAppeal",
+        {"appealId": appeal_id, "outcome": "NO_ANSWER_REQUIRED", "at": "2025-02-07T10:00:00+03:00"},
+    )
+
+    notice = _due(decided, "NOTICE")
+    assert notice is not None and _due(decided, "ANSWER") is None
+    # 7 days from the registration's Moscow date 2025-02-03 end at the start of 2025-02-11.
+    assert notice["dueAt"] == "2025-02-10T21:00:00+00:00"
+    assert notice["countedFrom"] == "Registered"
+    assert notice["rule"].startswith("59-ФЗ ст. 11 ч. 2: return with how to appeal")
+    assert decided["overdue"] is True and decided["nextDueAt"] == notice["dueAt"]
+    assert early_close["errors"][0]["extensions"]["reason"] == "notice_not_sent"
+    assert answer["errors"][0]["extensions"]["reason"] == "left_without_answer"
+    assert (closed["status"], closed["outcome"], closed["overdue"]) == (
+        "CLOSED",
+        "NO_ANSWER_REQUIRED",
+        False,
+    )
+    assert [e["type"] for e in closed["history"]][-3:] == [
+        "LeftWithoutAnswer",
+        "NoticeSent",
+        "Closed",
+    ]
+
+
+def test_an_anonymous_report_of_a_crime_is_sent_to_the_competent_body_and_gets_no_answer(
+    live: LiveServer,
+) -> None:
+    office = Office(live)
+    anonymous = office.registered_letter("2025-03-03T10:00:00+03:00", anonymous=True)
+    signed = office.registered_letter("2025-03-03T10:00:00+03:00")
+
+    decided = office.do(
+        "leaveAppealWithoutAnswer",
+        {
+            "appealId": anonymous,
+            "ground": "CRIME_REPORT",
+            "reason": "сообщение о краже",
+            "toBody": "ОМВД по району",
+            "at": "2025-03-04T10:00:00+03:00",
+        },
+    )
+    refused = office.send(
+        "leaveAppealWithoutAnswer",
+        {
+            "appealId": signed,
+            "ground": "ANONYMOUS",
+            "reason": "без подписи",
+            "at": "2025-03-04T10:00:00+03:00",
+        },
+    )
+    closed = office.do(
+        "closeAppeal",
+        {"appealId": anonymous, "outcome": "NO_ANSWER_REQUIRED", "at": "2025-03-05T10:00:00+03:00"},
+    )
+
+    assert [d["kind"] for d in decided["dueDates"]] == ["REGISTRATION", "FORWARDING"]
+    assert decided["history"][-1]["data"]["to_body"] == "ОМВД по району"
+    assert refused["errors"][0]["extensions"]["field"] == "ground"
+    assert closed["status"] == "CLOSED"
+
+
+def test_an_unclear_appeal_owes_a_notice_and_no_answer(live: LiveServer) -> None:
+    office = Office(live)
+    appeal_id = office.registered_letter("2025-04-01T10:00:00+03:00")
+
+    decided = office.do(
+        "leaveAppealWithoutAnswer",
+        {
+            "appealId": appeal_id,
+            "ground": "UNCLEAR",
+            "reason": "суть не ясна",
+            "at": "2025-04-02T10:00:00+03:00",
+        },
+    )
+    noticed = office.do(
+        "sendAppealNotice",
+        {"appealId": appeal_id, "reference": "исх-78", "at": "2025-04-03T10:00:00+03:00"},
+    )
+    second = office.send(
+        "sendAppealNotice",
+        {"appealId": appeal_id, "reference": "исх-79", "at": "2025-04-04T10:00:00+03:00"},
+    )
+
+    notice = _due(decided, "NOTICE")
+    assert notice is not None
+    assert notice["rule"] == (
+        "59-ФЗ ст. 11 ч. 4.1: notice that the substance cannot be understood "
+        "within 7 days of registration"
+    )
+    assert (noticed["overdue"], noticed["nextDueAt"]) == (False, None)
+    assert second["errors"][0]["extensions"]["reason"] == "no_notice_owed"

@@ -1,0 +1,92 @@
+"""Rankings and open data read month cells only: their cost does not grow with appeals.
+
+Proved as the statistics cost is (``test_projections_statistics_cost``): every statement a
+public query runs is explained on PostgreSQL with ``ANALYZE``, and the rows it read per table
+stay the same when ten times the appeals fall into the same groups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from api.container import build
+from api.runtime.wiring_projections import read_side
+from api.settings import Settings
+from ledger.values import Actor, Role
+from opendata.figures import Figures
+from opendata.resources import RESOURCES
+from projections.public_statistics import PublicStatistics
+from projections.rankings import Level, Metric, Rankings
+from projections.statistics_query import StatisticsQuery
+from tests.integration.test_projections_statistics_cost import RecordingDatabase, _scanned
+
+BASE = datetime(2025, 4, 7, 8, tzinfo=UTC)
+NOW = BASE + timedelta(days=60)
+OFFICER = Actor("cost-officer", Role.OPERATOR)
+
+
+def _rows_read(db: RecordingDatabase, work: Callable[[], None]) -> dict[str, int]:
+    db.seen = []
+    work()
+    totals: dict[str, int] = {}
+    for statement, params in list(db.seen):
+        for table, n in _scanned(db, statement, params).items():
+            totals[table] = totals.get(table, 0) + n
+    return totals
+
+
+@pytest.mark.postgres
+def test_rankings_and_open_data_rows_read_do_not_grow_with_the_number_of_appeals(
+    postgres_url: str,
+) -> None:
+    container = build(Settings.from_environ({"APPEALS_DATABASE_URL": postgres_url}))
+    side = read_side(container)
+    side.runner.setup()
+    db = RecordingDatabase(side.db.datastore, container.events_table)  # type: ignore[attr-defined]
+    rankings = Rankings(PublicStatistics(db, StatisticsQuery(db)))
+    figures = Figures(db, lambda: NOW, 5, 30)
+
+    def rank_all() -> None:
+        for level in Level:
+            for metric in Metric:
+                rankings.rank(BASE.date(), level, metric, NOW, 5, 30)
+
+    def publish_all() -> None:
+        months = figures.months()
+        for resource in RESOURCES:
+            figures.rows(resource, months, NOW)
+
+    def receive(start: int, count: int) -> None:
+        for n in range(start, start + count):
+            # Within one hour and one day: the same cells, waiting since the same hour.
+            recorded = container.ledger.receive_appeal(
+                channel="pos",
+                external_id=f"rank-cost-{n}",
+                text="Яма",
+                body="Администрация",
+                category="дороги",
+                at=BASE + timedelta(seconds=n),
+            )
+            if n % 2:
+                container.ledger.answer_appeal(
+                    recorded.appeal_id,
+                    text="Ответ",
+                    actor=OFFICER,
+                    final=False,
+                    at=BASE + timedelta(seconds=n, hours=2),
+                )
+        side.runner.catch_up()
+
+    receive(0, 20)
+    few = (_rows_read(db, rank_all), _rows_read(db, publish_all))
+    receive(20, 200)
+    many = (_rows_read(db, rank_all), _rows_read(db, publish_all))
+
+    assert many == few
+    for read in many:
+        assert not {"appeals_view", "workload_open", container.events_table} & set(read)
+    assert {"stats_cells", "stats_hist", "stats_wait"} <= set(many[0])
+    container.close()
