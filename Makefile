@@ -14,7 +14,7 @@ CHROMIUM := /usr/bin/chromium
 GOMOD := /usr/share/gocode/src/golang.org/x/mod/sumdb/tlog/tile.go
 SUDO := $(shell test "$$(id -u)" = 0 || echo sudo)
 
-.PHONY: go-judge install run serve test lint typecheck contracts pytest bench schema clean
+.PHONY: go-judge install run serve test lint typecheck contracts pytest bench soak schema clean
 
 install: $(STAMP) $(VENDORSTAMP)
 
@@ -55,7 +55,7 @@ run: $(STAMP) $(VENDORSTAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check ledger projections audit demo api bench tests
+	$(BIN)/ruff format --check ledger projections audit demo migration api bench tests channels
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -70,6 +70,10 @@ test: lint typecheck contracts pytest
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# The long soak (10 minutes on a PostgreSQL of its own; MINUTES=N to change, STORE=sqlite).
+soak: $(STAMP)
+	$(BIN)/python -m bench.soak --minutes $(or $(MINUTES),10) --store $(or $(STORE),postgresql)
 
 clean:
 	rm -rf $(VENV) $(JS)/node_modules $(WEB)/node_modules $(VENDOR) var .mypy_cache .pytest_cache .ruff_cache

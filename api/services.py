@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from api.http.metrics import Metrics
     from api.runtime.asyncreads import AsyncAppealReads
     from api.runtime.live import EventFeed
+    from channels.intake import Intake
 
 
 class Stoppable(Protocol):
@@ -48,6 +49,8 @@ class Services:
     leadership: Leadership | None = None
     appeal_reads: AsyncAppealReads | None = None
     """Appeal rows read on the event loop (PostgreSQL), else None: read on a thread."""
+    channels: Intake | None = None
+    """What the channel webhooks record with (``channels.webhook``)."""
     watcher: PositionWatcher = field(init=False)
     background: list[Stoppable] = field(default_factory=list)
 

@@ -40,6 +40,10 @@ class Settings:
     introspection: bool = True
     run_projections: bool = True
     max_body_bytes: int = 1_048_576
+    import_max_bytes: int = 1 << 30
+    """``POST /import`` bodies may be this large (files of years of history)."""
+    import_body_timeout: float = 600.0
+    """Seconds a ``POST /import`` body may take to arrive."""
     ready_max_lag: int = 1000
     suppress_below: int = 5
     ranking_min_n: int = 30
@@ -56,12 +60,15 @@ class Settings:
     body_timeout: float = 30.0
     keepalive_timeout: int = 5
     max_connections: int = 500
+    pg_bin_dir: str = ""
+    shutdown_timeout: float = 30.0
     clock_skew_seconds: int = 120
     working_hours: tuple[time, time] = (time(9), time(18))
     working_breaks: tuple[tuple[time, time], ...] = ()
     special_terms: Mapping[str, frozenset[SpecialTerm]] = field(default_factory=dict)
     witnesses: tuple[tuple[str, str], ...] = ()
     """(URL, verifier key) of each witness asked to cosign every new checkpoint."""
+    channels: ChannelSettings = field(default_factory=lambda: ChannelSettings())
 
     @property
     def norms(self) -> Norms:
@@ -92,6 +99,8 @@ class Settings:
             introspection=_bool(env, "APPEALS_INTROSPECTION", True),
             run_projections=_bool(env, "APPEALS_RUN_PROJECTIONS", True),
             max_body_bytes=_int(env, "APPEALS_MAX_BODY_BYTES", 1_048_576, minimum=1),
+            import_max_bytes=_int(env, "APPEALS_IMPORT_MAX_BYTES", 1 << 30, minimum=1),
+            import_body_timeout=float(_int(env, "APPEALS_IMPORT_BODY_TIMEOUT", 600, minimum=1)),
             ready_max_lag=_int(env, "APPEALS_READY_MAX_LAG", 1000, minimum=0),
             suppress_below=_int(env, "APPEALS_SUPPRESS_BELOW", 5, minimum=0),
             ranking_min_n=_int(env, "APPEALS_RANKING_MIN_N", 30, minimum=1),
@@ -108,11 +117,14 @@ class Settings:
             body_timeout=float(_int(env, "APPEALS_BODY_TIMEOUT", 30, minimum=1)),
             keepalive_timeout=_int(env, "APPEALS_KEEPALIVE_TIMEOUT", 5, minimum=1),
             max_connections=_int(env, "APPEALS_MAX_CONNECTIONS", 500, minimum=1),
+            pg_bin_dir=env.get("APPEALS_PG_BIN_DIR", "").strip(),
+            shutdown_timeout=float(_int(env, "APPEALS_SHUTDOWN_TIMEOUT", 30, minimum=1)),
             clock_skew_seconds=_int(env, "APPEALS_CLOCK_SKEW", 120, minimum=0),
             working_hours=_working_hours(env, "APPEALS_WORKING_HOURS"),
             working_breaks=_stretches(env, "APPEALS_WORKING_BREAKS", ""),
             special_terms=_special_terms(env.get("APPEALS_SPECIAL_TERMS", "")),
             witnesses=_witnesses(env, "APPEALS_WITNESSES"),
+            channels=_channels(env),
         )
         try:
             settings.calendar  # noqa: B018 - the breaks must lie within the working hours
@@ -260,6 +272,58 @@ def _parse_hours(value: str) -> dict[str, float]:
             msg = f"APPEALS_FIRST_RESPONSE_HOURS: {item!r} needs a positive number of hours"
             raise SettingsError(msg)
     return hours
+
+
+@dataclass(frozen=True)
+class ChannelSettings:
+    """Sources' sealing key, the platforms' API endpoints, SMTP, and delivery retries."""
+
+    sources_key: Secret | None = None
+    vk_api_url: str = "https://api.vk.com"
+    vk_api_version: str = "5.199"
+    telegram_api_url: str = "https://api.telegram.org"
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_from: str = ""
+    smtp_user: str = ""
+    smtp_password: Secret | None = None
+    smtp_starttls: bool = False
+    delivery_retry_seconds: float = 5.0
+    delivery_attempts: int = 8
+    delivery_timeout: int = 10
+
+
+def _channels(env: Mapping[str, str]) -> ChannelSettings:
+    retry = env.get("APPEALS_DELIVERY_RETRY_SECONDS", "").strip() or "5"
+    try:
+        retry_seconds = float(retry)
+    except ValueError:
+        raise SettingsError(f"APPEALS_DELIVERY_RETRY_SECONDS: {retry!r} is not a number") from None
+    if not math.isfinite(retry_seconds) or retry_seconds <= 0:
+        raise SettingsError("APPEALS_DELIVERY_RETRY_SECONDS: must be a positive number")
+    urls = {}
+    for name, default in (("VK", "https://api.vk.com"), ("TELEGRAM", "https://api.telegram.org")):
+        url = env.get(f"APPEALS_{name}_API_URL", "").strip().rstrip("/") or default
+        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+            raise SettingsError(f"APPEALS_{name}_API_URL: {url!r} is not an http(s) URL")
+        urls[name] = url
+    key = env.get("APPEALS_SOURCES_KEY", "")
+    password = env.get("APPEALS_SMTP_PASSWORD", "")
+    return ChannelSettings(
+        sources_key=Secret(key) if key else None,
+        vk_api_url=urls["VK"],
+        vk_api_version=env.get("APPEALS_VK_API_VERSION", "").strip() or "5.199",
+        telegram_api_url=urls["TELEGRAM"],
+        smtp_host=env.get("APPEALS_SMTP_HOST", "").strip(),
+        smtp_port=_int(env, "APPEALS_SMTP_PORT", 25, minimum=1),
+        smtp_from=env.get("APPEALS_SMTP_FROM", "").strip(),
+        smtp_user=env.get("APPEALS_SMTP_USER", "").strip(),
+        smtp_password=Secret(password) if password else None,
+        smtp_starttls=_bool(env, "APPEALS_SMTP_STARTTLS", False),
+        delivery_retry_seconds=retry_seconds,
+        delivery_attempts=_int(env, "APPEALS_DELIVERY_ATTEMPTS", 8, minimum=1),
+        delivery_timeout=_int(env, "APPEALS_DELIVERY_TIMEOUT", 10, minimum=1),
+    )
 
 
 def _special_terms(value: str) -> dict[str, frozenset[SpecialTerm]]:

@@ -7,7 +7,15 @@ import sys
 
 from bench.harness import print_report
 
-MODULES = ["bench.append", "bench.rebuild", "bench.verify", "bench.api", "bench.tiles"]
+MODULES = [
+    "bench.append",
+    "bench.rebuild",
+    "bench.verify",
+    "bench.api",
+    "bench.tiles",
+    "bench.webhook",
+    "bench.import",
+]
 
 
 def main() -> int:

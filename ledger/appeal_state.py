@@ -32,6 +32,8 @@ class Answer(NamedTuple):
     final: bool
     public: bool
     text_key: str | None = None
+    delivery: str | None = None
+    """Where a public answer to a channel's appeal stands: delivering, delivered or failed."""
 
 
 class Note(NamedTuple):
@@ -48,6 +50,7 @@ class AppealState:
     """The state of one appeal (set by ``Appeal.__init__`` and its mutators)."""
 
     channel: Channel
+    source: str | None
     external_id: str
     text: str
     text_key: str | None

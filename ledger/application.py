@@ -31,7 +31,7 @@ from ledger.privacy import CitizenVault, MemoryKeyStore
 from ledger.reading import Reading
 from ledger.records import EventPositions, HistoryEntry, Recorded
 from ledger.transcoder import FastJSONTranscoder
-from ledger.values import EARLIEST_BUSINESS_TIME, Actor, clean_text
+from ledger.values import EARLIEST_BUSINESS_TIME, SYSTEM, Actor, clean_text
 
 __all__ = ["CLOCK_SKEW", "AppealsLedger", "EventPositions", "HistoryEntry", "Recorded"]
 
@@ -169,6 +169,29 @@ class AppealsLedger(Intake, CommandMethods, Reading, Application[UUID]):
             return self.get_appeal(appeal_id)
         except NotFoundError:
             return None
+
+    def record_delivery(
+        self,
+        appeal_id: UUID,
+        *,
+        answer: int,
+        attempt: int,
+        platform_id: str | None = None,
+        error: str | None = None,
+        final: bool = False,
+    ) -> Recorded:
+        """Record the outcome of one attempt to deliver a public answer to its channel."""
+        appeal = self._current(appeal_id, None)
+        appeal.record_delivery(
+            answer=answer,
+            attempt=attempt,
+            platform_id=platform_id,
+            error=error,
+            final=final,
+            actor=SYSTEM,
+            at=self.clock(),
+        )
+        return self._save(appeal, expected_version=None)
 
     def _current(self, appeal_id: UUID, expected_version: int | None) -> Appeal:
         appeal = self.get_appeal(appeal_id)

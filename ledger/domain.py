@@ -1,7 +1,9 @@
 """The Appeal aggregate: one citizen appeal and its lifecycle as immutable events.
 
-Each command checks its rule (``ledger.lifecycle``), then calls a private ``@event`` mutator that
-only changes state, so a replay never re-checks rules. The events live in ``ledger.events``.
+Every public command checks its rule (the state machine in ``ledger.lifecycle``) and then
+calls a private ``@event`` method that only mutates state, so replaying stored events never
+re-checks rules that held when they were recorded. A refused command raises a
+``LedgerError`` and records nothing. The events themselves are in ``ledger.events``.
 """
 
 from __future__ import annotations
@@ -16,13 +18,14 @@ from ledger import events
 from ledger.appeal_commands import AppealCommands
 from ledger.appeal_state import Answer, Note, appeal_id_for
 from ledger.article11 import GROUNDS, Article11Commands, NoAnswerGround
+from ledger.delivery import DeliveryCommands
 from ledger.lifecycle import OPEN, STATUS_AFTER
 from ledger.values import Channel, Outcome
 
 __all__ = ["OPEN", "Answer", "Appeal", "Note", "appeal_id_for"]
 
 
-class Appeal(AppealCommands, Article11Commands, Aggregate):
+class Appeal(AppealCommands, Article11Commands, DeliveryCommands, Aggregate):
     """A citizen appeal; its state is derived only from its events."""
 
     TOPIC = "appeals:Appeal"
@@ -42,6 +45,8 @@ class Appeal(AppealCommands, Article11Commands, Aggregate):
     PersonalDataErased = events.PersonalDataErased
     LeftWithoutAnswer = events.LeftWithoutAnswer
     NoticeSent = events.NoticeSent
+    AnswerDelivered = events.AnswerDelivered
+    DeliveryFailed = events.DeliveryFailed
     NoteAdded = events.NoteAdded
 
     @staticmethod
@@ -66,7 +71,9 @@ class Appeal(AppealCommands, Article11Commands, Aggregate):
         at: datetime,
         time_reason: str | None,
         text_key: str | None,
+        source: str | None,
     ) -> None:
+        self.source = source
         self._start(
             channel=Channel(channel),
             external_id=external_id,
@@ -189,7 +196,9 @@ class Appeal(AppealCommands, Article11Commands, Aggregate):
         at: datetime,
         time_reason: str | None,
     ) -> None:
-        self.answers.append(Answer(text, final, public, text_key))
+        # A public answer to a message from a known page, bot or mailbox goes back there.
+        delivery = "delivering" if public and self.source is not None else None
+        self.answers.append(Answer(text, final, public, text_key, delivery))
         if self.first_response_at is None:
             self.first_response_at = at
         if final:
@@ -284,6 +293,36 @@ class Appeal(AppealCommands, Article11Commands, Aggregate):
     ) -> None:
         self.notice_sent_at = at
         self._touch(at, "notice")
+
+    @event(AnswerDelivered)
+    def _delivered(
+        self,
+        *,
+        answer: int,
+        attempt: int,
+        platform_id: str,
+        actor_id: str,
+        actor_role: str,
+        at: datetime,
+        time_reason: str | None,
+    ) -> None:
+        self.answers[answer] = self.answers[answer]._replace(delivery="delivered")
+
+    @event(DeliveryFailed)
+    def _delivery_failed(
+        self,
+        *,
+        answer: int,
+        attempt: int,
+        error: str,
+        final: bool,
+        actor_id: str,
+        actor_role: str,
+        at: datetime,
+        time_reason: str | None,
+    ) -> None:
+        state = "failed" if final else "delivering"
+        self.answers[answer] = self.answers[answer]._replace(delivery=state)
 
     @event(NoteAdded)
     def _add_note(

@@ -27,12 +27,14 @@ def _without_time_reason(state: dict[str, Any]) -> None:
 
 
 __all__ = [
+    "AnswerDelivered",
     "Answered",
     "AppealEvent",
     "Assigned",
     "Categorized",
     "Closed",
     "DeadlineExtended",
+    "DeliveryFailed",
     "Forwarded",
     "LeftWithoutAnswer",
     "NoteAdded",
@@ -72,11 +74,12 @@ class Received(AppealEvent, Aggregate.Created):
     """A message arrived; the application seals citizen data and, since v2, the text.
 
     ``text_key`` names the key the text is sealed under; ``None`` means the text is in
-    clear (every version-1 event, written before texts were sealed).
+    clear (every version-1 event, written before texts were sealed). ``source`` (v4) is the
+    official page, bot or mailbox it came through (``channel:platform id``).
     """
 
     TOPIC = "appeals:Appeal.Received"
-    class_version = 3
+    class_version = 4
     channel: str
     external_id: str
     text: str
@@ -86,6 +89,7 @@ class Received(AppealEvent, Aggregate.Created):
     citizen: str | None
     category: str | None
     location: str | None
+    source: str | None
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -93,6 +97,11 @@ class Received(AppealEvent, Aggregate.Created):
         state["text_key"] = None
 
     upcast_v2_v3 = staticmethod(_without_time_reason)
+
+    @staticmethod
+    def upcast_v3_v4(state: dict[str, Any]) -> None:
+        """Version 3 had no sources: it came from no page, bot or mailbox we know."""
+        state["source"] = None
 
 
 class Registered(AppealEvent):
@@ -241,3 +250,22 @@ class NoteAdded(AppealEvent):
     TOPIC = "appeals:Appeal.NoteAdded"
     text: str
     text_key: str | None
+
+
+class AnswerDelivered(AppealEvent):
+    """A public answer reached the channel the appeal came from (``answer``: its index)."""
+
+    TOPIC = "appeals:Appeal.AnswerDelivered"
+    answer: int
+    attempt: int
+    platform_id: str
+
+
+class DeliveryFailed(AppealEvent):
+    """An attempt to deliver an answer failed; ``final``: no further attempt is made."""
+
+    TOPIC = "appeals:Appeal.DeliveryFailed"
+    answer: int
+    attempt: int
+    error: str
+    final: bool

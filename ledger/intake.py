@@ -44,6 +44,7 @@ class Intake:
         actor: Actor = SYSTEM,
         at: datetime | None = None,
         time_reason: str | None = None,
+        source: str | None = None,
     ) -> Recorded:
         """Record a received message; a re-delivery returns the existing appeal unchanged."""
         appeal = self.new_appeal(
@@ -58,6 +59,7 @@ class Intake:
             actor=actor,
             at=at,
             time_reason=time_reason,
+            source=source,
         )
         try:
             # Optimistic: a new message is the common case, so try the insert first; the
@@ -82,6 +84,7 @@ class Intake:
         actor: Actor = SYSTEM,
         at: datetime | None = None,
         time_reason: str | None = None,
+        source: str | None = None,
     ) -> Appeal:
         """Validate intake and build an unsaved appeal (batch imports save many at once).
 
@@ -113,4 +116,5 @@ class Intake:
             actor_role=actor.role.value,
             at=self.business.time_of(at, "receivedAt"),
             time_reason=clean_text(time_reason, "timeReason") if time_reason is not None else None,
+            source=clean_name(source, "source") if source is not None else None,
         )

@@ -30,6 +30,7 @@ _EQUAL = (
     "assignee",
     "registration_number",
     "external_id",
+    "source",
 )
 
 

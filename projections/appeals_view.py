@@ -32,7 +32,7 @@ _TIMES = frozenset(
         "published_at",
     }
 )
-_INDEXED = ("status", "channel", "category", "body", "department")
+_INDEXED = ("status", "channel", "category", "body", "department", "source")
 
 DDL = [
     f"""CREATE TABLE IF NOT EXISTS {TABLE} (
@@ -46,7 +46,7 @@ DDL = [
         version INTEGER NOT NULL, last_position BIGINT NOT NULL, next_due_at BIGINT,
         body_received_at BIGINT, answered_on_time BOOLEAN, registration_number TEXT,
         location TEXT, forwarded_from TEXT, forward_reason TEXT, extension_reason TEXT,
-        published_at BIGINT)""",
+        published_at BIGINT, source TEXT)""",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_received ON {TABLE} (received_at, id)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_due ON {TABLE} ((COALESCE(next_due_at, {NO_DUE})), id)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_citizen ON {TABLE} (citizen_id)",
@@ -96,6 +96,7 @@ def to_row(state: AppealState, db: Database) -> tuple[Any, ...]:
         state.forwarded_from,
         state.forward_reason,
         state.extension_reason,
+        state.source,
         to_us(state.published_at),
         to_us(state.next_due_at),
     )
@@ -155,7 +156,7 @@ class AppealsView:
     def create(self, db: Database, cursor: Cursor) -> None:
         statements = ddl(DDL, is_postgres=db.is_postgres)
         cursor.execute(statements[0])
-        # Before the indexes: some of them are on columns an older table gets added here.
+        # Before the indexes: a table made by an earlier release lacks their newer columns.
         _add_missing_columns(db, cursor)
         for statement in statements[1:]:
             cursor.execute(statement)
@@ -179,10 +180,11 @@ ADDED_COLUMNS = (
     *((name, "TEXT") for name in ("registration_number", "location", "forwarded_from")),
     *((name, "TEXT") for name in ("forward_reason", "extension_reason")),
     ("published_at", "BIGINT"),
+    ("source", "TEXT"),
 )
 """Columns added after the first release; a table made before them gets them as NULLs,
-which mean what an appeal without a forward, a judged answer or a public answer had before
-(``appeals projections rebuild`` fills them in from the log, the desk's text columns too)."""
+which mean what an appeal without a forward, a judged answer, a public answer or a source
+had before (``appeals projections rebuild`` fills them in from the log, the desk's too)."""
 
 
 def _add_missing_columns(db: Database, cursor: Cursor) -> None:

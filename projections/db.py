@@ -40,6 +40,10 @@ class Cursor(Protocol):
     def rowcount(self) -> int: ...
 
 
+SETUP_LOCK = 0x41_50_50_45_41_4C_53_55
+"""The transaction advisory lock views' set-up takes on PostgreSQL."""
+
+
 class Database:
     """Runs the read side's SQL on the ledger's own datastore."""
 
@@ -73,6 +77,9 @@ class Database:
 
     def prepare_bulk_load(self, cursor: Cursor) -> None:
         """Give this transaction the memory a bulk load's sorts and index builds want."""
+
+    def serialize_setup(self, cursor: Cursor) -> None:
+        """Make concurrent set-ups of the views (several processes starting) take turns."""
 
     def announce(self, cursor: Cursor, position: int) -> None:
         """Tell other processes, when this transaction commits, that views reached ``position``.
@@ -194,6 +201,11 @@ class PostgresDatabase(Database):
 
     def announce(self, cursor: Cursor, position: int) -> None:
         cursor.execute("SELECT pg_notify(%s, %s)", (self.views_channel, str(position)))
+
+    def serialize_setup(self, cursor: Cursor) -> None:
+        # Workers and the duty process start together and each creates missing tables and
+        # columns; two ALTER TABLEs taking their locks in different orders deadlocked.
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", (SETUP_LOCK,))
 
     def prepare_bulk_load(self, cursor: Cursor) -> None:
         # The defaults (4 MB, 64 MB) make the statistics merge and the index builds spill.

@@ -47,6 +47,7 @@ class AppealRow:
     forwarded_from: str | None
     forward_reason: str | None
     extension_reason: str | None
+    source: str | None
     published_at: datetime | None
     next_due_at: datetime | None
     overdue: bool
@@ -86,6 +87,7 @@ class AppealFilter:
     due_before: datetime | None = None
     due_kind: DueKind | None = None
     text: str | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,6 +73,7 @@ class Runner:
     def setup(self) -> None:
         """Create missing tables and tracking rows."""
         with self.db.transaction() as cursor:
+            self.db.serialize_setup(cursor)
             tracking.create(cursor, self.names)
             for view in self.views:
                 view.create(self.db, cursor)

@@ -58,6 +58,8 @@ class AppealState:
     """The body that forwarded the appeal last (the target is ``body``)."""
     forward_reason: str | None = None
     extension_reason: str | None = None
+    source: str | None = None
+    """The official page, bot or mailbox it came through (``channel:platform id``)."""
     published_at: datetime | None = None
     """When the first public answer was given: from then on Open311 shows the appeal (no PII)."""
 
@@ -158,6 +160,7 @@ class Folder:
             ),
             version=version,
             last_position=position,
+            source=data.get("source"),
         )
 
     def apply(self, state: AppealState, event: Fields, version: int, position: int) -> None:
@@ -192,8 +195,7 @@ class Folder:
 
     def _forwarded(self, state: AppealState, data: Data) -> None:
         at = data["at"]
-        state.forwarded_from = state.body
-        state.forward_reason = data["reason"]
+        state.forwarded_from, state.forward_reason = state.body, data["reason"]
         state.body = data["to_body"]
         state.body_received_at = at
         state.department = None
@@ -205,10 +207,8 @@ class Folder:
             state.registration_due_at = deadlines.registration_due(
                 at, self.norms, self.calendar, counted_from="Forwarded"
             ).due_at
-        state.registered_at = None
-        state.registration_number = None
-        state.forwarding_due_at = None
-        state.answer_due_at = None
+        state.registered_at = state.registration_number = None
+        state.forwarding_due_at = state.answer_due_at = None
         state.extended = False
         state.extension_reason = None
 

@@ -7,12 +7,16 @@ from collections.abc import Callable
 
 from api.commands import (
     audit,
+    backup,
     demo,
+    exporting,
     history,
+    importing,
     opendata,
     projections,
     run,
     serve,
+    sources,
     token,
     witness,
 )
@@ -21,12 +25,16 @@ Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], Non
 
 REGISTRY: list[Register] = [
     demo.register,
+    importing.register,
+    exporting.register,
     history.register,
     run.register,
     audit.register,
     serve.register,
     token.register,
+    backup.register,
     projections.register,
     opendata.register,
     witness.register,
+    sources.register,
 ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from rich.progress import (
     BarColumn,
@@ -20,6 +22,7 @@ from api.settings import Settings
 from demo.generator import DemoOptions, generate
 from ledger.domain import Appeal
 from ledger.privacy import BufferedKeyStore, CitizenVault
+from migration.demo_csv import write_demo_csv
 
 BATCH = 2000
 
@@ -58,10 +61,20 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="end of the 90-day window, YYYY-MM-DD (default: today, UTC)",
     )
     cmd.add_argument("--quiet", action="store_true", help="no progress bar")
+    cmd.add_argument(
+        "--csv",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="write the appeals to FILE as a regional centre's CSV (Windows-1251, ';', local "
+        "times, with a few faulty rows) instead of storing them; see `appeals import`",
+    )
     cmd.set_defaults(handler=run_demo)
 
 
 def run_demo(args: argparse.Namespace, settings: Settings) -> int:
+    if args.csv is not None:
+        return write_csv(args, settings)
     container = build(settings)
     try:
         loaded = load_demo(
@@ -133,6 +146,21 @@ def _save(container: Container, batch: list[Appeal], buffered: BufferedKeyStore)
 def _rate(progress: Progress, task_id: TaskID) -> str:
     task = progress.tasks[task_id]
     return f"{task.speed:,.0f}" if task.speed else "-"
+
+
+def write_csv(args: argparse.Namespace, settings: Settings) -> int:
+    """``--csv``: the centres' file from the generator; the store is not touched."""
+    end = args.until or datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    options = DemoOptions(appeals=args.appeals, seed=args.seed, until=end, days=365)
+    with args.csv.open("w", encoding="cp1251", errors="replace", newline="") as out:
+        faults = write_demo_csv(out, options, ZoneInfo(settings.timezone))
+    print(
+        f"wrote {args.appeals:,} appeals to {args.csv} (Windows-1251, ';'); faulty rows: "
+        f"{len(faults.missing_receipt)} without a receipt time, "
+        f"{len(faults.answer_before_receipt)} answered before receipt, "
+        f"{len(faults.duplicated)} duplicated; {faults.semicolons} texts with ';'"
+    )
+    return 0
 
 
 def _date(value: str) -> datetime:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import uvicorn
 from uvicorn.config import STARTUP_FAILURE
 
 from api.commands.options import at_least, port
 from api.container import build
 from api.http.clientlimits import server_config
 from api.runtime.wiring_projections import read_side
+from api.serve.drain import DrainingServer
 from api.serve.supervisor import Supervisor, listening_socket
 from api.settings import Settings, SettingsError
 from api.storage.store import check_reachable, parse_store
@@ -50,11 +50,12 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
         except OSError as error:
             raise SettingsError(f"cannot listen on {args.host}:{args.port}: {error}") from None
         supervisor = Supervisor(args.workers, listener, settings.access_log,
-                                duty=settings.run_projections)  # fmt: skip
+                                duty=settings.run_projections,
+                                stop_timeout=settings.shutdown_timeout)  # fmt: skip
         return supervisor.run(prepare=lambda: _prepare_store(settings))
     config = server_config("api.http.app:create_app", settings, factory=True, host=args.host,
                            port=args.port)  # fmt: skip
-    server = uvicorn.Server(config)
+    server = DrainingServer(config)
     server.run()
     return 0 if server.started else STARTUP_FAILURE
 

@@ -58,6 +58,9 @@ class AppealFilterInput:
     )
     received_from: datetime | None = strawberry.field(default=None, description="Inclusive.")
     received_to: datetime | None = strawberry.field(default=None, description="Exclusive.")
+    source: str | None = strawberry.field(
+        default=None, description="The page, bot or mailbox, as channel:platform id."
+    )
     text: str | None = strawberry.field(
         default=None,
         description="Full-text search in Russian (word forms match) over the message, public "
@@ -131,6 +134,7 @@ def appeal_filter(info: Info, where: AppealFilterInput | None) -> AppealFilter:
         due_kind=where.due_kind,
         received_from=where.received_from,
         received_to=where.received_to,
+        source=text_filter(where.source, "filter.source"),
         text=_search_text(where.text),
     )
     return scoped_filter(info, asked)

@@ -8,11 +8,13 @@ import strawberry
 from graphql import GraphQLError, lexicographic_sort_schema, print_schema
 from strawberry.extensions import DisableIntrospection
 from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
 
 from api.graphql import limits
 from api.graphql.mutations import Mutation
 from api.graphql.queries import Query
 from api.graphql.scalars import SCALARS
+from api.graphql.sources import SourceMutation, SourceQuery
 from api.graphql.subscriptions import Subscription
 from api.graphql.types import Appeal
 
@@ -30,7 +32,9 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     if not introspection:
         extensions.append(DisableIntrospection)
     return LedgerSchema(
-        query=Query, mutation=Mutation, subscription=Subscription, types=[Appeal],
+        query=merge_types("Query", (Query, SourceQuery)),
+        mutation=merge_types("Mutation", (Mutation, SourceMutation)),
+        subscription=Subscription, types=[Appeal],
         extensions=extensions, config=StrawberryConfig(scalar_map=SCALARS),
     )  # fmt: skip
 

@@ -138,6 +138,9 @@ class Appeal(Node):
     extension_reason: str | None = strawberry.field(
         description="Why the answer deadline was extended (see `extended`)."
     )
+    source: str | None = strawberry.field(
+        description="The official page, bot or mailbox it came through (channel:platform id)."
+    )
 
     @classmethod
     def of(cls, row: AppealRow) -> Appeal:
@@ -154,6 +157,7 @@ class Appeal(Node):
             registration_number=row.registration_number, location=row.location,
             forwarded_from=row.forwarded_from, forward_reason=row.forward_reason,
             extension_reason=row.extension_reason,
+            source=row.source,
         )  # fmt: skip
 
     @strawberry.field
@@ -184,7 +188,8 @@ class Appeal(Node):
     async def answers(self, info: Info) -> list[AnswerInfo]:
         appeal = await info.context.aggregates.load(self.row.id)
         texts = (await info.context.texts.load(self.row.id))[1:]
-        return [AnswerInfo(text=text, text_erased=text is None, final=a.final, public=a.public)
+        return [AnswerInfo(text=text, text_erased=text is None, final=a.final, public=a.public,
+                           delivery=a.delivery)
                 for a, text in zip(appeal.answers, texts, strict=True)]  # fmt: skip
 
     @strawberry.field(
@@ -250,6 +255,11 @@ class AnswerInfo:
     )
     final: bool
     public: bool
+    delivery: str | None = strawberry.field(
+        default=None,
+        description="A public answer to a channel's appeal: delivering (waiting or retrying), "
+        "delivered or failed (for good); null when nothing is sent back.",
+    )
 
 
 @strawberry.type(name="Note", description="An internal note on an appeal, for staff only.")

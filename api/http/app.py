@@ -27,10 +27,11 @@ from api.graphql.schema import build_schema
 from api.graphql.view import LedgerGraphQL
 from api.http import logs
 from api.http.auth import Authenticator
+from api.http.importing import import_file
 from api.http.metrics import Metrics
 from api.http.middleware import RequestMiddleware
 from api.http.ratelimit import RateLimitMiddleware
-from api.runtime import wiring_projections
+from api.runtime import channelwiring, wiring_projections
 from api.runtime.advances import ViewsListener
 from api.runtime.asyncreads import AsyncAppealReads
 from api.runtime.duty import audit_service, contend
@@ -42,6 +43,7 @@ from api.tlog import audit_page
 from api.tlog import routes as tlog_routes
 from api.tlog.cosigned import latest_served
 from api.tlog.witness_metrics import witness_gauges
+from channels import webhook
 from projections.listener import ListenContext, pg_listener
 
 log = logging.getLogger("appeals.api")
@@ -92,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             RequestMiddleware,
             max_body_bytes=settings.max_body_bytes,
             body_timeout=settings.body_timeout,
+            limits={"/import": (settings.import_max_bytes, settings.import_body_timeout)},
         ),
         Middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute),
     ]
@@ -111,6 +114,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *public_routes.routes(),
         *tlog_routes.routes(),
         *audit_page.routes(),
+        *webhook.routes(),
+        Route("/import", import_file, methods=["POST"]),
     ]
     if settings.graphiql:
         routes.append(graphiql.assets())
@@ -126,6 +131,7 @@ def start_services(settings: Settings) -> Services:
     services = Services(settings, container, read_side, feed, Metrics(),
                         Authenticator(_jwt_secret(settings)))  # fmt: skip
     services.audit = audit_service(settings, container)
+    services.channels = channelwiring.intake(container, services.metrics.registry)
     if settings.run_projections:
         services.leadership = contend(container, read_side, services.audit)
         services.background.append(services.leadership)

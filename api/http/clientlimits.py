@@ -96,4 +96,5 @@ def server_config(app: Any, settings: Settings, **where: Any) -> uvicorn.Config:
         timeout_keep_alive=settings.keepalive_timeout,
         # uvicorn counts the connection asking among those open: N + 1 lets N be served.
         limit_concurrency=settings.max_connections + 1,
+        timeout_graceful_shutdown=round(settings.shutdown_timeout),
     )  # fmt: skip

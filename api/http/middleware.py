@@ -6,11 +6,14 @@ import asyncio
 import itertools
 import os
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.storage.unavailable import RETRY_AFTER
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -45,10 +48,19 @@ class RequestMiddleware:
     """Tags each request with an id, times it, and refuses bodies over ``max_body_bytes``
     or not complete within ``body_timeout`` seconds."""
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, body_timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        body_timeout: float = 30.0,
+        limits: Mapping[str, tuple[int, float]] | None = None,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.body_timeout = body_timeout
+        # Paths with a cap and a body timeout of their own (uploads such as ``/import``).
+        self.limits = dict(limits or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -60,15 +72,19 @@ class RequestMiddleware:
         if scope["type"] == "websocket":
             await self.app(scope, receive, send)
             return
+        max_bytes, timeout = self.limits.get(
+            scope["path"], (self.max_body_bytes, self.body_timeout)
+        )
         declared = headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
-            await self._too_large(scope, receive, send, request_id)
+        if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+            await self._too_large(scope, receive, send, request_id, max_bytes)
+            self._observe(scope, 413, 0.0)
             return
         status = {"code": 500}
         started = time.perf_counter()
         received = 0
         # A body sent a byte at a time, or never finished, held the connection forever.
-        deadline = asyncio.get_running_loop().time() + self.body_timeout
+        deadline = asyncio.get_running_loop().time() + timeout
         complete = False
 
         async def counted_receive() -> Message:
@@ -82,14 +98,14 @@ class RequestMiddleware:
                 raise BodyTimeoutError from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
+                if received > max_bytes:
                     raise BodyTooLargeError
                 complete = not message.get("more_body", False)
             return message
 
         async def tagged_send(message: Message) -> None:
             if message["type"] == "http.response.start":
-                status["code"] = message["status"]
+                status["code"] = status["started"] = message["status"]
                 headers = message.setdefault("headers", [])
                 headers.append((b"x-request-id", request_id.encode()))
                 # A route that sets its own header wins: immutable tiles set cache-control.
@@ -100,19 +116,27 @@ class RequestMiddleware:
         try:
             await self.app(scope, counted_receive, tagged_send)
         except BodyTooLargeError:
-            await self._too_large(scope, receive, send, request_id)
+            await self._too_large(scope, receive, send, request_id, max_bytes)
             status["code"] = 413
         except BodyTimeoutError:
-            await self._timed_out(scope, receive, send, request_id)
+            await self._timed_out(scope, receive, send, request_id, timeout)
             status["code"] = 408
+        except asyncio.CancelledError:
+            # The drain deadline passed (api.drain): a retryable UNAVAILABLE, not a bare 500.
+            if "started" not in status:
+                await self._stopping(scope, receive, send, request_id)
+                status["code"] = 503
+            raise
         finally:
             self._observe(scope, status["code"], time.perf_counter() - started)
 
-    async def _too_large(self, scope: Scope, receive: Receive, send: Send, request_id: str) -> None:
+    async def _too_large(
+        self, scope: Scope, receive: Receive, send: Send, request_id: str, max_bytes: int
+    ) -> None:
         body = {
             "errors": [
                 {
-                    "message": f"request body exceeds {self.max_body_bytes} bytes",
+                    "message": f"request body exceeds {max_bytes} bytes",
                     "extensions": {"code": "PAYLOAD_TOO_LARGE", "requestId": request_id},
                 }
             ]
@@ -120,11 +144,13 @@ class RequestMiddleware:
         response = JSONResponse(body, status_code=413, headers={"x-request-id": request_id})
         await response(scope, receive, send)
 
-    async def _timed_out(self, scope: Scope, receive: Receive, send: Send, request_id: str) -> None:
+    async def _timed_out(
+        self, scope: Scope, receive: Receive, send: Send, request_id: str, timeout: float
+    ) -> None:
         body = {
             "errors": [
                 {
-                    "message": f"request body not complete within {self.body_timeout:g} s",
+                    "message": f"request body not complete within {timeout:g} s",
                     "extensions": {"code": "REQUEST_TIMEOUT", "requestId": request_id},
                 }
             ]
@@ -132,6 +158,26 @@ class RequestMiddleware:
         # The rest of the body may still trickle in: the connection cannot be reused.
         headers = {"x-request-id": request_id, "connection": "close"}
         await JSONResponse(body, status_code=408, headers=headers)(scope, receive, send)
+
+    async def _stopping(self, scope: Scope, receive: Receive, send: Send, request_id: str) -> None:
+        body = {
+            "errors": [
+                {
+                    "message": "the server is stopping; try again",
+                    "extensions": {
+                        "code": "UNAVAILABLE",
+                        "retryAfter": RETRY_AFTER,
+                        "requestId": request_id,
+                    },
+                }
+            ]
+        }
+        headers = {
+            "x-request-id": request_id,
+            "connection": "close",
+            "retry-after": str(RETRY_AFTER),
+        }
+        await JSONResponse(body, status_code=503, headers=headers)(scope, receive, send)
 
     def _observe(self, scope: Scope, status: int, seconds: float) -> None:
         app: Any = scope.get("app")
@@ -146,4 +192,6 @@ class RequestMiddleware:
         services.metrics.requests.labels(
             method=scope["method"], route=route, status=str(status)
         ).inc()
+        if status == 413 and services.channels is not None:
+            services.channels.oversized(scope["path"])
         services.metrics.latency.labels(route=route).observe(seconds)

@@ -31,6 +31,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "leaveAppealWithoutAnswer": ROUTERS,
     "sendAppealNotice": WRITERS,
     "eraseCitizenData": ERASERS,
+    "sources": ERASERS,
+    "addSource": ERASERS,
+    "disableSource": ERASERS,
 }
 """What each role may do, by operation (``appeals`` stands for every read of appeals)."""
 

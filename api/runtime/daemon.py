@@ -15,7 +15,7 @@ import threading
 
 log = logging.getLogger("appeals.daemon")
 RETRY_FIRST = 0.1
-RETRY_MOST = 2.0
+RETRY_MOST = 1.0
 """Seconds: at most this long after the database is back before a helper tries again."""
 
 

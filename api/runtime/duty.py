@@ -1,4 +1,4 @@
-"""The projection duty: the projection worker and the audit-log keeper, run by one process.
+"""The projection duty: projections, the audit-log keeper and answer delivery, in one process.
 
 An API process contends for it (``api.runtime.leader``) unless told not to. ``appeals serve
 --workers N`` instead runs it in a process of its own beside the N API workers
@@ -11,6 +11,7 @@ answers. Waiters in the API workers hear each batch through PostgreSQL's ``NOTIF
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from types import FrameType
 
 from api.container import Container, build
 from api.runtime.auditkeeper import AuditKeeper
+from api.runtime.delivering import DeliveryWorker, delivery_worker
 from api.runtime.leader import Leadership, lock_for
 from api.runtime.wiring_projections import read_side as read_side_of
 from api.serve.lifeline import end_with_parent
@@ -38,18 +40,21 @@ class ProjectionDuty:
 
     worker: Worker
     keeper: AuditKeeper
+    deliveries: DeliveryWorker
 
     def start(self) -> None:
-        """Start both threads."""
+        """Start the threads."""
         self.worker.start()
         self.keeper.start()
+        self.deliveries.start()
 
     def alive(self) -> bool:
-        """Whether both threads still run."""
-        return self.worker.is_alive() and self.keeper.is_alive()
+        """Whether every thread still runs."""
+        return self.worker.is_alive() and self.keeper.is_alive() and self.deliveries.is_alive()
 
     def stop(self) -> None:
-        """Stop both, the log keeper first (it reads nothing the worker writes)."""
+        """Stop them, the worker last (the others read nothing it writes)."""
+        self.deliveries.stop()
         self.keeper.stop()
         self.worker.stop()
 
@@ -67,7 +72,7 @@ def contend(container: Container, read_side: ReadSide, audit: AuditService) -> L
     """Start contending for the duty; it runs here while this process holds the lock."""
     leadership = Leadership(
         lock_for(container.store),
-        lambda: ProjectionDuty(read_side.worker(), AuditKeeper(audit)),
+        lambda: ProjectionDuty(read_side.worker(), AuditKeeper(audit), delivery_worker(container)),
     )
     leadership.start()
     return leadership
@@ -81,6 +86,10 @@ def run_duty() -> None:
     stop = threading.Event()
 
     def stopping(signum: int, frame: FrameType | None) -> None:
+        if stop.is_set():
+            # A second signal: stop now. A projection batch in flight is one transaction,
+            # which the database rolls back when this process's connections close.
+            os._exit(1)
         stop.set()
 
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Protocol
@@ -28,6 +29,9 @@ from api.storage.store import Store
 
 log = logging.getLogger("appeals.leader")
 RETRY_SECONDS = 1.0
+HOLD_CHECK = 0.25
+"""Seconds between the holder's checks that its lock and duty still live: a lost session
+(the database restarted, the connection ended) is noticed within this, not a second."""
 # pg_advisory_lock keys are bigints; this one spells "appeals projections" in short.
 ADVISORY_KEY = 0x41_50_50_45_41_4C_53_50
 
@@ -69,12 +73,18 @@ class Leadership(DaemonThread):
 
     def _run(self) -> None:
         # A failure (the database unreachable) ends this session; DaemonThread retries it.
-        while not self._stop.is_set():
-            acquired = self.lock.acquire()
-            self._healthy()  # the database answered, whoever holds the lock
-            if acquired:
-                self._lead()
-            self._stop.wait(RETRY_SECONDS)
+        try:
+            while not self._stop.is_set():
+                acquired = self.lock.acquire()
+                self._healthy()  # the database answered, whoever holds the lock
+                if acquired:
+                    led = time.monotonic()
+                    self._lead()
+                    if time.monotonic() - led > RETRY_SECONDS:
+                        continue  # it ran a while, then lost the lock: contend again at once
+                self._stop.wait(RETRY_SECONDS)
+        finally:
+            self.lock.release()  # a standby's session too
 
     def _lead(self) -> None:
         try:
@@ -92,7 +102,7 @@ class Leadership(DaemonThread):
             self.held = False
 
     def _hold(self, duty: Duty) -> None:
-        while not self._stop.wait(RETRY_SECONDS):
+        while not self._stop.wait(HOLD_CHECK):
             if not self.lock.alive():
                 log.warning("lost the projection lock; standing by")
                 return

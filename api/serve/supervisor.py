@@ -17,8 +17,10 @@ until every worker has said so (or ``START_WAIT`` passed), so early connections 
 backlog instead of piling on the first worker up.
 
 The supervisor prepares the store once, runs the projection duty in a process of its own
-(``api.runtime.duty``), restarts a worker or that process when it dies (backing off if a worker keeps
-dying), and on SIGINT or SIGTERM stops accepting and lets the workers finish what they serve.
+(``api.runtime.duty``), restarts a worker or that process when it dies (backing off if a
+worker keeps dying), and on SIGINT or SIGTERM stops accepting and lets the workers finish what
+they serve (``api.serve.drain``), the duty process last, so that their last writes are
+projected; a second signal is passed on to every child, which then stops at once.
 Out of descriptors, it stops accepting for ``ACCEPT_PAUSE`` instead of dying. Its children
 stop when it dies, even by SIGKILL (``api.serve.lifeline``).
 """
@@ -29,6 +31,7 @@ import ctypes
 import errno
 import logging
 import multiprocessing
+import os
 import selectors
 import signal
 import socket
@@ -39,6 +42,7 @@ from multiprocessing.process import BaseProcess
 from types import FrameType
 
 from api.runtime.duty import run_duty
+from api.serve.drain import HARD_STOP
 from api.serve.worker import work
 
 log = logging.getLogger("appeals.serve")
@@ -90,7 +94,13 @@ class Supervisor:
     """
 
     def __init__(
-        self, count: int, listener: socket.socket, access_log: bool, *, duty: bool = True
+        self,
+        count: int,
+        listener: socket.socket,
+        access_log: bool,
+        *,
+        duty: bool = True,
+        stop_timeout: float = STOP_TIMEOUT,
     ) -> None:
         self.count = count
         self.listener = listener
@@ -106,6 +116,8 @@ class Supervisor:
         self.paused_until = 0.0
         self.warm = False
         self.stopping = False
+        # The workers' own drain deadline, and a margin for their forced stop after it.
+        self.stop_timeout = stop_timeout + HARD_STOP + 1.0
 
     def run(self, prepare: Callable[[], None] = lambda: None) -> int:
         """Serve until a signal; returns the exit status.
@@ -233,7 +245,14 @@ class Supervisor:
             worker.channel.close()
 
     def _stop(self, signum: int, frame: FrameType | None) -> None:
-        self.stopping = True
+        if not self.stopping:
+            self.stopping = True
+            return
+        # A second signal: tell every child a second time, which forces its stop.
+        processes = [worker.process for worker in self.workers]
+        for process in [*processes, self.duty_process]:
+            if process is not None and process.pid is not None and process.is_alive():
+                os.kill(process.pid, signal.SIGTERM)
 
     def _shutdown(self) -> int:
         if self.accepting:
@@ -242,7 +261,7 @@ class Supervisor:
         for worker in self.workers:
             if worker.process.is_alive():
                 worker.process.terminate()
-        deadline = time.monotonic() + STOP_TIMEOUT
+        deadline = time.monotonic() + self.stop_timeout
         for worker in self.workers:
             worker.process.join(max(0.0, deadline - time.monotonic()))
             if worker.process.is_alive():
@@ -253,7 +272,7 @@ class Supervisor:
         # Last, so the workers' last writes are projected while they finish.
         if self.duty_process is not None and self.duty_process.is_alive():
             self.duty_process.terminate()
-            self.duty_process.join(STOP_TIMEOUT)
+            self.duty_process.join(self.stop_timeout)
             if self.duty_process.is_alive():
                 self.duty_process.kill()
                 self.duty_process.join()

@@ -20,6 +20,7 @@ from uvicorn.config import STARTUP_FAILURE
 
 from api.http.app import create_app
 from api.http.clientlimits import server_config
+from api.serve.drain import DrainingServer
 from api.serve.lifeline import end_with_parent
 from api.serve.procname import name_process
 from api.settings import Settings
@@ -40,7 +41,7 @@ def counted(protocol: type[asyncio.Protocol], closed: ctypes.c_uint64) -> type[a
     return type(protocol.__name__, (protocol,), {"connection_lost": connection_lost})
 
 
-class ChannelServer(uvicorn.Server):
+class ChannelServer(DrainingServer):
     """A uvicorn server that listens on nothing and serves the connections passed on ``channel``."""
 
     def __init__(self, config: uvicorn.Config, channel: socket.socket, closed: ctypes.c_uint64):

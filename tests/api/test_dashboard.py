@@ -26,7 +26,7 @@ from playwright.sync_api import Browser, Page, Route, sync_playwright
 from api.container import build
 from api.settings import Settings
 from ledger.values import Role
-from tests.api.conftest import LiveServer
+from tests.api.conftest import REPLAY_CLOCK_SKEW, LiveServer
 from tests.waiting import until
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -67,7 +67,11 @@ def shown(live: LiveServer) -> LiveServer:
         env={**os.environ, "APPEALS_DATABASE_URL": live.database_url},
         check=True,
     )
-    container = build(Settings.from_environ({"APPEALS_DATABASE_URL": live.database_url}))
+    container = build(
+        Settings.from_environ(
+            {"APPEALS_DATABASE_URL": live.database_url, "APPEALS_CLOCK_SKEW": REPLAY_CLOCK_SKEW}
+        )
+    )
     for n in range(3):
         container.ledger.receive_appeal(
             channel="web",

@@ -19,7 +19,7 @@ from api.container import build
 from api.settings import Settings
 from ledger.privacy import Citizen
 from ledger.values import Actor, Role
-from tests.api.conftest import LiveServer
+from tests.api.conftest import REPLAY_CLOCK_SKEW, LiveServer
 from tests.waiting import until
 
 BASE = datetime(2025, 9, 1, 9, tzinfo=UTC)
@@ -44,7 +44,11 @@ FIELDS = {
 
 @pytest.fixture(scope="module")
 def appeals(live: LiveServer) -> dict[str, str]:
-    container = build(Settings.from_environ({"APPEALS_DATABASE_URL": live.database_url}))
+    container = build(
+        Settings.from_environ(
+            {"APPEALS_DATABASE_URL": live.database_url, "APPEALS_CLOCK_SKEW": REPLAY_CLOCK_SKEW}
+        )
+    )
     ledger, ids = container.ledger, {}
     plan = [
         ("closed", True, True),

@@ -23,7 +23,7 @@ from api.container import build
 from api.settings import Settings
 from ledger.values import Actor, Role
 from projections.histogram import bin_of, representative
-from tests.api.conftest import LiveServer
+from tests.api.conftest import REPLAY_CLOCK_SKEW, LiveServer
 from tests.waiting import until
 
 BASE = datetime(2025, 10, 6, 9, tzinfo=UTC)
@@ -62,7 +62,11 @@ CASES = _scenario()
 
 @pytest.fixture(scope="module")
 def ranked(live: LiveServer) -> LiveServer:
-    container = build(Settings.from_environ({"APPEALS_DATABASE_URL": live.database_url}))
+    container = build(
+        Settings.from_environ(
+            {"APPEALS_DATABASE_URL": live.database_url, "APPEALS_CLOCK_SKEW": REPLAY_CLOCK_SKEW}
+        )
+    )
     ledger = container.ledger
     for n, case in enumerate(CASES):
         got = ledger.receive_appeal(

@@ -42,6 +42,7 @@ class AppealFactory:
             citizen="v1.sealed-citizen-token",
             category=None,
             location="Lenina 5",
+            source=None,
             actor_id=self.actor.id,
             actor_role=self.actor.role.value,
             at=self.received_at,

@@ -131,7 +131,7 @@ COMMANDS: dict[str, Command] = {
             text="Working on it.", final=False, public=False, actor=SUPERVISOR, at=at
         ),
         observe=lambda a: a.answers[-1],
-        expected=("Working on it.", False, False, None),
+        expected=("Working on it.", False, False, None, None),
     ),
     "answer_final": Command(
         action="answer",
@@ -141,7 +141,7 @@ COMMANDS: dict[str, Command] = {
             text="Repaired.", final=True, public=True, actor=SUPERVISOR, at=at
         ),
         observe=lambda a: (a.answers[-1], a.answered_at),
-        expected=(("Repaired.", True, True, None), COMMAND_AT),
+        expected=(("Repaired.", True, True, None, None), COMMAND_AT),
     ),
     "close_resolved": _close_with(Outcome.RESOLVED),
     "close_explained": _close_with(Outcome.EXPLAINED),

@@ -34,6 +34,8 @@ EVENT_TOPICS = {
     "appeals:Appeal.Reopened",
     "appeals:Appeal.Rated",
     "appeals:Appeal.PersonalDataErased",
+    "appeals:Appeal.AnswerDelivered",
+    "appeals:Appeal.DeliveryFailed",
     "appeals:Appeal.LeftWithoutAnswer",
     "appeals:Appeal.NoticeSent",
     "appeals:Appeal.NoteAdded",
@@ -125,7 +127,7 @@ def test_a_new_answer_is_stored_as_class_version_four(
 
 
 @pytest.mark.parametrize("store", STORES)
-def test_a_new_receipt_is_stored_as_class_version_three_with_its_text_sealed(
+def test_a_new_receipt_is_stored_as_class_version_four_with_its_text_sealed(
     store: dict[str, str],
 ) -> None:
     ledger = AppealsLedger(store)
@@ -141,7 +143,8 @@ def test_a_new_receipt_is_stored_as_class_version_three_with_its_text_sealed(
 
     state = ledger.mapper.transcoder.decode(received.state)
     assert received.topic == "appeals:Appeal.Received"
-    assert state["class_version"] == 3
+    assert state["class_version"] == 4
+    assert state["source"] is None
     assert state["text_key"] is not None
     assert "Lenina" not in state["text"]
     assert ledger.open_text(ledger.get_appeal(recorded.appeal_id)) == "Lenina 5, +7 900 000-00-00"
@@ -157,7 +160,9 @@ def test_a_version_one_receipt_loads_with_its_text_in_clear(
     )
     # What a version-1 Received event looked like: no ``text_key`` and no ``class_version``.
     version_one_state = {
-        k: v for k, v in current.items() if k not in {"text_key", "class_version", "time_reason"}
+        k: v
+        for k, v in current.items()
+        if k not in {"text_key", "class_version", "time_reason", "source"}
     }
     ledger.recorder.insert_events(
         [
@@ -209,7 +214,7 @@ def test_a_version_one_answer_loads_as_not_public(
 
     assert loaded.version == appeal.version + 1
     assert loaded.answers == [
-        ("An answer written before answers could be published.", True, False, None)
+        ("An answer written before answers could be published.", True, False, None, None)
     ]
     assert loaded.answered_at == previous["at"]
     assert loaded.status is Status.ANSWERED

@@ -248,6 +248,7 @@ def expected_rows(container: Container, now: datetime) -> dict[UUID, dict[str, A
             "registration_number": appeal.registration_number,
             "location": appeal.location,
             **desk,
+            "source": appeal.source,
             "published_at": next(
                 (
                     e.event.at

@@ -21,6 +21,7 @@ from opendata.resources import RESOURCES
 from projections.public_statistics import PublicStatistics
 from projections.rankings import Level, Metric, Rankings
 from projections.statistics_query import StatisticsQuery
+from tests.api.conftest import REPLAY_CLOCK_SKEW
 from tests.integration.test_projections_statistics_cost import RecordingDatabase, _scanned
 
 BASE = datetime(2025, 4, 7, 8, tzinfo=UTC)
@@ -42,7 +43,11 @@ def _rows_read(db: RecordingDatabase, work: Callable[[], None]) -> dict[str, int
 def test_rankings_and_open_data_rows_read_do_not_grow_with_the_number_of_appeals(
     postgres_url: str,
 ) -> None:
-    container = build(Settings.from_environ({"APPEALS_DATABASE_URL": postgres_url}))
+    container = build(
+        Settings.from_environ(
+            {"APPEALS_DATABASE_URL": postgres_url, "APPEALS_CLOCK_SKEW": REPLAY_CLOCK_SKEW}
+        )
+    )
     side = read_side(container)
     side.runner.setup()
     db = RecordingDatabase(side.db.datastore, container.events_table)  # type: ignore[attr-defined]

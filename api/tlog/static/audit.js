@@ -30,6 +30,10 @@ async function sha256(...parts) {
 
 const leafHash = (entry) => sha256(Uint8Array.of(0), entry);
 const nodeHash = (left, right) => sha256(Uint8Array.of(1), left, right);
+const plural = new Intl.PluralRules("ru-RU");
+const EVENT_WORDS = { one: "событие", few: "события", many: "событий", other: "события" };
+const RECORD_WORDS = { one: "записи", few: "записей", many: "записей", other: "записи" };
+const counted = (n, words) => `${n} ${words[plural.select(n)]}`;
 const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 // RFC 9162, section 2.1.3.2.
@@ -162,7 +166,8 @@ async function check(appealId, result) {
   }
   head.className = all ? "ok" : "fail";
   head.textContent = all
-    ? `История обращения (${data.events.length} событий) включена в дерево из ${note.size} записей с корнем ${toB64(note.root)}.`
+    ? `История обращения (${counted(data.events.length, EVENT_WORDS)}) включена в дерево ` +
+      `из ${counted(note.size, RECORD_WORDS)} с корнем ${toB64(note.root)}.`
     : "Проверка не прошла: см. строки ниже.";
   result.appendChild(list);
 }

@@ -1,0 +1,89 @@
+"""One import run wired to a store, shared by ``appeals import`` and ``POST /import``."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import IO
+from zoneinfo import ZoneInfo
+
+from api.container import Container
+from api.storage.importstore import SqlImportStore
+from audit.service import AuditService
+from ledger.values import Actor, Role
+from migration.csv_groups import csv_groups
+from migration.importer import Importer, Progress
+from migration.jsonl_groups import jsonl_groups
+from migration.record import Refusal
+from migration.summary import Summary
+
+FORMATS = ("jsonl", "csv")
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """How to read and what to do: format, default actor, dry run, CSV encoding."""
+
+    format: str = "jsonl"
+    actor: str = "migration"
+    dry_run: bool = False
+    encoding: str | None = None
+    time_reason: str = "migration"
+    """Recorded with every imported event: why its business time is the file's."""
+
+
+def run_import(
+    container: Container,
+    stream: io.BufferedReader,
+    options: ImportOptions,
+    *,
+    refused: Callable[[Refusal], None],
+    progress: Progress | None = None,
+    counted: Callable[[int], None] = lambda n: None,
+) -> Summary:
+    """Import a stream of lines; the audit log then logs what was written."""
+    importer = Importer(
+        container.ledger,
+        SqlImportStore(container),
+        actor=Actor(options.actor, Role.SYSTEM),
+        dry_run=options.dry_run,
+        refused=refused,
+        progress=progress,
+        time_reason=options.time_reason,
+    )
+
+    def count(lines_read: int) -> None:
+        importer.summary.lines = lines_read
+        counted(lines_read)
+
+    groups = (
+        csv_groups(
+            stream,
+            zone=ZoneInfo(container.settings.timezone),
+            refuse_line=importer.refuse_line,
+            counted=count,
+            encoding=options.encoding,
+        )
+        if options.format == "csv"
+        else jsonl_groups(stream, refuse_line=importer.refuse_line, counted=count)
+    )
+    summary = importer.run(groups)
+    if summary.events_written and not options.dry_run:
+        AuditService(container).catch_up()
+    return summary
+
+
+class ErrorsFile:
+    """Refused lines as CSV: line, appeal, field, reason (UTF-8, header first)."""
+
+    HEADER = ("line", "appeal", "field", "reason")
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.writer = csv.writer(stream)
+        self.writer.writerow(self.HEADER)
+
+    def write(self, refusal: Refusal) -> None:
+        """One refused line."""
+        self.writer.writerow((refusal.line or "", refusal.appeal, refusal.field, refusal.reason))

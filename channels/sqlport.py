@@ -1,0 +1,31 @@
+"""The narrow SQL interface channels need; ``api.storage.sql.Sql`` implements it on both stores."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
+
+
+class Cursor(Protocol):
+    """The part of a DB-API cursor used here."""
+
+    def execute(self, statement: Any, params: Any = ...) -> Any: ...
+
+    def fetchall(self) -> Any: ...
+
+    def fetchone(self) -> Any: ...
+
+
+class SqlRunner(Protocol):
+    """Statements with ``?`` placeholders and ``BLOB`` types, rewritten for PostgreSQL."""
+
+    is_postgres: bool
+
+    def dialect(self, statement: str) -> str: ...
+
+    def transaction(self, *, commit: bool) -> AbstractContextManager[Cursor]: ...
+
+    def rows(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> None: ...

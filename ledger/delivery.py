@@ -1,0 +1,74 @@
+"""Recording the delivery of public answers back to the channel an appeal came from.
+
+Delivery is the platform's doing, after the answer: it moves no business clock and never
+counts as the appeal's last event, so staff may still date their acts before it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from ledger.errors import ValidationError
+from ledger.events import who
+from ledger.values import Actor
+
+if TYPE_CHECKING:
+    from ledger.appeal_state import Answer
+
+__all__ = ["DeliveryCommands"]
+
+
+class DeliveryCommands:
+    """The delivery command of ``Appeal``; its mutators live with the others."""
+
+    if TYPE_CHECKING:
+        answers: list[Answer]
+
+        def _delivered(
+            self,
+            *,
+            answer: int,
+            attempt: int,
+            platform_id: str,
+            actor_id: str,
+            actor_role: str,
+            at: datetime,
+            time_reason: str | None,
+        ) -> None: ...
+
+        def _delivery_failed(
+            self,
+            *,
+            answer: int,
+            attempt: int,
+            error: str,
+            final: bool,
+            actor_id: str,
+            actor_role: str,
+            at: datetime,
+            time_reason: str | None,
+        ) -> None: ...
+
+    def record_delivery(
+        self,
+        *,
+        answer: int,
+        attempt: int,
+        platform_id: str | None,
+        error: str | None,
+        final: bool,
+        actor: Actor,
+        at: datetime,
+    ) -> None:
+        """Record one delivery attempt of a public answer; delivered when ``platform_id``."""
+        if not 0 <= answer < len(self.answers) or not self.answers[answer].public:
+            raise ValidationError(field="answer", reason="is not a public answer of the appeal")
+        fields = who(actor, at, "channel delivery")
+        if platform_id is not None:
+            self._delivered(answer=answer, attempt=attempt, platform_id=platform_id, **fields)
+        else:
+            failure = error or "unknown"
+            self._delivery_failed(
+                answer=answer, attempt=attempt, error=failure, final=final, **fields
+            )
