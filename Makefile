@@ -14,7 +14,7 @@ CHROMIUM := /usr/bin/chromium
 GOMOD := /usr/share/gocode/src/golang.org/x/mod/sumdb/tlog/tile.go
 SUDO := $(shell test "$$(id -u)" = 0 || echo sudo)
 
-.PHONY: go-judge install run serve test lint typecheck contracts pytest bench soak schema clean
+.PHONY: go-judge install run test lint typecheck contracts pytest bench soak schema clean
 
 install: $(STAMP) $(VENDORSTAMP)
 
@@ -74,6 +74,10 @@ bench: $(STAMP)
 # The long soak (10 minutes on a PostgreSQL of its own; MINUTES=N to change, STORE=sqlite).
 soak: $(STAMP)
 	$(BIN)/python -m bench.soak --minutes $(or $(MINUTES),10) --store $(or $(STORE),postgresql)
+
+# The GraphQL schema file is generated from the code; a test fails when it drifts.
+schema: $(STAMP)
+	$(BIN)/appeals schema --write schema.graphql
 
 clean:
 	rm -rf $(VENV) $(JS)/node_modules $(WEB)/node_modules $(VENDOR) var .mypy_cache .pytest_cache .ruff_cache

@@ -18,6 +18,7 @@ from opendata.open311 import routes as open311_routes
 from opendata.open311.routes import Open311
 from opendata.publication import Publication
 from projections.published_query import PublishedQuery
+from projections.read_models import ReadModels
 
 
 def routes() -> list[BaseRoute]:
@@ -43,7 +44,7 @@ def _publication(state: State) -> Publication:
     found: Publication | None = getattr(state, "opendata", None)
     if found is None:
         services: Services = state.services
-        models = services.read_models
+        models = _views(services)
         settings = services.settings
         figures = Figures(models.db, models.clock, settings.suppress_below, settings.ranking_min_n)
         found = state.opendata = Publication(figures, refresh=settings.opendata_refresh)
@@ -53,13 +54,18 @@ def _publication(state: State) -> Publication:
 def open311_of(request: Request) -> Open311:
     """Open311's view of the process's read models and ledger."""
     services: Services = request.app.state.services
-    models = services.read_models
+    models = _views(services)
     ledger = services.container.ledger
 
     def notes_of(ids: Sequence[UUID]) -> dict[UUID, str | None]:
         return {appeal_id: public_notes(ledger, appeal_id) for appeal_id in ids}
 
     return Open311(PublishedQuery(models.db), models.clock, notes_of)
+
+
+def _views(services: Services) -> ReadModels:
+    # Open data is public and refreshed on a schedule: the standby serves it when there is one.
+    return services.read_models if services.standby is None else services.standby.read_models
 
 
 def public_notes(ledger: AppealsLedger, appeal_id: UUID) -> str | None:

@@ -1,4 +1,4 @@
-"""Long-lived resources shared through the app's lifespan state."""
+"""Long-lived resources shared through the app's lifespan state (built by ``api.bootstrap``)."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ from starlette.requests import HTTPConnection
 from api.container import Container
 from api.http.auth import Authenticator
 from api.http.viewer import Viewer
-from api.runtime.daemon import DaemonThread
 from api.runtime.leader import Leadership
 from api.runtime.watcher import PositionWatcher
 from api.settings import Settings
 from audit.service import AuditService
 from projections.assembly import ReadSide
+from projections.daemon import DaemonThread
 from projections.models import AppealRow
 from projections.read_models import ReadModels
 
@@ -26,11 +26,14 @@ if TYPE_CHECKING:
     from api.http.metrics import Metrics
     from api.runtime.asyncreads import AsyncAppealReads
     from api.runtime.live import EventFeed
+    from api.runtime.standby import StandbyReads
     from channels.intake import Intake
 
 
 class Stoppable(Protocol):
-    """A background thread object the lifespan stops on shutdown."""
+    """A background thread object the lifespan starts, then stops on shutdown."""
+
+    def start(self) -> None: ...
 
     def stop(self) -> None: ...
 
@@ -45,26 +48,18 @@ class Services:
     feed: EventFeed
     metrics: Metrics
     authenticator: Authenticator
-    audit: AuditService | None = None
-    leadership: Leadership | None = None
-    appeal_reads: AsyncAppealReads | None = None
+    watcher: PositionWatcher
+    audit: AuditService | None
+    leadership: Leadership | None
+    """The contender for the projection duty; None when this process does not contend."""
+    appeal_reads: AsyncAppealReads | None
     """Appeal rows read on the event loop (PostgreSQL), else None: read on a thread."""
-    channels: Intake | None = None
+    channels: Intake | None
+    standby: StandbyReads | None = None
+    """View reads on a hot standby (``APPEALS_READ_DATABASE_URL``), else None; opened on the
+    event loop by the lifespan."""
     """What the channel webhooks record with (``channels.webhook``)."""
-    watcher: PositionWatcher = field(init=False)
     background: list[Stoppable] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.watcher = PositionWatcher(self.read_side.read_models, self._pushed)
-        # The local worker's batches reach waiters at once (see api.runtime.watcher).
-        self.read_side.runner.on_advance.append(self.watcher.advance_threadsafe)
-
-    def _pushed(self) -> bool:
-        # PostgreSQL announces every batch to every process; on SQLite only the process
-        # that projects hears of them.
-        if self.container.store.is_postgres:
-            return True
-        return self.leadership is not None and self.leadership.held
 
     def helper_health(self) -> dict[str, str | None]:
         """Each long-lived helper thread's failure by name; None where it works."""
@@ -82,6 +77,28 @@ class Services:
             return await self.appeal_reads.get_appeals(ids)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(None, self.read_models.get_appeals, ids)
+
+    async def reads_for(self, client: str | None) -> ReadModels:
+        """The views to answer ``client`` from: the standby's once it shows their last write."""
+        if self.standby is not None and await self.standby.serves(client):
+            return self.standby.read_models
+        return self.read_models
+
+    async def read_appeals(self, ids: Sequence[UUID], client: str | None) -> dict[UUID, AppealRow]:
+        """``get_appeals`` for a query: on the standby where it may answer ``client``."""
+        standby = self.standby
+        if standby is not None and await standby.serves(client):
+            try:
+                return await standby.appeal_reads.get_appeals(ids)
+            except Exception as error:
+                if not standby.failed(error):
+                    raise
+        return await self.get_appeals(ids)
+
+    def wrote(self, client: str | None, position: int) -> None:
+        """``client``'s write at ``position`` is in the primary's views."""
+        if self.standby is not None and client is not None:
+            self.standby.wrote(client, position)
 
     async def authenticate(self, connection: HTTPConnection) -> Viewer:
         """The viewer behind a request's or WebSocket's ``Authorization`` header."""

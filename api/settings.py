@@ -30,6 +30,8 @@ class Settings:
     """Typed configuration for every entrypoint."""
 
     database_url: Secret = field(default_factory=lambda: Secret(DEFAULT_DATABASE_URL))
+    read_database_url: Secret | None = None  # a hot standby for view reads (api.runtime.standby)
+    read_standby_wait: float = 1.0
     timezone: str = "Europe/Moscow"
     first_response_hours: Mapping[str, float] = field(default_factory=dict)
     pool_size: int = 10
@@ -89,12 +91,14 @@ class Settings:
         env = os.environ if environ is None else environ
         settings = cls(
             database_url=Secret(_database_url(env)),
+            read_database_url=_secret(env, "APPEALS_READ_DATABASE_URL"),
+            read_standby_wait=_int(env, "APPEALS_READ_STANDBY_WAIT_MS", 1000) / 1000,
             timezone=_timezone(env, "APPEALS_TIMEZONE", "Europe/Moscow"),
             first_response_hours=_parse_hours(env.get("APPEALS_FIRST_RESPONSE_HOURS", "")),
             pool_size=_int(env, "APPEALS_DB_POOL_SIZE", 10, minimum=1),
             db_connect_timeout=_int(env, "APPEALS_DB_CONNECT_TIMEOUT", 2, minimum=1),
             db_statement_timeout=float(_int(env, "APPEALS_DB_STATEMENT_TIMEOUT", 30)),
-            jwt_secret=Secret(env["APPEALS_JWT_SECRET"]) if env.get("APPEALS_JWT_SECRET") else None,
+            jwt_secret=_secret(env, "APPEALS_JWT_SECRET"),
             graphiql=_bool(env, "APPEALS_GRAPHIQL", True),
             introspection=_bool(env, "APPEALS_INTROSPECTION", True),
             run_projections=_bool(env, "APPEALS_RUN_PROJECTIONS", True),
@@ -192,6 +196,10 @@ def _database_url(env: Mapping[str, str]) -> str:
         msg = f"APPEALS_DATABASE_URL: unknown scheme {scheme!r} (use sqlite:/// or postgresql://)"
         raise SettingsError(msg)
     return url
+
+
+def _secret(env: Mapping[str, str], name: str) -> Secret | None:
+    return Secret(env[name]) if env.get(name) else None
 
 
 def _timezone(env: Mapping[str, str], name: str, default: str) -> str:

@@ -47,10 +47,11 @@ from tempfile import TemporaryDirectory
 
 import psycopg
 
+from api.bootstrap import build
+from api.bootstrap import read_side as read_side_for
 from api.commands.demo import load_demo
-from api.container import Container, build
+from api.container import Container
 from api.http.auth import Authenticator
-from api.runtime.wiring_projections import read_side as read_side_for
 from api.settings import Settings
 from audit.service import AuditService
 from bench.harness import Report, median, postgres_database, print_report

@@ -18,7 +18,8 @@ from typing import Any
 
 import psycopg
 
-from api.container import Container, build
+from api.bootstrap import build
+from api.container import Container
 from api.settings import Settings
 from bench.harness import Report, median, postgres_database, print_report, sqlite_file
 from ledger.domain import Appeal

@@ -33,7 +33,7 @@ from typing import cast
 import orjson
 import psycopg
 
-from api.container import build
+from api.bootstrap import build
 from api.runtime.importing import ImportOptions, run_import
 from api.settings import Settings
 from bench.harness import Report, postgres_database, print_report, sqlite_file

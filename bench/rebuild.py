@@ -24,9 +24,9 @@ from datetime import UTC, datetime
 
 import psycopg
 
+from api.bootstrap import build, read_side
 from api.commands.demo import load_demo
-from api.container import Container, build
-from api.runtime.wiring_projections import read_side
+from api.container import Container
 from api.settings import Settings
 from bench.harness import Report, median, postgres_database, print_report
 

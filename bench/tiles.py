@@ -24,7 +24,7 @@ from tempfile import TemporaryDirectory
 
 import psycopg
 
-from api.container import build
+from api.bootstrap import build
 from api.settings import Settings
 from api.tlog.publish import publish
 from api.tlog.tiles import TileReader

@@ -20,8 +20,8 @@ from tempfile import TemporaryDirectory
 
 import psycopg
 
+from api.bootstrap import build
 from api.commands.demo import load_demo
-from api.container import build
 from api.settings import Settings
 from audit.service import AuditConfig, AuditService, generate_keys
 from bench.harness import Report, median, postgres_database, print_report

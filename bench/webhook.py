@@ -24,7 +24,7 @@ from tempfile import TemporaryDirectory
 
 import httpx
 
-from api.container import build
+from api.bootstrap import build
 from api.http.auth import Authenticator
 from api.runtime import channelwiring
 from api.settings import Settings

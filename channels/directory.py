@@ -42,11 +42,11 @@ class SourceDirectory:
         )
         with self.sql.transaction(commit=True) as cursor:
             cursor.execute(
-                self.sql.dialect(f"DELETE FROM {TABLE} WHERE channel = ? AND platform_id = ?"),
+                self.sql.dialect.sql(f"DELETE FROM {TABLE} WHERE channel = ? AND platform_id = ?"),
                 (source.channel.value, source.platform_id),
             )
             cursor.execute(
-                self.sql.dialect(f"INSERT INTO {TABLE} ({_COLUMNS}) VALUES ({_MARKS})"),
+                self.sql.dialect.sql(f"INSERT INTO {TABLE} ({_COLUMNS}) VALUES ({_MARKS})"),
                 values,
             )
 

@@ -52,11 +52,11 @@ class Outbox:
 
     def enqueue(self, entries: Iterable[tuple[str, int, str]], position: int, now_ms: int) -> None:
         """Add (appeal id, answer, channel) rows and move the position, in one transaction."""
-        insert = self.sql.dialect(
+        insert = self.sql.dialect.sql(
             f"INSERT INTO {TABLE} (appeal_id, answer, channel, state, attempts, next_at_ms)"
             " VALUES (?, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING"
         )
-        move = self.sql.dialect(
+        move = self.sql.dialect.sql(
             f"INSERT INTO {POSITION} (name, position) VALUES (?, ?)"
             " ON CONFLICT (name) DO UPDATE SET position = excluded.position"
         )
@@ -92,7 +92,7 @@ class Outbox:
         return {str(state): int(n) for state, n in rows}
 
     def _change(self, entry: Entry, state: str, attempts: int, at_ms: int) -> bool:
-        statement = self.sql.dialect(
+        statement = self.sql.dialect.sql(
             f"UPDATE {TABLE} SET state = ?, attempts = ?, next_at_ms = ?"
             " WHERE appeal_id = ? AND answer = ? AND state = ? AND attempts = ? RETURNING answer"
         )

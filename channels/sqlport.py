@@ -17,12 +17,20 @@ class Cursor(Protocol):
     def fetchone(self) -> Any: ...
 
 
+class SqlDialect(Protocol):
+    """How one store writes a ``?``-style statement (``projections.dialect.Dialect``)."""
+
+    @property
+    def is_postgres(self) -> bool: ...
+
+    def sql(self, statement: str) -> str: ...
+
+
 class SqlRunner(Protocol):
     """Statements with ``?`` placeholders and ``BLOB`` types, rewritten for PostgreSQL."""
 
-    is_postgres: bool
-
-    def dialect(self, statement: str) -> str: ...
+    @property
+    def dialect(self) -> SqlDialect: ...
 
     def transaction(self, *, commit: bool) -> AbstractContextManager[Cursor]: ...
 

@@ -9,7 +9,6 @@ from uuid import UUID
 from ledger.values import Channel, Outcome, Status
 from projections.codec import as_uuid, from_us, to_us
 from projections.db import Cursor, Database
-from projections.schema import ddl
 from projections.state import COLUMNS, AppealState
 from projections.view import Transition
 
@@ -120,18 +119,8 @@ def from_row(row: Sequence[Any]) -> AppealState:
 
 def load_states(db: Database, cursor: Cursor, ids: Iterable[UUID]) -> dict[UUID, AppealState]:
     """Current states of the given appeals (missing ones are absent)."""
-    wanted = [db.uuid(i) for i in ids]
     found: dict[UUID, AppealState] = {}
-    select = f"SELECT {', '.join(COLUMNS)} FROM {TABLE} WHERE id "
-    if db.is_postgres:
-        cursor.execute(select + "= ANY(%s)", (wanted,))
-        rows = cursor.fetchall()
-    else:
-        rows = []
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            cursor.execute(select + f"IN ({', '.join('?' for _ in chunk)})", chunk)
-            rows += cursor.fetchall()
+    rows = db.select_ids(cursor, f"SELECT {', '.join(COLUMNS)} FROM {TABLE}", list(ids))
     for row in rows:
         state = from_row(tuple(row))
         found[state.id] = state
@@ -140,12 +129,8 @@ def load_states(db: Database, cursor: Cursor, ids: Iterable[UUID]) -> dict[UUID,
 
 def delete_ids(db: Database, cursor: Cursor, table: str, ids: Sequence[UUID]) -> None:
     """Delete the rows of the given appeals from ``table``."""
-    if not ids:
-        return
-    if db.is_postgres:
-        cursor.execute(f"DELETE FROM {table} WHERE id = ANY(%s)", ([db.uuid(i) for i in ids],))
-    else:
-        cursor.executemany(f"DELETE FROM {table} WHERE id = ?", [(db.uuid(i),) for i in ids])
+    if ids:
+        db.delete_ids(cursor, table, ids)
 
 
 class AppealsView:
@@ -154,7 +139,7 @@ class AppealsView:
     name = "appeals"
 
     def create(self, db: Database, cursor: Cursor) -> None:
-        statements = ddl(DDL, is_postgres=db.is_postgres)
+        statements = db.dialect.ddl(DDL)
         cursor.execute(statements[0])
         # Before the indexes: a table made by an earlier release lacks their newer columns.
         _add_missing_columns(db, cursor)
@@ -163,7 +148,7 @@ class AppealsView:
 
     def create_table(self, db: Database, cursor: Cursor) -> None:
         """The table without secondary indexes, for a bulk load; ``create`` adds them."""
-        for statement in ddl(DDL[:1], is_postgres=db.is_postgres):
+        for statement in db.dialect.ddl(DDL[:1]):
             cursor.execute(statement)
 
     def drop(self, db: Database, cursor: Cursor) -> None:
@@ -172,6 +157,13 @@ class AppealsView:
     def apply(self, db: Database, cursor: Cursor, transitions: Sequence[Transition]) -> None:
         delete_ids(db, cursor, TABLE, [new.id for old, new in transitions if old is not None])
         db.copy_rows(cursor, TABLE, ROW_COLUMNS, [to_row(new, db) for _, new in transitions])
+
+    def stage(self, db: Database, cursor: Cursor, transitions: Sequence[Transition]) -> None:
+        """A rebuild's page is written as a live batch: the rows go straight in."""
+        self.apply(db, cursor, transitions)
+
+    def settle(self, db: Database, cursor: Cursor) -> None:
+        """Nothing is left to write after the last page."""
 
 
 ADDED_COLUMNS = (
@@ -188,12 +180,4 @@ had before (``appeals projections rebuild`` fills them in from the log, the desk
 
 
 def _add_missing_columns(db: Database, cursor: Cursor) -> None:
-    if db.is_postgres:
-        for name, kind in ADDED_COLUMNS:
-            cursor.execute(f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS {name} {kind}")
-        return
-    cursor.execute(f"PRAGMA table_info({TABLE})")
-    present = {row[1] for row in cursor.fetchall()}
-    for name, kind in ADDED_COLUMNS:
-        if name not in present:
-            cursor.execute(f"ALTER TABLE {TABLE} ADD COLUMN {name} {kind}")
+    db.add_missing_columns(cursor, TABLE, ADDED_COLUMNS)

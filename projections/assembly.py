@@ -16,16 +16,18 @@ from ledger.calendar import ProductionCalendar
 from ledger.deadlines import Norms
 from projections.appeals_query import to_appeal_row
 from projections.appeals_view import AppealsView, to_row
-from projections.db import Database, database_for
+from projections.db import Database
 from projections.decoding import EventDecoder
 from projections.listener import pg_listener
 from projections.models import AppealRow
+from projections.postgres_db import PostgresDatabase
 from projections.read_models import ReadModels, _utcnow
 from projections.runner import Runner
 from projections.search_view import Opener, SearchView, keep_clear
+from projections.sqlite_db import SqliteDatabase
 from projections.state import Folder
 from projections.statistics_view import StatisticsView
-from projections.view import View
+from projections.view import DerivedView
 from projections.worker import Worker
 from projections.workload_view import WorkloadView
 
@@ -57,9 +59,8 @@ class ReadSide:
 
     def worker(self, *, poll: float = 0.02, idle: float = 1.0) -> Worker:
         """A worker thread object: ``start()`` it, ``stop()`` it."""
-        datastore = getattr(self.db, "datastore", None)
-        if self.channel is not None and isinstance(datastore, PostgresDatastore):
-            return Worker(self.runner, pg_listener(datastore, self.channel), idle=idle)
+        if self.channel is not None and isinstance(self.db, PostgresDatabase):
+            return Worker(self.runner, pg_listener(self.db.datastore, self.channel), idle=idle)
         return Worker(self.runner, poll=poll)
 
 
@@ -80,12 +81,18 @@ def build_read_side(
     ``opener`` opens sealed texts for the search view (the ledger's ``open_texts``).
     """
     db = database_for(datastore, events_table)
-    views: list[View] = [
-        AppealsView(),
-        StatisticsView(calendar),
-        WorkloadView(),
-        SearchView(opener),
-    ]
-    runner = Runner(db, EventDecoder(mapper), Folder(norms, calendar), views, batch_size=batch_size)
+    derived: list[DerivedView] = [StatisticsView(calendar), WorkloadView()]
+    folder = Folder(norms, calendar)
+    readers = [SearchView(opener)]
+    runner = Runner(
+        db, EventDecoder(mapper), folder, AppealsView(), derived, readers, batch_size=batch_size
+    )
     read_models = ReadModels(db, runner.names, clock)
     return ReadSide(db, runner, read_models, notify_channel)
+
+
+def database_for(datastore: SQLiteDatastore | PostgresDatastore, events_table: str) -> Database:
+    """The implementation that fits the ledger's datastore."""
+    if isinstance(datastore, PostgresDatastore):
+        return PostgresDatabase(datastore, events_table)
+    return SqliteDatabase(datastore, events_table)

@@ -11,28 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextlib import suppress
-from functools import partial
 from uuid import UUID
 
 from ledger.domain import Appeal
-from projections import tracking
-from projections.appeal_stream import Pages
-from projections.appeals_view import load_states
-from projections.collector import collect_rarely
-from projections.db import Cursor, Database, Submit
-from projections.decoding import EventDecoder, Fields, RawRow, Row
-from projections.rederive import Progress, rederive
+from projections import rebuild, tracking
+from projections.appeals_view import AppealsView, load_states
+from projections.db import Database
+from projections.decoding import EventDecoder, Fields, Row
+from projections.rebuild import Progress
 from projections.state import DECODED, AppealState, Folder
 from projections.tracking import PositionMovedError
-from projections.view import Transition, View
+from projections.view import DerivedView, EventView, RebuildableView, Transition
 
 PIPELINE_UP_TO = 64
 """Live batches of at most this many events send their writes and commit in one pipeline."""
-
-
-def _reads_events(view: View) -> bool:
-    # A view with ``apply_events`` (search) also reads the batch's events themselves.
-    return hasattr(view, "apply_events")
 
 
 class ViewsOutOfStepError(Exception):
@@ -51,14 +43,21 @@ class Runner:
         db: Database,
         decoder: EventDecoder,
         folder: Folder,
-        views: Sequence[View],
+        appeals: AppealsView,
+        derived: Sequence[DerivedView],
+        readers: Sequence[EventView] = (),
         *,
         batch_size: int = 10_000,
     ) -> None:
         self.db = db
         self.decoder = decoder
         self.folder = folder
-        self.views = list(views)
+        self.appeals = appeals
+        """The appeals view: also the store of the states every other view derives from."""
+        self.derived = list(derived)
+        self.readers = list(readers)
+        """The views of events (search): also fed the batch's events they want."""
+        self.views: list[RebuildableView] = [appeals, *derived, *readers]
         self.batch_size = batch_size
         self.position = 0
         self._knows = False
@@ -83,7 +82,7 @@ class Runner:
         found = tracking.read(self.db)
         return {name: found.get(name, 0) for name in self.names}
 
-    def current(self, views: Sequence[View] | None = None) -> int:
+    def current(self, views: Sequence[RebuildableView] | None = None) -> int:
         """The position the given views (default: all) share."""
         found = self.positions()
         positions = {v.name: found[v.name] for v in (views or self.views)}
@@ -108,7 +107,7 @@ class Runner:
         """Process batches until the log is exhausted; returns the events processed."""
         return self._catch_up(self.views, progress)
 
-    def _catch_up(self, views: Sequence[View], progress: Progress | None) -> int:
+    def _catch_up(self, views: Sequence[RebuildableView], progress: Progress | None) -> int:
         total = 0
         while processed := self._step(views, None):
             total += processed
@@ -116,7 +115,7 @@ class Runner:
                 progress(processed, self.position)
         return total
 
-    def _step(self, views: Sequence[View], limit: int | None) -> int:
+    def _step(self, views: Sequence[RebuildableView], limit: int | None) -> int:
         # After a batch of its own, this runner knows where the views are; the tracking
         # update's compare-and-set catches anyone who moved them since.
         start = self.position if self._knows else self.current(views)
@@ -136,21 +135,25 @@ class Runner:
         return len(rows)
 
     def _recover(self, positions: dict[str, int]) -> None:
-        base = positions.get("appeals", 0)
-        behind = [v for v in self.views if positions[v.name] != base]
-        if behind and all(map(_reads_events, behind)) and positions[behind[0].name] < base:
+        base = positions.get(self.appeals.name, 0)
+        late = [v for v in self.readers if positions[v.name] < base]
+        if late and all(positions[v.name] == positions[late[0].name] for v in late):
             # A view of events added to a store that had the others (or left behind): it
             # catches up alone, reading the log, until it stands with the others.
             with suppress(PositionMovedError, ViewsOutOfStepError):
-                self._step(behind, None)
+                self._step(late, None)
             return
-        derived = all(hasattr(v, "accumulate") for v in behind)
-        if derived and base == self.db.head():
+        behind = [v for v in self.derived if positions[v.name] != base]
+        if behind and base == self.db.head():
             with suppress(PositionMovedError):
-                rederive(self.db, behind, self.positions()["appeals"], self.batch_size, None)
+                rebuild.rederive(self, behind, None)
 
     def _write(
-        self, views: Sequence[View], start: int, end: int, events: list[tuple[Row, Fields]]
+        self,
+        views: Sequence[RebuildableView],
+        start: int,
+        end: int,
+        events: list[tuple[Row, Fields]],
     ) -> None:
         unseen: set[UUID] = set()
         earlier: set[UUID] = set()
@@ -174,99 +177,22 @@ class Runner:
             transitions: list[Transition] = [(before.get(k), s) for k, s in states.items()]
             for view in views:
                 view.apply(self.db, cursor, transitions)
-                if _reads_events(view):
-                    wanted = view.wanted  # type: ignore[attr-defined]
+            for reader in self.readers:
+                if reader in views:
+                    wanted = reader.wanted
                     chosen = [e for e in events if e[1][0] in wanted]
-                    view.apply_events(self.db, cursor, chosen)  # type: ignore[attr-defined]
+                    reader.apply_events(self.db, cursor, chosen)
             self.db.announce(cursor, end)
 
     def rebuild(self, names: Sequence[str] | None = None, progress: Progress | None = None) -> int:
-        """Drop and rebuild views; returns the events replayed.
-
-        Rebuilding ``appeals`` (or everything) is one transaction: it reads the log up to its
-        head appeal by appeal (``Database.appeal_pages``), folds each appeal's whole history
-        in memory, and writes every view's rows once, in bulk, into tables whose secondary
-        indexes are created at the end. Each page's writes are handed to
-        ``Database.writing_behind`` (a writer thread on PostgreSQL) while the next page is
-        folded; the statistics view stages one row per appeal and sums them in SQL at the
-        end (``settle``). A crash leaves the old views in place. The statistics
-        and workload views are pure functions of appeal states, so rebuilding only them
-        re-derives them from the appeals view, in one transaction at its position.
-        """
+        """Drop and rebuild views; returns the events replayed (see ``projections.rebuild``)."""
         wanted = set(names or self.names)
-        if "appeals" not in wanted and not any(
-            _reads_events(v) for v in self.views if v.name in wanted
-        ):
-            chosen = [v for v in self.views if v.name in wanted]
-            rederive(self.db, chosen, self.positions()["appeals"], self.batch_size, progress)
+        if self.appeals.name not in wanted and not any(v.name in wanted for v in self.readers):
+            rebuild.rederive(self, [v for v in self.derived if v.name in wanted], progress)
             return 0
-        with collect_rarely(), self.db.transaction() as cursor:
-            self.db.prepare_bulk_load(cursor)
-            for view in self.views:
-                # Take the tracking rows' locks before the tables': a runner that is
-                # mid-batch finishes first, one that starts later waits, then finds its
-                # position moved and retries on the rebuilt views.
-                tracking.reset(self.db, cursor, view.name, 0)
-            for view in self.views:
-                view.drop(self.db, cursor)
-                getattr(view, "create_table", view.create)(self.db, cursor)
-            with (
-                self.db.appeal_pages(cursor, self.batch_size) as (head, pages),
-                self.db.writing_behind() as submit,
-            ):
-                total = self._replay(cursor, pages, submit, progress)
-            for view in self.views:
-                settle = getattr(view, "settle", None)
-                if settle is not None:
-                    settle(self.db, cursor)
-            for view in self.views:
-                view.create(self.db, cursor)
-                tracking.reset(self.db, cursor, view.name, head)
+        head, total = rebuild.replay_all(self, progress)
         self._advance(head)
         return total
-
-    def _replay(
-        self, cursor: Cursor, pages: Pages, submit: Submit, progress: Progress | None
-    ) -> int:
-        fields, start, fold = self.decoder.fields, self.folder.start, self.folder.apply
-        received = Appeal.Received
-        state: AppealState | None = None
-        current = -1  # the appeal being folded, as ``UUID.int``: cheaper to compare
-        total = 0
-        readers = [v for v in self.views if _reads_events(v)]
-        wanted = frozenset().union(*(v.wanted for v in readers))  # type: ignore[attr-defined]
-        for page in pages:
-            finished: list[Transition] = []
-            chosen: list[tuple[RawRow, Fields]] = []
-            for row in page:
-                position, appeal_id, version, _, _ = row
-                event = fields(row, DECODED)
-                if event[0] in wanted:
-                    chosen.append((row, event))
-                if appeal_id.int == current and state is not None:
-                    fold(state, event, version, position)
-                elif issubclass(event[0], received):
-                    if state is not None:
-                        finished.append((None, state))
-                    state = start(appeal_id, event, version, position)
-                    current = appeal_id.int
-            submit(partial(self._load, cursor, finished))
-            for view in readers:
-                # In log order: an erasure comes after the texts it erases.
-                submit(partial(view.apply_events, self.db, cursor, chosen))  # type: ignore[attr-defined]
-            total += len(page)
-            if progress:
-                progress(len(page), total)
-        if state is not None:
-            submit(partial(self._load, cursor, [(None, state)]))
-        return total
-
-    def _load(self, cursor: Cursor, transitions: list[Transition]) -> None:
-        # Like apply, but into freshly created tables: summing views stage each appeal's
-        # share and settle the sums once at the end.
-        if transitions:
-            for view in self.views:
-                getattr(view, "stage", view.apply)(self.db, cursor, transitions)
 
     def _advance(self, position: int) -> None:
         self.position = position

@@ -43,7 +43,7 @@ def hits(db: Database, text: str) -> tuple[str, list[Any]]:
     query = match_query(text)
     if query is None:
         raise EmptySearchError(text)
-    if db.is_postgres:
+    if db.dialect.is_postgres:
         return _POSTGRES, [text]
     return _SQLITE, [query]
 
@@ -53,6 +53,6 @@ def matching_ids(db: Database, text: str) -> tuple[str, list[Any]]:
     query = match_query(text)
     if query is None:
         raise EmptySearchError(text)
-    if db.is_postgres:
+    if db.dialect.is_postgres:
         return _POSTGRES_IDS, [text]
     return _SQLITE_IDS, [query]

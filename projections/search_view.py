@@ -20,15 +20,14 @@ from uuid import UUID
 
 from ledger.domain import Appeal
 from projections.db import Cursor, Database
-from projections.decoding import Fields, RawRow
 from projections.search_words import stems
-from projections.view import Transition
+from projections.view import LoggedEvent, Transition
 
 DOCS = "appeal_search"
 FTS = "appeal_fts"
 Opener = Callable[[Sequence[tuple[str, str | None]]], list[str | None]]
 """Opens ``(text, key)`` pairs: the text in clear, or ``None`` where the key is gone."""
-TextEvent = tuple[RawRow, Fields]
+TextEvent = LoggedEvent
 WANTED = frozenset({Appeal.Received, Appeal.Answered, Appeal.NoteAdded, Appeal.PersonalDataErased})
 """The events this view reads (the runner hands it only these)."""
 
@@ -92,7 +91,7 @@ class SearchView:
     """Full-text documents per text event; erasure removes the sealed ones."""
 
     name = "search"
-    wanted = WANTED
+    wanted: frozenset[type[Any]] = WANTED
 
     def __init__(self, opener: Opener = keep_clear) -> None:
         self.opener = opener
@@ -108,11 +107,17 @@ class SearchView:
 
     def drop(self, db: Database, cursor: Cursor) -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {DOCS}")
-        if not db.is_postgres:
+        if not db.dialect.is_postgres:
             cursor.execute(f"DROP TABLE IF EXISTS {FTS}")
 
     def apply(self, db: Database, cursor: Cursor, transitions: Sequence[Transition]) -> None:
         """States carry no text: this view is fed by ``apply_events``."""
+
+    def stage(self, db: Database, cursor: Cursor, transitions: Sequence[Transition]) -> None:
+        """States carry no text: a rebuild feeds this view by ``apply_events`` too."""
+
+    def settle(self, db: Database, cursor: Cursor) -> None:
+        """Nothing to sum: every document is written as its page is read."""
 
     def apply_events(self, db: Database, cursor: Cursor, events: Sequence[TextEvent]) -> None:
         """Index the batch's texts and forget the sealed texts of erased appeals."""
@@ -123,7 +128,7 @@ class SearchView:
         rows = [(d, text) for d, text in zip(docs, opened, strict=True) if text is not None]
         if not rows:
             return
-        if db.is_postgres:
+        if db.dialect.is_postgres:
             cursor.executemany(
                 f"INSERT INTO {DOCS} (doc, appeal_id, kind, sealed, terms) "
                 "VALUES (%s, %s, %s, %s, to_tsvector('russian', %s))",
@@ -141,7 +146,7 @@ class SearchView:
 
     def _forget(self, db: Database, cursor: Cursor, appeal_ids: list[UUID]) -> None:
         ids: list[Any] = [db.uuid(i) for i in appeal_ids]
-        if db.is_postgres:
+        if db.dialect.is_postgres:
             cursor.execute(f"DELETE FROM {DOCS} WHERE sealed AND appeal_id = ANY(%s)", (ids,))
             return
         for appeal_id in ids:
@@ -151,8 +156,8 @@ class SearchView:
 
     @staticmethod
     def _tables(db: Database) -> list[str]:
-        return _POSTGRES_TABLES if db.is_postgres else _SQLITE_TABLES
+        return _POSTGRES_TABLES if db.dialect.is_postgres else _SQLITE_TABLES
 
     @staticmethod
     def _indexes(db: Database) -> list[str]:
-        return _POSTGRES_INDEXES if db.is_postgres else _SQLITE_INDEXES
+        return _POSTGRES_INDEXES if db.dialect.is_postgres else _SQLITE_INDEXES

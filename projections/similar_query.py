@@ -62,7 +62,7 @@ class SimilarQuery:
         terms = dict.fromkeys(stems(text))
         if not terms:
             return []
-        if self.db.is_postgres:
+        if self.db.dialect.is_postgres:
             hits, words = _POSTGRES, [text, text]
         else:
             hits, words = _SQLITE, [" OR ".join('"' + t.replace('"', '""') + '"' for t in terms)]

@@ -26,8 +26,9 @@ from projections.contribution import (
     contribution,
 )
 from projections.db import Cursor, Database
+from projections.derivation import Summing
 from projections.statistics_load import StatisticsLoad
-from projections.view import Transition
+from projections.view import Derivation, Transition
 
 CELLS, HIST, DUE, WAIT = "stats_cells", "stats_hist", "stats_due", "stats_wait"
 CELL_KEYS = ("grain", "bucket", "channel", "category", "body", "department")
@@ -85,6 +86,10 @@ class StatisticsView:
     def drop(self, db: Database, cursor: Cursor) -> None:
         for table in (CELLS, HIST, DUE, WAIT):
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+    def derivation(self, db: Database) -> Derivation:
+        """Re-derive by summing in memory, flushing at ``derivation.FLUSH_AT`` keys."""
+        return Summing(self, db)
 
     def new_sums(self) -> Sums:
         """An empty in-memory accumulator for ``accumulate``/``flush``."""

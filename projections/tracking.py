@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from projections.db import Cursor, Database
-from projections.schema import TRACKING, TRACKING_DDL
+
+TRACKING = "projection_tracking"
+
+TRACKING_DDL = [
+    f"CREATE TABLE IF NOT EXISTS {TRACKING} (name TEXT PRIMARY KEY, position BIGINT NOT NULL)",
+]
 
 
 class PositionMovedError(Exception):

@@ -37,12 +37,10 @@ class WorkloadQuery:
         )
         oldest = (
             f"SELECT id FROM {TABLE} WHERE "
-            + " AND ".join(f"{k} IS NOT DISTINCT FROM ?" for k in keys)
+            + " AND ".join(f"{k} {self.db.dialect.is_not_distinct} ?" for k in keys)
             + (f" AND {' AND '.join(where)}" if where else "")
             + " ORDER BY received_at, id LIMIT 1"
         )
-        if not self.db.is_postgres:
-            oldest = oldest.replace("IS NOT DISTINCT FROM", "IS")
         rows: list[WorkloadRow] = []
         with self.db.reading() as cursor:
             cursor.execute(self.db.sql(statement), [now_us, *params])

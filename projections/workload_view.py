@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from projections.appeals_view import delete_ids
 from projections.codec import to_us
 from projections.db import Cursor, Database
-from projections.schema import ddl
-from projections.view import Transition
+from projections.derivation import Applying
+from projections.view import Derivation, Transition
 
 TABLE = "workload_open"
 COLUMNS = ("id", "body", "department", "assignee", "received_at", "next_due_at")
@@ -29,11 +29,26 @@ class WorkloadView:
     name = "workload"
 
     def create(self, db: Database, cursor: Cursor) -> None:
-        for statement in ddl(DDL, is_postgres=db.is_postgres):
+        for statement in db.dialect.ddl(DDL):
             cursor.execute(statement)
+
+    def create_table(self, db: Database, cursor: Cursor) -> None:
+        """A rebuild creates the table with its one index: the load is one row per open appeal."""
+        self.create(db, cursor)
 
     def drop(self, db: Database, cursor: Cursor) -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+
+    def stage(self, db: Database, cursor: Cursor, transitions: Sequence[Transition]) -> None:
+        """A rebuild's page is written as a live batch."""
+        self.apply(db, cursor, transitions)
+
+    def settle(self, db: Database, cursor: Cursor) -> None:
+        """Nothing is left to write after the last page."""
+
+    def derivation(self, db: Database) -> Derivation:
+        """Re-derive chunk by chunk, as live batches."""
+        return Applying(self, db)
 
     def apply(self, db: Database, cursor: Cursor, transitions: Sequence[Transition]) -> None:
         delete_ids(

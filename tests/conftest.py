@@ -14,7 +14,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from api.container import Container, build
+from api.bootstrap import build
+from api.container import Container
 from api.settings import Settings
 
 PG_ADMIN = os.environ.get("APPEALS_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")

@@ -16,8 +16,7 @@ from pathlib import Path
 from api.backup import pgdump, sqlitefile
 from api.backup.contents import Contents
 from api.backup.errors import BackupError
-from api.container import build
-from api.runtime.wiring_projections import read_side
+from api.bootstrap import build, read_side
 from api.settings import Settings
 from api.storage.store import check_reachable, parse_store
 from audit.service import AuditConfig, AuditService

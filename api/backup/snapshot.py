@@ -9,7 +9,7 @@ from pathlib import Path
 from api.backup import pgdump, sqlitefile
 from api.backup.contents import Contents
 from api.backup.errors import BackupError
-from api.container import build
+from api.bootstrap import build
 from api.settings import Settings
 
 

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from api.bootstrap import build
 from api.commands import publish
 from api.commands.options import appeal_id, at_least
-from api.container import Container, build
+from api.container import Container
 from api.settings import Settings
 from api.tlog.cosigned import served_checkpoint
 from api.tlog.witness import attach_witnesses

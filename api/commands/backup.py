@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from api.backup import BackupError, prove_extends, restore_backup, take_backup
-from api.container import build
+from api.bootstrap import build
 from api.settings import Settings
 from audit.service import AuditConfig, AuditService, load_public_key
 from ledger.verify import load_public_key_pem

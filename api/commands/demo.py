@@ -16,10 +16,12 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from api.bootstrap import build, sealing_with
 from api.commands.options import at_least
-from api.container import Container, build
+from api.container import Container
 from api.settings import Settings
 from demo.generator import DemoOptions, generate
+from ledger.application import AppealsLedger
 from ledger.domain import Appeal
 from ledger.privacy import BufferedKeyStore, CitizenVault
 from migration.demo_csv import write_demo_csv
@@ -103,10 +105,9 @@ def load_demo(
     clusters: int = 0,
 ) -> int:
     """Generate and save appeals in batches; returns how many were new."""
-    ledger = container.ledger
     end = until or datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     buffered = BufferedKeyStore()
-    durable_vault, ledger.vault = ledger.vault, CitizenVault(buffered)
+    ledger = sealing_with(container, CitizenVault(buffered))
     new = 0
     columns = (
         TextColumn("demo"),
@@ -115,32 +116,29 @@ def load_demo(
         TimeElapsedColumn(),
         TextColumn("{task.fields[rate]} appeals/s"),
     )
-    try:
-        with Progress(*columns, disable=quiet) as progress:
-            task = progress.add_task("demo", total=appeals + surge, rate="-")
-            batch = []
-            options = DemoOptions(
-                appeals=appeals, seed=seed, until=end, surge=surge, clusters=clusters
-            )
-            for appeal in generate(ledger, options):
-                batch.append(appeal)
-                if len(batch) == BATCH:
-                    new += _save(container, batch, buffered)
-                    progress.update(task, advance=len(batch), rate=_rate(progress, task))
-                    batch = []
-            new += _save(container, batch, buffered)
-            progress.update(task, advance=len(batch), rate=_rate(progress, task))
-    finally:
-        ledger.vault = durable_vault
+    with Progress(*columns, disable=quiet) as progress:
+        task = progress.add_task("demo", total=appeals + surge, rate="-")
+        batch = []
+        options = DemoOptions(appeals=appeals, seed=seed, until=end, surge=surge, clusters=clusters)
+        for appeal in generate(ledger, options):
+            batch.append(appeal)
+            if len(batch) == BATCH:
+                new += _save(container, ledger, batch, buffered)
+                progress.update(task, advance=len(batch), rate=_rate(progress, task))
+                batch = []
+        new += _save(container, ledger, batch, buffered)
+        progress.update(task, advance=len(batch), rate=_rate(progress, task))
     return new
 
 
-def _save(container: Container, batch: list[Appeal], buffered: BufferedKeyStore) -> int:
+def _save(
+    container: Container, ledger: AppealsLedger, batch: list[Appeal], buffered: BufferedKeyStore
+) -> int:
     keys = buffered.drain()
     if not batch:
         return 0
     container.keys.put_many(keys)
-    return container.ledger.record_batch(batch)
+    return ledger.record_batch(batch)
 
 
 def _rate(progress: Progress, task_id: TaskID) -> str:

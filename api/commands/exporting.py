@@ -8,8 +8,8 @@ from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from api.bootstrap import build
 from api.commands.options import at_least
-from api.container import build
 from api.settings import Settings
 from api.storage.exportsource import SqlExportSource
 from migration.export import export_lines

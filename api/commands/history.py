@@ -7,8 +7,8 @@ import json
 from typing import Any
 from uuid import UUID
 
+from api.bootstrap import build
 from api.commands.options import appeal_id
-from api.container import build
 from api.settings import Settings
 from api.storage.eventdata import event_data
 from ledger.application import AppealsLedger, HistoryEntry

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-from api.container import build
+from api.bootstrap import build
 from api.runtime.importing import FORMATS, ErrorsFile, ImportOptions, run_import
 from api.settings import Settings
 from migration.record import Refusal

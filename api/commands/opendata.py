@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from api.container import build
-from api.runtime.wiring_projections import read_side
+from api.bootstrap import build, read_side
 from api.settings import Settings
 from opendata.disk import publish
 from opendata.figures import Figures

@@ -17,9 +17,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from api.bootstrap import build, read_side
 from api.commands.options import at_least
-from api.container import build
-from api.runtime.wiring_projections import read_side
 from api.settings import Settings
 from projections.worker import Worker
 

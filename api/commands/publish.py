@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from api.container import build
+from api.bootstrap import build
 from api.settings import Settings
 from api.tlog.cosigned import served_checkpoint
 from api.tlog.publish import publish

@@ -6,11 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from api.bootstrap import audit_service, build
 from api.commands.demo import load_demo
 from api.commands.options import at_least, port
 from api.commands.serve import run_serve
-from api.container import build
-from api.runtime.duty import audit_service
 from api.settings import Settings
 from audit.service import (
     PRIVATE_KEY,

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from uvicorn.config import STARTUP_FAILURE
 
+from api.bootstrap import audit_service, build, read_side
 from api.commands.options import at_least, port
-from api.container import build
 from api.http.clientlimits import server_config
-from api.runtime.wiring_projections import read_side
+from api.runtime.standby import standby_store
 from api.serve.drain import DrainingServer
 from api.serve.supervisor import Supervisor, listening_socket
 from api.settings import Settings, SettingsError
@@ -42,6 +42,12 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     check_reachable(parse_store(str(settings.database_url)))
+    if settings.read_database_url is not None:
+        standby = standby_store(settings)
+        try:
+            check_reachable(standby)
+        except SettingsError as error:
+            raise SettingsError(f"APPEALS_READ_DATABASE_URL: {error}") from None
     print(f"Appeals Ledger API: http://{args.host}:{args.port}/graphql", flush=True)
     print(f"Public dashboard: http://{args.host}:{args.port}/ (open data: /opendata/)", flush=True)
     if args.workers > 1:
@@ -61,10 +67,12 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _prepare_store(settings: Settings) -> None:
-    """Create the event table and the views once, before several workers start at once."""
+    """Create the event table, the views and the audit log's tables once, before several
+    workers start at once (each would create them too, and concurrent creations collide)."""
     container = build(settings)
     try:
         read_side(container).runner.setup()
+        audit_service(settings, container)
     finally:
         container.close()
 

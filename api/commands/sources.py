@@ -9,8 +9,8 @@ from pathlib import Path
 
 from prometheus_client import CollectorRegistry
 
+from api.bootstrap import build
 from api.commands.options import OptionError
-from api.container import build
 from api.runtime import channelwiring
 from api.settings import Settings
 from channels import mail

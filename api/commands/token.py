@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from api.bootstrap import jwt_secret
 from api.commands.options import OptionError, ttl
-from api.http.app import _jwt_secret
 from api.http.auth import Authenticator
 from api.settings import Settings
 from ledger.values import Role
@@ -52,7 +52,7 @@ def run_issue(args: argparse.Namespace, settings: Settings) -> int:
             raise OptionError(f"{option} applies to {allowed} tokens, not {role.value}")
     if role is Role.OPERATOR and not args.department:
         raise OptionError("an operator token needs --department")
-    authenticator = Authenticator(_jwt_secret(settings))
+    authenticator = Authenticator(jwt_secret(settings))
     print(authenticator.issue(subject=args.subject or role.value, role=role, ttl=args.ttl,
                               body=args.body, department=args.department, pii=args.pii))  # fmt: skip
     return 0

@@ -187,7 +187,7 @@ async def list_appeals(
             has_next_page=False, has_previous_page=False, start_cursor=None, end_cursor=None
         )
         return AppealConnection(edges=[], page_info=empty, total_count=0)
-    read_models = info.context.services.read_models
+    read_models = await info.context.services.reads_for(info.context.client)
     try:
         page = await off_loop(
             read_models.list_appeals,

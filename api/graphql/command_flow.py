@@ -48,6 +48,7 @@ async def payload(info: Info, recorded: Recorded) -> AppealPayload:
     if recorded.position is not None:
         services.metrics.events_appended.inc()
         await services.watcher.wait(recorded.position, READ_YOUR_WRITES_TIMEOUT)
+        services.wrote(info.context.client, recorded.position)
     events = recorded.events
     row: AppealRow | None
     if recorded.created and events and isinstance(events[0][1], AppealAggregate.Received):

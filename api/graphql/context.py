@@ -13,6 +13,7 @@ from starlette.websockets import WebSocket
 from strawberry.dataloader import DataLoader
 
 from api.http.viewer import Viewer
+from api.runtime.standby import client_key
 from api.services import Services
 from ledger.domain import Appeal
 from projections.models import AppealRow
@@ -47,6 +48,15 @@ class Context:
     texts: DataLoader[UUID, list[str | None]] = field(init=False)
     """An appeal's message, then its answers, in clear (``None`` where erased)."""
 
+    @property
+    def client(self) -> str | None:
+        """Who reads, for read-your-writes on a standby; None without a request."""
+        request = self.request
+        if request is None:
+            return None
+        peer = request.client
+        return client_key(request.headers.get("authorization"), peer.host if peer else None)
+
     def __post_init__(self) -> None:
         services = self.services
         # A WebSocket's context lives as long as the connection: rows cached there would
@@ -54,7 +64,7 @@ class Context:
         cache = not isinstance(self.request, WebSocket)
 
         async def load(ids: list[UUID]) -> list[AppealRow | None]:
-            found = await services.get_appeals(list(dict.fromkeys(ids)))
+            found = await services.read_appeals(list(dict.fromkeys(ids)), self.client)
             return [found.get(appeal_id) for appeal_id in ids]
 
         self.appeal_rows = DataLoader(load_fn=load, cache=cache)

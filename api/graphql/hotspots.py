@@ -80,7 +80,7 @@ class HotspotInfo:
             received_from=calendar.midnight_utc(self.period_start),
         )
         where = scoped_filter(info, asked)
-        read_models = info.context.services.read_models
+        read_models = await info.context.services.reads_for(info.context.client)
         page = await off_loop(
             read_models.list_appeals,
             where,
@@ -120,8 +120,9 @@ async def hotspots(
     asked_body = text_filter(body, "body")
     if scope_body is not None and asked_body not in (None, scope_body):
         raise ApiError("FORBIDDEN", "body is outside your scope")
+    read_models = await info.context.services.reads_for(info.context.client)
     found = await off_loop(
-        info.context.services.read_models.hotspots,
+        read_models.hotspots,
         period,
         day,
         baseline_periods,

@@ -29,7 +29,7 @@ async def _values(
 ) -> list[LookupEntryInfo]:
     if sees_nothing(info):
         return []
-    read_models = info.context.services.read_models
+    read_models = await info.context.services.reads_for(info.context.client)
     found = await off_loop(read_models.lookup, dimension, body, department)
     return [LookupEntryInfo.of(entry) for entry in found]
 

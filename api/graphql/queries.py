@@ -101,7 +101,7 @@ class Query:
             department=text_filter(where.department, "filter.department"),
             received_from=where.received_from, received_to=where.received_to,
         )  # fmt: skip
-        read_models = info.context.services.read_models
+        read_models = await info.context.services.reads_for(info.context.client)
         if info.context.viewer.is_public:
             threshold = info.context.services.settings.suppress_below
             groups = await off_loop(read_models.public_statistics, stats_filter, dims, period,
@@ -150,8 +150,9 @@ class Query:
     ) -> list[WorkloadEntry]:
         require_reader(info)
         where = filter or WorkloadFilterInput()
+        read_models = await info.context.services.reads_for(info.context.client)
         rows = await off_loop(
-            info.context.services.read_models.workload,
+            read_models.workload,
             WorkloadFilter(department=text_filter(where.department, "filter.department"),
                            body=text_filter(where.body, "filter.body"),
                            by_assignee=where.by_assignee),

@@ -66,7 +66,7 @@ async def resolve_rankings(
     if info.context.viewer.token_error is not None:
         raise ApiError("UNAUTHENTICATED", f"token is {info.context.viewer.token_error}")
     services = info.context.services
-    models = services.read_models
+    models = await services.reads_for(info.context.client)
     ranker = Rankings(PublicStatistics(models.db, StatisticsQuery(models.db)))
     rows = await off_loop(
         ranker.rank,

@@ -63,7 +63,7 @@ async def similar(info: Info, row: AppealRow, first: int) -> list[SimilarAppeal]
     text = (await info.context.texts.load(row.id))[0]
     if text is None:
         return []  # erased: nothing of it may be compared any more
-    read_models = info.context.services.read_models
+    read_models = await info.context.services.reads_for(info.context.client)
     since = read_models.clock() - RECENT
     found = await off_loop(read_models.similar, row, text, since, first + MAX_SIMILAR)
     viewer = info.context.viewer

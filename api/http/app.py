@@ -6,12 +6,9 @@ import asyncio
 import contextlib
 import gc
 import logging
-import secrets
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-from eventsourcing.postgres import PostgresDatastore
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -20,22 +17,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
-from api import graphiql, public_routes
-from api.container import Container, build
+from api import bootstrap, graphiql, public_routes
 from api.graphql.context import off_loop
 from api.graphql.schema import build_schema
 from api.graphql.view import LedgerGraphQL
 from api.http import logs
-from api.http.auth import Authenticator
 from api.http.importing import import_file
-from api.http.metrics import Metrics
 from api.http.middleware import RequestMiddleware
 from api.http.ratelimit import RateLimitMiddleware
-from api.runtime import channelwiring, wiring_projections
-from api.runtime.advances import ViewsListener
-from api.runtime.asyncreads import AsyncAppealReads
-from api.runtime.duty import audit_service, contend
-from api.runtime.live import EventFeed
+from api.runtime.standby import open_standby
 from api.services import Services
 from api.settings import Settings
 from api.storage.unavailable import RETRY_AFTER, is_unavailable
@@ -44,10 +34,8 @@ from api.tlog import routes as tlog_routes
 from api.tlog.cosigned import latest_served
 from api.tlog.witness_metrics import witness_gauges
 from channels import webhook
-from projections.listener import ListenContext, pg_listener
 
 log = logging.getLogger("appeals.api")
-SECRET_FILE = Path("var/jwt.secret")
 PROBE_SECONDS = 2.5
 """``/readyz`` and ``/metrics`` wait at most this long for the store."""
 
@@ -68,14 +56,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # audit proofs cannot take every thread from the reads.
         executor = ThreadPoolExecutor(2 * settings.pool_size, thread_name_prefix="off-loop")
         asyncio.get_running_loop().set_default_executor(executor)
-        services = await off_loop(start_services, settings)
-        store = services.container.store
-        if store.is_postgres:
-            reads = AsyncAppealReads(store.conninfo, services.read_models, settings.pool_size,
-                                     connect_timeout=store.connect_timeout,
-                                     statement_timeout=store.statement_timeout)  # fmt: skip
-            await reads.open()
-            services.appeal_reads = reads
+        services = await off_loop(bootstrap.build_services, settings)
+        if services.appeal_reads is not None:
+            await services.appeal_reads.open()
+        if settings.read_database_url is not None:
+            # Opened on the loop, so set here: the one field assigned after construction.
+            services.standby = await open_standby(
+                settings,
+                services.read_models,
+                services.container.events_table,
+                services.metrics.served_from,
+            )
+        bootstrap.start(services)
         app.state.services = services
         public_routes.warm(app.state)
         # Start-up objects (schema, calendar, pools) live as long as the process: keep
@@ -87,7 +79,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             if services.appeal_reads is not None:
                 await services.appeal_reads.close()
-            await off_loop(stop_services, services)
+            if services.standby is not None:
+                await services.standby.close()
+            await off_loop(bootstrap.stop, services)
 
     middleware = [
         Middleware(
@@ -120,56 +114,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     if settings.graphiql:
         routes.append(graphiql.assets())
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
-
-
-def start_services(settings: Settings) -> Services:
-    """Connect, build the read side, contend for the projection duty, start the event feed."""
-    container = build(settings)
-    read_side = wiring_projections.read_side(container)
-    read_side.runner.setup()
-    feed = EventFeed(container.ledger, _listener(container))
-    services = Services(settings, container, read_side, feed, Metrics(),
-                        Authenticator(_jwt_secret(settings)))  # fmt: skip
-    services.audit = audit_service(settings, container)
-    services.channels = channelwiring.intake(container, services.metrics.registry)
-    if settings.run_projections:
-        services.leadership = contend(container, read_side, services.audit)
-        services.background.append(services.leadership)
-    feed.start()
-    datastore = getattr(read_side.db, "datastore", None)
-    if isinstance(datastore, PostgresDatastore):
-        views = ViewsListener(datastore, read_side.db.views_channel,
-                              services.watcher.advance_threadsafe)  # fmt: skip
-        views.start()
-        services.background.append(views)
-    return services
-
-
-def stop_services(services: Services) -> None:
-    """Stop background threads, then release connections."""
-    services.feed.stop()
-    for task in services.background:
-        task.stop()
-    services.container.close()
-
-
-def _listener(container: Container) -> ListenContext | None:
-    if not container.store.is_postgres:
-        return None
-    recorder = container.ledger.recorder
-    return pg_listener(recorder.datastore, recorder.channel_name)  # type: ignore[attr-defined]
-
-
-def _jwt_secret(settings: Settings) -> str:
-    """The configured secret, or one kept in var/ so every local process shares it."""
-    if settings.jwt_secret is not None:
-        return str(settings.jwt_secret)
-    if not SECRET_FILE.exists():
-        SECRET_FILE.parent.mkdir(parents=True, exist_ok=True)
-        SECRET_FILE.write_text(secrets.token_urlsafe(48))
-        SECRET_FILE.chmod(0o600)
-        log.warning("APPEALS_JWT_SECRET is not set: using a generated secret in %s", SECRET_FILE)
-    return SECRET_FILE.read_text().strip()
 
 
 async def healthz(request: Request) -> Response:

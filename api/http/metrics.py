@@ -34,6 +34,12 @@ class Metrics:
             "1 while this process holds the lock and runs the projections and the audit log",
             registry=self.registry,
         )
+        self.standby_reads = Counter(
+            "appeals_standby_reads",
+            "View reads routed by APPEALS_READ_DATABASE_URL, by the server that answered",
+            ["served"],
+            registry=self.registry,
+        )
         self.store_up = Gauge(
             "appeals_store_up", "1 while the store answered the last scrape's probe",
             registry=self.registry,
@@ -42,3 +48,7 @@ class Metrics:
             "appeals_helper_up", "1 while a long-lived helper thread works (0: reconnecting)",
             ["helper"], registry=self.registry,
         )  # fmt: skip
+
+    def served_from(self, server: str) -> None:
+        """Count one view read answered by ``server`` ("standby" or "primary")."""
+        self.standby_reads.labels(server).inc()

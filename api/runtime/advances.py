@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from eventsourcing.postgres import PostgresDatastore
-from psycopg.sql import SQL, Identifier
 
-from api.runtime.daemon import DaemonThread
+from projections.daemon import DaemonThread
+from projections.listener import pg_listener
 
 
 class ViewsListener(DaemonThread):
@@ -32,15 +32,10 @@ class ViewsListener(DaemonThread):
 
     def _run(self) -> None:
         # While this fails and DaemonThread retries, waiters poll the views (api.runtime.watcher).
-        with self.datastore.get_connection() as conn:
-            conn.execute(SQL("LISTEN {}").format(Identifier(self.channel)))
+        with pg_listener(self.datastore, self.channel)() as listening:
             self._healthy()
-            try:
-                while not self._stop.is_set():
-                    for notice in conn.notifies(timeout=1.0):
-                        self.advance(int(notice.payload))
-                        if self._stop.is_set():
-                            break
-            finally:
-                if not conn.broken:  # a dropped session listens no more anyway
-                    conn.execute(SQL("UNLISTEN {}").format(Identifier(self.channel)))
+            while not self._stop.is_set():
+                for payload in listening.payloads(timeout=1.0):
+                    self.advance(int(payload))
+                    if self._stop.is_set():
+                        break

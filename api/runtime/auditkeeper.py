@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 import time
 
-from api.runtime.daemon import DaemonThread
 from audit.service import AuditError, AuditService, load_private_key
+from projections.daemon import DaemonThread
 
 log = logging.getLogger("appeals.audit")
 CATCH_UP_EVERY = 0.5

@@ -6,13 +6,13 @@ import httpx
 
 from api.container import Container
 from api.runtime import channelwiring
-from api.runtime.daemon import DaemonThread
 from channels.delivery import Deliverer
 from channels.outbox import Outbox
 from channels.reply import Platform
 from channels.smtp import SmtpPlatform, SmtpServer
 from channels.telegram_api import TelegramPlatform
 from channels.vk_api import VkPlatform
+from projections.daemon import DaemonThread
 
 IDLE_SECONDS = 0.2
 
@@ -35,9 +35,9 @@ class DeliveryWorker(DaemonThread):
             if not done:
                 self._stop.wait(IDLE_SECONDS)
 
-    def stop(self) -> None:
+    def stop(self, timeout: float | None = None) -> None:
         """Stop the loop, then close the HTTP connections."""
-        super().stop()
+        super().stop(timeout)
         self.http.close()
 
 

@@ -24,8 +24,8 @@ from typing import IO, Protocol
 
 import psycopg
 
-from api.runtime.daemon import DaemonThread
 from api.storage.store import Store
+from projections.daemon import DaemonThread
 
 log = logging.getLogger("appeals.leader")
 RETRY_SECONDS = 1.0

@@ -13,18 +13,18 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
 from eventsourcing.persistence import Notification
 
-from api.runtime.daemon import DaemonThread
 from api.runtime.feed_scope import AppealScopes, ScopedEntry
 from ledger.application import AppealsLedger, HistoryEntry
+from projections.daemon import DaemonThread
+from projections.listener import Waiter, sleeping
 
 log = logging.getLogger("appeals.live")
-Waiter = Callable[[float], None]
 QUEUE_LIMIT = 1000
 IDLE_REFRESH = 0.05
 
@@ -44,7 +44,7 @@ class EventFeed(DaemonThread):
     ) -> None:
         super().__init__()
         self.ledger = ledger
-        self.listen = listen or _sleeping
+        self.listen = listen or sleeping
         self.poll = poll
         self._subscribers: set[tuple[asyncio.AbstractEventLoop, asyncio.Queue[ScopedEntry]]] = set()
         self.scopes = AppealScopes(ledger)
@@ -122,13 +122,3 @@ def _offer(queue: asyncio.Queue[Any], item: Any) -> None:
     # A subscriber that stops reading loses events rather than stalling everyone.
     with contextlib.suppress(asyncio.QueueFull):
         queue.put_nowait(item)
-
-
-@contextlib.contextmanager
-def _sleeping() -> Iterator[Waiter]:
-    stop = threading.Event()
-
-    def wait(timeout: float) -> None:
-        stop.wait(timeout)
-
-    yield wait

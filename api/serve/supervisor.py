@@ -17,7 +17,7 @@ until every worker has said so (or ``START_WAIT`` passed), so early connections 
 backlog instead of piling on the first worker up.
 
 The supervisor prepares the store once, runs the projection duty in a process of its own
-(``api.runtime.duty``), restarts a worker or that process when it dies (backing off if a
+(``api.serve.duty_process``), restarts a worker or that process when it dies (backing off if a
 worker keeps dying), and on SIGINT or SIGTERM stops accepting and lets the workers finish what
 they serve (``api.serve.drain``), the duty process last, so that their last writes are
 projected; a second signal is passed on to every child, which then stops at once.
@@ -41,8 +41,8 @@ from multiprocessing.context import SpawnContext
 from multiprocessing.process import BaseProcess
 from types import FrameType
 
-from api.runtime.duty import run_duty
 from api.serve.drain import HARD_STOP
+from api.serve.duty_process import run_duty
 from api.serve.worker import work
 
 log = logging.getLogger("appeals.serve")
@@ -89,7 +89,7 @@ class Worker:
 class Supervisor:
     """Starts ``count`` workers, passes them connections, restarts any that die, stops all.
 
-    With ``duty``, a further process runs the projection duty (``api.runtime.duty.run_duty``) and is
+    With ``duty``, a further process runs the projection duty (``api.serve.duty_process``) and is
     restarted like a worker; the workers then leave the projections to it.
     """
 

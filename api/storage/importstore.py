@@ -21,7 +21,7 @@ class SqlImportStore:
         self.ledger = container.ledger
         self.sql = container.sql
         self.table = container.events_table
-        self.is_postgres = container.sql.is_postgres
+        self.is_postgres = container.sql.dialect.is_postgres
 
     def stored_events(self, ids: Sequence[UUID]) -> dict[UUID, list[Appeal.Event]]:
         found: dict[UUID, list[Appeal.Event]] = {}
@@ -50,7 +50,7 @@ class SqlImportStore:
     def write(self, appeals: Sequence[Appeal], keys: list[tuple[str, bytes]]) -> list[UUID]:
         if keys:
             # Keys first, committed: events sealed under a key are never stored without it.
-            statement = self.sql.dialect(
+            statement = self.sql.dialect.sql(
                 f"INSERT INTO {KEYS} (citizen_id, key) VALUES (?, ?) ON CONFLICT DO NOTHING"
             )
             with self.sql.transaction(commit=True) as cursor:

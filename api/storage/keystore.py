@@ -28,7 +28,7 @@ class SqlKeyStore:
         stored = self.get(citizen_id)
         if stored is not None:
             return stored
-        statement = self.sql.dialect(
+        statement = self.sql.dialect.sql(
             f"INSERT INTO {TABLE} (citizen_id, key) VALUES (?, ?) ON CONFLICT DO NOTHING"
             " RETURNING key"
         )
@@ -44,7 +44,7 @@ class SqlKeyStore:
 
     def put_many(self, keys: Iterable[tuple[str, bytes]]) -> None:
         """Insert keys in one transaction, keeping any that already exist."""
-        statement = self.sql.dialect(
+        statement = self.sql.dialect.sql(
             f"INSERT INTO {TABLE} (citizen_id, key) VALUES (?, ?) ON CONFLICT DO NOTHING"
         )
         with self.sql.transaction(commit=True) as cursor:

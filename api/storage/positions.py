@@ -12,12 +12,11 @@ class SqlEventPositions:
 
     def __init__(self, sql: Sql, events_table: str) -> None:
         self.sql = sql
-        # SQLite's recorder uses the rowid as the notification id.
-        column = "notification_id" if sql.is_postgres else "rowid"
+        column = sql.dialect.notification_column
         self.statement = (
             f"SELECT originator_version, {column} FROM {events_table} WHERE originator_id = ?"
         )
 
     def positions(self, appeal_id: UUID) -> dict[int, int]:
-        key: object = appeal_id if self.sql.is_postgres else appeal_id.hex
+        key = self.sql.dialect.uuid(appeal_id)
         return {int(version): int(nid) for version, nid in self.sql.rows(self.statement, [key])}

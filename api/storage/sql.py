@@ -1,7 +1,7 @@
 """A thin, store-neutral way to run our own SQL on the ledger's connection pool.
 
 Statements are written with ``?`` placeholders and ``BLOB`` types; for PostgreSQL they
-are rewritten to ``%s`` and ``BYTEA``. Only adapters in ``api`` use this; the ledger
+are rewritten to ``%s`` and ``BYTEA`` by the one ``projections.dialect``. Only adapters in ``api`` use this; the ledger
 itself has no SQL.
 """
 
@@ -13,6 +13,8 @@ from typing import Any, Protocol
 
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
+
+from projections.dialect import dialect_of
 
 
 class Cursor(Protocol):
@@ -30,13 +32,7 @@ class Sql:
 
     def __init__(self, datastore: SQLiteDatastore | PostgresDatastore) -> None:
         self.datastore = datastore
-        self.is_postgres = isinstance(datastore, PostgresDatastore)
-
-    def dialect(self, statement: str) -> str:
-        """Rewrite a ``?``-style statement for the store."""
-        if not self.is_postgres:
-            return statement
-        return statement.replace("?", "%s").replace("BLOB", "BYTEA")
+        self.dialect = dialect_of(datastore)
 
     @contextmanager
     def transaction(self, *, commit: bool) -> Iterator[Cursor]:
@@ -47,7 +43,7 @@ class Sql:
     def rows(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Fetch every row of a query as tuples."""
         with self.transaction(commit=False) as cursor:
-            cursor.execute(self.dialect(statement), tuple(params))
+            cursor.execute(self.dialect.sql(statement), tuple(params))
             return [
                 tuple(row.values()) if isinstance(row, dict) else tuple(row)
                 for row in cursor.fetchall()
@@ -56,7 +52,7 @@ class Sql:
     def execute(self, statement: str, params: Sequence[Any] = ()) -> None:
         """Run one statement in its own committed transaction."""
         with self.transaction(commit=True) as cursor:
-            cursor.execute(self.dialect(statement), tuple(params))
+            cursor.execute(self.dialect.sql(statement), tuple(params))
 
     def delete_securely(self, table: str, where: str, params: Sequence[Any]) -> None:
         """Delete rows so their bytes do not linger on disk (erasure of keys)."""

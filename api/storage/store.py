@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlsplit
 import psycopg
 
 from api.settings import SettingsError
+from projections.dialect import POSTGRES, SQLITE, Dialect
 
 
 @dataclass(frozen=True)
@@ -26,9 +27,14 @@ class Store:
     """Seconds a PostgreSQL statement may run, or a SQLite write wait for a lock; 0: no limit."""
 
     @property
+    def dialect(self) -> Dialect:
+        """This store's SQL (``projections.dialect``)."""
+        return POSTGRES if self.kind == POSTGRES.name else SQLITE
+
+    @property
     def is_postgres(self) -> bool:
         """Whether this is the production store."""
-        return self.kind == "postgresql"
+        return self.dialect.is_postgres
 
 
 def parse_store(

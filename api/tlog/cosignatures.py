@@ -48,14 +48,14 @@ class CosignatureStore:
         """Keep a verified cosignature line and the size the witness now holds."""
         with self.sql.transaction(commit=True) as cursor:
             cursor.execute(
-                self.sql.dialect(
+                self.sql.dialect.sql(
                     f"INSERT INTO {COSIGNATURES} (checkpoint_id, witness, line) VALUES (?, ?, ?) "
                     "ON CONFLICT (checkpoint_id, witness) DO UPDATE SET line = excluded.line"
                 ),
                 (checkpoint_id, witness, line),
             )
             cursor.execute(
-                self.sql.dialect(
+                self.sql.dialect.sql(
                     f"INSERT INTO {WITNESSES} (witness, cosigned_size, refusals, updated_at) "
                     "VALUES (?, ?, 0, ?) ON CONFLICT (witness) DO UPDATE SET "
                     "cosigned_size = excluded.cosigned_size, updated_at = excluded.updated_at"

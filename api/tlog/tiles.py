@@ -40,7 +40,7 @@ class TileReader:
         # A pooled connection is in autocommit: one round trip, no BEGIN and COMMIT.
         with self.datastore.get_connection() as connection:
             cursor = connection.cursor(row_factory=tuple_row)
-            return cursor.execute(self.sql.dialect(statement), params).fetchall()
+            return cursor.execute(self.sql.dialect.sql(statement), params).fetchall()
 
     def size(self) -> int:
         """The number of leaves the log holds now."""

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from api.container import Container, build
-from api.runtime.wiring_projections import read_side
+from api.bootstrap import build, read_side
+from api.container import Container
 from api.settings import Settings
 from audit.service import AuditConfig, AuditService
 from bench.soak.load import Write

@@ -83,6 +83,21 @@ class Cluster:
             conf.write(settings)
         self.start()
 
+    def follow(self, primary: Cluster) -> None:
+        """Become a streaming hot standby of ``primary`` (``pg_basebackup -R``) and start."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if self.user is not None:
+            owner = pwd.getpwnam(self.user)
+            os.chown(self.folder, owner.pw_uid, owner.pw_gid)
+        self._run(
+            "pg_basebackup",
+            *("-D", str(self.data), "-R", "-X", "stream", "--no-sync", "--checkpoint=fast"),
+            *("-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres"),
+        )
+        with (self.data / "postgresql.conf").open("a") as conf:
+            conf.write(f"port = {self.port}\nunix_socket_directories = '{self.folder}'\n")
+        self.start()
+
     def start(self) -> float:
         """Start the server and wait until it accepts connections; the time it did."""
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60", "start")

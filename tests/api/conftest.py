@@ -7,7 +7,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,9 +17,9 @@ import pytest
 
 from api.http.auth import Authenticator
 from ledger.values import Role
+from tests.api.inprocess import REPLAY_CLOCK_SKEW, SECRET, InProcessServer, serve_in_process
 from tests.conftest import create_database, drop_database, require_postgres
-
-SECRET = "test-secret-" + "x" * 40
+from tests.waiting import until
 
 
 @dataclass
@@ -54,11 +53,6 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-REPLAY_CLOCK_SKEW = str(100 * 365 * 86400)
-"""Tests replay offices' past months through the API (staff times years back), so their
-servers accept any staff time; ``test_staff_times`` serves with the default skew."""
-
-
 def start_server(database_url: str, log: Path, **extra_env: str) -> LiveServer:
     port = free_port()
     # Tests send hundreds of requests a minute with one token: the limiter has its own test.
@@ -78,17 +72,26 @@ def start_server(database_url: str, log: Path, **extra_env: str) -> LiveServer:
     )  # fmt: skip
     handle.close()
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    wait_serving(process, url, log, timeout=60)
+    return LiveServer(url, database_url, process, log)
+
+
+def wait_serving(process: subprocess.Popen[bytes], url: str, log: Path, *, timeout: float) -> None:
+    """Return once the server at ``url`` answers ``/healthz``; fail with its log otherwise."""
+
+    def serving() -> bool:
         if process.poll() is not None:
             raise RuntimeError(f"server exited: {log.read_text()[-2000:]}")
         try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return LiveServer(url, database_url, process, log)
+            return httpx.get(f"{url}/healthz", timeout=1).status_code == 200
         except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"server did not start: {log.read_text()[-2000:]}")
+            return False
+
+    try:
+        until(serving, timeout=timeout, every=0.1)
+    except AssertionError:
+        process.kill()
+        raise RuntimeError(f"server did not start: {log.read_text()[-2000:]}") from None
 
 
 def stop_server(server: LiveServer) -> None:
@@ -124,3 +127,16 @@ def empty_store(kind: str, folder: Path) -> Iterator[str]:
         yield database_url
     finally:
         drop_database(admin, database_url)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def in_process(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[InProcessServer]:
+    """The app served in this process on a fresh store; once on SQLite, once on PostgreSQL."""
+    folder = tmp_path_factory.mktemp("in-process")
+    with (
+        empty_store(request.param, folder) as database_url,
+        serve_in_process(database_url, folder) as server,
+    ):
+        yield server

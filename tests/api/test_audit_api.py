@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +14,7 @@ from audit.service import generate_keys, load_public_key
 from ledger.values import Role
 from ledger.verify import parse_checkpoint, verify_checkpoint, verify_consistency, verify_inclusion
 from tests.api.conftest import LiveServer, start_server, stop_server
+from tests.waiting import until
 
 ORIGIN = "appeals-test"
 
@@ -39,13 +39,16 @@ def _receive(live: LiveServer, token: str) -> str:
 
 
 def _checkpoint_covering(live: LiveServer, size: int) -> str:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
+    notes: list[str] = []
+
+    def covered() -> bool:
         response = httpx.get(f"{live.url}/ledger/checkpoint", timeout=5)
         if response.status_code == 200 and parse_checkpoint(response.text).size >= size:
-            return response.text
-        time.sleep(0.2)
-    raise AssertionError("no checkpoint covering the new events within 20 s")
+            notes.append(response.text)
+        return bool(notes)
+
+    until(covered, timeout=20, every=0.2)
+    return notes[-1]
 
 
 def test_history_entries_prove_inclusion_under_a_signed_checkpoint(

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.serialization import (
     load_pem_public_key,
 )
 
-from api.container import build
+from api.bootstrap import build
 from api.settings import Settings
 from audit.merkle import MemoryNodeStore, TreeBuilder, inclusion_proof, root
 from ledger.verify import (
@@ -50,7 +50,7 @@ def _an_answered_appeal(url: str) -> str:
 
 def _forge(genuine: dict[str, Any]) -> dict[str, Any]:
     """Change an answer's text, rebuild the tree around the bundle's leaves, sign anew."""
-    forged = json.loads(json.dumps(genuine))
+    forged: dict[str, Any] = json.loads(json.dumps(genuine))
     checkpoint = parse_checkpoint(forged["checkpoint"])
     hashes = {}
     for event in forged["events"]:

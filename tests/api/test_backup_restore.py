@@ -19,8 +19,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from api.bootstrap import build
 from api.cli import main
-from api.container import build
 from api.settings import Settings
 from ledger.values import Role
 from tests.api.conftest import LiveServer, empty_store, start_server, stop_server

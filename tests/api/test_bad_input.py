@@ -1,4 +1,4 @@
-"""Hostile and mistaken requests over real HTTP: each is refused with a code, never a 5xx.
+"""Hostile and mistaken requests to the app: each is refused with a code, never a 5xx.
 
 Every refusal must carry ``extensions.code`` and the request id the ``x-request-id`` header
 names, and must not leak a stack trace, SQL or a server path.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping
 from typing import Any
 
 import httpx
@@ -17,32 +16,19 @@ import pytest
 from api.graphql.limits import cached_parse, cached_validate
 from api.graphql.schema import build_schema
 from ledger.values import Role
-from tests.api.conftest import LiveServer
-
-LEAKS = ("Traceback", 'File "', ".py", "/work/", "site-packages", "sqlite3", "psycopg",
-         "SELECT ", "INSERT ")  # fmt: skip
+from tests.api.inprocess import InProcessServer
+from tests.api.refusals import codes, refusal
 
 
-def refusal(response: httpx.Response, status: int = 200) -> list[dict[str, Any]]:
-    """The errors of a refused request, after checking what every refusal must carry."""
-    assert response.status_code == status, response.text
-    for leak in LEAKS:
-        assert leak not in response.text, f"{leak!r} leaked: {response.text[:500]}"
-    errors: list[dict[str, Any]] = response.json()["errors"]
-    request_id = response.headers["x-request-id"]
-    assert errors
-    assert all(error["extensions"]["code"] for error in errors), errors
-    assert {error["extensions"]["requestId"] for error in errors} == {request_id}
-    return errors
+@pytest.fixture(scope="module")
+def live(in_process: InProcessServer) -> InProcessServer:
+    """What is refused is the app's answer: it is served in this process, on both stores."""
+    return in_process
 
 
-def codes(errors: list[dict[str, Any]]) -> set[str]:
-    return {error["extensions"]["code"] for error in errors}
-
-
-def post_raw(live: LiveServer, body: bytes | Any, **headers: str) -> httpx.Response:
+def post_raw(live: InProcessServer, body: bytes | Any, **headers: str) -> httpx.Response:
     headers = {"content-type": "application/json", **headers}
-    return httpx.post(live.graphql, content=body, headers=headers, timeout=30)
+    return live.http.post(live.graphql, content=body, headers=headers)
 
 
 def fragment_chain(levels: int, fan: int) -> str:
@@ -55,7 +41,7 @@ def fragment_chain(levels: int, fan: int) -> str:
 
 
 def test_queries_over_the_depth_alias_token_and_cost_limits_are_too_complex(
-    live: LiveServer,
+    live: InProcessServer,
 ) -> None:
     deep = '{ appeal(id: "x") { ' + "duplicateOf { " * 15 + "id" + " }" * 15 + " } }"
     aliases = "{ " + " ".join(f"a{n}: appeals {{ totalCount }}" for n in range(300)) + " }"
@@ -71,7 +57,7 @@ def test_queries_over_the_depth_alias_token_and_cost_limits_are_too_complex(
 
 
 def test_fragments_that_multiply_each_other_are_refused_without_hanging_the_server(
-    live: LiveServer,
+    live: InProcessServer,
 ) -> None:
     bomb = fragment_chain(levels=16, fan=4)  # 4**16 fields in about 150 tokens
 
@@ -83,7 +69,7 @@ def test_fragments_that_multiply_each_other_are_refused_without_hanging_the_serv
     assert "errors" not in after.json()
 
 
-def test_a_body_over_the_size_cap_is_refused_with_413(live: LiveServer) -> None:
+def test_a_body_over_the_size_cap_is_refused_with_413(live: InProcessServer) -> None:
     padding = "x" * (1 << 20)
     body = json.dumps({"query": "{ __typename }", "variables": {"pad": padding}}).encode()
 
@@ -122,7 +108,9 @@ def test_a_body_over_the_size_cap_is_refused_with_413(live: LiveServer) -> None:
         "batch",
     ],
 )
-def test_a_body_that_is_not_a_graphql_request_is_a_coded_400(live: LiveServer, body: bytes) -> None:
+def test_a_body_that_is_not_a_graphql_request_is_a_coded_400(
+    live: InProcessServer, body: bytes
+) -> None:
     answer = post_raw(live, body)
 
     assert codes(refusal(answer, status=400)) == {"BAD_REQUEST"}
@@ -140,14 +128,14 @@ def test_a_body_that_is_not_a_graphql_request_is_a_coded_400(live: LiveServer, b
     ids=["syntax-error", "unknown-field", "unknown-enum-value", "unknown-fragment"],
 )
 def test_a_document_that_does_not_parse_or_validate_is_coded(
-    live: LiveServer, query: str, code: str
+    live: InProcessServer, query: str, code: str
 ) -> None:
     answer = live.post(query)
 
     assert codes(refusal(answer)) == {code}
 
 
-def test_a_variable_of_the_wrong_type_is_bad_user_input_naming_it(live: LiveServer) -> None:
+def test_a_variable_of_the_wrong_type_is_bad_user_input_naming_it(live: InProcessServer) -> None:
     query = "query($size: Int!) { appeals(first: $size) { totalCount } }"
 
     errors = refusal(live.post(query, {"size": "ten"}))
@@ -168,7 +156,7 @@ def test_a_variable_of_the_wrong_type_is_bad_user_input_naming_it(live: LiveServ
     ids=["garbage-cursor", "garbage-appeal-id", "garbage-node-id", "page-101", "page-0"],
 )
 def test_relay_arguments_out_of_range_are_bad_user_input_naming_the_argument(
-    live: LiveServer, query: str, field: str
+    live: InProcessServer, query: str, field: str
 ) -> None:
     token = live.token(Role.SUPERVISOR)
 
@@ -179,12 +167,12 @@ def test_relay_arguments_out_of_range_are_bad_user_input_naming_the_argument(
 
 
 def test_a_mutation_over_get_is_405_and_a_subscription_over_plain_http_is_400(
-    live: LiveServer,
+    live: InProcessServer,
 ) -> None:
     accept = {"accept": "application/json"}
 
-    mutation = httpx.get(live.graphql, params={"query": "mutation { __typename }"},
-                         headers=accept, timeout=30)  # fmt: skip
+    mutation = live.http.get(live.graphql, params={"query": "mutation { __typename }"},
+                         headers=accept)  # fmt: skip
     subscription = live.post("subscription { appealEvents { type } }",
                              token=live.token(Role.SUPERVISOR))  # fmt: skip
 
@@ -193,114 +181,14 @@ def test_a_mutation_over_get_is_405_and_a_subscription_over_plain_http_is_400(
     assert codes(refusal(subscription, status=400)) == {"BAD_REQUEST"}
 
 
-def test_a_clients_request_id_is_echoed_and_carried_by_its_errors(live: LiveServer) -> None:
+def test_a_clients_request_id_is_echoed_and_carried_by_its_errors(live: InProcessServer) -> None:
     request_id = f"client-{uuid.uuid4().hex}"
 
-    answer = httpx.post(live.graphql, json={"query": "{ appeals { "},
-                        headers={"x-request-id": request_id}, timeout=30)  # fmt: skip
+    answer = live.http.post(live.graphql, json={"query": "{ appeals { "},
+                        headers={"x-request-id": request_id})  # fmt: skip
 
     assert answer.headers["x-request-id"] == request_id
     assert refusal(answer)[0]["extensions"]["requestId"] == request_id
-
-
-class Ledger:
-    """Commands over HTTP as a supervisor, returning the raw response."""
-
-    def __init__(self, live: LiveServer) -> None:
-        self.live = live
-        self.token = live.token(Role.SUPERVISOR)
-
-    def command(self, name: str, kind: str, values: Mapping[str, object]) -> httpx.Response:
-        query = f"mutation($i: {kind}!) {{ {name}(input: $i) {{ appeal {{ id version }} }} }}"
-        return self.live.post(query, {"i": values}, token=self.token)
-
-    def receive(self) -> str:
-        values = {"channel": "WEB", "externalId": f"bad-{uuid.uuid4().hex}",
-                  "text": "Яма во дворе", "body": "Администрация"}  # fmt: skip
-        answer = self.command("receiveAppeal", "ReceiveAppealInput", values)
-        return str(answer.json()["data"]["receiveAppeal"]["appeal"]["id"])
-
-    def answered(self) -> str:
-        appeal_id = self.receive()
-        steps: list[tuple[str, str, dict[str, object]]] = [
-            ("registerAppeal", "RegisterAppealInput", {"number": "ОГ-1"}),
-            ("assignAppeal", "AssignAppealInput", {"department": "ЖКХ", "assignee": "petrov"}),
-            ("answerAppeal", "AnswerAppealInput", {"text": "Засыпали", "final": True}),
-        ]
-        for name, kind, values in steps:
-            answer = self.command(name, kind, {"appealId": appeal_id, **values})
-            assert "errors" not in answer.json(), answer.text
-        return appeal_id
-
-
-def test_reopening_a_received_appeal_is_an_invalid_transition_naming_status_and_action(
-    live: LiveServer,
-) -> None:
-    ledger = Ledger(live)
-    appeal_id = ledger.receive()
-
-    answer = ledger.command("reopenAppeal", "ReopenAppealInput",
-                            {"appealId": appeal_id, "reason": "ещё раз"})  # fmt: skip
-
-    (error,) = refusal(answer)
-    assert error["extensions"]["code"] == "INVALID_TRANSITION"
-    assert error["extensions"]["status"] == "received"
-    assert error["extensions"]["action"] == "reopen"
-
-
-def test_a_stale_expected_version_is_a_conflict(live: LiveServer) -> None:
-    ledger = Ledger(live)
-    appeal_id = ledger.receive()
-
-    answer = ledger.command("registerAppeal", "RegisterAppealInput",
-                            {"appealId": appeal_id, "number": "ОГ-2", "expectedVersion": 7})  # fmt: skip
-
-    assert codes(refusal(answer)) == {"CONFLICT"}
-
-
-def test_an_unknown_appeal_reads_as_null_and_cannot_be_changed(live: LiveServer) -> None:
-    ledger = Ledger(live)
-    unknown = str(uuid.uuid4())
-
-    read = live.post("query($id: ID!) { appeal(id: $id) { id } }", {"id": unknown},
-                     token=ledger.token)  # fmt: skip
-    change = ledger.command("registerAppeal", "RegisterAppealInput",
-                            {"appealId": unknown, "number": "ОГ-3"})  # fmt: skip
-
-    assert read.json() == {"data": {"appeal": None}}
-    assert codes(refusal(change)) == {"NOT_FOUND"}
-
-
-@pytest.mark.parametrize(
-    ("text", "reason"),
-    [("", "empty"), ("Свет\x00\x07", "control character")],
-    ids=["empty-text", "control-characters"],
-)
-def test_unusable_text_is_bad_user_input_naming_the_field(
-    live: LiveServer, text: str, reason: str
-) -> None:
-    ledger = Ledger(live)
-    values = {"channel": "WEB", "externalId": f"bad-{uuid.uuid4().hex}", "text": text,
-              "body": "Администрация"}  # fmt: skip
-
-    answer = ledger.command("receiveAppeal", "ReceiveAppealInput", values)
-
-    (error,) = refusal(answer)
-    assert error["extensions"]["code"] == "BAD_USER_INPUT"
-    assert error["extensions"]["field"] == "text"
-    assert reason in error["message"]
-
-
-def test_a_score_of_6_is_bad_user_input_naming_the_score(live: LiveServer) -> None:
-    ledger = Ledger(live)
-    appeal_id = ledger.answered()
-
-    answer = ledger.command("rateAppeal", "RateAppealInput", {"appealId": appeal_id, "score": 6})
-
-    (error,) = refusal(answer)
-    assert error["extensions"]["code"] == "BAD_USER_INPUT"
-    assert error["extensions"]["field"] == "score"
-    assert error["message"] == "score must be an integer 1-5"
 
 
 def test_a_repeated_document_is_parsed_and_validated_once() -> None:

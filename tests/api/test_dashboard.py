@@ -23,10 +23,11 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
-from api.container import build
+from api.bootstrap import build
 from api.settings import Settings
 from ledger.values import Role
-from tests.api.conftest import REPLAY_CLOCK_SKEW, LiveServer
+from tests.api.conftest import LiveServer
+from tests.api.inprocess import REPLAY_CLOCK_SKEW
 from tests.waiting import until
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -44,7 +44,7 @@ def test_the_public_and_other_departments_cannot_note_and_auditors_may_not_write
     desk = Desk(live)
     appeal_id = desk.receive()
     desk.do("assignAppeal", {"appealId": appeal_id, "department": "Свет", "assignee": "a"})
-    note = {"appealId": appeal_id, "text": "внутреннее"}
+    note: dict[str, object] = {"appealId": appeal_id, "text": "внутреннее"}
 
     public = live.post(
         "mutation($i: AddAppealNoteInput!) { addAppealNote(input: $i) { position } }", {"i": note}

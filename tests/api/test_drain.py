@@ -25,8 +25,8 @@ from websockets.sync.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
 from ledger.values import Role
+from tests.api import processes
 from tests.api.conftest import LiveServer, free_port, start_server
-from tests.api.test_serve_workers import _healthy, _named, _supervise
 from tests.api.test_supervisor_faults import _running
 from tests.waiting import until
 
@@ -215,17 +215,21 @@ def test_workers_drain_on_sigterm_and_a_second_sigterm_stops_every_process(
 ) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    supervisor = _supervise(postgres_url, port, tmp_path, workers=2)
+    supervisor = processes.supervise(postgres_url, port, tmp_path, workers=2)
     log = tmp_path / f"serve-{port}-2.log"
     try:
         until(
-            lambda: _healthy(url) and len(_named(supervisor.pid, "appeals-duty")) == 1,
+            lambda: (
+                processes.healthy(url) and len(processes.named(supervisor.pid, "appeals-duty")) == 1
+            ),
             timeout=60,
             every=0.2,
         )
         token = LiveServer(url, postgres_url, supervisor, log).token(Role.SUPERVISOR)
         finished, stalled = HeldRequest(port, token), HeldRequest(port, token)
-        children = _named(supervisor.pid, "appeals-worker") | _named(supervisor.pid, "appeals-duty")
+        children = processes.named(supervisor.pid, "appeals-worker") | processes.named(
+            supervisor.pid, "appeals-duty"
+        )
 
         supervisor.send_signal(signal.SIGTERM)
         until(lambda: log.read_text().count("Shutting down") == 2, timeout=15)

@@ -47,7 +47,7 @@ def test_an_appeal_lives_its_whole_life_through_the_api(live: LiveServer) -> Non
         "channel": "POS", "externalId": external, "text": "Не горят фонари на улице Мира",
         "body": "Администрация города",
     })  # fmt: skip
-    steps = [
+    steps: list[tuple[str, str, dict[str, object]]] = [
         ("registerAppeal", "RegisterAppealInput", {"number": "ОГ-77"}),
         ("assignAppeal", "AssignAppealInput", {"department": "Свет", "assignee": "ivanova"}),
         ("answerAppeal", "AnswerAppealInput", {"text": "Фонари починили", "final": True}),

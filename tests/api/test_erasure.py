@@ -11,16 +11,24 @@ import uuid
 from pathlib import Path
 
 import psycopg
+import pytest
 
 from ledger.values import Role
 from ledger.verify import verify_inclusion
-from tests.api.conftest import LiveServer
+from tests.api.inprocess import InProcessServer
+
+
+@pytest.fixture(scope="module")
+def live(in_process: InProcessServer) -> InProcessServer:
+    """What erasure leaves is in the store and the app's answers: served in this process."""
+    return in_process
+
 
 NAME = "Зинаида Уникальнова"
 CONTACT = "zinaida-unique@example.ru"
 
 
-def _receive(live: LiveServer, token: str, citizen_id: str, name: str, contact: str) -> str:
+def _receive(live: InProcessServer, token: str, citizen_id: str, name: str, contact: str) -> str:
     made = live.post(
         "mutation($e: String!, $c: CitizenInput!) { receiveAppeal(input: {channel: EMAIL, "
         'externalId: $e, text: "Прошу помочь", body: "Орган", citizen: $c}) { appeal { id } } }',
@@ -30,7 +38,7 @@ def _receive(live: LiveServer, token: str, citizen_id: str, name: str, contact: 
     return str(made["data"]["receiveAppeal"]["appeal"]["id"])
 
 
-def _citizen(live: LiveServer, token: str, appeal_id: str) -> dict[str, object]:
+def _citizen(live: InProcessServer, token: str, appeal_id: str) -> dict[str, object]:
     answer = live.post("query($id: ID!) { appeal(id: $id) { status citizen { name contact erased } } }",
                        {"id": appeal_id}, token=token).json()  # fmt: skip
     return dict(answer["data"]["appeal"])
@@ -47,11 +55,11 @@ def _cells(database_url: str) -> list[object]:
                 values.extend(row)
         conn.close()
         return values
-    with psycopg.connect(database_url) as conn:
-        tables = [r[0] for r in conn.execute(
+    with psycopg.connect(database_url) as pg:
+        tables = [r[0] for r in pg.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]  # fmt: skip
         for table in tables:
-            for row in conn.execute(f'SELECT * FROM "{table}"'):
+            for row in pg.execute(f'SELECT * FROM "{table}"'):
                 values.extend(row)
     return values
 
@@ -66,14 +74,14 @@ def _appears_in_clear(cells: list[object], text: str) -> bool:
     return False
 
 
-def _cli(live: LiveServer, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def _cli(live: InProcessServer, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "APPEALS_DATABASE_URL": live.database_url}
     return subprocess.run([sys.executable, "-m", "api.cli", *args], env=env, cwd=cwd,
                           capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
 
 
 def test_an_erased_citizen_is_gone_everywhere_and_the_log_still_verifies(
-    live: LiveServer, tmp_path: Path
+    live: InProcessServer, tmp_path: Path
 ) -> None:
     supervisor = live.token(Role.SUPERVISOR)
     citizen_id = f"cit-{uuid.uuid4().hex[:8]}"
@@ -113,17 +121,17 @@ def test_an_erased_citizen_is_gone_everywhere_and_the_log_still_verifies(
     assert verify.returncode == 0, verify.stdout + verify.stderr
 
 
-def _signing_keys(live: LiveServer) -> Path:
+def _signing_keys(live: InProcessServer) -> Path:
     """One checkpoint key pair per store, so that `verify` knows every checkpoint's signer."""
-    folder = live.log.parent / "keys"
+    folder = live.folder / "keys"
     if not folder.exists():
         folder.mkdir()
-        made = _cli(live, "keys", "generate", "--dir", str(folder), cwd=live.log.parent)
+        made = _cli(live, "keys", "generate", "--dir", str(folder), cwd=live.folder)
         assert made.returncode == 0, made.stderr
     return folder
 
 
-def uuid_of(live: LiveServer, appeal_id: str) -> str:
+def uuid_of(live: InProcessServer, appeal_id: str) -> str:
     answer = live.post("query($id: ID!) { appeal(id: $id) { uuid } }", {"id": appeal_id},
                        token=live.token(Role.AUDITOR)).json()  # fmt: skip
     return str(answer["data"]["appeal"]["uuid"])
@@ -135,8 +143,8 @@ def _key_rows(database_url: str) -> list[object]:
         rows = [r[0] for r in conn.execute("SELECT citizen_id FROM citizen_keys")]
         conn.close()
         return rows
-    with psycopg.connect(database_url) as conn:
-        return [r[0] for r in conn.execute("SELECT citizen_id FROM citizen_keys")]
+    with psycopg.connect(database_url) as pg:
+        return [r[0] for r in pg.execute("SELECT citizen_id FROM citizen_keys")]
 
 
 # --- texts ------------------------------------------------------------------------------
@@ -158,7 +166,7 @@ PROOFS = (
 CHECKPOINT = "{ ledger { checkpoints(limit: 1) { size root } } }"
 
 
-def _received_with_text(live: LiveServer, citizen_id: str) -> str:
+def _received_with_text(live: InProcessServer, citizen_id: str) -> str:
     made = live.post(
         "mutation($e: String!, $t: String!, $b: String!, $c: CitizenInput!) { receiveAppeal("
         "input: {channel: VK, externalId: $e, text: $t, body: $b, citizen: $c}) { appeal { id } } }",
@@ -175,7 +183,7 @@ def _received_with_text(live: LiveServer, citizen_id: str) -> str:
     return appeal_id
 
 
-def _readers(live: LiveServer) -> dict[str, str]:
+def _readers(live: InProcessServer) -> dict[str, str]:
     return {
         "operator": live.token(Role.OPERATOR, body=BODY, department=DEPARTMENT),
         "supervisor": live.token(Role.SUPERVISOR, body=BODY),
@@ -193,12 +201,12 @@ def _event_rows(database_url: str) -> list[tuple[object, ...]]:
         rows = [tuple(row) for row in conn.execute(query.format("stored_events"))]
         conn.close()
         return rows
-    with psycopg.connect(database_url) as conn:
-        return [tuple(row) for row in conn.execute(query.format("appeals_events"))]
+    with psycopg.connect(database_url) as pg:
+        return [tuple(row) for row in pg.execute(query.format("appeals_events"))]
 
 
 def test_erasing_a_citizen_makes_their_appeal_text_and_the_answers_quoting_it_unreadable(
-    live: LiveServer, tmp_path: Path
+    live: InProcessServer, tmp_path: Path
 ) -> None:
     citizen_id = f"cit-{uuid.uuid4().hex[:8]}"
     appeal_id = _received_with_text(live, citizen_id)
@@ -250,7 +258,7 @@ def test_erasing_a_citizen_makes_their_appeal_text_and_the_answers_quoting_it_un
                                 base64.b64decode(checkpoint["root"]))  # fmt: skip
 
 
-def test_erasing_an_unknown_citizen_answers_not_found(live: LiveServer) -> None:
+def test_erasing_an_unknown_citizen_answers_not_found(live: InProcessServer) -> None:
     unknown = f"nobody-{uuid.uuid4().hex[:8]}"
 
     answer = live.post(

@@ -13,9 +13,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
 
 from ledger.values import Role
-from tests.api.conftest import LiveServer
+from tests.api.inprocess import InProcessServer
+
+
+@pytest.fixture(scope="module")
+def live(in_process: InProcessServer) -> InProcessServer:
+    """What these tests check is the app's answer: it is served in this process, on both stores."""
+    return in_process
+
 
 CAMEL = re.compile(r"^[a-z][a-zA-Z]*$")
 
@@ -23,7 +31,7 @@ CAMEL = re.compile(r"^[a-z][a-zA-Z]*$")
 class Writer:
     """Commands over HTTP as a supervisor."""
 
-    def __init__(self, live: LiveServer) -> None:
+    def __init__(self, live: InProcessServer) -> None:
         self.live = live
         self.token = live.token(Role.SUPERVISOR)
 
@@ -50,7 +58,7 @@ def only_error(response: httpx.Response) -> dict[str, Any]:
 
 
 def test_a_conflict_says_which_version_was_expected_and_which_is_current(
-    live: LiveServer,
+    live: InProcessServer,
 ) -> None:
     writer = Writer(live)
     appeal_id, appeal_uuid = writer.received_id()
@@ -69,7 +77,7 @@ def test_a_conflict_says_which_version_was_expected_and_which_is_current(
     assert extensions["actualVersion"] == 1
 
 
-def test_a_refused_transition_and_an_unknown_appeal_are_sentences(live: LiveServer) -> None:
+def test_a_refused_transition_and_an_unknown_appeal_are_sentences(live: InProcessServer) -> None:
     writer = Writer(live)
     appeal_id, appeal_uuid = writer.received_id()
     unknown = str(uuid.uuid4())
@@ -89,7 +97,7 @@ def test_a_refused_transition_and_an_unknown_appeal_are_sentences(live: LiveServ
                                        "appealId": unknown}  # fmt: skip
 
 
-def test_a_future_received_at_names_the_field_received_at(live: LiveServer) -> None:
+def test_a_future_received_at_names_the_field_received_at(live: InProcessServer) -> None:
     writer = Writer(live)
     tomorrow = (datetime.now(UTC) + timedelta(days=1)).isoformat()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,13 +14,14 @@ import pytest
 
 from ledger.values import Role
 from tests.api.conftest import (
-    SECRET,
     LiveServer,
     empty_store,
     free_port,
     start_server,
     stop_server,
+    wait_serving,
 )
+from tests.api.inprocess import SECRET
 
 HISTORY = ("query($id: ID!) { appeal(id: $id) { id history { version "
            "inclusionProof { leafIndex treeSize path } } } }")  # fmt: skip
@@ -82,15 +82,8 @@ def _start_run(database_url: str, keys: Path, log: Path) -> tuple[subprocess.Pop
             env=env, stdout=handle, stderr=subprocess.STDOUT,
         )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"appeals run did not start: {log.read_text()[-2000:]}")
+    wait_serving(process, url, log, timeout=90)
+    return process, url
 
 
 def test_appeals_run_prepares_keys_and_a_first_checkpoint_so_proofs_work_at_once(

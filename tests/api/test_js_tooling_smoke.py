@@ -12,10 +12,11 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+
+from tests.waiting import until
 
 JS_DIR = Path(__file__).resolve().parent / "js"
 NODE_MODULES = JS_DIR / "node_modules"
@@ -144,16 +145,18 @@ def test_audit_runs_against_a_local_strawberry_app(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
+
+        def listening() -> bool:
+            if server.poll() is not None:
+                err = server.stderr.read().decode() if server.stderr else ""
+                pytest.fail(f"throwaway strawberry server did not start: {err}")
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
             except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    err = server.stderr.read().decode() if server.stderr else ""
-                    pytest.fail(f"throwaway strawberry server did not start: {err}")
-                time.sleep(0.1)
+                return False
+            return True
+
+        until(listening, timeout=30, every=0.1)
         proc = _run([NODE, "audit.mjs", f"http://127.0.0.1:{port}/graphql"])
     finally:
         server.terminate()

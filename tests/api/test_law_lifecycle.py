@@ -5,8 +5,17 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import pytest
+
 from ledger.values import Role
-from tests.api.conftest import LiveServer
+from tests.api.inprocess import InProcessServer
+
+
+@pytest.fixture(scope="module")
+def live(in_process: InProcessServer) -> InProcessServer:
+    """What these tests check is the app's answer: it is served in this process, on both stores."""
+    return in_process
+
 
 FIELDS = """id status registeredAt answeredAt rating nextDueAt overdue
   dueDates { kind dueAt countedFrom rule }"""
@@ -24,7 +33,7 @@ INPUTS = {
 class Office:
     """One supervisor sending commands over HTTP; each test works in a body of its own."""
 
-    def __init__(self, live: LiveServer) -> None:
+    def __init__(self, live: InProcessServer) -> None:
         self.live = live
         self.token = live.token(Role.SUPERVISOR)
         self.body = f"Орган {uuid.uuid4().hex[:8]}"
@@ -65,7 +74,7 @@ def _due(appeal: dict[str, Any], kind: str) -> dict[str, Any]:
 
 
 def test_a_forwarded_appeal_is_registered_by_the_receiving_body_and_answered_30_days_later(
-    live: LiveServer,
+    live: InProcessServer,
 ) -> None:
     office = Office(live)
     receiving = f"{office.body} (область)"
@@ -90,7 +99,9 @@ def test_a_forwarded_appeal_is_registered_by_the_receiving_body_and_answered_30_
     ]
 
 
-def test_a_forwarded_appeal_waits_for_the_receiving_bodys_registration(live: LiveServer) -> None:
+def test_a_forwarded_appeal_waits_for_the_receiving_bodys_registration(
+    live: InProcessServer,
+) -> None:
     office = Office(live)
     appeal_id = office.receive("EMAIL", "2025-01-10T09:00:00+03:00")
     office.do("registerAppeal", {"appealId": appeal_id, "number": "ОГ-2",
@@ -105,7 +116,7 @@ def test_a_forwarded_appeal_waits_for_the_receiving_bodys_registration(live: Liv
     assert forwarded["nextDueAt"] == "2025-01-16T21:00:00+00:00"
 
 
-def test_a_formal_appeal_cannot_be_closed_before_it_is_registered(live: LiveServer) -> None:
+def test_a_formal_appeal_cannot_be_closed_before_it_is_registered(live: InProcessServer) -> None:
     office = Office(live)
     original = office.receive("POS", "2025-01-10T09:00:00+03:00")
     appeal_id = office.receive("POS", "2025-01-10T09:30:00+03:00")
@@ -117,7 +128,9 @@ def test_a_formal_appeal_cannot_be_closed_before_it_is_registered(live: LiveServ
     assert refused["errors"][0]["extensions"]["reason"] == "not_registered"
 
 
-def test_an_appeal_outside_the_competence_is_forwarded_not_just_closed(live: LiveServer) -> None:
+def test_an_appeal_outside_the_competence_is_forwarded_not_just_closed(
+    live: InProcessServer,
+) -> None:
     office = Office(live)
     appeal_id = office.receive("WEB", "2025-01-10T09:00:00+03:00")
     office.do("registerAppeal", {"appealId": appeal_id, "number": "ОГ-3",
@@ -132,7 +145,9 @@ def test_an_appeal_outside_the_competence_is_forwarded_not_just_closed(live: Liv
     assert closed["status"] == "CLOSED"
 
 
-def test_a_reopened_appeal_that_was_never_registered_can_be_registered(live: LiveServer) -> None:
+def test_a_reopened_appeal_that_was_never_registered_can_be_registered(
+    live: InProcessServer,
+) -> None:
     office = Office(live)
     original = office.receive("VK", "2025-01-10T09:00:00+03:00")
     appeal_id = office.receive("VK", "2025-01-10T09:30:00+03:00")
@@ -148,15 +163,18 @@ def test_a_reopened_appeal_that_was_never_registered_can_be_registered(live: Liv
     assert _due(registered, "ANSWER")["dueAt"] == "2025-02-11T21:00:00+00:00"
 
 
-def test_a_reopened_appeal_gets_a_new_answer_period_and_can_be_overdue(live: LiveServer) -> None:
+def test_a_reopened_appeal_gets_a_new_answer_period_and_can_be_overdue(
+    live: InProcessServer,
+) -> None:
     office = Office(live)
     appeal_id = office.receive("LETTER", "2025-01-10T09:00:00+03:00")
-    for name, values in [
+    steps: list[tuple[str, dict[str, object]]] = [
         ("registerAppeal", {"number": "ОГ-5", "at": "2025-01-10T10:00:00+03:00"}),
         ("answerAppeal", {"text": "Вывезли", "at": "2025-01-20T10:00:00+03:00"}),
         ("closeAppeal", {"outcome": "RESOLVED", "at": "2025-01-21T10:00:00+03:00"}),
         ("rateAppeal", {"score": 5, "at": "2025-01-22T10:00:00+03:00"}),
-    ]:
+    ]
+    for name, values in steps:
         office.do(name, {"appealId": appeal_id, **values})
 
     reopened = office.do("reopenAppeal", {"appealId": appeal_id, "reason": "снова не вывозят",
@@ -170,7 +188,7 @@ def test_a_reopened_appeal_gets_a_new_answer_period_and_can_be_overdue(live: Liv
     assert reopened["overdue"] is True
 
 
-def test_a_command_dated_before_the_appeals_last_event_is_refused(live: LiveServer) -> None:
+def test_a_command_dated_before_the_appeals_last_event_is_refused(live: InProcessServer) -> None:
     office = Office(live)
     appeal_id = office.receive("EMAIL", "2025-01-10T09:00:00+03:00")
     office.do("registerAppeal", {"appealId": appeal_id, "number": "ОГ-6",
@@ -185,7 +203,7 @@ def test_a_command_dated_before_the_appeals_last_event_is_refused(live: LiveServ
     assert "precedes the appeal's registration at 2025-01-12T07:00:00+00:00" in error["message"]
 
 
-def test_the_on_time_share_judges_the_first_final_answer(live: LiveServer) -> None:
+def test_the_on_time_share_judges_the_first_final_answer(live: InProcessServer) -> None:
     office = Office(live)
     appeal_id = office.receive("LETTER", "2025-01-10T09:00:00+03:00")
     for name, values in [
@@ -204,7 +222,7 @@ def test_the_on_time_share_judges_the_first_final_answer(live: LiveServer) -> No
 
 
 def test_a_social_media_message_has_no_registration_due_until_it_is_registered(
-    live: LiveServer,
+    live: InProcessServer,
 ) -> None:
     office = Office(live)
     appeal_id = office.receive("VK", "2025-01-10T09:00:00+03:00")

@@ -15,11 +15,12 @@ from xml.etree import ElementTree
 import httpx
 import pytest
 
-from api.container import build
+from api.bootstrap import build
 from api.settings import Settings
 from ledger.privacy import Citizen
 from ledger.values import Actor, Role
-from tests.api.conftest import REPLAY_CLOCK_SKEW, LiveServer
+from tests.api.conftest import LiveServer
+from tests.api.inprocess import REPLAY_CLOCK_SKEW
 from tests.waiting import until
 
 BASE = datetime(2025, 9, 1, 9, tzinfo=UTC)

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from api.container import build
+from api.bootstrap import build
 from api.settings import Settings
 from ledger.values import Role
 from tests.api.conftest import LiveServer, start_server, stop_server

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from ledger.values import Role
-from tests.api.conftest import LiveServer
+from tests.api.inprocess import InProcessServer
 from tests.api.recovery import Basis, Cell
 from tests.waiting import until
 
@@ -31,7 +31,13 @@ FIELDS = "channel category body department periodStart suppressed count ratedCou
 
 
 @pytest.fixture(scope="module")
-def demo(live: LiveServer) -> LiveServer:
+def live(in_process: InProcessServer) -> InProcessServer:
+    """What the public may see is the app's answer: it is served in this process."""
+    return in_process
+
+
+@pytest.fixture(scope="module")
+def demo(live: InProcessServer) -> InProcessServer:
     for seed, end in SEEDS.items():
         subprocess.run(
             [sys.executable, "-m", "api.cli", "demo", "--appeals", str(APPEALS), "--seed",
@@ -44,14 +50,14 @@ def demo(live: LiveServer) -> LiveServer:
     return live
 
 
-def _ask(live: LiveServer, arguments: str, token: str | None = None) -> dict[str, Any]:
+def _ask(live: InProcessServer, arguments: str, token: str | None = None) -> dict[str, Any]:
     answer: dict[str, Any] = live.post(
         f"{{ statistics{f'({arguments})' if arguments else ''} {{ {FIELDS} }} }}", token=token
     ).json()
     return answer
 
 
-def _months(live: LiveServer, group_by: list[str], token: str | None = None,
+def _months(live: InProcessServer, group_by: list[str], token: str | None = None,
             where: str = "") -> list[dict[str, Any]]:  # fmt: skip
     dims = ", ".join(d.upper() for d in group_by)
     window = 'receivedFrom: "2024-12-01", receivedTo: "2025-11-30"'
@@ -64,7 +70,7 @@ def _cell(group: dict[str, Any], group_by: list[str], fixed: dict[str, str]) -> 
     return tuple((group[d] or "") if d in group_by else fixed.get(d) for d in DIMS)
 
 
-def _public_tables(live: LiveServer) -> Iterator[tuple[str, Cell, dict[str, Any]]]:
+def _public_tables(live: InProcessServer) -> Iterator[tuple[str, Cell, dict[str, Any]]]:
     """Every grouping of every month, and each dimension value as a filter (coarse and fine)."""
     values: dict[str, set[str]] = {d: set() for d in DIMS}
     for group_by in GROUP_BY:
@@ -81,7 +87,7 @@ def _public_tables(live: LiveServer) -> Iterator[tuple[str, Cell, dict[str, Any]
 
 
 def test_no_hidden_count_or_rating_can_be_solved_from_what_the_public_can_ask(
-    demo: LiveServer,
+    demo: InProcessServer,
 ) -> None:
     staff = demo.token(Role.SUPERVISOR)
     finest = _months(demo, list(DIMS), staff)
@@ -109,7 +115,7 @@ def test_no_hidden_count_or_rating_can_be_solved_from_what_the_public_can_ask(
     assert lone_ratings == []
 
 
-def test_the_public_may_ask_only_for_whole_calendar_months(demo: LiveServer) -> None:
+def test_the_public_may_ask_only_for_whole_calendar_months(demo: InProcessServer) -> None:
     days = [date(2025, 10, 1) + timedelta(days=n) for n in range(0, 61, 6)]
     days = sorted({*days, date(2025, 10, 31), date(2025, 11, 1), date(2025, 11, 30)})
 

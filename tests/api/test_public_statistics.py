@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
 from ledger.values import Role
-from tests.api.conftest import LiveServer
+from tests.api.inprocess import InProcessServer
+
+
+@pytest.fixture(scope="module")
+def live(in_process: InProcessServer) -> InProcessServer:
+    """What these tests check is the app's answer: it is served in this process, on both stores."""
+    return in_process
+
 
 QUERY = """query($body: String!) {
   statistics(filter: {body: $body}, groupBy: [CHANNEL], period: MONTH) {
@@ -14,7 +23,7 @@ QUERY = """query($body: String!) {
 }"""
 
 
-def _receive(live: LiveServer, token: str, body: str, channel: str) -> None:
+def _receive(live: InProcessServer, token: str, body: str, channel: str) -> None:
     answer = live.post(
         "mutation($e: String!, $b: String!, $c: Channel!) { receiveAppeal(input: {channel: $c, "
         'externalId: $e, text: "Обращение", body: $b}) { created } }',
@@ -23,7 +32,9 @@ def _receive(live: LiveServer, token: str, body: str, channel: str) -> None:
     assert answer["data"]["receiveAppeal"]["created"] is True
 
 
-def test_a_group_of_three_is_suppressed_for_the_public_but_not_for_staff(live: LiveServer) -> None:
+def test_a_group_of_three_is_suppressed_for_the_public_but_not_for_staff(
+    live: InProcessServer,
+) -> None:
     supervisor = live.token(Role.SUPERVISOR)
     body = f"Орган {uuid.uuid4().hex[:6]}"
     for _ in range(3):
@@ -44,7 +55,7 @@ def test_a_group_of_three_is_suppressed_for_the_public_but_not_for_staff(live: L
     assert {g["channel"]: g["count"] for g in staff} == {"vk": 3, "telegram": 5}
 
 
-def test_the_public_cannot_reach_appeals_or_their_text(live: LiveServer) -> None:
+def test_the_public_cannot_reach_appeals_or_their_text(live: InProcessServer) -> None:
     queries = ["{ appeals(first: 1) { edges { node { text } } } }",
                '{ appeal(id: "00000000-0000-0000-0000-000000000000") { text } }',
                "{ workload { openCount } }"]  # fmt: skip

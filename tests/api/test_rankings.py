@@ -19,11 +19,12 @@ from typing import Any
 import httpx
 import pytest
 
-from api.container import build
+from api.bootstrap import build
 from api.settings import Settings
 from ledger.values import Actor, Role
 from projections.histogram import bin_of, representative
-from tests.api.conftest import REPLAY_CLOCK_SKEW, LiveServer
+from tests.api.conftest import LiveServer
+from tests.api.inprocess import REPLAY_CLOCK_SKEW
 from tests.waiting import until
 
 BASE = datetime(2025, 10, 6, 9, tzinfo=UTC)

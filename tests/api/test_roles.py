@@ -8,12 +8,20 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
 from api.http.auth import Authenticator
 from ledger.values import Role
-from tests.api.conftest import LiveServer
+from tests.api.inprocess import InProcessServer
+
+
+@pytest.fixture(scope="module")
+def live(in_process: InProcessServer) -> InProcessServer:
+    """What these tests check is the app's answer: it is served in this process, on both stores."""
+    return in_process
+
 
 BODY, OTHER_BODY = "Орган-1", "Орган-2"
 DEPT, OTHER_DEPT = "Отдел-А", "Отдел-Б"
@@ -23,14 +31,14 @@ OK, UNAUTH, FORBID = "ok", "UNAUTHENTICATED", "FORBIDDEN"
 @dataclass(frozen=True)
 class Who:
     name: str
-    token: Callable[[LiveServer], str | None]
+    token: Callable[[InProcessServer], str | None]
 
 
-def _signed(role: Role, **scope: object) -> Callable[[LiveServer], str]:
+def _signed(role: Role, **scope: object) -> Callable[[InProcessServer], str]:
     return lambda live: live.token(role, **scope)  # type: ignore[arg-type]
 
 
-def _alg_none(live: LiveServer) -> str:
+def _alg_none(live: InProcessServer) -> str:
     def part(data: dict[str, object]) -> str:
         return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
 
@@ -120,7 +128,7 @@ def expected(operation: str, who: str) -> str:
     return FORBID
 
 
-def prepare(live: LiveServer, state: str) -> str:
+def prepare(live: InProcessServer, state: str) -> str:
     """An appeal of BODY in the given state, made by the in-scope supervisor."""
     if state == "none":
         return ""
@@ -128,7 +136,7 @@ def prepare(live: LiveServer, state: str) -> str:
     made = live.post('mutation($e: String!) { receiveAppeal(input: {channel: POS, externalId: $e, '
                      f'text: "Текст", body: "{BODY}", citizen: {{name: "Анна"}}}}) '
                      "{ appeal { id } } }", {"e": uuid.uuid4().hex}, token=token).json()  # fmt: skip
-    appeal_id = made["data"]["receiveAppeal"]["appeal"]["id"]
+    appeal_id = str(made["data"]["receiveAppeal"]["appeal"]["id"])
     for step in STEPS[state]:
         answer = live.post(f"mutation($id: ID!) {{ {STEP_MUTATIONS[step]} {{ position }} }}",
                            {"id": appeal_id}, token=token).json()  # fmt: skip
@@ -137,7 +145,7 @@ def prepare(live: LiveServer, state: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def results(live: LiveServer) -> dict[tuple[str, str], dict]:  # type: ignore[type-arg]
+def results(live: InProcessServer) -> dict[tuple[str, str], dict[str, Any]]:
     table = {}
     for operation, (state, document, _) in OPERATIONS.items():
         for who in VIEWERS:
@@ -152,9 +160,9 @@ def results(live: LiveServer) -> dict[tuple[str, str], dict]:  # type: ignore[ty
 @pytest.mark.parametrize("operation", list(OPERATIONS))
 @pytest.mark.parametrize("who", [w.name for w in VIEWERS])
 def test_each_role_may_do_exactly_what_the_matrix_allows(
-    results: dict[tuple[str, str], dict],
+    results: dict[tuple[str, str], dict[str, Any]],
     operation: str,
-    who: str,  # type: ignore[type-arg]
+    who: str,
 ) -> None:
     answer = results[(operation, who)]
 
@@ -163,7 +171,7 @@ def test_each_role_may_do_exactly_what_the_matrix_allows(
     assert codes == ([] if expected(operation, who) == OK else [expected(operation, who)]), answer
 
 
-def test_personal_data_is_masked_for_auditors_without_a_grant(live: LiveServer) -> None:
+def test_personal_data_is_masked_for_auditors_without_a_grant(live: InProcessServer) -> None:
     appeal_id = prepare(live, "assigned")
     query = "query($id: ID!) { appeal(id: $id) { citizen { name masked } } }"
 
@@ -181,7 +189,7 @@ def test_personal_data_is_masked_for_auditors_without_a_grant(live: LiveServer) 
     assert seen["auditor-with-grant"] == {"name": "Анна", "masked": False}
 
 
-def test_every_command_records_the_token_subject_as_actor(live: LiveServer) -> None:
+def test_every_command_records_the_token_subject_as_actor(live: InProcessServer) -> None:
     appeal_id = prepare(live, "assigned")
     token = live.token(Role.OPERATOR, body=BODY, department=DEPT)
 

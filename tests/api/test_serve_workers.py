@@ -3,15 +3,10 @@ restarted, clean stop."""
 
 from __future__ import annotations
 
-import contextlib
 import http.client
 import json
 import os
-import re
 import signal
-import subprocess
-import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,96 +20,46 @@ from websockets.typing import Subprotocol
 
 from api.http.auth import Authenticator
 from ledger.values import Role
-from tests.api.conftest import SECRET, free_port
+from tests.api.conftest import free_port
+from tests.api.inprocess import SECRET
+from tests.api.processes import (
+    each_answered,
+    healthy,
+    holding,
+    listeners,
+    named,
+    served_by,
+    supervise,
+    workers_of,
+)
 from tests.waiting import until
-
-
-def _children(pid: int) -> set[int]:
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.add(int(entry.name))
-    return found
-
-
-def _healthy(url: str) -> bool:
-    try:
-        return httpx.get(f"{url}/healthz", timeout=2).status_code == 200
-    except httpx.TransportError:
-        return False
-
-
-def _named(supervisor: int, name: str) -> set[int]:
-    """The supervisor's children of one kind, by the name they give themselves."""
-    found = set()
-    for pid in _children(supervisor):
-        try:
-            zombie = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
-            if not zombie and Path(f"/proc/{pid}/comm").read_text().strip() == name:
-                found.add(pid)
-        except OSError:
-            continue
-    return found
-
-
-def _workers(supervisor: int) -> set[int]:
-    """The supervisor's API workers (not the duty process, not the resource tracker)."""
-    return _named(supervisor, "appeals-worker")
-
-
-def _served(port: int, pids: set[int]) -> dict[int, int]:
-    """Which of ``pids`` holds each established connection to ``port``, by the client's port."""
-    clients = {}
-    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-        _, local, remote, state, *_, inode = line.split()[:10]
-        if state == "01" and int(local.split(":")[1], 16) == port:  # ESTABLISHED
-            clients[f"socket:[{inode}]"] = int(remote.split(":")[1], 16)
-    held = {}
-    for pid in pids:
-        for fd in Path(f"/proc/{pid}/fd").iterdir():
-            try:
-                target = os.readlink(fd)
-            except OSError:
-                continue
-            if target in clients:
-                held[clients[target]] = pid
-    return held
-
-
-def _listeners(port: int) -> set[int]:
-    out = subprocess.run(["ss", "-tlnpH", f"sport = :{port}"], capture_output=True, text=True,
-                         check=True).stdout  # fmt: skip
-    return {int(pid) for pid in re.findall(r"pid=(\d+)", out)}
 
 
 def test_two_workers_serve_one_port_and_a_dead_one_is_replaced(tmp_path: Path) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    supervisor = _supervise(f"sqlite:///{tmp_path / 'a.db'}", port, tmp_path, workers=2)
+    supervisor = supervise(f"sqlite:///{tmp_path / 'a.db'}", port, tmp_path, workers=2)
     try:
         # Only the supervisor listens; its two workers get the connections it accepts.
-        until(lambda: len(_workers(supervisor.pid)) == 2 and _healthy(url), timeout=60, every=0.2)
-        workers = _workers(supervisor.pid)
-        assert _listeners(port) == {supervisor.pid}
+        until(lambda: len(workers_of(supervisor.pid)) == 2 and healthy(url), timeout=60, every=0.2)
+        workers = workers_of(supervisor.pid)
+        assert listeners(port) == {supervisor.pid}
 
         victim = min(workers)
         os.kill(victim, signal.SIGKILL)
         until(
-            lambda: len(_workers(supervisor.pid)) == 2 and victim not in _workers(supervisor.pid),
+            lambda: (
+                len(workers_of(supervisor.pid)) == 2 and victim not in workers_of(supervisor.pid)
+            ),
             timeout=60,
             every=0.2,
         )
-        until(lambda: all(_healthy(url) for _ in range(5)), timeout=60, every=0.2)
-        assert _listeners(port) == {supervisor.pid}
+        until(lambda: all(healthy(url) for _ in range(5)), timeout=60, every=0.2)
+        assert listeners(port) == {supervisor.pid}
 
         supervisor.send_signal(signal.SIGTERM)
         assert supervisor.wait(timeout=30) == 0
-        assert not _listeners(port)
+        assert not listeners(port)
         assert not (workers - {victim}) & {int(p.name) for p in Path("/proc").iterdir()
                                            if p.name.isdigit()}  # fmt: skip
     finally:
@@ -123,32 +68,28 @@ def test_two_workers_serve_one_port_and_a_dead_one_is_replaced(tmp_path: Path) -
             supervisor.wait()
 
 
-def _supervise(database_url: str, port: int, folder: Path, workers: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "APPEALS_DATABASE_URL": database_url, "APPEALS_JWT_SECRET": SECRET,
-           "APPEALS_KEYS_DIR": str(folder / "keys")}  # fmt: skip
-    with (folder / f"serve-{port}-{workers}.log").open("wb") as log:
-        return subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "serve", "--port", str(port),
-             "--workers", str(workers)],
-            env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-
-
 def test_workers_starting_together_on_a_new_database_do_not_race(
     postgres_url: str, tmp_path: Path
 ) -> None:
     port = free_port()
-    supervisor = _supervise(postgres_url, port, tmp_path, workers=3)
+    supervisor = supervise(postgres_url, port, tmp_path, workers=3)
     try:
         until(
-            lambda: len(_workers(supervisor.pid)) == 3 and _healthy(f"http://127.0.0.1:{port}"),
+            lambda: len(workers_of(supervisor.pid)) == 3 and healthy(f"http://127.0.0.1:{port}"),
             timeout=60,
             every=0.2,
         )
-        first = _workers(supervisor.pid)
-        time.sleep(1)  # a worker that crashed at start-up would be replaced by now
+        first = workers_of(supervisor.pid)
+        # Every worker has answered a request, so each finished its start-up: one that
+        # crashed there would have done so by now.
+        clients: list[httpx.Client] = []
+        try:
+            until(lambda: each_answered(clients, port, first), timeout=60, every=0.05)
+        finally:
+            for client in clients:
+                client.close()
 
-        assert _workers(supervisor.pid) == first
+        assert workers_of(supervisor.pid) == first
         log = next(tmp_path.glob("serve-*.log")).read_text()
         assert "Traceback" not in log and "restarting" not in log
     finally:
@@ -159,17 +100,17 @@ def test_workers_starting_together_on_a_new_database_do_not_race(
 def test_a_second_server_on_a_taken_port_refuses_with_one_line(tmp_path: Path) -> None:
     port = free_port()
     url = f"sqlite:///{tmp_path / 'a.db'}"
-    first = _supervise(url, port, tmp_path, workers=2)
+    first = supervise(url, port, tmp_path, workers=2)
     try:
-        until(lambda: _listeners(port) == {first.pid}, timeout=60, every=0.2)
+        until(lambda: listeners(port) == {first.pid}, timeout=60, every=0.2)
         (tmp_path / "second").mkdir()
 
-        second = _supervise(url, port, tmp_path / "second", workers=2)
+        second = supervise(url, port, tmp_path / "second", workers=2)
 
         assert second.wait(timeout=60) == 2
         log = next((tmp_path / "second").glob("serve-*.log")).read_text()
         assert "cannot listen on" in log
-        assert _listeners(port) == {first.pid}
+        assert listeners(port) == {first.pid}
     finally:
         first.send_signal(signal.SIGTERM)
         first.wait(timeout=30)
@@ -185,7 +126,7 @@ class Served:
 
     def held(self) -> dict[int, int]:
         """The worker holding each open connection, by the client's port."""
-        return _served(self.port, self.workers)
+        return served_by(self.port, self.workers)
 
     def keep_alive(self) -> http.client.HTTPConnection:
         """An HTTP/1.1 connection that has been answered once and stays open."""
@@ -220,10 +161,10 @@ def _client_port(conn: http.client.HTTPConnection | ClientConnection) -> int:
 def served(tmp_path: Path) -> Iterator[Served]:
     """``appeals serve --workers 2`` on SQLite, from the moment it first answers."""
     port = free_port()
-    supervisor = _supervise(f"sqlite:///{tmp_path / 'a.db'}", port, tmp_path, workers=2)
+    supervisor = supervise(f"sqlite:///{tmp_path / 'a.db'}", port, tmp_path, workers=2)
     try:
-        until(lambda: _healthy(f"http://127.0.0.1:{port}"), timeout=60, every=0.1)
-        result = Served(port, _workers(supervisor.pid))
+        until(lambda: healthy(f"http://127.0.0.1:{port}"), timeout=60, every=0.1)
+        result = Served(port, workers_of(supervisor.pid))
         assert len(result.workers) == 2
         # The health checks' own connections are closed before the test opens any.
         until(lambda: not result.held(), timeout=10)
@@ -299,37 +240,25 @@ def _receive(port: int, external_id: str) -> dict[str, object]:
     return body
 
 
-def _holding(pids: set[int], path: Path) -> set[int]:
-    """Which of ``pids`` have ``path`` open."""
-    found = set()
-    for pid in pids:
-        with contextlib.suppress(OSError):  # a process that exited holds nothing
-            for fd in Path(f"/proc/{pid}/fd").iterdir():
-                with contextlib.suppress(OSError):
-                    if os.readlink(fd) == str(path):
-                        found.add(pid)
-    return found
-
-
 def test_the_projection_duty_runs_in_a_process_of_its_own_and_is_restarted(
     tmp_path: Path,
 ) -> None:
     port = free_port()
-    supervisor = _supervise(f"sqlite:///{tmp_path / 'a.db'}", port, tmp_path, workers=2)
+    supervisor = supervise(f"sqlite:///{tmp_path / 'a.db'}", port, tmp_path, workers=2)
     lock = tmp_path / "a.db.projections.lock"
     try:
-        until(lambda: len(_workers(supervisor.pid)) == 2
-              and len(_named(supervisor.pid, "appeals-duty")) == 1
-              and _healthy(f"http://127.0.0.1:{port}"), timeout=60, every=0.2)  # fmt: skip
-        (duty,) = _named(supervisor.pid, "appeals-duty")
-        workers = _workers(supervisor.pid)
-        until(lambda: _holding(workers | {duty}, lock) == {duty}, timeout=30, every=0.1)
+        until(lambda: len(workers_of(supervisor.pid)) == 2
+              and len(named(supervisor.pid, "appeals-duty")) == 1
+              and healthy(f"http://127.0.0.1:{port}"), timeout=60, every=0.2)  # fmt: skip
+        (duty,) = named(supervisor.pid, "appeals-duty")
+        workers = workers_of(supervisor.pid)
+        until(lambda: holding(workers | {duty}, lock) == {duty}, timeout=30, every=0.1)
 
         first = _receive(port, "before")
         os.kill(duty, signal.SIGKILL)
-        until(lambda: _named(supervisor.pid, "appeals-duty") - {duty} != set(), timeout=30)
-        (successor,) = _named(supervisor.pid, "appeals-duty")
-        until(lambda: _holding(workers | {successor}, lock) == {successor}, timeout=30)
+        until(lambda: named(supervisor.pid, "appeals-duty") - {duty} != set(), timeout=30)
+        (successor,) = named(supervisor.pid, "appeals-duty")
+        until(lambda: holding(workers | {successor}, lock) == {successor}, timeout=30)
         second = _receive(port, "after")
 
         supervisor.send_signal(signal.SIGTERM)

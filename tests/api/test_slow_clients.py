@@ -17,7 +17,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.api.conftest import SECRET, free_port
+from tests.api.conftest import free_port
+from tests.api.inprocess import SECRET
 from tests.waiting import until
 
 HEADER_TIMEOUT = 1

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from api.container import build
+from api.bootstrap import build
 from api.graphql.ids import appeal_uuid
 from api.settings import Settings
 from ledger.values import Actor, Role

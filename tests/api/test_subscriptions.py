@@ -58,7 +58,7 @@ def test_a_subscriber_gets_the_events_of_appeals_in_its_scope_as_they_are_after_
     until_subscribed(live, supervisor, [operator_ws, auditor_ws], probe, OURS)
 
     moved = receive(live, supervisor, body)
-    steps = [
+    steps: list[tuple[str, dict[str, object]]] = [
         ("assignAppeal", {"department": OURS, "assignee": "ivanova"}),
         ("answerAppeal", {"text": "Ответ благоустройства", "final": False}),
         ("assignAppeal", {"department": THEIRS, "assignee": "petrov"}),

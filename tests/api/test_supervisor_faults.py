@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 import psycopg
 
+from tests.api import processes
 from tests.api.conftest import free_port
-from tests.api.test_serve_workers import _children, _healthy, _holding, _named, _supervise
 from tests.waiting import until
 
 
@@ -34,9 +34,9 @@ def _running(pids: set[int]) -> set[int]:
 
 def _up(supervisor: subprocess.Popen[bytes], port: int) -> bool:
     """Both workers and the duty process run, and the server answers."""
-    return (len(_named(supervisor.pid, "appeals-worker")) == 2
-            and len(_named(supervisor.pid, "appeals-duty")) == 1
-            and _healthy(f"http://127.0.0.1:{port}"))  # fmt: skip
+    return (len(processes.named(supervisor.pid, "appeals-worker")) == 2
+            and len(processes.named(supervisor.pid, "appeals-duty")) == 1
+            and processes.healthy(f"http://127.0.0.1:{port}"))  # fmt: skip
 
 
 def _stop(supervisor: subprocess.Popen[bytes]) -> None:
@@ -55,16 +55,16 @@ def test_a_killed_supervisor_takes_its_children_and_the_projection_lock_with_it(
     url = f"sqlite:///{tmp_path / 'a.db'}"
     lock = tmp_path / "a.db.projections.lock"
     port = free_port()
-    supervisor = _supervise(url, port, tmp_path, workers=2)
+    supervisor = processes.supervise(url, port, tmp_path, workers=2)
     try:
         until(lambda: _up(supervisor, port), timeout=60, every=0.2)
-        (duty,) = _named(supervisor.pid, "appeals-duty")
+        (duty,) = processes.named(supervisor.pid, "appeals-duty")
         os.kill(duty, signal.SIGKILL)  # its successor, started later, must go too
-        until(lambda: _named(supervisor.pid, "appeals-duty") - {duty} != set(), timeout=30)
-        (successor,) = _named(supervisor.pid, "appeals-duty")
-        until(lambda: _holding({successor}, lock) == {successor}, timeout=30)
+        until(lambda: processes.named(supervisor.pid, "appeals-duty") - {duty} != set(), timeout=30)
+        (successor,) = processes.named(supervisor.pid, "appeals-duty")
+        until(lambda: processes.holding({successor}, lock) == {successor}, timeout=30)
         assert not _free(lock)
-        children = _running(_children(supervisor.pid))  # workers, duty, resource tracker
+        children = _running(processes.children(supervisor.pid))  # workers, duty, resource tracker
 
         supervisor.kill()
         supervisor.wait()
@@ -102,11 +102,11 @@ def test_a_killed_supervisor_on_postgresql_leaves_no_process_and_no_lock(
     postgres_url: str, tmp_path: Path
 ) -> None:
     port = free_port()
-    supervisor = _supervise(postgres_url, port, tmp_path, workers=2)
+    supervisor = processes.supervise(postgres_url, port, tmp_path, workers=2)
     try:
         until(lambda: _up(supervisor, port), timeout=60, every=0.2)
         until(lambda: _advisory_locks(postgres_url) == 1, timeout=30)
-        children = _running(_children(supervisor.pid))
+        children = _running(processes.children(supervisor.pid))
 
         supervisor.kill()
         supervisor.wait()
@@ -121,7 +121,7 @@ def test_a_killed_supervisor_on_postgresql_leaves_no_process_and_no_lock(
 
 def test_a_supervisor_out_of_descriptors_waits_and_then_serves(tmp_path: Path) -> None:
     port = free_port()
-    supervisor = _supervise(f"sqlite:///{tmp_path / 'a.db'}", port, tmp_path, workers=2)
+    supervisor = processes.supervise(f"sqlite:///{tmp_path / 'a.db'}", port, tmp_path, workers=2)
     log = next(tmp_path.glob("serve-*.log"))
     try:
         until(lambda: _up(supervisor, port), timeout=60, every=0.2)

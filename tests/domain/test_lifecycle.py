@@ -18,7 +18,7 @@ import pytest
 
 from ledger.application import AppealsLedger
 from ledger.calendar import ProductionCalendar
-from ledger.deadlines import Norms
+from ledger.deadlines import DueKind, Norms
 from ledger.domain import Appeal
 from ledger.errors import (
     ExtensionRefusedError,
@@ -631,8 +631,8 @@ def test_the_receiving_body_registers_a_forwarded_appeal_and_its_clocks_restart(
     dues = {d.kind: d for d in appeal.due_dates(NORMS, CALENDAR)}
     assert isinstance(extension, ExtensionRefusedError)
     assert (appeal.registration_number, appeal.registered_at) == ("MT-9", COMMAND_AT)
-    assert dues["registration"].counted_from == "Forwarded"
-    assert dues["answer"].due_at == datetime(2025, 4, 3, 21, 0, tzinfo=UTC)
+    assert dues[DueKind.REGISTRATION].counted_from == "Forwarded"
+    assert dues[DueKind.ANSWER].due_at == datetime(2025, 4, 3, 21, 0, tzinfo=UTC)
 
 
 def test_a_command_dated_before_the_last_event_names_that_event(appeals: AppealFactory) -> None:

@@ -20,7 +20,8 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import strategies as st
 
-from api.container import Container, build
+from api.bootstrap import build
+from api.container import Container
 from api.settings import Settings
 from ledger.deadlines import DueKind
 from ledger.domain import OPEN, Appeal

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from api.container import Container, build
+from api.bootstrap import build, read_side
+from api.container import Container
 from api.runtime.asyncreads import AsyncAppealReads
-from api.runtime.wiring_projections import read_side
 from api.settings import Settings
 
 

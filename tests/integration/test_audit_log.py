@@ -12,8 +12,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from api.bootstrap import build
 from api.commands.demo import load_demo
-from api.container import Container, build
+from api.container import Container
 from api.settings import Settings
 from audit.leaves import event_head, hash_page, make_leaf, parse_head, stored_leaf_bytes
 from audit.service import AuditConfig, AuditError, AuditService, generate_keys

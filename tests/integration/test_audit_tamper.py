@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from api.bootstrap import build
 from api.commands.demo import load_demo
-from api.container import Container, build
+from api.container import Container
 from api.settings import Settings
 from audit.service import AuditConfig, AuditService, generate_keys
 

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from api.container import build
+from api.bootstrap import build
 from api.settings import Settings
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from api.container import build
+from api.bootstrap import build
 from api.settings import Settings
 from ledger.application import Recorded
 from ledger.errors import ConflictError

@@ -33,8 +33,14 @@ def test_a_subscriber_gets_the_events_after_it_subscribed_and_none_before(
                 after = await asyncio.to_thread(_receive, container, "after")
                 entry = await asyncio.wait_for(queue.get(), timeout=10)
                 assert entry.position == after
-                await asyncio.sleep(0.1)
-                return [entry.event, *[queue.get_nowait() for _ in range(queue.qsize())]]
+                # Anything delivered twice or out of turn would come before a later event.
+                later = await asyncio.to_thread(_receive, container, "later")
+                between = []
+                while (
+                    next_entry := await asyncio.wait_for(queue.get(), timeout=10)
+                ).position != later:
+                    between.append(next_entry.event)
+                return [entry.event, *between]
 
         delivered = asyncio.run(scenario())
     finally:

@@ -7,9 +7,11 @@ from collections.abc import Iterator, Sequence
 
 import pytest
 
-from api.container import Container, build
+from api.bootstrap import build
+from api.container import Container
 from api.settings import Settings
 from api.storage.groupcommit import GroupCommit
+from api.storage.pgrecorder import OrderedFunctionRecorder
 from ledger.application import Recorded
 from ledger.errors import ConflictError
 from ledger.values import Actor, Role
@@ -143,6 +145,7 @@ def test_a_colliding_command_fails_alone_in_a_shared_transaction(pg: Container) 
     commands = [ledger.events.mapper.to_stored_event(a.collect_events()[0])
                 for a in (fresh[0], again, fresh[1])]  # fmt: skip
 
+    assert isinstance(ledger.recorder, OrderedFunctionRecorder)
     outcomes = ledger.recorder._write_commands([[c] for c in commands])
 
     assert isinstance(outcomes[1], Exception)

@@ -6,9 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from api.bootstrap import build, read_side
 from api.commands.demo import load_demo
-from api.container import build
-from api.runtime.wiring_projections import read_side
 from api.settings import Settings
 from demo.surge import PLANTED
 from projections.models import Period

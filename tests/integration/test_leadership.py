@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import psycopg
 import pytest
 
 from api.container import Container
 from api.runtime import leader
-from api.runtime.leader import Leadership, lock_for
+from api.runtime.leader import Leadership, Lock, lock_for
 from api.storage.store import parse_store
 from tests.waiting import until
 
@@ -34,6 +33,25 @@ class Recorded:
         self.runs.remove(self.name)
 
 
+class CountingLock:
+    """A contender's lock that counts the times it was asked for and refused."""
+
+    def __init__(self, lock: Lock) -> None:
+        self.lock = lock
+        self.refusals = 0
+
+    def acquire(self) -> bool:
+        acquired = self.lock.acquire()
+        self.refusals += not acquired
+        return acquired
+
+    def alive(self) -> bool:
+        return self.lock.alive()
+
+    def release(self) -> None:
+        self.lock.release()
+
+
 @pytest.fixture(autouse=True)
 def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(leader, "RETRY_SECONDS", 0.05)
@@ -45,18 +63,22 @@ def test_exactly_one_contender_runs_the_duty_and_another_takes_over(
     runs: list[str] = []
     lock = threading.Lock()
 
+    locks: dict[str, CountingLock] = {}
+
     def contender(name: str) -> Leadership:
         def duty() -> Recorded:
             with lock:
                 return Recorded(runs, name)
 
-        return Leadership(lock_for(container.store), duty)
+        locks[name] = CountingLock(lock_for(container.store))
+        return Leadership(locks[name], duty)
 
     first, second = contender("first"), contender("second")
     first.start()
     until(lambda: first.held)
     second.start()
-    time.sleep(0.3)  # several retries of the second contender
+    # The second contender has asked for the lock (and been refused) several times.
+    until(lambda: locks["second"].refusals >= 3)
 
     assert runs == ["first"]
     assert not second.held

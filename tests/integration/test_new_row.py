@@ -6,13 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from api.bootstrap import read_side
 from api.container import Container
-from api.runtime.wiring_projections import read_side
 from ledger.privacy import Citizen
 
 LONG_AGO = datetime.now(UTC) - timedelta(days=40)
 
-INTAKES = [
+INTAKES: list[dict[str, object]] = [
     {"channel": "vk", "external_id": "vk-1"},
     {"channel": "email", "external_id": "mail-1", "category": "ЖКХ", "location": "ул. Мира, 5"},
     {"channel": "letter", "external_id": "paper-1", "at": LONG_AGO},  # overdue by now

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from api.runtime.wiring_projections import read_side
+from api.bootstrap import read_side
 from opendata.figures import Figures
 from opendata.publication import Publication
 from tests.integration.conftest_projections import fresh_store

@@ -8,9 +8,8 @@ from eventsourcing.persistence import StoredEvent
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from api.bootstrap import build, read_side
 from api.commands.demo import load_demo
-from api.container import build
-from api.runtime.wiring_projections import read_side
 from api.settings import Settings
 from ledger.calendar import ProductionCalendar
 from ledger.deadlines import Norms, first_response_due, first_response_due_at

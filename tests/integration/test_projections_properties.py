@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.runtime.wiring_projections import read_side
+from api.bootstrap import read_side
 from projections.models import Dimension, Period, StatsFilter
 from tests.integration.conftest_projections import (
     NOW,

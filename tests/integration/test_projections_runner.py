@@ -7,18 +7,18 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from api.bootstrap import build, read_side
 from api.commands.demo import load_demo
-from api.container import Container, build
-from api.runtime.wiring_projections import read_side
+from api.container import Container
 from api.settings import Settings
 from projections.cursor import InvalidCursorError, encode_cursor
 from projections.models import AppealFilter, AppealOrder
 from tests.integration.conftest_projections import view_checksum
+from tests.waiting import until
 
 UNTIL = datetime(2025, 6, 1, tzinfo=UTC)
 
@@ -63,10 +63,12 @@ def test_a_worker_killed_mid_catch_up_resumes_to_the_views_of_a_clean_rebuild(
     command = [sys.executable, "-m", "api.cli", "projections", "run", "--batch", "300"]
 
     worker = subprocess.Popen(command, env=env)
-    deadline = time.monotonic() + 120
-    while min(side.read_models.positions().values()) < head // 4:
-        assert time.monotonic() < deadline and worker.poll() is None
-        time.sleep(0.01)
+
+    def a_quarter_done() -> bool:
+        assert worker.poll() is None, "the worker exited"
+        return min(side.read_models.positions().values()) >= head // 4
+
+    until(a_quarter_done, timeout=120)
     worker.send_signal(signal.SIGKILL)
     worker.wait()
     killed_at = min(side.read_models.positions().values())

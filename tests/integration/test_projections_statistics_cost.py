@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from api.container import build
-from api.runtime.wiring_projections import read_side
+from api.bootstrap import build, read_side
 from api.settings import Settings
-from projections.db import Cursor, PostgresDatabase
+from projections.db import Cursor
 from projections.models import Dimension, Period, StatsFilter
+from projections.postgres_db import PostgresDatabase
 from projections.read_models import ReadModels
 
 BASE = datetime(2025, 4, 7, 8, tzinfo=UTC)

@@ -12,8 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from api.container import build
-from api.runtime.wiring_projections import read_side
+from api.bootstrap import build, read_side
 from api.settings import Settings
 from ledger.values import Actor, Role
 from opendata.figures import Figures
@@ -21,7 +20,7 @@ from opendata.resources import RESOURCES
 from projections.public_statistics import PublicStatistics
 from projections.rankings import Level, Metric, Rankings
 from projections.statistics_query import StatisticsQuery
-from tests.api.conftest import REPLAY_CLOCK_SKEW
+from tests.api.inprocess import REPLAY_CLOCK_SKEW
 from tests.integration.test_projections_statistics_cost import RecordingDatabase, _scanned
 
 BASE = datetime(2025, 4, 7, 8, tzinfo=UTC)

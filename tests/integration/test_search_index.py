@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from api.bootstrap import build, read_side
 from api.commands.demo import load_demo
-from api.container import Container, build
-from api.runtime.wiring_projections import read_side
+from api.container import Container
 from api.settings import Settings
 from ledger.commands import AddAppealNote
 from ledger.privacy import Citizen

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
+from api.bootstrap import build, read_side
 from api.commands.demo import load_demo
-from api.container import build
-from api.runtime.wiring_projections import read_side
 from api.settings import Settings
 from projections.codec import as_uuid
 

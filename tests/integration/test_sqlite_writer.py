@@ -7,7 +7,7 @@ from uuid import uuid4
 import pytest
 from eventsourcing.persistence import StoredEvent
 
-from api.container import build
+from api.bootstrap import build
 from api.settings import Settings
 
 

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
 
 import pytest
 
-from api.container import Container, build
+from api.bootstrap import build, read_side
+from api.container import Container
 from api.runtime import watcher as watcher_module
 from api.runtime.advances import ViewsListener
 from api.runtime.watcher import PositionWatcher
-from api.runtime.wiring_projections import read_side
 from api.settings import Settings
+from projections.assembly import ReadSide
 from tests.waiting import until
 
 
@@ -24,10 +26,10 @@ def _received(container: Container, external_id: str) -> int:
     return recorded.position
 
 
-def _counting_queries(side: object, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+def _counting_queries(side: ReadSide, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     queries: list[int] = []
-    read_models = side.read_models  # type: ignore[attr-defined]
-    positions = read_models.positions
+    read_models = side.read_models
+    positions: Callable[[], dict[str, int]] = read_models.positions
 
     def counted() -> dict[str, int]:
         queries.append(1)

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
+from api.bootstrap import read_side
 from api.container import Container
-from api.runtime.wiring_projections import read_side
-from projections import worker as worker_module
+from tests.waiting import until
 
 
 def test_a_failed_step_is_retried_and_the_views_catch_up(
     container: Container, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(worker_module, "RETRY_SECONDS", 0.05)
     side = read_side(container)
     side.runner.setup()
     real_step = side.runner.step
@@ -34,10 +31,7 @@ def test_a_failed_step_is_retried_and_the_views_catch_up(
     follower = side.worker(poll=0.01)
     follower.start()
     try:
-        deadline = time.monotonic() + 10
-        while min(side.read_models.positions().values()) < position:
-            assert time.monotonic() < deadline, "the views never caught up"
-            time.sleep(0.02)
+        until(lambda: min(side.read_models.positions().values()) >= position, timeout=10)
 
         assert failures == [1]
         assert follower.is_alive()

@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from api.container import Container, build
+from api.bootstrap import build
+from api.container import Container
 from api.settings import Settings
 
 FIXED_NOW = "2026-01-10T00:00:00+00:00"

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 
+from api.bootstrap import build
 from api.commands.demo import load_demo
-from api.container import build
 from api.settings import Settings
 from audit.service import generate_keys, load_public_key
 from ledger.verify.vkey import verifier_key

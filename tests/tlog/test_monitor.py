@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from api.bootstrap import build
 from api.commands.demo import load_demo
-from api.container import build
 from api.settings import Settings
 from audit.service import generate_keys, load_public_key
 from ledger.verify.vkey import verifier_key

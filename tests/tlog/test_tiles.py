@@ -21,8 +21,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from api.bootstrap import build
 from api.commands.demo import load_demo
-from api.container import build
 from api.settings import Settings
 from audit.service import AuditConfig, AuditService, generate_keys, load_public_key
 from ledger.verify import parse_checkpoint

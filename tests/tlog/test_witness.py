@@ -18,8 +18,8 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from api.bootstrap import build
 from api.commands.demo import load_demo
-from api.container import build
 from api.settings import Settings
 from audit.service import generate_keys, load_private_key, load_public_key
 from ledger.verify import b64, format_checkpoint_body, sign_checkpoint

@@ -1,7 +1,9 @@
-"""The shape every long-lived helper thread of an API process shares: start, stop, retry, health.
+"""The one shape of every long-lived helper thread: start, stop, retry, health.
 
-The leadership contender, the audit keeper, the event feed and the views listener each loop
-in a daemon thread until asked to stop; only what they do in the loop differs. A failed
+The projection worker, the leadership contender, the audit keeper, the event feed and the
+views listener each loop in a daemon thread until asked to stop; only what they do in the
+loop differs. It lives here, in the lowest layer that runs threads, so that the read side's
+worker and the API's helpers share it. A failed
 session (a dropped connection, a database that refuses new ones) is retried here, after a
 backoff that doubles from ``RETRY_FIRST`` to ``RETRY_MOST`` seconds, for as long as it
 takes: a helper that ended on the first error would leave its subscribers or waiters behind
@@ -41,11 +43,11 @@ class DaemonThread:
         self._thread = threading.Thread(target=self._loop, name=self.thread_name, daemon=True)
         self._thread.start()
 
-    def stop(self) -> None:
-        """Ask the loop to finish and wait for it, at most ``stop_timeout`` seconds."""
+    def stop(self, timeout: float | None = None) -> None:
+        """Ask the loop to finish and wait for it, at most ``timeout`` (``stop_timeout``) s."""
         self._stop.set()
         if self._thread is not None:
-            self._thread.join(self.stop_timeout)
+            self._thread.join(self.stop_timeout if timeout is None else timeout)
 
     def is_alive(self) -> bool:
         """Whether the thread still runs."""

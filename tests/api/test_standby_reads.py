@@ -1,0 +1,195 @@
+"""View reads from a real streaming hot standby (``APPEALS_READ_DATABASE_URL``).
+
+The test starts its own primary (``initdb``, ``pg_ctl`` on a free port) and a standby of it
+(``pg_basebackup -R`` into a temporary directory, a second ``postgres`` on another port),
+as the soak does, so pausing the standby's replay disturbs nothing else on the machine.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+
+from bench.soak.cluster import Cluster, server_programs
+from ledger.values import Role
+from tests.api.conftest import LiveServer, start_server, stop_server
+from tests.waiting import until
+
+RECEIVE = (
+    "mutation($e: String!) { receiveAppeal(input: {channel: EMAIL, externalId: $e, "
+    'text: "Проверка", body: "Орган"}) { appeal { id } } }'
+)
+READ_ONE = "query($id: ID!) { appeal(id: $id) { id } }"
+READ_MANY = "{ appeals(first: 50) { edges { node { id } } } }"
+WAIT_MS = 1000
+
+
+def _has_server_programs() -> bool:
+    try:
+        server_programs()
+    except RuntimeError:
+        return False
+    return True
+
+
+@pytest.fixture
+def standby_pair() -> Iterator[tuple[Cluster, Cluster, str]]:
+    """A primary with a database ``appeals`` and a hot standby streaming from it."""
+    if not _has_server_programs():
+        pytest.skip("no PostgreSQL server programs on this machine")
+    folder = Path(tempfile.mkdtemp(prefix="appeals-standby-"))
+    folder.chmod(0o711)  # the servers (maybe another user) must reach their data
+    primary, standby = Cluster(folder / "primary"), Cluster(folder / "standby")
+    try:
+        primary.init()
+        url = primary.create_database("appeals")
+        standby.follow(primary)
+        yield primary, standby, url
+    finally:
+        standby.stop_quietly()
+        primary.stop_quietly()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def served(live: LiveServer) -> dict[str, float]:
+    """``appeals_standby_reads_total`` by server, from ``/metrics``."""
+    text = httpx.get(f"{live.url}/metrics", timeout=10).text
+    pattern = r'^appeals_standby_reads_total\{served="(\w+)"\} (\S+)$'
+    return {m[1]: float(m[2]) for m in re.finditer(pattern, text, re.MULTILINE)}
+
+
+def receive(live: LiveServer, token: str) -> str:
+    answer = live.post(RECEIVE, {"e": uuid.uuid4().hex}, token=token).json()
+    assert "errors" not in answer, answer
+    return str(answer["data"]["receiveAppeal"]["appeal"]["id"])
+
+
+def read_one(live: LiveServer, token: str, appeal: str) -> str | None:
+    answer = live.post(READ_ONE, {"id": appeal}, token=token).json()
+    assert "errors" not in answer, answer
+    found = answer["data"]["appeal"]
+    return None if found is None else str(found["id"])
+
+
+def listed(live: LiveServer, token: str) -> set[str]:
+    answer = live.post(READ_MANY, token=token).json()
+    assert "errors" not in answer, answer
+    return {edge["node"]["id"] for edge in answer["data"]["appeals"]["edges"]}
+
+
+def on_standby(standby: Cluster) -> int:
+    """How many appeals the standby's own views hold (read on the standby directly)."""
+    with psycopg.connect(standby.admin_url("appeals"), autocommit=True) as conn:
+        row = conn.execute("SELECT count(*) FROM appeals_view").fetchone()
+    return int(row[0]) if row else 0
+
+
+def replay(standby: Cluster, action: str) -> None:
+    with psycopg.connect(standby.admin_url(), autocommit=True) as conn:
+        conn.execute(f"SELECT pg_wal_replay_{action}()")
+
+
+def replay_paused(standby: Cluster) -> bool:
+    with psycopg.connect(standby.admin_url(), autocommit=True) as conn:
+        row = conn.execute("SELECT pg_get_wal_replay_pause_state()").fetchone()
+    return row is not None and row[0] == "paused"
+
+
+def test_reads_go_to_the_standby_and_never_miss_the_clients_own_write(
+    standby_pair: tuple[Cluster, Cluster, str], tmp_path: Path
+) -> None:
+    _, standby, url = standby_pair
+    live = start_server(
+        url,
+        tmp_path / "server.log",
+        APPEALS_READ_DATABASE_URL=standby.admin_url("appeals"),
+        APPEALS_READ_STANDBY_WAIT_MS=str(WAIT_MS),
+    )
+    try:
+        writer = live.token(Role.SUPERVISOR)
+        other = live.token(Role.ADMIN)  # another client: sees every appeal, wrote none
+
+        # Replaying: the client's reads, right after its write, come from the standby.
+        first = receive(live, writer)
+        before = served(live)
+        assert read_one(live, writer, first) == first
+        assert first in listed(live, writer)
+        after = served(live)
+        assert after.get("standby", 0) - before.get("standby", 0) >= 2
+        assert after.get("primary", 0) == before.get("primary", 0)
+
+        # Replay paused: the standby lacks the new write, the writer still sees it.
+        replay(standby, "pause")
+        until(lambda: replay_paused(standby))
+        held = on_standby(standby)
+        second = receive(live, writer)
+        assert on_standby(standby) == held, "the standby's replay is paused"
+        before = served(live)
+        started = time.monotonic()
+        assert read_one(live, writer, second) == second
+        waited = time.monotonic() - started
+        assert second in listed(live, writer)
+        after = served(live)
+        assert after.get("primary", 0) - before.get("primary", 0) == 2
+        assert waited >= WAIT_MS / 1000 * 0.9, "the read waited for the standby first"
+        # A client that wrote nothing reads the standby, as of its (older) replay.
+        before = served(live)
+        assert read_one(live, other, second) is None
+        assert served(live).get("standby", 0) - before.get("standby", 0) == 1
+
+        # Replay resumed: once the standby has the write, the writer reads it there again.
+        replay(standby, "resume")
+        until(lambda: on_standby(standby) > held, timeout=20)
+        before = served(live)
+        assert read_one(live, writer, second) == second
+        after = served(live)
+        assert after.get("standby", 0) - before.get("standby", 0) == 1
+        assert after.get("primary", 0) == before.get("primary", 0)
+
+        # The standby goes away: an appeal read falls back to the primary.
+        standby.stop()
+        before = served(live)
+        assert read_one(live, writer, second) == second
+        after = served(live)
+        assert after.get("standby_error", 0) - before.get("standby_error", 0) == 1
+    finally:
+        stop_server(live)
+
+
+@pytest.mark.parametrize(
+    ("primary", "standby", "message"),
+    [
+        ("sqlite:///{tmp}/x.db", "postgresql://postgres@127.0.0.1/x", "needs APPEALS_DATABASE_URL"),
+        ("{pg}", "mysql://x/y", "give a hot standby's postgresql:// URL"),
+        ("{pg}", "postgresql://postgres@127.0.0.1:1/y", "APPEALS_READ_DATABASE_URL: cannot reach"),
+    ],
+)
+def test_serve_refuses_a_standby_it_cannot_use(
+    primary: str, standby: str, message: str, pg_admin: str, tmp_path: Path
+) -> None:
+    env = {
+        **os.environ,
+        "APPEALS_DATABASE_URL": primary.format(tmp=tmp_path, pg=pg_admin),
+        "APPEALS_READ_DATABASE_URL": standby,
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "api.cli", "serve", "--port", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert message in done.stderr and "Traceback" not in done.stderr, done.stderr
