@@ -20,7 +20,7 @@ from uuid import UUID
 
 from ledger.domain import Appeal
 from projections.db import Cursor, Database
-from projections.search_words import stems
+from projections.search_words import indexable, stems
 from projections.view import LoggedEvent, Transition
 
 DOCS = "appeal_search"
@@ -125,7 +125,10 @@ class SearchView:
         if erased:
             self._forget(db, cursor, list(erased))
         opened = self.opener([(d.text, d.key) for d in docs]) if docs else []
-        rows = [(d, text) for d, text in zip(docs, opened, strict=True) if text is not None]
+        # Platform identifiers (attachment references, long ids) are never indexed.
+        rows = [
+            (d, indexable(text)) for d, text in zip(docs, opened, strict=True) if text is not None
+        ]
         if not rows:
             return
         if db.dialect.is_postgres:
