@@ -46,7 +46,7 @@ def _index(side: ReadSide) -> str:
             for row in cursor.fetchall()
             if row[0].startswith(("appeal_fts", "appeal_search"))
         ]
-        rows = []
+        rows: list[str] = []
         for table in tables:
             cursor.execute(f'SELECT * FROM "{table}"')
             rows.extend(repr(tuple(row)) for row in cursor.fetchall())
