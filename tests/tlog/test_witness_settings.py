@@ -32,6 +32,8 @@ def test_witnesses_are_url_and_key_pairs_separated_by_commas_or_lines() -> None:
         ("http://127.0.0.1:9100 not-a-key", "key-unreadable"),
         (f"http://127.0.0.1:9100 {LOG_KEY.text()}", "is not a witness cosignature key"),
     ],
+    # The keys are fresh each run: ids of their own keep the test names stable (pytest-xdist).
+    ids=["no-key", "not-http", "unreadable-key", "log-key-as-witness"],
 )
 def test_a_wrong_witness_entry_is_refused_with_its_reason(value: str, says: str) -> None:
     with pytest.raises(SettingsError, match="APPEALS_WITNESSES") as raised:
