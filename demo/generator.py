@@ -14,6 +14,8 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from demo.clock import Clock, PastTheEnd
+from demo.clusters import clusters
 from demo.data import (
     ANSWERS,
     APPEALS_OFFICE,
@@ -24,10 +26,11 @@ from demo.data import (
     STREETS,
     TOPICS,
 )
+from demo.surge import planted
 from ledger.application import AppealsLedger
 from ledger.article11 import GROUNDS, NoAnswerGround
 from ledger.domain import Appeal
-from ledger.errors import ExtensionRefusedError, LedgerError
+from ledger.errors import ExtensionRefusedError
 from ledger.privacy import Citizen
 from ledger.values import FORMAL_CHANNELS, Actor, Outcome, Role
 
@@ -43,6 +46,10 @@ class DemoOptions:
     seed: int
     until: datetime
     days: int = 90
+    surge: int = 0
+    """Appeals planted as growing problems in the last days (``demo.surge``)."""
+    clusters: int = 0
+    """Problems planted as clusters of duplicate reports (``demo.clusters``)."""
 
 
 def department_of(body: str, category: str | None) -> str:
@@ -60,6 +67,8 @@ def generate(ledger: AppealsLedger, options: DemoOptions) -> Iterator[Appeal]:
         if len(made) < 1000:
             made.append(appeal)
         yield appeal
+    yield from planted(ledger, options.seed, options.until, options.surge)
+    yield from clusters(ledger, options.seed, options.until, options.clusters)
 
 
 def _lifecycle(
@@ -94,10 +103,8 @@ def _lifecycle(
         category=category if rng.random() < 0.6 else None,
     )
     operator = Actor(f"operator-{rng.randint(1, 40)}", Role.OPERATOR)
-    clock = _Clock(received, options.until)
-    with suppress(
-        _PastTheEnd
-    ):  # the rest of this appeal's life has not happened yet: it stays open
+    clock = Clock(received, options.until)
+    with suppress(PastTheEnd):  # the rest of this appeal's life has not happened yet: it stays open
         _work(appeal, rng, clock, operator, ledger, earlier)
     return appeal
 
@@ -105,7 +112,7 @@ def _lifecycle(
 def _work(
     appeal: Appeal,
     rng: random.Random,
-    clock: _Clock,
+    clock: Clock,
     operator: Actor,
     ledger: AppealsLedger,
     earlier: list[Appeal],
@@ -230,7 +237,7 @@ def _work(
         )
 
 
-def _without_answer(appeal: Appeal, rng: random.Random, clock: _Clock, operator: Actor) -> None:
+def _without_answer(appeal: Appeal, rng: random.Random, clock: Clock, operator: Actor) -> None:
     """59-ФЗ ст. 11: left without an answer, the notice owed sent (now and then late), closed."""
     if appeal.citizen_id is None:
         ground = NoAnswerGround.CRIME_REPORT if rng.random() < 0.2 else NoAnswerGround.ANONYMOUS
@@ -283,21 +290,3 @@ def _answer(
         at=at,
         time_reason=time_reason,
     )
-
-
-class _PastTheEnd(LedgerError):
-    """The generated lifecycle ran past the demo window."""
-
-
-class _Clock:
-    """Business time that only moves forward and stops at the end of the window."""
-
-    def __init__(self, now: datetime, until: datetime) -> None:
-        self.now = now
-        self.until = until
-
-    def after(self, *, days: float = 0, hours: float = 0, minutes: float = 0) -> datetime:
-        self.now += timedelta(days=days, hours=hours, minutes=minutes)
-        if self.now > self.until:
-            raise _PastTheEnd()
-        return self.now

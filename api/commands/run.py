@@ -43,7 +43,14 @@ def run_main(args: argparse.Namespace, settings: Settings) -> int:
     try:
         if container.ledger.recorder.max_notification_id() is None:
             print(f"store is empty: loading {args.demo_appeals} demo appeals", flush=True)
-            load_demo(container, args.demo_appeals, seed=1, until=None)
+            load_demo(
+                container,
+                args.demo_appeals,
+                seed=1,
+                until=None,
+                surge=args.demo_appeals // 30,
+                clusters=args.demo_appeals // 100,
+            )
         prepare_audit(audit_service(settings, container))
     except AuditError as error:
         print(f"appeals: {error}", file=sys.stderr)

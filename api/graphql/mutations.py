@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import strawberry
 
-from api.graphql import enums
 from api.graphql.access import require_role
 from api.graphql.command_flow import AppealPayload, caller, execute, ledger_of, payload
 from api.graphql.command_inputs import (
+    AddAppealNoteInput,
     AnswerAppealInput,
     AssignAppealInput,
     CategorizeAppealInput,
@@ -18,6 +16,7 @@ from api.graphql.command_inputs import (
     ForwardAppealInput,
     LeaveAppealWithoutAnswerInput,
     RateAppealInput,
+    ReceiveAppealInput,
     RegisterAppealInput,
     ReopenAppealInput,
     SendAppealNoticeInput,
@@ -26,8 +25,9 @@ from api.graphql.context import off_loop
 from api.graphql.errors import ApiError, from_ledger
 from api.graphql.ids import appeal_uuid
 from api.graphql.types import Appeal, Info
-from api.http.viewer import ERASERS, ROUTERS, WRITERS
+from api.http.viewer import ERASERS, PERMISSIONS, ROUTERS, WRITERS
 from ledger.commands import (
+    AddAppealNote,
     AnswerAppeal,
     AssignAppeal,
     CategorizeAppeal,
@@ -55,28 +55,6 @@ class EraseCitizenDataPayload:
     citizen_id: str
     appeals: list[Appeal]
     positions: list[int]
-
-
-@strawberry.input
-class CitizenInput:
-    name: str | None = None
-    contact: str | None = None
-    address: str | None = None
-    id: str | None = strawberry.field(default=None, description="Pseudonymous citizen id.")
-
-
-@strawberry.input
-class ReceiveAppealInput:
-    channel: enums.Channel
-    external_id: str
-    text: str
-    body: str
-    category: str | None = None
-    location: str | None = None
-    citizen: CitizenInput | None = None
-    received_at: datetime | None = strawberry.field(
-        default=None, description="Business time from the source platform; default now."
-    )
 
 
 @strawberry.type
@@ -266,6 +244,18 @@ class Mutation:
             at=input.at,
             expected_version=input.expected_version,
             reference=input.reference,
+        )
+        return await execute(info, command)
+
+    @strawberry.mutation(description="Keep an internal note on an appeal (staff only).")
+    async def add_appeal_note(self, info: Info, input: AddAppealNoteInput) -> AppealPayload:
+        appeal_id, actor = caller(info, PERMISSIONS["addAppealNote"], input.appeal_id)
+        command = AddAppealNote(
+            appeal_id=appeal_id,
+            actor=actor,
+            at=input.at,
+            expected_version=input.expected_version,
+            text=input.text,
         )
         return await execute(info, command)
 

@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, cast
-from uuid import UUID
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
-from strawberry.scalars import JSON
 
 from api.graphql import enums
 from api.graphql.context import Context, off_loop
 from api.graphql.ids import APPEAL, to_global_id
-from api.storage.eventdata import event_data
-from ledger.application import AppealsLedger, HistoryEntry
-from ledger.business_time import TimeBasis, time_basis_of
+from ledger.application import AppealsLedger
 from ledger.deadlines import DueDate
 from ledger.domain import Appeal as Aggregate
+from ledger.domain import Note
 from ledger.errors import LedgerError
 from ledger.values import Channel, Outcome, Status
 from projections.models import AppealRow
 
 if TYPE_CHECKING:
-    from api.graphql.audit_types import InclusionProof
+    from api.graphql.history import HistoryEntryInfo
+    from api.graphql.similar import SimilarAppeal
 
 Info = strawberry.Info[Context, None]
 
@@ -64,57 +62,6 @@ class CitizenInfo:
     address: str | None
     erased: bool
     masked: bool
-
-
-@strawberry.type(
-    name="HistoryEntry", description="One stored event of an appeal, as an auditor replays it."
-)
-class HistoryEntryInfo:
-    appeal_uuid: strawberry.Private[UUID]
-    appeal_id: strawberry.ID
-    position: int | None
-    version: int
-    type: str
-    business_time: datetime
-    recorded_time: datetime
-    time_basis: TimeBasis = strawberry.field(
-        description="What businessTime rests on: the source platform (a receipt), the ledger's "
-        "own time (a staff action) or a time stated with timeReason (a migration, a channel)."
-    )
-    time_reason: str | None = strawberry.field(
-        description="Why businessTime was stated rather than the ledger's own; null otherwise."
-    )
-    actor: ActorInfo
-    data: JSON
-
-    @classmethod
-    def of(cls, entry: HistoryEntry, appeal_id: UUID, data: dict[str, Any]) -> HistoryEntryInfo:
-        """The entry with its ``data`` as :func:`api.storage.eventdata.event_data` made it."""
-        event = entry.event
-        return cls(
-            appeal_uuid=appeal_id,
-            appeal_id=strawberry.ID(to_global_id(APPEAL, appeal_id)),
-            position=entry.position,
-            version=event.originator_version,
-            type=type(event).__name__,
-            business_time=event.at,
-            recorded_time=event.timestamp,
-            time_basis=time_basis_of(type(event).__name__, event.time_reason),
-            time_reason=event.time_reason,
-            actor=ActorInfo(id=event.actor_id, role=enums.Role(event.actor_role)),
-            data=cast(JSON, {key: _plain(value) for key, value in data.items()}),
-        )
-
-    @strawberry.field(
-        description="Merkle inclusion proof; default: against the latest checkpoint. Null, "
-        "with a NO_CHECKPOINT error at this path, until a checkpoint covers the event."
-    )
-    async def inclusion_proof(
-        self, info: Info, checkpoint_size: int | None = None
-    ) -> Annotated[InclusionProof, strawberry.lazy("api.graphql.audit_types")] | None:
-        from api.graphql.audit_types import inclusion_proof
-
-        return await inclusion_proof(info, self.appeal_uuid, self.version, checkpoint_size)
 
 
 @strawberry.type(description="An appeal's state as the ledger knew it at a past instant.")
@@ -180,6 +127,17 @@ class Appeal(Node):
     )
     position: int = strawberry.field(description="Log position of the appeal's latest event.")
     next_due_at: datetime | None = strawberry.field(description="The nearest unmet due date.")
+    registration_number: str | None = strawberry.field(
+        description="The number the body holding it registered it under."
+    )
+    location: str | None = strawberry.field(description="Where the problem is, as received.")
+    forwarded_from: str | None = strawberry.field(
+        description="The body that forwarded it last; `body` is the target."
+    )
+    forward_reason: str | None = strawberry.field(description="Why it was forwarded last.")
+    extension_reason: str | None = strawberry.field(
+        description="Why the answer deadline was extended (see `extended`)."
+    )
     source: str | None = strawberry.field(
         description="The official page, bot or mailbox it came through (channel:platform id)."
     )
@@ -196,6 +154,9 @@ class Appeal(Node):
             closed_at=row.closed_at, overdue=row.overdue, extended=row.extended,
             outcome=row.outcome, rating=row.rating, reopen_count=row.reopen_count,
             version=row.version, position=row.last_position, next_due_at=row.next_due_at,
+            registration_number=row.registration_number, location=row.location,
+            forwarded_from=row.forwarded_from, forward_reason=row.forward_reason,
+            extension_reason=row.extension_reason,
             source=row.source,
         )  # fmt: skip
 
@@ -231,6 +192,25 @@ class Appeal(Node):
                            delivery=a.delivery)
                 for a, text in zip(appeal.answers, texts, strict=True)]  # fmt: skip
 
+    @strawberry.field(
+        description="Likely duplicates: open or recent appeals of the same body with a close "
+        "message, closest first, each with its score and reasons."
+    )
+    async def similar(
+        self, info: Info, first: int = 5
+    ) -> list[Annotated[SimilarAppeal, strawberry.lazy("api.graphql.similar")]]:
+        from api.graphql.similar import similar
+
+        return await similar(info, self.row, first)
+
+    @strawberry.field(description="Internal notes, oldest first: staff only, never public.")
+    async def notes(self, info: Info) -> list[NoteInfo]:
+        ledger = info.context.services.container.ledger
+        appeal = await info.context.aggregates.load(self.row.id)
+        sealed = [(note.text, note.text_key) for note in appeal.notes]
+        texts = await off_loop(ledger.open_texts, sealed) if sealed else []
+        return [NoteInfo.of(note, text) for note, text in zip(appeal.notes, texts, strict=True)]
+
     @strawberry.field(description="Contact data; masked unless the viewer may see it.")
     async def citizen(self, info: Info) -> CitizenInfo | None:
         ledger = info.context.services.container.ledger
@@ -248,11 +228,12 @@ class Appeal(Node):
         )  # fmt: skip
 
     @strawberry.field(description="Every stored event, with positions and actors.")
-    async def history(self, info: Info) -> list[HistoryEntryInfo]:
-        ledger = info.context.services.container.ledger
-        entries = await off_loop(ledger.history, self.row.id)
-        data = await off_loop(event_data, ledger, entries)
-        return [HistoryEntryInfo.of(e, self.row.id, d) for e, d in zip(entries, data, strict=True)]
+    async def history(
+        self, info: Info
+    ) -> list[Annotated[HistoryEntryInfo, strawberry.lazy("api.graphql.history")]]:
+        from api.graphql.history import history
+
+        return await history(info, self.row.id)
 
     @strawberry.field(description="The appeal as the ledger knew it at `at` (recorded time).")
     async def as_of(self, info: Info, at: datetime) -> AppealSnapshot | None:
@@ -281,9 +262,14 @@ class AnswerInfo:
     )
 
 
-def _plain(value: object) -> object:
-    if isinstance(value, UUID):
-        return str(value)
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return value
+@strawberry.type(name="Note", description="An internal note on an appeal, for staff only.")
+class NoteInfo:
+    text: str | None = strawberry.field(description="Null once erased (see textErased).")
+    text_erased: bool
+    author: ActorInfo
+    at: datetime
+
+    @classmethod
+    def of(cls, note: Note, text: str | None) -> NoteInfo:
+        author = ActorInfo(id=note.actor_id, role=enums.Role(note.actor_role))
+        return cls(text=text, text_erased=text is None, author=author, at=note.at)

@@ -13,7 +13,7 @@ HIDDEN = frozenset(
     {"originator_id", "originator_version", "timestamp", "originator_topic", "actor_id",
      "actor_role", "at", "time_reason", "citizen", "text_key"}
 )  # fmt: skip
-TEXT_EVENTS = (Appeal.Received, Appeal.Answered)
+TEXT_EVENTS = (Appeal.Received, Appeal.Answered, Appeal.NoteAdded)
 
 
 def event_data(ledger: AppealsLedger, entries: Sequence[HistoryEntry]) -> list[dict[str, Any]]:
