@@ -186,8 +186,9 @@ class AuditService:
         head, previous = self.head(), self.latest_checkpoint()
         if previous is not None:
             if previous.size > head.size or self.log.root(previous.size) != previous.root:
-                raise AuditError(f"the log no longer extends checkpoint {previous.id}: "
-                                 "run `appeals verify`")  # fmt: skip
+                raise AuditError(
+                    f"the log no longer extends checkpoint {previous.id}: run `appeals verify`"
+                )
             if only_if_grown and previous.size == head.size:
                 return None
         signer = key or load_private_key(self.config.keys_dir)
@@ -221,8 +222,9 @@ class AuditService:
         if not leaf.leaf_index < size <= self.head().size:
             raise ValidationError(field="checkpointSize", reason="does not cover this event")
         proof = self.log.inclusion_proof(leaf.leaf_index, size)
-        return InclusionProof(appeal_id, version, leaf.notification_id, leaf.leaf_index, leaf.hash,
-                              size, proof)  # fmt: skip
+        return InclusionProof(
+            appeal_id, version, leaf.notification_id, leaf.leaf_index, leaf.hash, size, proof
+        )
 
     def consistency_proof(self, size1: int, size2: int) -> list[bytes]:
         """The proof that the tree of ``size1`` leaves is a prefix of the one of ``size2``."""
@@ -250,20 +252,34 @@ class AuditService:
         for leaf in leaves:
             stored = states.get(leaf.version)
             if stored is None:
-                raise AuditError(f"appeal {appeal_id} version {leaf.version} is missing from "
-                                 "the events table: run `appeals verify`")  # fmt: skip
-            events.append({
-                "leaf_index": leaf.leaf_index, "notification_id": stored[0], "appeal_id": stored[1],
-                "version": stored[2], "topic": stored[3],
-                "state": b64(stored[4]), "leaf_hash": b64(leaf.hash),
-                "inclusion_proof": [b64(h) for h in
-                                    self.log.inclusion_proof(leaf.leaf_index, checkpoint.size)],
-            })  # fmt: skip
-        return encode_bundle({
-            "format": BUNDLE_FORMAT, "appeal_id": str(appeal_id), "key_name": self.config.key_name,
-            "public_key": b64(public.public_bytes(Encoding.Raw, PublicFormat.Raw)),
-            "checkpoint": checkpoint.note, "events": events,
-        })  # fmt: skip
+                raise AuditError(
+                    f"appeal {appeal_id} version {leaf.version} is missing from "
+                    "the events table: run `appeals verify`"
+                )
+            events.append(
+                {
+                    "leaf_index": leaf.leaf_index,
+                    "notification_id": stored[0],
+                    "appeal_id": stored[1],
+                    "version": stored[2],
+                    "topic": stored[3],
+                    "state": b64(stored[4]),
+                    "leaf_hash": b64(leaf.hash),
+                    "inclusion_proof": [
+                        b64(h) for h in self.log.inclusion_proof(leaf.leaf_index, checkpoint.size)
+                    ],
+                }
+            )
+        return encode_bundle(
+            {
+                "format": BUNDLE_FORMAT,
+                "appeal_id": str(appeal_id),
+                "key_name": self.config.key_name,
+                "public_key": b64(public.public_bytes(Encoding.Raw, PublicFormat.Raw)),
+                "checkpoint": checkpoint.note,
+                "events": events,
+            }
+        )
 
     def verify(
         self,
@@ -286,7 +302,12 @@ class AuditService:
                 if progress is not None:
                     progress(done, total)
 
-            verifier = Verifier(snapshot, public_key=key, key_name=self.config.key_name,
-                                origin=self.config.origin, allow_pending=allow_pending,
-                                progress=advance)  # fmt: skip
+            verifier = Verifier(
+                snapshot,
+                public_key=key,
+                key_name=self.config.key_name,
+                origin=self.config.origin,
+                allow_pending=allow_pending,
+                progress=advance,
+            )
             return verifier.run()

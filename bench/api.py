@@ -151,17 +151,32 @@ def serving(database_url: str, workers: int, folder: Path) -> Iterator[Server]:
     port = _free_port()
     log = folder / f"server-{workers}w.log"
     env = {
-        **os.environ, "APPEALS_DATABASE_URL": database_url, "APPEALS_JWT_SECRET": SECRET,
+        **os.environ,
+        "APPEALS_DATABASE_URL": database_url,
+        "APPEALS_JWT_SECRET": SECRET,
         # The bench is one client at thousands of requests a minute.
         "APPEALS_RATE_LIMIT_PER_MINUTE": str(10**9),
         "APPEALS_KEYS_DIR": str(folder / "keys"),
-    }  # fmt: skip
+    }
     with log.open("wb") as handle:
         process = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "serve", "--host", HOST, "--port", str(port),
-             "--workers", str(workers)],
-            env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "api.cli",
+                "serve",
+                "--host",
+                HOST,
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+            ],
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     server = Server(port, process, log)
     try:
         _wait_ready(server, timeout=300)
@@ -214,9 +229,14 @@ def scenarios(port: int, token: str, ids: list[uuid.UUID], tag: str) -> list[Sce
     search_request = graphql_request(HOST, port, SEARCH_QUERY, {}, token)
 
     def receive(n: int) -> bytes:
-        variables: dict[str, object] = {"input": {
-            "channel": "EMAIL", "externalId": f"bench-{tag}-{n}", "text": TEXT, "body": BODY,
-        }}  # fmt: skip
+        variables: dict[str, object] = {
+            "input": {
+                "channel": "EMAIL",
+                "externalId": f"bench-{tag}-{n}",
+                "text": TEXT,
+                "body": BODY,
+            }
+        }
         return graphql_request(HOST, port, RECEIVE_MUTATION, variables, token)
 
     return [
@@ -397,8 +417,9 @@ def sample_ids(url: str, count: int = 5000) -> list[uuid.UUID]:
 
 def measure(options: Options, log: Callable[[str], None]) -> dict[str, dict[str, object]]:
     """Everything, on one fresh database; one table per request kind."""
-    token = Authenticator(SECRET).issue(subject="bench", role=Role.SUPERVISOR,
-                                        ttl=timedelta(hours=6))  # fmt: skip
+    token = Authenticator(SECRET).issue(
+        subject="bench", role=Role.SUPERVISOR, ttl=timedelta(hours=6)
+    )
     with postgres_database() as url, TemporaryDirectory(prefix="appeals-bench-api-") as tmp:
         container = build(Settings.from_environ({"APPEALS_DATABASE_URL": url}))
         try:
@@ -492,8 +513,9 @@ def _json_safe(results: dict[str, dict[str, object]]) -> str:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--appeals", type=int, default=Options.appeals)
     parser.add_argument("--seconds", type=float, default=Options.seconds, help="per round")
     parser.add_argument("--rounds", type=int, default=Options.rounds)
@@ -502,9 +524,14 @@ if __name__ == "__main__":
     parser.add_argument("--workers", type=int, nargs="+", default=list(Options.workers))
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args()
-    chosen = Options(appeals=args.appeals, seconds=args.seconds, rounds=args.rounds,
-                     warmup=args.warmup, concurrency=args.concurrency,
-                     workers=tuple(args.workers))  # fmt: skip
+    chosen = Options(
+        appeals=args.appeals,
+        seconds=args.seconds,
+        rounds=args.rounds,
+        warmup=args.warmup,
+        concurrency=args.concurrency,
+        workers=tuple(args.workers),
+    )
     results: dict[str, dict[str, object]] = {}
     run(results.__setitem__, options=chosen)
     print_report(results)

@@ -51,8 +51,12 @@ class ReadSide:
         """
         folder = self.runner.folder
         (position, received), *later = events
-        state = folder.start(received.originator_id, (type(received), received.__dict__),
-                             received.originator_version, position)  # fmt: skip
+        state = folder.start(
+            received.originator_id,
+            (type(received), received.__dict__),
+            received.originator_version,
+            position,
+        )
         for position, event in later:
             folder.apply(state, (type(event), event.__dict__), event.originator_version, position)
         return to_appeal_row(to_row(state, self.db), self.read_models.clock())

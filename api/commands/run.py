@@ -25,11 +25,12 @@ from ledger.verify import fingerprint
 def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``run`` to the command line."""
     cmd = subs.add_parser(
-        "run", help="load demo data into an empty store, sign a checkpoint, then serve the API",
+        "run",
+        help="load demo data into an empty store, sign a checkpoint, then serve the API",
         description="Load demo appeals if the store is empty, create the checkpoint keys if "
         "there are none, sign a first checkpoint if there is none, then serve the GraphQL API "
         "(GraphiQL in the browser at /graphql). Mint a token with `appeals token issue`.",
-    )  # fmt: skip
+    )
     cmd.add_argument(
         "--demo-appeals", type=at_least(0), default=2000, help="appeals to load (default 2000)"
     )

@@ -67,16 +67,25 @@ class Mutation:
             raise ApiError("FORBIDDEN", "body is outside your scope")
         citizen = None
         if input.citizen is not None:
-            citizen = Citizen(name=input.citizen.name, contact=input.citizen.contact,
-                              address=input.citizen.address)  # fmt: skip
+            citizen = Citizen(
+                name=input.citizen.name,
+                contact=input.citizen.contact,
+                address=input.citizen.address,
+            )
         try:
             recorded = await off_loop(
-                ledger_of(info).receive_appeal, channel=input.channel.value,
-                external_id=input.external_id, text=input.text, body=input.body,
-                citizen=citizen, citizen_ref=input.citizen.id if input.citizen else None,
-                category=input.category, location=input.location, actor=viewer.actor,
+                ledger_of(info).receive_appeal,
+                channel=input.channel.value,
+                external_id=input.external_id,
+                text=input.text,
+                body=input.body,
+                citizen=citizen,
+                citizen_ref=input.citizen.id if input.citizen else None,
+                category=input.category,
+                location=input.location,
+                actor=viewer.actor,
                 at=input.received_at,
-            )  # fmt: skip
+            )
         except LedgerError as error:
             raise from_ledger(error) from None
         return await payload(info, recorded)
@@ -270,13 +279,17 @@ class Mutation:
         appeal_ids = await off_loop(services.read_models.appeal_ids_of_citizen, input.citizen_id)
         try:
             recorded = await off_loop(
-                ledger_of(info).erase_citizen_data, input.citizen_id, appeal_ids,
-                legal_basis=input.legal_basis, actor=info.context.viewer.actor,
-            )  # fmt: skip
+                ledger_of(info).erase_citizen_data,
+                input.citizen_id,
+                appeal_ids,
+                legal_basis=input.legal_basis,
+                actor=info.context.viewer.actor,
+            )
         except LedgerError as error:
             raise from_ledger(error) from None
         payloads = [await payload(info, r) for r in recorded]
         return EraseCitizenDataPayload(
-            citizen_id=input.citizen_id, appeals=[p.appeal for p in payloads],
+            citizen_id=input.citizen_id,
+            appeals=[p.appeal for p in payloads],
             positions=[r.position for r in recorded if r.position is not None],
-        )  # fmt: skip
+        )

@@ -99,13 +99,15 @@ class Query:
             category=text_filter(where.category, "filter.category"),
             body=text_filter(where.body, "filter.body"),
             department=text_filter(where.department, "filter.department"),
-            received_from=where.received_from, received_to=where.received_to,
-        )  # fmt: skip
+            received_from=where.received_from,
+            received_to=where.received_to,
+        )
         read_models = await info.context.services.reads_for(info.context.client)
         if info.context.viewer.is_public:
             threshold = info.context.services.settings.suppress_below
-            groups = await off_loop(read_models.public_statistics, stats_filter, dims, period,
-                                    threshold)  # fmt: skip
+            groups = await off_loop(
+                read_models.public_statistics, stats_filter, dims, period, threshold
+            )
         else:
             groups = await off_loop(read_models.statistics, stats_filter, dims, period)
         return statistics_groups(groups)
@@ -153,10 +155,12 @@ class Query:
         read_models = await info.context.services.reads_for(info.context.client)
         rows = await off_loop(
             read_models.workload,
-            WorkloadFilter(department=text_filter(where.department, "filter.department"),
-                           body=text_filter(where.body, "filter.body"),
-                           by_assignee=where.by_assignee),
-        )  # fmt: skip
+            WorkloadFilter(
+                department=text_filter(where.department, "filter.department"),
+                body=text_filter(where.body, "filter.body"),
+                by_assignee=where.by_assignee,
+            ),
+        )
         viewer = info.context.viewer
         return [
             WorkloadEntry.of(row)

@@ -47,9 +47,14 @@ class DueDateInfo:
 
     @classmethod
     def of(cls, due: DueDate) -> DueDateInfo:
-        return cls(kind=due.kind, due_at=due.due_at, rule=due.rule,
-                   counted_from=due.counted_from, from_at=due.from_at,
-                   explanation=due.explain())  # fmt: skip
+        return cls(
+            kind=due.kind,
+            due_at=due.due_at,
+            rule=due.rule,
+            counted_from=due.counted_from,
+            from_at=due.from_at,
+            explanation=due.explain(),
+        )
 
 
 @strawberry.type(
@@ -86,15 +91,23 @@ class AppealSnapshot:
     @classmethod
     def of(cls, appeal: Aggregate) -> AppealSnapshot:
         return cls(
-            version=appeal.version, status=appeal.status,
-            channel=appeal.channel, body=appeal.body,
-            category=appeal.category, department=appeal.department, assignee=appeal.assignee,
-            registration_number=appeal.registration_number, received_at=appeal.received_at,
-            registered_at=appeal.registered_at, first_response_at=appeal.first_response_at,
-            answered_at=appeal.answered_at, closed_at=appeal.closed_at,
+            version=appeal.version,
+            status=appeal.status,
+            channel=appeal.channel,
+            body=appeal.body,
+            category=appeal.category,
+            department=appeal.department,
+            assignee=appeal.assignee,
+            registration_number=appeal.registration_number,
+            received_at=appeal.received_at,
+            registered_at=appeal.registered_at,
+            first_response_at=appeal.first_response_at,
+            answered_at=appeal.answered_at,
+            closed_at=appeal.closed_at,
             outcome=appeal.outcome,
-            rating=appeal.rating, extension_days=appeal.extension_days,
-        )  # fmt: skip
+            rating=appeal.rating,
+            extension_days=appeal.extension_days,
+        )
 
 
 @strawberry.type(description="A citizen appeal: current state from the appeals view.")
@@ -146,19 +159,36 @@ class Appeal(Node):
     def of(cls, row: AppealRow) -> Appeal:
         """The GraphQL object for one row of the appeals view."""
         return cls(
-            row=row, id=strawberry.ID(to_global_id(APPEAL, row.id)), uuid=str(row.id),
-            channel=row.channel, external_id=row.external_id, status=row.status,
-            category=row.category, body=row.body, department=row.department,
-            assignee=row.assignee, received_at=row.received_at, registered_at=row.registered_at,
-            first_response_at=row.first_response_at, answered_at=row.answered_at,
-            closed_at=row.closed_at, overdue=row.overdue, extended=row.extended,
-            outcome=row.outcome, rating=row.rating, reopen_count=row.reopen_count,
-            version=row.version, position=row.last_position, next_due_at=row.next_due_at,
-            registration_number=row.registration_number, location=row.location,
-            forwarded_from=row.forwarded_from, forward_reason=row.forward_reason,
+            row=row,
+            id=strawberry.ID(to_global_id(APPEAL, row.id)),
+            uuid=str(row.id),
+            channel=row.channel,
+            external_id=row.external_id,
+            status=row.status,
+            category=row.category,
+            body=row.body,
+            department=row.department,
+            assignee=row.assignee,
+            received_at=row.received_at,
+            registered_at=row.registered_at,
+            first_response_at=row.first_response_at,
+            answered_at=row.answered_at,
+            closed_at=row.closed_at,
+            overdue=row.overdue,
+            extended=row.extended,
+            outcome=row.outcome,
+            rating=row.rating,
+            reopen_count=row.reopen_count,
+            version=row.version,
+            position=row.last_position,
+            next_due_at=row.next_due_at,
+            registration_number=row.registration_number,
+            location=row.location,
+            forwarded_from=row.forwarded_from,
+            forward_reason=row.forward_reason,
             extension_reason=row.extension_reason,
             source=row.source,
-        )  # fmt: skip
+        )
 
     @strawberry.field
     async def duplicate_of(
@@ -188,9 +218,16 @@ class Appeal(Node):
     async def answers(self, info: Info) -> list[AnswerInfo]:
         appeal = await info.context.aggregates.load(self.row.id)
         texts = (await info.context.texts.load(self.row.id))[1:]
-        return [AnswerInfo(text=text, text_erased=text is None, final=a.final, public=a.public,
-                           delivery=a.delivery)
-                for a, text in zip(appeal.answers, texts, strict=True)]  # fmt: skip
+        return [
+            AnswerInfo(
+                text=text,
+                text_erased=text is None,
+                final=a.final,
+                public=a.public,
+                delivery=a.delivery,
+            )
+            for a, text in zip(appeal.answers, texts, strict=True)
+        ]
 
     @strawberry.field(
         description="Likely duplicates: open or recent appeals of the same body with a close "
@@ -218,14 +255,23 @@ class Appeal(Node):
         if appeal.citizen_id is None:
             return None
         if not info.context.viewer.sees_personal_data():
-            return CitizenInfo(id=appeal.citizen_id, name=None, contact=None, address=None,
-                               erased=appeal.erased, masked=True)  # fmt: skip
+            return CitizenInfo(
+                id=appeal.citizen_id,
+                name=None,
+                contact=None,
+                address=None,
+                erased=appeal.erased,
+                masked=True,
+            )
         opened = await off_loop(ledger.open_citizen, appeal)
         return CitizenInfo(
-            id=appeal.citizen_id, name=opened.name if opened else None,
+            id=appeal.citizen_id,
+            name=opened.name if opened else None,
             contact=opened.contact if opened else None,
-            address=opened.address if opened else None, erased=opened is None, masked=False,
-        )  # fmt: skip
+            address=opened.address if opened else None,
+            erased=opened is None,
+            masked=False,
+        )
 
     @strawberry.field(description="Every stored event, with positions and actors.")
     async def history(

@@ -36,7 +36,8 @@ class AuditKeeper(DaemonThread):
         try:
             key = load_private_key(self.audit.config.keys_dir)
         except AuditError:
-            log.warning("no checkpoint key in %s: run `appeals keys generate`",
-                        self.audit.config.keys_dir)  # fmt: skip
+            log.warning(
+                "no checkpoint key in %s: run `appeals keys generate`", self.audit.config.keys_dir
+            )
             return
         self.audit.sign_checkpoint(key=key, only_if_grown=True)
