@@ -23,7 +23,8 @@ import psycopg
 from api.bootstrap import build
 from api.commands.demo import load_demo
 from api.settings import Settings
-from audit.service import AuditConfig, AuditService, generate_keys
+from audit.keyfiles import generate_keys
+from audit.service import AuditConfig, AuditService
 from bench.harness import Report, median, postgres_database, print_report
 
 UNTIL = datetime(2026, 1, 10, tzinfo=UTC)

@@ -16,14 +16,9 @@ from api.container import Container
 from api.settings import Settings
 from api.tlog.cosigned import served_checkpoint
 from api.tlog.witness import attach_witnesses
-from audit.service import (
-    PUBLIC_KEY,
-    AuditConfig,
-    AuditError,
-    AuditService,
-    generate_keys,
-    load_public_key,
-)
+from audit.errors import AuditError
+from audit.keyfiles import PUBLIC_KEY, generate_keys, load_public_key
+from audit.service import AuditConfig, AuditService
 from ledger.verify import b64, fingerprint
 from ledger.verify.vkey import verifier_key
 

@@ -11,14 +11,9 @@ from api.commands.demo import load_demo
 from api.commands.options import at_least, port
 from api.commands.serve import run_serve
 from api.settings import Settings
-from audit.service import (
-    PRIVATE_KEY,
-    PUBLIC_KEY,
-    AuditError,
-    AuditService,
-    generate_keys,
-    load_public_key,
-)
+from audit.errors import AuditError
+from audit.keyfiles import PRIVATE_KEY, PUBLIC_KEY, generate_keys, load_public_key
+from audit.service import AuditService
 from ledger.verify import fingerprint
 
 

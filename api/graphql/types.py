@@ -10,9 +10,9 @@ import strawberry
 from api.graphql import enums
 from api.graphql.context import Context, off_loop
 from api.graphql.ids import APPEAL, to_global_id
+from api.graphql.snapshot import AppealSnapshot
 from ledger.application import AppealsLedger
 from ledger.deadlines import DueDate
-from ledger.domain import Appeal as Aggregate
 from ledger.domain import Note
 from ledger.errors import LedgerError
 from ledger.values import Channel, Outcome, Status
@@ -67,47 +67,6 @@ class CitizenInfo:
     address: str | None
     erased: bool
     masked: bool
-
-
-@strawberry.type(description="An appeal's state as the ledger knew it at a past instant.")
-class AppealSnapshot:
-    version: int
-    status: enums.Status
-    channel: enums.Channel
-    body: str
-    category: str | None
-    department: str | None
-    assignee: str | None
-    registration_number: str | None
-    received_at: datetime
-    registered_at: datetime | None
-    first_response_at: datetime | None
-    answered_at: datetime | None
-    closed_at: datetime | None
-    outcome: enums.Outcome | None
-    rating: int | None
-    extension_days: int
-
-    @classmethod
-    def of(cls, appeal: Aggregate) -> AppealSnapshot:
-        return cls(
-            version=appeal.version,
-            status=appeal.status,
-            channel=appeal.channel,
-            body=appeal.body,
-            category=appeal.category,
-            department=appeal.department,
-            assignee=appeal.assignee,
-            registration_number=appeal.registration_number,
-            received_at=appeal.received_at,
-            registered_at=appeal.registered_at,
-            first_response_at=appeal.first_response_at,
-            answered_at=appeal.answered_at,
-            closed_at=appeal.closed_at,
-            outcome=appeal.outcome,
-            rating=appeal.rating,
-            extension_days=appeal.extension_days,
-        )
 
 
 @strawberry.type(description="A citizen appeal: current state from the appeals view.")

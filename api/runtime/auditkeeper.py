@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import time
 
-from audit.service import AuditError, AuditService, load_private_key
+from audit.errors import AuditError
+from audit.keyfiles import load_private_key
+from audit.service import AuditService
 from projections.daemon import DaemonThread
 
 log = logging.getLogger("appeals.audit")

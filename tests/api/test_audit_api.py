@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from audit.service import generate_keys, load_public_key
+from audit.keyfiles import generate_keys, load_public_key
 from ledger.values import Role
 from ledger.verify import parse_checkpoint, verify_checkpoint, verify_consistency, verify_inclusion
 from tests.api.conftest import LiveServer, start_server, stop_server

@@ -13,7 +13,8 @@ import pytest
 
 from api.commands.demo import load_demo
 from api.container import Container
-from audit.service import AuditConfig, AuditService, generate_keys
+from audit.keyfiles import generate_keys
+from audit.service import AuditConfig, AuditService
 from ledger.privacy import Citizen
 from ledger.values import Actor, Role
 from ledger.verify import VerificationError, verify_bundle_bytes

@@ -16,8 +16,10 @@ from api.bootstrap import build
 from api.commands.demo import load_demo
 from api.container import Container
 from api.settings import Settings
+from audit.errors import AuditError
+from audit.keyfiles import generate_keys
 from audit.leaves import event_head, hash_page, make_leaf, parse_head, stored_leaf_bytes
-from audit.service import AuditConfig, AuditError, AuditService, generate_keys
+from audit.service import AuditConfig, AuditService
 from ledger.errors import NotFoundError, ValidationError
 from ledger.verify import (
     encode_leaf,

@@ -17,7 +17,8 @@ from api.bootstrap import build
 from api.commands.demo import load_demo
 from api.container import Container
 from api.settings import Settings
-from audit.service import AuditConfig, AuditService, generate_keys
+from audit.keyfiles import generate_keys
+from audit.service import AuditConfig, AuditService
 
 UNTIL = datetime(2026, 1, 10, tzinfo=UTC)
 
