@@ -110,6 +110,7 @@ def read_side(container: Container, *, batch_size: int = 10_000) -> ReadSide:
         container.ledger.calendar,
         notify_channel=_notify_channel(container),
         batch_size=batch_size,
+        opener=container.ledger.open_texts,
     )
 
 

@@ -37,8 +37,12 @@ class Divergence:
 
     def __str__(self) -> str:
         where = [f"appeal {self.appeal_id}"] if self.appeal_id is not None else []
-        named = (("version", self.version), ("notification", self.notification_id),
-                 ("leaf", self.leaf_index), ("checkpoint", self.checkpoint_id))  # fmt: skip
+        named = (
+            ("version", self.version),
+            ("notification", self.notification_id),
+            ("leaf", self.leaf_index),
+            ("checkpoint", self.checkpoint_id),
+        )
         where += [f"{name} {value}" for name, value in named if value is not None]
         text = self.kind + (f" at {', '.join(where)}" if where else "")
         return text + (f": {self.detail}" if self.detail else "")

@@ -61,8 +61,18 @@ def hash_page(start: int, events: list[EventHead]) -> tuple[list[bytes], list[by
     """
     sha256, count = hashlib.sha256, len(events)
     digests = [sha256(state).digest() for _, state in events]
-    inputs = list(map(b"".join, zip(repeat(PREIMAGE, count), map(_INDEX, range(start, start + count)),
-                                    [head for head, _ in events], digests, strict=True)))  # fmt: skip
+    inputs = list(
+        map(
+            b"".join,
+            zip(
+                repeat(PREIMAGE, count),
+                map(_INDEX, range(start, start + count)),
+                [head for head, _ in events],
+                digests,
+                strict=True,
+            ),
+        )
+    )
     return inputs, digests, [sha256(data).digest() for data in inputs]
 
 

@@ -56,5 +56,8 @@ class LevelBuilder:
 
     def level_digests(self) -> dict[int, tuple[bytes, int]]:
         """For each level >= 1 with nodes: SHA-256 of its node hashes in order, and their count."""
-        return {level: (self._digests[level].digest(), self.counts[level])
-                for level in range(1, len(self.counts)) if self.counts[level]}  # fmt: skip
+        return {
+            level: (self._digests[level].digest(), self.counts[level])
+            for level in range(1, len(self.counts))
+            if self.counts[level]
+        }

@@ -71,8 +71,9 @@ class AuditLog:
             leaves: list[Leaf] = []
             nodes: list[Node] = []
             for n in notifications:
-                leaf = make_leaf(builder.size, n.id, str(n.originator_id), n.originator_version,
-                                 n.topic, n.state)  # fmt: skip
+                leaf = make_leaf(
+                    builder.size, n.id, str(n.originator_id), n.originator_version, n.topic, n.state
+                )
                 leaves.append(leaf)
                 nodes.extend(builder.append(leaf.hash)[1:])
             end.write(leaves, nodes, notifications[-1].id)

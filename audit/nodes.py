@@ -15,8 +15,10 @@ def _level(snapshot: Snapshot, level: int) -> Iterator[tuple[int, bytes]]:
     start = 0
     while True:
         if level == 0:
-            page = [(leaf.leaf_index, leaf.hash)
-                    for leaf in snapshot.leaves_between(start, start + PAGE)]  # fmt: skip
+            page = [
+                (leaf.leaf_index, leaf.hash)
+                for leaf in snapshot.leaves_between(start, start + PAGE)
+            ]
         else:
             page = snapshot.nodes_between(level, start, start + PAGE)
         yield from page

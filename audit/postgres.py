@@ -51,13 +51,16 @@ def _get_many(cursor: PgCursor, keys: Sequence[Key]) -> dict[Key, bytes]:
     leaves = [index for level, index in keys if level == 0]
     inner = [key for key in keys if key[0] > 0]
     if leaves:
-        cursor.execute(f"SELECT leaf_index, leaf_hash FROM {LEAVES} WHERE leaf_index = ANY(%s)",
-                       (leaves,))  # fmt: skip
+        cursor.execute(
+            f"SELECT leaf_index, leaf_hash FROM {LEAVES} WHERE leaf_index = ANY(%s)", (leaves,)
+        )
         found.update(((0, index), bytes(digest)) for index, digest in cursor.fetchall())
     if inner:
-        cursor.execute(f"SELECT level, idx, hash FROM {NODES} WHERE (level, idx) IN "
-                       "(SELECT * FROM unnest(%s::integer[], %s::bigint[]))",
-                       ([level for level, _ in inner], [index for _, index in inner]))  # fmt: skip
+        cursor.execute(
+            f"SELECT level, idx, hash FROM {NODES} WHERE (level, idx) IN "
+            "(SELECT * FROM unnest(%s::integer[], %s::bigint[]))",
+            ([level for level, _ in inner], [index for _, index in inner]),
+        )
         found.update(((level, index), bytes(digest)) for level, index, digest in cursor.fetchall())
     missing = [key for key in keys if key not in found]
     if missing:
@@ -112,9 +115,11 @@ class PostgresAuditStore:
 
     @contextmanager
     def _cursor(self, *, commit: bool) -> Iterator[PgCursor]:
-        with (self.datastore.get_connection() as connection,
-              connection.transaction(force_rollback=not commit),
-              connection.cursor(row_factory=tuple_row) as cursor):  # fmt: skip
+        with (
+            self.datastore.get_connection() as connection,
+            connection.transaction(force_rollback=not commit),
+            connection.cursor(row_factory=tuple_row) as cursor,
+        ):
             yield cursor
 
     def create(self) -> None:
@@ -144,30 +149,40 @@ class PostgresAuditStore:
 
     def leaves_of(self, appeal_id: str) -> list[Leaf]:
         with self._cursor(commit=False) as cursor:
-            cursor.execute(f"SELECT {LEAF_COLUMNS} FROM {LEAVES} WHERE appeal_id = %s "
-                           "ORDER BY version", (appeal_id,))  # fmt: skip
+            cursor.execute(
+                f"SELECT {LEAF_COLUMNS} FROM {LEAVES} WHERE appeal_id = %s ORDER BY version",
+                (appeal_id,),
+            )
             return [leaf_from_row(row) for row in cursor.fetchall()]
 
     def stored_events_of(self, appeal_id: str) -> list[EventRow]:
         with self._cursor(commit=False) as cursor:
-            cursor.execute(f"SELECT notification_id, originator_id::text, originator_version, "
-                           f"topic, state FROM {self.events_table} WHERE originator_id = %s "
-                           "ORDER BY originator_version", (UUID(appeal_id),))  # fmt: skip
+            cursor.execute(
+                f"SELECT notification_id, originator_id::text, originator_version, "
+                f"topic, state FROM {self.events_table} WHERE originator_id = %s "
+                "ORDER BY originator_version",
+                (UUID(appeal_id),),
+            )
             return [(int(n), str(a), int(v), str(t), bytes(s)) for n, a, v, t, s in cursor]
 
     def add_checkpoint(self, size: int, root: bytes, time: datetime, note: str) -> int:
         with self._cursor(commit=True) as cursor:
-            cursor.execute(f"INSERT INTO {CHECKPOINTS} (tree_size, root, signed_at, note) "
-                           "VALUES (%s, %s, %s, %s) RETURNING id",
-                           (size, root, time.isoformat(), note))  # fmt: skip
+            cursor.execute(
+                f"INSERT INTO {CHECKPOINTS} (tree_size, root, signed_at, note) "
+                "VALUES (%s, %s, %s, %s) RETURNING id",
+                (size, root, time.isoformat(), note),
+            )
             row = cursor.fetchone()
         assert row is not None
         return int(row[0])
 
     def checkpoints(self, *, limit: int | None = None) -> list[StoredCheckpoint]:
         with self._cursor(commit=False) as cursor:
-            cursor.execute(f"SELECT id, tree_size, root, signed_at, note FROM {CHECKPOINTS} "
-                           "ORDER BY id DESC LIMIT %s", (limit,))  # fmt: skip
+            cursor.execute(
+                f"SELECT id, tree_size, root, signed_at, note FROM {CHECKPOINTS} "
+                "ORDER BY id DESC LIMIT %s",
+                (limit,),
+            )
             return [checkpoint_from_row(row) for row in cursor.fetchall()]
 
     @contextmanager

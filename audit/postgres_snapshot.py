@@ -69,8 +69,9 @@ class PostgresSnapshot:
 
     parallel = True
 
-    def __init__(self, datastore: PostgresDatastore, connection: Connection[Any],
-                 events_table: str) -> None:  # fmt: skip
+    def __init__(
+        self, datastore: PostgresDatastore, connection: Connection[Any], events_table: str
+    ) -> None:
         self.datastore, self.connection, self.events = datastore, connection, events_table
         self.snapshot_id = _begin_snapshot(connection, None)
 
@@ -89,16 +90,16 @@ class PostgresSnapshot:
         self, cuts: Sequence[int], batch: int, *, until: int | None
     ) -> Iterator[EventPage]:
         start, last, stop = 0, 0, 2**63 - 1 if until is None else until
-        while rows := self._rows(EVENT_HEADS.format(self.events),
-                                 (last, stop, cut_pages(start, cuts, batch))):  # fmt: skip
+        while rows := self._rows(
+            EVENT_HEADS.format(self.events), (last, stop, cut_pages(start, cuts, batch))
+        ):
             yield start, rows
             start, last = start + len(rows), int.from_bytes(rows[-1][0][:8], "big")
 
     @contextmanager
     def _side(self) -> Iterator[PgCursor]:
         """A cursor on another backend in the same snapshot, to work beside the pages."""
-        with (self.datastore.get_connection() as other,
-              other.transaction(force_rollback=True)):  # fmt: skip
+        with self.datastore.get_connection() as other, other.transaction(force_rollback=True):
             _begin_snapshot(other, self.snapshot_id)
             with other.cursor(row_factory=tuple_row, binary=True) as cursor:
                 yield cursor
@@ -115,8 +116,11 @@ class PostgresSnapshot:
                 start = stop
 
     def leaves_between(self, start: int, stop: int) -> list[Leaf]:
-        rows = self._rows(f"SELECT {LEAF_COLUMNS} FROM {LEAVES} WHERE leaf_index >= %s "
-                          "AND leaf_index < %s ORDER BY leaf_index", (start, stop))  # fmt: skip
+        rows = self._rows(
+            f"SELECT {LEAF_COLUMNS} FROM {LEAVES} WHERE leaf_index >= %s "
+            "AND leaf_index < %s ORDER BY leaf_index",
+            (start, stop),
+        )
         return [leaf_from_row(row) for row in rows]
 
     def appeals(self, limit: int) -> tuple[int, list[Incomplete]]:
@@ -128,17 +132,21 @@ class PostgresSnapshot:
             f"SELECT originator_id AS o, count(*) AS n, min(originator_version) AS lo, "
             f"max(originator_version) AS hi FROM {self.events} GROUP BY originator_id"
         )
-        cursor.execute(f"SELECT count(*), count(*) FILTER (WHERE lo <> 1 OR hi <> n) "
-                       f"FROM ({grouped}) g")  # fmt: skip
+        cursor.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE lo <> 1 OR hi <> n) FROM ({grouped}) g"
+        )
         total, bad_count = cursor.fetchall()[0]
         found: list[Incomplete] = []
         if bad_count:
-            cursor.execute(f"SELECT o FROM ({grouped}) g WHERE lo <> 1 OR hi <> n LIMIT %s",
-                           (limit,))  # fmt: skip
+            cursor.execute(
+                f"SELECT o FROM ({grouped}) g WHERE lo <> 1 OR hi <> n LIMIT %s", (limit,)
+            )
             for (appeal_id,) in cursor.fetchall():
-                cursor.execute(f"SELECT originator_version, notification_id FROM {self.events} "
-                               "WHERE originator_id = %s ORDER BY originator_version",
-                               (appeal_id,))  # fmt: skip
+                cursor.execute(
+                    f"SELECT originator_version, notification_id FROM {self.events} "
+                    "WHERE originator_id = %s ORDER BY originator_version",
+                    (appeal_id,),
+                )
                 found.append((str(appeal_id), [(int(v), int(n)) for v, n in cursor.fetchall()]))
         return int(total), found
 
@@ -157,8 +165,10 @@ class PostgresSnapshot:
                     last = last if top is None else int(top)
                     if size < NODE_PAGE:
                         break
-                cursor.execute(f"SELECT count(*) FROM {NODES} WHERE level = %s "
-                               "AND (idx < 0 OR idx >= %s)", (level, start))  # fmt: skip
+                cursor.execute(
+                    f"SELECT count(*) FROM {NODES} WHERE level = %s AND (idx < 0 OR idx >= %s)",
+                    (level, start),
+                )
                 count += int(cursor.fetchall()[0][0])
                 if last != count - 1:
                     digest.update(b"!")  # a gap in the indices: matches no level
@@ -167,13 +177,17 @@ class PostgresSnapshot:
         return found
 
     def nodes_between(self, level: int, start: int, stop: int) -> list[tuple[int, bytes]]:
-        rows = self._rows(f"SELECT idx, hash FROM {NODES} WHERE level = %s AND idx >= %s "
-                          "AND idx < %s ORDER BY idx", (level, start, stop))  # fmt: skip
+        rows = self._rows(
+            f"SELECT idx, hash FROM {NODES} WHERE level = %s AND idx >= %s "
+            "AND idx < %s ORDER BY idx",
+            (level, start, stop),
+        )
         return [(int(index), bytes(digest)) for index, digest in rows]
 
     def checkpoints(self) -> list[StoredCheckpoint]:
-        rows = self._rows(f"SELECT id, tree_size, root, signed_at, note FROM {CHECKPOINTS} "
-                          "ORDER BY id")  # fmt: skip
+        rows = self._rows(
+            f"SELECT id, tree_size, root, signed_at, note FROM {CHECKPOINTS} ORDER BY id"
+        )
         return [checkpoint_from_row(row) for row in rows]
 
     def tracking(self) -> tuple[int, int]:

@@ -9,7 +9,6 @@ holding ``checkpoint.key`` and ``checkpoint.pub``), ``APPEALS_LOG_ORIGIN``
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,11 +19,7 @@ from uuid import UUID
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import (
     Encoding,
-    NoEncryption,
-    PrivateFormat,
     PublicFormat,
-    load_pem_private_key,
-    load_pem_public_key,
 )
 from eventsourcing.application import Application
 
@@ -36,6 +31,8 @@ from audit import (
     VerifyReport,
     audit_store_for,
 )
+from audit.errors import AuditError
+from audit.keyfiles import PUBLIC_KEY, load_private_key, load_public_key, public_key_pem
 from ledger.errors import NoCheckpointError, NotFoundError, ValidationError
 from ledger.verify import (
     BUNDLE_FORMAT,
@@ -45,7 +42,6 @@ from ledger.verify import (
     sign_checkpoint,
 )
 
-PRIVATE_KEY, PUBLIC_KEY = "checkpoint.key", "checkpoint.pub"
 logger = logging.getLogger("appeals.audit")
 
 
@@ -61,10 +57,6 @@ class AuditedStore(Protocol):
     def events_table(self) -> str:
         """The name of the table those events are stored in."""
         ...
-
-
-class AuditError(Exception):
-    """The audit log cannot do this now; the message is one line for the operator."""
 
 
 @dataclass(frozen=True)
@@ -92,50 +84,6 @@ class InclusionProof:
     leaf_hash: bytes
     tree_size: int
     proof: list[bytes]
-
-
-def generate_keys(directory: Path, *, force: bool = False) -> tuple[Path, Path]:
-    """Write a new Ed25519 pair as PEM (private key mode 0600); refuse to overwrite."""
-    private, public = directory / PRIVATE_KEY, directory / PUBLIC_KEY
-    if not force and (private.exists() or public.exists()):
-        raise AuditError(f"{private} or {public} exists: pass --force to replace the key pair")
-    directory.mkdir(parents=True, exist_ok=True)
-    key = Ed25519PrivateKey.generate()
-    pem = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
-    private.unlink(missing_ok=True)
-    fd = os.open(private, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(pem)
-    public.write_bytes(public_key_pem(key.public_key()))
-    return private, public
-
-
-def load_private_key(directory: Path) -> Ed25519PrivateKey:
-    """The checkpoint signing key."""
-    key = load_pem_private_key(_read(directory / PRIVATE_KEY), password=None)
-    if not isinstance(key, Ed25519PrivateKey):
-        raise AuditError(f"{directory / PRIVATE_KEY} is not an Ed25519 private key")
-    return key
-
-
-def load_public_key(directory: Path) -> Ed25519PublicKey:
-    """The key every checkpoint must verify with."""
-    key = load_pem_public_key(_read(directory / PUBLIC_KEY))
-    if not isinstance(key, Ed25519PublicKey):
-        raise AuditError(f"{directory / PUBLIC_KEY} is not an Ed25519 public key")
-    return key
-
-
-def public_key_pem(public_key: Ed25519PublicKey) -> bytes:
-    """The key as PEM (SubjectPublicKeyInfo), as ``/ledger/public-key`` serves it."""
-    return public_key.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise AuditError(f"no key at {path}: run `appeals keys generate`") from None
 
 
 class AuditService:
@@ -186,8 +134,9 @@ class AuditService:
         head, previous = self.head(), self.latest_checkpoint()
         if previous is not None:
             if previous.size > head.size or self.log.root(previous.size) != previous.root:
-                raise AuditError(f"the log no longer extends checkpoint {previous.id}: "
-                                 "run `appeals verify`")  # fmt: skip
+                raise AuditError(
+                    f"the log no longer extends checkpoint {previous.id}: run `appeals verify`"
+                )
             if only_if_grown and previous.size == head.size:
                 return None
         signer = key or load_private_key(self.config.keys_dir)
@@ -221,8 +170,9 @@ class AuditService:
         if not leaf.leaf_index < size <= self.head().size:
             raise ValidationError(field="checkpointSize", reason="does not cover this event")
         proof = self.log.inclusion_proof(leaf.leaf_index, size)
-        return InclusionProof(appeal_id, version, leaf.notification_id, leaf.leaf_index, leaf.hash,
-                              size, proof)  # fmt: skip
+        return InclusionProof(
+            appeal_id, version, leaf.notification_id, leaf.leaf_index, leaf.hash, size, proof
+        )
 
     def consistency_proof(self, size1: int, size2: int) -> list[bytes]:
         """The proof that the tree of ``size1`` leaves is a prefix of the one of ``size2``."""
@@ -250,20 +200,34 @@ class AuditService:
         for leaf in leaves:
             stored = states.get(leaf.version)
             if stored is None:
-                raise AuditError(f"appeal {appeal_id} version {leaf.version} is missing from "
-                                 "the events table: run `appeals verify`")  # fmt: skip
-            events.append({
-                "leaf_index": leaf.leaf_index, "notification_id": stored[0], "appeal_id": stored[1],
-                "version": stored[2], "topic": stored[3],
-                "state": b64(stored[4]), "leaf_hash": b64(leaf.hash),
-                "inclusion_proof": [b64(h) for h in
-                                    self.log.inclusion_proof(leaf.leaf_index, checkpoint.size)],
-            })  # fmt: skip
-        return encode_bundle({
-            "format": BUNDLE_FORMAT, "appeal_id": str(appeal_id), "key_name": self.config.key_name,
-            "public_key": b64(public.public_bytes(Encoding.Raw, PublicFormat.Raw)),
-            "checkpoint": checkpoint.note, "events": events,
-        })  # fmt: skip
+                raise AuditError(
+                    f"appeal {appeal_id} version {leaf.version} is missing from "
+                    "the events table: run `appeals verify`"
+                )
+            events.append(
+                {
+                    "leaf_index": leaf.leaf_index,
+                    "notification_id": stored[0],
+                    "appeal_id": stored[1],
+                    "version": stored[2],
+                    "topic": stored[3],
+                    "state": b64(stored[4]),
+                    "leaf_hash": b64(leaf.hash),
+                    "inclusion_proof": [
+                        b64(h) for h in self.log.inclusion_proof(leaf.leaf_index, checkpoint.size)
+                    ],
+                }
+            )
+        return encode_bundle(
+            {
+                "format": BUNDLE_FORMAT,
+                "appeal_id": str(appeal_id),
+                "key_name": self.config.key_name,
+                "public_key": b64(public.public_bytes(Encoding.Raw, PublicFormat.Raw)),
+                "checkpoint": checkpoint.note,
+                "events": events,
+            }
+        )
 
     def verify(
         self,
@@ -286,7 +250,12 @@ class AuditService:
                 if progress is not None:
                     progress(done, total)
 
-            verifier = Verifier(snapshot, public_key=key, key_name=self.config.key_name,
-                                origin=self.config.origin, allow_pending=allow_pending,
-                                progress=advance)  # fmt: skip
+            verifier = Verifier(
+                snapshot,
+                public_key=key,
+                key_name=self.config.key_name,
+                origin=self.config.origin,
+                allow_pending=allow_pending,
+                progress=advance,
+            )
             return verifier.run()

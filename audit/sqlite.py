@@ -70,13 +70,16 @@ def _get_many(cursor: sqlite3.Cursor, keys: Sequence[Key]) -> dict[Key, bytes]:
     inner = [key for key in keys if key[0] > 0]
     if leaves:
         marks = ",".join("?" * len(leaves))
-        cursor.execute(f"SELECT leaf_index, leaf_hash FROM {LEAVES} WHERE leaf_index IN ({marks})",
-                       leaves)  # fmt: skip
+        cursor.execute(
+            f"SELECT leaf_index, leaf_hash FROM {LEAVES} WHERE leaf_index IN ({marks})", leaves
+        )
         found.update(((0, index), bytes(digest)) for index, digest in cursor.fetchall())
     if inner:
         marks = ",".join("(?,?)" for _ in inner)
-        cursor.execute(f"SELECT level, idx, hash FROM {NODES} WHERE (level, idx) IN "
-                       f"(VALUES {marks})", [n for key in inner for n in key])  # fmt: skip
+        cursor.execute(
+            f"SELECT level, idx, hash FROM {NODES} WHERE (level, idx) IN (VALUES {marks})",
+            [n for key in inner for n in key],
+        )
         found.update(((level, index), bytes(digest)) for level, index, digest in cursor.fetchall())
     missing = [key for key in keys if key not in found]
     if missing:
@@ -101,8 +104,9 @@ class SqliteAppender:
         return _get_many(self.cursor, keys)
 
     def write(self, leaves: Sequence[Leaf], nodes: Sequence[Node], position: int) -> None:
-        self.cursor.executemany(f"INSERT INTO {LEAVES} ({LEAF_COLUMNS}) VALUES (?,?,?,?,?,?,?)",
-                                leaves)  # fmt: skip
+        self.cursor.executemany(
+            f"INSERT INTO {LEAVES} ({LEAF_COLUMNS}) VALUES (?,?,?,?,?,?,?)", leaves
+        )
         self.cursor.executemany(f"INSERT INTO {NODES} (level, idx, hash) VALUES (?,?,?)", nodes)
         self.cursor.execute(
             f"UPDATE {TRACKING} SET position = ?, size = ? WHERE name = ? AND size = ?",
@@ -154,8 +158,11 @@ class SqliteSnapshot:
             start = stop
 
     def leaves_between(self, start: int, stop: int) -> list[Leaf]:
-        rows = self._rows(f"SELECT {LEAF_COLUMNS} FROM {LEAVES} WHERE leaf_index >= ? "
-                          "AND leaf_index < ? ORDER BY leaf_index", (start, stop))  # fmt: skip
+        rows = self._rows(
+            f"SELECT {LEAF_COLUMNS} FROM {LEAVES} WHERE leaf_index >= ? "
+            "AND leaf_index < ? ORDER BY leaf_index",
+            (start, stop),
+        )
         return [leaf_from_row(row) for row in rows]
 
     def appeals(self, limit: int) -> tuple[int, list[Incomplete]]:
@@ -179,21 +186,25 @@ class SqliteSnapshot:
         found = {}
         for (level,) in self._rows(f"SELECT DISTINCT level FROM {NODES}"):
             digest, count = hashlib.sha256(), 0
-            for (hashed,) in self._rows(f"SELECT hash FROM {NODES} WHERE level = ? ORDER BY idx",
-                                        (level,)):  # fmt: skip
+            for (hashed,) in self._rows(
+                f"SELECT hash FROM {NODES} WHERE level = ? ORDER BY idx", (level,)
+            ):
                 digest.update(hashed)
                 count += 1
             found[int(level)] = (digest.digest(), count)
         return found
 
     def nodes_between(self, level: int, start: int, stop: int) -> list[tuple[int, bytes]]:
-        rows = self._rows(f"SELECT idx, hash FROM {NODES} WHERE level = ? AND idx >= ? "
-                          "AND idx < ? ORDER BY idx", (level, start, stop))  # fmt: skip
+        rows = self._rows(
+            f"SELECT idx, hash FROM {NODES} WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx",
+            (level, start, stop),
+        )
         return [(int(index), bytes(digest)) for index, digest in rows]
 
     def checkpoints(self) -> list[StoredCheckpoint]:
-        rows = self._rows(f"SELECT id, tree_size, root, signed_at, note FROM {CHECKPOINTS} "
-                          "ORDER BY id")  # fmt: skip
+        rows = self._rows(
+            f"SELECT id, tree_size, root, signed_at, note FROM {CHECKPOINTS} ORDER BY id"
+        )
         return [checkpoint_from_row(row) for row in rows]
 
     def tracking(self) -> tuple[int, int]:
@@ -238,31 +249,43 @@ class SqliteAuditStore:
 
     def leaves_of(self, appeal_id: str) -> list[Leaf]:
         with self._cursor(commit=False) as cursor:
-            cursor.execute(f"SELECT {LEAF_COLUMNS} FROM {LEAVES} WHERE appeal_id = ? "
-                           "ORDER BY version", (appeal_id,))  # fmt: skip
+            cursor.execute(
+                f"SELECT {LEAF_COLUMNS} FROM {LEAVES} WHERE appeal_id = ? ORDER BY version",
+                (appeal_id,),
+            )
             return [leaf_from_row(row) for row in cursor.fetchall()]
 
     def stored_events_of(self, appeal_id: str) -> list[EventRow]:
         with self._cursor(commit=False) as cursor:
-            cursor.execute(f"SELECT rowid, {APPEAL_ID}, originator_version, topic, state FROM "
-                           f"{self.events_table} WHERE originator_id = ? ORDER BY "
-                           "originator_version", (UUID(appeal_id).hex,))  # fmt: skip
+            cursor.execute(
+                f"SELECT rowid, {APPEAL_ID}, originator_version, topic, state FROM "
+                f"{self.events_table} WHERE originator_id = ? ORDER BY "
+                "originator_version",
+                (UUID(appeal_id).hex,),
+            )
             return [(int(n), str(a), int(v), str(t), bytes(s)) for n, a, v, t, s in cursor]
 
     def add_checkpoint(self, size: int, root: bytes, time: datetime, note: str) -> int:
         with self._cursor(commit=True) as cursor:
-            cursor.execute(f"INSERT INTO {CHECKPOINTS} (tree_size, root, signed_at, note) "
-                           "VALUES (?, ?, ?, ?)", (size, root, time.isoformat(), note))  # fmt: skip
+            cursor.execute(
+                f"INSERT INTO {CHECKPOINTS} (tree_size, root, signed_at, note) VALUES (?, ?, ?, ?)",
+                (size, root, time.isoformat(), note),
+            )
             return int(cursor.lastrowid or 0)
 
     def checkpoints(self, *, limit: int | None = None) -> list[StoredCheckpoint]:
         with self._cursor(commit=False) as cursor:
-            cursor.execute(f"SELECT id, tree_size, root, signed_at, note FROM {CHECKPOINTS} "
-                           "ORDER BY id DESC LIMIT ?", (-1 if limit is None else limit,))  # fmt: skip
+            cursor.execute(
+                f"SELECT id, tree_size, root, signed_at, note FROM {CHECKPOINTS} "
+                "ORDER BY id DESC LIMIT ?",
+                (-1 if limit is None else limit,),
+            )
             return [checkpoint_from_row(row) for row in cursor.fetchall()]
 
     @contextmanager
     def snapshot(self) -> Iterator[SqliteSnapshot]:
-        with (self.datastore.get_connection(commit=False) as connection,
-              connection.transaction(commit=False)):  # fmt: skip
+        with (
+            self.datastore.get_connection(commit=False) as connection,
+            connection.transaction(commit=False),
+        ):
             yield SqliteSnapshot(connection, self.events_table)

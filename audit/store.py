@@ -23,8 +23,11 @@ from audit.leaves import EventHead, Leaf
 from audit.merkle import Key, Node
 
 LEAVES, NODES, TRACKING, CHECKPOINTS = (
-    "audit_leaves", "audit_nodes", "audit_tracking", "audit_checkpoints",
-)  # fmt: skip
+    "audit_leaves",
+    "audit_nodes",
+    "audit_tracking",
+    "audit_checkpoints",
+)
 LOG = "audit-log"
 LEAF_COLUMNS = "leaf_index, notification_id, appeal_id, version, topic, state_sha256, leaf_hash"
 
@@ -182,12 +185,14 @@ class AuditStore(Protocol):
 def checkpoint_from_row(row: Sequence[Any]) -> StoredCheckpoint:
     """Build a StoredCheckpoint from (id, tree_size, root, signed_at, note)."""
     ident, size, root, signed_at, note = row
-    return StoredCheckpoint(int(ident), int(size), bytes(root),
-                            datetime.fromisoformat(str(signed_at)), str(note))  # fmt: skip
+    return StoredCheckpoint(
+        int(ident), int(size), bytes(root), datetime.fromisoformat(str(signed_at)), str(note)
+    )
 
 
 def leaf_from_row(row: Sequence[Any]) -> Leaf:
     """Build a Leaf from a row in LEAF_COLUMNS order."""
     index, nid, appeal_id, version, topic, digest, hashed = row
-    return Leaf(int(index), int(nid), str(appeal_id), int(version), str(topic), bytes(digest),
-                bytes(hashed))  # fmt: skip
+    return Leaf(
+        int(index), int(nid), str(appeal_id), int(version), str(topic), bytes(digest), bytes(hashed)
+    )

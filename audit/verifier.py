@@ -29,17 +29,23 @@ def diagnose(leaf: Leaf, stored: Leaf | None) -> Divergence:
     """Name how a recomputed leaf differs from the stored one at the same position."""
 
     def at(kind: str, detail: str) -> Divergence:
-        return Divergence(kind, leaf.appeal_id, leaf.version, leaf.notification_id,
-                          leaf.leaf_index, detail=detail)  # fmt: skip
+        return Divergence(
+            kind, leaf.appeal_id, leaf.version, leaf.notification_id, leaf.leaf_index, detail=detail
+        )
 
     if stored is None:
         return at("event-not-in-log", "the log ends before this event")
     if stored.leaf_index != leaf.leaf_index:
         return at("leaf-index-gap", f"stored leaf index {stored.leaf_index}")
     if stored.notification_id < leaf.notification_id:
-        return Divergence("event-missing", stored.appeal_id, stored.version,
-                          stored.notification_id, stored.leaf_index,
-                          detail="the logged event is not in the events table")  # fmt: skip
+        return Divergence(
+            "event-missing",
+            stored.appeal_id,
+            stored.version,
+            stored.notification_id,
+            stored.leaf_index,
+            detail="the logged event is not in the events table",
+        )
     if stored.notification_id > leaf.notification_id:
         return at("event-not-in-log", "no leaf for this stored event")
     if (stored.appeal_id, stored.version) != (leaf.appeal_id, leaf.version):
@@ -57,9 +63,18 @@ def diagnose(leaf: Leaf, stored: Leaf | None) -> Divergence:
 class Verifier:
     """One verification pass over a consistent snapshot of the store."""
 
-    def __init__(self, snapshot: Snapshot, *, public_key: Ed25519PublicKey, key_name: str,
-                 origin: str, allow_pending: bool = False, page: int = PAGE,
-                 progress: Progress | None = None, limit: int = 100) -> None:  # fmt: skip
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        *,
+        public_key: Ed25519PublicKey,
+        key_name: str,
+        origin: str,
+        allow_pending: bool = False,
+        page: int = PAGE,
+        progress: Progress | None = None,
+        limit: int = 100,
+    ) -> None:
         self.snapshot, self.public_key, self.key_name = snapshot, public_key, key_name
         self.origin, self.allow_pending, self.page = origin, allow_pending, page
         self.progress = progress or (lambda advance: None)
@@ -104,8 +119,9 @@ class Verifier:
                 sizes.add(parse_checkpoint(checkpoint.note).size)
         return sorted(sizes)
 
-    def _replay(self, sizes: list[int], until: int | None
-                ) -> tuple[dict[int, bytes], LevelBuilder, bool]:  # fmt: skip
+    def _replay(
+        self, sizes: list[int], until: int | None
+    ) -> tuple[dict[int, bytes], LevelBuilder, bool]:
         """Hash every event into leaves and the tree, comparing each page with stored leaves."""
         tree, wanted, roots, aligned = LevelBuilder(), set(sizes), {0: EMPTY_ROOT}, True
         with (
@@ -138,8 +154,9 @@ class Verifier:
         self.report.leaves = tree.size if aligned else 0
         return roots, tree, aligned
 
-    def _first_difference(self, start: int, events: list[EventHead], digests: list[bytes],
-                          hashes: list[bytes]) -> Divergence:  # fmt: skip
+    def _first_difference(
+        self, start: int, events: list[EventHead], digests: list[bytes], hashes: list[bytes]
+    ) -> Divergence:
         stored = self.snapshot.leaves_between(start, start + len(events))
         for offset, (head, _) in enumerate(events):
             leaf = Leaf(start + offset, *parse_head(head), digests[offset], hashes[offset])
@@ -193,9 +210,12 @@ class Verifier:
         if (note.size, note.root, signed_time) != (stored.size, stored.root, stored.time):
             add("checkpoint-row-altered", "the row's size, root or time is not what was signed")
         if note.size > total:
-            add("checkpoint-beyond-log",
-                f"signed {note.size} events, the store gives {total}: "
-                f"{note.size - total} removed")  # fmt: skip
+            add(
+                "checkpoint-beyond-log",
+                f"signed {note.size} events, the store gives {total}: {note.size - total} removed",
+            )
         elif roots.get(note.size) != note.root:
-            add("checkpoint-root-mismatch",
-                f"the events do not give the root signed at size {note.size}")  # fmt: skip
+            add(
+                "checkpoint-root-mismatch",
+                f"the events do not give the root signed at size {note.size}",
+            )

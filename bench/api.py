@@ -9,7 +9,10 @@ supervisor, two API workers and the projection-duty process; their CPU is counte
 - ``appeal(id)`` with a realistic selection, over random ids;
 - an ``appeals(first: 50)`` page (the first page, newest first; ``totalCount`` is not asked
   for, yet today it is counted anyway: see the raw driver's ``count(*)``);
-- ``receiveAppeal`` with a unique ``externalId`` each (read-your-writes included).
+- ``receiveAppeal`` with a unique ``externalId`` each (read-your-writes included);
+- an ``appeals(first: 20)`` page and the same page of a full-text search
+  (``filter: {text: "фонари не горят"}``), whose rate the issue wants at least half the plain
+  page's.
 
 Beside them, in the same run and on the same database: the read model's ``get_appeal`` and
 ``list_appeals(first=50)``, ``ledger.get_appeal`` (the aggregate from its events) and
@@ -80,6 +83,18 @@ PAGE_QUERY = """query Page {
     pageInfo { hasNextPage endCursor }
   }
 }"""
+SMALL_PAGE_QUERY = """query SmallPage {
+  appeals(first: 20) {
+    edges { cursor node { id status channel body department receivedAt overdue version } }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
+SEARCH_QUERY = """query Search {
+  appeals(first: 20, filter: {text: "фонари не горят"}) {
+    edges { cursor node { id status channel body department receivedAt overdue version } }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
 RECEIVE_MUTATION = """mutation Receive($input: ReceiveAppealInput!) {
   receiveAppeal(input: $input) { appeal { id status version } position created }
 }"""
@@ -87,6 +102,8 @@ RECEIVE_MUTATION = """mutation Receive($input: ReceiveAppealInput!) {
 TARGETS = {
     "appeal(id)": "target >= 1,500 req/s, p99 <= 15 ms",
     "receiveAppeal": "target >= 800/s",
+    "appeals(first: 50)": "target >= 800 req/s, p99 <= 50 ms",
+    "appeals(first: 20, text)": "target >= 0.5 x appeals(first: 20)",
 }
 
 
@@ -134,17 +151,32 @@ def serving(database_url: str, workers: int, folder: Path) -> Iterator[Server]:
     port = _free_port()
     log = folder / f"server-{workers}w.log"
     env = {
-        **os.environ, "APPEALS_DATABASE_URL": database_url, "APPEALS_JWT_SECRET": SECRET,
+        **os.environ,
+        "APPEALS_DATABASE_URL": database_url,
+        "APPEALS_JWT_SECRET": SECRET,
         # The bench is one client at thousands of requests a minute.
         "APPEALS_RATE_LIMIT_PER_MINUTE": str(10**9),
         "APPEALS_KEYS_DIR": str(folder / "keys"),
-    }  # fmt: skip
+    }
     with log.open("wb") as handle:
         process = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "serve", "--host", HOST, "--port", str(port),
-             "--workers", str(workers)],
-            env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "api.cli",
+                "serve",
+                "--host",
+                HOST,
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+            ],
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     server = Server(port, process, log)
     try:
         _wait_ready(server, timeout=300)
@@ -193,16 +225,25 @@ def scenarios(port: int, token: str, ids: list[uuid.UUID], tag: str) -> list[Sce
         graphql_request(HOST, port, APPEAL_QUERY, {"id": str(i)}, token) for i in ids
     ]
     page_request = graphql_request(HOST, port, PAGE_QUERY, {}, token)
+    small_page_request = graphql_request(HOST, port, SMALL_PAGE_QUERY, {}, token)
+    search_request = graphql_request(HOST, port, SEARCH_QUERY, {}, token)
 
     def receive(n: int) -> bytes:
-        variables: dict[str, object] = {"input": {
-            "channel": "EMAIL", "externalId": f"bench-{tag}-{n}", "text": TEXT, "body": BODY,
-        }}  # fmt: skip
+        variables: dict[str, object] = {
+            "input": {
+                "channel": "EMAIL",
+                "externalId": f"bench-{tag}-{n}",
+                "text": TEXT,
+                "body": BODY,
+            }
+        }
         return graphql_request(HOST, port, RECEIVE_MUTATION, variables, token)
 
     return [
         Scenario("appeal(id)", lambda n: appeal_requests[n % len(appeal_requests)]),
         Scenario("appeals(first: 50)", lambda n: page_request),
+        Scenario("appeals(first: 20)", lambda n: small_page_request),
+        Scenario("appeals(first: 20, text)", lambda n: search_request),
         Scenario("receiveAppeal", receive),
     ]
 
@@ -281,6 +322,7 @@ def in_process(container: Container, ids: list[uuid.UUID], options: Options) -> 
     ledger = container.ledger
     read_models = read_side_for(container).read_models
     everything = AppealFilter()
+    searched = AppealFilter(text="фонари не горят")
     tag = uuid.uuid4().hex[:8]
     shuffled = random.Random(7).sample(ids, len(ids))
 
@@ -292,6 +334,12 @@ def in_process(container: Container, ids: list[uuid.UUID], options: Options) -> 
         # As the API's page query: it does not select totalCount, so nothing is counted.
         "read model list_appeals(first=50)/s": lambda n: read_models.list_appeals(
             everything, AppealOrder.RECEIVED_AT_DESC, 50, count=False
+        ),
+        "read model list_appeals(first=20)/s": lambda n: read_models.list_appeals(
+            everything, AppealOrder.RECEIVED_AT_DESC, 20, count=False
+        ),
+        "read model list_appeals(first=20, text)/s": lambda n: read_models.list_appeals(
+            searched, AppealOrder.RECEIVED_AT_DESC, 20, count=False
         ),
         "ledger.get_appeal (from events)/s": lambda n: ledger.get_appeal(pick(n)),
         "ledger.receive_appeal/s": lambda n: ledger.receive_appeal(
@@ -369,8 +417,9 @@ def sample_ids(url: str, count: int = 5000) -> list[uuid.UUID]:
 
 def measure(options: Options, log: Callable[[str], None]) -> dict[str, dict[str, object]]:
     """Everything, on one fresh database; one table per request kind."""
-    token = Authenticator(SECRET).issue(subject="bench", role=Role.SUPERVISOR,
-                                        ttl=timedelta(hours=6))  # fmt: skip
+    token = Authenticator(SECRET).issue(
+        subject="bench", role=Role.SUPERVISOR, ttl=timedelta(hours=6)
+    )
     with postgres_database() as url, TemporaryDirectory(prefix="appeals-bench-api-") as tmp:
         container = build(Settings.from_environ({"APPEALS_DATABASE_URL": url}))
         try:
@@ -402,6 +451,8 @@ def tables(
     beside = {
         "appeal(id)": ["read model get_appeal/s", "ledger.get_appeal (from events)/s"],
         "appeals(first: 50)": ["read model list_appeals(first=50)/s"],
+        "appeals(first: 20)": ["read model list_appeals(first=20)/s"],
+        "appeals(first: 20, text)": ["read model list_appeals(first=20, text)/s"],
         "receiveAppeal": ["ledger.receive_appeal/s"],
     }
     raw_beside = {
@@ -410,6 +461,8 @@ def tables(
             "raw driver SELECT page of 51 rows/s",
             "raw driver SELECT count(*)/s",
         ],
+        "appeals(first: 20)": [],
+        "appeals(first: 20, text)": [],
         "receiveAppeal": ["raw driver INSERT one event + COMMIT/s"],
     }
     out: dict[str, dict[str, object]] = {}
@@ -460,8 +513,9 @@ def _json_safe(results: dict[str, dict[str, object]]) -> str:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--appeals", type=int, default=Options.appeals)
     parser.add_argument("--seconds", type=float, default=Options.seconds, help="per round")
     parser.add_argument("--rounds", type=int, default=Options.rounds)
@@ -470,9 +524,14 @@ if __name__ == "__main__":
     parser.add_argument("--workers", type=int, nargs="+", default=list(Options.workers))
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args()
-    chosen = Options(appeals=args.appeals, seconds=args.seconds, rounds=args.rounds,
-                     warmup=args.warmup, concurrency=args.concurrency,
-                     workers=tuple(args.workers))  # fmt: skip
+    chosen = Options(
+        appeals=args.appeals,
+        seconds=args.seconds,
+        rounds=args.rounds,
+        warmup=args.warmup,
+        concurrency=args.concurrency,
+        workers=tuple(args.workers),
+    )
     results: dict[str, dict[str, object]] = {}
     run(results.__setitem__, options=chosen)
     print_report(results)

@@ -36,14 +36,23 @@ def history(container: Container, n: int, tag: str) -> Appeal:
     """One 4-event appeal history built through the domain rules."""
     ledger = container.ledger
     appeal = ledger.new_appeal(
-        channel="email", external_id=f"{tag}-{n}", text="Не горят фонари на улице Мира",
-        body="Администрация города", at=BASE,
-    )  # fmt: skip
+        channel="email",
+        external_id=f"{tag}-{n}",
+        text="Не горят фонари на улице Мира",
+        body="Администрация города",
+        at=BASE,
+    )
     appeal.register(number=f"ОГ-{n}", actor=OPERATOR, at=BASE + timedelta(hours=1))
-    appeal.assign(department="Свет", assignee="ivanova", actor=OPERATOR,
-                  at=BASE + timedelta(hours=2))  # fmt: skip
-    appeal.answer(text="Фонари починили", final=True, public=False, actor=OPERATOR,
-                  at=BASE + timedelta(days=2))  # fmt: skip
+    appeal.assign(
+        department="Свет", assignee="ivanova", actor=OPERATOR, at=BASE + timedelta(hours=2)
+    )
+    appeal.answer(
+        text="Фонари починили",
+        final=True,
+        public=False,
+        actor=OPERATOR,
+        at=BASE + timedelta(days=2),
+    )
     return appeal
 
 

@@ -28,9 +28,10 @@ from api.bootstrap import build
 from api.settings import Settings
 from api.tlog.publish import publish
 from api.tlog.tiles import TileReader
+from audit.keyfiles import generate_keys, load_public_key
 from audit.leaves import Leaf, make_leaf
 from audit.merkle import Node, TreeBuilder
-from audit.service import AuditConfig, AuditService, generate_keys, load_public_key
+from audit.service import AuditConfig, AuditService
 from bench.api import HOST, bounded_rate, serving
 from bench.harness import Report, median, postgres_database, print_report
 from bench.load import Load, event_loop_factory

@@ -23,7 +23,8 @@ import psycopg
 from api.bootstrap import build
 from api.commands.demo import load_demo
 from api.settings import Settings
-from audit.service import AuditConfig, AuditService, generate_keys
+from audit.keyfiles import generate_keys
+from audit.service import AuditConfig, AuditService
 from bench.harness import Report, median, postgres_database, print_report
 
 UNTIL = datetime(2026, 1, 10, tzinfo=UTC)
@@ -43,8 +44,10 @@ def dump_states(url: str, table: str, path: Path) -> int:
 
 def transfer_seconds(url: str, table: str) -> float:
     """Wall time of a binary COPY of the columns verify reads, in log order, bytes only."""
-    statement = (f"COPY (SELECT notification_id, originator_id, originator_version, topic, state "
-                 f"FROM {table} ORDER BY notification_id) TO STDOUT (FORMAT BINARY)")  # fmt: skip
+    statement = (
+        f"COPY (SELECT notification_id, originator_id, originator_version, topic, state "
+        f"FROM {table} ORDER BY notification_id) TO STDOUT (FORMAT BINARY)"
+    )
     started = time.perf_counter()
     with psycopg.connect(url) as conn, conn.cursor() as cursor, cursor.copy(statement) as copy:
         while copy.read():
@@ -112,8 +115,12 @@ def run(report: Report, *, appeals: int = 200_000, rounds: int = 3) -> None:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--appeals", type=int, default=200_000,
-                        help="appeals to load (about 5 events each; default 200000)")  # fmt: skip
+    parser.add_argument(
+        "--appeals",
+        type=int,
+        default=200_000,
+        help="appeals to load (about 5 events each; default 200000)",
+    )
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     results: dict[str, dict[str, object]] = {}

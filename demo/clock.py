@@ -1,4 +1,10 @@
-"""The demo's business time: every event states why, and time only moves forward."""
+"""The demo's business time: it only moves forward, and stops at the end of the window.
+
+The generator walks each appeal through its lifecycle by asking the clock for the time
+``after`` some delay; a step that would fall past the window's end raises ``PastTheEnd``,
+which the generator catches to leave that appeal where it stands (open, unanswered …),
+as a real office's appeals stand at any moment.
+"""
 
 from __future__ import annotations
 
@@ -22,10 +28,7 @@ class Clock:
         self.until = until
 
     def after(self, *, days: float = 0, hours: float = 0, minutes: float = 0) -> datetime:
-        """The time this much later; ``PastTheEnd`` once it passes the window's end.
-
-        The generator stops an appeal's lifecycle there, leaving it open as it stands.
-        """
+        """The time ``days``, ``hours`` and ``minutes`` from now; refused past the window."""
         self.now += timedelta(days=days, hours=hours, minutes=minutes)
         if self.now > self.until:
             raise PastTheEnd()

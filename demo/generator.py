@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from demo.clock import SYNTHETIC, Clock, PastTheEnd
+from demo.clusters import clusters
 from demo.data import (
     ANSWERS,
     APPEALS_OFFICE,
@@ -26,6 +27,7 @@ from demo.data import (
     TOPICS,
 )
 from demo.endings import answer, without_answer
+from demo.surge import planted
 from ledger.application import AppealsLedger
 from ledger.domain import Appeal
 from ledger.errors import ExtensionRefusedError
@@ -43,6 +45,10 @@ class DemoOptions:
     seed: int
     until: datetime
     days: int = 90
+    surge: int = 0
+    """Appeals planted as growing problems in the last days (``demo.surge``)."""
+    clusters: int = 0
+    """Problems planted as clusters of duplicate reports (``demo.clusters``)."""
 
 
 def department_of(body: str, category: str | None) -> str:
@@ -60,6 +66,8 @@ def generate(ledger: AppealsLedger, options: DemoOptions) -> Iterator[Appeal]:
         if len(made) < 1000:
             made.append(appeal)
         yield appeal
+    yield from planted(ledger, options.seed, options.until, options.surge)
+    yield from clusters(ledger, options.seed, options.until, options.clusters)
 
 
 def _lifecycle(

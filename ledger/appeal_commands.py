@@ -45,6 +45,7 @@ class AppealCommands(AppealDueDates):
         _reopen: Callable[..., None]
         _rate: Callable[..., None]
         _erase: Callable[..., None]
+        _add_note: Callable[..., None]
 
     # --- commands: check the rule, then record ---------------------------------------
 
@@ -239,6 +240,23 @@ class AppealCommands(AppealDueDates):
                 reason="already_erased",
             )
         self._erase(legal_basis=legal_basis, **who(actor, at, time_reason))
+
+    def add_note(
+        self,
+        *,
+        text: str,
+        text_key: str | None,
+        actor: Actor,
+        at: datetime,
+        time_reason: str | None = None,
+    ) -> None:
+        """Keep an internal note, in any status (``text`` sealed under ``text_key`` if set).
+
+        A note is not a step of the procedure: it never moves a clock, and a note dated
+        before the appeal's last event is refused like any other command.
+        """
+        self._check("add_note", at)
+        self._add_note(text=text, text_key=text_key, **who(actor, at, time_reason))
 
     # --- rules ----------------------------------------------------------------------
 

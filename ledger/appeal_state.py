@@ -15,7 +15,7 @@ from ledger.clocks import AnswerClocks
 from ledger.lifecycle import STATUS_AFTER
 from ledger.values import FORMAL_CHANNELS, Channel, Outcome, Status
 
-__all__ = ["APPEAL_NAMESPACE", "Answer", "AppealState", "appeal_id_for"]
+__all__ = ["APPEAL_NAMESPACE", "Answer", "AppealState", "Note", "appeal_id_for"]
 
 APPEAL_NAMESPACE = UUID("6f1d6a2e-3b7c-5e4a-9d0b-2a51c0e8b7f3")
 
@@ -34,6 +34,16 @@ class Answer(NamedTuple):
     text_key: str | None = None
     delivery: str | None = None
     """Where a public answer to a channel's appeal stands: delivering, delivered or failed."""
+
+
+class Note(NamedTuple):
+    """An internal note staff keep on an appeal; ``text`` is sealed under ``text_key`` if set."""
+
+    text: str
+    text_key: str | None
+    actor_id: str
+    actor_role: str
+    at: datetime
 
 
 class AppealState:
@@ -68,6 +78,7 @@ class AppealState:
     first_response_at: datetime | None
     answered_at: datetime | None
     answers: list[Answer]
+    notes: list[Note]
     first_judged: AnswerClocks | None
     outcome: Outcome | None
     duplicate_of: UUID | None
@@ -126,6 +137,7 @@ class AppealState:
         self.first_response_at = None
         self.answered_at = None
         self.answers = []
+        self.notes = []
         self.outcome = None
         self.duplicate_of = None
         self.closed_at = None
@@ -146,6 +158,10 @@ class AppealState:
         self.no_answer_at = None
         self.notice_owed = False
         self.notice_sent_at = None
+
+    def _touch(self, at: datetime, what: str) -> None:
+        self.last_at = at
+        self.last_event = what
 
     def notice_pending(self) -> bool:
         """Whether a notice is owed under 59-ФЗ ст. 11 and not sent yet."""

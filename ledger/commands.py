@@ -22,6 +22,7 @@ from ledger.special_terms import SpecialTerm
 from ledger.values import Actor, Outcome, clean_name, clean_text, parse_enum
 
 __all__ = [
+    "AddAppealNote",
     "AnswerAppeal",
     "AppealCommand",
     "AssignAppeal",
@@ -232,3 +233,14 @@ class SendAppealNotice(AppealCommand):
 
     def apply(self, appeal: Appeal, when: When, context: CommandContext) -> None:
         appeal.send_notice(reference=clean_name(self.reference, "reference"), **when.of(self.actor))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AddAppealNote(AppealCommand):
+    """Keep an internal note for staff; sealed like an answer, since it may name the citizen."""
+
+    text: str
+
+    def apply(self, appeal: Appeal, when: When, context: CommandContext) -> None:
+        text, text_key = context.seal_answer(appeal, clean_text(self.text, "text"))
+        appeal.add_note(text=text, text_key=text_key, **when.of(self.actor))

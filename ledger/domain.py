@@ -9,23 +9,20 @@ re-checks rules that held when they were recorded. A refused command raises a
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, TypeAlias
+from typing import TypeAlias
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from ledger import events
 from ledger.appeal_commands import AppealCommands
-from ledger.appeal_state import Answer, appeal_id_for
+from ledger.appeal_state import Answer, Note, appeal_id_for
 from ledger.article11 import GROUNDS, Article11Commands, NoAnswerGround
 from ledger.delivery import DeliveryCommands
-from ledger.lifecycle import (
-    OPEN,
-    STATUS_AFTER,
-)
-from ledger.values import Actor, Channel, Outcome
+from ledger.lifecycle import OPEN, STATUS_AFTER
+from ledger.values import Channel, Outcome
 
-__all__ = ["OPEN", "Answer", "Appeal", "appeal_id_for"]
+__all__ = ["OPEN", "Answer", "Appeal", "Note", "appeal_id_for"]
 
 
 class Appeal(AppealCommands, Article11Commands, DeliveryCommands, Aggregate):
@@ -50,6 +47,7 @@ class Appeal(AppealCommands, Article11Commands, DeliveryCommands, Aggregate):
     NoticeSent = events.NoticeSent
     AnswerDelivered = events.AnswerDelivered
     DeliveryFailed = events.DeliveryFailed
+    NoteAdded = events.NoteAdded
 
     @staticmethod
     def create_id(channel: str, external_id: str) -> UUID:
@@ -326,10 +324,16 @@ class Appeal(AppealCommands, Article11Commands, DeliveryCommands, Aggregate):
         state = "failed" if final else "delivering"
         self.answers[answer] = self.answers[answer]._replace(delivery=state)
 
-    def _touch(self, at: datetime, what: str) -> None:
-        self.last_at = at
-        self.last_event = what
-
-
-def _who(actor: Actor, at: datetime) -> dict[str, Any]:
-    return {"actor_id": actor.id, "actor_role": actor.role.value, "at": at}
+    @event(NoteAdded)
+    def _add_note(
+        self,
+        *,
+        text: str,
+        text_key: str | None,
+        actor_id: str,
+        actor_role: str,
+        at: datetime,
+        time_reason: str | None,
+    ) -> None:
+        self.notes.append(Note(text, text_key, actor_id, actor_role, at))
+        self._touch(at, "note")

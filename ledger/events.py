@@ -37,6 +37,7 @@ __all__ = [
     "DeliveryFailed",
     "Forwarded",
     "LeftWithoutAnswer",
+    "NoteAdded",
     "NoticeSent",
     "PersonalDataErased",
     "Rated",
@@ -238,6 +239,17 @@ class NoticeSent(AppealEvent):
     TOPIC = "appeals:Appeal.NoticeSent"
     ground: str
     reference: str
+
+
+class NoteAdded(AppealEvent):
+    """Staff noted something on the appeal for staff only; never shown to the citizen.
+
+    ``text`` is sealed under ``text_key`` like an answer's (``None``: in clear).
+    """
+
+    TOPIC = "appeals:Appeal.NoteAdded"
+    text: str
+    text_key: str | None
 
 
 class AnswerDelivered(AppealEvent):

@@ -43,6 +43,8 @@ answer             yet (ч. 1: anonymous only)       more, a notice is (59-ФЗ 
                                                     no_answer_required, after the notice
 send_notice        open, after a decision that      status unchanged; the notice clock is met
                    owes a notice, once              (ст. 11 ч. 2, 3, 4, 4.1, 5)
+add_note           any                              status unchanged; an internal note, not a
+                                                    step of the procedure (no clock moves)
 =================  ===============================  ==========================================
 
 A formal appeal is one received through a formal channel or registered at some point.
@@ -79,6 +81,7 @@ ALLOWED: Mapping[str, frozenset[Status]] = MappingProxyType(
         "reopen": frozenset({Status.CLOSED}),
         "rate": frozenset({Status.ANSWERED, Status.CLOSED}),
         "erase_personal_data": frozenset(Status),
+        "add_note": frozenset(Status),
     }
 )
 """The statuses each command (other than ``close``, see ``close_allowed_from``) starts from."""

@@ -62,16 +62,19 @@ class Reading:
         """Each ``(text, text_key)`` in clear, or ``None`` where its key was destroyed.
 
         A text without a key was stored in clear (before texts were sealed) and is returned
-        as it is. Texts are grouped by key, so each key is looked up once.
+        as it is. Texts are grouped by key, and the keys fetched together where the key
+        store can (one query per 500 keys).
         """
         opened: list[str | None] = [text if key is None else None for text, key in texts]
         by_key: dict[str, list[int]] = {}
         for index, (_, key) in enumerate(texts):
             if key is not None:
                 by_key.setdefault(key, []).append(index)
+        grouped = self.vault.open_grouped(
+            {key: [texts[i][0] for i in indexes] for key, indexes in by_key.items()}
+        )
         for key, indexes in by_key.items():
-            clear = self.vault.open_texts(key, [texts[i][0] for i in indexes])
-            for index, text in zip(indexes, clear, strict=True):
+            for index, text in zip(indexes, grouped[key], strict=True):
                 opened[index] = text
         return opened
 

@@ -123,7 +123,7 @@ def event_line(
         if name not in NOT_FIELDS and value is not None and value != []
     }
     if opener is not None:
-        if isinstance(event, Appeal.Received | Appeal.Answered):
+        if isinstance(event, Appeal.Received | Appeal.Answered | Appeal.NoteAdded):
             text = opener.text(event.text, event.text_key)
             if text is not None:
                 fields["text"] = text

@@ -28,6 +28,7 @@ class EventType(StrEnum):
     PERSONAL_DATA_ERASED = "personal_data_erased"
     LEFT_WITHOUT_ANSWER = "left_without_answer"
     NOTICE_SENT = "notice_sent"
+    NOTE_ADDED = "note_added"
 
 
 CLASSES: dict[EventType, type[Appeal.Event]] = {
@@ -44,6 +45,7 @@ CLASSES: dict[EventType, type[Appeal.Event]] = {
     EventType.PERSONAL_DATA_ERASED: Appeal.PersonalDataErased,
     EventType.LEFT_WITHOUT_ANSWER: Appeal.LeftWithoutAnswer,
     EventType.NOTICE_SENT: Appeal.NoticeSent,
+    EventType.NOTE_ADDED: Appeal.NoteAdded,
 }
 TYPES: dict[type[Appeal.Event], EventType] = {cls: kind for kind, cls in CLASSES.items()}
 

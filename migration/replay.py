@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from ledger.commands import AddAppealNote
 from ledger.domain import Appeal
 from ledger.errors import LedgerError, ValidationError
 from ledger.privacy import Citizen
@@ -180,5 +181,8 @@ COMMANDS: dict[EventType, Command] = {
     ),
     EventType.NOTICE_SENT: lambda s, i, e, a, w: s.send_appeal_notice(
         i, reference=e.fields["reference"], actor=a, **w
+    ),
+    EventType.NOTE_ADDED: lambda s, i, e, a, w: s.execute(
+        AddAppealNote(appeal_id=i, text=e.fields["text"], actor=a, **w)
     ),
 }

@@ -39,6 +39,7 @@ SPECS: dict[EventType, Spec] = {
     },
     # ``ground`` is the ledger's to derive; a file may name it.
     EventType.NOTICE_SENT: {"reference": (str, True), "ground": (str, False)},
+    EventType.NOTE_ADDED: {"text": (str, True)},
 }
 CITIZEN: Spec = {"name": (str, False), "contact": (str, False), "address": (str, False)}
 JSON_NAMES = {

@@ -8,21 +8,27 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from projections.appeal_where import appeal_where
 from projections.appeals_view import NO_DUE, ROW_COLUMNS, TABLE, from_row
 from projections.codec import to_us
 from projections.cursor import decode_cursor, encode_cursor
 from projections.db import Database
 from projections.models import AppealFilter, AppealOrder, AppealPage, AppealRow
+from projections.search_query import hits, matching_ids
 from projections.state import AppealState
 
 _SELECT = f"SELECT {', '.join(ROW_COLUMNS)} FROM {TABLE}"
+_COLUMNS = ", ".join(f"{TABLE}.{column}" for column in ROW_COLUMNS)
+_SCORE = "hits.score"
 _DUE_KEY = f"COALESCE(next_due_at, {NO_DUE})"
 _ORDERS: dict[AppealOrder, tuple[str, str, str]] = {
     # sort expression, direction, keyset comparison
     AppealOrder.RECEIVED_AT_DESC: ("received_at", "DESC", "<"),
     AppealOrder.RECEIVED_AT_ASC: ("received_at", "ASC", ">"),
     AppealOrder.DUE_AT_ASC: (_DUE_KEY, "ASC", ">"),
+    AppealOrder.RELEVANCE: (_SCORE, "DESC", "<"),
 }
+_REVERSED = {"ASC": "DESC", "DESC": "ASC", "<": ">", ">": "<"}
 
 
 _STATE_FIELDS = tuple(f.name for f in fields(AppealState))
@@ -37,8 +43,10 @@ def to_appeal_row(row: Sequence[Any], now: datetime) -> AppealRow:
     return AppealRow(**values, next_due_at=due, overdue=due is not None and due <= now)
 
 
-def row_cursor(order: AppealOrder, row: AppealRow) -> str:
-    """The cursor that resumes a list in ``order`` just after ``row``."""
+def row_cursor(order: AppealOrder, row: AppealRow, score: float = 0.0) -> str:
+    """The cursor that resumes a list in ``order`` just after ``row`` (``score``: its match)."""
+    if order is AppealOrder.RELEVANCE:
+        return encode_cursor(order, float(score), row.id)
     if order is AppealOrder.DUE_AT_ASC:
         return encode_cursor(order, to_us(row.next_due_at) or NO_DUE, row.id)
     return encode_cursor(order, to_us(row.received_at) or 0, row.id)
@@ -80,49 +88,66 @@ class AppealsQuery:
         now: datetime,
         *,
         count: bool = True,
+        last: int | None = None,
+        before: str | None = None,
     ) -> AppealPage:
-        """A page of ``first`` rows after the cursor, in a stable order ending with the id."""
-        if first < 0:
-            raise ValueError(f"first must be >= 0, got {first}")
-        where, params = self._where(filter, now)
+        """A page of ``first`` rows after ``after`` (or of ``last`` rows before ``before``).
+
+        The order is stable and ends with the id, so pages neither skip nor repeat rows in
+        either direction. ``RELEVANCE`` needs ``filter.text``.
+        """
+        backward = last is not None
+        size = last if last is not None else first
+        if size < 0:
+            raise ValueError(f"page size must be >= 0, got {size}")
+        if order is AppealOrder.RELEVANCE and filter.text is None:
+            raise ValueError("the relevance order needs a text filter")
+        where, params = appeal_where(filter, now)
+        source, source_params = TABLE, list[Any]()
+        ranked = order is AppealOrder.RELEVANCE
+        if filter.text is not None and ranked:
+            found, source_params = hits(self.db, filter.text)
+            source = f"({found}) AS hits JOIN {TABLE} ON {TABLE}.id = hits.hit"
+        elif filter.text is not None:
+            # Another order needs no score: a semi-join on the matching ids is cheaper.
+            ids, id_params = matching_ids(self.db, filter.text)
+            where, params = [f"id IN ({ids})", *where], [*id_params, *params]
         expression, direction, compare = _ORDERS[order]
+        if backward:
+            direction, compare = _REVERSED[direction], _REVERSED[compare]
         page_where, page_params = list(where), list(params)
-        if after is not None:
-            key, last_id = decode_cursor(after, order)
+        cursor_text = before if backward else after
+        if cursor_text is not None:
+            key, last_id = decode_cursor(cursor_text, order)
             page_where.append(f"({expression}, id) {compare} (?, ?)")
             page_params += [key, self.db.uuid(last_id)]
         clause = f" WHERE {' AND '.join(page_where)}" if page_where else ""
-        statement = f"{_SELECT}{clause} ORDER BY {expression} {direction}, id {direction} LIMIT ?"
+        statement = (
+            f"SELECT {_COLUMNS}, {_SCORE if ranked else '0.0'} FROM {source}{clause} "
+            f"ORDER BY {expression} {direction}, id {direction} LIMIT ?"
+        )
         count_clause = f" WHERE {' AND '.join(where)}" if where else ""
         with self.db.reading() as cursor:
-            cursor.execute(self.db.sql(statement), [*page_params, first + 1])
+            cursor.execute(self.db.sql(statement), [*source_params, *page_params, size + 1])
             raw = [tuple(r) for r in cursor.fetchall()]
             total = None
             if count:
-                cursor.execute(self.db.sql(f"SELECT count(*) FROM {TABLE}{count_clause}"), params)
+                cursor.execute(
+                    self.db.sql(f"SELECT count(*) FROM {source}{count_clause}"),
+                    [*source_params, *params],
+                )
                 total = int(cursor.fetchone()[0])
-        rows = [to_appeal_row(r, now) for r in raw[:first]]
-        end = row_cursor(order, rows[-1]) if rows else None
-        return AppealPage(rows=rows, total_count=total, has_next=len(raw) > first, end_cursor=end)
-
-    def _where(self, filter: AppealFilter, now: datetime) -> tuple[list[str], list[Any]]:
-        where: list[str] = []
-        params: list[Any] = []
-        for column in ("status", "channel", "category", "body", "department", "source"):
-            value = getattr(filter, column)
-            if value is not None:
-                where.append(f"{column} = ?")
-                params.append(str(value))
-        if filter.received_from is not None:
-            where.append("received_at >= ?")
-            params.append(to_us(filter.received_from))
-        if filter.received_to is not None:
-            where.append("received_at < ?")
-            params.append(to_us(filter.received_to))
-        if filter.overdue is True:
-            where.append("next_due_at <= ?")
-            params.append(to_us(now))
-        elif filter.overdue is False:
-            where.append("(next_due_at IS NULL OR next_due_at > ?)")
-            params.append(to_us(now))
-        return where, params
+        more = len(raw) > size
+        raw = raw[:size]
+        if backward:
+            raw.reverse()
+        rows = [to_appeal_row(r, now) for r in raw]
+        cursors = [row_cursor(order, row, r[-1]) for row, r in zip(rows, raw, strict=True)]
+        return AppealPage(
+            rows=rows,
+            total_count=total,
+            has_next=(before is not None) if backward else more,
+            end_cursor=cursors[-1] if cursors else None,
+            has_previous=more if backward else after is not None,
+            cursors=cursors,
+        )

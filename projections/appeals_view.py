@@ -43,10 +43,15 @@ DDL = [
         first_response_due_at BIGINT, extended BOOLEAN NOT NULL, outcome TEXT,
         duplicate_of UUID, rating INTEGER, reopen_count INTEGER NOT NULL,
         version INTEGER NOT NULL, last_position BIGINT NOT NULL, next_due_at BIGINT,
-        body_received_at BIGINT, answered_on_time BOOLEAN, published_at BIGINT, source TEXT)""",
+        body_received_at BIGINT, answered_on_time BOOLEAN, registration_number TEXT,
+        location TEXT, forwarded_from TEXT, forward_reason TEXT, extension_reason TEXT,
+        published_at BIGINT, source TEXT)""",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_received ON {TABLE} (received_at, id)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_due ON {TABLE} ((COALESCE(next_due_at, {NO_DUE})), id)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_citizen ON {TABLE} (citizen_id)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_number ON {TABLE} (registration_number)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_external ON {TABLE} (external_id)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_assignee ON {TABLE} (assignee, received_at, id)",
     *(
         f"CREATE INDEX IF NOT EXISTS {TABLE}_{c} ON {TABLE} ({c}, received_at, id)"
         for c in _INDEXED
@@ -85,6 +90,11 @@ def to_row(state: AppealState, db: Database) -> tuple[Any, ...]:
         state.last_position,
         to_us(state.body_received_at),
         state.answered_on_time,
+        state.registration_number,
+        state.location,
+        state.forwarded_from,
+        state.forward_reason,
+        state.extension_reason,
         state.source,
         to_us(state.published_at),
         to_us(state.next_due_at),
@@ -159,12 +169,14 @@ class AppealsView:
 ADDED_COLUMNS = (
     ("body_received_at", "BIGINT"),
     ("answered_on_time", "BOOLEAN"),
+    *((name, "TEXT") for name in ("registration_number", "location", "forwarded_from")),
+    *((name, "TEXT") for name in ("forward_reason", "extension_reason")),
     ("published_at", "BIGINT"),
     ("source", "TEXT"),
 )
 """Columns added after the first release; a table made before them gets them as NULLs,
 which mean what an appeal without a forward, a judged answer, a public answer or a source
-had before (``appeals projections rebuild`` fills them in from the log)."""
+had before (``appeals projections rebuild`` fills them in from the log, the desk's too)."""
 
 
 def _add_missing_columns(db: Database, cursor: Cursor) -> None:

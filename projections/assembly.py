@@ -23,6 +23,7 @@ from projections.models import AppealRow
 from projections.postgres_db import PostgresDatabase
 from projections.read_models import ReadModels, _utcnow
 from projections.runner import Runner
+from projections.search_view import Opener, SearchView, keep_clear
 from projections.sqlite_db import SqliteDatabase
 from projections.state import Folder
 from projections.statistics_view import StatisticsView
@@ -50,8 +51,12 @@ class ReadSide:
         """
         folder = self.runner.folder
         (position, received), *later = events
-        state = folder.start(received.originator_id, (type(received), received.__dict__),
-                             received.originator_version, position)  # fmt: skip
+        state = folder.start(
+            received.originator_id,
+            (type(received), received.__dict__),
+            received.originator_version,
+            position,
+        )
         for position, event in later:
             folder.apply(state, (type(event), event.__dict__), event.originator_version, position)
         return to_appeal_row(to_row(state, self.db), self.read_models.clock())
@@ -73,12 +78,19 @@ def build_read_side(
     notify_channel: str | None = None,
     clock: Callable[[], datetime] = _utcnow,
     batch_size: int = 10_000,
+    opener: Opener = keep_clear,
 ) -> ReadSide:
-    """Views, runner and read models on the ledger's own datastore."""
+    """Views, runner and read models on the ledger's own datastore.
+
+    ``opener`` opens sealed texts for the search view (the ledger's ``open_texts``).
+    """
     db = database_for(datastore, events_table)
     derived: list[DerivedView] = [StatisticsView(calendar), WorkloadView()]
     folder = Folder(norms, calendar)
-    runner = Runner(db, EventDecoder(mapper), folder, AppealsView(), derived, batch_size=batch_size)
+    readers = [SearchView(opener)]
+    runner = Runner(
+        db, EventDecoder(mapper), folder, AppealsView(), derived, readers, batch_size=batch_size
+    )
     read_models = ReadModels(db, runner.names, clock)
     return ReadSide(db, runner, read_models, notify_channel)
 

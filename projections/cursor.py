@@ -19,13 +19,17 @@ class InvalidCursorError(ValueError):
         self.reason = reason
 
 
-def encode_cursor(order: AppealOrder, key: int, appeal_id: UUID) -> str:
-    """The cursor after a row with sort ``key`` and ``appeal_id`` in ``order``."""
+def encode_cursor(order: AppealOrder, key: float, appeal_id: UUID) -> str:
+    """The cursor after a row with sort ``key`` and ``appeal_id`` in ``order``.
+
+    Keys are integers (instants in microseconds), or the relevance score, a float that JSON
+    carries exactly (``repr`` round-trips), so a page resumes at the very same score.
+    """
     raw = json.dumps([order.value, key, appeal_id.hex], separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, order: AppealOrder) -> tuple[int, UUID]:
+def decode_cursor(cursor: str, order: AppealOrder) -> tuple[float, UUID]:
     """The keyset tuple in ``cursor``; raises ``InvalidCursorError`` on anything else."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
@@ -38,7 +42,8 @@ def decode_cursor(cursor: str, order: AppealOrder) -> tuple[int, UUID]:
     kind, key, hex_id = value
     if kind != order.value:
         raise InvalidCursorError(cursor=cursor, reason="other_order")
-    if type(key) is not int or not isinstance(hex_id, str) or len(hex_id) != 32:
+    kinds: tuple[type, ...] = (float, int) if order is AppealOrder.RELEVANCE else (int,)
+    if type(key) not in kinds or not isinstance(hex_id, str) or len(hex_id) != 32:
         raise InvalidCursorError(cursor=cursor, reason="not_a_cursor")
     try:
         return key, UUID(hex=hex_id)

@@ -74,9 +74,14 @@ class DaemonThread:
                 # Logged once per outage with its traceback, then one line per attempt.
                 first = self._failure is None
                 self._failure = type(error).__name__
-                log.log(logging.ERROR if first else logging.WARNING,
-                        "%s failed (%s); retrying in %.1f s", self.thread_name,
-                        _first_line(error), self._delay, exc_info=first)  # fmt: skip
+                log.log(
+                    logging.ERROR if first else logging.WARNING,
+                    "%s failed (%s); retrying in %.1f s",
+                    self.thread_name,
+                    _first_line(error),
+                    self._delay,
+                    exc_info=first,
+                )
                 self._stop.wait(self._delay)
                 self._delay = min(self._delay * 2, RETRY_MOST)
 

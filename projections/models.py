@@ -7,6 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from uuid import UUID
 
+from ledger.deadlines import DueKind
 from ledger.values import Channel, Outcome, Status
 
 
@@ -41,6 +42,11 @@ class AppealRow:
     last_position: int
     body_received_at: datetime | None
     answered_on_time: bool | None
+    registration_number: str | None
+    location: str | None
+    forwarded_from: str | None
+    forward_reason: str | None
+    extension_reason: str | None
     source: str | None
     published_at: datetime | None
     next_due_at: datetime | None
@@ -53,11 +59,18 @@ class AppealOrder(StrEnum):
     RECEIVED_AT_DESC = "received_at_desc"
     RECEIVED_AT_ASC = "received_at_asc"
     DUE_AT_ASC = "due_at_asc"
+    RELEVANCE = "relevance"
+    """Best text match first (needs a text filter); ties by appeal id."""
 
 
 @dataclass(frozen=True, slots=True)
 class AppealFilter:
-    """Operator filters; ``received_from`` is inclusive and ``received_to`` exclusive."""
+    """Operator filters, combined with AND; ``received_from`` inclusive, ``received_to`` not.
+
+    ``due_kind`` narrows ``overdue`` and ``due_before`` to one legal clock (an obligation of
+    that kind still unmet on an open appeal); without it they use the nearest unmet due date.
+    ``text`` is a full-text query (``projections.search_query``).
+    """
 
     status: Status | None = None
     channel: Channel | None = None
@@ -67,6 +80,13 @@ class AppealFilter:
     overdue: bool | None = None
     received_from: datetime | None = None
     received_to: datetime | None = None
+    statuses: tuple[Status, ...] | None = None
+    assignee: str | None = None
+    registration_number: str | None = None
+    external_id: str | None = None
+    due_before: datetime | None = None
+    due_kind: DueKind | None = None
+    text: str | None = None
     source: str | None = None
 
 
@@ -78,6 +98,9 @@ class AppealPage:
     total_count: int | None  # None when the caller did not ask for the count
     has_next: bool
     end_cursor: str | None
+    has_previous: bool = False
+    cursors: list[str] = field(default_factory=list)
+    """Each row's cursor, in page order."""
 
 
 class Dimension(StrEnum):

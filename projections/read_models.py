@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -12,6 +12,8 @@ from projections import tracking
 from projections.appeals_query import AppealsQuery, to_appeal_row
 from projections.codec import as_uuid
 from projections.db import Database
+from projections.hotspots import Hotspot, HotspotQuery
+from projections.lookup_query import LookupEntry, LookupQuery
 from projections.models import (
     AppealFilter,
     AppealOrder,
@@ -25,6 +27,7 @@ from projections.models import (
     WorkloadRow,
 )
 from projections.public_statistics import PublicStatistics
+from projections.similar_query import SimilarQuery
 from projections.statistics_query import StatisticsQuery
 from projections.workload_query import WorkloadQuery
 
@@ -46,6 +49,9 @@ class ReadModels:
         self._statistics = StatisticsQuery(db)
         self._public = PublicStatistics(db, self._statistics)
         self._workload = WorkloadQuery(db)
+        self._lookups = LookupQuery(db)
+        self._hotspots = HotspotQuery(db, self._statistics)
+        self._similar = SimilarQuery(db)
 
     def get_appeal(self, appeal_id: UUID) -> AppealRow | None:
         """One appeal's row, or None."""
@@ -71,12 +77,17 @@ class ReadModels:
         after: str | None = None,
         *,
         count: bool = True,
+        last: int | None = None,
+        before: str | None = None,
     ) -> AppealPage:
         """A keyset page; raises ``InvalidCursorError`` on a cursor we did not issue.
 
-        ``count=False`` skips the total: a count over a large filter costs a scan.
+        ``count=False`` skips the total: a count over a large filter costs a scan. ``last``
+        and ``before`` page backwards; a text with no words raises ``EmptySearchError``.
         """
-        return self._appeals.list_appeals(filter, order, first, after, self.clock(), count=count)
+        return self._appeals.list_appeals(
+            filter, order, first, after, self.clock(), count=count, last=last, before=before
+        )
 
     def statistics(
         self,
@@ -100,6 +111,39 @@ class ReadModels:
     def workload(self, filter: WorkloadFilter) -> list[WorkloadRow]:
         """Open work per department (and assignee)."""
         return self._workload.workload(filter, self.clock())
+
+    def lookup(
+        self, dimension: Dimension, body: str | None, department: str | None
+    ) -> list[LookupEntry]:
+        """Values of a dimension within a body/department, with open counts (forms)."""
+        return self._lookups.values(dimension, body=body, department=department)
+
+    def hotspots(
+        self,
+        period: Period,
+        end: date,
+        baseline: int,
+        *,
+        body: str | None = None,
+        category: str | None = None,
+        department: str | None = None,
+    ) -> list[Hotspot]:
+        """Growing category × body groups, sharpest first (``projections.hotspots``)."""
+        return self._hotspots.hotspots(
+            period,
+            end,
+            baseline,
+            self.clock(),
+            body=body,
+            category=category,
+            department=department,
+        )
+
+    def similar(
+        self, appeal: AppealRow, text: str, since: datetime, first: int
+    ) -> list[tuple[AppealRow, float]]:
+        """Appeals of its body whose message is close to ``text`` (likely duplicates)."""
+        return self._similar.similar(appeal, text, since, first, self.clock())
 
     def positions(self) -> dict[str, int]:
         """Each view's position in the event log."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from ledger.domain import Appeal
@@ -26,7 +26,7 @@ from projections.appeals_view import TABLE as APPEALS
 from projections.collector import collect_rarely
 from projections.db import Cursor, Submit
 from projections.state import DECODED, AppealState
-from projections.view import DerivedView, Transition
+from projections.view import DerivedView, LoggedEvent, Transition
 
 if TYPE_CHECKING:
     from projections.runner import Runner
@@ -73,11 +73,16 @@ def _replay(
     state: AppealState | None = None
     current = -1  # the appeal being folded, as ``UUID.int``: cheaper to compare
     total = 0
+    readers = runner.readers
+    wanted = frozenset[type[Any]]().union(*(v.wanted for v in readers))
     for page in pages:
         finished: list[Transition] = []
+        chosen: list[LoggedEvent] = []
         for row in page:
             position, appeal_id, version, _, _ = row
             event = fields(row, DECODED)
+            if event[0] in wanted:
+                chosen.append((row, event))
             if appeal_id.int == current and state is not None:
                 fold(state, event, version, position)
             elif issubclass(event[0], received):
@@ -86,6 +91,9 @@ def _replay(
                 state = start(appeal_id, event, version, position)
                 current = appeal_id.int
         submit(partial(_stage, runner, cursor, finished))
+        for reader in readers:
+            # In log order: an erasure comes after the texts it erases.
+            submit(partial(reader.apply_events, runner.db, cursor, chosen))
         total += len(page)
         if progress:
             progress(len(page), total)

@@ -21,7 +21,7 @@ from projections.decoding import EventDecoder, Fields, Row
 from projections.rebuild import Progress
 from projections.state import DECODED, AppealState, Folder
 from projections.tracking import PositionMovedError
-from projections.view import DerivedView, RebuildableView, Transition
+from projections.view import DerivedView, EventView, RebuildableView, Transition
 
 PIPELINE_UP_TO = 64
 """Live batches of at most this many events send their writes and commit in one pipeline."""
@@ -45,6 +45,7 @@ class Runner:
         folder: Folder,
         appeals: AppealsView,
         derived: Sequence[DerivedView],
+        readers: Sequence[EventView] = (),
         *,
         batch_size: int = 10_000,
     ) -> None:
@@ -54,7 +55,9 @@ class Runner:
         self.appeals = appeals
         """The appeals view: also the store of the states every other view derives from."""
         self.derived = list(derived)
-        self.views: list[RebuildableView] = [appeals, *derived]
+        self.readers = list(readers)
+        """The views of events (search): also fed the batch's events they want."""
+        self.views: list[RebuildableView] = [appeals, *derived, *readers]
         self.batch_size = batch_size
         self.position = 0
         self._knows = False
@@ -133,6 +136,13 @@ class Runner:
 
     def _recover(self, positions: dict[str, int]) -> None:
         base = positions.get(self.appeals.name, 0)
+        late = [v for v in self.readers if positions[v.name] < base]
+        if late and all(positions[v.name] == positions[late[0].name] for v in late):
+            # A view of events added to a store that had the others (or left behind): it
+            # catches up alone, reading the log, until it stands with the others.
+            with suppress(PositionMovedError, ViewsOutOfStepError):
+                self._step(late, None)
+            return
         behind = [v for v in self.derived if positions[v.name] != base]
         if behind and base == self.db.head():
             with suppress(PositionMovedError):
@@ -167,12 +177,17 @@ class Runner:
             transitions: list[Transition] = [(before.get(k), s) for k, s in states.items()]
             for view in views:
                 view.apply(self.db, cursor, transitions)
+            for reader in self.readers:
+                if reader in views:
+                    wanted = reader.wanted
+                    chosen = [e for e in events if e[1][0] in wanted]
+                    reader.apply_events(self.db, cursor, chosen)
             self.db.announce(cursor, end)
 
     def rebuild(self, names: Sequence[str] | None = None, progress: Progress | None = None) -> int:
         """Drop and rebuild views; returns the events replayed (see ``projections.rebuild``)."""
         wanted = set(names or self.names)
-        if self.appeals.name not in wanted:
+        if self.appeals.name not in wanted and not any(v.name in wanted for v in self.readers):
             rebuild.rederive(self, [v for v in self.derived if v.name in wanted], progress)
             return 0
         head, total = rebuild.replay_all(self, progress)

@@ -52,11 +52,16 @@ class AppealState:
     """When the current body received it: None = at receipt, else the last forwarding."""
     answered_on_time: bool | None = None
     """The verdict of the first final answer given under an answer due date (ст. 12 ч. 1)."""
+    registration_number: str | None = None
+    location: str | None = None
+    forwarded_from: str | None = None
+    """The body that forwarded the appeal last (the target is ``body``)."""
+    forward_reason: str | None = None
+    extension_reason: str | None = None
     source: str | None = None
     """The official page, bot or mailbox it came through (``channel:platform id``)."""
     published_at: datetime | None = None
-    """When the first answer marked public was given: from then on the appeal is public
-    (Open311 shows it, without personal data and with only the public answers' text)."""
+    """When the first public answer was given: from then on Open311 shows the appeal (no PII)."""
 
     def copy(self) -> AppealState:
         """A detached copy, to remember the state before a batch."""
@@ -144,6 +149,7 @@ class Folder:
             assignee=None,
             citizen_id=data["citizen_id"],
             received_at=at,
+            location=data.get("location"),
             registration_due_at=(
                 deadlines.registration_due(at, self.norms, self.calendar).due_at
                 if channel in FORMAL_CHANNELS
@@ -172,6 +178,7 @@ class Folder:
     def _registered(self, state: AppealState, data: Data) -> None:
         at = data["at"]
         state.registered_at = at
+        state.registration_number = data["number"]
         state.status = STATUS_AFTER["Registered"]
         if state.registration_due_at is None:
             # A social-media message: the registration records the decision it is an appeal.
@@ -188,6 +195,7 @@ class Folder:
 
     def _forwarded(self, state: AppealState, data: Data) -> None:
         at = data["at"]
+        state.forwarded_from, state.forward_reason = state.body, data["reason"]
         state.body = data["to_body"]
         state.body_received_at = at
         state.department = None
@@ -199,10 +207,10 @@ class Folder:
             state.registration_due_at = deadlines.registration_due(
                 at, self.norms, self.calendar, counted_from="Forwarded"
             ).due_at
-        state.registered_at = None
-        state.forwarding_due_at = None
-        state.answer_due_at = None
+        state.registered_at = state.registration_number = None
+        state.forwarding_due_at = state.answer_due_at = None
         state.extended = False
+        state.extension_reason = None
 
     def _reopened(self, state: AppealState, data: Data) -> None:
         state.outcome = None
@@ -245,6 +253,7 @@ def _deadline_extended(state: AppealState, data: Data) -> None:
     # The recorded due date wins, exactly as in Appeal.due_dates.
     state.answer_due_at = data["new_due_at"]
     state.extended = True
+    state.extension_reason = data["reason"]
 
 
 def _answered(state: AppealState, data: Data) -> None:

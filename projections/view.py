@@ -8,19 +8,25 @@ Three protocols, each a superset of the one before:
   their secondary indexes (``create_table``), page by page (``stage``), settled once at the
   end (``settle``), before ``create`` adds the indexes;
 - ``DerivedView``: a pure function of appeal states, so it can be re-derived from the
-  appeals view alone (``derivation``), without reading the log.
+  appeals view alone (``derivation``), without reading the log;
+- ``EventView``: a view of the events themselves (the search view indexes their texts,
+  which states do not carry): the runner hands it the batch's events of the kinds it
+  ``wants``, live and during a full rebuild, in log order.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from projections.db import Cursor, Database
+from projections.decoding import Fields, RawRow
 from projections.state import AppealState
 
 Transition = tuple[AppealState | None, AppealState]
 """An appeal before the batch (``None`` when it is new) and after it."""
+LoggedEvent = tuple[RawRow, Fields]
+"""One event of the log: its row (position, appeal id, version, topic, state) and fields."""
 
 
 class View(Protocol):
@@ -74,4 +80,15 @@ class DerivedView(RebuildableView, Protocol):
 
     def derivation(self, db: Database) -> Derivation:
         """Start re-deriving into the view's (empty) tables."""
+        ...
+
+
+class EventView(RebuildableView, Protocol):
+    """A view of events: fed the batch's events of the kinds it wants, not appeal states."""
+
+    wanted: frozenset[type[Any]]
+    """The event classes it reads; the runner hands it only these."""
+
+    def apply_events(self, db: Database, cursor: Cursor, events: Sequence[LoggedEvent]) -> None:
+        """Write the effect of one batch's (or one rebuild page's) wanted events."""
         ...

@@ -16,14 +16,9 @@ from api.container import Container
 from api.settings import Settings
 from api.tlog.cosigned import served_checkpoint
 from api.tlog.witness import attach_witnesses
-from audit.service import (
-    PUBLIC_KEY,
-    AuditConfig,
-    AuditError,
-    AuditService,
-    generate_keys,
-    load_public_key,
-)
+from audit.errors import AuditError
+from audit.keyfiles import PUBLIC_KEY, generate_keys, load_public_key
+from audit.service import AuditConfig, AuditService
 from ledger.verify import b64, fingerprint
 from ledger.verify.vkey import verifier_key
 
@@ -36,47 +31,60 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     keys = subs.add_parser("keys", help="manage the checkpoint signing keys")
     keys_subs = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
     generate = keys_subs.add_parser(
-        "generate", help="create an Ed25519 key pair",
+        "generate",
+        help="create an Ed25519 key pair",
         description="Write checkpoint.key (PEM, mode 0600) and checkpoint.pub into DIR.",
-    )  # fmt: skip
-    generate.add_argument("--dir", type=Path, default=None,
-                          help=f"key directory (default APPEALS_KEYS_DIR or {DEFAULTS.keys_dir})")  # fmt: skip
+    )
+    generate.add_argument(
+        "--dir",
+        type=Path,
+        default=None,
+        help=f"key directory (default APPEALS_KEYS_DIR or {DEFAULTS.keys_dir})",
+    )
     generate.add_argument("--force", action="store_true", help="replace an existing key pair")
     generate.set_defaults(handler=run_generate)
 
     checkpoint = subs.add_parser(
-        "checkpoint", help="sign the audit log's head",
+        "checkpoint",
+        help="sign the audit log's head",
         description="Catch the audit log up with the store, then store a signed checkpoint "
         "(a C2SP signed note) of its size and root.",
-    )  # fmt: skip
+    )
     _common(checkpoint)
-    checkpoint.add_argument("--if-grown", action="store_true",
-                            help="sign only when the log grew since the last checkpoint")  # fmt: skip
+    checkpoint.add_argument(
+        "--if-grown",
+        action="store_true",
+        help="sign only when the log grew since the last checkpoint",
+    )
     checkpoint.set_defaults(handler=run_checkpoint)
 
     verify = subs.add_parser(
-        "verify", help="re-derive the audit log from the raw tables and check everything",
+        "verify",
+        help="re-derive the audit log from the raw tables and check everything",
         description="Hash every stored event again, compare with the stored leaves and nodes, "
         "check every checkpoint's signature and root and every appeal's versions 1..n. Exits 1 "
         "and names the first divergence on any failure.",
-    )  # fmt: skip
+    )
     _common(verify)
-    verify.add_argument("--allow-pending", action="store_true",
-                        help="accept events written after the last catch-up")  # fmt: skip
+    verify.add_argument(
+        "--allow-pending", action="store_true", help="accept events written after the last catch-up"
+    )
     verify.add_argument("--quiet", action="store_true", help="no progress bar")
     verify.set_defaults(handler=run_verify)
 
     audit = subs.add_parser("audit", help="the audit log: catch up, export bundles")
     audit_subs = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
     export = audit_subs.add_parser(
-        "export", help="write an appeal's offline-verifiable bundle",
+        "export",
+        help="write an appeal's offline-verifiable bundle",
         description="Write the appeal's events as stored, their leaves and inclusion proofs, "
         "the latest checkpoint and the public key; check it with `python -m ledger.verify`.",
-    )  # fmt: skip
+    )
     _common(export)
     export.add_argument("appeal_id", type=appeal_id, help="the appeal's UUID")
-    export.add_argument("-o", "--output", type=Path, default=None,
-                        help="file to write (default: standard output)")  # fmt: skip
+    export.add_argument(
+        "-o", "--output", type=Path, default=None, help="file to write (default: standard output)"
+    )
     export.set_defaults(handler=run_export)
     catch_up = audit_subs.add_parser("catch-up", help="log every stored event not yet logged")
     catch_up.add_argument(
@@ -87,10 +95,17 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _common(cmd: argparse.ArgumentParser) -> None:
-    cmd.add_argument("--keys-dir", type=Path, default=None,
-                     help=f"key directory (default APPEALS_KEYS_DIR or {DEFAULTS.keys_dir})")  # fmt: skip
-    cmd.add_argument("--origin", default=None,
-                     help=f"the log's name (default APPEALS_LOG_ORIGIN or {DEFAULTS.origin})")  # fmt: skip
+    cmd.add_argument(
+        "--keys-dir",
+        type=Path,
+        default=None,
+        help=f"key directory (default APPEALS_KEYS_DIR or {DEFAULTS.keys_dir})",
+    )
+    cmd.add_argument(
+        "--origin",
+        default=None,
+        help=f"the log's name (default APPEALS_LOG_ORIGIN or {DEFAULTS.origin})",
+    )
 
 
 def _service(args: argparse.Namespace, settings: Settings) -> tuple[AuditService, Container]:
@@ -159,15 +174,22 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
         sys.stdout.buffer.write(bundle)
     else:
         args.output.write_bytes(bundle)
-        print(f"wrote {args.output}: check it with `python -m ledger.verify --public-key "
-              f"{service.config.keys_dir / PUBLIC_KEY} {args.output}`")  # fmt: skip
+        print(
+            f"wrote {args.output}: check it with `python -m ledger.verify --public-key "
+            f"{service.config.keys_dir / PUBLIC_KEY} {args.output}`"
+        )
     return 0
 
 
 def run_verify(args: argparse.Namespace, settings: Settings) -> int:
     service, container = _service(args, settings)
-    columns = (TextColumn("verify"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TextColumn("{task.fields[rate]} events/s"))  # fmt: skip
+    columns = (
+        TextColumn("verify"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[rate]} events/s"),
+    )
     started = time.perf_counter()
     try:
         with Progress(*columns, disable=args.quiet, transient=True) as bar:
@@ -183,9 +205,11 @@ def run_verify(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         container.close()
     seconds = time.perf_counter() - started
-    summary = (f"{report.events} events of {report.appeals} appeals, {report.leaves} leaves, "
-               f"{report.nodes} nodes, {report.checkpoints} checkpoints in {seconds:.1f}s "
-               f"({report.events / max(seconds, 1e-9):,.0f} events/s)")  # fmt: skip
+    summary = (
+        f"{report.events} events of {report.appeals} appeals, {report.leaves} leaves, "
+        f"{report.nodes} nodes, {report.checkpoints} checkpoints in {seconds:.1f}s "
+        f"({report.events / max(seconds, 1e-9):,.0f} events/s)"
+    )
     if report.pending:
         summary += f"; {report.pending} events not logged yet"
     if report.ok:
@@ -196,7 +220,9 @@ def run_verify(args: argparse.Namespace, settings: Settings) -> int:
         print(f"  also: {divergence}", file=sys.stderr)
     more = len(report.divergences) - SHOWN
     if more > 0 or report.truncated:
-        print(f"  ... and {'at least ' if report.truncated else ''}{max(more, 0)} more",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"  ... and {'at least ' if report.truncated else ''}{max(more, 0)} more",
+            file=sys.stderr,
+        )
     print(f"checked: {summary}", file=sys.stderr)
     return 1

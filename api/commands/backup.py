@@ -9,7 +9,8 @@ from pathlib import Path
 from api.backup import BackupError, prove_extends, restore_backup, take_backup
 from api.bootstrap import build
 from api.settings import Settings
-from audit.service import AuditConfig, AuditService, load_public_key
+from audit.keyfiles import load_public_key
+from audit.service import AuditConfig, AuditService
 from ledger.verify import load_public_key_pem
 
 

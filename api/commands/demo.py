@@ -43,6 +43,20 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     cmd.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     cmd.add_argument(
+        "--surge",
+        type=at_least(0),
+        default=0,
+        help="also plant this many appeals as growing problems in the last 6 days, for "
+        "`hotspots` to find (default 0)",
+    )
+    cmd.add_argument(
+        "--clusters",
+        type=at_least(0),
+        default=0,
+        help="also plant this many problems reported 2-4 times in different words, for "
+        "`Appeal.similar` to find (default 0)",
+    )
+    cmd.add_argument(
         "--until",
         type=_date,
         default=None,
@@ -65,7 +79,15 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
         return write_csv(args, settings)
     container = build(settings)
     try:
-        loaded = load_demo(container, args.appeals, args.seed, args.until, quiet=args.quiet)
+        loaded = load_demo(
+            container,
+            args.appeals,
+            args.seed,
+            args.until,
+            quiet=args.quiet,
+            surge=args.surge,
+            clusters=args.clusters,
+        )
     finally:
         container.close()
     print(f"recorded {loaded} new appeals")
@@ -73,7 +95,14 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def load_demo(
-    container: Container, appeals: int, seed: int, until: datetime | None, *, quiet: bool = False
+    container: Container,
+    appeals: int,
+    seed: int,
+    until: datetime | None,
+    *,
+    quiet: bool = False,
+    surge: int = 0,
+    clusters: int = 0,
 ) -> int:
     """Generate and save appeals in batches; returns how many were new."""
     end = until or datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -88,9 +117,10 @@ def load_demo(
         TextColumn("{task.fields[rate]} appeals/s"),
     )
     with Progress(*columns, disable=quiet) as progress:
-        task = progress.add_task("demo", total=appeals, rate="-")
+        task = progress.add_task("demo", total=appeals + surge, rate="-")
         batch = []
-        for appeal in generate(ledger, DemoOptions(appeals=appeals, seed=seed, until=end)):
+        options = DemoOptions(appeals=appeals, seed=seed, until=end, surge=surge, clusters=clusters)
+        for appeal in generate(ledger, options):
             batch.append(appeal)
             if len(batch) == BATCH:
                 new += _save(container, ledger, batch, buffered)

@@ -11,7 +11,8 @@ from api.settings import Settings
 from api.tlog.cosigned import served_checkpoint
 from api.tlog.publish import publish
 from api.tlog.routes import published_verifier_key
-from audit.service import AuditConfig, AuditError, AuditService
+from audit.errors import AuditError
+from audit.service import AuditConfig, AuditService
 
 DEFAULTS = AuditConfig()
 

@@ -11,25 +11,21 @@ from api.commands.demo import load_demo
 from api.commands.options import at_least, port
 from api.commands.serve import run_serve
 from api.settings import Settings
-from audit.service import (
-    PRIVATE_KEY,
-    PUBLIC_KEY,
-    AuditError,
-    AuditService,
-    generate_keys,
-    load_public_key,
-)
+from audit.errors import AuditError
+from audit.keyfiles import PRIVATE_KEY, PUBLIC_KEY, generate_keys, load_public_key
+from audit.service import AuditService
 from ledger.verify import fingerprint
 
 
 def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``run`` to the command line."""
     cmd = subs.add_parser(
-        "run", help="load demo data into an empty store, sign a checkpoint, then serve the API",
+        "run",
+        help="load demo data into an empty store, sign a checkpoint, then serve the API",
         description="Load demo appeals if the store is empty, create the checkpoint keys if "
         "there are none, sign a first checkpoint if there is none, then serve the GraphQL API "
         "(GraphiQL in the browser at /graphql). Mint a token with `appeals token issue`.",
-    )  # fmt: skip
+    )
     cmd.add_argument(
         "--demo-appeals", type=at_least(0), default=2000, help="appeals to load (default 2000)"
     )
@@ -43,7 +39,14 @@ def run_main(args: argparse.Namespace, settings: Settings) -> int:
     try:
         if container.ledger.recorder.max_notification_id() is None:
             print(f"store is empty: loading {args.demo_appeals} demo appeals", flush=True)
-            load_demo(container, args.demo_appeals, seed=1, until=None)
+            load_demo(
+                container,
+                args.demo_appeals,
+                seed=1,
+                until=None,
+                surge=args.demo_appeals // 30,
+                clusters=args.demo_appeals // 100,
+            )
         prepare_audit(audit_service(settings, container))
     except AuditError as error:
         print(f"appeals: {error}", file=sys.stderr)

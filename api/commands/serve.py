@@ -20,16 +20,21 @@ from api.storage.store import check_reachable, parse_store
 def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``serve`` and ``schema`` to the command line."""
     serve = subs.add_parser(
-        "serve", help="serve the GraphQL API",
+        "serve",
+        help="serve the GraphQL API",
         description="Serve /graphql (GET, POST, graphql-transport-ws), /healthz, /readyz and "
         "/metrics with uvicorn. Several workers (or several hosts) can share one PostgreSQL.",
-    )  # fmt: skip
+    )
     serve.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
     serve.add_argument("--port", type=port, default=8000, help="port (default 8000)")
-    serve.add_argument("--workers", type=at_least(1), default=1,
-                       help="worker processes behind one socket: each new connection goes "
-                       "to the worker holding the fewest; a worker that dies is restarted "
-                       "(default 1)")  # fmt: skip
+    serve.add_argument(
+        "--workers",
+        type=at_least(1),
+        default=1,
+        help="worker processes behind one socket: each new connection goes "
+        "to the worker holding the fewest; a worker that dies is restarted "
+        "(default 1)",
+    )
     serve.set_defaults(handler=run_serve)
     schema = subs.add_parser(
         "schema",
@@ -55,12 +60,17 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
             listener = listening_socket(args.host, args.port)
         except OSError as error:
             raise SettingsError(f"cannot listen on {args.host}:{args.port}: {error}") from None
-        supervisor = Supervisor(args.workers, listener, settings.access_log,
-                                duty=settings.run_projections,
-                                stop_timeout=settings.shutdown_timeout)  # fmt: skip
+        supervisor = Supervisor(
+            args.workers,
+            listener,
+            settings.access_log,
+            duty=settings.run_projections,
+            stop_timeout=settings.shutdown_timeout,
+        )
         return supervisor.run(prepare=lambda: _prepare_store(settings))
-    config = server_config("api.http.app:create_app", settings, factory=True, host=args.host,
-                           port=args.port)  # fmt: skip
+    config = server_config(
+        "api.http.app:create_app", settings, factory=True, host=args.host, port=args.port
+    )
     server = DrainingServer(config)
     server.run()
     return 0 if server.started else STARTUP_FAILURE

@@ -34,12 +34,13 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     issue.add_argument("--role", required=True, choices=ROLES, help="who the token acts as")
     issue.add_argument("--subject", default=None, help="who it is for (default: the role)")
     issue.add_argument("--body", default=None, help="operator, supervisor: the body scope")
-    issue.add_argument("--department", default=None,
-                       help="operator (required): the department scope")  # fmt: skip
-    issue.add_argument("--pii", action="store_true",
-                       help="auditor, admin: may see personal data")  # fmt: skip
-    issue.add_argument("--ttl", type=ttl, default="8h",
-                       help="lifetime like 30m, 8h, 7d (default 8h)")  # fmt: skip
+    issue.add_argument(
+        "--department", default=None, help="operator (required): the department scope"
+    )
+    issue.add_argument("--pii", action="store_true", help="auditor, admin: may see personal data")
+    issue.add_argument(
+        "--ttl", type=ttl, default="8h", help="lifetime like 30m, 8h, 7d (default 8h)"
+    )
     issue.set_defaults(handler=run_issue)
 
 
@@ -53,6 +54,14 @@ def run_issue(args: argparse.Namespace, settings: Settings) -> int:
     if role is Role.OPERATOR and not args.department:
         raise OptionError("an operator token needs --department")
     authenticator = Authenticator(jwt_secret(settings))
-    print(authenticator.issue(subject=args.subject or role.value, role=role, ttl=args.ttl,
-                              body=args.body, department=args.department, pii=args.pii))  # fmt: skip
+    print(
+        authenticator.issue(
+            subject=args.subject or role.value,
+            role=role,
+            ttl=args.ttl,
+            body=args.body,
+            department=args.department,
+            pii=args.pii,
+        )
+    )
     return 0

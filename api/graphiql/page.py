@@ -31,11 +31,19 @@ VENDORED = (
 # Same-origin only. connect-src 'self' also covers ws:/wss: to this host (CSP Level 3),
 # which subscriptions need; fonts are data: URIs inside graphiql.min.css. Scripts are all
 # files; styles allow inline because GraphiQL's menus and dialogs inject <style> elements.
-POLICY = "; ".join((
-    "default-src 'none'", "script-src 'self'", "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:", "font-src 'self' data:", "connect-src 'self'",
-    "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
-))  # fmt: skip
+POLICY = "; ".join(
+    (
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'none'",
+    )
+)
 HTML = (FOLDER / "page.html").read_text().replace("{static}", STATIC_PATH)
 
 
@@ -43,8 +51,9 @@ def assets() -> Mount:
     """The page's own script and style and the vendored builds, under ``STATIC_PATH``."""
     missing = [name for name in VENDORED if not (STATIC / "vendor" / name).is_file()]
     if missing:
-        log.warning("GraphiQL's vendored assets are missing (%s): run `make install`",
-                    ", ".join(missing))  # fmt: skip
+        log.warning(
+            "GraphiQL's vendored assets are missing (%s): run `make install`", ", ".join(missing)
+        )
     return Mount(STATIC_PATH, StaticFiles(directory=STATIC), name="graphiql")
 
 

@@ -53,8 +53,10 @@ class LedgerInfo:
         if not 1 <= limit <= 100:
             raise bad_input("limit", "must be 1-100")
         stored = await off_loop(_audit(info).list_checkpoints, limit)
-        return [Checkpoint(id=c.id, size=c.size, root=b64(c.root), time=c.time, note=c.note)
-                for c in stored]  # fmt: skip
+        return [
+            Checkpoint(id=c.id, size=c.size, root=b64(c.root), time=c.time, note=c.note)
+            for c in stored
+        ]
 
     @strawberry.field(
         description="Base64 proof that the tree of size1 is a prefix of the one of size2."
@@ -76,8 +78,12 @@ async def inclusion_proof(
         proof = await off_loop(_audit(info).inclusion_proof_for, appeal_id, version, size)
     except LedgerError as error:
         raise from_ledger(error) from None
-    return InclusionProof(leaf_index=proof.leaf_index, leaf_hash=b64(proof.leaf_hash),
-                          tree_size=proof.tree_size, path=[b64(n) for n in proof.proof])  # fmt: skip
+    return InclusionProof(
+        leaf_index=proof.leaf_index,
+        leaf_hash=b64(proof.leaf_hash),
+        tree_size=proof.tree_size,
+        path=[b64(n) for n in proof.proof],
+    )
 
 
 def ledger_info(info: Info) -> LedgerInfo:

@@ -115,3 +115,33 @@ class SendAppealNoticeInput:
     reference: str = strawberry.field(description="The outgoing letter's number.")
     expected_version: int | None = None
     at: datetime | None = None
+
+
+@strawberry.input(description="An internal note: staff only, never shown to the citizen.")
+class AddAppealNoteInput:
+    appeal_id: strawberry.ID
+    text: str
+    expected_version: int | None = None
+    at: datetime | None = None
+
+
+@strawberry.input
+class CitizenInput:
+    name: str | None = None
+    contact: str | None = None
+    address: str | None = None
+    id: str | None = strawberry.field(default=None, description="Pseudonymous citizen id.")
+
+
+@strawberry.input
+class ReceiveAppealInput:
+    channel: enums.Channel
+    external_id: str
+    text: str
+    body: str
+    category: str | None = None
+    location: str | None = None
+    citizen: CitizenInput | None = None
+    received_at: datetime | None = strawberry.field(
+        default=None, description="Business time from the source platform; default now."
+    )

@@ -81,8 +81,9 @@ class Context:
 
         async def load_texts(ids: list[UUID]) -> list[list[str | None]]:
             appeals = await self.aggregates.load_many(ids)
-            sealed = [[(a.text, a.text_key), *((t.text, t.text_key) for t in a.answers)]
-                      for a in appeals]  # fmt: skip
+            sealed = [
+                [(a.text, a.text_key), *((t.text, t.text_key) for t in a.answers)] for a in appeals
+            ]
             # One call for the whole batch, so each key is looked up once.
             opened = iter(await off_loop(ledger.open_texts, [t for ts in sealed for t in ts]))
             return [[next(opened) for _ in texts] for texts in sealed]

@@ -90,8 +90,11 @@ def _variable_field(message: str) -> str | None:
 def _refused_variable(error: GraphQLError, refusal: InputRefusal) -> GraphQLError:
     """A variable's value refused by a scalar, as BAD_USER_INPUT naming the field."""
     field = _variable_field(error.message) or "input"
-    return GraphQLError(f"{field} {refusal.message}", error.nodes,
-                        extensions={"code": "BAD_USER_INPUT", "field": field})  # fmt: skip
+    return GraphQLError(
+        f"{field} {refusal.message}",
+        error.nodes,
+        extensions={"code": "BAD_USER_INPUT", "field": field},
+    )
 
 
 def format_error(error: GraphQLError, request_id: str) -> dict[str, Any]:

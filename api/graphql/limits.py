@@ -67,7 +67,7 @@ class Shape:
 
 def _page(node: FieldNode) -> int:
     for argument in node.arguments or ():
-        if argument.name.value == "first":
+        if argument.name.value in ("first", "last"):
             value = argument.value
             return int(value.value) if isinstance(value, IntValueNode) else MAX_PAGE
     return DEFAULT_PAGE if node.name.value == "appeals" else 1

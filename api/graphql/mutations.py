@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import strawberry
 
-from api.graphql import enums
 from api.graphql.access import require_role
 from api.graphql.command_flow import AppealPayload, caller, execute, ledger_of, payload
 from api.graphql.command_inputs import (
+    AddAppealNoteInput,
     AnswerAppealInput,
     AssignAppealInput,
     CategorizeAppealInput,
@@ -18,6 +16,7 @@ from api.graphql.command_inputs import (
     ForwardAppealInput,
     LeaveAppealWithoutAnswerInput,
     RateAppealInput,
+    ReceiveAppealInput,
     RegisterAppealInput,
     ReopenAppealInput,
     SendAppealNoticeInput,
@@ -26,8 +25,9 @@ from api.graphql.context import off_loop
 from api.graphql.errors import ApiError, from_ledger
 from api.graphql.ids import appeal_uuid
 from api.graphql.types import Appeal, Info
-from api.http.viewer import ERASERS, ROUTERS, WRITERS
+from api.http.viewer import ERASERS, PERMISSIONS, ROUTERS, WRITERS
 from ledger.commands import (
+    AddAppealNote,
     AnswerAppeal,
     AssignAppeal,
     CategorizeAppeal,
@@ -57,28 +57,6 @@ class EraseCitizenDataPayload:
     positions: list[int]
 
 
-@strawberry.input
-class CitizenInput:
-    name: str | None = None
-    contact: str | None = None
-    address: str | None = None
-    id: str | None = strawberry.field(default=None, description="Pseudonymous citizen id.")
-
-
-@strawberry.input
-class ReceiveAppealInput:
-    channel: enums.Channel
-    external_id: str
-    text: str
-    body: str
-    category: str | None = None
-    location: str | None = None
-    citizen: CitizenInput | None = None
-    received_at: datetime | None = strawberry.field(
-        default=None, description="Business time from the source platform; default now."
-    )
-
-
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Record a received message; a re-delivery changes nothing.")
@@ -89,16 +67,25 @@ class Mutation:
             raise ApiError("FORBIDDEN", "body is outside your scope")
         citizen = None
         if input.citizen is not None:
-            citizen = Citizen(name=input.citizen.name, contact=input.citizen.contact,
-                              address=input.citizen.address)  # fmt: skip
+            citizen = Citizen(
+                name=input.citizen.name,
+                contact=input.citizen.contact,
+                address=input.citizen.address,
+            )
         try:
             recorded = await off_loop(
-                ledger_of(info).receive_appeal, channel=input.channel.value,
-                external_id=input.external_id, text=input.text, body=input.body,
-                citizen=citizen, citizen_ref=input.citizen.id if input.citizen else None,
-                category=input.category, location=input.location, actor=viewer.actor,
+                ledger_of(info).receive_appeal,
+                channel=input.channel.value,
+                external_id=input.external_id,
+                text=input.text,
+                body=input.body,
+                citizen=citizen,
+                citizen_ref=input.citizen.id if input.citizen else None,
+                category=input.category,
+                location=input.location,
+                actor=viewer.actor,
                 at=input.received_at,
-            )  # fmt: skip
+            )
         except LedgerError as error:
             raise from_ledger(error) from None
         return await payload(info, recorded)
@@ -269,6 +256,18 @@ class Mutation:
         )
         return await execute(info, command)
 
+    @strawberry.mutation(description="Keep an internal note on an appeal (staff only).")
+    async def add_appeal_note(self, info: Info, input: AddAppealNoteInput) -> AppealPayload:
+        appeal_id, actor = caller(info, PERMISSIONS["addAppealNote"], input.appeal_id)
+        command = AddAppealNote(
+            appeal_id=appeal_id,
+            actor=actor,
+            at=input.at,
+            expected_version=input.expected_version,
+            text=input.text,
+        )
+        return await execute(info, command)
+
     @strawberry.mutation(
         description="Destroy a citizen's key (152-ФЗ); their data reads as erased."
     )
@@ -280,13 +279,17 @@ class Mutation:
         appeal_ids = await off_loop(services.read_models.appeal_ids_of_citizen, input.citizen_id)
         try:
             recorded = await off_loop(
-                ledger_of(info).erase_citizen_data, input.citizen_id, appeal_ids,
-                legal_basis=input.legal_basis, actor=info.context.viewer.actor,
-            )  # fmt: skip
+                ledger_of(info).erase_citizen_data,
+                input.citizen_id,
+                appeal_ids,
+                legal_basis=input.legal_basis,
+                actor=info.context.viewer.actor,
+            )
         except LedgerError as error:
             raise from_ledger(error) from None
         payloads = [await payload(info, r) for r in recorded]
         return EraseCitizenDataPayload(
-            citizen_id=input.citizen_id, appeals=[p.appeal for p in payloads],
+            citizen_id=input.citizen_id,
+            appeals=[p.appeal for p in payloads],
             positions=[r.position for r in recorded if r.position is not None],
-        )  # fmt: skip
+        )

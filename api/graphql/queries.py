@@ -2,47 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 
 import strawberry
-from strawberry.types.nodes import FragmentSpread, InlineFragment
 
 from api.graphql import enums
 from api.graphql.access import require_reader, require_visible
+from api.graphql.appeal_list import AppealConnection, AppealFilterInput, list_appeals, text_filter
 from api.graphql.audit_types import LedgerInfo, ledger_info
 from api.graphql.context import off_loop
 from api.graphql.errors import ApiError, bad_input
+from api.graphql.hotspots import HotspotInfo, hotspots
 from api.graphql.ids import appeal_uuid
+from api.graphql.lookups import Lookups, lookups
 from api.graphql.rankings import Ranking, resolve_rankings
 from api.graphql.statistics import StatisticsGroup, WorkloadEntry, statistics_groups
 from api.graphql.types import Appeal, Info, Node
-from ledger.errors import ValidationError
-from ledger.values import clean_name
-from projections.appeals_query import row_cursor
-from projections.cursor import InvalidCursorError
+from api.graphql.viewer_info import ViewerInfo, viewer_info
 from projections.models import (
-    AppealFilter,
     StatsFilter,
     WorkloadFilter,
 )
-
-MAX_PAGE = 100
-
-
-@strawberry.input(description="Operator filters; all optional and combined with AND.")
-class AppealFilterInput:
-    status: enums.Status | None = None
-    channel: enums.Channel | None = None
-    category: str | None = None
-    body: str | None = None
-    department: str | None = None
-    overdue: bool | None = None
-    received_from: datetime | None = strawberry.field(default=None, description="Inclusive.")
-    received_to: datetime | None = strawberry.field(default=None, description="Exclusive.")
-    source: str | None = strawberry.field(
-        default=None, description="The page, bot or mailbox, as channel:platform id."
-    )
 
 
 @strawberry.input(description="Statistics filters; dates are local received dates, inclusive.")
@@ -62,27 +42,6 @@ class WorkloadFilterInput:
     by_assignee: bool = False
 
 
-@strawberry.type(description="Relay page information.")
-class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
-
-
-@strawberry.type
-class AppealEdge:
-    cursor: str
-    node: Appeal
-
-
-@strawberry.type(description="A page of appeals in a stable keyset order.")
-class AppealConnection:
-    edges: list[AppealEdge]
-    page_info: PageInfo
-    total_count: int
-
-
 async def load_appeal(info: Info, raw_id: str, field: str = "id") -> Appeal | None:
     """Resolve an appeal id in the viewer's scope."""
     require_reader(info)
@@ -91,55 +50,6 @@ async def load_appeal(info: Info, raw_id: str, field: str = "id") -> Appeal | No
         return None
     require_visible(info, row)
     return Appeal.of(row)
-
-
-def _selects_total(info: Info) -> bool:
-    """Whether ``totalCount`` is asked for; a count is a scan, so skip it when it is not."""
-
-    def walk(selections: list[Any]) -> bool:
-        for selection in selections:
-            if isinstance(selection, FragmentSpread):
-                return True  # named fragments are resolved lazily: count to be safe
-            if getattr(selection, "name", None) == "totalCount":
-                return True
-            if isinstance(selection, InlineFragment) and walk(selection.selections):
-                return True
-        return False
-
-    return any(walk(field.selections) for field in info.selected_fields)
-
-
-def text_filter(value: str | None, field: str) -> str | None:
-    """Filter strings follow the intake rules: no control characters (NUL breaks PostgreSQL)."""
-    if value is None:
-        return None
-    try:
-        return clean_name(value, field)
-    except ValidationError as error:
-        raise bad_input(field, error.reason) from None
-
-
-def _scoped_filter(info: Info, where: AppealFilterInput | None) -> AppealFilter:
-    where = where or AppealFilterInput()
-    category = text_filter(where.category, "filter.category")
-    viewer = info.context.viewer
-    body = text_filter(where.body, "filter.body")
-    department = text_filter(where.department, "filter.department")
-    if viewer.role.value in ("operator", "supervisor") and viewer.body:
-        if body not in (None, viewer.body):
-            raise ApiError("FORBIDDEN", "body is outside your scope")
-        body = viewer.body
-    if viewer.role.value == "operator":
-        if department not in (None, viewer.department):
-            raise ApiError("FORBIDDEN", "department is outside your scope")
-        department = viewer.department
-    return AppealFilter(
-        status=where.status,
-        channel=where.channel,
-        category=category, body=body, department=department, overdue=where.overdue,
-        received_from=where.received_from, received_to=where.received_to,
-        source=text_filter(where.source, "filter.source"),
-    )  # fmt: skip
 
 
 @strawberry.type
@@ -152,36 +62,23 @@ class Query:
     async def appeal(self, info: Info, id: strawberry.ID) -> Appeal | None:
         return await load_appeal(info, id)
 
-    @strawberry.field(description="Appeals in the viewer's scope, keyset-paginated.")
+    @strawberry.field(
+        description="Appeals in the viewer's scope, keyset-paginated both ways (first/after "
+        "or last/before, 1-100; default first 20)."
+    )
     async def appeals(
         self,
         info: Info,
-        first: int = 20,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
         filter: AppealFilterInput | None = None,
         order_by: enums.AppealOrder = enums.AppealOrder.RECEIVED_AT_DESC,
     ) -> AppealConnection:
-        require_reader(info)
-        if not 1 <= first <= MAX_PAGE:
-            raise bad_input("first", f"must be 1-{MAX_PAGE}")
-        order = order_by
-        read_models = await info.context.services.reads_for(info.context.client)
-        try:
-            page = await off_loop(read_models.list_appeals, _scoped_filter(info, filter), order,
-                                  first, after, count=_selects_total(info))  # fmt: skip
-        except InvalidCursorError as error:
-            raise bad_input("after", f"is not a cursor of this list ({error.reason})") from None
-        edges = [AppealEdge(cursor=row_cursor(order, row), node=Appeal.of(row))
-                 for row in page.rows]  # fmt: skip
-        return AppealConnection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next, has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
-            total_count=page.total_count or 0,  # not counted only when not selected
-        )  # fmt: skip
+        return await list_appeals(
+            info, first=first, after=after, last=last, before=before, where=filter, order=order_by
+        )
 
     @strawberry.field(description="Grouped statistics; O(groups), never a scan of appeals.")
     async def statistics(
@@ -202,16 +99,43 @@ class Query:
             category=text_filter(where.category, "filter.category"),
             body=text_filter(where.body, "filter.body"),
             department=text_filter(where.department, "filter.department"),
-            received_from=where.received_from, received_to=where.received_to,
-        )  # fmt: skip
+            received_from=where.received_from,
+            received_to=where.received_to,
+        )
         read_models = await info.context.services.reads_for(info.context.client)
         if info.context.viewer.is_public:
             threshold = info.context.services.settings.suppress_below
-            groups = await off_loop(read_models.public_statistics, stats_filter, dims, period,
-                                    threshold)  # fmt: skip
+            groups = await off_loop(
+                read_models.public_statistics, stats_filter, dims, period, threshold
+            )
         else:
             groups = await off_loop(read_models.statistics, stats_filter, dims, period)
         return statistics_groups(groups)
+
+    @strawberry.field(
+        description="The sharpest problems: category × body groups whose appeals in the period "
+        "(the days ending on `end`, default today) grow against the `baselinePeriods` before; "
+        "from the statistics cells, O(groups). The public gets no figures."
+    )
+    async def hotspots(
+        self,
+        info: Info,
+        period: enums.Period = enums.Period.WEEK,
+        end: date | None = None,
+        baseline_periods: int = 8,
+        first: int = 10,
+        body: str | None = None,
+        category: str | None = None,
+    ) -> list[HotspotInfo]:
+        return await hotspots(info, period, end, baseline_periods, first, body, category)
+
+    @strawberry.field(description="Who the token is, its scope and what it may do.")
+    def viewer(self, info: Info) -> ViewerInfo:
+        return viewer_info(info)
+
+    @strawberry.field(description="Bodies, departments, categories, channels for forms.")
+    def lookups(self, info: Info) -> Lookups:
+        return lookups(info)
 
     rankings: list[Ranking] = strawberry.field(
         resolver=resolve_rankings,
@@ -231,10 +155,12 @@ class Query:
         read_models = await info.context.services.reads_for(info.context.client)
         rows = await off_loop(
             read_models.workload,
-            WorkloadFilter(department=text_filter(where.department, "filter.department"),
-                           body=text_filter(where.body, "filter.body"),
-                           by_assignee=where.by_assignee),
-        )  # fmt: skip
+            WorkloadFilter(
+                department=text_filter(where.department, "filter.department"),
+                body=text_filter(where.body, "filter.body"),
+                by_assignee=where.by_assignee,
+            ),
+        )
         viewer = info.context.viewer
         return [
             WorkloadEntry.of(row)

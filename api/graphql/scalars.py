@@ -75,8 +75,11 @@ class NamedValuesRule(ValuesOfCorrectTypeRule):
                 if isinstance(error, InputRefusal):
                     names = [step for step in path if isinstance(step, str)]
                     field = names[-1] if names else self.argument
-                    error = GraphQLError(f"{field} {error.message}", node,
-                                         extensions={"code": "BAD_USER_INPUT", "field": field})  # fmt: skip
+                    error = GraphQLError(
+                        f"{field} {error.message}",
+                        node,
+                        extensions={"code": "BAD_USER_INPUT", "field": field},
+                    )
                 self.report_error(error)
 
             validate_input_literal(

@@ -34,9 +34,11 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     return LedgerSchema(
         query=merge_types("Query", (Query, SourceQuery)),
         mutation=merge_types("Mutation", (Mutation, SourceMutation)),
-        subscription=Subscription, types=[Appeal],
-        extensions=extensions, config=StrawberryConfig(scalar_map=SCALARS),
-    )  # fmt: skip
+        subscription=Subscription,
+        types=[Appeal],
+        extensions=extensions,
+        config=StrawberryConfig(scalar_map=SCALARS),
+    )
 
 
 def sdl(schema: strawberry.Schema) -> str:

@@ -58,11 +58,14 @@ class WorkloadEntry:
     @classmethod
     def of(cls, row: WorkloadRow) -> WorkloadEntry:
         return cls(
-            department=row.department, assignee=row.assignee, open_count=row.open_count,
+            department=row.department,
+            assignee=row.assignee,
+            open_count=row.open_count,
             oldest_received_at=row.oldest_received_at,
             oldest_appeal_id=strawberry.ID(str(row.oldest_appeal_id)),
-            nearest_due_at=row.nearest_due_at, overdue_count=row.overdue_count,
-        )  # fmt: skip
+            nearest_due_at=row.nearest_due_at,
+            overdue_count=row.overdue_count,
+        )
 
 
 def statistics_groups(groups: list[StatsGroup]) -> list[StatisticsGroup]:
@@ -79,19 +82,25 @@ def _group(g: StatsGroup) -> StatisticsGroup:
         return None if suppressed else value
 
     return StatisticsGroup(
-        channel=_text(keys.get("channel")), category=_text(keys.get("category")),
-        body=_text(keys.get("body")), department=_text(keys.get("department")),
+        channel=_text(keys.get("channel")),
+        category=_text(keys.get("category")),
+        body=_text(keys.get("body")),
+        department=_text(keys.get("department")),
         period_start=period if isinstance(period, date) else None,
-        suppressed=suppressed, count=shown(g.count),
-        counts_by_status=shown([StatusCount(status=s, count=n)
-                                for s, n in g.counts_by_status.items()]),
+        suppressed=suppressed,
+        count=shown(g.count),
+        counts_by_status=shown(
+            [StatusCount(status=s, count=n) for s, n in g.counts_by_status.items()]
+        ),
         first_response_p50=shown(g.first_response_p50),
         first_response_p90=shown(g.first_response_p90),
-        resolution_p50=shown(g.resolution_p50), resolution_p90=shown(g.resolution_p90),
-        on_time_share=shown(g.on_time_share), overdue_now=shown(g.overdue_now),
+        resolution_p50=shown(g.resolution_p50),
+        resolution_p90=shown(g.resolution_p90),
+        on_time_share=shown(g.on_time_share),
+        overdue_now=shown(g.overdue_now),
         average_rating=None if rating_hidden else g.average_rating,
         rated_count=None if rating_hidden else g.rated_count,
-    )  # fmt: skip
+    )
 
 
 def _text(value: object) -> str | None:

@@ -8,8 +8,9 @@ import strawberry
 
 from api.graphql.access import require_reader
 from api.graphql.context import off_loop
+from api.graphql.history import HistoryEntryInfo
 from api.graphql.ids import appeal_uuid
-from api.graphql.types import HistoryEntryInfo, Info
+from api.graphql.types import Info
 from api.storage.eventdata import event_data
 
 

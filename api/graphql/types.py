@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, cast
-from uuid import UUID
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
-from strawberry.scalars import JSON
 
 from api.graphql import enums
 from api.graphql.context import Context, off_loop
 from api.graphql.ids import APPEAL, to_global_id
-from api.storage.eventdata import event_data
-from ledger.application import AppealsLedger, HistoryEntry
-from ledger.business_time import TimeBasis, time_basis_of
+from api.graphql.snapshot import AppealSnapshot
+from ledger.application import AppealsLedger
 from ledger.deadlines import DueDate
-from ledger.domain import Appeal as Aggregate
+from ledger.domain import Note
 from ledger.errors import LedgerError
 from ledger.values import Channel, Outcome, Status
 from projections.models import AppealRow
 
 if TYPE_CHECKING:
-    from api.graphql.audit_types import InclusionProof
+    from api.graphql.history import HistoryEntryInfo
+    from api.graphql.similar import SimilarAppeal
 
 Info = strawberry.Info[Context, None]
 
@@ -49,9 +47,14 @@ class DueDateInfo:
 
     @classmethod
     def of(cls, due: DueDate) -> DueDateInfo:
-        return cls(kind=due.kind, due_at=due.due_at, rule=due.rule,
-                   counted_from=due.counted_from, from_at=due.from_at,
-                   explanation=due.explain())  # fmt: skip
+        return cls(
+            kind=due.kind,
+            due_at=due.due_at,
+            rule=due.rule,
+            counted_from=due.counted_from,
+            from_at=due.from_at,
+            explanation=due.explain(),
+        )
 
 
 @strawberry.type(
@@ -64,90 +67,6 @@ class CitizenInfo:
     address: str | None
     erased: bool
     masked: bool
-
-
-@strawberry.type(
-    name="HistoryEntry", description="One stored event of an appeal, as an auditor replays it."
-)
-class HistoryEntryInfo:
-    appeal_uuid: strawberry.Private[UUID]
-    appeal_id: strawberry.ID
-    position: int | None
-    version: int
-    type: str
-    business_time: datetime
-    recorded_time: datetime
-    time_basis: TimeBasis = strawberry.field(
-        description="What businessTime rests on: the source platform (a receipt), the ledger's "
-        "own time (a staff action) or a time stated with timeReason (a migration, a channel)."
-    )
-    time_reason: str | None = strawberry.field(
-        description="Why businessTime was stated rather than the ledger's own; null otherwise."
-    )
-    actor: ActorInfo
-    data: JSON
-
-    @classmethod
-    def of(cls, entry: HistoryEntry, appeal_id: UUID, data: dict[str, Any]) -> HistoryEntryInfo:
-        """The entry with its ``data`` as :func:`api.storage.eventdata.event_data` made it."""
-        event = entry.event
-        return cls(
-            appeal_uuid=appeal_id,
-            appeal_id=strawberry.ID(to_global_id(APPEAL, appeal_id)),
-            position=entry.position,
-            version=event.originator_version,
-            type=type(event).__name__,
-            business_time=event.at,
-            recorded_time=event.timestamp,
-            time_basis=time_basis_of(type(event).__name__, event.time_reason),
-            time_reason=event.time_reason,
-            actor=ActorInfo(id=event.actor_id, role=enums.Role(event.actor_role)),
-            data=cast(JSON, {key: _plain(value) for key, value in data.items()}),
-        )
-
-    @strawberry.field(
-        description="Merkle inclusion proof; default: against the latest checkpoint. Null, "
-        "with a NO_CHECKPOINT error at this path, until a checkpoint covers the event."
-    )
-    async def inclusion_proof(
-        self, info: Info, checkpoint_size: int | None = None
-    ) -> Annotated[InclusionProof, strawberry.lazy("api.graphql.audit_types")] | None:
-        from api.graphql.audit_types import inclusion_proof
-
-        return await inclusion_proof(info, self.appeal_uuid, self.version, checkpoint_size)
-
-
-@strawberry.type(description="An appeal's state as the ledger knew it at a past instant.")
-class AppealSnapshot:
-    version: int
-    status: enums.Status
-    channel: enums.Channel
-    body: str
-    category: str | None
-    department: str | None
-    assignee: str | None
-    registration_number: str | None
-    received_at: datetime
-    registered_at: datetime | None
-    first_response_at: datetime | None
-    answered_at: datetime | None
-    closed_at: datetime | None
-    outcome: enums.Outcome | None
-    rating: int | None
-    extension_days: int
-
-    @classmethod
-    def of(cls, appeal: Aggregate) -> AppealSnapshot:
-        return cls(
-            version=appeal.version, status=appeal.status,
-            channel=appeal.channel, body=appeal.body,
-            category=appeal.category, department=appeal.department, assignee=appeal.assignee,
-            registration_number=appeal.registration_number, received_at=appeal.received_at,
-            registered_at=appeal.registered_at, first_response_at=appeal.first_response_at,
-            answered_at=appeal.answered_at, closed_at=appeal.closed_at,
-            outcome=appeal.outcome,
-            rating=appeal.rating, extension_days=appeal.extension_days,
-        )  # fmt: skip
 
 
 @strawberry.type(description="A citizen appeal: current state from the appeals view.")
@@ -180,6 +99,17 @@ class Appeal(Node):
     )
     position: int = strawberry.field(description="Log position of the appeal's latest event.")
     next_due_at: datetime | None = strawberry.field(description="The nearest unmet due date.")
+    registration_number: str | None = strawberry.field(
+        description="The number the body holding it registered it under."
+    )
+    location: str | None = strawberry.field(description="Where the problem is, as received.")
+    forwarded_from: str | None = strawberry.field(
+        description="The body that forwarded it last; `body` is the target."
+    )
+    forward_reason: str | None = strawberry.field(description="Why it was forwarded last.")
+    extension_reason: str | None = strawberry.field(
+        description="Why the answer deadline was extended (see `extended`)."
+    )
     source: str | None = strawberry.field(
         description="The official page, bot or mailbox it came through (channel:platform id)."
     )
@@ -188,16 +118,36 @@ class Appeal(Node):
     def of(cls, row: AppealRow) -> Appeal:
         """The GraphQL object for one row of the appeals view."""
         return cls(
-            row=row, id=strawberry.ID(to_global_id(APPEAL, row.id)), uuid=str(row.id),
-            channel=row.channel, external_id=row.external_id, status=row.status,
-            category=row.category, body=row.body, department=row.department,
-            assignee=row.assignee, received_at=row.received_at, registered_at=row.registered_at,
-            first_response_at=row.first_response_at, answered_at=row.answered_at,
-            closed_at=row.closed_at, overdue=row.overdue, extended=row.extended,
-            outcome=row.outcome, rating=row.rating, reopen_count=row.reopen_count,
-            version=row.version, position=row.last_position, next_due_at=row.next_due_at,
+            row=row,
+            id=strawberry.ID(to_global_id(APPEAL, row.id)),
+            uuid=str(row.id),
+            channel=row.channel,
+            external_id=row.external_id,
+            status=row.status,
+            category=row.category,
+            body=row.body,
+            department=row.department,
+            assignee=row.assignee,
+            received_at=row.received_at,
+            registered_at=row.registered_at,
+            first_response_at=row.first_response_at,
+            answered_at=row.answered_at,
+            closed_at=row.closed_at,
+            overdue=row.overdue,
+            extended=row.extended,
+            outcome=row.outcome,
+            rating=row.rating,
+            reopen_count=row.reopen_count,
+            version=row.version,
+            position=row.last_position,
+            next_due_at=row.next_due_at,
+            registration_number=row.registration_number,
+            location=row.location,
+            forwarded_from=row.forwarded_from,
+            forward_reason=row.forward_reason,
+            extension_reason=row.extension_reason,
             source=row.source,
-        )  # fmt: skip
+        )
 
     @strawberry.field
     async def duplicate_of(
@@ -227,9 +177,35 @@ class Appeal(Node):
     async def answers(self, info: Info) -> list[AnswerInfo]:
         appeal = await info.context.aggregates.load(self.row.id)
         texts = (await info.context.texts.load(self.row.id))[1:]
-        return [AnswerInfo(text=text, text_erased=text is None, final=a.final, public=a.public,
-                           delivery=a.delivery)
-                for a, text in zip(appeal.answers, texts, strict=True)]  # fmt: skip
+        return [
+            AnswerInfo(
+                text=text,
+                text_erased=text is None,
+                final=a.final,
+                public=a.public,
+                delivery=a.delivery,
+            )
+            for a, text in zip(appeal.answers, texts, strict=True)
+        ]
+
+    @strawberry.field(
+        description="Likely duplicates: open or recent appeals of the same body with a close "
+        "message, closest first, each with its score and reasons."
+    )
+    async def similar(
+        self, info: Info, first: int = 5
+    ) -> list[Annotated[SimilarAppeal, strawberry.lazy("api.graphql.similar")]]:
+        from api.graphql.similar import similar
+
+        return await similar(info, self.row, first)
+
+    @strawberry.field(description="Internal notes, oldest first: staff only, never public.")
+    async def notes(self, info: Info) -> list[NoteInfo]:
+        ledger = info.context.services.container.ledger
+        appeal = await info.context.aggregates.load(self.row.id)
+        sealed = [(note.text, note.text_key) for note in appeal.notes]
+        texts = await off_loop(ledger.open_texts, sealed) if sealed else []
+        return [NoteInfo.of(note, text) for note, text in zip(appeal.notes, texts, strict=True)]
 
     @strawberry.field(description="Contact data; masked unless the viewer may see it.")
     async def citizen(self, info: Info) -> CitizenInfo | None:
@@ -238,21 +214,31 @@ class Appeal(Node):
         if appeal.citizen_id is None:
             return None
         if not info.context.viewer.sees_personal_data():
-            return CitizenInfo(id=appeal.citizen_id, name=None, contact=None, address=None,
-                               erased=appeal.erased, masked=True)  # fmt: skip
+            return CitizenInfo(
+                id=appeal.citizen_id,
+                name=None,
+                contact=None,
+                address=None,
+                erased=appeal.erased,
+                masked=True,
+            )
         opened = await off_loop(ledger.open_citizen, appeal)
         return CitizenInfo(
-            id=appeal.citizen_id, name=opened.name if opened else None,
+            id=appeal.citizen_id,
+            name=opened.name if opened else None,
             contact=opened.contact if opened else None,
-            address=opened.address if opened else None, erased=opened is None, masked=False,
-        )  # fmt: skip
+            address=opened.address if opened else None,
+            erased=opened is None,
+            masked=False,
+        )
 
     @strawberry.field(description="Every stored event, with positions and actors.")
-    async def history(self, info: Info) -> list[HistoryEntryInfo]:
-        ledger = info.context.services.container.ledger
-        entries = await off_loop(ledger.history, self.row.id)
-        data = await off_loop(event_data, ledger, entries)
-        return [HistoryEntryInfo.of(e, self.row.id, d) for e, d in zip(entries, data, strict=True)]
+    async def history(
+        self, info: Info
+    ) -> list[Annotated[HistoryEntryInfo, strawberry.lazy("api.graphql.history")]]:
+        from api.graphql.history import history
+
+        return await history(info, self.row.id)
 
     @strawberry.field(description="The appeal as the ledger knew it at `at` (recorded time).")
     async def as_of(self, info: Info, at: datetime) -> AppealSnapshot | None:
@@ -281,9 +267,14 @@ class AnswerInfo:
     )
 
 
-def _plain(value: object) -> object:
-    if isinstance(value, UUID):
-        return str(value)
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return value
+@strawberry.type(name="Note", description="An internal note on an appeal, for staff only.")
+class NoteInfo:
+    text: str | None = strawberry.field(description="Null once erased (see textErased).")
+    text_erased: bool
+    author: ActorInfo
+    at: datetime
+
+    @classmethod
+    def of(cls, note: Note, text: str | None) -> NoteInfo:
+        author = ActorInfo(id=note.actor_id, role=enums.Role(note.actor_role))
+        return cls(text=text, text_erased=text is None, author=author, at=note.at)

@@ -82,8 +82,13 @@ class LedgerGraphQL(GraphQL[Context, None]):
             return None
         sub_response = await self.get_sub_response(request)
         context = await self.get_context(request, response=sub_response)
-        request_data = GraphQLRequestData(query=query, variables=variables, operation_name=name,
-                                          extensions=extensions, protocol="http")  # fmt: skip
+        request_data = GraphQLRequestData(
+            query=query,
+            variables=variables,
+            operation_name=name,
+            extensions=extensions,
+            protocol="http",
+        )
         result = await self._execute("POST", context, request_data)
         body = await self.process_result(request, result)
         return self.create_response(body, sub_response)
@@ -97,9 +102,12 @@ class LedgerGraphQL(GraphQL[Context, None]):
         viewer = await services.authenticate(request)
         request.state.sub_response = response
         return Context(
-            services=services, viewer=viewer, request_id=_request_id(request),
-            request=request, response=response,
-        )  # fmt: skip
+            services=services,
+            viewer=viewer,
+            request_id=_request_id(request),
+            request=request,
+            response=response,
+        )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """A token in ``connection_init`` decides the viewer; a bad one closes with 4403."""
@@ -164,10 +172,13 @@ class LedgerGraphQL(GraphQL[Context, None]):
         allowed = OperationType.from_http(method) - {OperationType.SUBSCRIPTION}
         try:
             return await self.schema.execute(
-                request_data.query, variable_values=request_data.variables,
-                context_value=context, operation_name=request_data.operation_name,
-                allowed_operation_types=allowed, operation_extensions=request_data.extensions,
-            )  # fmt: skip
+                request_data.query,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=allowed,
+                operation_extensions=request_data.extensions,
+            )
         except InvalidOperationTypeError as error:
             if error.operation_type is OperationType.MUTATION:
                 # GraphQL over HTTP: a mutation over GET is 405 Method Not Allowed.
@@ -232,9 +243,11 @@ class LedgerGraphQL(GraphQL[Context, None]):
         media_type = GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in accept else "application/json"
         headers = {"allow": "POST"} if error.status_code == 405 else {}
         return Response(
-            self.encode_json(body), status_code=error.status_code,
-            media_type=f"{media_type}; charset=utf-8", headers=headers,
-        )  # fmt: skip
+            self.encode_json(body),
+            status_code=error.status_code,
+            media_type=f"{media_type}; charset=utf-8",
+            headers=headers,
+        )
 
 
 def _is_json(content_type: str) -> bool:

@@ -55,9 +55,12 @@ class Authenticator:
             return Viewer(subject="invalid", role=Role.PUBLIC, token_error=MALFORMED), 0
         try:
             claims = jwt.decode(
-                token.strip(), self.secret, algorithms=[ALGORITHM], issuer=ISSUER,
+                token.strip(),
+                self.secret,
+                algorithms=[ALGORITHM],
+                issuer=ISSUER,
                 options={"require": ["sub", "role", "exp", "iss"]},
-            )  # fmt: skip
+            )
             role = Role(claims["role"])
         except jwt.ExpiredSignatureError:
             return Viewer(subject="invalid", role=Role.PUBLIC, token_error=EXPIRED), 0
@@ -66,9 +69,12 @@ class Authenticator:
         if role in (Role.PUBLIC, Role.SYSTEM):
             return Viewer(subject="invalid", role=Role.PUBLIC, token_error=INVALID), 0
         return Viewer(
-            subject=str(claims["sub"]), role=role, body=claims.get("body"),
-            department=claims.get("department"), pii=bool(claims.get("pii", False)),
-        ), float(claims["exp"])  # fmt: skip
+            subject=str(claims["sub"]),
+            role=role,
+            body=claims.get("body"),
+            department=claims.get("department"),
+            pii=bool(claims.get("pii", False)),
+        ), float(claims["exp"])
 
     def issue(
         self,
@@ -84,9 +90,12 @@ class Authenticator:
         """Mint a token; scope claims are included only when set."""
         issued = now or datetime.now(UTC)
         claims: dict[str, object] = {
-            "sub": subject, "role": role.value, "iss": ISSUER,
-            "iat": int(issued.timestamp()), "exp": int((issued + ttl).timestamp()),
-        }  # fmt: skip
+            "sub": subject,
+            "role": role.value,
+            "iss": ISSUER,
+            "iat": int(issued.timestamp()),
+            "exp": int((issued + ttl).timestamp()),
+        }
         if body:
             claims["body"] = body
         if department:

@@ -82,8 +82,11 @@ def with_head_deadline(protocol: type[asyncio.Protocol], seconds: float) -> type
         self.head_deadline.disarm()
         protocol.connection_lost(self, exc)
 
-    methods = {"connection_made": connection_made, "data_received": data_received,
-               "connection_lost": connection_lost}  # fmt: skip
+    methods = {
+        "connection_made": connection_made,
+        "data_received": data_received,
+        "connection_lost": connection_lost,
+    }
     return type(protocol.__name__, (protocol,), methods)
 
 
@@ -91,10 +94,14 @@ def server_config(app: Any, settings: Settings, **where: Any) -> uvicorn.Config:
     """uvicorn's config for ``app`` with the settings' connection limits (``where``: host,
     port, factory)."""
     return uvicorn.Config(
-        app, **where, log_level="info", ws="websockets-sansio", access_log=settings.access_log,
+        app,
+        **where,
+        log_level="info",
+        ws="websockets-sansio",
+        access_log=settings.access_log,
         http=with_head_deadline(AutoHTTPProtocol, settings.header_timeout),
         timeout_keep_alive=settings.keepalive_timeout,
         # uvicorn counts the connection asking among those open: N + 1 lets N be served.
         limit_concurrency=settings.max_connections + 1,
         timeout_graceful_shutdown=round(settings.shutdown_timeout),
-    )  # fmt: skip
+    )

@@ -11,14 +11,18 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         self.requests = Counter(
-            "appeals_http_requests", "HTTP requests", ["method", "route", "status"],
+            "appeals_http_requests",
+            "HTTP requests",
+            ["method", "route", "status"],
             registry=self.registry,
-        )  # fmt: skip
+        )
         self.latency = Histogram(
-            "appeals_http_request_seconds", "HTTP request latency", ["route"],
+            "appeals_http_request_seconds",
+            "HTTP request latency",
+            ["route"],
             buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
             registry=self.registry,
-        )  # fmt: skip
+        )
         self.errors = Counter(
             "appeals_graphql_errors", "GraphQL errors by code", ["code"], registry=self.registry
         )
@@ -26,9 +30,11 @@ class Metrics:
             "appeals_events_appended", "Commands that appended events", registry=self.registry
         )
         self.projection_lag = Gauge(
-            "appeals_projection_lag_events", "Log head minus each view's position", ["view"],
+            "appeals_projection_lag_events",
+            "Log head minus each view's position",
+            ["view"],
             registry=self.registry,
-        )  # fmt: skip
+        )
         self.projection_duty = Gauge(
             "appeals_projection_duty",
             "1 while this process holds the lock and runs the projections and the audit log",
@@ -41,13 +47,16 @@ class Metrics:
             registry=self.registry,
         )
         self.store_up = Gauge(
-            "appeals_store_up", "1 while the store answered the last scrape's probe",
+            "appeals_store_up",
+            "1 while the store answered the last scrape's probe",
             registry=self.registry,
-        )  # fmt: skip
+        )
         self.helper_up = Gauge(
-            "appeals_helper_up", "1 while a long-lived helper thread works (0: reconnecting)",
-            ["helper"], registry=self.registry,
-        )  # fmt: skip
+            "appeals_helper_up",
+            "1 while a long-lived helper thread works (0: reconnecting)",
+            ["helper"],
+            registry=self.registry,
+        )
 
     def served_from(self, server: str) -> None:
         """Count one view read answered by ``server`` ("standby" or "primary")."""

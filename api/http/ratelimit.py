@@ -45,8 +45,14 @@ class RateLimitMiddleware:
         if scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 1013, "reason": "rate limited"})
             return
-        body = {"errors": [{"message": "too many requests",
-                            "extensions": {"code": "RATE_LIMITED", "retryAfter": int(retry_after)}}]}  # fmt: skip
+        body = {
+            "errors": [
+                {
+                    "message": "too many requests",
+                    "extensions": {"code": "RATE_LIMITED", "retryAfter": int(retry_after)},
+                }
+            ]
+        }
         response = JSONResponse(body, status_code=429, headers={"retry-after": retry_after})
         await response(scope, receive, send)
 

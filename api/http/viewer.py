@@ -11,6 +11,31 @@ WRITERS = frozenset({Role.OPERATOR, Role.SUPERVISOR})
 ROUTERS = frozenset({Role.SUPERVISOR})
 READERS = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.AUDITOR, Role.ADMIN})
 ERASERS = frozenset({Role.ADMIN})
+EVERYONE = frozenset(Role)
+
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "statistics": EVERYONE,
+    "rankings": EVERYONE,
+    "appeals": READERS,
+    "receiveAppeal": WRITERS,
+    "registerAppeal": WRITERS,
+    "categorizeAppeal": WRITERS,
+    "answerAppeal": WRITERS,
+    "closeAppeal": WRITERS,
+    "reopenAppeal": WRITERS,
+    "rateAppeal": WRITERS,
+    "addAppealNote": WRITERS,
+    "assignAppeal": ROUTERS,
+    "forwardAppeal": ROUTERS,
+    "extendAppealDeadline": ROUTERS,
+    "leaveAppealWithoutAnswer": ROUTERS,
+    "sendAppealNotice": WRITERS,
+    "eraseCitizenData": ERASERS,
+    "sources": ERASERS,
+    "addSource": ERASERS,
+    "disableSource": ERASERS,
+}
+"""What each role may do, by operation (``appeals`` stands for every read of appeals)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +58,10 @@ class Viewer:
     def is_public(self) -> bool:
         """Anonymous callers see anonymised statistics only."""
         return self.role is Role.PUBLIC
+
+    def permissions(self) -> list[str]:
+        """The operations this viewer's role allows (scope still applies to each appeal)."""
+        return [name for name, roles in PERMISSIONS.items() if self.role in roles]
 
     def sees_personal_data(self) -> bool:
         """Operators and supervisors work with contacts; auditors and admins need a grant."""

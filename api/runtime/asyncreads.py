@@ -20,15 +20,28 @@ from projections.read_models import ReadModels
 class AsyncAppealReads:
     """``get_appeals`` as a coroutine, on a pool opened and closed with the app's lifespan."""
 
-    def __init__(self, conninfo: str, read_models: ReadModels, size: int, *,
-                 connect_timeout: int = 2, statement_timeout: float = 30.0) -> None:  # fmt: skip
+    def __init__(
+        self,
+        conninfo: str,
+        read_models: ReadModels,
+        size: int,
+        *,
+        connect_timeout: int = 2,
+        statement_timeout: float = 30.0,
+    ) -> None:
         self.read_models = read_models
         kwargs = bounded_kwargs({"autocommit": True}, connect_timeout, statement_timeout)
         self.pool = BoundedAsyncPool(
-            conninfo, min_size=min(2, size), max_size=size, open=False, kwargs=kwargs,
-            name="appeal-reads", timeout=connect_timeout, reconnect_timeout=connect_timeout,
+            conninfo,
+            min_size=min(2, size),
+            max_size=size,
+            open=False,
+            kwargs=kwargs,
+            name="appeal-reads",
+            timeout=connect_timeout,
+            reconnect_timeout=connect_timeout,
             check=BoundedAsyncPool.check_closed,
-        )  # fmt: skip
+        )
 
     async def open(self) -> None:
         """Connect (call on the loop that will use the pool)."""

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import time
 
-from audit.service import AuditError, AuditService, load_private_key
+from audit.errors import AuditError
+from audit.keyfiles import load_private_key
+from audit.service import AuditService
 from projections.daemon import DaemonThread
 
 log = logging.getLogger("appeals.audit")
@@ -36,7 +38,8 @@ class AuditKeeper(DaemonThread):
         try:
             key = load_private_key(self.audit.config.keys_dir)
         except AuditError:
-            log.warning("no checkpoint key in %s: run `appeals keys generate`",
-                        self.audit.config.keys_dir)  # fmt: skip
+            log.warning(
+                "no checkpoint key in %s: run `appeals keys generate`", self.audit.config.keys_dir
+            )
             return
         self.audit.sign_checkpoint(key=key, only_if_grown=True)

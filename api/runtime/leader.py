@@ -127,8 +127,9 @@ class AdvisoryLock:
         connection for each attempt; a session that broke is replaced on the next one.
         """
         if self._conn is None or self._conn.closed:
-            self._conn = psycopg.connect(self.conninfo, autocommit=True,
-                                         connect_timeout=max(2, self.connect_timeout))  # fmt: skip
+            self._conn = psycopg.connect(
+                self.conninfo, autocommit=True, connect_timeout=max(2, self.connect_timeout)
+            )
         try:
             row = self._conn.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()
         except psycopg.Error:

@@ -143,8 +143,12 @@ class Supervisor:
                 if worker.process.is_alive() or self.stopping:
                     continue
                 if n not in due:
-                    log.warning("worker %s exited with %s; restarting in %.0f s",
-                                worker.process.pid, worker.process.exitcode, pause)  # fmt: skip
+                    log.warning(
+                        "worker %s exited with %s; restarting in %.0f s",
+                        worker.process.pid,
+                        worker.process.exitcode,
+                        pause,
+                    )
                     self._forget(worker)
                     due[n] = time.monotonic() + pause
                     # A worker that keeps dying is restarted ever more slowly, up to a minute.
@@ -162,8 +166,12 @@ class Supervisor:
         if not self.duty or self.stopping or (process is not None and process.is_alive()):
             return
         if process is not None and self.duty_due is None:
-            log.warning("duty process %s exited with %s; restarting in %.0f s", process.pid,
-                        process.exitcode, RESTART_PAUSE)  # fmt: skip
+            log.warning(
+                "duty process %s exited with %s; restarting in %.0f s",
+                process.pid,
+                process.exitcode,
+                RESTART_PAUSE,
+            )
             self.duty_due = time.monotonic() + RESTART_PAUSE
         if self.duty_due is not None and time.monotonic() < self.duty_due:
             return
@@ -198,8 +206,9 @@ class Supervisor:
             except OSError as error:
                 if error.errno not in OUT_OF_RESOURCES:
                     raise
-                log.warning("cannot accept: %s; trying again in %.0f s", error.strerror,
-                            ACCEPT_PAUSE)  # fmt: skip
+                log.warning(
+                    "cannot accept: %s; trying again in %.0f s", error.strerror, ACCEPT_PAUSE
+                )
                 self.paused_until = time.monotonic() + ACCEPT_PAUSE
                 return
             with conn:  # the worker holds its own copy once passed
@@ -207,8 +216,11 @@ class Supervisor:
 
     def _pass(self, conn: socket.socket) -> None:
         """Send ``conn`` to the ready worker with the fewest open connections, ties in turn."""
-        order = sorted((worker.load, (n - self.turn) % self.count, n)
-                       for n, worker in enumerate(self.workers) if worker.ready)  # fmt: skip
+        order = sorted(
+            (worker.load, (n - self.turn) % self.count, n)
+            for n, worker in enumerate(self.workers)
+            if worker.ready
+        )
         for _, _, n in order:
             worker = self.workers[n]
             try:

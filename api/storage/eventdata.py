@@ -10,10 +10,20 @@ from ledger.domain import Appeal
 
 # Shown elsewhere (actor, times) or never shown: the sealed citizen and the name of a key.
 HIDDEN = frozenset(
-    {"originator_id", "originator_version", "timestamp", "originator_topic", "actor_id",
-     "actor_role", "at", "time_reason", "citizen", "text_key"}
-)  # fmt: skip
-TEXT_EVENTS = (Appeal.Received, Appeal.Answered)
+    {
+        "originator_id",
+        "originator_version",
+        "timestamp",
+        "originator_topic",
+        "actor_id",
+        "actor_role",
+        "at",
+        "time_reason",
+        "citizen",
+        "text_key",
+    }
+)
+TEXT_EVENTS = (Appeal.Received, Appeal.Answered, Appeal.NoteAdded)
 
 
 def event_data(ledger: AppealsLedger, entries: Sequence[HistoryEntry]) -> list[dict[str, Any]]:

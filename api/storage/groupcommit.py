@@ -41,8 +41,9 @@ class GroupCommit(Generic[T, R]):
     fails every item of the batch.
     """
 
-    def __init__(self, write: Callable[[Sequence[T]], Sequence[R | BaseException]], *,
-                 limit: int = 64) -> None:  # fmt: skip
+    def __init__(
+        self, write: Callable[[Sequence[T]], Sequence[R | BaseException]], *, limit: int = 64
+    ) -> None:
         self.write = write
         self.limit = limit
         self._lock = threading.Lock()

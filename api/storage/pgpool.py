@@ -33,8 +33,9 @@ QUICK_WAIT = 0.25
 STATEMENT_TIMEOUT = "POSTGRES_STATEMENT_TIMEOUT"
 
 
-def bounded_kwargs(kwargs: dict[str, Any], connect_timeout: float,
-                   statement_timeout: float) -> dict[str, Any]:  # fmt: skip
+def bounded_kwargs(
+    kwargs: dict[str, Any], connect_timeout: float, statement_timeout: float
+) -> dict[str, Any]:
     """Connection arguments with both timeouts (libpq counts whole seconds, at least 2)."""
     options = f"-c statement_timeout={int(statement_timeout * 1000)}"
     return {**kwargs, "connect_timeout": max(2, round(connect_timeout)), "options": options}
@@ -127,8 +128,14 @@ class BoundedPostgresFactory(PostgresFactory):
         datastore.pool = BoundedPool(
             connection_class=Connection[DictRow],
             kwargs=bounded_kwargs(kwargs, given.timeout, statement_timeout),
-            min_size=given.min_size, max_size=given.max_size, open=False,
-            configure=datastore.after_connect_func(), timeout=given.timeout,
-            max_waiting=given.max_waiting, max_lifetime=given.max_lifetime,
-            reconnect_timeout=given.timeout, check=BoundedPool.check_closed, name="store",
-        )  # fmt: skip
+            min_size=given.min_size,
+            max_size=given.max_size,
+            open=False,
+            configure=datastore.after_connect_func(),
+            timeout=given.timeout,
+            max_waiting=given.max_waiting,
+            max_lifetime=given.max_lifetime,
+            reconnect_timeout=given.timeout,
+            check=BoundedPool.check_closed,
+            name="store",
+        )

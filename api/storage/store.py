@@ -83,8 +83,13 @@ def parse_store(
             user=env["POSTGRES_USER"],
             password=env["POSTGRES_PASSWORD"] or None,
         )
-        return Store("postgresql", env, conninfo=conninfo, connect_timeout=connect_timeout,
-                     statement_timeout=statement_timeout)  # fmt: skip
+        return Store(
+            "postgresql",
+            env,
+            conninfo=conninfo,
+            connect_timeout=connect_timeout,
+            statement_timeout=statement_timeout,
+        )
     raise SettingsError(
         f"APPEALS_DATABASE_URL: unknown scheme {parts.scheme!r} (use sqlite:/// or postgresql://)"
     )

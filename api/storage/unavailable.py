@@ -17,8 +17,13 @@ RETRY_AFTER = 2
 """Seconds a client is asked to wait before it tries again."""
 # SQLite's own words for a store it cannot use right now (its other OperationalErrors,
 # such as "no such table", are bugs, not outages).
-SQLITE_AWAY = ("database is locked", "unable to open database file", "disk i/o error",
-               "database table is locked", "attempt to write a readonly database")  # fmt: skip
+SQLITE_AWAY = (
+    "database is locked",
+    "unable to open database file",
+    "disk i/o error",
+    "database table is locked",
+    "attempt to write a readonly database",
+)
 
 
 class StoreUnavailableError(Exception):

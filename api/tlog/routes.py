@@ -9,7 +9,8 @@ from starlette.routing import Route
 from api.graphql.context import off_loop
 from api.services import Services
 from api.tlog.tiles import TileNotFoundError, TileReader
-from audit.service import PUBLIC_KEY, AuditService, load_public_key
+from audit.keyfiles import PUBLIC_KEY, load_public_key
+from audit.service import AuditService
 from ledger.verify.tiles import TilePathError, parse_tile_path
 from ledger.verify.vkey import verifier_key
 

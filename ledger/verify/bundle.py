@@ -124,18 +124,24 @@ def verify_bundle(
     if pinned is not None and not hmac.compare_digest(
         raw_key, pinned.public_bytes(Encoding.Raw, PublicFormat.Raw)
     ):
-        raise VerificationError(reason="key-mismatch", detail=(
-            f"the bundle is signed by key {fingerprint(public_key)}, "
-            f"not by the pinned key {fingerprint(pinned)}"))  # fmt: skip
+        raise VerificationError(
+            reason="key-mismatch",
+            detail=(
+                f"the bundle is signed by key {fingerprint(public_key)}, "
+                f"not by the pinned key {fingerprint(pinned)}"
+            ),
+        )
     cp = verify_checkpoint(bundle["checkpoint"], public_key, bundle["key_name"])
     if not bundle["events"]:
         raise VerificationError(reason="bundle-has-no-events")  # it would prove nothing
     indices = [-1]
     for position, event in enumerate(bundle["events"], start=1):
-        indices.append(_verify_event(event, position, bundle["appeal_id"], cp, indices[-1],
-                                     bundle["format"]))  # fmt: skip
-    return BundleReport(bundle["appeal_id"], cp, tuple(indices[1:]), fingerprint(public_key),
-                        pinned is not None)  # fmt: skip
+        indices.append(
+            _verify_event(event, position, bundle["appeal_id"], cp, indices[-1], bundle["format"])
+        )
+    return BundleReport(
+        bundle["appeal_id"], cp, tuple(indices[1:]), fingerprint(public_key), pinned is not None
+    )
 
 
 def verify_bundle_bytes(

@@ -35,16 +35,34 @@ class LiveServer:
     def graphql(self) -> str:
         return f"{self.url}/graphql"
 
-    def token(self, role: Role, *, body: str | None = None, department: str | None = None,
-              pii: bool = False, ttl: timedelta = timedelta(hours=1)) -> str:  # fmt: skip
-        return Authenticator(SECRET).issue(subject=f"test-{role.value}", role=role, ttl=ttl,
-                                           body=body, department=department, pii=pii)  # fmt: skip
+    def token(
+        self,
+        role: Role,
+        *,
+        body: str | None = None,
+        department: str | None = None,
+        pii: bool = False,
+        ttl: timedelta = timedelta(hours=1),
+    ) -> str:
+        return Authenticator(SECRET).issue(
+            subject=f"test-{role.value}",
+            role=role,
+            ttl=ttl,
+            body=body,
+            department=department,
+            pii=pii,
+        )
 
-    def post(self, query: str, variables: dict[str, object] | None = None, *,
-             token: str | None = None) -> httpx.Response:  # fmt: skip
+    def post(
+        self, query: str, variables: dict[str, object] | None = None, *, token: str | None = None
+    ) -> httpx.Response:
         headers = {"authorization": f"Bearer {token}"} if token else {}
-        return httpx.post(self.graphql, json={"query": query, "variables": variables or {}},
-                          headers=headers, timeout=30)  # fmt: skip
+        return httpx.post(
+            self.graphql,
+            json={"query": query, "variables": variables or {}},
+            headers=headers,
+            timeout=30,
+        )
 
 
 def free_port() -> int:
@@ -68,8 +86,10 @@ def start_server(database_url: str, log: Path, **extra_env: str) -> LiveServer:
     handle = log.open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
-        env=env, stdout=handle, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        env=env,
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+    )
     handle.close()
     url = f"http://127.0.0.1:{port}"
     wait_serving(process, url, log, timeout=60)

@@ -84,8 +84,9 @@ def each_answered(clients: list[httpx.Client], port: int, workers: set[int]) -> 
 
 
 def listeners(port: int) -> set[int]:
-    out = subprocess.run(["ss", "-tlnpH", f"sport = :{port}"], capture_output=True, text=True,
-                         check=True).stdout  # fmt: skip
+    out = subprocess.run(
+        ["ss", "-tlnpH", f"sport = :{port}"], capture_output=True, text=True, check=True
+    ).stdout
     return {int(pid) for pid in re.findall(r"pid=(\d+)", out)}
 
 
@@ -102,11 +103,25 @@ def holding(pids: set[int], path: Path) -> set[int]:
 
 
 def supervise(database_url: str, port: int, folder: Path, workers: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "APPEALS_DATABASE_URL": database_url, "APPEALS_JWT_SECRET": SECRET,
-           "APPEALS_KEYS_DIR": str(folder / "keys")}  # fmt: skip
+    env = {
+        **os.environ,
+        "APPEALS_DATABASE_URL": database_url,
+        "APPEALS_JWT_SECRET": SECRET,
+        "APPEALS_KEYS_DIR": str(folder / "keys"),
+    }
     with (folder / f"serve-{port}-{workers}.log").open("wb") as log:
         return subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "serve", "--port", str(port),
-             "--workers", str(workers)],
-            env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "api.cli",
+                "serve",
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )

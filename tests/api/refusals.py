@@ -6,8 +6,17 @@ from typing import Any
 
 import httpx
 
-LEAKS = ("Traceback", 'File "', ".py", "/work/", "site-packages", "sqlite3", "psycopg",
-         "SELECT ", "INSERT ")  # fmt: skip
+LEAKS = (
+    "Traceback",
+    'File "',
+    ".py",
+    "/work/",
+    "site-packages",
+    "sqlite3",
+    "psycopg",
+    "SELECT ",
+    "INSERT ",
+)
 
 
 def refusal(response: httpx.Response, status: int = 200) -> list[dict[str, Any]]:

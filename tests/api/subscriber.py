@@ -18,13 +18,21 @@ Message = dict[str, Any]
 
 
 def open_socket(
-    live: LiveServer, *, init: Mapping[str, object] | None = None, url_suffix: str = "",
-    headers: Mapping[str, str] | None = None, protocol: str = "graphql-transport-ws",
-) -> ClientConnection:  # fmt: skip
+    live: LiveServer,
+    *,
+    init: Mapping[str, object] | None = None,
+    url_suffix: str = "",
+    headers: Mapping[str, str] | None = None,
+    protocol: str = "graphql-transport-ws",
+) -> ClientConnection:
     """Connect and send ``connection_init`` (with ``init`` as its payload when given)."""
     url = live.graphql.replace("http://", "ws://") + url_suffix
-    ws = connect(url, subprotocols=[Subprotocol(protocol)],
-                 additional_headers=dict(headers or {}), open_timeout=10)  # fmt: skip
+    ws = connect(
+        url,
+        subprotocols=[Subprotocol(protocol)],
+        additional_headers=dict(headers or {}),
+        open_timeout=10,
+    )
     message: Message = {"type": "connection_init"}
     if init is not None:
         message["payload"] = dict(init)
@@ -63,8 +71,9 @@ def command(live: LiveServer, token: str, name: str, values: Mapping[str, object
     kind = name[0].upper() + name[1:] + "Input"
     response = live.post(
         f"mutation($input: {kind}!) {{ {name}(input: $input) {{ appeal {{ id version }} }} }}",
-        {"input": dict(values)}, token=token,
-    )  # fmt: skip
+        {"input": dict(values)},
+        token=token,
+    )
     body = response.json()
     assert "errors" not in body, body
     return body["data"][name]["appeal"]  # type: ignore[no-any-return]

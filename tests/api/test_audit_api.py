@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from audit.service import generate_keys, load_public_key
+from audit.keyfiles import generate_keys, load_public_key
 from ledger.values import Role
 from ledger.verify import parse_checkpoint, verify_checkpoint, verify_consistency, verify_inclusion
 from tests.api.conftest import LiveServer, start_server, stop_server
@@ -24,17 +24,24 @@ def audited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServ
     folder = tmp_path_factory.mktemp("audited")
     keys = folder / "keys"
     generate_keys(keys)
-    server = start_server(f"sqlite:///{folder / 'a.db'}", folder / "server.log",
-                          APPEALS_KEYS_DIR=str(keys), APPEALS_CHECKPOINT_INTERVAL="1",
-                          APPEALS_LOG_ORIGIN=ORIGIN)  # fmt: skip
+    server = start_server(
+        f"sqlite:///{folder / 'a.db'}",
+        folder / "server.log",
+        APPEALS_KEYS_DIR=str(keys),
+        APPEALS_CHECKPOINT_INTERVAL="1",
+        APPEALS_LOG_ORIGIN=ORIGIN,
+    )
     yield server, keys
     stop_server(server)
 
 
 def _receive(live: LiveServer, token: str) -> str:
-    made = live.post('mutation($e: String!) { receiveAppeal(input: {channel: EMAIL, '
-                     'externalId: $e, text: "Проверка", body: "Орган"}) { appeal { id } } }',
-                     {"e": uuid.uuid4().hex}, token=token).json()  # fmt: skip
+    made = live.post(
+        "mutation($e: String!) { receiveAppeal(input: {channel: EMAIL, "
+        'externalId: $e, text: "Проверка", body: "Орган"}) { appeal { id } } }',
+        {"e": uuid.uuid4().hex},
+        token=token,
+    ).json()
     return str(made["data"]["receiveAppeal"]["appeal"]["id"])
 
 
@@ -57,8 +64,12 @@ def test_history_entries_prove_inclusion_under_a_signed_checkpoint(
     live, keys = audited
     token = live.token(Role.SUPERVISOR)
     appeal_id = _receive(live, token)
-    live.post('mutation($id: ID!) { registerAppeal(input: {appealId: $id, number: "ОГ-5"}) '
-              "{ position } }", {"id": appeal_id}, token=token)  # fmt: skip
+    live.post(
+        'mutation($id: ID!) { registerAppeal(input: {appealId: $id, number: "ОГ-5"}) '
+        "{ position } }",
+        {"id": appeal_id},
+        token=token,
+    )
     head = live.post("{ ledger { head { size } } }", token=token).json()["data"]["ledger"]["head"]
     note = _checkpoint_covering(live, head["size"])
 
@@ -66,16 +77,21 @@ def test_history_entries_prove_inclusion_under_a_signed_checkpoint(
     history = live.post(
         "query($id: ID!, $size: Int) { appeal(id: $id) { history { version "
         "inclusionProof(checkpointSize: $size) { leafIndex leafHash treeSize path } } } }",
-        {"id": appeal_id, "size": checkpoint.size}, token=token,
-    ).json()["data"]["appeal"]["history"]  # fmt: skip
+        {"id": appeal_id, "size": checkpoint.size},
+        token=token,
+    ).json()["data"]["appeal"]["history"]
 
     assert [entry["version"] for entry in history] == [1, 2]
     for entry in history:
         proof = entry["inclusionProof"]
         assert proof["treeSize"] == checkpoint.size
-        assert verify_inclusion(base64.b64decode(proof["leafHash"]), proof["leafIndex"],
-                                checkpoint.size, [base64.b64decode(p) for p in proof["path"]],
-                                checkpoint.root)  # fmt: skip
+        assert verify_inclusion(
+            base64.b64decode(proof["leafHash"]),
+            proof["leafIndex"],
+            checkpoint.size,
+            [base64.b64decode(p) for p in proof["path"]],
+            checkpoint.root,
+        )
 
 
 def test_two_checkpoints_are_consistent_and_listed_newest_first(
@@ -89,17 +105,22 @@ def test_two_checkpoints_are_consistent_and_listed_newest_first(
     _receive(live, writer)
     second = parse_checkpoint(_checkpoint_covering(live, first.size + 1))
 
-    answer = live.post("query($a: Int!, $b: Int!) { ledger { consistencyProof(size1: $a, "
-                       "size2: $b) checkpoints(limit: 2) { size root note } } }",
-                       {"a": first.size, "b": second.size}, token=token).json()  # fmt: skip
+    answer = live.post(
+        "query($a: Int!, $b: Int!) { ledger { consistencyProof(size1: $a, "
+        "size2: $b) checkpoints(limit: 2) { size root note } } }",
+        {"a": first.size, "b": second.size},
+        token=token,
+    ).json()
 
     ledger = answer["data"]["ledger"]
     proof = [base64.b64decode(node) for node in ledger["consistencyProof"]]
     assert verify_consistency(first.size, second.size, proof, first.root, second.root)
     sizes = [c["size"] for c in ledger["checkpoints"]]
     assert sizes == sorted(sizes, reverse=True)
-    assert base64.b64decode(ledger["checkpoints"][0]["root"]) == parse_checkpoint(
-        ledger["checkpoints"][0]["note"]).root  # fmt: skip
+    assert (
+        base64.b64decode(ledger["checkpoints"][0]["root"])
+        == parse_checkpoint(ledger["checkpoints"][0]["note"]).root
+    )
 
 
 def test_the_public_cannot_read_the_ledger_but_can_fetch_the_checkpoint(

@@ -37,8 +37,14 @@ ANSWERED = "appeals:Appeal.Answered"
 
 def run(*args: str, url: str = "") -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "APPEALS_DATABASE_URL": url}
-    return subprocess.run([sys.executable, "-m", *args], env=env, capture_output=True, text=True,
-                          timeout=120, check=False)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def _an_answered_appeal(url: str) -> str:
@@ -60,8 +66,14 @@ def _forge(genuine: dict[str, Any]) -> dict[str, Any]:
             answer["text"] = "Ответ дан в срок, жалоба решена"
             state = json.dumps(answer, separators=(",", ":"), ensure_ascii=False).encode()
             event["state"] = base64.b64encode(state).decode()
-        data = encode_leaf(event["leaf_index"], event["notification_id"], event["appeal_id"],
-                           event["version"], event["topic"], hashlib.sha256(state).digest())  # fmt: skip
+        data = encode_leaf(
+            event["leaf_index"],
+            event["notification_id"],
+            event["appeal_id"],
+            event["version"],
+            event["topic"],
+            hashlib.sha256(state).digest(),
+        )
         hashes[event["leaf_index"]] = leaf_hash(data)
     fill = (
         hashes.get(i, hashlib.sha256(b"filler %d" % i).digest()) for i in range(checkpoint.size)
@@ -69,11 +81,14 @@ def _forge(genuine: dict[str, Any]) -> dict[str, Any]:
     store = MemoryNodeStore(TreeBuilder().extend(fill))
     for event in forged["events"]:
         event["leaf_hash"] = base64.b64encode(hashes[event["leaf_index"]]).decode()
-        event["inclusion_proof"] = [base64.b64encode(h).decode() for h in
-                                    inclusion_proof(event["leaf_index"], checkpoint.size, store)]  # fmt: skip
+        event["inclusion_proof"] = [
+            base64.b64encode(h).decode()
+            for h in inclusion_proof(event["leaf_index"], checkpoint.size, store)
+        ]
     signer = Ed25519PrivateKey.generate()
-    body = format_checkpoint_body(checkpoint.origin, checkpoint.size,
-                                  root(checkpoint.size, store), checkpoint.time)  # fmt: skip
+    body = format_checkpoint_body(
+        checkpoint.origin, checkpoint.size, root(checkpoint.size, store), checkpoint.time
+    )
     forged["checkpoint"] = sign_checkpoint(body, checkpoint.key_name, signer)
     raw = signer.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     forged["public_key"] = base64.b64encode(raw).decode()
@@ -90,13 +105,32 @@ def test_a_bundle_forged_with_another_key_fails_against_the_published_key(
 ) -> None:
     keys = str(tmp_path / "keys")
     generated = run("api.cli", "keys", "generate", "--dir", keys, url=store_url)
-    run("api.cli", "demo", "--appeals", "12", "--seed", "4", "--until", "2026-01-10", "--quiet",
-        url=store_url)  # fmt: skip
+    run(
+        "api.cli",
+        "demo",
+        "--appeals",
+        "12",
+        "--seed",
+        "4",
+        "--until",
+        "2026-01-10",
+        "--quiet",
+        url=store_url,
+    )
     run("api.cli", "checkpoint", "--keys-dir", keys, url=store_url)
     appeal_id = _an_answered_appeal(store_url)
     genuine, forged, pem = tmp_path / "real.json", tmp_path / "forged.json", tmp_path / "real.pem"
-    exported = run("api.cli", "audit", "export", appeal_id, "-o", str(genuine), "--keys-dir", keys,
-                   url=store_url)  # fmt: skip
+    exported = run(
+        "api.cli",
+        "audit",
+        "export",
+        appeal_id,
+        "-o",
+        str(genuine),
+        "--keys-dir",
+        keys,
+        url=store_url,
+    )
     server = start_server(store_url, tmp_path / "server.log", APPEALS_KEYS_DIR=keys)
     try:
         published = httpx.get(f"{server.url}/ledger/public-key", timeout=10)

@@ -31,8 +31,12 @@ class Ledger:
         return self.live.post(query, {"i": values}, token=self.token)
 
     def receive(self) -> str:
-        values = {"channel": "WEB", "externalId": f"bad-{uuid.uuid4().hex}",
-                  "text": "Яма во дворе", "body": "Администрация"}  # fmt: skip
+        values = {
+            "channel": "WEB",
+            "externalId": f"bad-{uuid.uuid4().hex}",
+            "text": "Яма во дворе",
+            "body": "Администрация",
+        }
         answer = self.command("receiveAppeal", "ReceiveAppealInput", values)
         return str(answer.json()["data"]["receiveAppeal"]["appeal"]["id"])
 
@@ -55,8 +59,9 @@ def test_reopening_a_received_appeal_is_an_invalid_transition_naming_status_and_
     ledger = Ledger(live)
     appeal_id = ledger.receive()
 
-    answer = ledger.command("reopenAppeal", "ReopenAppealInput",
-                            {"appealId": appeal_id, "reason": "ещё раз"})  # fmt: skip
+    answer = ledger.command(
+        "reopenAppeal", "ReopenAppealInput", {"appealId": appeal_id, "reason": "ещё раз"}
+    )
 
     (error,) = refusal(answer)
     assert error["extensions"]["code"] == "INVALID_TRANSITION"
@@ -68,8 +73,11 @@ def test_a_stale_expected_version_is_a_conflict(live: InProcessServer) -> None:
     ledger = Ledger(live)
     appeal_id = ledger.receive()
 
-    answer = ledger.command("registerAppeal", "RegisterAppealInput",
-                            {"appealId": appeal_id, "number": "ОГ-2", "expectedVersion": 7})  # fmt: skip
+    answer = ledger.command(
+        "registerAppeal",
+        "RegisterAppealInput",
+        {"appealId": appeal_id, "number": "ОГ-2", "expectedVersion": 7},
+    )
 
     assert codes(refusal(answer)) == {"CONFLICT"}
 
@@ -78,10 +86,12 @@ def test_an_unknown_appeal_reads_as_null_and_cannot_be_changed(live: InProcessSe
     ledger = Ledger(live)
     unknown = str(uuid.uuid4())
 
-    read = live.post("query($id: ID!) { appeal(id: $id) { id } }", {"id": unknown},
-                     token=ledger.token)  # fmt: skip
-    change = ledger.command("registerAppeal", "RegisterAppealInput",
-                            {"appealId": unknown, "number": "ОГ-3"})  # fmt: skip
+    read = live.post(
+        "query($id: ID!) { appeal(id: $id) { id } }", {"id": unknown}, token=ledger.token
+    )
+    change = ledger.command(
+        "registerAppeal", "RegisterAppealInput", {"appealId": unknown, "number": "ОГ-3"}
+    )
 
     assert read.json() == {"data": {"appeal": None}}
     assert codes(refusal(change)) == {"NOT_FOUND"}
@@ -96,8 +106,12 @@ def test_unusable_text_is_bad_user_input_naming_the_field(
     live: InProcessServer, text: str, reason: str
 ) -> None:
     ledger = Ledger(live)
-    values = {"channel": "WEB", "externalId": f"bad-{uuid.uuid4().hex}", "text": text,
-              "body": "Администрация"}  # fmt: skip
+    values = {
+        "channel": "WEB",
+        "externalId": f"bad-{uuid.uuid4().hex}",
+        "text": text,
+        "body": "Администрация",
+    }
 
     answer = ledger.command("receiveAppeal", "ReceiveAppealInput", values)
 

@@ -171,10 +171,12 @@ def test_a_mutation_over_get_is_405_and_a_subscription_over_plain_http_is_400(
 ) -> None:
     accept = {"accept": "application/json"}
 
-    mutation = live.http.get(live.graphql, params={"query": "mutation { __typename }"},
-                         headers=accept)  # fmt: skip
-    subscription = live.post("subscription { appealEvents { type } }",
-                             token=live.token(Role.SUPERVISOR))  # fmt: skip
+    mutation = live.http.get(
+        live.graphql, params={"query": "mutation { __typename }"}, headers=accept
+    )
+    subscription = live.post(
+        "subscription { appealEvents { type } }", token=live.token(Role.SUPERVISOR)
+    )
 
     assert codes(refusal(mutation, status=405)) == {"METHOD_NOT_ALLOWED"}
     assert mutation.headers["allow"] == "POST"
@@ -184,8 +186,9 @@ def test_a_mutation_over_get_is_405_and_a_subscription_over_plain_http_is_400(
 def test_a_clients_request_id_is_echoed_and_carried_by_its_errors(live: InProcessServer) -> None:
     request_id = f"client-{uuid.uuid4().hex}"
 
-    answer = live.http.post(live.graphql, json={"query": "{ appeals { "},
-                        headers={"x-request-id": request_id})  # fmt: skip
+    answer = live.http.post(
+        live.graphql, json={"query": "{ appeals { "}, headers={"x-request-id": request_id}
+    )
 
     assert answer.headers["x-request-id"] == request_id
     assert refusal(answer)[0]["extensions"]["requestId"] == request_id

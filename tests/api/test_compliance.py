@@ -82,10 +82,18 @@ def test_relay_compiles_the_frontend_operations_against_the_committed_schema(
     relay_artifacts: Path,
 ) -> None:
     expected = {
-        "operationsAppealDetailQuery", "operationsAppealDetailRefetchQuery",
-        "operationsAppealListPaginationQuery", "operationsReceiveAppealMutation",
-        "operationsAppealEventsSubscription", "operationsDashboardQuery",
-    }  # fmt: skip
+        "operationsAppealDetailQuery",
+        "operationsAppealDetailRefetchQuery",
+        "operationsAppealListPaginationQuery",
+        "operationsReceiveAppealMutation",
+        "operationsAppealEventsSubscription",
+        "operationsDashboardQuery",
+        "operationsAppealQueuePaginationQuery",
+        "operationsDeskQuery",
+        "operationsMyQueueQuery",
+        "operationsAppealSearchQuery",
+        "operationsAddAppealNoteMutation",
+    }
 
     generated = {path.name.removesuffix(".graphql.ts") for path in relay_artifacts.iterdir()}
 

@@ -26,8 +26,10 @@ from tests.api.conftest import LiveServer, start_server, stop_server
 from tests.conftest import create_database, drop_database
 from tests.waiting import until
 
-RECEIVE = ('mutation($e: String!) { receiveAppeal(input: {channel: EMAIL, externalId: $e, '
-           'text: "Проверка", body: "Орган"}) { appeal { id } } }')  # fmt: skip
+RECEIVE = (
+    "mutation($e: String!) { receiveAppeal(input: {channel: EMAIL, externalId: $e, "
+    'text: "Проверка", body: "Орган"}) { appeal { id } } }'
+)
 READ_ONE = "query($id: ID!) { appeal(id: $id) { id } }"
 READ_MANY = "{ appeals(first: 1) { edges { node { id } } } }"
 
@@ -42,8 +44,11 @@ class Database:
     def terminate(self) -> None:
         """End every session on this database (and only on it)."""
         with psycopg.connect(self.admin, autocommit=True) as conn:
-            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                         "WHERE datname = %s AND pid <> pg_backend_pid()", (self.name,))  # fmt: skip
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                (self.name,),
+            )
 
     def refuse(self) -> None:
         """Refuse new connections and end the open ones, as a database going down does."""
@@ -73,9 +78,12 @@ def served(pg_admin: str, tmp_path: Path) -> Iterator[tuple[LiveServer, Database
 
 def subscribe(live: LiveServer, token: str) -> ClientConnection:
     """A WebSocket subscribed to every new appeal event."""
-    ws = connect(live.graphql.replace("http://", "ws://"), open_timeout=10,
-                 subprotocols=[Subprotocol("graphql-transport-ws")],
-                 additional_headers={"authorization": f"Bearer {token}"})  # fmt: skip
+    ws = connect(
+        live.graphql.replace("http://", "ws://"),
+        open_timeout=10,
+        subprotocols=[Subprotocol("graphql-transport-ws")],
+        additional_headers={"authorization": f"Bearer {token}"},
+    )
     ws.send(json.dumps({"type": "connection_init"}))
     assert json.loads(ws.recv(timeout=10))["type"] == "connection_ack"
     query = {"query": "subscription { appealEvents { appealId type } }"}
@@ -110,8 +118,9 @@ def events_seen(ws: ClientConnection, within: float) -> set[str]:
     return seen
 
 
-def delivered_to_all(live: LiveServer, token: str, sockets: list[ClientConnection],
-                     within: float) -> bool:  # fmt: skip
+def delivered_to_all(
+    live: LiveServer, token: str, sockets: list[ClientConnection], within: float
+) -> bool:
     """Receive appeals until each socket has had the event of one of them, or time runs out.
 
     New subscriptions are not acknowledged, so the first appeals may precede them.
@@ -167,8 +176,11 @@ def test_a_database_that_refuses_connections_is_answered_as_unavailable_and_serv
     ready_seconds = time.monotonic() - started
     metrics = httpx.get(f"{live.url}/metrics", timeout=30)
 
-    for answer, seconds, bound in ((read_one, read_one_seconds, 3), (read_many, read_many_seconds, 3),
-                                   (mutation, mutation_seconds, 10)):  # fmt: skip
+    for answer, seconds, bound in (
+        (read_one, read_one_seconds, 3),
+        (read_many, read_many_seconds, 3),
+        (mutation, mutation_seconds, 10),
+    ):
         assert answer.status_code == 503, answer.text
         assert int(answer.headers["retry-after"]) >= 1
         assert {e["extensions"]["code"] for e in answer.json()["errors"]} == {"UNAVAILABLE"}
@@ -183,16 +195,20 @@ def test_a_database_that_refuses_connections_is_answered_as_unavailable_and_serv
     assert delivered_to_all(live, token, [old, new], within=5)
     read = live.post(READ_ONE, {"id": existing}, token=token)
     assert read.status_code == 200 and read.json()["data"]["appeal"]["id"] == existing
-    until(lambda: httpx.get(f"{live.url}/readyz", timeout=5).status_code == 200,
-          timeout=max(0.0, back + 5 - time.monotonic()) + 0.01, every=0.1)  # fmt: skip
+    until(
+        lambda: httpx.get(f"{live.url}/readyz", timeout=5).status_code == 200,
+        timeout=max(0.0, back + 5 - time.monotonic()) + 0.01,
+        every=0.1,
+    )
 
 
 def test_a_sqlite_store_locked_by_another_process_is_answered_as_unavailable(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "appeals.db"
-    live = start_server(f"sqlite:///{path}", tmp_path / "server.log",
-                        APPEALS_DB_STATEMENT_TIMEOUT="1")  # fmt: skip
+    live = start_server(
+        f"sqlite:///{path}", tmp_path / "server.log", APPEALS_DB_STATEMENT_TIMEOUT="1"
+    )
     try:
         token = live.token(Role.SUPERVISOR)
         assert appeal_id(receive(live, token)) is not None

@@ -17,8 +17,9 @@ APPEAL_FIELDS = "id uuid status version position department assignee rating reop
 
 
 def client(live: LiveServer, token: str) -> Client:
-    transport = HTTPXTransport(url=live.graphql, headers={"authorization": f"Bearer {token}"},
-                               timeout=30)  # fmt: skip
+    transport = HTTPXTransport(
+        url=live.graphql, headers={"authorization": f"Bearer {token}"}, timeout=30
+    )
     return Client(transport=transport, fetch_schema_from_transport=False)
 
 
@@ -38,36 +39,66 @@ def test_an_appeal_lives_its_whole_life_through_the_api(live: LiveServer) -> Non
     supervisor = client(live, live.token(Role.SUPERVISOR, body="Администрация города"))
     external = f"vk-{uuid.uuid4().hex[:8]}"
 
-    received = command(supervisor, "receiveAppeal", "ReceiveAppealInput", {
-        "channel": "POS", "externalId": external, "text": "Не горят фонари на улице Мира",
-        "body": "Администрация города", "citizen": {"name": "Иван Петров", "contact": "+7 900"},
-    })  # fmt: skip
+    received = command(
+        supervisor,
+        "receiveAppeal",
+        "ReceiveAppealInput",
+        {
+            "channel": "POS",
+            "externalId": external,
+            "text": "Не горят фонари на улице Мира",
+            "body": "Администрация города",
+            "citizen": {"name": "Иван Петров", "contact": "+7 900"},
+        },
+    )
     appeal_id = received["appeal"]["id"]
-    again = command(supervisor, "receiveAppeal", "ReceiveAppealInput", {
-        "channel": "POS", "externalId": external, "text": "Не горят фонари на улице Мира",
-        "body": "Администрация города",
-    })  # fmt: skip
+    again = command(
+        supervisor,
+        "receiveAppeal",
+        "ReceiveAppealInput",
+        {
+            "channel": "POS",
+            "externalId": external,
+            "text": "Не горят фонари на улице Мира",
+            "body": "Администрация города",
+        },
+    )
     steps: list[tuple[str, str, dict[str, object]]] = [
         ("registerAppeal", "RegisterAppealInput", {"number": "ОГ-77"}),
         ("assignAppeal", "AssignAppealInput", {"department": "Свет", "assignee": "ivanova"}),
         ("answerAppeal", "AnswerAppealInput", {"text": "Фонари починили", "final": True}),
         ("closeAppeal", "CloseAppealInput", {"outcome": "RESOLVED"}),
     ]
-    results = [command(supervisor, name, kind, {"appealId": appeal_id, **values})
-               for name, kind, values in steps]  # fmt: skip
+    results = [
+        command(supervisor, name, kind, {"appealId": appeal_id, **values})
+        for name, kind, values in steps
+    ]
     between = datetime.now(UTC).isoformat()
-    reopened = command(supervisor, "reopenAppeal", "ReopenAppealInput",
-                       {"appealId": appeal_id, "reason": "Снова не горят"})  # fmt: skip
-    command(supervisor, "answerAppeal", "AnswerAppealInput",
-            {"appealId": appeal_id, "text": "Заменили кабель"})  # fmt: skip
-    rated = command(supervisor, "rateAppeal", "RateAppealInput",
-                    {"appealId": appeal_id, "score": 5})  # fmt: skip
+    reopened = command(
+        supervisor,
+        "reopenAppeal",
+        "ReopenAppealInput",
+        {"appealId": appeal_id, "reason": "Снова не горят"},
+    )
+    command(
+        supervisor,
+        "answerAppeal",
+        "AnswerAppealInput",
+        {"appealId": appeal_id, "text": "Заменили кабель"},
+    )
+    rated = command(
+        supervisor, "rateAppeal", "RateAppealInput", {"appealId": appeal_id, "score": 5}
+    )
 
     assert received["created"] is True
     assert again["created"] is False
     assert again["appeal"]["id"] == appeal_id
-    assert [r["appeal"]["status"] for r in results] == ["REGISTERED", "ASSIGNED", "ANSWERED",
-                                                       "CLOSED"]  # fmt: skip
+    assert [r["appeal"]["status"] for r in results] == [
+        "REGISTERED",
+        "ASSIGNED",
+        "ANSWERED",
+        "CLOSED",
+    ]
     assert results[1]["appeal"]["department"] == "Свет"
     assert reopened["appeal"]["status"] == "ASSIGNED"
     assert reopened["appeal"]["reopenCount"] == 1
@@ -76,7 +107,9 @@ def test_an_appeal_lives_its_whole_life_through_the_api(live: LiveServer) -> Non
     positions = [r["position"] for r in results]
     assert positions == sorted(positions)
 
-    read = ask(supervisor, gql("""
+    read = ask(
+        supervisor,
+        gql("""
         query Read($id: ID!, $at: DateTime!) {
           appeal(id: $id) {
             status text citizen { name contact masked }
@@ -85,14 +118,22 @@ def test_an_appeal_lives_its_whole_life_through_the_api(live: LiveServer) -> Non
             asOf(at: $at) { status version outcome }
           }
           node(id: $id) { id ... on Appeal { status } }
-        }"""), {"id": appeal_id, "at": between})  # fmt: skip
+        }"""),
+        {"id": appeal_id, "at": between},
+    )
     appeal = read["appeal"]
     assert appeal["text"] == "Не горят фонари на улице Мира"
     assert appeal["citizen"] == {"name": "Иван Петров", "contact": "+7 900", "masked": False}
     assert [h["type"] for h in appeal["history"]] == [
-        "Received", "Registered", "Assigned", "Answered", "Closed", "Reopened", "Answered",
+        "Received",
+        "Registered",
+        "Assigned",
+        "Answered",
+        "Closed",
+        "Reopened",
+        "Answered",
         "Rated",
-    ]  # fmt: skip
+    ]
     assert all(h["actor"]["role"] == "SUPERVISOR" for h in appeal["history"])
     assert appeal["history"][1]["data"] == {"number": "ОГ-77", "special_terms": []}
     assert appeal["asOf"] == {"status": "CLOSED", "version": 5, "outcome": "RESOLVED"}
@@ -104,34 +145,44 @@ def test_pages_of_appeals_and_statistics_read_the_views(live: LiveServer) -> Non
     supervisor = client(live, live.token(Role.SUPERVISOR))
     tag = uuid.uuid4().hex[:6]
     for n in range(7):
-        command(supervisor, "receiveAppeal", "ReceiveAppealInput", {
-            "channel": "TELEGRAM", "externalId": f"page-{tag}-{n}", "text": f"Обращение {n}",
-            "body": f"Орган {tag}",
-        })  # fmt: skip
+        command(
+            supervisor,
+            "receiveAppeal",
+            "ReceiveAppealInput",
+            {
+                "channel": "TELEGRAM",
+                "externalId": f"page-{tag}-{n}",
+                "text": f"Обращение {n}",
+                "body": f"Орган {tag}",
+            },
+        )
     page_query = gql("""
         query Page($after: String, $body: String!) {
           appeals(first: 3, after: $after, filter: {body: $body}) {
             totalCount edges { cursor node { uuid } } pageInfo { hasNextPage endCursor }
           }
-        }""")  # fmt: skip
+        }""")
 
     seen: list[str] = []
     after = None
     pages = 0
     while True:
-        page = ask(supervisor, page_query, {"after": after,
-                                                               "body": f"Орган {tag}"})["appeals"]  # fmt: skip
+        page = ask(supervisor, page_query, {"after": after, "body": f"Орган {tag}"})["appeals"]
         pages += 1
         seen += [edge["node"]["uuid"] for edge in page["edges"]]
         if not page["pageInfo"]["hasNextPage"]:
             break
         after = page["pageInfo"]["endCursor"]
-    stats = ask(supervisor, gql("""
+    stats = ask(
+        supervisor,
+        gql("""
         query Stats($body: String!) {
           statistics(filter: {body: $body}, groupBy: [CHANNEL]) {
             channel count suppressed countsByStatus { status count }
           }
-        }"""), {"body": f"Орган {tag}"})["statistics"]  # fmt: skip
+        }"""),
+        {"body": f"Орган {tag}"},
+    )["statistics"]
 
     assert pages == 3
     assert len(seen) == 7
@@ -154,13 +205,16 @@ def test_a_subscriber_receives_events_another_client_records(live: LiveServer) -
 
     async def scenario() -> list[dict]:  # type: ignore[type-arg]
         transport = WebsocketsTransport(
-            url=ws_url, headers={"authorization": f"Bearer {token}"},
+            url=ws_url,
+            headers={"authorization": f"Bearer {token}"},
             subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
-        )  # fmt: skip
+        )
         received: list[dict] = []  # type: ignore[type-arg]
         async with Client(transport=transport, fetch_schema_from_transport=False) as session:
-            subscription = gql("subscription { appealEvents(filter: {types: [\"Received\", \"Registered\"]}) "
-                               "{ appealId type position data } }")  # fmt: skip
+            subscription = gql(
+                'subscription { appealEvents(filter: {types: ["Received", "Registered"]}) '
+                "{ appealId type position data } }"
+            )
 
             async def listen() -> None:
                 async for result in session.subscribe(subscription):
@@ -173,10 +227,20 @@ def test_a_subscriber_receives_events_another_client_records(live: LiveServer) -
             listener = asyncio.create_task(listen())
             await asyncio.sleep(0.5)
             writer = client(live, token)
-            made = await asyncio.to_thread(command, writer, "receiveAppeal", "ReceiveAppealInput", {
-                "channel": "VK", "externalId": external, "text": "Подписка", "body": "Орган"})  # fmt: skip
-            await asyncio.to_thread(command, writer, "registerAppeal", "RegisterAppealInput",
-                                    {"appealId": made["appeal"]["id"], "number": "ОГ-1"})  # fmt: skip
+            made = await asyncio.to_thread(
+                command,
+                writer,
+                "receiveAppeal",
+                "ReceiveAppealInput",
+                {"channel": "VK", "externalId": external, "text": "Подписка", "body": "Орган"},
+            )
+            await asyncio.to_thread(
+                command,
+                writer,
+                "registerAppeal",
+                "RegisterAppealInput",
+                {"appealId": made["appeal"]["id"], "number": "ОГ-1"},
+            )
             await asyncio.wait_for(listener, timeout=20)
         return received
 
@@ -191,13 +255,24 @@ def test_a_page_without_total_count_lists_the_same_appeals(live: LiveServer) -> 
     supervisor = client(live, live.token(Role.SUPERVISOR))
     tag = uuid.uuid4().hex[:6]
     for n in range(3):
-        command(supervisor, "receiveAppeal", "ReceiveAppealInput", {
-            "channel": "OK", "externalId": f"nc-{tag}-{n}", "text": "Текст", "body": f"Б {tag}",
-        })  # fmt: skip
-    with_total = gql("query($b: String!) { appeals(first: 10, filter: {body: $b}) "
-                     "{ totalCount edges { node { uuid } } } }")  # fmt: skip
-    without_total = gql("query($b: String!) { appeals(first: 10, filter: {body: $b}) "
-                        "{ edges { node { uuid } } } }")  # fmt: skip
+        command(
+            supervisor,
+            "receiveAppeal",
+            "ReceiveAppealInput",
+            {
+                "channel": "OK",
+                "externalId": f"nc-{tag}-{n}",
+                "text": "Текст",
+                "body": f"Б {tag}",
+            },
+        )
+    with_total = gql(
+        "query($b: String!) { appeals(first: 10, filter: {body: $b}) "
+        "{ totalCount edges { node { uuid } } } }"
+    )
+    without_total = gql(
+        "query($b: String!) { appeals(first: 10, filter: {body: $b}) { edges { node { uuid } } } }"
+    )
 
     counted = ask(supervisor, with_total, {"b": f"Б {tag}"})["appeals"]
     plain = ask(supervisor, without_total, {"b": f"Б {tag}"})["appeals"]
@@ -213,18 +288,36 @@ def test_edge_cursors_resume_a_due_date_ordered_list_past_appeals_without_a_due_
     supervisor = client(live, live.token(Role.SUPERVISOR))
     tag = uuid.uuid4().hex[:6]
     for n in range(4):
-        made = command(supervisor, "receiveAppeal", "ReceiveAppealInput", {
-            "channel": "VK", "externalId": f"due-{tag}-{n}", "text": "Текст", "body": f"Д {tag}",
-        })  # fmt: skip
+        made = command(
+            supervisor,
+            "receiveAppeal",
+            "ReceiveAppealInput",
+            {
+                "channel": "VK",
+                "externalId": f"due-{tag}-{n}",
+                "text": "Текст",
+                "body": f"Д {tag}",
+            },
+        )
         if n % 2:  # answered and closed: no due date left, sorted last
             appeal_id = made["appeal"]["id"]
-            command(supervisor, "answerAppeal", "AnswerAppealInput",
-                    {"appealId": appeal_id, "text": "Готово"})  # fmt: skip
-            command(supervisor, "closeAppeal", "CloseAppealInput",
-                    {"appealId": appeal_id, "outcome": "RESOLVED"})  # fmt: skip
-    page = gql("query($b: String!, $after: String) { appeals(first: 1, after: $after, "
-               "orderBy: DUE_AT_ASC, filter: {body: $b}) { edges { cursor node { uuid } } "
-               "pageInfo { endCursor hasNextPage } } }")  # fmt: skip
+            command(
+                supervisor,
+                "answerAppeal",
+                "AnswerAppealInput",
+                {"appealId": appeal_id, "text": "Готово"},
+            )
+            command(
+                supervisor,
+                "closeAppeal",
+                "CloseAppealInput",
+                {"appealId": appeal_id, "outcome": "RESOLVED"},
+            )
+    page = gql(
+        "query($b: String!, $after: String) { appeals(first: 1, after: $after, "
+        "orderBy: DUE_AT_ASC, filter: {body: $b}) { edges { cursor node { uuid } } "
+        "pageInfo { endCursor hasNextPage } } }"
+    )
 
     seen, after = [], None
     for _ in range(6):

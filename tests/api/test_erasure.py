@@ -34,13 +34,16 @@ def _receive(live: InProcessServer, token: str, citizen_id: str, name: str, cont
         'externalId: $e, text: "Прошу помочь", body: "Орган", citizen: $c}) { appeal { id } } }',
         {"e": uuid.uuid4().hex, "c": {"id": citizen_id, "name": name, "contact": contact}},
         token=token,
-    ).json()  # fmt: skip
+    ).json()
     return str(made["data"]["receiveAppeal"]["appeal"]["id"])
 
 
 def _citizen(live: InProcessServer, token: str, appeal_id: str) -> dict[str, object]:
-    answer = live.post("query($id: ID!) { appeal(id: $id) { status citizen { name contact erased } } }",
-                       {"id": appeal_id}, token=token).json()  # fmt: skip
+    answer = live.post(
+        "query($id: ID!) { appeal(id: $id) { status citizen { name contact erased } } }",
+        {"id": appeal_id},
+        token=token,
+    ).json()
     return dict(answer["data"]["appeal"])
 
 
@@ -56,8 +59,9 @@ def _cells(database_url: str) -> list[object]:
         conn.close()
         return values
     with psycopg.connect(database_url) as pg:
-        tables = [r[0] for r in pg.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]  # fmt: skip
+        tables = [
+            r[0] for r in pg.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        ]
         for table in tables:
             for row in pg.execute(f'SELECT * FROM "{table}"'):
                 values.extend(row)
@@ -76,8 +80,15 @@ def _appears_in_clear(cells: list[object], text: str) -> bool:
 
 def _cli(live: InProcessServer, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "APPEALS_DATABASE_URL": live.database_url}
-    return subprocess.run([sys.executable, "-m", "api.cli", *args], env=env, cwd=cwd,
-                          capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_an_erased_citizen_is_gone_everywhere_and_the_log_still_verifies(
@@ -93,15 +104,25 @@ def test_an_erased_citizen_is_gone_everywhere_and_the_log_still_verifies(
     answer = live.post(
         "mutation($c: String!) { eraseCitizenData(input: {citizenId: $c, legalBasis: "
         '"152-ФЗ ст. 21 ч. 4"}) { citizenId appeals { id } positions } }',
-        {"c": citizen_id}, token=live.token(Role.ADMIN),
-    ).json()  # fmt: skip
+        {"c": citizen_id},
+        token=live.token(Role.ADMIN),
+    ).json()
     after = [_citizen(live, supervisor, appeal_id) for appeal_id in erased_ids]
     kept = _citizen(live, supervisor, kept_id)
     cells_after = _cells(live.database_url)
     keys = _signing_keys(live)
     signed = _cli(live, "checkpoint", "--keys-dir", str(keys), cwd=tmp_path)
-    export = _cli(live, "audit", "export", str(uuid_of(live, erased_ids[0])), "-o",
-                  str(tmp_path / "bundle.json"), "--keys-dir", str(keys), cwd=tmp_path)  # fmt: skip
+    export = _cli(
+        live,
+        "audit",
+        "export",
+        str(uuid_of(live, erased_ids[0])),
+        "-o",
+        str(tmp_path / "bundle.json"),
+        "--keys-dir",
+        str(keys),
+        cwd=tmp_path,
+    )
     verify = _cli(live, "verify", "--quiet", "--keys-dir", str(keys), cwd=tmp_path)
 
     assert before["citizen"] == {"name": NAME, "contact": CONTACT, "erased": False}
@@ -132,8 +153,11 @@ def _signing_keys(live: InProcessServer) -> Path:
 
 
 def uuid_of(live: InProcessServer, appeal_id: str) -> str:
-    answer = live.post("query($id: ID!) { appeal(id: $id) { uuid } }", {"id": appeal_id},
-                       token=live.token(Role.AUDITOR)).json()  # fmt: skip
+    answer = live.post(
+        "query($id: ID!) { appeal(id: $id) { uuid } }",
+        {"id": appeal_id},
+        token=live.token(Role.AUDITOR),
+    ).json()
     return str(answer["data"]["appeal"]["uuid"])
 
 
@@ -172,14 +196,20 @@ def _received_with_text(live: InProcessServer, citizen_id: str) -> str:
         "input: {channel: VK, externalId: $e, text: $t, body: $b, citizen: $c}) { appeal { id } } }",
         {"e": uuid.uuid4().hex, "t": TEXT, "b": BODY, "c": {"id": citizen_id, "name": NAME}},
         token=live.token(Role.OPERATOR, body=BODY),
-    ).json()  # fmt: skip
+    ).json()
     appeal_id = str(made["data"]["receiveAppeal"]["appeal"]["id"])
-    live.post('mutation($id: ID!, $d: String!) { assignAppeal(input: {appealId: $id, '
-              'department: $d, assignee: "petrov"}) { position } }', {"id": appeal_id, "d": DEPARTMENT},
-              token=live.token(Role.SUPERVISOR, body=BODY))  # fmt: skip
-    live.post('mutation($id: ID!, $t: String!) { answerAppeal(input: {appealId: $id, text: $t}) '
-              "{ position } }", {"id": appeal_id, "t": ANSWER},
-              token=live.token(Role.OPERATOR, body=BODY, department=DEPARTMENT))  # fmt: skip
+    live.post(
+        "mutation($id: ID!, $d: String!) { assignAppeal(input: {appealId: $id, "
+        'department: $d, assignee: "petrov"}) { position } }',
+        {"id": appeal_id, "d": DEPARTMENT},
+        token=live.token(Role.SUPERVISOR, body=BODY),
+    )
+    live.post(
+        "mutation($id: ID!, $t: String!) { answerAppeal(input: {appealId: $id, text: $t}) "
+        "{ position } }",
+        {"id": appeal_id, "t": ANSWER},
+        token=live.token(Role.OPERATOR, body=BODY, department=DEPARTMENT),
+    )
     return appeal_id
 
 
@@ -221,16 +251,21 @@ def test_erasing_a_citizen_makes_their_appeal_text_and_the_answers_quoting_it_un
 
     erased = live.post(
         'mutation($c: String!) { eraseCitizenData(input: {citizenId: $c, legalBasis: "152-ФЗ"})'
-        " { appeals { id } } }", {"c": citizen_id}, token=live.token(Role.ADMIN),
-    ).json()  # fmt: skip
-    after = {role: live.post(READ, {"id": appeal_id}, token=token).json()
-             for role, token in readers.items()}  # fmt: skip
+        " { appeals { id } } }",
+        {"c": citizen_id},
+        token=live.token(Role.ADMIN),
+    ).json()
+    after = {
+        role: live.post(READ, {"id": appeal_id}, token=token).json()
+        for role, token in readers.items()
+    }
     rows_after = _event_rows(live.database_url)
     signed = _cli(live, "checkpoint", *keys, cwd=tmp_path)
     verify = _cli(live, "verify", "--quiet", *keys, cwd=tmp_path)
     checkpoint = live.post(CHECKPOINT, token=auditor).json()["data"]["ledger"]["checkpoints"][0]
-    proofs_after = live.post(PROOFS, {"id": appeal_id, "size": checkpoint["size"]},
-                             token=auditor).json()["data"]["appeal"]["history"]  # fmt: skip
+    proofs_after = live.post(
+        PROOFS, {"id": appeal_id, "size": checkpoint["size"]}, token=auditor
+    ).json()["data"]["appeal"]["history"]
 
     assert before["data"]["appeal"]["text"] == TEXT
     assert before["data"]["appeal"]["answers"] == [{"text": ANSWER, "textErased": False}]
@@ -253,9 +288,13 @@ def test_erasing_a_citizen_makes_their_appeal_text_and_the_answers_quoting_it_un
     assert [e["inclusionProof"]["leafHash"] for e in proofs_after][:3] == old_leaves
     for entry in proofs_after:
         proof = entry["inclusionProof"]
-        assert verify_inclusion(base64.b64decode(proof["leafHash"]), proof["leafIndex"],
-                                proof["treeSize"], [base64.b64decode(p) for p in proof["path"]],
-                                base64.b64decode(checkpoint["root"]))  # fmt: skip
+        assert verify_inclusion(
+            base64.b64decode(proof["leafHash"]),
+            proof["leafIndex"],
+            proof["treeSize"],
+            [base64.b64decode(p) for p in proof["path"]],
+            base64.b64decode(checkpoint["root"]),
+        )
 
 
 def test_erasing_an_unknown_citizen_answers_not_found(live: InProcessServer) -> None:
@@ -263,8 +302,10 @@ def test_erasing_an_unknown_citizen_answers_not_found(live: InProcessServer) -> 
 
     answer = live.post(
         'mutation($c: String!) { eraseCitizenData(input: {citizenId: $c, legalBasis: "152-ФЗ"})'
-        " { appeals { id } } }", {"c": unknown}, token=live.token(Role.ADMIN),
-    ).json()  # fmt: skip
+        " { appeals { id } } }",
+        {"c": unknown},
+        token=live.token(Role.ADMIN),
+    ).json()
 
     assert answer["data"] is None
     assert answer["errors"][0]["extensions"]["code"] == "NOT_FOUND"

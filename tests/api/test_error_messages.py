@@ -40,8 +40,13 @@ class Writer:
         return self.live.post(query, {"i": values}, token=self.token)
 
     def receive(self, **extra: object) -> httpx.Response:
-        values = {"channel": "WEB", "externalId": f"msg-{uuid.uuid4().hex}",
-                  "text": "Не убирают снег", "body": "Администрация", **extra}  # fmt: skip
+        values = {
+            "channel": "WEB",
+            "externalId": f"msg-{uuid.uuid4().hex}",
+            "text": "Не убирают снег",
+            "body": "Администрация",
+            **extra,
+        }
         return self.command("receiveAppeal", "ReceiveAppealInput", values)
 
     def received_id(self) -> tuple[str, str]:
@@ -63,8 +68,11 @@ def test_a_conflict_says_which_version_was_expected_and_which_is_current(
     writer = Writer(live)
     appeal_id, appeal_uuid = writer.received_id()
 
-    answer = writer.command("registerAppeal", "RegisterAppealInput",
-                            {"appealId": appeal_id, "number": "ОГ-9", "expectedVersion": 3})  # fmt: skip
+    answer = writer.command(
+        "registerAppeal",
+        "RegisterAppealInput",
+        {"appealId": appeal_id, "number": "ОГ-9", "expectedVersion": 3},
+    )
 
     error = only_error(answer)
     assert error["message"] == (
@@ -82,10 +90,12 @@ def test_a_refused_transition_and_an_unknown_appeal_are_sentences(live: InProces
     appeal_id, appeal_uuid = writer.received_id()
     unknown = str(uuid.uuid4())
 
-    reopen = writer.command("reopenAppeal", "ReopenAppealInput",
-                            {"appealId": appeal_id, "reason": "ещё раз"})  # fmt: skip
-    missing = writer.command("registerAppeal", "RegisterAppealInput",
-                             {"appealId": unknown, "number": "ОГ-10"})  # fmt: skip
+    reopen = writer.command(
+        "reopenAppeal", "ReopenAppealInput", {"appealId": appeal_id, "reason": "ещё раз"}
+    )
+    missing = writer.command(
+        "registerAppeal", "RegisterAppealInput", {"appealId": unknown, "number": "ОГ-10"}
+    )
 
     transition = only_error(reopen)
     assert transition["message"] == f"cannot reopen appeal {appeal_uuid}: it is received"
@@ -93,8 +103,11 @@ def test_a_refused_transition_and_an_unknown_appeal_are_sentences(live: InProces
     assert transition["extensions"]["status"] == "received"
     not_found = only_error(missing)
     assert not_found["message"] == f"there is no appeal {unknown}"
-    assert not_found["extensions"] == {**not_found["extensions"], "code": "NOT_FOUND",
-                                       "appealId": unknown}  # fmt: skip
+    assert not_found["extensions"] == {
+        **not_found["extensions"],
+        "code": "NOT_FOUND",
+        "appealId": unknown,
+    }
 
 
 def test_a_future_received_at_names_the_field_received_at(live: InProcessServer) -> None:

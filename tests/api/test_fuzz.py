@@ -46,9 +46,13 @@ FUZZ = settings(
     database=None,
     deadline=None,
     phases=[Phase.generate],  # findings are collected, never raised: nothing to shrink
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
-                           HealthCheck.data_too_large, HealthCheck.large_base_example],
-)  # fmt: skip
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.data_too_large,
+        HealthCheck.large_base_example,
+    ],
+)
 
 
 @dataclass(frozen=True)
@@ -62,8 +66,10 @@ class Finding:
     body: str
 
     def __str__(self) -> str:
-        return (f"{self.operation}: {self.problem} (HTTP {self.status})\n"
-                f"  query: {self.query[:600]}\n  body:  {self.body[:600]}")  # fmt: skip
+        return (
+            f"{self.operation}: {self.problem} (HTTP {self.status})\n"
+            f"  query: {self.query[:600]}\n  body:  {self.body[:600]}"
+        )
 
 
 def seed(live: LiveServer, count: int = 3) -> list[str]:
@@ -72,15 +78,19 @@ def seed(live: LiveServer, count: int = 3) -> list[str]:
     ids = []
     for _ in range(count):
         made = live.post(
-            'mutation($e: String!) { receiveAppeal(input: {channel: POS, externalId: $e, '
+            "mutation($e: String!) { receiveAppeal(input: {channel: POS, externalId: $e, "
             f'text: "Яма во дворе", body: "{BODY}", citizen: {{name: "Анна", contact: "a@b.ru"}}}}) '
-            "{ appeal { id } } }", {"e": uuid.uuid4().hex}, token=token,
-        ).json()  # fmt: skip
+            "{ appeal { id } } }",
+            {"e": uuid.uuid4().hex},
+            token=token,
+        ).json()
         appeal_id = made["data"]["receiveAppeal"]["appeal"]["id"]
         assigned = live.post(
             f'mutation($id: ID!) {{ assignAppeal(input: {{appealId: $id, department: "{DEPT}", '
-            'assignee: "operator"}) { position } }', {"id": appeal_id}, token=token,
-        ).json()  # fmt: skip
+            'assignee: "operator"}) { position } }',
+            {"id": appeal_id},
+            token=token,
+        ).json()
         assert "errors" not in assigned, assigned
         ids.append(appeal_id)
     return ids
@@ -173,8 +183,9 @@ def test_fuzzed_documents_get_coded_answers_never_a_crash(live: LiveServer) -> N
         problem = problem_with(response.status_code, response.content)
         if problem is not None:
             text = response.content.decode(errors="replace")
-            findings.append(Finding(case.operation.label, problem, str(case.body),
-                                    response.status_code, text))  # fmt: skip
+            findings.append(
+                Finding(case.operation.label, problem, str(case.body), response.status_code, text)
+            )
 
     for operation in operations:
         for mode in (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE):

@@ -14,8 +14,16 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect, sy
 from tests.api.conftest import LiveServer, start_server, stop_server
 
 CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 EDITOR = ".graphiql-query-editor .CodeMirror"
 RESPONSE = ".graphiql-response .CodeMirror"
 # Rendering takes about a second here; at the old commit the page waits for a CDN forever.
@@ -53,8 +61,9 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-def open_graphiql(browser: Browser, server: LiveServer, width: int, height: int,
-                  refuse: str = "") -> ClosedNetworkPage:  # fmt: skip
+def open_graphiql(
+    browser: Browser, server: LiveServer, width: int, height: int, refuse: str = ""
+) -> ClosedNetworkPage:
     """Open /graphql as a browser does (Accept: text/html) with every other host refused."""
     tab = ClosedNetworkPage(browser.new_page(viewport={"width": width, "height": height}))
 

@@ -15,9 +15,14 @@ from tests.api.conftest import LiveServer, start_server, stop_server
 @pytest.fixture(scope="module")
 def strict(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     folder = tmp_path_factory.mktemp("strict")
-    server = start_server(f"sqlite:///{folder / 'a.db'}", folder / "server.log",
-                          APPEALS_RATE_LIMIT_PER_MINUTE="5", APPEALS_INTROSPECTION="false",
-                          APPEALS_GRAPHIQL="false", APPEALS_MAX_BODY_BYTES="2048")  # fmt: skip
+    server = start_server(
+        f"sqlite:///{folder / 'a.db'}",
+        folder / "server.log",
+        APPEALS_RATE_LIMIT_PER_MINUTE="5",
+        APPEALS_INTROSPECTION="false",
+        APPEALS_GRAPHIQL="false",
+        APPEALS_MAX_BODY_BYTES="2048",
+    )
     yield server
     stop_server(server)
 
@@ -58,8 +63,11 @@ def test_introspection_and_graphiql_can_be_switched_off(strict: LiveServer) -> N
 def test_a_body_over_the_cap_is_refused_before_it_is_read(strict: LiveServer) -> None:
     padding = "x" * 4096
 
-    response = httpx.post(strict.graphql, json={"query": "{ statistics { count } }",
-                                                "variables": {"pad": padding}}, timeout=5)  # fmt: skip
+    response = httpx.post(
+        strict.graphql,
+        json={"query": "{ statistics { count } }", "variables": {"pad": padding}},
+        timeout=5,
+    )
 
     assert response.status_code == 413
     assert response.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
@@ -67,8 +75,11 @@ def test_a_body_over_the_cap_is_refused_before_it_is_read(strict: LiveServer) ->
 
 def test_logs_hold_no_tokens_or_personal_data(strict: LiveServer, tmp_path: Path) -> None:
     token = strict.token(Role.SUPERVISOR, body="Орган")
-    strict.post('mutation { receiveAppeal(input: {channel: VK, externalId: "log-1", text: "т", '
-                'body: "Орган", citizen: {name: "Секретное Имя"}}) { created } }', token=token)  # fmt: skip
+    strict.post(
+        'mutation { receiveAppeal(input: {channel: VK, externalId: "log-1", text: "т", '
+        'body: "Орган", citizen: {name: "Секретное Имя"}}) { created } }',
+        token=token,
+    )
 
     log = strict.log.read_text()
 

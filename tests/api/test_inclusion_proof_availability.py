@@ -23,8 +23,10 @@ from tests.api.conftest import (
 )
 from tests.api.inprocess import SECRET
 
-HISTORY = ("query($id: ID!) { appeal(id: $id) { id history { version "
-           "inclusionProof { leafIndex treeSize path } } } }")  # fmt: skip
+HISTORY = (
+    "query($id: ID!) { appeal(id: $id) { id history { version "
+    "inclusionProof { leafIndex treeSize path } } } }"
+)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -32,16 +34,26 @@ def unsigned(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[L
     """A server on a fresh store whose audit log has no key and no checkpoint yet."""
     keys = tmp_path / "keys"
     with empty_store(request.param, tmp_path) as database_url:
-        server = start_server(database_url, tmp_path / "server.log", APPEALS_KEYS_DIR=str(keys),
-                              APPEALS_CHECKPOINT_INTERVAL="0")  # fmt: skip
+        server = start_server(
+            database_url,
+            tmp_path / "server.log",
+            APPEALS_KEYS_DIR=str(keys),
+            APPEALS_CHECKPOINT_INTERVAL="0",
+        )
         yield server, keys
         stop_server(server)
 
 
 def appeals(*args: str, url: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "APPEALS_DATABASE_URL": url}
-    return subprocess.run([sys.executable, "-m", "api.cli", *args], env=env, capture_output=True,
-                          text=True, timeout=120, check=False)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_before_any_checkpoint_the_appeal_is_returned_with_a_null_proof_and_a_coded_error(
@@ -49,14 +61,19 @@ def test_before_any_checkpoint_the_appeal_is_returned_with_a_null_proof_and_a_co
 ) -> None:
     live, keys = unsigned
     token = live.token(Role.SUPERVISOR)
-    made = live.post('mutation($e: String!) { receiveAppeal(input: {channel: EMAIL, '
-                     'externalId: $e, text: "Нет света", body: "Орган"}) { appeal { id } } }',
-                     {"e": uuid.uuid4().hex}, token=token).json()  # fmt: skip
+    made = live.post(
+        "mutation($e: String!) { receiveAppeal(input: {channel: EMAIL, "
+        'externalId: $e, text: "Нет света", body: "Орган"}) { appeal { id } } }',
+        {"e": uuid.uuid4().hex},
+        token=token,
+    ).json()
     appeal_id = made["data"]["receiveAppeal"]["appeal"]["id"]
 
     before = live.post(HISTORY, {"id": appeal_id}, token=token).json()
-    signed = [appeals("keys", "generate", "--dir", str(keys), url=live.database_url),
-              appeals("checkpoint", "--keys-dir", str(keys), url=live.database_url)]  # fmt: skip
+    signed = [
+        appeals("keys", "generate", "--dir", str(keys), url=live.database_url),
+        appeals("checkpoint", "--keys-dir", str(keys), url=live.database_url),
+    ]
     served = httpx.get(f"{live.url}/ledger/checkpoint", timeout=10)
     after = live.post(HISTORY, {"id": appeal_id}, token=token).json()
 
@@ -74,13 +91,20 @@ def test_before_any_checkpoint_the_appeal_is_returned_with_a_null_proof_and_a_co
 def _start_run(database_url: str, keys: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
     """``appeals run`` as ``make run`` starts it, with a small demo so the test stays fast."""
     port = free_port()
-    env = {**os.environ, "APPEALS_DATABASE_URL": database_url, "APPEALS_JWT_SECRET": SECRET,
-           "APPEALS_KEYS_DIR": str(keys), "APPEALS_RATE_LIMIT_PER_MINUTE": "0"}  # fmt: skip
+    env = {
+        **os.environ,
+        "APPEALS_DATABASE_URL": database_url,
+        "APPEALS_JWT_SECRET": SECRET,
+        "APPEALS_KEYS_DIR": str(keys),
+        "APPEALS_RATE_LIMIT_PER_MINUTE": "0",
+    }
     with log.open("wb") as handle:
         process = subprocess.Popen(
             [sys.executable, "-m", "api.cli", "run", "--demo-appeals", "20", "--port", str(port)],
-            env=env, stdout=handle, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     wait_serving(process, url, log, timeout=90)
     return process, url
@@ -95,9 +119,11 @@ def test_appeals_run_prepares_keys_and_a_first_checkpoint_so_proofs_work_at_once
     try:
         served = httpx.get(f"{url}/ledger/checkpoint", timeout=10)
         key = httpx.get(f"{url}/ledger/public-key", timeout=10)
-        answer = live.post("{ appeals(first: 1) { edges { node { history { "
-                           "inclusionProof { treeSize path } } } } } }",
-                           token=live.token(Role.AUDITOR)).json()  # fmt: skip
+        answer = live.post(
+            "{ appeals(first: 1) { edges { node { history { "
+            "inclusionProof { treeSize path } } } } } }",
+            token=live.token(Role.AUDITOR),
+        ).json()
     finally:
         stop_server(live)
 

@@ -53,18 +53,25 @@ class Office:
         return appeal
 
     def receive(self, channel: str, at: str) -> str:
-        appeal = self.do("receiveAppeal", {
-            "channel": channel, "externalId": uuid.uuid4().hex, "text": "Не вывозят мусор",
-            "body": self.body, "receivedAt": at,
-        })  # fmt: skip
+        appeal = self.do(
+            "receiveAppeal",
+            {
+                "channel": channel,
+                "externalId": uuid.uuid4().hex,
+                "text": "Не вывозят мусор",
+                "body": self.body,
+                "receivedAt": at,
+            },
+        )
         return str(appeal["id"])
 
     def statistics(self, body: str) -> list[dict[str, Any]]:
         answer = self.live.post(
             "query($b: String!) { statistics(filter: {body: $b}, period: DAY) "
             "{ periodStart count onTimeShare } }",
-            {"b": body}, token=self.token,
-        ).json()  # fmt: skip
+            {"b": body},
+            token=self.token,
+        ).json()
         groups: list[dict[str, Any]] = answer["data"]["statistics"]
         return groups
 
@@ -79,13 +86,24 @@ def test_a_forwarded_appeal_is_registered_by_the_receiving_body_and_answered_30_
     office = Office(live)
     receiving = f"{office.body} (область)"
     appeal_id = office.receive("LETTER", "2025-01-10T09:00:00+03:00")
-    office.do("registerAppeal", {"appealId": appeal_id, "number": "ОГ-1",
-                                 "at": "2025-01-12T10:00:00+03:00"})  # fmt: skip
-    office.do("forwardAppeal", {"appealId": appeal_id, "toBody": receiving,
-                                "reason": "вне компетенции", "at": "2025-01-20T10:00:00+03:00"})  # fmt: skip
+    office.do(
+        "registerAppeal",
+        {"appealId": appeal_id, "number": "ОГ-1", "at": "2025-01-12T10:00:00+03:00"},
+    )
+    office.do(
+        "forwardAppeal",
+        {
+            "appealId": appeal_id,
+            "toBody": receiving,
+            "reason": "вне компетенции",
+            "at": "2025-01-20T10:00:00+03:00",
+        },
+    )
 
-    registered = office.do("registerAppeal", {"appealId": appeal_id, "number": "МО-77",
-                                              "at": "2025-01-21T10:00:00+03:00"})  # fmt: skip
+    registered = office.do(
+        "registerAppeal",
+        {"appealId": appeal_id, "number": "МО-77", "at": "2025-01-21T10:00:00+03:00"},
+    )
 
     assert registered["status"] == "REGISTERED"
     assert registered["registeredAt"] == "2025-01-21T07:00:00+00:00"
@@ -104,12 +122,20 @@ def test_a_forwarded_appeal_waits_for_the_receiving_bodys_registration(
 ) -> None:
     office = Office(live)
     appeal_id = office.receive("EMAIL", "2025-01-10T09:00:00+03:00")
-    office.do("registerAppeal", {"appealId": appeal_id, "number": "ОГ-2",
-                                 "at": "2025-01-10T10:00:00+03:00"})  # fmt: skip
+    office.do(
+        "registerAppeal",
+        {"appealId": appeal_id, "number": "ОГ-2", "at": "2025-01-10T10:00:00+03:00"},
+    )
 
-    forwarded = office.do("forwardAppeal", {"appealId": appeal_id, "toBody": "Минтранс",
-                                            "reason": "вне компетенции",
-                                            "at": "2025-01-13T10:00:00+03:00"})  # fmt: skip
+    forwarded = office.do(
+        "forwardAppeal",
+        {
+            "appealId": appeal_id,
+            "toBody": "Минтранс",
+            "reason": "вне компетенции",
+            "at": "2025-01-13T10:00:00+03:00",
+        },
+    )
 
     assert forwarded["registeredAt"] is None
     assert [d["kind"] for d in forwarded["dueDates"]] == ["REGISTRATION"]
@@ -121,8 +147,9 @@ def test_a_formal_appeal_cannot_be_closed_before_it_is_registered(live: InProces
     original = office.receive("POS", "2025-01-10T09:00:00+03:00")
     appeal_id = office.receive("POS", "2025-01-10T09:30:00+03:00")
 
-    refused = office.send("closeAppeal", {"appealId": appeal_id, "outcome": "DUPLICATE",
-                                          "duplicateOf": original})  # fmt: skip
+    refused = office.send(
+        "closeAppeal", {"appealId": appeal_id, "outcome": "DUPLICATE", "duplicateOf": original}
+    )
 
     assert refused["errors"][0]["extensions"]["code"] == "INVALID_TRANSITION"
     assert refused["errors"][0]["extensions"]["reason"] == "not_registered"
@@ -133,12 +160,15 @@ def test_an_appeal_outside_the_competence_is_forwarded_not_just_closed(
 ) -> None:
     office = Office(live)
     appeal_id = office.receive("WEB", "2025-01-10T09:00:00+03:00")
-    office.do("registerAppeal", {"appealId": appeal_id, "number": "ОГ-3",
-                                 "at": "2025-01-10T10:00:00+03:00"})  # fmt: skip
+    office.do(
+        "registerAppeal",
+        {"appealId": appeal_id, "number": "ОГ-3", "at": "2025-01-10T10:00:00+03:00"},
+    )
 
     refused = office.send("closeAppeal", {"appealId": appeal_id, "outcome": "NOT_COMPETENT"})
-    office.do("forwardAppeal", {"appealId": appeal_id, "toBody": "Росреестр",
-                                "reason": "вне компетенции"})  # fmt: skip
+    office.do(
+        "forwardAppeal", {"appealId": appeal_id, "toBody": "Росреестр", "reason": "вне компетенции"}
+    )
     closed = office.do("closeAppeal", {"appealId": appeal_id, "outcome": "NOT_COMPETENT"})
 
     assert refused["errors"][0]["extensions"]["code"] == "INVALID_TRANSITION"
@@ -151,13 +181,24 @@ def test_a_reopened_appeal_that_was_never_registered_can_be_registered(
     office = Office(live)
     original = office.receive("VK", "2025-01-10T09:00:00+03:00")
     appeal_id = office.receive("VK", "2025-01-10T09:30:00+03:00")
-    office.do("closeAppeal", {"appealId": appeal_id, "outcome": "DUPLICATE",
-                              "duplicateOf": original, "at": "2025-01-10T10:00:00+03:00"})  # fmt: skip
-    office.do("reopenAppeal", {"appealId": appeal_id, "reason": "не дубликат",
-                               "at": "2025-01-11T10:00:00+03:00"})  # fmt: skip
+    office.do(
+        "closeAppeal",
+        {
+            "appealId": appeal_id,
+            "outcome": "DUPLICATE",
+            "duplicateOf": original,
+            "at": "2025-01-10T10:00:00+03:00",
+        },
+    )
+    office.do(
+        "reopenAppeal",
+        {"appealId": appeal_id, "reason": "не дубликат", "at": "2025-01-11T10:00:00+03:00"},
+    )
 
-    registered = office.do("registerAppeal", {"appealId": appeal_id, "number": "ОГ-4",
-                                              "at": "2025-01-12T10:00:00+03:00"})  # fmt: skip
+    registered = office.do(
+        "registerAppeal",
+        {"appealId": appeal_id, "number": "ОГ-4", "at": "2025-01-12T10:00:00+03:00"},
+    )
 
     assert registered["status"] == "REGISTERED"
     assert _due(registered, "ANSWER")["dueAt"] == "2025-02-11T21:00:00+00:00"
@@ -177,8 +218,10 @@ def test_a_reopened_appeal_gets_a_new_answer_period_and_can_be_overdue(
     for name, values in steps:
         office.do(name, {"appealId": appeal_id, **values})
 
-    reopened = office.do("reopenAppeal", {"appealId": appeal_id, "reason": "снова не вывозят",
-                                          "at": "2025-02-01T10:00:00+03:00"})  # fmt: skip
+    reopened = office.do(
+        "reopenAppeal",
+        {"appealId": appeal_id, "reason": "снова не вывозят", "at": "2025-02-01T10:00:00+03:00"},
+    )
 
     assert (reopened["answeredAt"], reopened["rating"]) == (None, None)
     answer = _due(reopened, "ANSWER")
@@ -191,11 +234,14 @@ def test_a_reopened_appeal_gets_a_new_answer_period_and_can_be_overdue(
 def test_a_command_dated_before_the_appeals_last_event_is_refused(live: InProcessServer) -> None:
     office = Office(live)
     appeal_id = office.receive("EMAIL", "2025-01-10T09:00:00+03:00")
-    office.do("registerAppeal", {"appealId": appeal_id, "number": "ОГ-6",
-                                 "at": "2025-01-12T10:00:00+03:00"})  # fmt: skip
+    office.do(
+        "registerAppeal",
+        {"appealId": appeal_id, "number": "ОГ-6", "at": "2025-01-12T10:00:00+03:00"},
+    )
 
-    refused = office.send("answerAppeal", {"appealId": appeal_id, "text": "Ответ",
-                                           "at": "2025-01-11T10:00:00+03:00"})  # fmt: skip
+    refused = office.send(
+        "answerAppeal", {"appealId": appeal_id, "text": "Ответ", "at": "2025-01-11T10:00:00+03:00"}
+    )
 
     error = refused["errors"][0]
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
@@ -214,8 +260,10 @@ def test_the_on_time_share_judges_the_first_final_answer(live: InProcessServer) 
     ]:
         office.do(name, {"appealId": appeal_id, **values})
 
-    office.do("answerAppeal", {"appealId": appeal_id, "text": "Теперь точно",
-                               "at": "2025-04-01T10:00:00+03:00"})  # fmt: skip
+    office.do(
+        "answerAppeal",
+        {"appealId": appeal_id, "text": "Теперь точно", "at": "2025-04-01T10:00:00+03:00"},
+    )
 
     [group] = office.statistics(office.body)
     assert group["onTimeShare"] == 1.0
@@ -226,11 +274,20 @@ def test_a_social_media_message_has_no_registration_due_until_it_is_registered(
 ) -> None:
     office = Office(live)
     appeal_id = office.receive("VK", "2025-01-10T09:00:00+03:00")
-    office.do("answerAppeal", {"appealId": appeal_id, "text": "Приняли", "final": False,
-                               "at": "2025-01-10T10:00:00+03:00"})  # fmt: skip
+    office.do(
+        "answerAppeal",
+        {
+            "appealId": appeal_id,
+            "text": "Приняли",
+            "final": False,
+            "at": "2025-01-10T10:00:00+03:00",
+        },
+    )
 
-    registered = office.do("registerAppeal", {"appealId": appeal_id, "number": "ОГ-8",
-                                              "at": "2025-01-15T10:00:00+03:00"})  # fmt: skip
+    registered = office.do(
+        "registerAppeal",
+        {"appealId": appeal_id, "number": "ОГ-8", "at": "2025-01-15T10:00:00+03:00"},
+    )
 
     due = _due(registered, "REGISTRATION")
     assert (due["dueAt"], due["countedFrom"]) == ("2025-01-18T21:00:00+00:00", "Registered")

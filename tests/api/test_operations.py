@@ -74,8 +74,9 @@ def test_metrics_count_requests_errors_appends_and_lag(live: LiveServer) -> None
 def standby(tmp_path: Path) -> Iterator[LiveServer]:
     """A server that does not run projections and calls any lag at all too much."""
     url = f"sqlite:///{tmp_path / 'appeals.db'}"
-    server = start_server(url, tmp_path / "server.log", APPEALS_RUN_PROJECTIONS="false",
-                          APPEALS_READY_MAX_LAG="0")  # fmt: skip
+    server = start_server(
+        url, tmp_path / "server.log", APPEALS_RUN_PROJECTIONS="false", APPEALS_READY_MAX_LAG="0"
+    )
     yield server
     stop_server(server)
 

@@ -40,10 +40,22 @@ def live(in_process: InProcessServer) -> InProcessServer:
 def demo(live: InProcessServer) -> InProcessServer:
     for seed, end in SEEDS.items():
         subprocess.run(
-            [sys.executable, "-m", "api.cli", "demo", "--appeals", str(APPEALS), "--seed",
-             str(seed), "--until", end, "--quiet"],
-            env={**os.environ, "APPEALS_DATABASE_URL": live.database_url}, check=True,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "api.cli",
+                "demo",
+                "--appeals",
+                str(APPEALS),
+                "--seed",
+                str(seed),
+                "--until",
+                end,
+                "--quiet",
+            ],
+            env={**os.environ, "APPEALS_DATABASE_URL": live.database_url},
+            check=True,
+        )
     staff = live.token(Role.SUPERVISOR)
     loaded = APPEALS * len(SEEDS)
     until(lambda: sum(g["count"] for g in _months(live, [], staff)) >= loaded, timeout=60)
@@ -57,8 +69,9 @@ def _ask(live: InProcessServer, arguments: str, token: str | None = None) -> dic
     return answer
 
 
-def _months(live: InProcessServer, group_by: list[str], token: str | None = None,
-            where: str = "") -> list[dict[str, Any]]:  # fmt: skip
+def _months(
+    live: InProcessServer, group_by: list[str], token: str | None = None, where: str = ""
+) -> list[dict[str, Any]]:
     dims = ", ".join(d.upper() for d in group_by)
     window = 'receivedFrom: "2024-12-01", receivedTo: "2025-11-30"'
     answer = _ask(live, f"filter: {{{window}{where}}}, groupBy: [{dims}], period: MONTH", token)
@@ -133,8 +146,10 @@ def test_the_public_may_ask_only_for_whole_calendar_months(demo: InProcessServer
     november = _ask(demo, 'filter: {receivedFrom: "2025-11-01", receivedTo: "2025-11-30"}')
     month_cells = {g["periodStart"]: g for g in _months(demo, [])}
 
-    assert allowed == [(date(2025, 10, 1), date(2025, 10, 31)),
-                       (date(2025, 11, 1), date(2025, 11, 30))]  # fmt: skip
+    assert allowed == [
+        (date(2025, 10, 1), date(2025, 10, 31)),
+        (date(2025, 11, 1), date(2025, 11, 30)),
+    ]
     assert refused == {"BAD_USER_INPUT"}
     for answer in [*periods.values(), whole]:
         assert answer["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

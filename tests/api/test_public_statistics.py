@@ -27,8 +27,9 @@ def _receive(live: InProcessServer, token: str, body: str, channel: str) -> None
     answer = live.post(
         "mutation($e: String!, $b: String!, $c: Channel!) { receiveAppeal(input: {channel: $c, "
         'externalId: $e, text: "Обращение", body: $b}) { created } }',
-        {"e": uuid.uuid4().hex, "b": body, "c": channel}, token=token,
-    ).json()  # fmt: skip
+        {"e": uuid.uuid4().hex, "b": body, "c": channel},
+        token=token,
+    ).json()
     assert answer["data"]["receiveAppeal"]["created"] is True
 
 
@@ -46,9 +47,14 @@ def test_a_group_of_three_is_suppressed_for_the_public_but_not_for_staff(
     staff = live.post(QUERY, {"body": body}, token=supervisor).json()["data"]["statistics"]
 
     by_channel = {group["channel"]: group for group in public}
-    assert by_channel["vk"] == {"channel": "vk", "suppressed": True, "count": None,
-                                "countsByStatus": None, "firstResponseP50": None,
-                                "onTimeShare": None}  # fmt: skip
+    assert by_channel["vk"] == {
+        "channel": "vk",
+        "suppressed": True,
+        "count": None,
+        "countsByStatus": None,
+        "firstResponseP50": None,
+        "onTimeShare": None,
+    }
     # The body's total minus telegram's 5 would give vk's 3: telegram is hidden along with it.
     assert by_channel["telegram"]["suppressed"] is True
     assert by_channel["telegram"]["count"] is None
@@ -56,9 +62,11 @@ def test_a_group_of_three_is_suppressed_for_the_public_but_not_for_staff(
 
 
 def test_the_public_cannot_reach_appeals_or_their_text(live: InProcessServer) -> None:
-    queries = ["{ appeals(first: 1) { edges { node { text } } } }",
-               '{ appeal(id: "00000000-0000-0000-0000-000000000000") { text } }',
-               "{ workload { openCount } }"]  # fmt: skip
+    queries = [
+        "{ appeals(first: 1) { edges { node { text } } } }",
+        '{ appeal(id: "00000000-0000-0000-0000-000000000000") { text } }',
+        "{ workload { openCount } }",
+    ]
 
     codes = [live.post(q).json()["errors"][0]["extensions"]["code"] for q in queries]
 

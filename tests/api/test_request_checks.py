@@ -66,8 +66,13 @@ def test_a_filter_time_that_is_not_iso_8601_is_bad_user_input_naming_the_field(
 
 def test_a_time_without_an_offset_is_refused_in_every_datetime_input(live: LiveServer) -> None:
     token = live.token(Role.SUPERVISOR)
-    appeal = {"channel": "WEB", "externalId": f"naive-{uuid.uuid4().hex}", "text": "Яма",
-              "body": "Администрация", "receivedAt": NAIVE}  # fmt: skip
+    appeal = {
+        "channel": "WEB",
+        "externalId": f"naive-{uuid.uuid4().hex}",
+        "text": "Яма",
+        "body": "Администрация",
+        "receivedAt": NAIVE,
+    }
     receive = "mutation($i: ReceiveAppealInput!) { receiveAppeal(input: $i) { position } }"
     as_of = 'query($id: ID!) { appeal(id: $id) { asOf(at: "2024-01-01T00:00") { version } } }'
 
@@ -82,13 +87,19 @@ def test_a_time_without_an_offset_is_refused_in_every_datetime_input(live: LiveS
 
 def test_a_received_at_before_the_floor_is_bad_user_input_naming_it(live: LiveServer) -> None:
     token = live.token(Role.SUPERVISOR)
-    appeal = {"channel": "WEB", "externalId": f"year-one-{uuid.uuid4().hex}", "text": "Яма",
-              "body": "Администрация", "receivedAt": "0001-01-01T00:00:00+00:00"}  # fmt: skip
+    appeal = {
+        "channel": "WEB",
+        "externalId": f"year-one-{uuid.uuid4().hex}",
+        "text": "Яма",
+        "body": "Администрация",
+        "receivedAt": "0001-01-01T00:00:00+00:00",
+    }
     receive = "mutation($i: ReceiveAppealInput!) { receiveAppeal(input: $i) { position } }"
 
     answer = live.post(receive, {"i": appeal}, token=token)
-    later = live.post(receive, {"i": {**appeal, "receivedAt": "2000-01-01T00:00:00+00:00"}},
-                      token=token)  # fmt: skip
+    later = live.post(
+        receive, {"i": {**appeal, "receivedAt": "2000-01-01T00:00:00+00:00"}}, token=token
+    )
 
     error = refused(answer, "BAD_USER_INPUT")
     assert error["extensions"]["field"] == "receivedAt"
@@ -105,10 +116,18 @@ def test_several_operations_and_no_operation_name_are_refused_not_the_first_run(
 
     legacy = httpx.post(live.graphql, json={"query": TWO_OPERATIONS}, headers=headers, timeout=30)
     spec = httpx.post(live.graphql, json={"query": TWO_OPERATIONS}, headers=modern, timeout=30)
-    over_get = httpx.get(live.graphql, params={"query": TWO_OPERATIONS},
-                         headers={**headers, "accept": "application/json"}, timeout=30)  # fmt: skip
-    named = httpx.post(live.graphql, json={"query": TWO_OPERATIONS, "operationName": "B"},
-                       headers=headers, timeout=30)  # fmt: skip
+    over_get = httpx.get(
+        live.graphql,
+        params={"query": TWO_OPERATIONS},
+        headers={**headers, "accept": "application/json"},
+        timeout=30,
+    )
+    named = httpx.post(
+        live.graphql,
+        json={"query": TWO_OPERATIONS, "operationName": "B"},
+        headers=headers,
+        timeout=30,
+    )
 
     for answer in (legacy, over_get):
         assert answer.status_code == 200
@@ -125,8 +144,12 @@ def test_several_operations_without_a_name_are_refused_over_websocket(live: Live
     token = live.token(Role.SUPERVISOR)
     two = "subscription A { appealEvents { type } } subscription B { appealEvents { type } }"
 
-    with connect(url, subprotocols=[PROTOCOL], open_timeout=10,
-                 additional_headers={"authorization": f"Bearer {token}"}) as socket:  # fmt: skip
+    with connect(
+        url,
+        subprotocols=[PROTOCOL],
+        open_timeout=10,
+        additional_headers={"authorization": f"Bearer {token}"},
+    ) as socket:
         socket.send(json.dumps({"type": "connection_init"}))
         assert json.loads(socket.recv(timeout=10))["type"] == "connection_ack"
         socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": two}}))

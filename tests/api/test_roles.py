@@ -69,38 +69,99 @@ INVALID = {"expired", "other-key", "alg-none", "malformed"}
 # operation: (status the appeal needs first, GraphQL document, who may do it)
 READ = "query($id: ID!) { appeal(id: $id) { status } }"
 OPERATIONS: dict[str, tuple[str, str, set[str]]] = {
-    "statistics": ("none", "{ statistics(groupBy: [CHANNEL], period: MONTH) { count suppressed } }",
-                   {"public", "operator", "operator-other-dept", "supervisor",
-                    "supervisor-other-body", "auditor", "admin"}),
+    "statistics": (
+        "none",
+        "{ statistics(groupBy: [CHANNEL], period: MONTH) { count suppressed } }",
+        {
+            "public",
+            "operator",
+            "operator-other-dept",
+            "supervisor",
+            "supervisor-other-body",
+            "auditor",
+            "admin",
+        },
+    ),
     "appeal": ("assigned", READ, {"operator", "supervisor", "auditor", "admin"}),
-    "appeals": ("none", "{ appeals(first: 5) { totalCount } }",
-                {"operator", "operator-other-dept", "supervisor", "supervisor-other-body",
-                 "auditor", "admin"}),
-    "receiveAppeal": ("none", "mutation($e: String!) { receiveAppeal(input: {channel: VK, "
-                      f'externalId: $e, text: "Яма", body: "{BODY}"}}) {{ created }} }}',
-                      {"operator", "operator-other-dept", "supervisor"}),
-    "registerAppeal": ("received", 'mutation($id: ID!) { registerAppeal(input: {appealId: $id, '
-                       'number: "ОГ-1"}) { position } }', {"supervisor"}),
-    "assignAppeal": ("received", 'mutation($id: ID!) { assignAppeal(input: {appealId: $id, '
-                     f'department: "{DEPT}", assignee: "x"}}) {{ position }} }}', {"supervisor"}),
-    "forwardAppeal": ("assigned", 'mutation($id: ID!) { forwardAppeal(input: {appealId: $id, '
-                      'toBody: "Другой орган", reason: "Не наш"}) { position } }', {"supervisor"}),
-    "extendAppealDeadline": ("registered+assigned", 'mutation($id: ID!) { extendAppealDeadline('
-                             'input: {appealId: $id, days: 10, reason: "Проверка"}) { position } }',
-                             {"supervisor"}),
-    "categorizeAppeal": ("assigned", 'mutation($id: ID!) { categorizeAppeal(input: {appealId: $id, '
-                         'category: "дороги"}) { position } }', {"operator", "supervisor"}),
-    "answerAppeal": ("assigned", 'mutation($id: ID!) { answerAppeal(input: {appealId: $id, '
-                     'text: "Сделано"}) { position } }', {"operator", "supervisor"}),
-    "closeAppeal": ("answered", 'mutation($id: ID!) { closeAppeal(input: {appealId: $id, '
-                    "outcome: RESOLVED}) { position } }", {"operator", "supervisor"}),
-    "reopenAppeal": ("closed", 'mutation($id: ID!) { reopenAppeal(input: {appealId: $id, '
-                     'reason: "Не сделано"}) { position } }', {"operator", "supervisor"}),
-    "rateAppeal": ("answered", 'mutation($id: ID!) { rateAppeal(input: {appealId: $id, '
-                   "score: 4}) { position } }", {"operator", "supervisor"}),
-}  # fmt: skip
-STAFF = {"operator", "operator-other-dept", "supervisor", "supervisor-other-body", "auditor",
-         "admin"}  # fmt: skip
+    "appeals": (
+        "none",
+        "{ appeals(first: 5) { totalCount } }",
+        {
+            "operator",
+            "operator-other-dept",
+            "supervisor",
+            "supervisor-other-body",
+            "auditor",
+            "admin",
+        },
+    ),
+    "receiveAppeal": (
+        "none",
+        "mutation($e: String!) { receiveAppeal(input: {channel: VK, "
+        f'externalId: $e, text: "Яма", body: "{BODY}"}}) {{ created }} }}',
+        {"operator", "operator-other-dept", "supervisor"},
+    ),
+    "registerAppeal": (
+        "received",
+        "mutation($id: ID!) { registerAppeal(input: {appealId: $id, "
+        'number: "ОГ-1"}) { position } }',
+        {"supervisor"},
+    ),
+    "assignAppeal": (
+        "received",
+        "mutation($id: ID!) { assignAppeal(input: {appealId: $id, "
+        f'department: "{DEPT}", assignee: "x"}}) {{ position }} }}',
+        {"supervisor"},
+    ),
+    "forwardAppeal": (
+        "assigned",
+        "mutation($id: ID!) { forwardAppeal(input: {appealId: $id, "
+        'toBody: "Другой орган", reason: "Не наш"}) { position } }',
+        {"supervisor"},
+    ),
+    "extendAppealDeadline": (
+        "registered+assigned",
+        "mutation($id: ID!) { extendAppealDeadline("
+        'input: {appealId: $id, days: 10, reason: "Проверка"}) { position } }',
+        {"supervisor"},
+    ),
+    "categorizeAppeal": (
+        "assigned",
+        "mutation($id: ID!) { categorizeAppeal(input: {appealId: $id, "
+        'category: "дороги"}) { position } }',
+        {"operator", "supervisor"},
+    ),
+    "answerAppeal": (
+        "assigned",
+        'mutation($id: ID!) { answerAppeal(input: {appealId: $id, text: "Сделано"}) { position } }',
+        {"operator", "supervisor"},
+    ),
+    "closeAppeal": (
+        "answered",
+        "mutation($id: ID!) { closeAppeal(input: {appealId: $id, "
+        "outcome: RESOLVED}) { position } }",
+        {"operator", "supervisor"},
+    ),
+    "reopenAppeal": (
+        "closed",
+        "mutation($id: ID!) { reopenAppeal(input: {appealId: $id, "
+        'reason: "Не сделано"}) { position } }',
+        {"operator", "supervisor"},
+    ),
+    "rateAppeal": (
+        "answered",
+        "mutation($id: ID!) { rateAppeal(input: {appealId: $id, score: 4}) { position } }",
+        {"operator", "supervisor"},
+    ),
+}
+STAFF = {
+    "operator",
+    "operator-other-dept",
+    "supervisor",
+    "supervisor-other-body",
+    "auditor",
+    "admin",
+}
 STEPS = {
     "registered+assigned": ["register", "assign"],
     "received": [],
@@ -133,13 +194,20 @@ def prepare(live: InProcessServer, state: str) -> str:
     if state == "none":
         return ""
     token = live.token(Role.SUPERVISOR, body=BODY)
-    made = live.post('mutation($e: String!) { receiveAppeal(input: {channel: POS, externalId: $e, '
-                     f'text: "Текст", body: "{BODY}", citizen: {{name: "Анна"}}}}) '
-                     "{ appeal { id } } }", {"e": uuid.uuid4().hex}, token=token).json()  # fmt: skip
+    made = live.post(
+        "mutation($e: String!) { receiveAppeal(input: {channel: POS, externalId: $e, "
+        f'text: "Текст", body: "{BODY}", citizen: {{name: "Анна"}}}}) '
+        "{ appeal { id } } }",
+        {"e": uuid.uuid4().hex},
+        token=token,
+    ).json()
     appeal_id = str(made["data"]["receiveAppeal"]["appeal"]["id"])
     for step in STEPS[state]:
-        answer = live.post(f"mutation($id: ID!) {{ {STEP_MUTATIONS[step]} {{ position }} }}",
-                           {"id": appeal_id}, token=token).json()  # fmt: skip
+        answer = live.post(
+            f"mutation($id: ID!) {{ {STEP_MUTATIONS[step]} {{ position }} }}",
+            {"id": appeal_id},
+            token=token,
+        ).json()
         assert "errors" not in answer, answer
     return appeal_id
 
@@ -150,8 +218,9 @@ def results(live: InProcessServer) -> dict[tuple[str, str], dict[str, Any]]:
     for operation, (state, document, _) in OPERATIONS.items():
         for who in VIEWERS:
             appeal_id = prepare(live, state)
-            response = live.post(document, {"id": appeal_id, "e": uuid.uuid4().hex},
-                                 token=who.token(live))  # fmt: skip
+            response = live.post(
+                document, {"id": appeal_id, "e": uuid.uuid4().hex}, token=who.token(live)
+            )
             assert response.status_code == 200, response.text
             table[(operation, who.name)] = response.json()
     return table
@@ -193,10 +262,16 @@ def test_every_command_records_the_token_subject_as_actor(live: InProcessServer)
     appeal_id = prepare(live, "assigned")
     token = live.token(Role.OPERATOR, body=BODY, department=DEPT)
 
-    live.post("mutation($id: ID!) { answerAppeal(input: {appealId: $id, text: \"Готово\"}) "
-              "{ position } }", {"id": appeal_id}, token=token)  # fmt: skip
-    history = live.post("query($id: ID!) { appeal(id: $id) { history { type actor { id role } } } }",
-                        {"id": appeal_id}, token=token).json()["data"]["appeal"]["history"]  # fmt: skip
+    live.post(
+        'mutation($id: ID!) { answerAppeal(input: {appealId: $id, text: "Готово"}) { position } }',
+        {"id": appeal_id},
+        token=token,
+    )
+    history = live.post(
+        "query($id: ID!) { appeal(id: $id) { history { type actor { id role } } } }",
+        {"id": appeal_id},
+        token=token,
+    ).json()["data"]["appeal"]["history"]
 
     assert history[-1] == {"type": "Answered", "actor": {"id": "test-operator", "role": "OPERATOR"}}
     assert history[0]["actor"] == {"id": "test-supervisor", "role": "SUPERVISOR"}

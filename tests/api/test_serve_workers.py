@@ -60,8 +60,9 @@ def test_two_workers_serve_one_port_and_a_dead_one_is_replaced(tmp_path: Path) -
         supervisor.send_signal(signal.SIGTERM)
         assert supervisor.wait(timeout=30) == 0
         assert not listeners(port)
-        assert not (workers - {victim}) & {int(p.name) for p in Path("/proc").iterdir()
-                                           if p.name.isdigit()}  # fmt: skip
+        assert not (workers - {victim}) & {
+            int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()
+        }
     finally:
         if supervisor.poll() is None:
             supervisor.kill()
@@ -231,11 +232,20 @@ RECEIVE = """mutation($input: ReceiveAppealInput!) {
 
 def _receive(port: int, external_id: str) -> dict[str, object]:
     token = Authenticator(SECRET).issue(subject="t", role=Role.OPERATOR, ttl=timedelta(hours=1))
-    variables = {"input": {"channel": "VK", "externalId": external_id, "text": "Яма",
-                           "body": "Администрация"}}  # fmt: skip
-    answer = httpx.post(f"http://127.0.0.1:{port}/graphql", timeout=10,
-                        json={"query": RECEIVE, "variables": variables},
-                        headers={"authorization": f"Bearer {token}"})  # fmt: skip
+    variables = {
+        "input": {
+            "channel": "VK",
+            "externalId": external_id,
+            "text": "Яма",
+            "body": "Администрация",
+        }
+    }
+    answer = httpx.post(
+        f"http://127.0.0.1:{port}/graphql",
+        timeout=10,
+        json={"query": RECEIVE, "variables": variables},
+        headers={"authorization": f"Bearer {token}"},
+    )
     body: dict[str, object] = answer.json()
     return body
 
@@ -247,9 +257,15 @@ def test_the_projection_duty_runs_in_a_process_of_its_own_and_is_restarted(
     supervisor = supervise(f"sqlite:///{tmp_path / 'a.db'}", port, tmp_path, workers=2)
     lock = tmp_path / "a.db.projections.lock"
     try:
-        until(lambda: len(workers_of(supervisor.pid)) == 2
-              and len(named(supervisor.pid, "appeals-duty")) == 1
-              and healthy(f"http://127.0.0.1:{port}"), timeout=60, every=0.2)  # fmt: skip
+        until(
+            lambda: (
+                len(workers_of(supervisor.pid)) == 2
+                and len(named(supervisor.pid, "appeals-duty")) == 1
+                and healthy(f"http://127.0.0.1:{port}")
+            ),
+            timeout=60,
+            every=0.2,
+        )
         (duty,) = named(supervisor.pid, "appeals-duty")
         workers = workers_of(supervisor.pid)
         until(lambda: holding(workers | {duty}, lock) == {duty}, timeout=30, every=0.1)
@@ -268,8 +284,10 @@ def test_the_projection_duty_runs_in_a_process_of_its_own_and_is_restarted(
             supervisor.kill()
             supervisor.wait()
 
-    assert first == {"data": {"receiveAppeal": {"appeal": {"status": "RECEIVED", "version": 1},
-                                                "position": 1}}}  # fmt: skip
-    assert second == {"data": {"receiveAppeal": {"appeal": {"status": "RECEIVED", "version": 1},
-                                                 "position": 2}}}  # fmt: skip
+    assert first == {
+        "data": {"receiveAppeal": {"appeal": {"status": "RECEIVED", "version": 1}, "position": 1}}
+    }
+    assert second == {
+        "data": {"receiveAppeal": {"appeal": {"status": "RECEIVED", "version": 1}, "position": 2}}
+    }
     assert not Path(f"/proc/{successor}").exists()

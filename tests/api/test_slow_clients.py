@@ -55,16 +55,32 @@ def _healthy(url: str) -> bool:
 @pytest.fixture(params=[1, 2], ids=["one-process", "two-workers"])
 def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
     port = free_port()
-    env = {**os.environ, "APPEALS_DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}",
-           "APPEALS_JWT_SECRET": SECRET, "APPEALS_KEYS_DIR": str(tmp_path / "keys"),
-           "APPEALS_HEADER_TIMEOUT": str(HEADER_TIMEOUT), "APPEALS_BODY_TIMEOUT": "1",
-           "APPEALS_KEEPALIVE_TIMEOUT": "60", "APPEALS_MAX_CONNECTIONS": str(CAP)}  # fmt: skip
+    env = {
+        **os.environ,
+        "APPEALS_DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}",
+        "APPEALS_JWT_SECRET": SECRET,
+        "APPEALS_KEYS_DIR": str(tmp_path / "keys"),
+        "APPEALS_HEADER_TIMEOUT": str(HEADER_TIMEOUT),
+        "APPEALS_BODY_TIMEOUT": "1",
+        "APPEALS_KEEPALIVE_TIMEOUT": "60",
+        "APPEALS_MAX_CONNECTIONS": str(CAP),
+    }
     with (tmp_path / "serve.log").open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "serve", "--port", str(port),
-             "--workers", str(request.param)],
-            env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "api.cli",
+                "serve",
+                "--port",
+                str(port),
+                "--workers",
+                str(request.param),
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     try:
         until(lambda: _healthy(f"http://127.0.0.1:{port}/healthz"), timeout=60, every=0.2)
         served = Server(port, request.param)
@@ -96,9 +112,11 @@ def test_connections_that_never_finish_a_request_are_closed_while_others_are_ser
 ) -> None:
     silent = server.connect(b"")
     half_head = server.connect(b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Ty")
-    half_body = server.connect(b"POST /graphql HTTP/1.1\r\nHost: x\r\n"
-                               b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n"
-                               b'{"query":')  # fmt: skip
+    half_body = server.connect(
+        b"POST /graphql HTTP/1.1\r\nHost: x\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+        b'{"query":'
+    )
 
     answer = httpx.post(server.url("/graphql"), json={"query": "{ __typename }"}, timeout=5)
 

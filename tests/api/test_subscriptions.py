@@ -84,8 +84,12 @@ def test_a_subscriber_gets_the_events_of_appeals_in_its_scope_as_they_are_after_
     assert "Ответ дорожников" not in json.dumps(operator_saw, ensure_ascii=False)
     assert direct.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert of_moved(auditor_saw) == [
-        ("Received", 1), ("Assigned", 2), ("Answered", 3), ("Assigned", 4), ("Answered", 5),
-    ]  # fmt: skip
+        ("Received", 1),
+        ("Assigned", 2),
+        ("Answered", 3),
+        ("Assigned", 4),
+        ("Answered", 5),
+    ]
     assert public_reply["type"] == "next"
     assert public_reply["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
@@ -97,15 +101,23 @@ def test_a_query_over_a_long_lived_websocket_sees_the_appeal_as_it_is_now(
     supervisor = live.token(Role.SUPERVISOR, body=body)
     operator = live.token(Role.OPERATOR, body=body, department=OURS)
     appeal = receive(live, supervisor, body)
-    command(live, supervisor, "assignAppeal", {"appealId": appeal, "department": OURS,
-                                               "assignee": "ivanova"})  # fmt: skip
+    command(
+        live,
+        supervisor,
+        "assignAppeal",
+        {"appealId": appeal, "department": OURS, "assignee": "ivanova"},
+    )
     ws = connect(init={"Authorization": f"Bearer {operator}"})
     assert json.loads(ws.recv(timeout=10))["type"] == "connection_ack"
     query = "query($id: ID!) { appeal(id: $id) { department assignee } }"
     before = ask(ws, "1", query, {"id": appeal})
 
-    command(live, supervisor, "assignAppeal", {"appealId": appeal, "department": THEIRS,
-                                               "assignee": "petrov"})  # fmt: skip
+    command(
+        live,
+        supervisor,
+        "assignAppeal",
+        {"appealId": appeal, "department": THEIRS, "assignee": "petrov"},
+    )
     after = ask(ws, "2", query, {"id": appeal})
 
     assert before["data"]["appeal"] == {"department": OURS, "assignee": "ivanova"}
@@ -149,9 +161,12 @@ def test_a_token_in_the_url_signs_the_subscriber_in_and_never_reaches_the_log(
 
 @pytest.mark.parametrize(
     "init",
-    [{"Authorization": "Bearer not-a-token"}, {"authorization": "Basic dXNlcg=="},
-     {"Authorization": 42}],
-)  # fmt: skip
+    [
+        {"Authorization": "Bearer not-a-token"},
+        {"authorization": "Basic dXNlcg=="},
+        {"Authorization": 42},
+    ],
+)
 def test_a_bad_token_in_the_connection_init_payload_is_refused_with_4403(
     live: LiveServer, connect: Connect, init: dict[str, object]
 ) -> None:

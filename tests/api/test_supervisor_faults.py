@@ -34,9 +34,11 @@ def _running(pids: set[int]) -> set[int]:
 
 def _up(supervisor: subprocess.Popen[bytes], port: int) -> bool:
     """Both workers and the duty process run, and the server answers."""
-    return (len(processes.named(supervisor.pid, "appeals-worker")) == 2
-            and len(processes.named(supervisor.pid, "appeals-duty")) == 1
-            and processes.healthy(f"http://127.0.0.1:{port}"))  # fmt: skip
+    return (
+        len(processes.named(supervisor.pid, "appeals-worker")) == 2
+        and len(processes.named(supervisor.pid, "appeals-duty")) == 1
+        and processes.healthy(f"http://127.0.0.1:{port}")
+    )
 
 
 def _stop(supervisor: subprocess.Popen[bytes]) -> None:
@@ -91,9 +93,11 @@ def _free(lock: Path) -> bool:
 
 def _advisory_locks(database_url: str) -> int:
     with psycopg.connect(database_url) as conn:
-        row = conn.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND "
-                           "database = (SELECT oid FROM pg_database "
-                           "WHERE datname = current_database())").fetchone()  # fmt: skip
+        row = conn.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND "
+            "database = (SELECT oid FROM pg_database "
+            "WHERE datname = current_database())"
+        ).fetchone()
     assert row is not None
     return int(row[0])
 
@@ -133,8 +137,10 @@ def test_a_supervisor_out_of_descriptors_waits_and_then_serves(tmp_path: Path) -
 
         with ThreadPoolExecutor(1) as pool:
             waiting = pool.submit(httpx.get, f"http://127.0.0.1:{port}/healthz", timeout=30)
-            until(lambda: "cannot accept" in log.read_text() or supervisor.poll() is not None,
-                  timeout=10)  # fmt: skip
+            until(
+                lambda: "cannot accept" in log.read_text() or supervisor.poll() is not None,
+                timeout=10,
+            )
             resource.prlimit(supervisor.pid, resource.RLIMIT_NOFILE, (soft, hard))
             answer = waiting.result()
 

@@ -38,6 +38,7 @@ EVENT_TOPICS = {
     "appeals:Appeal.DeliveryFailed",
     "appeals:Appeal.LeftWithoutAnswer",
     "appeals:Appeal.NoticeSent",
+    "appeals:Appeal.NoteAdded",
 }
 
 # The base ``Appeal.Event`` is never triggered or stored, so it has no topic of its own.

@@ -46,9 +46,11 @@ def _event_states() -> list[dict[str, Any]]:
             states.append(dict(vars(event)))
     duplicate = factory.in_state("registered", external_id="dup")
     duplicate.close(
-        outcome=Outcome.DUPLICATE, duplicate_of=uuid4(), actor=Actor("op", Role.OPERATOR),
+        outcome=Outcome.DUPLICATE,
+        duplicate_of=uuid4(),
+        actor=Actor("op", Role.OPERATOR),
         at=factory.registered_at + timedelta(hours=1),
-    )  # fmt: skip
+    )
     states.extend(dict(vars(e)) for e in duplicate.collect_events())
     return states
 

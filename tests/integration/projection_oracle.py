@@ -40,6 +40,7 @@ def expected_rows(container: Container, now: datetime) -> dict[UUID, dict[str, A
             if due is not None and met is None
         ]
         next_due = min(pending) if pending and appeal.status in OPEN else None
+        desk = _desk_fields(ledger.events.get(appeal_id))
         rows[appeal_id] = {
             "id": appeal_id,
             "channel": appeal.channel,
@@ -68,6 +69,10 @@ def expected_rows(container: Container, now: datetime) -> dict[UUID, dict[str, A
             "last_position": position,
             "body_received_at": appeal.forwarded_at,
             "answered_on_time": appeal.first_answer_on_time(ledger.norms, ledger.calendar),
+            "registration_number": appeal.registration_number,
+            "location": appeal.location,
+            **desk,
+            "source": appeal.source,
             "published_at": next(
                 (
                     e.event.at
@@ -78,9 +83,27 @@ def expected_rows(container: Container, now: datetime) -> dict[UUID, dict[str, A
             ),
             "next_due_at": next_due,
             "overdue": next_due is not None and next_due <= now,
-            "source": appeal.source,
         }
     return rows
+
+
+def _desk_fields(events: Any) -> dict[str, Any]:
+    """The last forward (from whom, why) and the reason of the extension now in force."""
+    found: dict[str, Any] = {
+        "forwarded_from": None,
+        "forward_reason": None,
+        "extension_reason": None,
+    }
+    body = None
+    for event in events:
+        if isinstance(event, Appeal.Received):
+            body = event.body
+        elif isinstance(event, Appeal.Forwarded):
+            found.update(forwarded_from=body, forward_reason=event.reason, extension_reason=None)
+            body = event.to_body
+        elif isinstance(event, Appeal.DeadlineExtended):
+            found["extension_reason"] = event.reason
+    return found
 
 
 def _period_start(day: date, period: Period | None) -> date | None:

@@ -26,10 +26,12 @@ def test_rows_read_on_the_loop_equal_the_read_models_rows(pg: Container) -> None
     side = read_side(pg)
     side.runner.setup()
     ids = [
-        pg.ledger.receive_appeal(channel=channel, external_id=f"{channel}-{n}", text="Яма",
-                                 body="Администрация").appeal_id
-        for n in range(301) for channel in ("vk", "email")
-    ]  # fmt: skip
+        pg.ledger.receive_appeal(
+            channel=channel, external_id=f"{channel}-{n}", text="Яма", body="Администрация"
+        ).appeal_id
+        for n in range(301)
+        for channel in ("vk", "email")
+    ]
     side.runner.catch_up()
     missing = uuid.uuid4()
     wanted = [*ids, missing, ids[0]]  # 602 ids: two statements; one unknown, one twice

@@ -13,7 +13,8 @@ import pytest
 
 from api.commands.demo import load_demo
 from api.container import Container
-from audit.service import AuditConfig, AuditService, generate_keys
+from audit.keyfiles import generate_keys
+from audit.service import AuditConfig, AuditService
 from ledger.privacy import Citizen
 from ledger.values import Actor, Role
 from ledger.verify import VerificationError, verify_bundle_bytes
@@ -24,8 +25,9 @@ OFFICER = Actor("dpo-1", Role.ADMIN)
 
 def run(*args: str, url: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "APPEALS_DATABASE_URL": url}
-    return subprocess.run([sys.executable, *args], env=env, capture_output=True, text=True,
-                          timeout=120, check=False)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, *args], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
 
 
 @pytest.fixture
@@ -36,9 +38,13 @@ def audit(container: Container, tmp_path: Path) -> AuditService:
 
 def _citizens_appeal(container: Container) -> UUID:
     ledger = container.ledger
-    recorded = ledger.receive_appeal(channel="pos", external_id="pos-77", text="Яма во дворе",
-                                     body="Администрация", citizen=Citizen(name="Анна Смирнова",
-                                     contact="anna@example.ru"))  # fmt: skip
+    recorded = ledger.receive_appeal(
+        channel="pos",
+        external_id="pos-77",
+        text="Яма во дворе",
+        body="Администрация",
+        citizen=Citizen(name="Анна Смирнова", contact="anna@example.ru"),
+    )
     ledger.register_appeal(recorded.appeal_id, number="ОГ-77", actor=OFFICER)
     ledger.answer_appeal(recorded.appeal_id, text="Яму засыпали", actor=OFFICER)
     return recorded.appeal_id
@@ -54,8 +60,18 @@ def test_an_exported_bundle_verifies_offline_and_any_flipped_byte_fails(
     bundle = tmp_path / "bundle.json"
     keys = str(tmp_path / "keys")
 
-    exported = run("-m", "api.cli", "audit", "export", str(appeal_id), "-o", str(bundle),
-                   "--keys-dir", keys, url=store_url)  # fmt: skip
+    exported = run(
+        "-m",
+        "api.cli",
+        "audit",
+        "export",
+        str(appeal_id),
+        "-o",
+        str(bundle),
+        "--keys-dir",
+        keys,
+        url=store_url,
+    )
     offline = run("-m", "ledger.verify", str(bundle), url="")
 
     assert exported.returncode == 0, exported.stderr
@@ -81,11 +97,13 @@ def test_erasing_personal_data_changes_no_leaf_and_verification_passes(
     citizen_id = container.ledger.get_appeal(appeal_id).citizen_id
     assert before is not None and citizen_id is not None
 
-    container.ledger.erase_citizen_data(citizen_id, [appeal_id], legal_basis="152-ФЗ ст. 21",
-                                        actor=OFFICER)  # fmt: skip
+    container.ledger.erase_citizen_data(
+        citizen_id, [appeal_id], legal_basis="152-ФЗ ст. 21", actor=OFFICER
+    )
     after = audit.sign_checkpoint()
-    verified = run("-m", "api.cli", "verify", "--keys-dir", str(tmp_path / "keys"), "--quiet",
-                   url=store_url)  # fmt: skip
+    verified = run(
+        "-m", "api.cli", "verify", "--keys-dir", str(tmp_path / "keys"), "--quiet", url=store_url
+    )
 
     assert container.ledger.open_citizen(container.ledger.get_appeal(appeal_id)) is None
     assert audit.log.leaves_of(str(appeal_id))[: len(leaves)] == leaves

@@ -16,8 +16,10 @@ from api.bootstrap import build
 from api.commands.demo import load_demo
 from api.container import Container
 from api.settings import Settings
+from audit.errors import AuditError
+from audit.keyfiles import generate_keys
 from audit.leaves import event_head, hash_page, make_leaf, parse_head, stored_leaf_bytes
-from audit.service import AuditConfig, AuditError, AuditService, generate_keys
+from audit.service import AuditConfig, AuditService
 from ledger.errors import NotFoundError, ValidationError
 from ledger.verify import (
     encode_leaf,
@@ -42,8 +44,10 @@ def _events(container: Container) -> list[tuple[int, str, int]]:
 
 
 def test_the_fast_leaf_hashing_is_exactly_encode_leaf() -> None:
-    rows = [(7, "0b6c3a5e-0000-5000-8000-000000000001", 1, "appeals:Appeal.Received", b"x" * 300),
-            (9, "ключ", 2**40, "appeals:Appeal.Rated", b"")]  # fmt: skip
+    rows = [
+        (7, "0b6c3a5e-0000-5000-8000-000000000001", 1, "appeals:Appeal.Received", b"x" * 300),
+        (9, "ключ", 2**40, "appeals:Appeal.Rated", b""),
+    ]
     heads = [(event_head(n, a, v, t), s) for n, a, v, t, s in rows]
 
     inputs, _, hashes = hash_page(41, heads)
@@ -87,9 +91,11 @@ def test_the_leaf_index_has_no_gaps_when_notification_ids_do(
     audit = AuditService(container, AuditConfig(keys_dir=tmp_path))
     load_demo(container, 5, seed=1, until=UNTIL, quiet=True)
     with psycopg.connect(postgres_url, autocommit=True) as conn:
-        conn.execute(f"SELECT setval(pg_get_serial_sequence('{container.events_table}', "
-                     f"'notification_id'), (SELECT max(notification_id) + 100 FROM "
-                     f"{container.events_table}))")  # fmt: skip
+        conn.execute(
+            f"SELECT setval(pg_get_serial_sequence('{container.events_table}', "
+            f"'notification_id'), (SELECT max(notification_id) + 100 FROM "
+            f"{container.events_table}))"
+        )
     load_demo(container, 10, seed=2, until=UNTIL, quiet=True)
 
     audit.catch_up()
@@ -177,8 +183,11 @@ def test_no_checkpoint_is_signed_over_a_log_that_no_longer_extends_the_last_one(
 ) -> None:
     load_demo(container, 4, seed=9, until=UNTIL, quiet=True)
     audit.sign_checkpoint()
-    container.sql.execute("UPDATE audit_nodes SET hash = ? WHERE idx = 0 AND level = "
-                          "(SELECT max(level) FROM audit_nodes)", [b"\x00" * 32])  # fmt: skip
+    container.sql.execute(
+        "UPDATE audit_nodes SET hash = ? WHERE idx = 0 AND level = "
+        "(SELECT max(level) FROM audit_nodes)",
+        [b"\x00" * 32],
+    )
 
     with pytest.raises(AuditError, match="no longer extends"):
         audit.sign_checkpoint()

@@ -17,7 +17,8 @@ from api.bootstrap import build
 from api.commands.demo import load_demo
 from api.container import Container
 from api.settings import Settings
-from audit.service import AuditConfig, AuditService, generate_keys
+from audit.keyfiles import generate_keys
+from audit.service import AuditConfig, AuditService
 
 UNTIL = datetime(2026, 1, 10, tzinfo=UTC)
 
@@ -59,8 +60,14 @@ class Store:
 
 def appeals(*args: str, url: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "APPEALS_DATABASE_URL": url}
-    return subprocess.run([sys.executable, "-m", "api.cli", *args], env=env, capture_output=True,
-                          text=True, timeout=120, check=False)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def _store(url: str, tmp_path: Path) -> Iterator[Store]:
@@ -69,9 +76,11 @@ def _store(url: str, tmp_path: Path) -> Iterator[Store]:
     audit = AuditService(container, AuditConfig(keys_dir=tmp_path / "keys"))
     load_demo(container, 25, seed=11, until=UNTIL, quiet=True)
     if url.startswith("postgresql"):  # a rolled-back writer leaves a gap in notification ids
-        container.sql.execute(f"SELECT setval(pg_get_serial_sequence('{container.events_table}', "
-                              f"'notification_id'), (SELECT max(notification_id) + 5 "
-                              f"FROM {container.events_table}))")  # fmt: skip
+        container.sql.execute(
+            f"SELECT setval(pg_get_serial_sequence('{container.events_table}', "
+            f"'notification_id'), (SELECT max(notification_id) + 5 "
+            f"FROM {container.events_table}))"
+        )
     load_demo(container, 25, seed=12, until=UNTIL, quiet=True)
     audit.sign_checkpoint()
     notes = container.ledger.recorder.select_notifications(start=None, limit=100_000)
@@ -106,8 +115,9 @@ def test_changing_one_events_bytes_is_named(any_store: Store) -> None:
     result = any_store.verify()
 
     assert result.returncode == 1
-    assert result.stderr.startswith(f"FAIL: event-state-altered at appeal {appeal_id}, "
-                                    f"version {version}, notification {nid}")  # fmt: skip
+    assert result.stderr.startswith(
+        f"FAIL: event-state-altered at appeal {appeal_id}, version {version}, notification {nid}"
+    )
     assert "checkpoint-root-mismatch" in result.stderr
 
 
@@ -118,28 +128,32 @@ def test_deleting_an_event_is_named(any_store: Store) -> None:
     result = any_store.verify()
 
     assert result.returncode == 1
-    assert result.stderr.startswith(f"FAIL: event-missing at appeal {appeal_id}, "
-                                    f"version {version}, notification {nid}")  # fmt: skip
+    assert result.stderr.startswith(
+        f"FAIL: event-missing at appeal {appeal_id}, version {version}, notification {nid}"
+    )
     assert f"version-gap at appeal {appeal_id}, version {version + 1}" in result.stderr
 
 
 def test_a_forged_event_at_the_end_is_named(any_store: Store) -> None:
     events = any_store.long_appeal()
     _, appeal_id, version, topic = events[-1]
-    any_store.sql("INSERT INTO EVENTS (originator_id, originator_version, topic, state) "
-                  "VALUES (?, ?, ?, ?)",
-                  (any_store.appeal_key(appeal_id), version + 1, topic, b"{}"))  # fmt: skip
+    any_store.sql(
+        "INSERT INTO EVENTS (originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?)",
+        (any_store.appeal_key(appeal_id), version + 1, topic, b"{}"),
+    )
 
     result = any_store.verify()
 
     assert result.returncode == 1
-    assert result.stderr.startswith(f"FAIL: event-not-in-log at appeal {appeal_id}, "
-                                    f"version {version + 1}")  # fmt: skip
+    assert result.stderr.startswith(
+        f"FAIL: event-not-in-log at appeal {appeal_id}, version {version + 1}"
+    )
 
 
 def test_a_forged_event_slipped_into_a_gap_of_ids_is_named(pg: Store) -> None:
-    gap = next(a + 1 for (a, *_), (b, *_) in zip(pg.events, pg.events[1:], strict=False)
-               if b - a > 1)  # fmt: skip
+    gap = next(
+        a + 1 for (a, *_), (b, *_) in zip(pg.events, pg.events[1:], strict=False) if b - a > 1
+    )
     forged = str(uuid.uuid4())
     pg.sql(
         "INSERT INTO EVENTS (originator_id, originator_version, topic, state, notification_id) "
@@ -150,15 +164,18 @@ def test_a_forged_event_slipped_into_a_gap_of_ids_is_named(pg: Store) -> None:
     result = pg.verify()
 
     assert result.returncode == 1
-    assert result.stderr.startswith(f"FAIL: event-not-in-log at appeal {forged}, version 1, "
-                                    f"notification {gap}")  # fmt: skip
+    assert result.stderr.startswith(
+        f"FAIL: event-not-in-log at appeal {forged}, version 1, notification {gap}"
+    )
 
 
 def test_swapping_the_contents_of_two_rows_is_named(pg: Store) -> None:
     first, second = pg.long_appeal()[1], pg.events[-3]
-    pg.sql("UPDATE EVENTS AS e SET state = o.state, topic = o.topic FROM EVENTS AS o WHERE "
-           "(e.notification_id, o.notification_id) IN ((?, ?), (?, ?))",
-           (first[0], second[0], second[0], first[0]))  # fmt: skip
+    pg.sql(
+        "UPDATE EVENTS AS e SET state = o.state, topic = o.topic FROM EVENTS AS o WHERE "
+        "(e.notification_id, o.notification_id) IN ((?, ?), (?, ?))",
+        (first[0], second[0], second[0], first[0]),
+    )
 
     result = pg.verify()
 
@@ -172,8 +189,11 @@ def test_truncating_the_tail_after_a_checkpoint_is_named_even_with_a_rebuilt_log
 ) -> None:
     cut = pg.events[len(pg.events) - 10][0]
     pg.sql("DELETE FROM EVENTS WHERE notification_id >= ?", (cut,))
-    for statement in ("DELETE FROM audit_leaves", "DELETE FROM audit_nodes",
-                      "UPDATE audit_tracking SET position = 0, size = 0"):  # fmt: skip
+    for statement in (
+        "DELETE FROM audit_leaves",
+        "DELETE FROM audit_nodes",
+        "UPDATE audit_tracking SET position = 0, size = 0",
+    ):
         pg.sql(statement)
     rebuilt = appeals("audit", "catch-up", url=pg.url)
 
@@ -181,15 +201,19 @@ def test_truncating_the_tail_after_a_checkpoint_is_named_even_with_a_rebuilt_log
 
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert result.returncode == 1
-    assert result.stderr.startswith("FAIL: checkpoint-beyond-log at checkpoint 1: signed "
-                                    f"{len(pg.events)} events, the store gives "
-                                    f"{len(pg.events) - 10}: 10 removed")  # fmt: skip
+    assert result.stderr.startswith(
+        "FAIL: checkpoint-beyond-log at checkpoint 1: signed "
+        f"{len(pg.events)} events, the store gives "
+        f"{len(pg.events) - 10}: 10 removed"
+    )
 
 
 def test_altering_a_stored_checkpoint_is_named(any_store: Store) -> None:
     size = len(any_store.events)
-    any_store.sql("UPDATE audit_checkpoints SET note = replace(note, ?, ?)",
-                  (f"\n{size}\n", f"\n{size - 1}\n"))  # fmt: skip
+    any_store.sql(
+        "UPDATE audit_checkpoints SET note = replace(note, ?, ?)",
+        (f"\n{size}\n", f"\n{size - 1}\n"),
+    )
 
     result = any_store.verify()
 

@@ -15,9 +15,13 @@ from api.settings import Settings
 def appeals(*args: str, url: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "APPEALS_DATABASE_URL": url}
     return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args], env=env, capture_output=True, text=True,
-        timeout=120, check=False,
-    )  # fmt: skip
+        [sys.executable, "-m", "api.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 @pytest.mark.parametrize(
@@ -47,12 +51,39 @@ def _event_keys(url: str) -> list[tuple[str, int, str]]:
 def test_demo_data_is_deterministic_for_a_seed_and_not_loaded_twice(
     sqlite_url: str, postgres_url: str
 ) -> None:
-    first = appeals("demo", "--appeals", "300", "--seed", "7", "--until", "2026-06-01",
-                    "--quiet", url=sqlite_url)  # fmt: skip
-    second = appeals("demo", "--appeals", "300", "--seed", "7", "--until", "2026-06-01",
-                     "--quiet", url=postgres_url)  # fmt: skip
-    again = appeals("demo", "--appeals", "300", "--seed", "7", "--until", "2026-06-01",
-                    "--quiet", url=sqlite_url)  # fmt: skip
+    first = appeals(
+        "demo",
+        "--appeals",
+        "300",
+        "--seed",
+        "7",
+        "--until",
+        "2026-06-01",
+        "--quiet",
+        url=sqlite_url,
+    )
+    second = appeals(
+        "demo",
+        "--appeals",
+        "300",
+        "--seed",
+        "7",
+        "--until",
+        "2026-06-01",
+        "--quiet",
+        url=postgres_url,
+    )
+    again = appeals(
+        "demo",
+        "--appeals",
+        "300",
+        "--seed",
+        "7",
+        "--until",
+        "2026-06-01",
+        "--quiet",
+        url=sqlite_url,
+    )
 
     assert first.returncode == 0, first.stderr
     assert "recorded 300 new appeals" in first.stdout
@@ -75,12 +106,14 @@ def test_help_explains_every_command() -> None:
 
 
 def test_a_demo_rerun_with_more_appeals_stores_only_the_new_ones(sqlite_url: str) -> None:
-    first = appeals("demo", "--appeals", "5", "--seed", "3", "--until", "2026-06-01", "--quiet",
-                    url=sqlite_url)  # fmt: skip
+    first = appeals(
+        "demo", "--appeals", "5", "--seed", "3", "--until", "2026-06-01", "--quiet", url=sqlite_url
+    )
     before = {key[0] for key in _event_keys(sqlite_url)}
 
-    second = appeals("demo", "--appeals", "10", "--seed", "3", "--until", "2026-06-01",
-                     "--quiet", url=sqlite_url)  # fmt: skip
+    second = appeals(
+        "demo", "--appeals", "10", "--seed", "3", "--until", "2026-06-01", "--quiet", url=sqlite_url
+    )
 
     after = {key[0] for key in _event_keys(sqlite_url)}
     assert "recorded 5 new appeals" in first.stdout

@@ -31,9 +31,10 @@ def test_two_writers_on_one_version_give_exactly_one_conflict(store_url: str, at
         barrier.wait()
         try:
             outcomes.append(
-                assign(appeal_id, department="ЖКХ", assignee=who, actor=OPERATOR,
-                       expected_version=seen)
-            )  # fmt: skip
+                assign(
+                    appeal_id, department="ЖКХ", assignee=who, actor=OPERATOR, expected_version=seen
+                )
+            )
         except ConflictError as conflict:
             outcomes.append(conflict)
 

@@ -68,11 +68,17 @@ def test_each_event_carries_its_appeals_body_and_department_after_it(
     async def scenario() -> list[tuple[str, str, str | None]]:
         async with feed.subscribe() as queue:
             moves = [
-                lambda: ledger.assign_appeal(appeal_id, department="Дороги", assignee="b", actor=chief),
+                lambda: ledger.assign_appeal(
+                    appeal_id, department="Дороги", assignee="b", actor=chief
+                ),
                 lambda: _receive(container, "other"),
-                lambda: ledger.forward_appeal(appeal_id, to_body="Область", reason="не наше", actor=chief),
-                lambda: ledger.assign_appeal(appeal_id, department="Свет", assignee="c", actor=chief),
-            ]  # fmt: skip
+                lambda: ledger.forward_appeal(
+                    appeal_id, to_body="Область", reason="не наше", actor=chief
+                ),
+                lambda: ledger.assign_appeal(
+                    appeal_id, department="Свет", assignee="c", actor=chief
+                ),
+            ]
             for move in moves:
                 await asyncio.to_thread(move)
             entries = [await asyncio.wait_for(queue.get(), timeout=10) for _ in moves]

@@ -139,11 +139,15 @@ def _receive(container: Container, external_id: str) -> Recorded:
 def test_a_colliding_command_fails_alone_in_a_shared_transaction(pg: Container) -> None:
     stored = _receive(pg, "stored-before")
     ledger = pg.ledger
-    fresh = [ledger.new_appeal(channel="vk", external_id=f"new-{n}", text="Яма", body="Адм")
-             for n in range(2)]  # fmt: skip
+    fresh = [
+        ledger.new_appeal(channel="vk", external_id=f"new-{n}", text="Яма", body="Адм")
+        for n in range(2)
+    ]
     again = ledger.new_appeal(channel="vk", external_id="stored-before", text="Яма", body="Адм")
-    commands = [ledger.events.mapper.to_stored_event(a.collect_events()[0])
-                for a in (fresh[0], again, fresh[1])]  # fmt: skip
+    commands = [
+        ledger.events.mapper.to_stored_event(a.collect_events()[0])
+        for a in (fresh[0], again, fresh[1])
+    ]
 
     assert isinstance(ledger.recorder, OrderedFunctionRecorder)
     outcomes = ledger.recorder._write_commands([[c] for c in commands])
@@ -171,9 +175,15 @@ def test_two_writers_on_one_version_in_one_process_give_exactly_one_conflict(
     def writer(who: str) -> None:
         barrier.wait()
         try:
-            outcomes.append(pg.ledger.assign_appeal(
-                appeal_id, department="ЖКХ", assignee=who, actor=OPERATOR, expected_version=1,
-            ))  # fmt: skip
+            outcomes.append(
+                pg.ledger.assign_appeal(
+                    appeal_id,
+                    department="ЖКХ",
+                    assignee=who,
+                    actor=OPERATOR,
+                    expected_version=1,
+                )
+            )
         except ConflictError as conflict:
             outcomes.append(conflict)
 

@@ -55,9 +55,15 @@ def test_a_whole_lifecycle_is_recorded_in_order_with_positions(container: Contai
 
     history = ledger.history(appeal_id)
     assert [type(entry.event).__name__ for entry in history] == [
-        "Received", "Registered", "Assigned", "Answered", "Closed", "Reopened", "Answered",
+        "Received",
+        "Registered",
+        "Assigned",
+        "Answered",
+        "Closed",
+        "Reopened",
+        "Answered",
         "Rated",
-    ]  # fmt: skip
+    ]
     positions = [entry.position for entry in history if entry.position is not None]
     assert len(positions) == len(history)
     assert positions == sorted(positions)
@@ -156,8 +162,11 @@ def test_a_save_returns_the_positions_the_log_gives_its_events(container: Contai
         for r in recordings
     ]
     assert [(o, v) for o, v, _ in returned] == [
-        (first.id, 1), (first.id, 2), (second.id, 1), (second.id, 2)
-    ]  # fmt: skip
+        (first.id, 1),
+        (first.id, 2),
+        (second.id, 1),
+        (second.id, 2),
+    ]
     assert [position for _, _, position in returned] == [by_event[o, v] for o, v, _ in returned]
 
 

@@ -98,7 +98,7 @@ def listed(store_url: str) -> Container:
     return container
 
 
-@pytest.mark.parametrize("order", list(AppealOrder))
+@pytest.mark.parametrize("order", [o for o in AppealOrder if o is not AppealOrder.RELEVANCE])
 def test_keyset_pages_cover_every_appeal_once_in_a_stable_order(
     listed: Container, order: AppealOrder
 ) -> None:

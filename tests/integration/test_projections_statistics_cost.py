@@ -84,9 +84,13 @@ def test_statistics_rows_read_do_not_grow_with_the_number_of_appeals(postgres_ur
     def receive(start: int, count: int) -> None:
         for n in range(start, start + count):
             container.ledger.receive_appeal(
-                channel="pos", external_id=f"cost-{n}", text="Яма", body="Администрация",
-                category="дороги", at=BASE + timedelta(minutes=n),
-            )  # fmt: skip
+                channel="pos",
+                external_id=f"cost-{n}",
+                text="Яма",
+                body="Администрация",
+                category="дороги",
+                at=BASE + timedelta(minutes=n),
+            )
         side.runner.catch_up()
 
     receive(0, 20)

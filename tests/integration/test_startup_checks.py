@@ -16,12 +16,20 @@ NOBODY = "00000000-0000-0000-0000-000000000000"
 
 
 def appeals(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    environ = {**os.environ, "APPEALS_DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}",
-               "APPEALS_JWT_SECRET": "s" * 40, **env}  # fmt: skip
+    environ = {
+        **os.environ,
+        "APPEALS_DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}",
+        "APPEALS_JWT_SECRET": "s" * 40,
+        **env,
+    }
     return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args], env=environ, capture_output=True, text=True,
-        timeout=120, check=False,
-    )  # fmt: skip
+        [sys.executable, "-m", "api.cli", *args],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def assert_one_line_refusal(result: subprocess.CompletedProcess[str], *words: str) -> None:
@@ -100,8 +108,9 @@ def test_token_help_lists_the_roles_a_token_can_be_issued_for(tmp_path: Path) ->
 
 
 def test_an_auditor_token_with_personal_data_is_issued(tmp_path: Path) -> None:
-    result = appeals("token", "issue", "--role", "auditor", "--pii", "--ttl", "30m",
-                     tmp_path=tmp_path)  # fmt: skip
+    result = appeals(
+        "token", "issue", "--role", "auditor", "--pii", "--ttl", "30m", tmp_path=tmp_path
+    )
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.count(".") == 2  # header.claims.signature

@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 from api.bootstrap import build
 from api.commands.demo import load_demo
 from api.settings import Settings
-from audit.service import generate_keys, load_public_key
+from audit.keyfiles import generate_keys, load_public_key
 from ledger.verify.vkey import verifier_key
 from tests.api.conftest import LiveServer, start_server, stop_server
 from tests.tlog.witness_process import generate_witness_key, run_cli, start_witness

@@ -20,7 +20,7 @@ import pytest
 from api.bootstrap import build
 from api.commands.demo import load_demo
 from api.settings import Settings
-from audit.service import generate_keys, load_public_key
+from audit.keyfiles import generate_keys, load_public_key
 from ledger.verify.vkey import verifier_key
 from tests.api.conftest import LiveServer, empty_store, start_server, stop_server
 from tests.tlog.judge import build_judge, judge

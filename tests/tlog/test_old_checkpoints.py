@@ -7,7 +7,8 @@ from pathlib import Path
 
 from api.commands.demo import load_demo
 from api.container import Container
-from audit.service import AuditConfig, AuditService, generate_keys, load_private_key
+from audit.keyfiles import generate_keys, load_private_key
+from audit.service import AuditConfig, AuditService
 from ledger.verify import format_checkpoint_body, parse_checkpoint, sign_checkpoint
 
 UNTIL = datetime(2026, 1, 10, tzinfo=UTC)

@@ -24,7 +24,8 @@ import pytest
 from api.bootstrap import build
 from api.commands.demo import load_demo
 from api.settings import Settings
-from audit.service import AuditConfig, AuditService, generate_keys, load_public_key
+from audit.keyfiles import generate_keys, load_public_key
+from audit.service import AuditConfig, AuditService
 from ledger.verify import parse_checkpoint
 from ledger.verify.vkey import parse_verifier_key, verifier_key
 from tests.api.conftest import LiveServer, empty_store, start_server, stop_server

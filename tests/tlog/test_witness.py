@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from api.bootstrap import build
 from api.commands.demo import load_demo
 from api.settings import Settings
-from audit.service import generate_keys, load_private_key, load_public_key
+from audit.keyfiles import generate_keys, load_private_key, load_public_key
 from ledger.verify import b64, format_checkpoint_body, sign_checkpoint
 from ledger.verify.cosignature import cosigned_by, open_checkpoint, split_note
 from ledger.verify.vkey import parse_verifier_key, verifier_key

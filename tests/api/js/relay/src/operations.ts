@@ -56,6 +56,21 @@ export const appealHistory = graphql`
   }
 `;
 
+// Internal notes: staff only, shown beside the history.
+export const appealNotes = graphql`
+  fragment operationsAppealNotes_appeal on Appeal {
+    notes {
+      text
+      textErased
+      at
+      author {
+        id
+        role
+      }
+    }
+  }
+`;
+
 // The detail page: refetchable by id through Query.node, so it can reload after a push.
 export const appealDetail = graphql`
   fragment operationsAppealDetail_appeal on Appeal
@@ -88,12 +103,18 @@ export const appealDetail = graphql`
       final
       public
     }
+    registrationNumber
+    location
+    forwardedFrom
+    forwardReason
+    extensionReason
     duplicateOf {
       ...operationsAppealSummary_appeal
     }
     ...operationsAppealSummary_appeal
     ...operationsAppealDeadlines_appeal
     ...operationsAppealHistory_appeal
+    ...operationsAppealNotes_appeal
   }
 `;
 
@@ -126,7 +147,104 @@ export const appealList = graphql`
   }
 `;
 
+// The operator's queue: paged both ways (Relay's bidirectional pagination), filtered by
+// assignee, statuses, due dates and text, and sorted by relevance when searching.
+export const appealQueue = graphql`
+  fragment operationsAppealQueue_query on Query
+  @argumentDefinitions(
+    first: { type: "Int", defaultValue: 50 }
+    after: { type: "String" }
+    last: { type: "Int" }
+    before: { type: "String" }
+    filter: { type: "AppealFilterInput" }
+    orderBy: { type: "AppealOrder", defaultValue: RECEIVED_AT_DESC }
+  )
+  @refetchable(queryName: "operationsAppealQueuePaginationQuery") {
+    appeals(
+      first: $first
+      after: $after
+      last: $last
+      before: $before
+      filter: $filter
+      orderBy: $orderBy
+    ) @connection(key: "operationsAppealQueue_appeals", filters: ["filter", "orderBy"]) {
+      __id
+      totalCount
+      edges {
+        cursor
+        node {
+          id
+          registrationNumber
+          assignee
+          location
+          ...operationsAppealSummary_appeal
+        }
+      }
+      pageInfo {
+        hasNextPage
+        hasPreviousPage
+        startCursor
+        endCursor
+      }
+    }
+  }
+`;
+
 // --- Queries ---
+
+// The desk's frame: who is signed in and the values its filter forms offer.
+export const deskQuery = graphql`
+  query operationsDeskQuery($body: String!) {
+    viewer {
+      subject
+      role
+      body
+      department
+      personalData
+      permissions
+    }
+    lookups {
+      bodies {
+        value
+        openCount
+      }
+      departments(body: $body) {
+        value
+        openCount
+      }
+      categories {
+        value
+        count
+        openCount
+      }
+      channels {
+        value
+        openCount
+      }
+    }
+  }
+`;
+
+// "My appeals": the page passes {assignedToMe: true, statuses: [...], dueBefore: ...}.
+export const myQueueQuery = graphql`
+  query operationsMyQueueQuery($filter: AppealFilterInput, $orderBy: AppealOrder!) {
+    ...operationsAppealQueue_query @arguments(filter: $filter, orderBy: $orderBy)
+  }
+`;
+
+export const appealSearchQuery = graphql`
+  query operationsAppealSearchQuery($text: String!, $filter: AppealFilterInput) {
+    search: appeals(first: 20, filter: { text: $text }, orderBy: RELEVANCE) {
+      edges {
+        node {
+          id
+          ...operationsAppealSummary_appeal
+        }
+      }
+    }
+    ...operationsAppealQueue_query @arguments(filter: $filter)
+  }
+`;
 
 export const appealDetailQuery = graphql`
   query operationsAppealDetailQuery($id: ID!) {
@@ -245,6 +363,19 @@ export const closeAppealMutation = graphql`
         outcome
         closedAt
         version
+      }
+    }
+  }
+`;
+
+export const addAppealNoteMutation = graphql`
+  mutation operationsAddAppealNoteMutation($input: AddAppealNoteInput!) {
+    addAppealNote(input: $input) {
+      position
+      appeal {
+        id
+        version
+        ...operationsAppealNotes_appeal
       }
     }
   }

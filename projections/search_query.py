@@ -1,0 +1,58 @@
+"""The full-text part of an appeals query: which appeals match a text, and how well.
+
+Each store ranks with its own function: PostgreSQL ``ts_rank`` (normalised by the log of the
+document's length) over its ``russian`` configuration, SQLite FTS5's ``bm25`` over the same
+stems made in Python. An appeal's score is its best document's (message, public answer or
+note). Both need every word of the query (stop words aside) in one document.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from projections.db import Database
+from projections.search_view import DOCS, FTS
+from projections.search_words import match_query
+
+_POSTGRES = (
+    f"SELECT appeal_id AS hit, max(ts_rank(terms, query, 1))::float8 AS score "
+    f"FROM {DOCS}, plainto_tsquery('russian', ?) AS query WHERE terms @@ query "
+    "GROUP BY appeal_id"
+)
+_SQLITE = (
+    # FTS5's ``rank`` is bm25 (lower is better); it is read in a subquery, as FTS5 refuses
+    # its ranking functions inside an aggregate.
+    f"SELECT d.appeal_id AS hit, max(m.score) AS score FROM (SELECT rowid AS doc, -rank AS "
+    f"score FROM {FTS} WHERE {FTS} MATCH ?) AS m JOIN {DOCS} AS d ON d.doc = m.doc "
+    "GROUP BY d.appeal_id"
+)
+
+
+_POSTGRES_IDS = f"SELECT appeal_id FROM {DOCS} WHERE terms @@ plainto_tsquery('russian', ?)"
+_SQLITE_IDS = (
+    f"SELECT d.appeal_id FROM {FTS} JOIN {DOCS} AS d ON d.doc = {FTS}.rowid WHERE {FTS} MATCH ?"
+)
+
+
+class EmptySearchError(ValueError):
+    """The text has no word to search for (only stop words, punctuation or spaces)."""
+
+
+def hits(db: Database, text: str) -> tuple[str, list[Any]]:
+    """A query of ``(hit, score)`` per matching appeal (higher scores match better)."""
+    query = match_query(text)
+    if query is None:
+        raise EmptySearchError(text)
+    if db.dialect.is_postgres:
+        return _POSTGRES, [text]
+    return _SQLITE, [query]
+
+
+def matching_ids(db: Database, text: str) -> tuple[str, list[Any]]:
+    """A query of the ids of matching appeals, unranked (for lists in another order)."""
+    query = match_query(text)
+    if query is None:
+        raise EmptySearchError(text)
+    if db.dialect.is_postgres:
+        return _POSTGRES_IDS, [text]
+    return _SQLITE_IDS, [query]
