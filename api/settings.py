@@ -15,12 +15,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from starlette.datastructures import Secret
 
+from api.settings_values import (
+    ChannelSettings,
+    SettingsError,
+    parse_hours,
+    parse_special_terms,
+    parse_witnesses,
+)
 from ledger.calendar import ProductionCalendar
 from ledger.deadlines import Norms
 from ledger.special_terms import SpecialTerm
-from ledger.values import EARLIEST_BUSINESS_TIME, Channel
-from ledger.verify import VerificationError
-from ledger.verify.vkey import COSIGNATURE, parse_verifier_key
+from ledger.values import EARLIEST_BUSINESS_TIME
+
+__all__ = ["DEFAULT_DATABASE_URL", "ChannelSettings", "Settings", "SettingsError"]
 
 DEFAULT_DATABASE_URL = "sqlite:///var/appeals.db"
 
@@ -94,7 +101,7 @@ class Settings:
             read_database_url=_secret(env, "APPEALS_READ_DATABASE_URL"),
             read_standby_wait=_int(env, "APPEALS_READ_STANDBY_WAIT_MS", 1000) / 1000,
             timezone=_timezone(env, "APPEALS_TIMEZONE", "Europe/Moscow"),
-            first_response_hours=_parse_hours(env.get("APPEALS_FIRST_RESPONSE_HOURS", "")),
+            first_response_hours=parse_hours(env.get("APPEALS_FIRST_RESPONSE_HOURS", "")),
             pool_size=_int(env, "APPEALS_DB_POOL_SIZE", 10, minimum=1),
             db_connect_timeout=_int(env, "APPEALS_DB_CONNECT_TIMEOUT", 2, minimum=1),
             db_statement_timeout=float(_int(env, "APPEALS_DB_STATEMENT_TIMEOUT", 30)),
@@ -126,7 +133,7 @@ class Settings:
             clock_skew_seconds=_int(env, "APPEALS_CLOCK_SKEW", 120, minimum=0),
             working_hours=_working_hours(env, "APPEALS_WORKING_HOURS"),
             working_breaks=_stretches(env, "APPEALS_WORKING_BREAKS", ""),
-            special_terms=_special_terms(env.get("APPEALS_SPECIAL_TERMS", "")),
+            special_terms=parse_special_terms(env.get("APPEALS_SPECIAL_TERMS", "")),
             witnesses=_witnesses(env, "APPEALS_WITNESSES"),
             channels=_channels(env),
         )
@@ -221,22 +228,7 @@ def _origins(env: Mapping[str, str], name: str) -> tuple[str, ...]:
 
 
 def _witnesses(env: Mapping[str, str], name: str) -> tuple[tuple[str, str], ...]:
-    """``URL VKEY`` pairs, separated by commas or newlines; each key a cosignature key."""
-    found = []
-    for entry in env.get(name, "").replace("\n", ",").split(","):
-        if not entry.strip():
-            continue
-        parts = entry.split()
-        url = urlsplit(parts[0])
-        if len(parts) != 2 or url.scheme not in ("http", "https") or not url.netloc:
-            raise SettingsError(f"{name}: {entry.strip()!r} is not 'URL VERIFIER-KEY'")
-        try:
-            if parse_verifier_key(parts[1]).kind != COSIGNATURE:
-                raise SettingsError(f"{name}: {parts[1]!r} is not a witness cosignature key")
-        except VerificationError as error:
-            raise SettingsError(f"{name}: {parts[1]!r}: {error}") from None
-        found.append((parts[0], parts[1]))
-    return tuple(found)
+    return parse_witnesses(env.get(name, ""), name)
 
 
 def _log_origin(env: Mapping[str, str], name: str, default: str) -> str:
@@ -260,45 +252,6 @@ def _instant(env: Mapping[str, str], name: str) -> datetime:
     if value.tzinfo is None:
         raise SettingsError(f"{name}: {raw!r} needs a timezone offset, like +03:00")
     return value
-
-
-def _parse_hours(value: str) -> dict[str, float]:
-    """``vk=8,telegram=9`` → ``{"vk": 8.0, "telegram": 9.0}``; channels and hours checked."""
-    hours: dict[str, float] = {}
-    channels = {channel.value for channel in Channel}
-    for item in filter(None, (part.strip() for part in value.split(","))):
-        channel, _, number = (part.strip() for part in item.partition("="))
-        try:
-            hours[channel] = float(number)
-        except ValueError:
-            msg = f"APPEALS_FIRST_RESPONSE_HOURS: {item!r} is not channel=hours"
-            raise SettingsError(msg) from None
-        if channel not in channels:
-            msg = f"APPEALS_FIRST_RESPONSE_HOURS: {channel!r} is not a channel (one of "
-            raise SettingsError(msg + ", ".join(sorted(channels)) + ")")
-        if not math.isfinite(hours[channel]) or hours[channel] <= 0:
-            msg = f"APPEALS_FIRST_RESPONSE_HOURS: {item!r} needs a positive number of hours"
-            raise SettingsError(msg)
-    return hours
-
-
-@dataclass(frozen=True)
-class ChannelSettings:
-    """Sources' sealing key, the platforms' API endpoints, SMTP, and delivery retries."""
-
-    sources_key: Secret | None = None
-    vk_api_url: str = "https://api.vk.com"
-    vk_api_version: str = "5.199"
-    telegram_api_url: str = "https://api.telegram.org"
-    smtp_host: str = ""
-    smtp_port: int = 25
-    smtp_from: str = ""
-    smtp_user: str = ""
-    smtp_password: Secret | None = None
-    smtp_starttls: bool = False
-    delivery_retry_seconds: float = 5.0
-    delivery_attempts: int = 8
-    delivery_timeout: int = 10
 
 
 def _channels(env: Mapping[str, str]) -> ChannelSettings:
@@ -332,24 +285,3 @@ def _channels(env: Mapping[str, str]) -> ChannelSettings:
         delivery_attempts=_int(env, "APPEALS_DELIVERY_ATTEMPTS", 8, minimum=1),
         delivery_timeout=_int(env, "APPEALS_DELIVERY_TIMEOUT", 10, minimum=1),
     )
-
-
-def _special_terms(value: str) -> dict[str, frozenset[SpecialTerm]]:
-    """``миграция=migration_answer+migration_forwarding`` → the terms per category."""
-    terms: dict[str, frozenset[SpecialTerm]] = {}
-    known = ", ".join(term.value for term in SpecialTerm)
-    for item in filter(None, (part.strip() for part in value.split(","))):
-        category, _, names = (part.strip() for part in item.partition("="))
-        try:
-            chosen = frozenset(SpecialTerm(name.strip()) for name in names.split("+"))
-        except ValueError:
-            msg = f"APPEALS_SPECIAL_TERMS: {item!r} is not category=term+term (terms: {known})"
-            raise SettingsError(msg) from None
-        if not category:
-            raise SettingsError(f"APPEALS_SPECIAL_TERMS: {item!r} names no category")
-        terms[category] = chosen
-    return terms
-
-
-class SettingsError(Exception):
-    """A setting's value cannot be used; the message is one line for the operator."""

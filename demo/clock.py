@@ -12,6 +12,9 @@ from datetime import datetime, timedelta
 
 from ledger.errors import LedgerError
 
+SYNTHETIC = "demo: a synthetic history"
+"""Every demo event states why its time is not the ledger's own (``ledger.business_time``)."""
+
 
 class PastTheEnd(LedgerError):
     """The generated lifecycle ran past the demo window."""

@@ -14,7 +14,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from demo.clock import Clock, PastTheEnd
+from demo.clock import SYNTHETIC, Clock, PastTheEnd
 from demo.clusters import clusters
 from demo.data import (
     ANSWERS,
@@ -26,16 +26,15 @@ from demo.data import (
     STREETS,
     TOPICS,
 )
+from demo.endings import answer, without_answer
 from demo.surge import planted
 from ledger.application import AppealsLedger
-from ledger.article11 import GROUNDS, NoAnswerGround
 from ledger.domain import Appeal
 from ledger.errors import ExtensionRefusedError
 from ledger.privacy import Citizen
 from ledger.values import FORMAL_CHANNELS, Actor, Outcome, Role
 
-SYNTHETIC = "demo: a synthetic history"
-"""Every demo event states why its time is not the ledger's own (``ledger.business_time``)."""
+__all__ = ["SYNTHETIC", "DemoOptions", "department_of", "generate"]
 
 
 @dataclass(frozen=True)
@@ -142,7 +141,7 @@ def _work(
         )
         return
     if formal and rng.random() < 0.03:
-        _without_answer(appeal, rng, clock, operator)
+        without_answer(appeal, rng, clock, operator)
         return
     if rng.random() < 0.07:
         others = [b for b in BODIES if b != appeal.body]
@@ -181,7 +180,7 @@ def _work(
                 calendar=ledger.calendar,
             )
     if not formal and rng.random() < 0.4:
-        _answer(
+        answer(
             ledger,
             appeal,
             text="Обращение принято в работу.",
@@ -193,7 +192,7 @@ def _work(
         )
     late = rng.random() < 0.1
     wait = rng.uniform(1, 40) if late else (rng.uniform(1, 25) if formal else rng.uniform(0.1, 3))
-    _answer(
+    answer(
         ledger,
         appeal,
         text=rng.choice(ANSWERS),
@@ -218,7 +217,7 @@ def _work(
                 at=clock.after(days=rng.uniform(1, 5)),
                 time_reason=SYNTHETIC,
             )
-            _answer(
+            answer(
                 ledger,
                 appeal,
                 text=rng.choice(ANSWERS),
@@ -235,58 +234,3 @@ def _work(
             at=clock.after(days=rng.uniform(0.1, 3)),
             time_reason=SYNTHETIC,
         )
-
-
-def _without_answer(appeal: Appeal, rng: random.Random, clock: Clock, operator: Actor) -> None:
-    """59-ФЗ ст. 11: left without an answer, the notice owed sent (now and then late), closed."""
-    if appeal.citizen_id is None:
-        ground = NoAnswerGround.CRIME_REPORT if rng.random() < 0.2 else NoAnswerGround.ANONYMOUS
-    else:
-        ground = rng.choice([g for g in NoAnswerGround if not GROUNDS[g].anonymous_only])
-    appeal.leave_without_answer(
-        ground=ground,
-        reason=f"59-ФЗ ст. 11: {ground.value}",
-        to_body="ОМВД по району" if GROUNDS[ground].forwards else None,
-        actor=operator,
-        at=clock.after(days=rng.uniform(0.5, 4)),
-        time_reason=SYNTHETIC,
-    )
-    if appeal.notice_pending():
-        appeal.send_notice(
-            reference=f"исх-{appeal.id.hex[:6]}",
-            actor=operator,
-            at=clock.after(days=rng.uniform(0.5, 9 if rng.random() < 0.15 else 3)),
-            time_reason=SYNTHETIC,
-        )
-    appeal.close(
-        outcome=Outcome.NO_ANSWER_REQUIRED,
-        duplicate_of=None,
-        actor=operator,
-        at=clock.after(hours=rng.uniform(1, 30)),
-        time_reason=SYNTHETIC,
-    )
-
-
-def _answer(
-    ledger: AppealsLedger,
-    appeal: Appeal,
-    *,
-    text: str,
-    final: bool,
-    public: bool,
-    actor: Actor,
-    at: datetime,
-    time_reason: str,
-) -> None:
-    """Answer as ``AppealsLedger.answer_appeal`` does: the text sealed under the appeal's key."""
-    key = ledger.text_key_of(appeal)
-    sealed = text if key is None else ledger.vault.seal_text(key, text)
-    appeal.answer(
-        text=sealed,
-        text_key=key,
-        final=final,
-        public=public,
-        actor=actor,
-        at=at,
-        time_reason=time_reason,
-    )

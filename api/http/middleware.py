@@ -133,51 +133,29 @@ class RequestMiddleware:
     async def _too_large(
         self, scope: Scope, receive: Receive, send: Send, request_id: str, max_bytes: int
     ) -> None:
-        body = {
-            "errors": [
-                {
-                    "message": f"request body exceeds {max_bytes} bytes",
-                    "extensions": {"code": "PAYLOAD_TOO_LARGE", "requestId": request_id},
-                }
-            ]
-        }
-        response = JSONResponse(body, status_code=413, headers={"x-request-id": request_id})
-        await response(scope, receive, send)
+        message = f"request body exceeds {max_bytes} bytes"
+        await _refuse(scope, receive, send, request_id, 413, "PAYLOAD_TOO_LARGE", message)
 
     async def _timed_out(
         self, scope: Scope, receive: Receive, send: Send, request_id: str, timeout: float
     ) -> None:
-        body = {
-            "errors": [
-                {
-                    "message": f"request body not complete within {timeout:g} s",
-                    "extensions": {"code": "REQUEST_TIMEOUT", "requestId": request_id},
-                }
-            ]
-        }
+        message = f"request body not complete within {timeout:g} s"
         # The rest of the body may still trickle in: the connection cannot be reused.
-        headers = {"x-request-id": request_id, "connection": "close"}
-        await JSONResponse(body, status_code=408, headers=headers)(scope, receive, send)
+        close = {"connection": "close"}
+        await _refuse(scope, receive, send, request_id, 408, "REQUEST_TIMEOUT", message, close)
 
     async def _stopping(self, scope: Scope, receive: Receive, send: Send, request_id: str) -> None:
-        body = {
-            "errors": [
-                {
-                    "message": "the server is stopping; try again",
-                    "extensions": {
-                        "code": "UNAVAILABLE",
-                        "retryAfter": RETRY_AFTER,
-                        "requestId": request_id,
-                    },
-                }
-            ]
-        }
-        headers = {
-            "x-request-id": request_id,
-            "connection": "close",
-            "retry-after": str(RETRY_AFTER),
-        }
-        await JSONResponse(body, status_code=503, headers=headers)(scope, receive, send)
+        await _refuse(
+            scope,
+            receive,
+            send,
+            request_id,
+            503,
+            "UNAVAILABLE",
+            "the server is stopping; try again",
+            {"connection": "close", "retry-after": str(RETRY_AFTER)},
+            extensions={"retryAfter": RETRY_AFTER},
+        )
 
     def _observe(self, scope: Scope, status: int, seconds: float) -> None:
         app: Any = scope.get("app")
@@ -195,3 +173,24 @@ class RequestMiddleware:
         if status == 413 and services.channels is not None:
             services.channels.oversized(scope["path"])
         services.metrics.latency.labels(route=route).observe(seconds)
+
+
+async def _refuse(
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    request_id: str,
+    status: int,
+    code: str,
+    message: str,
+    headers: Mapping[str, str] | None = None,
+    *,
+    extensions: Mapping[str, Any] | None = None,
+) -> None:
+    """Answer before the app with one GraphQL-shaped error carrying its code and request id."""
+    details = {"code": code, **(extensions or {}), "requestId": request_id}
+    error = {"message": message, "extensions": details}
+    all_headers = {"x-request-id": request_id, **(headers or {})}
+    await JSONResponse({"errors": [error]}, status_code=status, headers=all_headers)(
+        scope, receive, send
+    )

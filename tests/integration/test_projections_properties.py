@@ -13,14 +13,16 @@ from projections.models import Dimension, Period, StatsFilter
 from tests.integration.conftest_projections import (
     NOW,
     Script,
-    expected_rows,
-    expected_statistics,
-    expected_waits,
     fixed_read_models,
     fresh_store,
     record,
     scripts,
     stored_waits,
+)
+from tests.integration.projection_oracle import (
+    expected_rows,
+    expected_statistics,
+    expected_waits,
 )
 
 STORES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
