@@ -195,23 +195,23 @@ EXT = "refused: extension rule"  # ExtensionRefusedError, the subclass
 # (ANSWERED); rating needs a final answer and ANSWERED/CLOSED.
 TABLE: dict[str, tuple[str, ...]] = {
     # command                    received registered assigned forwarded answered closed reopened
-    "register":                 (OK,      NO,        NO,      OK,       NO,      NO,    NO),
-    "categorize":               (OK,      OK,        OK,      OK,       OK,      NO,    OK),
-    "assign":                   (OK,      OK,        OK,      OK,       NO,      NO,    OK),
-    "forward":                  (OK,      OK,        OK,      OK,       NO,      NO,    OK),
-    "extend_deadline":          (EXT,     OK,        OK,      EXT,      NO,      NO,    EXT),
-    "answer_interim":           (OK,      OK,        OK,      OK,       NO,      NO,    OK),
-    "answer_final":             (OK,      OK,        OK,      OK,       NO,      NO,    OK),
-    "close_resolved":           (NO,      NO,        NO,      NO,       OK,      NO,    NO),
-    "close_explained":          (NO,      NO,        NO,      NO,       OK,      NO,    NO),
-    "close_rejected":           (NO,      OK,        OK,      NO,       OK,      NO,    OK),
-    "close_duplicate":          (NO,      OK,        OK,      NO,       OK,      NO,    OK),
-    "close_not_competent":      (NO,      NO,        NO,      OK,       OK,      NO,    NO),
-    "close_no_answer_required": (NO,      OK,        OK,      NO,       OK,      NO,    OK),
-    "reopen":                   (NO,      NO,        NO,      NO,       NO,      OK,    NO),
-    "rate":                     (NO,      NO,        NO,      NO,       OK,      OK,    NO),
-    "erase_personal_data":      (OK,      OK,        OK,      OK,       OK,      OK,    OK),
-}  # fmt: skip
+    "register": (OK, NO, NO, OK, NO, NO, NO),
+    "categorize": (OK, OK, OK, OK, OK, NO, OK),
+    "assign": (OK, OK, OK, OK, NO, NO, OK),
+    "forward": (OK, OK, OK, OK, NO, NO, OK),
+    "extend_deadline": (EXT, OK, OK, EXT, NO, NO, EXT),
+    "answer_interim": (OK, OK, OK, OK, NO, NO, OK),
+    "answer_final": (OK, OK, OK, OK, NO, NO, OK),
+    "close_resolved": (NO, NO, NO, NO, OK, NO, NO),
+    "close_explained": (NO, NO, NO, NO, OK, NO, NO),
+    "close_rejected": (NO, OK, OK, NO, OK, NO, OK),
+    "close_duplicate": (NO, OK, OK, NO, OK, NO, OK),
+    "close_not_competent": (NO, NO, NO, OK, OK, NO, NO),
+    "close_no_answer_required": (NO, OK, OK, NO, OK, NO, OK),
+    "reopen": (NO, NO, NO, NO, NO, OK, NO),
+    "rate": (NO, NO, NO, NO, OK, OK, NO),
+    "erase_personal_data": (OK, OK, OK, OK, OK, OK, OK),
+}
 
 CELLS = [
     pytest.param(state, command, TABLE[command][column], id=f"{state}-{command}")
