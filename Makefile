@@ -63,8 +63,10 @@ typecheck: $(STAMP)
 contracts: $(STAMP)
 	$(BIN)/lint-imports
 
+TEST_WORKERS ?= 2
+
 pytest: $(STAMP) $(JSSTAMP) $(VENDORSTAMP) $(CHROMIUM) $(GOMOD)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 test: lint typecheck contracts pytest
 

@@ -8,6 +8,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -22,6 +23,7 @@ from tests.api.conftest import (
     wait_serving,
 )
 from tests.api.inprocess import SECRET
+from tests.waiting import until
 
 HISTORY = (
     "query($id: ID!) { appeal(id: $id) { id history { version "
@@ -119,11 +121,16 @@ def test_appeals_run_prepares_keys_and_a_first_checkpoint_so_proofs_work_at_once
     try:
         served = httpx.get(f"{url}/ledger/checkpoint", timeout=10)
         key = httpx.get(f"{url}/ledger/public-key", timeout=10)
-        answer = live.post(
-            "{ appeals(first: 1) { edges { node { history { "
-            "inclusionProof { treeSize path } } } } } }",
-            token=live.token(Role.AUDITOR),
-        ).json()
+        query = "{ appeals(first: 1) { edges { node { history { inclusionProof { treeSize path } } } } } }"
+        answers: list[dict[str, Any]] = []
+
+        def listed() -> bool:
+            # The views catch up with the demo in the background once the server is up.
+            answers.append(live.post(query, token=live.token(Role.AUDITOR)).json())
+            return "errors" in answers[-1] or bool(answers[-1]["data"]["appeals"]["edges"])
+
+        until(listed, timeout=60, every=0.2)
+        answer = answers[-1]
     finally:
         stop_server(live)
 

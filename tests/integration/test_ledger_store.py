@@ -190,7 +190,8 @@ def test_a_save_that_collides_writes_none_of_its_events(container: Container) ->
 def test_many_processes_creating_the_tables_at_once_all_succeed(postgres_url: str) -> None:
     settings = Settings.from_environ({"APPEALS_DATABASE_URL": postgres_url})
     first = build(settings)
-    recorders = [build(settings) for _ in range(6)] + [first]
+    # Four at once: enough to race, few enough to share the server with a parallel test run.
+    recorders = [build(settings) for _ in range(3)] + [first]
     barrier = threading.Barrier(len(recorders))
     failures: list[BaseException] = []
 

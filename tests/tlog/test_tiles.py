@@ -55,7 +55,7 @@ def log(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
     with empty_store(request.param, folder) as url:
         container = build(Settings.from_environ({"APPEALS_DATABASE_URL": url}))
         generate_keys(folder / "keys")
-        load_demo(container, 60, seed=5, until=UNTIL, quiet=True)
+        load_demo(container, 70, seed=5, until=UNTIL, quiet=True)
         checkpoint = AuditService(
             container, AuditConfig(keys_dir=folder / "keys")
         ).sign_checkpoint()
