@@ -55,7 +55,7 @@ run: $(STAMP) $(VENDORSTAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check ledger projections audit demo migration api bench tests channels
+	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
