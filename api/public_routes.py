@@ -40,6 +40,13 @@ def warm(state: State) -> None:
     _publication(state).warm()
 
 
+def stop(state: State) -> None:
+    """Wait for the package's background builds before the stores close (shutdown)."""
+    found: Publication | None = getattr(state, "opendata", None)
+    if found is not None:
+        found.stop()
+
+
 def _publication(state: State) -> Publication:
     found: Publication | None = getattr(state, "opendata", None)
     if found is None:

@@ -54,6 +54,7 @@ class Publication:
         self._lock = threading.Lock()
         self._key: tuple[int, datetime] | None = None
         self._files: dict[str, File] = {}
+        self._builders: list[threading.Thread] = []
 
     def files(self) -> dict[str, File]:
         """Every file of the package, rebuilt only when the data may have changed.
@@ -69,12 +70,22 @@ class Publication:
         stale = self._files
         if self._lock.acquire(blocking=False):  # else a rebuild is under way already
             self._lock.release()
-            threading.Thread(target=self.refreshed, name="opendata", daemon=True).start()
+            self._build_aside("opendata")
         return stale
 
     def warm(self) -> None:
         """Build the package in the background now, so the first visitor does not wait."""
-        threading.Thread(target=self.refreshed, name="opendata-warm", daemon=True).start()
+        self._build_aside("opendata-warm")
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Wait for background builds: they read the store, which closes after this."""
+        for builder in self._builders:
+            builder.join(timeout)
+
+    def _build_aside(self, name: str) -> None:
+        builder = threading.Thread(target=self.refreshed, name=name, daemon=True)
+        self._builders = [b for b in self._builders if b.is_alive()] + [builder]
+        builder.start()
 
     def refreshed(self) -> dict[str, File]:
         """The package rebuilt if the view or the hour moved since it was built."""

@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             yield
         finally:
+            await off_loop(public_routes.stop, app.state)
             if services.appeal_reads is not None:
                 await services.appeal_reads.close()
             if services.standby is not None:
