@@ -45,7 +45,7 @@ def test_ready_once_the_views_have_what_was_recorded(live: LiveServer) -> None:
     body = answer.json()
     assert body["status"] == "ready"
     assert body["head"] >= int(made["position"])
-    assert set(body["lag"]) == {"appeals", "statistics", "workload"}
+    assert set(body["lag"]) == {"appeals", "statistics", "workload", "search"}
     assert all(lag == 0 for lag in body["lag"].values())
 
 
