@@ -5,42 +5,17 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from ledger.values import Role
 from tests.api.conftest import LiveServer
+from tests.api.office import Office as BaseOffice
 
 FIELDS = """id status overdue nextDueAt outcome dueDates { kind dueAt countedFrom rule }
   history { type data }"""
-INPUTS = {
-    "receiveAppeal": "ReceiveAppealInput",
-    "registerAppeal": "RegisterAppealInput",
-    "answerAppeal": "AnswerAppealInput",
-    "closeAppeal": "CloseAppealInput",
-    "leaveAppealWithoutAnswer": "LeaveAppealWithoutAnswerInput",
-    "sendAppealNotice": "SendAppealNoticeInput",
-}
 
 
-class Office:
+class Office(BaseOffice):
     """A supervisor of a body of its own, sending commands over HTTP."""
 
-    def __init__(self, live: LiveServer) -> None:
-        self.live = live
-        self.token = live.token(Role.SUPERVISOR)
-        self.body = f"Орган {uuid.uuid4().hex[:8]}"
-
-    def send(self, name: str, values: dict[str, object]) -> dict[str, Any]:
-        query = (
-            f"mutation($input: {INPUTS[name]}!) {{ {name}(input: $input) "
-            f"{{ appeal {{ {FIELDS} }} }} }}"
-        )
-        answer: dict[str, Any] = self.live.post(query, {"input": values}, token=self.token).json()
-        return answer
-
-    def do(self, name: str, values: dict[str, object]) -> dict[str, Any]:
-        answer = self.send(name, values)
-        assert "errors" not in answer, answer["errors"]
-        appeal: dict[str, Any] = answer["data"][name]["appeal"]
-        return appeal
+    FIELDS = FIELDS
 
     def registered_letter(self, at: str, *, anonymous: bool = False) -> str:
         citizen = None if anonymous else {"name": "Иванов И. И.", "address": "ул. Ленина, 5"}

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from ledger.values import Role
 from tests.api.inprocess import InProcessServer
+from tests.api.office import Office as BaseOffice
 
 
 @pytest.fixture(scope="module")
@@ -19,38 +19,12 @@ def live(in_process: InProcessServer) -> InProcessServer:
 
 FIELDS = """id status registeredAt answeredAt rating nextDueAt overdue
   dueDates { kind dueAt countedFrom rule }"""
-INPUTS = {
-    "receiveAppeal": "ReceiveAppealInput",
-    "registerAppeal": "RegisterAppealInput",
-    "forwardAppeal": "ForwardAppealInput",
-    "answerAppeal": "AnswerAppealInput",
-    "closeAppeal": "CloseAppealInput",
-    "reopenAppeal": "ReopenAppealInput",
-    "rateAppeal": "RateAppealInput",
-}
 
 
-class Office:
+class Office(BaseOffice):
     """One supervisor sending commands over HTTP; each test works in a body of its own."""
 
-    def __init__(self, live: InProcessServer) -> None:
-        self.live = live
-        self.token = live.token(Role.SUPERVISOR)
-        self.body = f"Орган {uuid.uuid4().hex[:8]}"
-
-    def send(self, name: str, values: dict[str, object]) -> dict[str, Any]:
-        query = (
-            f"mutation($input: {INPUTS[name]}!) {{ {name}(input: $input) "
-            f"{{ appeal {{ {FIELDS} }} }} }}"
-        )
-        answer: dict[str, Any] = self.live.post(query, {"input": values}, token=self.token).json()
-        return answer
-
-    def do(self, name: str, values: dict[str, object]) -> dict[str, Any]:
-        answer = self.send(name, values)
-        assert "errors" not in answer, answer["errors"]
-        appeal: dict[str, Any] = answer["data"][name]["appeal"]
-        return appeal
+    FIELDS = FIELDS
 
     def receive(self, channel: str, at: str) -> str:
         appeal = self.do(
