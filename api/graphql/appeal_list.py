@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import strawberry
@@ -20,6 +20,7 @@ from projections.models import AppealFilter
 from projections.search_query import EmptySearchError
 
 MAX_PAGE = 100
+NEVER = datetime.max.replace(tzinfo=UTC)
 SEARCHABLE = frozenset(
     {enums.DueKind.REGISTRATION, enums.DueKind.FIRST_RESPONSE, enums.DueKind.ANSWER}
 )
@@ -186,8 +187,10 @@ async def list_appeals(
         empty = PageInfo(
             has_next_page=False, has_previous_page=False, start_cursor=None, end_cursor=None
         )
+        info.context.cache_until = NEVER
         return AppealConnection(edges=[], page_info=empty, total_count=0)
-    read_models = await info.context.services.reads_for(info.context.client)
+    context = info.context
+    read_models = context.reads or await context.services.reads_for(context.client)
     try:
         page = await off_loop(
             read_models.list_appeals,
@@ -204,6 +207,10 @@ async def list_appeals(
         raise bad_input(field, f"is not a cursor of this list ({error.reason})") from None
     except EmptySearchError:
         raise bad_input("filter.text", "has no words to search for") from None
+    if scoped.overdue is None:
+        # ``overdue`` flips at the first due date of a row not overdue yet: keep it till then.
+        pending = [r.next_due_at for r in page.rows if r.next_due_at is not None and not r.overdue]
+        context.cache_until = min(pending, default=NEVER)
     edges = [
         AppealEdge(cursor=cursor, node=Appeal.of(row))
         for row, cursor in zip(page.rows, page.cursors, strict=True)
