@@ -45,7 +45,7 @@ DDL = [
         version INTEGER NOT NULL, last_position BIGINT NOT NULL, next_due_at BIGINT,
         body_received_at BIGINT, answered_on_time BOOLEAN, registration_number TEXT,
         location TEXT, forwarded_from TEXT, forward_reason TEXT, extension_reason TEXT,
-        published_at BIGINT, source TEXT)""",
+        published_at BIGINT, source TEXT, awaits_notice BOOLEAN)""",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_received ON {TABLE} (received_at, id)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_due ON {TABLE} ((COALESCE(next_due_at, {NO_DUE})), id)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_citizen ON {TABLE} (citizen_id)",
@@ -97,6 +97,7 @@ def to_row(state: AppealState, db: Database) -> tuple[Any, ...]:
         state.extension_reason,
         state.source,
         to_us(state.published_at),
+        state.awaits_notice,
         to_us(state.next_due_at),
     )
 
@@ -110,6 +111,7 @@ def from_row(row: Sequence[Any]) -> AppealState:
     values["channel"] = Channel(values["channel"])
     values["status"] = Status(values["status"])
     values["extended"] = bool(values["extended"])
+    values["awaits_notice"] = bool(values["awaits_notice"])  # NULL: a row made before it
     on_time = values["answered_on_time"]
     values["answered_on_time"] = None if on_time is None else bool(on_time)
     values["outcome"] = Outcome(values["outcome"]) if values["outcome"] else None
@@ -173,6 +175,7 @@ ADDED_COLUMNS = (
     *((name, "TEXT") for name in ("forward_reason", "extension_reason")),
     ("published_at", "BIGINT"),
     ("source", "TEXT"),
+    ("awaits_notice", "BOOLEAN"),
 )
 """Columns added after the first release; a table made before them gets them as NULLs,
 which mean what an appeal without a forward, a judged answer, a public answer or a source

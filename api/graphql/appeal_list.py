@@ -22,7 +22,12 @@ from projections.search_query import EmptySearchError
 MAX_PAGE = 100
 NEVER = datetime.max.replace(tzinfo=UTC)
 SEARCHABLE = frozenset(
-    {enums.DueKind.REGISTRATION, enums.DueKind.FIRST_RESPONSE, enums.DueKind.ANSWER}
+    {
+        enums.DueKind.REGISTRATION,
+        enums.DueKind.FIRST_RESPONSE,
+        enums.DueKind.ANSWER,
+        enums.DueKind.NOTICE,
+    }
 )
 
 
@@ -54,8 +59,9 @@ class AppealFilterInput:
     )
     due_kind: enums.DueKind | None = strawberry.field(
         default=None,
-        description="Narrows overdue and dueBefore to one clock: REGISTRATION, FIRST_RESPONSE "
-        "or ANSWER (an obligation of that kind still unmet on an open appeal).",
+        description="Narrows overdue and dueBefore to one clock: REGISTRATION, FIRST_RESPONSE, "
+        "ANSWER or NOTICE (an obligation of that kind still unmet on an open appeal; after a "
+        "59-ФЗ ст. 11 decision the appeal awaits its NOTICE, no longer an ANSWER).",
     )
     received_from: datetime | None = strawberry.field(default=None, description="Inclusive.")
     received_to: datetime | None = strawberry.field(default=None, description="Exclusive.")
@@ -113,7 +119,7 @@ def appeal_filter(info: Info, where: AppealFilterInput | None) -> AppealFilter:
     """The filter as asked, narrowed to the viewer's scope by the access policy."""
     where = where or AppealFilterInput()
     if where.due_kind is not None and where.due_kind not in SEARCHABLE:
-        raise bad_input("filter.dueKind", "must be REGISTRATION, FIRST_RESPONSE or ANSWER")
+        raise bad_input("filter.dueKind", "must be REGISTRATION, FIRST_RESPONSE, ANSWER or NOTICE")
     assignee = text_filter(where.assignee, "filter.assignee")
     if where.assigned_to_me:
         mine = info.context.viewer.subject
