@@ -49,6 +49,8 @@ DDL = [
     f"CREATE INDEX IF NOT EXISTS {TABLE}_received ON {TABLE} (received_at, id)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_due ON {TABLE} ((COALESCE(next_due_at, {NO_DUE})), id)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_citizen ON {TABLE} (citizen_id)",
+    # The other end of ``duplicate_of``: an appeal's duplicates (``Appeal.duplicates``).
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_duplicate ON {TABLE} (duplicate_of)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_number ON {TABLE} (registration_number)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_external ON {TABLE} (external_id)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_assignee ON {TABLE} (assignee, received_at, id)",

@@ -51,6 +51,8 @@ class Context:
     """Set by ``appeals``: until when its answer holds (``api.graphql.page_cache``)."""
     appeal_rows: DataLoader[UUID, AppealRow | None] = field(init=False)
     aggregates: DataLoader[UUID, Appeal] = field(init=False)
+    duplicates: DataLoader[UUID, list[AppealRow]] = field(init=False)
+    """The appeals closed as duplicates of an appeal (the other end of ``duplicate_of``)."""
     texts: DataLoader[UUID, list[str | None]] = field(init=False)
     """An appeal's message, then its answers, in clear (``None`` where erased)."""
 
@@ -74,6 +76,13 @@ class Context:
             return [found.get(appeal_id) for appeal_id in ids]
 
         self.appeal_rows = DataLoader(load_fn=load, cache=cache)
+
+        async def load_duplicates(ids: list[UUID]) -> list[list[AppealRow]]:
+            reads = await services.reads_for(self.client)
+            found = await off_loop(reads.duplicates_of, ids)
+            return [found.get(appeal_id, []) for appeal_id in ids]
+
+        self.duplicates = DataLoader(load_fn=load_duplicates, cache=cache)
         ledger = self.services.container.ledger
 
         def read_aggregates(ids: list[UUID]) -> list[Appeal]:
