@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -133,6 +134,8 @@ class Options:
     rounds: int = 3
     workers: tuple[int, ...] = (1, 2)
     inproc_seconds: float = 2.0
+    store: str | None = None
+    """An existing store already loaded (its views caught up) instead of a fresh one."""
 
 
 # --- the server under test ------------------------------------------------------------------
@@ -461,12 +464,18 @@ def measure(options: Options, log: Callable[[str], None]) -> dict[str, dict[str,
     token = Authenticator(SECRET).issue(
         subject="bench", role=Role.SUPERVISOR, ttl=timedelta(hours=6)
     )
-    with postgres_database() as url, TemporaryDirectory(prefix="appeals-bench-api-") as tmp:
+    with contextlib.ExitStack() as stack:
+        url = options.store or stack.enter_context(postgres_database())
+        tmp = stack.enter_context(TemporaryDirectory(prefix="appeals-bench-api-"))
         container = build(Settings.from_environ({"APPEALS_DATABASE_URL": url}))
         try:
-            log(f"loading {options.appeals:,} demo appeals and catching the views up ...")
-            events, loading = load_data(container, options.appeals)
-            log(f"{events:,} events in {loading:.0f}s")
+            if options.store is None:
+                log(f"loading {options.appeals:,} demo appeals and catching the views up ...")
+                events, loading = load_data(container, options.appeals)
+                log(f"{events:,} events in {loading:.0f}s")
+            else:
+                events = int(container.ledger.recorder.max_notification_id() or 0)
+                log(f"an existing store of {events:,} events (its views caught up)")
             ids = sample_ids(url)
             log("in-process and raw-driver rates ...")
             inproc = in_process(container, ids, options)
@@ -569,6 +578,9 @@ if __name__ == "__main__":
     parser.add_argument("--warmup", type=float, default=Options.warmup)
     parser.add_argument("--concurrency", type=int, default=Options.concurrency)
     parser.add_argument("--workers", type=int, nargs="+", default=list(Options.workers))
+    parser.add_argument(
+        "--store", default=None, help="a loaded PostgreSQL URL to measure instead of a fresh one"
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args()
     chosen = Options(
@@ -578,6 +590,7 @@ if __name__ == "__main__":
         warmup=args.warmup,
         concurrency=args.concurrency,
         workers=tuple(args.workers),
+        store=args.store,
     )
     results: dict[str, dict[str, object]] = {}
     run(results.__setitem__, options=chosen)
