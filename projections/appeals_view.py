@@ -180,8 +180,8 @@ ADDED_COLUMNS = (
     ("awaits_notice", "BOOLEAN"),
 )
 """Columns added after the first release; a table made before them gets them as NULLs,
-which mean what an appeal without a forward, a judged answer, a public answer or a source
-had before (``appeals projections rebuild`` fills them in from the log, the desk's too)."""
+which mean what an appeal without a forward, a judged answer, a public answer, a source or
+an awaited ст. 11 notice had before (``appeals projections rebuild`` fills them in from the log, the desk's too)."""
 
 
 def _add_missing_columns(db: Database, cursor: Cursor) -> None:
