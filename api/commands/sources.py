@@ -41,12 +41,12 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add.add_argument(
         "source_id",
         metavar="SOURCE_ID",
-        help="VK community id, Telegram bot username, or mailbox address",
+        help="VK community id, Telegram bot username, MAX bot id, OK group id, or mailbox address",
     )
     add.add_argument("--body", required=True, help="the body its appeals belong to")
     add.add_argument("--department", help="default department (kept with the source)")
     add.add_argument("--category", help="category given to its appeals")
-    add.add_argument("--secret", help="webhook secret (required for vk and telegram)")
+    add.add_argument("--secret", help="webhook secret (required for vk, telegram, max and ok)")
     add.add_argument("--confirmation", metavar="CODE", help="VK confirmation string")
     add.add_argument(
         "--token-file",
