@@ -74,6 +74,7 @@ class Intake:
                 citizen=citizen,
                 citizen_ref=self.directory.seal.pseudonym(channel, message.sender),
                 category=source.category,
+                department=source.department,
                 at=message.at,
                 time_reason=f"channel:{channel}",
                 source=source.key,

@@ -32,7 +32,7 @@ MAX_PATH = f"/channels/max/{MAX_BOT}"
 OK_PATH = f"/channels/ok/{OK_GROUP}?secret={OK_SECRET}"
 MAX_HEADERS = {"x-max-bot-api-secret": MAX_SECRET}
 DETAILS = """query($source: String!) { appeals(filter: {source: $source}, first: 50) {
-  edges { node { externalId body category department receivedAt source text } } } }"""
+  edges { node { externalId body category department status receivedAt source text } } } }"""
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +92,12 @@ def test_a_max_message_in_a_dialog_becomes_one_appeal(
 
     [appeal] = details(channels, f"max:{MAX_BOT}")
     assert appeal["externalId"] == f"{MAX_BOT}:mid.ffffbdb48e6c3775019d496b34394b84"
-    assert appeal["body"] == "city-hall"
+    # The source's default department routes it on receipt; nobody has taken it yet.
+    assert (appeal["body"], appeal["department"], appeal["status"]) == (
+        "city-hall",
+        "lighting",
+        "RECEIVED",
+    )
     assert appeal["receivedAt"] == "2025-12-05T02:00:00.123000+00:00"
     assert str(appeal["text"]).startswith("Не горит фонарь у дома 7")
     assert str(MAX_USER) not in json.dumps(appeal)
