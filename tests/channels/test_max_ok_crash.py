@@ -41,25 +41,25 @@ def crashing(
         )
         server = start_server(database_url, tmp_path / "server-1.log", **server_settings(env))
         channels = Channels(server, env, tmp_path)
-        for channel, source, secret, token in (
-            ("max", MAX_BOT, MAX_SECRET, MAX_TOKEN),
-            ("ok", OK_GROUP, OK_SECRET, OK_TOKEN),
-        ):
-            (tmp_path / channel).write_text(token)
-            result = channels.cli(
-                "sources",
-                "add",
-                channel,
-                source,
-                "--body",
-                "b",
-                "--secret",
-                secret,
-                "--token-file",
-                str(tmp_path / channel),
-            )
-            assert result.returncode == 0, result.stderr
         try:
+            for channel, source, secret, token in (
+                ("max", MAX_BOT, MAX_SECRET, MAX_TOKEN),
+                ("ok", OK_GROUP, OK_SECRET, OK_TOKEN),
+            ):
+                (tmp_path / channel).write_text(token)
+                result = channels.cli(
+                    "sources",
+                    "add",
+                    channel,
+                    source,
+                    "--body",
+                    "b",
+                    "--secret",
+                    secret,
+                    "--token-file",
+                    str(tmp_path / channel),
+                )
+                assert result.returncode == 0, result.stderr
             yield channels, fake
         finally:
             fake.stop()
