@@ -198,8 +198,14 @@ def test_an_ok_answer_goes_into_the_citizens_chat_once(
 def test_no_max_or_ok_secret_reaches_the_log_or_a_response(
     channels: Channels, fake: FakeMessengers
 ) -> None:
+    channels.post(f"/channels/ok/{OK_GROUP}?secret=x", ok_message("mid:C1.z"), JSON)
+    channels.post(MAX_PATH, max_message("mid.z"), JSON, **{"x-max-bot-api-secret": "x"})
     listing = channels.cli("sources", "list")
     metrics = httpx.get(f"{channels.server.url}/metrics", timeout=10).text
+    for channel in ("max", "ok"):  # every refusal is counted by channel and reason
+        assert (
+            f'appeals_channel_refusals_total{{channel="{channel}",reason="bad_secret"}}' in metrics
+        )
     sources = channels.graphql("{ sources { id hasSecret hasToken } }", role=Role.ADMIN)
     output = "\n".join([listing.stdout, listing.stderr, metrics, str(sources)])
     output += channels.server.log.read_text()
