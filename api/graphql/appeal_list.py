@@ -10,7 +10,6 @@ from strawberry.types.nodes import FragmentSpread, InlineFragment
 
 from api.graphql import enums
 from api.graphql.access import require_reader, scoped_filter, sees_nothing
-from api.graphql.context import off_loop
 from api.graphql.errors import bad_input
 from api.graphql.types import Appeal, Info
 from ledger.errors import ValidationError
@@ -187,17 +186,19 @@ async def list_appeals(
             has_next_page=False, has_previous_page=False, start_cursor=None, end_cursor=None
         )
         return AppealConnection(edges=[], page_info=empty, total_count=0)
-    read_models = await info.context.services.reads_for(info.context.client)
+    count = _selects_total(info)
     try:
-        page = await off_loop(
-            read_models.list_appeals,
-            scoped,
-            order,
-            size,
-            after,
-            count=_selects_total(info),
-            last=size if backward else None,
-            before=before,
+        page = await info.context.services.read(
+            info.context.reader,
+            lambda models: models.list_appeals(
+                scoped,
+                order,
+                size,
+                after,
+                count=count,
+                last=size if backward else None,
+                before=before,
+            ),
         )
     except InvalidCursorError as error:
         field = "before" if backward else "after"

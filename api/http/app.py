@@ -25,6 +25,7 @@ from api.http import logs
 from api.http.importing import import_file
 from api.http.middleware import RequestMiddleware
 from api.http.ratelimit import RateLimitMiddleware
+from api.runtime.basis import POSITION_HEADER
 from api.runtime.standby import open_standby
 from api.services import Services
 from api.settings import Settings
@@ -99,7 +100,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 CORSMiddleware,
                 allow_origins=list(settings.cors_origins),
                 allow_methods=["GET", "POST"],
-                allow_headers=["authorization", "content-type"],
+                allow_headers=["authorization", "content-type", POSITION_HEADER],
+                expose_headers=[POSITION_HEADER],
             )
         )
     routes = [
