@@ -255,7 +255,7 @@ def test_a_client_sending_its_position_reads_its_write_on_every_worker(
         bare: list[bool] = []  # read on the other worker without it: found?
         written: set[str] = set()
 
-        for _ in range(6):
+        for _ in range(4):
             writer, header, data = _fresh(base, RECEIVE_AT, {"e": uuid.uuid4().hex}, token)
             appeal = data["receiveAppeal"]["appeal"]["id"]
             written.add(appeal)
