@@ -41,8 +41,9 @@ PROBE_SECONDS = 2.5
 """``/readyz`` and ``/metrics`` wait at most this long for the store."""
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
-    """Build the ASGI app; resources are created in the lifespan, once per process."""
+def create_app(settings: Settings | None = None, *, prepared: bool = False) -> Starlette:
+    """Build the ASGI app; resources are created in the lifespan, once per process
+    (``prepared``: the tables and views exist, see ``bootstrap.build_services``)."""
     settings = settings or Settings.from_environ()
     logs.install()
     graphql = LedgerGraphQL(
@@ -57,7 +58,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # audit proofs cannot take every thread from the reads.
         executor = ThreadPoolExecutor(2 * settings.pool_size, thread_name_prefix="off-loop")
         asyncio.get_running_loop().set_default_executor(executor)
-        services = await off_loop(bootstrap.build_services, settings)
+        services = await off_loop(bootstrap.build_services, settings, prepared=prepared)
         if services.appeal_reads is not None:
             await services.appeal_reads.open()
         if settings.read_database_url is not None:
