@@ -103,6 +103,11 @@ class Services:
         await self.caught_up(reader.basis)
         return self.read_models
 
+    def standby_failed(self, reads: ReadModels, error: Exception) -> bool:
+        """Whether ``error`` is the standby's failure on views ``reads`` (then read the primary)."""
+        standby = self.standby
+        return standby is not None and reads is standby.read_models and standby.failed(error)
+
     async def read_appeals(self, ids: Sequence[UUID], reader: Reader) -> dict[UUID, AppealRow]:
         """``get_appeals`` for a query: on the standby where it may answer ``reader``."""
         standby = self.standby

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,7 +11,7 @@ from strawberry.types.nodes import FragmentSpread, InlineFragment
 
 from api.graphql import enums
 from api.graphql.access import require_reader, scoped_filter, sees_nothing
-from api.graphql.context import off_loop
+from api.graphql.context import Context, off_loop
 from api.graphql.errors import bad_input
 from api.graphql.types import Appeal, Info
 from ledger.errors import ValidationError
@@ -211,16 +212,13 @@ async def list_appeals(
         )
 
     try:
-        if context.reads is not None:  # pinned with the page cache's key: read exactly those
-            page = await off_loop(query, context.reads)
-        else:
-            page = await context.services.read(context.reader, query)
+        page = await _read(context, query)
     except InvalidCursorError as error:
         field = "before" if backward else "after"
         raise bad_input(field, f"is not a cursor of this list ({error.reason})") from None
     except EmptySearchError:
         raise bad_input("filter.text", "has no words to search for") from None
-    if scoped.overdue is None:
+    if scoped.overdue is None and context.reads is not None:
         # ``overdue`` flips at the first due date of a row not overdue yet: keep it till then.
         pending = [r.next_due_at for r in page.rows if r.next_due_at is not None and not r.overdue]
         context.cache_until = min(pending, default=NEVER)
@@ -238,3 +236,17 @@ async def list_appeals(
         ),
         total_count=page.total_count or 0,  # not counted only when not selected
     )
+
+
+async def _read(context: Context, query: Callable[[ReadModels], AppealPage]) -> AppealPage:
+    """The page from the views the page cache's key was taken on, or (no key, or the standby
+    failed under it: then the answer is not kept) from ``Services.read``."""
+    pinned = context.reads
+    if pinned is not None:
+        try:
+            return await off_loop(query, pinned)
+        except Exception as error:
+            if not context.services.standby_failed(pinned, error):
+                raise
+            context.reads = None
+    return await context.services.read(context.reader, query)

@@ -25,7 +25,9 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
+import orjson
 from graphql import (
     FieldNode,
     GraphQLError,
@@ -38,7 +40,8 @@ from graphql import (
     parse,
 )
 
-from api.graphql.context import off_loop
+from api.graphql.context import Context, off_loop
+from api.graphql.errors import ApiError
 from api.services import Services
 from projections.read_models import ReadModels
 
@@ -128,3 +131,38 @@ async def view_positions(services: Services, reads: ReadModels) -> tuple[tuple[s
     else:
         found = await off_loop(reads.positions)
     return tuple(sorted(found.items()))
+
+
+async def cache_key(
+    cache: PageCache,
+    context: Context,
+    query: str,
+    name: str | None,
+    variables: dict[str, Any] | None,
+) -> Hashable | None:
+    """The page cache's key for this request, or None when its answer is not kept.
+
+    The views are chosen here (and pinned on the context for the resolver: the standby's
+    where it may answer the reader), and their positions read from the store.
+    """
+    if not cache.accepts(query, name):
+        return None
+    try:
+        asked = orjson.dumps(variables, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        return None
+    services = context.services
+    try:
+        reader = context.reader
+    except ApiError:
+        return None  # a malformed X-Appeals-Position: the resolver refuses it
+    context.reads = await services.reads_for(reader)
+    try:
+        positions = await view_positions(services, context.reads)
+    except Exception as error:
+        if not services.standby_failed(context.reads, error):
+            raise
+        await services.caught_up(reader.basis)
+        context.reads = services.read_models
+        positions = await view_positions(services, context.reads)
+    return (query, name, asked, context.viewer, id(context.reads), positions)

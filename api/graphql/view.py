@@ -15,7 +15,6 @@ query, a batch, a mutation over GET, a subscription over plain HTTP) is refused 
 from __future__ import annotations
 
 import json
-from collections.abc import Hashable
 from typing import Any
 
 import orjson
@@ -36,8 +35,8 @@ from strawberry.types.unset import UnsetType
 
 from api import graphiql
 from api.graphql.context import Context
-from api.graphql.errors import UNAVAILABLE, ApiError, format_error, refusal
-from api.graphql.page_cache import PageCache, view_positions
+from api.graphql.errors import UNAVAILABLE, format_error, refusal
+from api.graphql.page_cache import PageCache, cache_key
 from api.storage.unavailable import RETRY_AFTER
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -96,7 +95,7 @@ class LedgerGraphQL(GraphQL[Context, None]):
             extensions=extensions,
             protocol="http",
         )
-        key = await self._cache_key(context, query, name, variables)
+        key = await cache_key(self.page_cache, context, query, name, variables)
         if key is not None:
             assert context.reads is not None
             kept = self.page_cache.get(key, context.reads.clock())
@@ -113,29 +112,6 @@ class LedgerGraphQL(GraphQL[Context, None]):
         if key is not None and not result.errors and context.cache_until is not None:
             self.page_cache.put(key, encoded, context.cache_until)
         return self._respond(encoded, sub_response)
-
-    async def _cache_key(
-        self, context: Context, query: str, name: str | None, variables: dict[str, Any] | None
-    ) -> Hashable | None:
-        """The page cache's key for this request, or None when its answer is not kept.
-
-        The views are chosen here (and pinned on the context for the resolver), and their
-        positions read from the store: see ``api.graphql.page_cache``.
-        """
-        if not self.page_cache.accepts(query, name):
-            return None
-        try:
-            asked = orjson.dumps(variables, option=orjson.OPT_SORT_KEYS)
-        except orjson.JSONEncodeError:
-            return None
-        services = context.services
-        try:
-            reader = context.reader
-        except ApiError:
-            return None  # a malformed X-Appeals-Position: the resolver refuses it
-        context.reads = await services.reads_for(reader)
-        positions = await view_positions(services, context.reads)
-        return (query, name, asked, context.viewer, id(context.reads), positions)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         # Our own page with same-origin assets: strawberry's takes them from a CDN.
