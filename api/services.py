@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
-from uuid import UUID
 
 from starlette.requests import HTTPConnection
 
@@ -19,7 +17,6 @@ from api.settings import Settings
 from audit.service import AuditService
 from projections.assembly import ReadSide
 from projections.daemon import DaemonThread
-from projections.models import AppealRow
 from projections.read_models import ReadModels
 
 if TYPE_CHECKING:
@@ -71,29 +68,11 @@ class Services:
         """Queries over the views."""
         return self.read_side.read_models
 
-    async def get_appeals(self, ids: Sequence[UUID]) -> dict[UUID, AppealRow]:
-        """Rows from the appeals view: on the loop where it can (PostgreSQL), else a thread."""
-        if self.appeal_reads is not None:
-            return await self.appeal_reads.get_appeals(ids)
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(None, self.read_models.get_appeals, ids)
-
     async def reads_for(self, client: str | None) -> ReadModels:
         """The views to answer ``client`` from: the standby's once it shows their last write."""
         if self.standby is not None and await self.standby.serves(client):
             return self.standby.read_models
         return self.read_models
-
-    async def read_appeals(self, ids: Sequence[UUID], client: str | None) -> dict[UUID, AppealRow]:
-        """``get_appeals`` for a query: on the standby where it may answer ``client``."""
-        standby = self.standby
-        if standby is not None and await standby.serves(client):
-            try:
-                return await standby.appeal_reads.get_appeals(ids)
-            except Exception as error:
-                if not standby.failed(error):
-                    raise
-        return await self.get_appeals(ids)
 
     def wrote(self, client: str | None, position: int) -> None:
         """``client``'s write at ``position`` is in the primary's views."""

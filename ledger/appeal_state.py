@@ -9,20 +9,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
-from uuid import UUID, uuid5
+from uuid import UUID
 
 from ledger.clocks import AnswerClocks
 from ledger.lifecycle import STATUS_AFTER
 from ledger.values import FORMAL_CHANNELS, Channel, Outcome, Status
 
-__all__ = ["APPEAL_NAMESPACE", "Answer", "AppealState", "Note", "appeal_id_for"]
-
-APPEAL_NAMESPACE = UUID("6f1d6a2e-3b7c-5e4a-9d0b-2a51c0e8b7f3")
-
-
-def appeal_id_for(channel: str, external_id: str) -> UUID:
-    """The appeal id is a pure function of where the message came from."""
-    return uuid5(APPEAL_NAMESPACE, f"{channel}\x1f{external_id}")
+__all__ = ["Answer", "AppealState", "Note"]
 
 
 class Answer(NamedTuple):

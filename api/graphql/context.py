@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from uuid import UUID
@@ -30,6 +30,27 @@ async def off_loop(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(None, functools.partial(fn, *args, **kwargs))
+
+
+async def primary_rows(services: Services, ids: Sequence[UUID]) -> dict[UUID, AppealRow]:
+    """Rows of the primary's appeals view: on the loop where it can (PostgreSQL), else a thread."""
+    if services.appeal_reads is not None:
+        return await services.appeal_reads.get_appeals(ids)
+    return await off_loop(services.read_side.read_models.appeals.get_appeals, ids)
+
+
+async def appeal_rows(
+    services: Services, ids: Sequence[UUID], client: str | None
+) -> dict[UUID, AppealRow]:
+    """Rows for a query: the standby's once it shows ``client``'s last write, else the primary's."""
+    standby = services.standby
+    if standby is not None and await standby.serves(client):
+        try:
+            return await standby.appeal_reads.get_appeals(ids)
+        except Exception as error:
+            if not standby.failed(error):
+                raise
+    return await primary_rows(services, ids)
 
 
 @dataclass
@@ -64,7 +85,7 @@ class Context:
         cache = not isinstance(self.request, WebSocket)
 
         async def load(ids: list[UUID]) -> list[AppealRow | None]:
-            found = await services.read_appeals(list(dict.fromkeys(ids)), self.client)
+            found = await appeal_rows(services, list(dict.fromkeys(ids)), self.client)
             return [found.get(appeal_id) for appeal_id in ids]
 
         self.appeal_rows = DataLoader(load_fn=load, cache=cache)
