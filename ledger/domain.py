@@ -21,8 +21,8 @@ from ledger.appeal_commands import AppealCommands
 from ledger.appeal_state import Answer, Note
 from ledger.article11 import Article11Commands
 from ledger.delivery import DeliveryCommands
-from ledger.lifecycle import OPEN
-from ledger.values import Channel
+from ledger.lifecycle import OPEN, STATUS_AFTER
+from ledger.values import FORMAL_CHANNELS, Channel
 
 __all__ = ["APPEAL_NAMESPACE", "OPEN", "Answer", "Appeal", "Note", "appeal_id_for"]
 
@@ -83,18 +83,53 @@ class Appeal(AppealCommands, Article11Commands, DeliveryCommands, Aggregate):
         source: str | None,
     ) -> None:
         self.source = source
-        self._start(
-            channel=Channel(channel),
-            external_id=external_id,
-            text=text,
-            text_key=text_key,
-            body=body,
-            citizen_id=citizen_id,
-            citizen=citizen,
-            category=category,
-            location=location,
-            at=at,
-        )
+        self.channel = Channel(channel)
+        self.external_id = external_id
+        self.text = text
+        self.text_key = text_key
+        self.body = body
+        self.citizen_id = citizen_id
+        self.citizen = citizen
+        self.category = category
+        self.location = location
+        self.status = STATUS_AFTER["Received"]
+        self.received_at = at
+        self.last_at = at
+        self.last_event = "receipt"
+        self.registration_number = None
+        self.special_terms = ()
+        self.registered_at = None
+        self.department = None
+        self.assignee = None
+        self.forwarded_to = []
+        self.forwarded_at = None
+        self.extension_days = 0
+        self.extended_at = None
+        self.extended_due_at = None
+        self.first_response_at = None
+        self.answered_at = None
+        self.answers = []
+        self.notes = []
+        self.outcome = None
+        self.duplicate_of = None
+        self.closed_at = None
+        self.reopen_count = 0
+        self.reopened_at = None
+        self.rating = None
+        self.erased = False
+        self.formal = self.channel in FORMAL_CHANNELS
+        # What the registration clock counts from: a formal channel's receipt; the forwarding
+        # of a formal appeal (receipt by the new body); or, for a social-media message, its
+        # registration, which records the office's decision that it is a formal appeal.
+        self.registration_from = ("Received", at) if self.formal else None
+        # The first final answer given under an answer due date, with the clocks it was given
+        # under (ст. 12 ч. 1): a later answer after a reopen never rewrites its verdict.
+        self.first_judged = None
+        # A decision under ст. 11 to leave the appeal without an answer, and its notice.
+        self.no_answer_ground = None
+        self.no_answer_at = None
+        self.notice_owed = False
+        self.notice_sent_at = None
 
     # --- mutators: each records its event and applies it (``ledger.mutators``) ------
 
