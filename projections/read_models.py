@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -34,8 +35,7 @@ from projections.workload_query import WorkloadQuery
 Clock = Callable[[], datetime]
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
+_utcnow: Clock = partial(datetime.now, UTC)
 
 
 class ReadModels:

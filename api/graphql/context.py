@@ -39,7 +39,7 @@ async def primary_rows(services: Services, ids: Sequence[UUID]) -> dict[UUID, Ap
     return await off_loop(services.read_side.read_models.appeals.get_appeals, ids)
 
 
-async def appeal_rows(
+async def appeal_rows_for(
     services: Services, ids: Sequence[UUID], client: str | None
 ) -> dict[UUID, AppealRow]:
     """Rows for a query: the standby's once it shows ``client``'s last write, else the primary's."""
@@ -85,7 +85,7 @@ class Context:
         cache = not isinstance(self.request, WebSocket)
 
         async def load(ids: list[UUID]) -> list[AppealRow | None]:
-            found = await appeal_rows(services, list(dict.fromkeys(ids)), self.client)
+            found = await appeal_rows_for(services, list(dict.fromkeys(ids)), self.client)
             return [found.get(appeal_id) for appeal_id in ids]
 
         self.appeal_rows = DataLoader(load_fn=load, cache=cache)
