@@ -27,6 +27,7 @@ from audit.store import (
     EventRow,
     Incomplete,
     LeafPage,
+    SqlAuditStore,
     StoredCheckpoint,
     checkpoint_from_row,
     cut_pages,
@@ -212,7 +213,7 @@ class SqliteSnapshot:
         return (int(rows[0][0]), int(rows[0][1])) if rows else (0, 0)
 
 
-class SqliteAuditStore:
+class SqliteAuditStore(SqlAuditStore):
     """The audit log's tables in the ledger's SQLite file."""
 
     def __init__(self, datastore: SQLiteDatastore, events_table: str) -> None:
@@ -224,6 +225,9 @@ class SqliteAuditStore:
         with self.datastore.transaction(commit=commit) as wrapped:
             yield wrapped.sqlite_cursor
 
+    def _get_many(self, cursor: Any, keys: Sequence[Key]) -> dict[Key, bytes]:
+        return _get_many(cursor, keys)
+
     def create(self) -> None:
         with self._cursor(commit=True) as cursor:
             for statement in DDL:
@@ -233,27 +237,6 @@ class SqliteAuditStore:
     def appending(self) -> Iterator[SqliteAppender]:
         with self._cursor(commit=True) as cursor:
             yield SqliteAppender(cursor)
-
-    def tracking(self) -> tuple[int, int]:
-        with self._cursor(commit=False) as cursor:
-            cursor.execute(f"SELECT position, size FROM {TRACKING} WHERE name = ?", (LOG,))
-            row = cursor.fetchone()
-        return (int(row[0]), int(row[1])) if row else (0, 0)
-
-    def get(self, level: int, index: int) -> bytes:
-        return self.get_many([(level, index)])[(level, index)]
-
-    def get_many(self, keys: Sequence[Key]) -> dict[Key, bytes]:
-        with self._cursor(commit=False) as cursor:
-            return _get_many(cursor, keys)
-
-    def leaves_of(self, appeal_id: str) -> list[Leaf]:
-        with self._cursor(commit=False) as cursor:
-            cursor.execute(
-                f"SELECT {LEAF_COLUMNS} FROM {LEAVES} WHERE appeal_id = ? ORDER BY version",
-                (appeal_id,),
-            )
-            return [leaf_from_row(row) for row in cursor.fetchall()]
 
     def stored_events_of(self, appeal_id: str) -> list[EventRow]:
         with self._cursor(commit=False) as cursor:
@@ -272,15 +255,6 @@ class SqliteAuditStore:
                 (size, root, time.isoformat(), note),
             )
             return int(cursor.lastrowid or 0)
-
-    def checkpoints(self, *, limit: int | None = None) -> list[StoredCheckpoint]:
-        with self._cursor(commit=False) as cursor:
-            cursor.execute(
-                f"SELECT id, tree_size, root, signed_at, note FROM {CHECKPOINTS} "
-                "ORDER BY id DESC LIMIT ?",
-                (-1 if limit is None else limit,),
-            )
-            return [checkpoint_from_row(row) for row in cursor.fetchall()]
 
     @contextmanager
     def snapshot(self) -> Iterator[SqliteSnapshot]:
