@@ -28,8 +28,7 @@ from audit.store import (
     Incomplete,
     LeafPage,
     SqlAuditStore,
-    StoredCheckpoint,
-    checkpoint_from_row,
+    SqlSnapshot,
     cut_pages,
     leaf_from_row,
 )
@@ -117,7 +116,7 @@ class SqliteAppender:
             raise ConcurrentAppendError(expected_size=self.size)
 
 
-class SqliteSnapshot:
+class SqliteSnapshot(SqlSnapshot):
     """One read transaction: WAL gives every cursor the same snapshot."""
 
     parallel = False
@@ -194,23 +193,6 @@ class SqliteSnapshot:
                 count += 1
             found[int(level)] = (digest.digest(), count)
         return found
-
-    def nodes_between(self, level: int, start: int, stop: int) -> list[tuple[int, bytes]]:
-        rows = self._rows(
-            f"SELECT idx, hash FROM {NODES} WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx",
-            (level, start, stop),
-        )
-        return [(int(index), bytes(digest)) for index, digest in rows]
-
-    def checkpoints(self) -> list[StoredCheckpoint]:
-        rows = self._rows(
-            f"SELECT id, tree_size, root, signed_at, note FROM {CHECKPOINTS} ORDER BY id"
-        )
-        return [checkpoint_from_row(row) for row in rows]
-
-    def tracking(self) -> tuple[int, int]:
-        rows = self._rows(f"SELECT position, size FROM {TRACKING} WHERE name = ?", (LOG,))
-        return (int(rows[0][0]), int(rows[0][1])) if rows else (0, 0)
 
 
 class SqliteAuditStore(SqlAuditStore):

@@ -249,3 +249,34 @@ class SqlAuditStore:
                 (self.no_limit if limit is None else limit,),
             )
             return [checkpoint_from_row(row) for row in cursor.fetchall()]
+
+
+class SqlSnapshot:
+    """What both stores' snapshots read the same way; each gives ``_rows`` and its mark."""
+
+    mark = "?"
+
+    def _rows(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
+        raise NotImplementedError
+
+    def nodes_between(self, level: int, start: int, stop: int) -> list[tuple[int, bytes]]:
+        """The nodes of ``level`` with ``start <= index < stop``, in order."""
+        m = self.mark
+        rows = self._rows(
+            f"SELECT idx, hash FROM {NODES} WHERE level = {m} AND idx >= {m} AND idx < {m} "
+            "ORDER BY idx",
+            (level, start, stop),
+        )
+        return [(int(index), bytes(digest)) for index, digest in rows]
+
+    def checkpoints(self) -> list[StoredCheckpoint]:
+        """Every stored checkpoint, oldest first."""
+        rows = self._rows(
+            f"SELECT id, tree_size, root, signed_at, note FROM {CHECKPOINTS} ORDER BY id"
+        )
+        return [checkpoint_from_row(row) for row in rows]
+
+    def tracking(self) -> tuple[int, int]:
+        """The last notification id in the log and the log's size, as of the snapshot."""
+        rows = self._rows(f"SELECT position, size FROM {TRACKING} WHERE name = {self.mark}", (LOG,))
+        return (int(rows[0][0]), int(rows[0][1])) if rows else (0, 0)
