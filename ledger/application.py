@@ -99,6 +99,7 @@ class AppealsLedger(CommandMethods, Erasure, Batches, Reading, Application[UUID]
         at: datetime | None = None,
         time_reason: str | None = None,
         source: str | None = None,
+        department: str | None = None,
     ) -> Recorded:
         """Record a received message; a re-delivery returns the existing appeal unchanged."""
         appeal = self.new_appeal(
@@ -114,6 +115,7 @@ class AppealsLedger(CommandMethods, Erasure, Batches, Reading, Application[UUID]
             at=at,
             time_reason=time_reason,
             source=source,
+            department=department,
         )
         try:
             # Optimistic: a new message is the common case, so try the insert first; the
@@ -139,6 +141,7 @@ class AppealsLedger(CommandMethods, Erasure, Batches, Reading, Application[UUID]
         at: datetime | None = None,
         time_reason: str | None = None,
         source: str | None = None,
+        department: str | None = None,
     ) -> Appeal:
         """Validate intake and build an unsaved appeal (batch imports save many at once).
 
@@ -171,6 +174,7 @@ class AppealsLedger(CommandMethods, Erasure, Batches, Reading, Application[UUID]
             at=self.business.time_of(at, "receivedAt"),
             time_reason=clean_text(time_reason, "timeReason") if time_reason is not None else None,
             source=clean_name(source, "source") if source is not None else None,
+            department=clean_name(department, "department") if department is not None else None,
         )
 
     # --- commands -------------------------------------------------------------------

@@ -81,6 +81,7 @@ class Appeal(AppealCommands, Article11Commands, DeliveryCommands, Aggregate):
         time_reason: str | None,
         text_key: str | None,
         source: str | None,
+        department: str | None,
     ) -> None:
         self.source = source
         self.channel = Channel(channel)
@@ -99,7 +100,7 @@ class Appeal(AppealCommands, Article11Commands, DeliveryCommands, Aggregate):
         self.registration_number = None
         self.special_terms = ()
         self.registered_at = None
-        self.department = None
+        self.department = department
         self.assignee = None
         self.forwarded_to = []
         self.forwarded_at = None
