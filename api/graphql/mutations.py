@@ -33,13 +33,12 @@ from api.graphql.errors import ApiError, from_ledger
 from api.graphql.ids import appeal_uuid
 from api.graphql.types import Appeal, Info
 from api.http.viewer import ERASERS, PERMISSIONS, ROUTERS, WRITERS
+from api.runtime.basis import READ_YOUR_WRITES_TIMEOUT
 from ledger.application import Recorded
 from ledger.domain import Appeal as AppealAggregate
 from ledger.errors import LedgerError
 from ledger.privacy import Citizen
 from projections.models import AppealRow
-
-READ_YOUR_WRITES_TIMEOUT = 5.0
 
 
 @strawberry.type(
@@ -64,6 +63,7 @@ async def payload(info: Info, recorded: Recorded) -> AppealPayload:
         services.metrics.events_appended.inc()
         await services.watcher.wait(recorded.position, READ_YOUR_WRITES_TIMEOUT)
         services.wrote(info.context.client, recorded.position)
+        info.context.saw(recorded.position)
     events = recorded.events
     row: AppealRow | None
     if recorded.created and events and isinstance(events[0][1], AppealAggregate.Received):
