@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, TypeVar
-from uuid import UUID
 
 from starlette.requests import HTTPConnection
 
@@ -20,7 +19,6 @@ from api.settings import Settings
 from audit.service import AuditService
 from projections.assembly import ReadSide
 from projections.daemon import DaemonThread
-from projections.models import AppealRow
 from projections.read_models import ReadModels
 
 if TYPE_CHECKING:
@@ -74,13 +72,6 @@ class Services:
         """Queries over the views."""
         return self.read_side.read_models
 
-    async def get_appeals(self, ids: Sequence[UUID]) -> dict[UUID, AppealRow]:
-        """Rows from the appeals view: on the loop where it can (PostgreSQL), else a thread."""
-        if self.appeal_reads is not None:
-            return await self.appeal_reads.get_appeals(ids)
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(None, self.read_models.get_appeals, ids)
-
     async def read(self, reader: Reader, query: Callable[[ReadModels], T]) -> T:
         """``query`` of the views, on a thread: the standby's where it may answer ``reader``,
         the primary's when the standby fails (away, or the query cancelled by replay)."""
@@ -107,18 +98,6 @@ class Services:
         """Whether ``error`` is the standby's failure on views ``reads`` (then read the primary)."""
         standby = self.standby
         return standby is not None and reads is standby.read_models and standby.failed(error)
-
-    async def read_appeals(self, ids: Sequence[UUID], reader: Reader) -> dict[UUID, AppealRow]:
-        """``get_appeals`` for a query: on the standby where it may answer ``reader``."""
-        standby = self.standby
-        if standby is not None and await standby.serves(reader):
-            try:
-                return await standby.appeal_reads.get_appeals(ids)
-            except Exception as error:
-                if not standby.failed(error):
-                    raise
-        await self.caught_up(reader.basis)
-        return await self.get_appeals(ids)
 
     async def caught_up(self, basis: int) -> None:
         """Wait until the primary's views show ``basis`` (a position the client has seen)."""

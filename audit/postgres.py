@@ -23,9 +23,7 @@ from audit.store import (
     TRACKING,
     ConcurrentAppendError,
     EventRow,
-    StoredCheckpoint,
-    checkpoint_from_row,
-    leaf_from_row,
+    SqlAuditStore,
 )
 
 DDL = [
@@ -106,8 +104,11 @@ def _copy(
             copy.write_row(row)
 
 
-class PostgresAuditStore:
+class PostgresAuditStore(SqlAuditStore):
     """The audit log's tables in the ledger's PostgreSQL database."""
+
+    mark = "%s"
+    no_limit = None
 
     def __init__(self, datastore: PostgresDatastore, events_table: str) -> None:
         self.datastore = datastore
@@ -122,6 +123,9 @@ class PostgresAuditStore:
         ):
             yield cursor
 
+    def _get_many(self, cursor: Any, keys: Sequence[Key]) -> dict[Key, bytes]:
+        return _get_many(cursor, keys)
+
     def create(self) -> None:
         with self._cursor(commit=True) as cursor:
             # Concurrent CREATE TABLE IF NOT EXISTS can still collide in the catalog.
@@ -133,27 +137,6 @@ class PostgresAuditStore:
     def appending(self) -> Iterator[PostgresAppender]:
         with self._cursor(commit=True) as cursor:
             yield PostgresAppender(cursor)
-
-    def tracking(self) -> tuple[int, int]:
-        with self._cursor(commit=False) as cursor:
-            cursor.execute(f"SELECT position, size FROM {TRACKING} WHERE name = %s", (LOG,))
-            row = cursor.fetchone()
-        return (int(row[0]), int(row[1])) if row else (0, 0)
-
-    def get(self, level: int, index: int) -> bytes:
-        return self.get_many([(level, index)])[(level, index)]
-
-    def get_many(self, keys: Sequence[Key]) -> dict[Key, bytes]:
-        with self._cursor(commit=False) as cursor:
-            return _get_many(cursor, keys)
-
-    def leaves_of(self, appeal_id: str) -> list[Leaf]:
-        with self._cursor(commit=False) as cursor:
-            cursor.execute(
-                f"SELECT {LEAF_COLUMNS} FROM {LEAVES} WHERE appeal_id = %s ORDER BY version",
-                (appeal_id,),
-            )
-            return [leaf_from_row(row) for row in cursor.fetchall()]
 
     def stored_events_of(self, appeal_id: str) -> list[EventRow]:
         with self._cursor(commit=False) as cursor:
@@ -175,15 +158,6 @@ class PostgresAuditStore:
             row = cursor.fetchone()
         assert row is not None
         return int(row[0])
-
-    def checkpoints(self, *, limit: int | None = None) -> list[StoredCheckpoint]:
-        with self._cursor(commit=False) as cursor:
-            cursor.execute(
-                f"SELECT id, tree_size, root, signed_at, note FROM {CHECKPOINTS} "
-                "ORDER BY id DESC LIMIT %s",
-                (limit,),
-            )
-            return [checkpoint_from_row(row) for row in cursor.fetchall()]
 
     @contextmanager
     def snapshot(self) -> Iterator[PostgresSnapshot]:

@@ -19,17 +19,13 @@ from psycopg.rows import TupleRow, tuple_row
 
 from audit.leaves import PREIMAGE, Leaf
 from audit.store import (
-    CHECKPOINTS,
     LEAF_COLUMNS,
     LEAVES,
-    LOG,
     NODES,
-    TRACKING,
     EventPage,
     Incomplete,
     LeafPage,
-    StoredCheckpoint,
-    checkpoint_from_row,
+    SqlSnapshot,
     cut_pages,
     leaf_from_row,
 )
@@ -64,8 +60,10 @@ LEVEL_PAGE = (
 )
 
 
-class PostgresSnapshot:
+class PostgresSnapshot(SqlSnapshot):
     """One REPEATABLE READ, READ ONLY transaction, read in keyset pages of binary rows."""
+
+    mark = "%s"
 
     parallel = True
 
@@ -175,24 +173,6 @@ class PostgresSnapshot:
                 if count:
                     found[int(level)] = (digest.digest(), count)
         return found
-
-    def nodes_between(self, level: int, start: int, stop: int) -> list[tuple[int, bytes]]:
-        rows = self._rows(
-            f"SELECT idx, hash FROM {NODES} WHERE level = %s AND idx >= %s "
-            "AND idx < %s ORDER BY idx",
-            (level, start, stop),
-        )
-        return [(int(index), bytes(digest)) for index, digest in rows]
-
-    def checkpoints(self) -> list[StoredCheckpoint]:
-        rows = self._rows(
-            f"SELECT id, tree_size, root, signed_at, note FROM {CHECKPOINTS} ORDER BY id"
-        )
-        return [checkpoint_from_row(row) for row in rows]
-
-    def tracking(self) -> tuple[int, int]:
-        rows = self._rows(f"SELECT position, size FROM {TRACKING} WHERE name = %s", (LOG,))
-        return (int(rows[0][0]), int(rows[0][1])) if rows else (0, 0)
 
 
 def _begin_snapshot(connection: Connection[Any], snapshot_id: str | None) -> str:

@@ -27,8 +27,8 @@ from audit.store import (
     EventRow,
     Incomplete,
     LeafPage,
-    StoredCheckpoint,
-    checkpoint_from_row,
+    SqlAuditStore,
+    SqlSnapshot,
     cut_pages,
     leaf_from_row,
 )
@@ -117,7 +117,7 @@ class SqliteAppender:
             raise ConcurrentAppendError(expected_size=self.size)
 
 
-class SqliteSnapshot:
+class SqliteSnapshot(SqlSnapshot):
     """One read transaction: WAL gives every cursor the same snapshot."""
 
     parallel = False
@@ -195,25 +195,8 @@ class SqliteSnapshot:
             found[int(level)] = (digest.digest(), count)
         return found
 
-    def nodes_between(self, level: int, start: int, stop: int) -> list[tuple[int, bytes]]:
-        rows = self._rows(
-            f"SELECT idx, hash FROM {NODES} WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx",
-            (level, start, stop),
-        )
-        return [(int(index), bytes(digest)) for index, digest in rows]
 
-    def checkpoints(self) -> list[StoredCheckpoint]:
-        rows = self._rows(
-            f"SELECT id, tree_size, root, signed_at, note FROM {CHECKPOINTS} ORDER BY id"
-        )
-        return [checkpoint_from_row(row) for row in rows]
-
-    def tracking(self) -> tuple[int, int]:
-        rows = self._rows(f"SELECT position, size FROM {TRACKING} WHERE name = ?", (LOG,))
-        return (int(rows[0][0]), int(rows[0][1])) if rows else (0, 0)
-
-
-class SqliteAuditStore:
+class SqliteAuditStore(SqlAuditStore):
     """The audit log's tables in the ledger's SQLite file."""
 
     def __init__(self, datastore: SQLiteDatastore, events_table: str) -> None:
@@ -224,6 +207,9 @@ class SqliteAuditStore:
     def _cursor(self, *, commit: bool) -> Iterator[sqlite3.Cursor]:
         with self.datastore.transaction(commit=commit) as wrapped:
             yield wrapped.sqlite_cursor
+
+    def _get_many(self, cursor: Any, keys: Sequence[Key]) -> dict[Key, bytes]:
+        return _get_many(cursor, keys)
 
     def create(self) -> None:
         # Only if one is missing: workers starting together would each upgrade a schema read
@@ -242,27 +228,6 @@ class SqliteAuditStore:
         with self._cursor(commit=True) as cursor:
             yield SqliteAppender(cursor)
 
-    def tracking(self) -> tuple[int, int]:
-        with self._cursor(commit=False) as cursor:
-            cursor.execute(f"SELECT position, size FROM {TRACKING} WHERE name = ?", (LOG,))
-            row = cursor.fetchone()
-        return (int(row[0]), int(row[1])) if row else (0, 0)
-
-    def get(self, level: int, index: int) -> bytes:
-        return self.get_many([(level, index)])[(level, index)]
-
-    def get_many(self, keys: Sequence[Key]) -> dict[Key, bytes]:
-        with self._cursor(commit=False) as cursor:
-            return _get_many(cursor, keys)
-
-    def leaves_of(self, appeal_id: str) -> list[Leaf]:
-        with self._cursor(commit=False) as cursor:
-            cursor.execute(
-                f"SELECT {LEAF_COLUMNS} FROM {LEAVES} WHERE appeal_id = ? ORDER BY version",
-                (appeal_id,),
-            )
-            return [leaf_from_row(row) for row in cursor.fetchall()]
-
     def stored_events_of(self, appeal_id: str) -> list[EventRow]:
         with self._cursor(commit=False) as cursor:
             cursor.execute(
@@ -280,15 +245,6 @@ class SqliteAuditStore:
                 (size, root, time.isoformat(), note),
             )
             return int(cursor.lastrowid or 0)
-
-    def checkpoints(self, *, limit: int | None = None) -> list[StoredCheckpoint]:
-        with self._cursor(commit=False) as cursor:
-            cursor.execute(
-                f"SELECT id, tree_size, root, signed_at, note FROM {CHECKPOINTS} "
-                "ORDER BY id DESC LIMIT ?",
-                (-1 if limit is None else limit,),
-            )
-            return [checkpoint_from_row(row) for row in cursor.fetchall()]
 
     @contextmanager
     def snapshot(self) -> Iterator[SqliteSnapshot]:

@@ -196,3 +196,87 @@ def leaf_from_row(row: Sequence[Any]) -> Leaf:
     return Leaf(
         int(index), int(nid), str(appeal_id), int(version), str(topic), bytes(digest), bytes(hashed)
     )
+
+
+class SqlAuditStore:
+    """What both stores read the same way; each gives its cursors and placeholder mark."""
+
+    mark = "?"
+    """The driver's placeholder."""
+    no_limit: int | None = -1
+    """The ``LIMIT`` that means none."""
+
+    def _cursor(self, *, commit: bool) -> AbstractContextManager[Any]:
+        raise NotImplementedError
+
+    def _get_many(self, cursor: Any, keys: Sequence[Key]) -> dict[Key, bytes]:
+        raise NotImplementedError
+
+    def tracking(self) -> tuple[int, int]:
+        """The last notification id in the log and the log's size."""
+        with self._cursor(commit=False) as cursor:
+            cursor.execute(
+                f"SELECT position, size FROM {TRACKING} WHERE name = {self.mark}", (LOG,)
+            )
+            row = cursor.fetchone()
+        return (int(row[0]), int(row[1])) if row else (0, 0)
+
+    def get(self, level: int, index: int) -> bytes:
+        """One node (level 0: a leaf's hash)."""
+        return self.get_many([(level, index)])[(level, index)]
+
+    def get_many(self, keys: Sequence[Key]) -> dict[Key, bytes]:
+        """Nodes by (level, index), in one read."""
+        with self._cursor(commit=False) as cursor:
+            return self._get_many(cursor, keys)
+
+    def leaves_of(self, appeal_id: str) -> list[Leaf]:
+        """The leaves of one appeal's events, in version order."""
+        with self._cursor(commit=False) as cursor:
+            cursor.execute(
+                f"SELECT {LEAF_COLUMNS} FROM {LEAVES} WHERE appeal_id = {self.mark} "
+                "ORDER BY version",
+                (appeal_id,),
+            )
+            return [leaf_from_row(row) for row in cursor.fetchall()]
+
+    def checkpoints(self, *, limit: int | None = None) -> list[StoredCheckpoint]:
+        """Stored checkpoints, newest first (``limit`` of them, or all)."""
+        with self._cursor(commit=False) as cursor:
+            cursor.execute(
+                f"SELECT id, tree_size, root, signed_at, note FROM {CHECKPOINTS} "
+                f"ORDER BY id DESC LIMIT {self.mark}",
+                (self.no_limit if limit is None else limit,),
+            )
+            return [checkpoint_from_row(row) for row in cursor.fetchall()]
+
+
+class SqlSnapshot:
+    """What both stores' snapshots read the same way; each gives ``_rows`` and its mark."""
+
+    mark = "?"
+
+    def _rows(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
+        raise NotImplementedError
+
+    def nodes_between(self, level: int, start: int, stop: int) -> list[tuple[int, bytes]]:
+        """The nodes of ``level`` with ``start <= index < stop``, in order."""
+        m = self.mark
+        rows = self._rows(
+            f"SELECT idx, hash FROM {NODES} WHERE level = {m} AND idx >= {m} AND idx < {m} "
+            "ORDER BY idx",
+            (level, start, stop),
+        )
+        return [(int(index), bytes(digest)) for index, digest in rows]
+
+    def checkpoints(self) -> list[StoredCheckpoint]:
+        """Every stored checkpoint, oldest first."""
+        rows = self._rows(
+            f"SELECT id, tree_size, root, signed_at, note FROM {CHECKPOINTS} ORDER BY id"
+        )
+        return [checkpoint_from_row(row) for row in rows]
+
+    def tracking(self) -> tuple[int, int]:
+        """The last notification id in the log and the log's size, as of the snapshot."""
+        rows = self._rows(f"SELECT position, size FROM {TRACKING} WHERE name = {self.mark}", (LOG,))
+        return (int(rows[0][0]), int(rows[0][1])) if rows else (0, 0)

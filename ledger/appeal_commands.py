@@ -1,9 +1,9 @@
 """The appeal's commands: each checks its rule, then calls the aggregate's private mutator.
 
 ``AppealCommands`` is the command half of ``ledger.domain.Appeal`` (a mixin, so each half
-stays one concept): the rules live here and in ``ledger.lifecycle``; the state and the
-``@event`` mutators that only change it live in ``ledger.domain``. Due dates are derived
-here from the state with ``ledger.deadlines``.
+stays one concept): the rules live here and in ``ledger.lifecycle``; the ``@event``
+mutators that only change the state are bound in ``ledger.domain``, their bodies in
+``ledger.mutators``. Due dates are derived here from the state with ``ledger.deadlines``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Everything an appeal aggregate holds, declared once, and its state right after receipt.
+"""Everything an appeal aggregate holds, declared once (``Appeal.__init__`` sets it on receipt).
 
 ``AppealState`` is the base of the aggregate's halves (``ledger.appeal_dues``,
 ``ledger.appeal_commands``, ``ledger.article11``) and of ``ledger.domain.Appeal``, which
@@ -9,20 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
-from uuid import UUID, uuid5
+from uuid import UUID
 
 from ledger.clocks import AnswerClocks
-from ledger.lifecycle import STATUS_AFTER
-from ledger.values import FORMAL_CHANNELS, Channel, Outcome, Status
+from ledger.values import Channel, Outcome, Status
 
-__all__ = ["APPEAL_NAMESPACE", "Answer", "AppealState", "Note", "appeal_id_for"]
-
-APPEAL_NAMESPACE = UUID("6f1d6a2e-3b7c-5e4a-9d0b-2a51c0e8b7f3")
-
-
-def appeal_id_for(channel: str, external_id: str) -> UUID:
-    """The appeal id is a pure function of where the message came from."""
-    return uuid5(APPEAL_NAMESPACE, f"{channel}\x1f{external_id}")
+__all__ = ["Answer", "AppealState", "Note"]
 
 
 class Answer(NamedTuple):
@@ -96,68 +88,6 @@ class AppealState:
 
         @property
         def id(self) -> UUID: ...
-
-    def _start(
-        self,
-        *,
-        channel: Channel,
-        external_id: str,
-        text: str,
-        text_key: str | None,
-        body: str,
-        citizen_id: str | None,
-        citizen: str | None,
-        category: str | None,
-        location: str | None,
-        at: datetime,
-    ) -> None:
-        self.channel = channel
-        self.external_id = external_id
-        self.text = text
-        self.text_key = text_key
-        self.body = body
-        self.citizen_id = citizen_id
-        self.citizen = citizen
-        self.category = category
-        self.location = location
-        self.status = STATUS_AFTER["Received"]
-        self.received_at = at
-        self.last_at = at
-        self.last_event = "receipt"
-        self.registration_number = None
-        self.special_terms = ()
-        self.registered_at = None
-        self.department = None
-        self.assignee = None
-        self.forwarded_to = []
-        self.forwarded_at = None
-        self.extension_days = 0
-        self.extended_at = None
-        self.extended_due_at = None
-        self.first_response_at = None
-        self.answered_at = None
-        self.answers = []
-        self.notes = []
-        self.outcome = None
-        self.duplicate_of = None
-        self.closed_at = None
-        self.reopen_count = 0
-        self.reopened_at = None
-        self.rating = None
-        self.erased = False
-        self.formal = channel in FORMAL_CHANNELS
-        # What the registration clock counts from: a formal channel's receipt; the forwarding
-        # of a formal appeal (receipt by the new body); or, for a social-media message, its
-        # registration, which records the office's decision that it is a formal appeal.
-        self.registration_from = ("Received", at) if self.formal else None
-        # The first final answer given under an answer due date, with the clocks it was given
-        # under (ст. 12 ч. 1): a later answer after a reopen never rewrites its verdict.
-        self.first_judged = None
-        # A decision under ст. 11 to leave the appeal without an answer, and its notice.
-        self.no_answer_ground = None
-        self.no_answer_at = None
-        self.notice_owed = False
-        self.notice_sent_at = None
 
     def _touch(self, at: datetime, what: str) -> None:
         self.last_at = at

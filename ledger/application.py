@@ -3,14 +3,15 @@
 The store is chosen by the ``env`` mapping the composition root passes in (eventsourcing's
 ``PERSISTENCE_MODULE`` and friends); this module never reads the process environment.
 
-The ledger is assembled from one concept per module: ``Intake`` (receiving),
-``CommandMethods`` (the typed commands of ``ledger.commands``), ``Reading`` (history and
-texts); this module holds the plumbing they share: executing a command, saving, batches.
+This module receives appeals, executes every typed command of ``ledger.commands``, and
+saves. The rest of the ledger is one concept per module: ``CommandMethods`` (a keyword
+method per command), ``Erasure`` (152-ФЗ), ``Batches`` (imports) and ``Reading`` (history
+and texts).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, cast
 from uuid import UUID
@@ -19,24 +20,33 @@ from eventsourcing.application import AggregateNotFoundError, Application, Proce
 from eventsourcing.persistence import IntegrityError, Recording, Transcoder
 from eventsourcing.utils import Environment
 
+from ledger.batches import Batches
 from ledger.business_time import BACKDATING, CLOCK_SKEW, BusinessClock, now
 from ledger.calendar import ProductionCalendar
 from ledger.command_methods import CommandMethods
 from ledger.commands import AppealCommand, When
 from ledger.deadlines import Norms
-from ledger.domain import Appeal
-from ledger.errors import CitizenNotFoundError, ConflictError, NotFoundError
-from ledger.intake import Intake
-from ledger.privacy import CitizenVault, MemoryKeyStore
+from ledger.domain import Appeal, appeal_id_for
+from ledger.erasure import Erasure
+from ledger.errors import ConflictError, NotFoundError
+from ledger.privacy import Citizen, CitizenVault, MemoryKeyStore
 from ledger.reading import Reading
 from ledger.records import EventPositions, HistoryEntry, Recorded
 from ledger.transcoder import FastJSONTranscoder
-from ledger.values import EARLIEST_BUSINESS_TIME, SYSTEM, Actor, clean_text
+from ledger.values import (
+    EARLIEST_BUSINESS_TIME,
+    SYSTEM,
+    Actor,
+    Channel,
+    clean_name,
+    clean_text,
+    parse_enum,
+)
 
 __all__ = ["CLOCK_SKEW", "AppealsLedger", "EventPositions", "HistoryEntry", "Recorded"]
 
 
-class AppealsLedger(Intake, CommandMethods, Reading, Application[UUID]):
+class AppealsLedger(CommandMethods, Erasure, Batches, Reading, Application[UUID]):
     """The write side of the system of record for citizen appeals."""
 
     name = "appeals"
@@ -72,6 +82,101 @@ class AppealsLedger(Intake, CommandMethods, Reading, Application[UUID]):
         self.register_transcodings(transcoder)
         return transcoder
 
+    # --- receiving -----------------------------------------------------------------
+
+    def receive_appeal(
+        self,
+        *,
+        channel: str,
+        external_id: str,
+        text: str,
+        body: str,
+        citizen: Citizen | None = None,
+        citizen_ref: str | None = None,
+        category: str | None = None,
+        location: str | None = None,
+        actor: Actor = SYSTEM,
+        at: datetime | None = None,
+        time_reason: str | None = None,
+        source: str | None = None,
+        department: str | None = None,
+    ) -> Recorded:
+        """Record a received message; a re-delivery returns the existing appeal unchanged."""
+        appeal = self.new_appeal(
+            channel=channel,
+            external_id=external_id,
+            text=text,
+            body=body,
+            citizen=citizen,
+            citizen_ref=citizen_ref,
+            category=category,
+            location=location,
+            actor=actor,
+            at=at,
+            time_reason=time_reason,
+            source=source,
+            department=department,
+        )
+        try:
+            # Optimistic: a new message is the common case, so try the insert first; the
+            # store's uniqueness refuses a re-delivery, which then reads what is stored.
+            return self._save(appeal, expected_version=None)
+        except ConflictError:
+            # Received before (perhaps by another writer a moment ago): that is the appeal.
+            current = self.get_appeal(appeal.id)
+            return Recorded(current.id, current.version, None, created=False)
+
+    def new_appeal(
+        self,
+        *,
+        channel: str,
+        external_id: str,
+        text: str,
+        body: str,
+        citizen: Citizen | None = None,
+        citizen_ref: str | None = None,
+        category: str | None = None,
+        location: str | None = None,
+        actor: Actor = SYSTEM,
+        at: datetime | None = None,
+        time_reason: str | None = None,
+        source: str | None = None,
+        department: str | None = None,
+    ) -> Appeal:
+        """Validate intake and build an unsaved appeal (batch imports save many at once).
+
+        ``at`` is the source platform's time of the message (default now); ``time_reason``
+        says why it is stated otherwise (a migration), and is recorded.
+        """
+        kind = parse_enum(Channel, channel, "channel")
+        external = clean_name(external_id, "externalId")
+        appeal_id = appeal_id_for(kind.value, external)
+        clean = clean_text(text, "text")
+        citizen_id = sealed = None
+        sealed_text = clean
+        if citizen is not None and not citizen.is_anonymous:
+            citizen_id = clean_name(citizen_ref or f"c-{appeal_id.hex[:16]}", "citizenId")
+            # The text is the citizen's too (people write their address and phone into it),
+            # so it is sealed under their key; an anonymous appeal's stays in clear.
+            sealed, sealed_text = self.vault.seal_intake(citizen_id, citizen, clean)
+        return Appeal(
+            channel=kind.value,
+            external_id=external,
+            text=sealed_text,
+            text_key=citizen_id,
+            body=clean_name(body, "body"),
+            citizen_id=citizen_id,
+            citizen=sealed,
+            category=clean_name(category, "category") if category is not None else None,
+            location=clean_name(location, "location") if location is not None else None,
+            actor_id=actor.id,
+            actor_role=actor.role.value,
+            at=self.business.time_of(at, "receivedAt"),
+            time_reason=clean_text(time_reason, "timeReason") if time_reason is not None else None,
+            source=clean_name(source, "source") if source is not None else None,
+            department=clean_name(department, "department") if department is not None else None,
+        )
+
     # --- commands -------------------------------------------------------------------
 
     def execute(
@@ -90,30 +195,6 @@ class AppealsLedger(Intake, CommandMethods, Reading, Application[UUID]):
         command.apply(appeal, when, self)
         return self._save(appeal, expected_version=command.expected_version)
 
-    def erase_citizen_data(
-        self, citizen_id: str, appeal_ids: Iterable[UUID], *, legal_basis: str, actor: Actor
-    ) -> list[Recorded]:
-        """Destroy the citizen's key, then record the erasure on each of their appeals.
-
-        Their name, contact and address, their appeals' texts and the answers to them were
-        sealed under that key, so all of it reads as erased from now on. A citizen with
-        neither a key nor an appeal is unknown: ``CitizenNotFoundError``.
-        """
-        basis = clean_text(legal_basis, "legalBasis")
-        appeal_ids = list(appeal_ids)
-        if not self.vault.erase(citizen_id) and not appeal_ids:
-            raise CitizenNotFoundError(citizen_id=citizen_id)
-        return [
-            self._erase(appeal_id, basis, actor)
-            for appeal_id in appeal_ids
-            if not self.get_appeal(appeal_id).erased
-        ]
-
-    def _erase(self, appeal_id: UUID, legal_basis: str, actor: Actor) -> Recorded:
-        appeal = self._current(appeal_id, None)
-        appeal.erase_personal_data(legal_basis=legal_basis, actor=actor, at=self.clock())
-        return self._save(appeal, expected_version=None)
-
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
         """Save appeals atomically; the fast path skips the library's Protocol checks.
 
@@ -130,28 +211,6 @@ class AppealsLedger(Intake, CommandMethods, Reading, Application[UUID]):
         recordings = self._record(processing)
         self._notify(recordings)
         return recordings
-
-    def record_batch(self, appeals: Sequence[Appeal]) -> int:
-        """Save new appeals in one transaction; ones already stored are skipped (re-runs).
-
-        Returns how many were new. The events are taken from the aggregates first, so a
-        batch that collides with stored appeals can be saved again without them.
-        """
-        pending = {appeal.id: appeal.collect_events() for appeal in appeals}
-        try:
-            self._record_events([e for events in pending.values() for e in events])
-        except IntegrityError:
-            fresh = [appeal_id for appeal_id in pending if self.find_appeal(appeal_id) is None]
-            self._record_events([e for appeal_id in fresh for e in pending[appeal_id]])
-            return len(fresh)
-        return len(pending)
-
-    def _record_events(self, events: list[Any]) -> None:
-        if not events:
-            return
-        processing: ProcessingEvent[UUID] = ProcessingEvent()
-        processing.events.extend(events)
-        self._notify(self._record(processing))
 
     # --- reading and saving ----------------------------------------------------------
 

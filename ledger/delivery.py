@@ -6,6 +6,7 @@ counts as the appeal's last event, so staff may still date their acts before it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -25,30 +26,9 @@ class DeliveryCommands:
     if TYPE_CHECKING:
         answers: list[Answer]
 
-        def _delivered(
-            self,
-            *,
-            answer: int,
-            attempt: int,
-            platform_id: str,
-            actor_id: str,
-            actor_role: str,
-            at: datetime,
-            time_reason: str | None,
-        ) -> None: ...
-
-        def _delivery_failed(
-            self,
-            *,
-            answer: int,
-            attempt: int,
-            error: str,
-            final: bool,
-            actor_id: str,
-            actor_role: str,
-            at: datetime,
-            time_reason: str | None,
-        ) -> None: ...
+        # The ``@event`` mutators of ``Appeal`` (bodies in ``ledger.mutators``).
+        _delivered: Callable[..., None]
+        _delivery_failed: Callable[..., None]
 
     def record_delivery(
         self,

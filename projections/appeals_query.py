@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import fields
 from datetime import datetime
 from typing import Any
@@ -53,13 +53,15 @@ def row_cursor(order: AppealOrder, row: AppealRow, score: float = 0.0) -> str:
 
 
 class AppealsQuery:
-    """Queries the appeals view."""
+    """Queries the appeals view; ``clock`` tells when ``overdue`` is judged."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
         self.db = db
+        self.clock = clock
 
-    def get_appeals(self, ids: Sequence[UUID], now: datetime) -> dict[UUID, AppealRow]:
-        """The rows of the given appeals that exist."""
+    def get_appeals(self, ids: Sequence[UUID]) -> dict[UUID, AppealRow]:
+        """The rows of the given appeals that exist (for DataLoaders: 500 ids a statement)."""
+        now = self.clock()
         found: dict[UUID, AppealRow] = {}
         with self.db.reading() as cursor:
             for statement, params in self.by_ids(ids):

@@ -22,13 +22,12 @@ from projections.listener import pg_listener
 from projections.models import AppealRow
 from projections.postgres_db import PostgresDatabase
 from projections.read_models import ReadModels, _utcnow
-from projections.runner import Runner
+from projections.runner import Runner, Worker
 from projections.search_view import Opener, SearchView, keep_clear
 from projections.sqlite_db import SqliteDatabase
 from projections.state import Folder
 from projections.statistics_view import StatisticsView
 from projections.view import DerivedView
-from projections.worker import Worker
 from projections.workload_view import WorkloadView
 
 

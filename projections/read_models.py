@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -34,8 +35,7 @@ from projections.workload_query import WorkloadQuery
 Clock = Callable[[], datetime]
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
+_utcnow: Clock = partial(datetime.now, UTC)
 
 
 class ReadModels:
@@ -45,7 +45,8 @@ class ReadModels:
         self.db = db
         self.names = list(names)
         self.clock = clock
-        self._appeals = AppealsQuery(db)
+        self.appeals = AppealsQuery(db, clock)
+        """Rows by id and keyset pages of the appeals view."""
         self._statistics = StatisticsQuery(db)
         self._public = PublicStatistics(db, self._statistics)
         self._workload = WorkloadQuery(db)
@@ -59,15 +60,15 @@ class ReadModels:
 
     def get_appeals(self, ids: Sequence[UUID]) -> dict[UUID, AppealRow]:
         """Rows of many appeals in one round trip per 500 ids (for DataLoaders)."""
-        return self._appeals.get_appeals(ids, self.clock())
+        return self.appeals.get_appeals(ids)
 
     def duplicates_of(self, ids: Sequence[UUID]) -> dict[UUID, list[AppealRow]]:
         """Per appeal, the appeals closed as its duplicates: ``duplicate_of`` both ways."""
-        return self._appeals.duplicates_of(ids, self.clock())
+        return self.appeals.duplicates_of(ids, self.clock())
 
     def appeal_statements(self, ids: Sequence[UUID]) -> list[tuple[str, list[Any]]]:
         """What ``get_appeals`` runs, for a caller that reads on a connection of its own."""
-        return self._appeals.by_ids(ids)
+        return self.appeals.by_ids(ids)
 
     def appeal_row(self, raw: Sequence[Any]) -> AppealRow:
         """The row one of those statements returned, as ``get_appeals`` gives it."""
@@ -89,7 +90,7 @@ class ReadModels:
         ``count=False`` skips the total: a count over a large filter costs a scan. ``last``
         and ``before`` page backwards; a text with no words raises ``EmptySearchError``.
         """
-        return self._appeals.list_appeals(
+        return self.appeals.list_appeals(
             filter, order, first, after, self.clock(), count=count, last=last, before=before
         )
 

@@ -5,19 +5,32 @@ One batch is one transaction. It first moves every view's tracking row with comp
 the batch's events in memory, and lets each view write the net effect in bulk. A concurrent
 runner that processed the same events first makes the compare-and-set fail, and this batch
 rolls back with nothing written. Views therefore always sit at the same position.
+
+``Worker`` runs a ``Runner`` until stopped: in a thread inside the API, or as its own process.
+
+On PostgreSQL the worker LISTENs on the channel the ledger's recorder NOTIFYs on every
+insert, so it wakes as soon as events commit; it also pulls every ``idle`` seconds in case
+a notification was missed. On SQLite, which cannot notify, it pulls every ``poll`` seconds.
+
+A failed step (a dropped connection, a lock timeout) is retried by ``DaemonThread`` after
+its backoff: the views roll back with their tracking rows, so nothing is lost, and a worker
+that stopped for good would leave every view behind.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from contextlib import suppress
+from contextlib import AbstractContextManager, suppress
+from datetime import UTC, datetime
 from uuid import UUID
 
 from ledger.domain import Appeal
 from projections import rebuild, tracking
 from projections.appeals_view import AppealsView, load_states
+from projections.daemon import DaemonThread
 from projections.db import Database
 from projections.decoding import EventDecoder, Fields, Row
+from projections.listener import Waiter, sleeping
 from projections.rebuild import Progress
 from projections.state import DECODED, AppealState, Folder
 from projections.tracking import PositionMovedError
@@ -198,3 +211,34 @@ class Runner:
         self.position = position
         for listener in self.on_advance:
             listener(position)
+
+
+class Worker(DaemonThread):
+    """A runner loop in a daemon thread, with ``start()`` and ``stop()``."""
+
+    thread_name = "projections"
+    stop_timeout = 10.0
+
+    def __init__(
+        self,
+        runner: Runner,
+        listen: Callable[[], AbstractContextManager[Waiter]] | None = None,
+        *,
+        poll: float = 0.02,
+        idle: float = 1.0,
+    ) -> None:
+        super().__init__()
+        self.runner = runner
+        self.listen = listen or sleeping
+        self.poll = poll if listen is None else idle
+
+    def _run(self) -> None:
+        self.runner.setup()
+        # A live follower should not pay for building the calendar on its first event.
+        self.runner.folder.warm_up(datetime.now(UTC).date())
+        with self.listen() as wait:
+            self._healthy()
+            while not self._stop.is_set():
+                while not self._stop.is_set() and self.runner.step():
+                    pass
+                wait(self.poll)

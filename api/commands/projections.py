@@ -20,7 +20,7 @@ from rich.table import Table
 from api.bootstrap import build, read_side
 from api.commands.options import at_least
 from api.settings import Settings
-from projections.worker import Worker
+from projections.runner import Worker
 
 NAMES = ("appeals", "statistics", "workload")
 

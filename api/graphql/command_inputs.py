@@ -1,16 +1,54 @@
 """The inputs of the appeal commands: each names the appeal, its fields, ``at`` and a version.
 
 ``at`` is the business time the caller states (default now); ``expectedVersion`` makes the
-command refused with CONFLICT when the appeal changed since the caller read it.
+command refused with CONFLICT when the appeal changed since the caller read it. Each input
+builds its typed command of ``ledger.commands`` (``command``), which the mutation executes.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
 
 import strawberry
 
 from api.graphql import enums
+from api.graphql.ids import appeal_uuid
+from ledger.commands import (
+    AddAppealNote,
+    AnswerAppeal,
+    AppealCommand,
+    AssignAppeal,
+    CategorizeAppeal,
+    CloseAppeal,
+    ExtendAppealDeadline,
+    ForwardAppeal,
+    LeaveAppealWithoutAnswer,
+    RateAppeal,
+    RegisterAppeal,
+    ReopenAppeal,
+    SendAppealNotice,
+)
+from ledger.values import Actor
+
+
+class CommandInput(Protocol):
+    """An appeal command's input: the appeal's raw id, and the typed command it asks for."""
+
+    appeal_id: strawberry.ID
+
+    def command(self, appeal_id: UUID, actor: Actor) -> AppealCommand: ...
+
+
+def _common(given: Any, appeal_id: UUID, actor: Actor) -> dict[str, Any]:
+    # What every command carries besides its own fields.
+    return {
+        "appeal_id": appeal_id,
+        "actor": actor,
+        "at": given.at,
+        "expected_version": given.expected_version,
+    }
 
 
 @strawberry.input
@@ -25,6 +63,14 @@ class RegisterAppealInput:
     expected_version: int | None = None
     at: datetime | None = None
 
+    def command(self, appeal_id: UUID, actor: Actor) -> RegisterAppeal:
+        terms = self.special_terms
+        return RegisterAppeal(
+            **_common(self, appeal_id, actor),
+            number=self.number,
+            special_terms=None if terms is None else tuple(term.value for term in terms),
+        )
+
 
 @strawberry.input
 class CategorizeAppealInput:
@@ -32,6 +78,9 @@ class CategorizeAppealInput:
     category: str
     expected_version: int | None = None
     at: datetime | None = None
+
+    def command(self, appeal_id: UUID, actor: Actor) -> CategorizeAppeal:
+        return CategorizeAppeal(**_common(self, appeal_id, actor), category=self.category)
 
 
 @strawberry.input
@@ -42,6 +91,11 @@ class AssignAppealInput:
     expected_version: int | None = None
     at: datetime | None = None
 
+    def command(self, appeal_id: UUID, actor: Actor) -> AssignAppeal:
+        return AssignAppeal(
+            **_common(self, appeal_id, actor), department=self.department, assignee=self.assignee
+        )
+
 
 @strawberry.input
 class ForwardAppealInput:
@@ -51,6 +105,11 @@ class ForwardAppealInput:
     expected_version: int | None = None
     at: datetime | None = None
 
+    def command(self, appeal_id: UUID, actor: Actor) -> ForwardAppeal:
+        return ForwardAppeal(
+            **_common(self, appeal_id, actor), to_body=self.to_body, reason=self.reason
+        )
+
 
 @strawberry.input
 class ExtendAppealDeadlineInput:
@@ -59,6 +118,11 @@ class ExtendAppealDeadlineInput:
     reason: str
     expected_version: int | None = None
     at: datetime | None = None
+
+    def command(self, appeal_id: UUID, actor: Actor) -> ExtendAppealDeadline:
+        return ExtendAppealDeadline(
+            **_common(self, appeal_id, actor), days=self.days, reason=self.reason
+        )
 
 
 @strawberry.input
@@ -70,6 +134,14 @@ class AnswerAppealInput:
     expected_version: int | None = None
     at: datetime | None = None
 
+    def command(self, appeal_id: UUID, actor: Actor) -> AnswerAppeal:
+        return AnswerAppeal(
+            **_common(self, appeal_id, actor),
+            text=self.text,
+            final=self.final,
+            public=self.public,
+        )
+
 
 @strawberry.input
 class CloseAppealInput:
@@ -79,6 +151,14 @@ class CloseAppealInput:
     expected_version: int | None = None
     at: datetime | None = None
 
+    def command(self, appeal_id: UUID, actor: Actor) -> CloseAppeal:
+        duplicate = appeal_uuid(self.duplicate_of, "duplicateOf") if self.duplicate_of else None
+        return CloseAppeal(
+            **_common(self, appeal_id, actor),
+            outcome=self.outcome.value,
+            duplicate_of=duplicate,
+        )
+
 
 @strawberry.input
 class ReopenAppealInput:
@@ -87,6 +167,9 @@ class ReopenAppealInput:
     expected_version: int | None = None
     at: datetime | None = None
 
+    def command(self, appeal_id: UUID, actor: Actor) -> ReopenAppeal:
+        return ReopenAppeal(**_common(self, appeal_id, actor), reason=self.reason)
+
 
 @strawberry.input
 class RateAppealInput:
@@ -94,6 +177,9 @@ class RateAppealInput:
     score: int
     expected_version: int | None = None
     at: datetime | None = None
+
+    def command(self, appeal_id: UUID, actor: Actor) -> RateAppeal:
+        return RateAppeal(**_common(self, appeal_id, actor), score=self.score)
 
 
 @strawberry.input(description="Leave an appeal without an answer on the merits (59-ФЗ ст. 11).")
@@ -108,6 +194,14 @@ class LeaveAppealWithoutAnswerInput:
     expected_version: int | None = None
     at: datetime | None = None
 
+    def command(self, appeal_id: UUID, actor: Actor) -> LeaveAppealWithoutAnswer:
+        return LeaveAppealWithoutAnswer(
+            **_common(self, appeal_id, actor),
+            ground=self.ground.value,
+            reason=self.reason,
+            to_body=self.to_body,
+        )
+
 
 @strawberry.input(description="The notice 59-ФЗ ст. 11 owes the citizen was sent.")
 class SendAppealNoticeInput:
@@ -116,6 +210,9 @@ class SendAppealNoticeInput:
     expected_version: int | None = None
     at: datetime | None = None
 
+    def command(self, appeal_id: UUID, actor: Actor) -> SendAppealNotice:
+        return SendAppealNotice(**_common(self, appeal_id, actor), reference=self.reference)
+
 
 @strawberry.input(description="An internal note: staff only, never shown to the citizen.")
 class AddAppealNoteInput:
@@ -123,6 +220,9 @@ class AddAppealNoteInput:
     text: str
     expected_version: int | None = None
     at: datetime | None = None
+
+    def command(self, appeal_id: UUID, actor: Actor) -> AddAppealNote:
+        return AddAppealNote(**_common(self, appeal_id, actor), text=self.text)
 
 
 @strawberry.input

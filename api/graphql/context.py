@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
@@ -35,6 +35,29 @@ async def off_loop(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(None, functools.partial(fn, *args, **kwargs))
+
+
+async def primary_rows(services: Services, ids: Sequence[UUID]) -> dict[UUID, AppealRow]:
+    """Rows of the primary's appeals view: on the loop where it can (PostgreSQL), else a thread."""
+    if services.appeal_reads is not None:
+        return await services.appeal_reads.get_appeals(ids)
+    return await off_loop(services.read_side.read_models.appeals.get_appeals, ids)
+
+
+async def appeal_rows_for(
+    services: Services, ids: Sequence[UUID], reader: Reader
+) -> dict[UUID, AppealRow]:
+    """Rows for a query: the standby's where it may answer ``reader``, else the primary's once
+    they show the reader's position (``Services.caught_up``)."""
+    standby = services.standby
+    if standby is not None and await standby.serves(reader):
+        try:
+            return await standby.appeal_reads.get_appeals(ids)
+        except Exception as error:
+            if not standby.failed(error):
+                raise
+    await services.caught_up(reader.basis)
+    return await primary_rows(services, ids)
 
 
 @dataclass
@@ -97,7 +120,7 @@ class Context:
         cache = not isinstance(self.request, WebSocket)
 
         async def load(ids: list[UUID]) -> list[AppealRow | None]:
-            found = await services.read_appeals(list(dict.fromkeys(ids)), self.reader)
+            found = await appeal_rows_for(services, list(dict.fromkeys(ids)), self.reader)
             return [found.get(appeal_id) for appeal_id in ids]
 
         self.appeal_rows = DataLoader(load_fn=load, cache=cache)

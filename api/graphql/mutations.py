@@ -1,17 +1,24 @@
-"""Mutations: one per ledger command, each with one ``input`` and a read-your-writes payload."""
+"""Mutations: one per ledger command, each with one ``input`` and a read-your-writes payload.
+
+A command's input builds its typed command of ``ledger.commands`` (``command_inputs``);
+``execute`` runs it through ``AppealsLedger.execute`` with the scope check on the aggregate,
+and ``payload`` waits until the views show its effect.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 import strawberry
 
 from api.graphql.access import require_role
-from api.graphql.command_flow import AppealPayload, caller, execute, ledger_of, payload
 from api.graphql.command_inputs import (
     AddAppealNoteInput,
     AnswerAppealInput,
     AssignAppealInput,
     CategorizeAppealInput,
     CloseAppealInput,
+    CommandInput,
     ExtendAppealDeadlineInput,
     ForwardAppealInput,
     LeaveAppealWithoutAnswerInput,
@@ -21,27 +28,80 @@ from api.graphql.command_inputs import (
     ReopenAppealInput,
     SendAppealNoticeInput,
 )
-from api.graphql.context import off_loop
+from api.graphql.context import off_loop, primary_rows
 from api.graphql.errors import ApiError, from_ledger
 from api.graphql.ids import appeal_uuid
 from api.graphql.types import Appeal, Info
 from api.http.viewer import ERASERS, PERMISSIONS, ROUTERS, WRITERS
-from ledger.commands import (
-    AddAppealNote,
-    AnswerAppeal,
-    AssignAppeal,
-    CategorizeAppeal,
-    CloseAppeal,
-    ExtendAppealDeadline,
-    ForwardAppeal,
-    LeaveAppealWithoutAnswer,
-    RateAppeal,
-    RegisterAppeal,
-    ReopenAppeal,
-    SendAppealNotice,
-)
+from api.runtime.basis import READ_YOUR_WRITES_TIMEOUT
+from ledger.application import Recorded
+from ledger.domain import Appeal as AppealAggregate
 from ledger.errors import LedgerError
 from ledger.privacy import Citizen
+from projections.models import AppealRow
+
+
+@strawberry.type(
+    description="What a command changed: the appeal as it is now, and the log position."
+)
+class AppealPayload:
+    appeal: Appeal
+    position: int | None = strawberry.field(
+        description="Log position of the last event recorded; null when nothing was recorded."
+    )
+    created: bool = strawberry.field(description="False when nothing new was recorded.")
+
+
+async def payload(info: Info, recorded: Recorded) -> AppealPayload:
+    """Wait until the views show this command's effect, then read the appeal from them.
+
+    A new appeal's row is a pure function of its events, so it is folded here from what the
+    command recorded, exactly as the views fold it, instead of read back.
+    """
+    services = info.context.services
+    if recorded.position is not None:
+        services.metrics.events_appended.inc()
+        await services.watcher.wait(recorded.position, READ_YOUR_WRITES_TIMEOUT)
+        services.wrote(info.context.client, recorded.position)
+        info.context.saw(recorded.position)
+    events = recorded.events
+    row: AppealRow | None
+    if recorded.created and events and isinstance(events[0][1], AppealAggregate.Received):
+        row = services.read_side.new_row(events)
+    else:
+        # The row loaded before the command is stale now: read it afresh.
+        row = (await primary_rows(services, [recorded.appeal_id])).get(recorded.appeal_id)
+    if row is None:
+        raise ApiError(
+            "UNAVAILABLE",
+            "the views are behind; the command was recorded",
+            position=recorded.position,
+        )
+    return AppealPayload(
+        appeal=Appeal.of(row), position=recorded.position, created=recorded.created
+    )
+
+
+async def execute(info: Info, allowed: frozenset[Any], input: CommandInput) -> AppealPayload:
+    """Run the command ``input`` asks for, if the caller holds one of the ``allowed`` roles."""
+    require_role(info, allowed)
+    viewer = info.context.viewer
+    command = input.command(appeal_uuid(input.appeal_id, "appealId"), viewer.actor)
+
+    def in_scope(current: AppealAggregate) -> None:
+        # Scope is checked on the aggregate, the source of truth, never on a lagging view.
+        if not viewer.in_scope(current.body, current.department):
+            raise ApiError("FORBIDDEN", "this appeal is outside your scope")
+
+    try:
+        recorded = await off_loop(ledger_of(info).execute, command, check=in_scope)
+    except LedgerError as error:
+        raise from_ledger(error) from None
+    return await payload(info, recorded)
+
+
+def ledger_of(info: Info) -> Any:
+    return info.context.services.container.ledger
 
 
 @strawberry.input
@@ -92,181 +152,55 @@ class Mutation:
 
     @strawberry.mutation
     async def register_appeal(self, info: Info, input: RegisterAppealInput) -> AppealPayload:
-        appeal_id, actor = caller(info, WRITERS, input.appeal_id)
-        return await execute(
-            info,
-            RegisterAppeal(
-                appeal_id=appeal_id,
-                actor=actor,
-                at=input.at,
-                expected_version=input.expected_version,
-                number=input.number,
-                special_terms=None
-                if input.special_terms is None
-                else tuple(term.value for term in input.special_terms),
-            ),
-        )
+        return await execute(info, WRITERS, input)
 
     @strawberry.mutation
     async def categorize_appeal(self, info: Info, input: CategorizeAppealInput) -> AppealPayload:
-        appeal_id, actor = caller(info, WRITERS, input.appeal_id)
-        return await execute(
-            info,
-            CategorizeAppeal(
-                appeal_id=appeal_id,
-                actor=actor,
-                at=input.at,
-                expected_version=input.expected_version,
-                category=input.category,
-            ),
-        )
+        return await execute(info, WRITERS, input)
 
     @strawberry.mutation
     async def assign_appeal(self, info: Info, input: AssignAppealInput) -> AppealPayload:
-        appeal_id, actor = caller(info, ROUTERS, input.appeal_id)
-        return await execute(
-            info,
-            AssignAppeal(
-                appeal_id=appeal_id,
-                actor=actor,
-                at=input.at,
-                expected_version=input.expected_version,
-                department=input.department,
-                assignee=input.assignee,
-            ),
-        )
+        return await execute(info, ROUTERS, input)
 
     @strawberry.mutation
     async def forward_appeal(self, info: Info, input: ForwardAppealInput) -> AppealPayload:
-        appeal_id, actor = caller(info, ROUTERS, input.appeal_id)
-        return await execute(
-            info,
-            ForwardAppeal(
-                appeal_id=appeal_id,
-                actor=actor,
-                at=input.at,
-                expected_version=input.expected_version,
-                to_body=input.to_body,
-                reason=input.reason,
-            ),
-        )
+        return await execute(info, ROUTERS, input)
 
     @strawberry.mutation
     async def extend_appeal_deadline(
         self, info: Info, input: ExtendAppealDeadlineInput
     ) -> AppealPayload:
-        appeal_id, actor = caller(info, ROUTERS, input.appeal_id)
-        return await execute(
-            info,
-            ExtendAppealDeadline(
-                appeal_id=appeal_id,
-                actor=actor,
-                at=input.at,
-                expected_version=input.expected_version,
-                days=input.days,
-                reason=input.reason,
-            ),
-        )
+        return await execute(info, ROUTERS, input)
 
     @strawberry.mutation
     async def answer_appeal(self, info: Info, input: AnswerAppealInput) -> AppealPayload:
-        appeal_id, actor = caller(info, WRITERS, input.appeal_id)
-        return await execute(
-            info,
-            AnswerAppeal(
-                appeal_id=appeal_id,
-                actor=actor,
-                at=input.at,
-                expected_version=input.expected_version,
-                text=input.text,
-                final=input.final,
-                public=input.public,
-            ),
-        )
+        return await execute(info, WRITERS, input)
 
     @strawberry.mutation
     async def close_appeal(self, info: Info, input: CloseAppealInput) -> AppealPayload:
-        appeal_id, actor = caller(info, WRITERS, input.appeal_id)
-        duplicate = appeal_uuid(input.duplicate_of, "duplicateOf") if input.duplicate_of else None
-        return await execute(
-            info,
-            CloseAppeal(
-                appeal_id=appeal_id,
-                actor=actor,
-                at=input.at,
-                expected_version=input.expected_version,
-                outcome=input.outcome.value,
-                duplicate_of=duplicate,
-            ),
-        )
+        return await execute(info, WRITERS, input)
 
     @strawberry.mutation
     async def reopen_appeal(self, info: Info, input: ReopenAppealInput) -> AppealPayload:
-        appeal_id, actor = caller(info, WRITERS, input.appeal_id)
-        return await execute(
-            info,
-            ReopenAppeal(
-                appeal_id=appeal_id,
-                actor=actor,
-                at=input.at,
-                expected_version=input.expected_version,
-                reason=input.reason,
-            ),
-        )
+        return await execute(info, WRITERS, input)
 
     @strawberry.mutation
     async def rate_appeal(self, info: Info, input: RateAppealInput) -> AppealPayload:
-        appeal_id, actor = caller(info, WRITERS, input.appeal_id)
-        return await execute(
-            info,
-            RateAppeal(
-                appeal_id=appeal_id,
-                actor=actor,
-                at=input.at,
-                expected_version=input.expected_version,
-                score=input.score,
-            ),
-        )
+        return await execute(info, WRITERS, input)
 
     @strawberry.mutation(description="Leave an appeal without an answer (59-ФЗ ст. 11).")
     async def leave_appeal_without_answer(
         self, info: Info, input: LeaveAppealWithoutAnswerInput
     ) -> AppealPayload:
-        appeal_id, actor = caller(info, ROUTERS, input.appeal_id)
-        command = LeaveAppealWithoutAnswer(
-            appeal_id=appeal_id,
-            actor=actor,
-            at=input.at,
-            expected_version=input.expected_version,
-            ground=input.ground.value,
-            reason=input.reason,
-            to_body=input.to_body,
-        )
-        return await execute(info, command)
+        return await execute(info, ROUTERS, input)
 
     @strawberry.mutation(description="Record the notice 59-ФЗ ст. 11 owes the citizen.")
     async def send_appeal_notice(self, info: Info, input: SendAppealNoticeInput) -> AppealPayload:
-        appeal_id, actor = caller(info, WRITERS, input.appeal_id)
-        command = SendAppealNotice(
-            appeal_id=appeal_id,
-            actor=actor,
-            at=input.at,
-            expected_version=input.expected_version,
-            reference=input.reference,
-        )
-        return await execute(info, command)
+        return await execute(info, WRITERS, input)
 
     @strawberry.mutation(description="Keep an internal note on an appeal (staff only).")
     async def add_appeal_note(self, info: Info, input: AddAppealNoteInput) -> AppealPayload:
-        appeal_id, actor = caller(info, PERMISSIONS["addAppealNote"], input.appeal_id)
-        command = AddAppealNote(
-            appeal_id=appeal_id,
-            actor=actor,
-            at=input.at,
-            expected_version=input.expected_version,
-            text=input.text,
-        )
-        return await execute(info, command)
+        return await execute(info, PERMISSIONS["addAppealNote"], input)
 
     @strawberry.mutation(
         description="Destroy a citizen's key (152-ФЗ); their data reads as erased."

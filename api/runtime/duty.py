@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from api.runtime.auditkeeper import AuditKeeper
 from api.runtime.delivering import DeliveryWorker
-from projections.worker import Worker
+from projections.runner import Worker
 
 log = logging.getLogger("appeals.duty")
 

@@ -9,49 +9,30 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
-from api.http.auth import Authenticator
-from ledger.values import Role
-from tests.api.inprocess import REPLAY_CLOCK_SKEW, SECRET, InProcessServer, serve_in_process
+from tests.api.inprocess import (
+    REPLAY_CLOCK_SKEW,
+    SECRET,
+    InProcessServer,
+    Tokens,
+    serve_in_process,
+)
 from tests.conftest import create_database, drop_database, require_postgres
 from tests.waiting import until
 
 
 @dataclass
-class LiveServer:
+class LiveServer(Tokens):
     """A running ``appeals serve`` and the means to call it."""
 
     url: str
     database_url: str
     process: subprocess.Popen[bytes]
     log: Path
-
-    @property
-    def graphql(self) -> str:
-        return f"{self.url}/graphql"
-
-    def token(
-        self,
-        role: Role,
-        *,
-        body: str | None = None,
-        department: str | None = None,
-        pii: bool = False,
-        ttl: timedelta = timedelta(hours=1),
-    ) -> str:
-        return Authenticator(SECRET).issue(
-            subject=f"test-{role.value}",
-            role=role,
-            ttl=ttl,
-            body=body,
-            department=department,
-            pii=pii,
-        )
 
     def post(
         self, query: str, variables: dict[str, object] | None = None, *, token: str | None = None

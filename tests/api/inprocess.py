@@ -28,16 +28,10 @@ REPLAY_CLOCK_SKEW = str(100 * 365 * 86400)
 servers accept any staff time; ``test_staff_times`` serves with the default skew."""
 
 
-@dataclass
-class InProcessServer:
-    """The app on a store, with the means to call it as ``LiveServer`` does."""
+class Tokens:
+    """A server's GraphQL URL and the tokens its tests call it with (signed with ``SECRET``)."""
 
-    database_url: str
-    http: httpx.Client
-    """A client bound to the app (``TestClient``); takes paths or ``graphql``."""
-    folder: Path
-    """A folder of the test module's own (the server's keys live in ``server-keys`` there)."""
-    url: str = "http://testserver"
+    url: str
 
     @property
     def graphql(self) -> str:
@@ -60,6 +54,18 @@ class InProcessServer:
             department=department,
             pii=pii,
         )
+
+
+@dataclass
+class InProcessServer(Tokens):
+    """The app on a store, with the means to call it as ``LiveServer`` does."""
+
+    database_url: str
+    http: httpx.Client
+    """A client bound to the app (``TestClient``); takes paths or ``graphql``."""
+    folder: Path
+    """A folder of the test module's own (the server's keys live in ``server-keys`` there)."""
+    url: str = "http://testserver"
 
     def post(
         self, query: str, variables: dict[str, object] | None = None, *, token: str | None = None

@@ -2,37 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import UTC, datetime
 
-from gql import Client, GraphQLRequest, gql
-from gql.transport.httpx import HTTPXTransport
-from gql.transport.websockets import WebsocketsTransport
+from gql import gql
 
 from ledger.values import Role
 from tests.api.conftest import LiveServer
-
-APPEAL_FIELDS = "id uuid status version position department assignee rating reopenCount"
-
-
-def client(live: LiveServer, token: str) -> Client:
-    transport = HTTPXTransport(
-        url=live.graphql, headers={"authorization": f"Bearer {token}"}, timeout=30
-    )
-    return Client(transport=transport, fetch_schema_from_transport=False)
-
-
-def command(gql_client: Client, name: str, input_type: str, values: dict[str, object]) -> dict:  # type: ignore[type-arg]
-    document = gql(
-        f"mutation Do($input: {input_type}!) {{ {name}(input: $input) "
-        f"{{ position created appeal {{ {APPEAL_FIELDS} }} }} }}"
-    )
-    return ask(gql_client, document, {"input": values})[name]  # type: ignore[no-any-return]
-
-
-def ask(gql_client: Client, request: GraphQLRequest, variables: dict[str, object]) -> dict:  # type: ignore[type-arg]
-    return gql_client.execute(GraphQLRequest(request, variable_values=variables))
+from tests.api.gql_client import ask, client, command
 
 
 def test_an_appeal_lives_its_whole_life_through_the_api(live: LiveServer) -> None:
@@ -196,59 +173,6 @@ def test_pages_of_appeals_and_statistics_read_the_views(live: LiveServer) -> Non
     )
     nonzero = {c["status"]: c["count"] for c in stats[0]["countsByStatus"] if c["count"]}
     assert nonzero == {"RECEIVED": 7}
-
-
-def test_a_subscriber_receives_events_another_client_records(live: LiveServer) -> None:
-    token = live.token(Role.SUPERVISOR)
-    ws_url = live.graphql.replace("http://", "ws://")
-    external = f"sub-{uuid.uuid4().hex[:8]}"
-
-    async def scenario() -> list[dict]:  # type: ignore[type-arg]
-        transport = WebsocketsTransport(
-            url=ws_url,
-            headers={"authorization": f"Bearer {token}"},
-            subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
-        )
-        received: list[dict] = []  # type: ignore[type-arg]
-        async with Client(transport=transport, fetch_schema_from_transport=False) as session:
-            subscription = gql(
-                'subscription { appealEvents(filter: {types: ["Received", "Registered"]}) '
-                "{ appealId type position data } }"
-            )
-
-            async def listen() -> None:
-                async for result in session.subscribe(subscription):
-                    event = result["appealEvents"]
-                    if event["data"].get("external_id") == external or received:
-                        received.append(event)
-                    if len(received) == 2:
-                        return
-
-            listener = asyncio.create_task(listen())
-            await asyncio.sleep(0.5)
-            writer = client(live, token)
-            made = await asyncio.to_thread(
-                command,
-                writer,
-                "receiveAppeal",
-                "ReceiveAppealInput",
-                {"channel": "VK", "externalId": external, "text": "Подписка", "body": "Орган"},
-            )
-            await asyncio.to_thread(
-                command,
-                writer,
-                "registerAppeal",
-                "RegisterAppealInput",
-                {"appealId": made["appeal"]["id"], "number": "ОГ-1"},
-            )
-            await asyncio.wait_for(listener, timeout=20)
-        return received
-
-    events = asyncio.run(scenario())
-
-    assert [e["type"] for e in events] == ["Received", "Registered"]
-    assert events[0]["appealId"] == events[1]["appealId"]
-    assert events[0]["position"] < events[1]["position"]
 
 
 def test_a_page_without_total_count_lists_the_same_appeals(live: LiveServer) -> None:

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import base64
 import os
-import sqlite3
 import subprocess
 import sys
 import uuid
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from ledger.values import Role
 from ledger.verify import verify_inclusion
 from tests.api.inprocess import InProcessServer
+from tests.store_scan import event_rows, every_row, rows_of
 
 
 @pytest.fixture(scope="module")
@@ -49,23 +48,11 @@ def _citizen(live: InProcessServer, token: str, appeal_id: str) -> dict[str, obj
 
 def _cells(database_url: str) -> list[object]:
     """Every value of every table, read with plain SQL."""
-    values: list[object] = []
-    if database_url.startswith("sqlite"):
-        conn = sqlite3.connect(database_url.removeprefix("sqlite:///"))
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        for table in tables:
-            for row in conn.execute(f'SELECT * FROM "{table}"'):
-                values.extend(row)
-        conn.close()
-        return values
-    with psycopg.connect(database_url) as pg:
-        tables = [
-            r[0] for r in pg.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-        ]
-        for table in tables:
-            for row in pg.execute(f'SELECT * FROM "{table}"'):
-                values.extend(row)
-    return values
+    return [value for row in every_row(database_url) for value in row]
+
+
+def _key_rows(database_url: str) -> list[object]:
+    return [row[0] for row in rows_of(database_url, "SELECT citizen_id FROM citizen_keys")]
 
 
 def _appears_in_clear(cells: list[object], text: str) -> bool:
@@ -161,16 +148,6 @@ def uuid_of(live: InProcessServer, appeal_id: str) -> str:
     return str(answer["data"]["appeal"]["uuid"])
 
 
-def _key_rows(database_url: str) -> list[object]:
-    if database_url.startswith("sqlite"):
-        conn = sqlite3.connect(database_url.removeprefix("sqlite:///"))
-        rows = [r[0] for r in conn.execute("SELECT citizen_id FROM citizen_keys")]
-        conn.close()
-        return rows
-    with psycopg.connect(database_url) as pg:
-        return [r[0] for r in pg.execute("SELECT citizen_id FROM citizen_keys")]
-
-
 # --- texts ------------------------------------------------------------------------------
 
 BODY = "Администрация города"
@@ -223,18 +200,6 @@ def _readers(live: InProcessServer) -> dict[str, str]:
     }
 
 
-def _event_rows(database_url: str) -> list[tuple[object, ...]]:
-    """The events table exactly as stored, read with plain SQL."""
-    query = "SELECT originator_id, originator_version, topic, state FROM {} ORDER BY 1, 2"
-    if database_url.startswith("sqlite"):
-        conn = sqlite3.connect(database_url.removeprefix("sqlite:///"))
-        rows = [tuple(row) for row in conn.execute(query.format("stored_events"))]
-        conn.close()
-        return rows
-    with psycopg.connect(database_url) as pg:
-        return [tuple(row) for row in pg.execute(query.format("appeals_events"))]
-
-
 def test_erasing_a_citizen_makes_their_appeal_text_and_the_answers_quoting_it_unreadable(
     live: InProcessServer, tmp_path: Path
 ) -> None:
@@ -247,7 +212,7 @@ def test_erasing_a_citizen_makes_their_appeal_text_and_the_answers_quoting_it_un
     _cli(live, "checkpoint", *keys, cwd=tmp_path)
     size = live.post(CHECKPOINT, token=auditor).json()["data"]["ledger"]["checkpoints"][0]["size"]
     proofs_before = live.post(PROOFS, {"id": appeal_id, "size": size}, token=auditor).json()
-    rows_before = _event_rows(live.database_url)
+    rows_before = event_rows(live.database_url)
 
     erased = live.post(
         'mutation($c: String!) { eraseCitizenData(input: {citizenId: $c, legalBasis: "152-ФЗ"})'
@@ -259,7 +224,7 @@ def test_erasing_a_citizen_makes_their_appeal_text_and_the_answers_quoting_it_un
         role: live.post(READ, {"id": appeal_id}, token=token).json()
         for role, token in readers.items()
     }
-    rows_after = _event_rows(live.database_url)
+    rows_after = event_rows(live.database_url)
     signed = _cli(live, "checkpoint", *keys, cwd=tmp_path)
     verify = _cli(live, "verify", "--quiet", *keys, cwd=tmp_path)
     checkpoint = live.post(CHECKPOINT, token=auditor).json()["data"]["ledger"]["checkpoints"][0]

@@ -1,17 +1,22 @@
-"""``appealEvents`` over a real WebSocket: who receives which event, and how clients log in."""
+"""``appealEvents`` over a real WebSocket: who receives which event, how clients log in, and
+the gql client's subscription (as a frontend would use it)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from gql import Client, gql
+from gql.transport.websockets import WebsocketsTransport
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection
 
 from ledger.values import Role
+from tests.api import gql_client
 from tests.api.conftest import LiveServer
 from tests.api.subscriber import (
     ask,
@@ -188,3 +193,56 @@ def test_a_bad_token_in_a_legacy_graphql_ws_connection_init_is_a_coded_connectio
 
     assert reply["type"] == "connection_error"
     assert reply["payload"]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def test_a_subscriber_receives_events_another_client_records(live: LiveServer) -> None:
+    token = live.token(Role.SUPERVISOR)
+    ws_url = live.graphql.replace("http://", "ws://")
+    external = f"sub-{uuid.uuid4().hex[:8]}"
+
+    async def scenario() -> list[dict]:  # type: ignore[type-arg]
+        transport = WebsocketsTransport(
+            url=ws_url,
+            headers={"authorization": f"Bearer {token}"},
+            subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
+        )
+        received: list[dict] = []  # type: ignore[type-arg]
+        async with Client(transport=transport, fetch_schema_from_transport=False) as session:
+            subscription = gql(
+                'subscription { appealEvents(filter: {types: ["Received", "Registered"]}) '
+                "{ appealId type position data } }"
+            )
+
+            async def listen() -> None:
+                async for result in session.subscribe(subscription):
+                    event = result["appealEvents"]
+                    if event["data"].get("external_id") == external or received:
+                        received.append(event)
+                    if len(received) == 2:
+                        return
+
+            listener = asyncio.create_task(listen())
+            await asyncio.sleep(0.5)
+            writer = gql_client.client(live, token)
+            made = await asyncio.to_thread(
+                gql_client.command,
+                writer,
+                "receiveAppeal",
+                "ReceiveAppealInput",
+                {"channel": "VK", "externalId": external, "text": "Подписка", "body": "Орган"},
+            )
+            await asyncio.to_thread(
+                gql_client.command,
+                writer,
+                "registerAppeal",
+                "RegisterAppealInput",
+                {"appealId": made["appeal"]["id"], "number": "ОГ-1"},
+            )
+            await asyncio.wait_for(listener, timeout=20)
+        return received
+
+    events = asyncio.run(scenario())
+
+    assert [e["type"] for e in events] == ["Received", "Registered"]
+    assert events[0]["appealId"] == events[1]["appealId"]
+    assert events[0]["position"] < events[1]["position"]

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import mailbox
-import sqlite3
-
-import psycopg
 
 from ledger.values import Role
 from tests.channels.conftest import (
@@ -25,6 +22,7 @@ from tests.channels.payloads import (
     tg_update,
     vk_message,
 )
+from tests.store_scan import every_row
 
 ADD = """mutation($input: AddSourceInput!) { addSource(input: $input) {
   id enabled webhookPath hasSecret hasConfirmation hasToken body } }"""
@@ -34,20 +32,8 @@ SOURCES = "{ sources { id channel platformId body category enabled hasSecret has
 def store_dump(channels: Channels) -> str:
     """Every row of every table of the store, as text: what a copy of the database shows."""
     url = channels.server.database_url
-    if url.startswith("sqlite"):
-        with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
-            tables = [
-                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
-            ]
-            rows = [repr(row) for t in tables for row in conn.execute(f'SELECT * FROM "{t}"')]
-        return "\n".join(rows)
-    with psycopg.connect(url) as conn:
-        tables = [
-            r[0]
-            for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-        ]
-        rows = [repr(row) for t in tables for row in conn.execute(f'SELECT * FROM "{t}"')]
-    return "\n".join(rows).replace("\\x", "")
+    rows = "\n".join(repr(row) for row in every_row(url))
+    return rows if url.startswith("sqlite") else rows.replace("\\x", "")
 
 
 def test_sources_are_listed_without_their_secrets(channels: Channels) -> None:
