@@ -42,8 +42,14 @@ def run_import(
     refused: Callable[[Refusal], None],
     progress: Progress | None = None,
     counted: Callable[[int], None] = lambda n: None,
+    catch_up_audit: bool = True,
 ) -> Summary:
-    """Import a stream of lines; the audit log then logs what was written."""
+    """Import a stream of lines; the audit log then logs what was written.
+
+    ``catch_up_audit=False`` leaves that to a running audit keeper (a server's duty): a
+    second appender in the same process would queue behind the keeper for the SQLite pool's
+    one writer connection, which the keeper holds while it logs a page of the new events.
+    """
     importer = Importer(
         container.ledger,
         SqlImportStore(container),
@@ -70,7 +76,7 @@ def run_import(
         else jsonl_groups(stream, refuse_line=importer.refuse_line, counted=count)
     )
     summary = importer.run(groups)
-    if summary.events_written and not options.dry_run:
+    if catch_up_audit and summary.events_written and not options.dry_run:
         AuditService(container).catch_up()
     return summary
 
