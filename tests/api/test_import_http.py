@@ -8,7 +8,6 @@ import json
 from collections.abc import Iterator
 
 import httpx
-import pytest
 
 from ledger.domain import appeal_id_for
 from ledger.values import Role
