@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, StoredEvent
@@ -106,7 +106,7 @@ class SqlImportStore:
             )
         return refused
 
-    def _one_by_one(self, pending: dict[UUID, list[Appeal.Event]]) -> list[UUID]:
+    def _one_by_one(self, pending: Mapping[UUID, Sequence[object]]) -> list[UUID]:
         """Another writer stored events of some of these appeals meanwhile: save each
         appeal alone, so only those are refused."""
         collided = []
