@@ -94,8 +94,10 @@ def _group(row: list[str], columns: dict[str, int], line: int, zone: tzinfo) -> 
     key = AppealKey(channel, external)
     appeal_id = appeal_id_for(channel, external)
     group = Group(appeal_id)
+    source_id = cell.get("source")
     for kind, at, fields in _events(cell, zone):
-        group.events.append(ImportedEvent(line, key, appeal_id, kind, at, fields, None))
+        named = source_id if kind is EventType.RECEIVED else None
+        group.events.append(ImportedEvent(line, key, appeal_id, kind, at, fields, None, named))
     # As in JSON Lines: the receipt, then the rest in business-time order (ties keep the
     # lifecycle order), so a date before the receipt meets the ledger's time-order rule.
     group.events[1:] = sorted(group.events[1:], key=lambda event: event.at)

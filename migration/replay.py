@@ -23,6 +23,13 @@ from migration.staging import StagingLedger
 
 Known = Counter[tuple[EventType, datetime]]
 Command = Callable[[StagingLedger, UUID, ImportedEvent, Actor, dict[str, Any]], Any]
+SourceKeys = Callable[[str, str], str | None]
+"""(channel, source id) -> the source's key as the ledger records it, or None if unknown."""
+
+
+def no_sources(channel: str, source_id: str) -> str | None:
+    """A ledger without sources: every named source is unknown."""
+    return None
 
 
 class RefusedError(Exception):
@@ -40,6 +47,7 @@ def replay(
     known: Known,
     actor: Actor,
     time_reason: str | None = None,
+    sources: SourceKeys = no_sources,
 ) -> int:
     """Apply the events not yet stored to the staged appeal; returns how many were new.
 
@@ -50,7 +58,10 @@ def replay(
     new = 0
 
     def when(event: ImportedEvent) -> dict[str, Any]:
-        return _when(event, time_reason)
+        found = _when(event, time_reason)
+        if event.source_id is not None:
+            found["source"] = _source(event, sources)
+        return found
 
     for event in events:
         key = (event.type, event.at)
@@ -62,8 +73,11 @@ def replay(
             _refuse(event, "type", "repeats the appeal's receipt at another time")
         if event.type is not EventType.RECEIVED and stored is None and not new:
             _refuse(event, "type", "names an appeal that was never received (no received line)")
+        given = when(event)
+        if event.type is not EventType.RECEIVED:
+            given.pop("source", None)  # checked above; the receipt records it
         try:
-            COMMANDS[event.type](staging, appeal_id, event, event.actor or actor, when(event))
+            COMMANDS[event.type](staging, appeal_id, event, event.actor or actor, given)
         except LedgerError as error:
             field = error.field if isinstance(error, ValidationError) else "type"
             _refuse(event, field, str(error))
@@ -78,6 +92,23 @@ def _when(event: ImportedEvent, time_reason: str | None) -> dict[str, Any]:
     reason is recorded with every event it writes.
     """
     return {"at": event.at, "time_reason": time_reason}
+
+
+def _source(event: ImportedEvent, sources: SourceKeys) -> str:
+    """The named source's key; a source the ledger does not know refuses the line."""
+    assert event.source_id is not None
+    key = sources(event.appeal.channel, event.source_id)
+    if key is None:
+        raise RefusedError(
+            Refusal(
+                event.line,
+                str(event.appeal),
+                "source_id",
+                f"names no {event.appeal.channel} source {event.source_id!r}:"
+                " add it first with `appeals sources add`",
+            )
+        )
+    return key
 
 
 def _refuse(event: ImportedEvent, field: str, reason: str) -> None:

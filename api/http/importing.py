@@ -74,7 +74,12 @@ async def import_file(request: Request) -> Response:
             with open(spool.fileno(), "rb", closefd=False) as stream:
                 # The server's audit keeper (here or in the leading process) logs the events.
                 summary = run_import(
-                    services.container, stream, options, refused=refused, catch_up_audit=False
+                    services.container,
+                    stream,
+                    options,
+                    refused=refused,
+                    catch_up_audit=False,
+                    directory=services.channels.directory if services.channels else None,
                 )
                 return summary.as_json()
 
