@@ -48,7 +48,7 @@ def _import(
     refusals: list[Refusal] = []
     summary = run_import(
         container,
-        io.BufferedReader(io.BytesIO(data)),  # type: ignore[arg-type]
+        io.BufferedReader(io.BytesIO(data)),
         ImportOptions(format=fmt),
         refused=refusals.append,
         directory=_directory(container),
@@ -104,7 +104,7 @@ def test_the_csv_source_column_names_the_source(container: Container) -> None:
 
     summary = run_import(
         container,
-        io.BufferedReader(io.BytesIO(data)),  # type: ignore[arg-type]
+        io.BufferedReader(io.BytesIO(data)),
         ImportOptions(format="csv"),
         refused=refusals.append,
         directory=_directory(container),
