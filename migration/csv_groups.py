@@ -94,7 +94,7 @@ def _group(row: list[str], columns: dict[str, int], line: int, zone: tzinfo) -> 
     key = AppealKey(channel, external)
     appeal_id = appeal_id_for(channel, external)
     group = Group(appeal_id)
-    source_id = cell.get("source")
+    source_id = cell.get("source_id")
     for kind, at, fields in _events(cell, zone):
         named = source_id if kind is EventType.RECEIVED else None
         group.events.append(ImportedEvent(line, key, appeal_id, kind, at, fields, None, named))

@@ -94,9 +94,9 @@ def test_the_export_names_the_source_and_imports_again_to_the_same_source(
     assert refusals == [] and again.appeals_unchanged == 1 and again.events_written == 0
 
 
-def test_the_csv_source_column_names_the_source(container: Container) -> None:
+def test_the_csv_source_id_column_names_the_source(container: Container) -> None:
     data = (
-        "Канал;Внешний ID;Источник;Орган;Дата поступления;Текст обращения\n"
+        "Канал;Внешний ID;ID источника;Орган;Дата поступления;Текст обращения\n"
         "вконтакте;c-1;4242;Администрация города;01.03.2025 10:00;Яма\n"
         "вконтакте;c-2;77;Администрация города;01.03.2025 11:00;Яма\n"
     ).encode("cp1251")
