@@ -53,6 +53,7 @@ OUTCOMES = {
 CHANNELS = {
     "вконтакте": Channel.VK,
     "одноклассники": Channel.OK,
+    "макс": Channel.MAX,
     "пос": Channel.POS,
     "почта": Channel.EMAIL,
     "письмо": Channel.LETTER,
