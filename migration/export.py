@@ -28,7 +28,6 @@ PAGE = 5_000
 NOT_FIELDS = frozenset(
     {
         "originator_id",
-        "source",
         "originator_version",
         "originator_topic",
         "timestamp",
@@ -139,10 +138,6 @@ def event_line(
         "actor": {"id": event.actor_id, "role": event.actor_role},
         "fields": fields,
     }
-    source = getattr(event, "source", None)
-    if source is not None:
-        # Stored as ``channel:platform id``; a file names the platform id, as it is imported.
-        line["source_id"] = source.partition(":")[2]
     if position is not None:
         line["position"] = position
     line["appeal_id"] = str(event.originator_id)

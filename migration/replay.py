@@ -59,8 +59,9 @@ def replay(
 
     def when(event: ImportedEvent) -> dict[str, Any]:
         found = _when(event, time_reason)
-        if event.source_id is not None:
-            found["source"] = _source(event, sources)
+        named = _named_source(event)
+        if named is not None:
+            found["source"] = _source(event, named, sources)
         return found
 
     for event in events:
@@ -94,17 +95,30 @@ def _when(event: ImportedEvent, time_reason: str | None) -> dict[str, Any]:
     return {"at": event.at, "time_reason": time_reason}
 
 
-def _source(event: ImportedEvent, sources: SourceKeys) -> str:
+def _named_source(event: ImportedEvent) -> str | None:
+    """The source id a line names: ``source_id``, or a receipt's ``fields.source`` (as
+    ``appeals export`` writes it, ``channel:source id``); both must agree."""
+    given: str | None = event.fields.get("source") if event.type is EventType.RECEIVED else None
+    if given is None:
+        return event.source_id
+    channel, _, platform_id = given.partition(":")
+    if channel != event.appeal.channel or not platform_id:
+        _refuse(event, "fields.source", f"must be {event.appeal.channel}:<source id>")
+    if event.source_id is not None and event.source_id != platform_id:
+        _refuse(event, "source_id", f"differs from fields.source ({given!r})")
+    return platform_id
+
+
+def _source(event: ImportedEvent, named: str, sources: SourceKeys) -> str:
     """The named source's key; a source the ledger does not know refuses the line."""
-    assert event.source_id is not None
-    key = sources(event.appeal.channel, event.source_id)
+    key = sources(event.appeal.channel, named)
     if key is None:
         raise RefusedError(
             Refusal(
                 event.line,
                 str(event.appeal),
                 "source_id",
-                f"names no {event.appeal.channel} source {event.source_id!r}:"
+                f"names no {event.appeal.channel} source {named!r}:"
                 " add it first with `appeals sources add`",
             )
         )
@@ -136,7 +150,6 @@ def _receive(
         citizen_ref=fields.get("citizen_id"),
         category=fields.get("category"),
         location=fields.get("location"),
-        source=fields.get("source"),
         department=fields.get("department"),
         actor=actor,
         **when,

@@ -11,7 +11,6 @@ import orjson
 from api.container import Container
 from api.runtime.importing import ImportOptions, run_import
 from channels.directory import SourceDirectory
-from channels.sealing import SecretSeal
 from channels.source import Secrets, new_source
 from ledger.domain import appeal_id_for
 from migration.export import Opener, event_line
@@ -21,7 +20,7 @@ from tests.migration.lines import line
 
 
 def _directory(container: Container) -> SourceDirectory:
-    directory = SourceDirectory(container.sql, SecretSeal(b"k" * 32))
+    directory = SourceDirectory(container.sql, lambda: (b"k" * 32, None))
     source = new_source("vk", "4242", body="Администрация города", secrets=Secrets("s"))
     directory.add(source)
     return directory
@@ -89,7 +88,7 @@ def test_the_export_names_the_source_and_imports_again_to_the_same_source(
     opener = Opener(container.ledger.vault)  # as `appeals export --pii` writes it
     exported = event_line(1, received, AppealKey("vk", "m-9"), opener)
 
-    assert exported["source_id"] == "4242" and "source" not in exported["fields"]
+    assert exported["fields"]["source"] == "vk:4242"
     again, refusals = _import(container, [orjson.loads(orjson.dumps(exported))])
     assert refusals == [] and again.appeals_unchanged == 1 and again.events_written == 0
 
