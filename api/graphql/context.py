@@ -6,17 +6,22 @@ import asyncio
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
+from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.dataloader import DataLoader
 
+from api.graphql.errors import ApiError
 from api.http.viewer import Viewer
+from api.runtime.basis import POSITION_HEADER, Reader, parse_position
 from api.runtime.standby import client_key
 from api.services import Services
 from ledger.domain import Appeal
 from projections.models import AppealRow
+from projections.read_models import ReadModels
 
 T = TypeVar("T")
 
@@ -43,8 +48,14 @@ class Context:
     response: Any = None
     connection_params: dict[str, object] | None = None
     """A WebSocket's ``connection_init`` payload, set by strawberry once it arrives."""
+    reads: ReadModels | None = None
+    """The views to list from, when the page cache chose them (and read their positions)."""
+    cache_until: datetime | None = None
+    """Set by ``appeals``: until when its answer holds (``api.graphql.page_cache``)."""
     appeal_rows: DataLoader[UUID, AppealRow | None] = field(init=False)
     aggregates: DataLoader[UUID, Appeal] = field(init=False)
+    duplicates: DataLoader[UUID, list[AppealRow]] = field(init=False)
+    """The appeals closed as duplicates of an appeal (the other end of ``duplicate_of``)."""
     texts: DataLoader[UUID, list[str | None]] = field(init=False)
     """An appeal's message, then its answers, in clear (``None`` where erased)."""
 
@@ -57,6 +68,28 @@ class Context:
         peer = request.client
         return client_key(request.headers.get("authorization"), peer.host if peer else None)
 
+    @property
+    def reader(self) -> Reader:
+        """Who reads, and the log position its answer must show (``X-Appeals-Position``)."""
+        header = self.request.headers.get(POSITION_HEADER) if self.request is not None else None
+        basis = parse_position(header)
+        if basis is None:
+            raise ApiError(
+                "BAD_USER_INPUT",
+                "X-Appeals-Position must be a log position: a whole number, at least 0",
+                header="X-Appeals-Position",
+            )
+        return Reader(self.client, basis)
+
+    def saw(self, position: int) -> None:
+        """Tell the client its write's position (``X-Appeals-Position``), the largest of any
+        mutation in the request; a WebSocket has no response headers (the payload has it)."""
+        response = self.response
+        if not isinstance(response, Response):
+            return
+        known = parse_position(response.headers.get(POSITION_HEADER)) or 0
+        response.headers[POSITION_HEADER] = str(max(known, position))
+
     def __post_init__(self) -> None:
         services = self.services
         # A WebSocket's context lives as long as the connection: rows cached there would
@@ -64,10 +97,16 @@ class Context:
         cache = not isinstance(self.request, WebSocket)
 
         async def load(ids: list[UUID]) -> list[AppealRow | None]:
-            found = await services.read_appeals(list(dict.fromkeys(ids)), self.client)
+            found = await services.read_appeals(list(dict.fromkeys(ids)), self.reader)
             return [found.get(appeal_id) for appeal_id in ids]
 
         self.appeal_rows = DataLoader(load_fn=load, cache=cache)
+
+        async def load_duplicates(ids: list[UUID]) -> list[list[AppealRow]]:
+            found = await services.read(self.reader, lambda models: models.duplicates_of(ids))
+            return [found.get(appeal_id, []) for appeal_id in ids]
+
+        self.duplicates = DataLoader(load_fn=load_duplicates, cache=cache)
         ledger = self.services.container.ledger
 
         def read_aggregates(ids: list[UUID]) -> list[Appeal]:
