@@ -18,7 +18,10 @@ from ledger.values import Channel, Outcome
 COLUMNS: dict[str, tuple[str, ...]] = {
     "channel": ("канал",),
     "external_id": ("внешний id", "id сообщения", "номер сообщения"),
-    "source": ("источник", "source_id"),
+    # The centre's own label of where an appeal came from (informative), and the platform id
+    # of one of the ledger's sources (checked and recorded, as ``source_id`` in JSON Lines).
+    "source": ("источник",),
+    "source_id": ("id источника",),
     "body": ("орган", "ответственный орган"),
     "department": ("подразделение", "отдел"),
     "category": ("категория", "рубрика"),

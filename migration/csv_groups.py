@@ -59,13 +59,19 @@ def csv_groups(
         except col.RowError as error:
             refuse_line(Refusal(1, "", error.field, error.reason))
             return
-        reader = csv.reader(text, delimiter=delimiter)
+        # Strict: a quote left open to the end of the file (a truncated file) or text after
+        # a closing quote is refused with its row, not read as a cell running to the end.
+        reader = csv.reader(text, delimiter=delimiter, strict=True)
         start = 2
-        for rows, row in enumerate(reader, 1):
+        for rows, row in enumerate(_rows(reader), 1):
             # A quoted cell may span lines: a row starts on the line after the last one ended.
             number, start = start, reader.line_num + 2
             if rows % 10_000 == 0:
                 counted(reader.line_num + 1)
+            if isinstance(row, csv.Error):
+                reason = f"is not a valid CSV row ({row}): a quote left open, or a truncated file?"
+                refuse_line(Refusal(number, "", "", reason))
+                continue
             if not any(cell.strip() for cell in row):
                 continue
             try:
@@ -94,8 +100,10 @@ def _group(row: list[str], columns: dict[str, int], line: int, zone: tzinfo) -> 
     key = AppealKey(channel, external)
     appeal_id = appeal_id_for(channel, external)
     group = Group(appeal_id)
+    source_id = cell.get("source_id")
     for kind, at, fields in _events(cell, zone):
-        group.events.append(ImportedEvent(line, key, appeal_id, kind, at, fields, None))
+        named = source_id if kind is EventType.RECEIVED else None
+        group.events.append(ImportedEvent(line, key, appeal_id, kind, at, fields, None, named))
     # As in JSON Lines: the receipt, then the rest in business-time order (ties keep the
     # lifecycle order), so a date before the receipt meets the ledger's time-order rule.
     group.events[1:] = sorted(group.events[1:], key=lambda event: event.at)
@@ -171,6 +179,17 @@ def _duplicate(value: str | None) -> str | None:
         return str(UUID(value))
     except ValueError:
         raise col.RowError("duplicate_of", "must be channel:external_id or an appeal id") from None
+
+
+def _rows(reader: Iterator[list[str]]) -> Iterator[list[str] | csv.Error]:
+    """The reader's rows, and its error in place of a row it cannot read (it reads on)."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield error
 
 
 def _appeal_name(row: list[str], columns: dict[str, int]) -> str:

@@ -23,7 +23,7 @@ from ledger.privacy import CitizenVault
 from ledger.values import Actor
 from migration.keys import PrefetchedKeys
 from migration.record import TYPES, EventType, ImportedEvent, Refusal
-from migration.replay import Known, RefusedError, replay
+from migration.replay import Known, RefusedError, SourceKeys, no_sources, replay
 from migration.staging import StagingLedger
 from migration.summary import Summary
 
@@ -73,8 +73,11 @@ class Importer:
         progress: Progress | None = None,
         batch: int = BATCH,
         time_reason: str = "migration",
+        sources: SourceKeys = no_sources,
     ) -> None:
         self.store = store
+        self._source_keys: dict[tuple[str, str], str | None] = {}
+        self._sources = sources
         self.time_reason = time_reason
         self.actor = actor
         self.dry_run = dry_run
@@ -159,7 +162,15 @@ class Importer:
         if stored is not None:
             self.staging.stage(stored)
         try:
-            new = replay(self.staging, group.events, stored, known, self.actor, self.time_reason)
+            new = replay(
+                self.staging,
+                group.events,
+                stored,
+                known,
+                self.actor,
+                self.time_reason,
+                self.source_key,
+            )
         except RefusedError as error:
             self.staging.unstage(group.appeal_id)
             self._refuse_group(group, error.refusal)
@@ -169,6 +180,13 @@ class Importer:
             self.summary.appeals_unchanged += 1
             return None
         return self.staging.appeals[group.appeal_id], new, stored is None
+
+    def source_key(self, channel: str, source_id: str) -> str | None:
+        """The source's key, asked of the store once per source."""
+        wanted = (channel, source_id)
+        if wanted not in self._source_keys:
+            self._source_keys[wanted] = self._sources(channel, source_id)
+        return self._source_keys[wanted]
 
     def _waits_for_duplicate(self, group: Group, history: list[Appeal.Event] | None) -> bool:
         """Whether a closing names a duplicate that may still come later in the file."""

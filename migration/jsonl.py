@@ -95,6 +95,7 @@ def _event(top: dict[str, Any], appeal: AppealKey, appeal_id: UUID, line: int) -
         at=parse_time(top["at"], "at"),
         fields=check_fields(kind, top["fields"]),
         actor=_actor(top.get("actor")),
+        source_id=top.get("source_id"),
     )
 
 

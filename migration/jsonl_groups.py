@@ -65,6 +65,7 @@ def jsonl_groups(
             parsed.fields,
             None if actor is None else actor.id,
             None if actor is None else actor.role.value,
+            parsed.source_id,
         )
         sort.add((parsed.appeal_id.bytes, rank, at, number, payload))
     counted(number)
@@ -84,7 +85,7 @@ def jsonl_groups(
 
 def _event(appeal_id: UUID, at: int, number: int, payload: tuple[Any, ...]) -> ImportedEvent:
     """The event as the first pass checked it (business time in UTC, as stored)."""
-    channel, external_id, kind, fields, actor_id, actor_role = payload
+    channel, external_id, kind, fields, actor_id, actor_role, source_id = payload
     return ImportedEvent(
         line=number,
         appeal=AppealKey(channel, external_id),
@@ -93,6 +94,7 @@ def _event(appeal_id: UUID, at: int, number: int, payload: tuple[Any, ...]) -> I
         at=EPOCH + timedelta(microseconds=at),
         fields=fields,
         actor=None if actor_id is None else _actor(actor_id, actor_role),
+        source_id=source_id,
     )
 
 

@@ -72,6 +72,8 @@ class ImportedEvent:
     at: datetime
     fields: dict[str, Any]
     actor: Actor | None
+    source_id: str | None = None
+    """The appeal's source (its page, bot or mailbox id within the channel), if named."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,13 @@ from migration.staging import StagingLedger
 
 Known = Counter[tuple[EventType, datetime]]
 Command = Callable[[StagingLedger, UUID, ImportedEvent, Actor, dict[str, Any]], Any]
+SourceKeys = Callable[[str, str], str | None]
+"""(channel, source id) -> the source's key as the ledger records it, or None if unknown."""
+
+
+def no_sources(channel: str, source_id: str) -> str | None:
+    """A ledger without sources: every named source is unknown."""
+    return None
 
 
 class RefusedError(Exception):
@@ -40,6 +47,7 @@ def replay(
     known: Known,
     actor: Actor,
     time_reason: str | None = None,
+    sources: SourceKeys = no_sources,
 ) -> int:
     """Apply the events not yet stored to the staged appeal; returns how many were new.
 
@@ -50,7 +58,11 @@ def replay(
     new = 0
 
     def when(event: ImportedEvent) -> dict[str, Any]:
-        return _when(event, time_reason)
+        found = _when(event, time_reason)
+        named = _named_source(event)
+        if named is not None:
+            found["source"] = _source(event, named, sources)
+        return found
 
     for event in events:
         key = (event.type, event.at)
@@ -62,8 +74,11 @@ def replay(
             _refuse(event, "type", "repeats the appeal's receipt at another time")
         if event.type is not EventType.RECEIVED and stored is None and not new:
             _refuse(event, "type", "names an appeal that was never received (no received line)")
+        given = when(event)
+        if event.type is not EventType.RECEIVED:
+            given.pop("source", None)  # checked above; the receipt records it
         try:
-            COMMANDS[event.type](staging, appeal_id, event, event.actor or actor, when(event))
+            COMMANDS[event.type](staging, appeal_id, event, event.actor or actor, given)
         except LedgerError as error:
             field = error.field if isinstance(error, ValidationError) else "type"
             _refuse(event, field, str(error))
@@ -78,6 +93,36 @@ def _when(event: ImportedEvent, time_reason: str | None) -> dict[str, Any]:
     reason is recorded with every event it writes.
     """
     return {"at": event.at, "time_reason": time_reason}
+
+
+def _named_source(event: ImportedEvent) -> str | None:
+    """The source id a line names: ``source_id``, or a receipt's ``fields.source`` (as
+    ``appeals export`` writes it, ``channel:source id``); both must agree."""
+    given: str | None = event.fields.get("source") if event.type is EventType.RECEIVED else None
+    if given is None:
+        return event.source_id
+    channel, _, platform_id = given.partition(":")
+    if channel != event.appeal.channel or not platform_id:
+        _refuse(event, "fields.source", f"must be {event.appeal.channel}:<source id>")
+    if event.source_id is not None and event.source_id != platform_id:
+        _refuse(event, "source_id", f"differs from fields.source ({given!r})")
+    return platform_id
+
+
+def _source(event: ImportedEvent, named: str, sources: SourceKeys) -> str:
+    """The named source's key; a source the ledger does not know refuses the line."""
+    key = sources(event.appeal.channel, named)
+    if key is None:
+        raise RefusedError(
+            Refusal(
+                event.line,
+                str(event.appeal),
+                "source_id",
+                f"names no {event.appeal.channel} source {named!r}:"
+                " add it first with `appeals sources add`",
+            )
+        )
+    return key
 
 
 def _refuse(event: ImportedEvent, field: str, reason: str) -> None:
@@ -105,7 +150,6 @@ def _receive(
         citizen_ref=fields.get("citizen_id"),
         category=fields.get("category"),
         location=fields.get("location"),
-        source=fields.get("source"),
         department=fields.get("department"),
         actor=actor,
         **when,

@@ -72,7 +72,16 @@ async def import_file(request: Request) -> Response:
 
         def work() -> dict[str, Any]:
             with open(spool.fileno(), "rb", closefd=False) as stream:
-                return run_import(services.container, stream, options, refused=refused).as_json()
+                # The server's audit keeper (here or in the leading process) logs the events.
+                summary = run_import(
+                    services.container,
+                    stream,
+                    options,
+                    refused=refused,
+                    catch_up_audit=False,
+                    directory=services.channels.directory if services.channels else None,
+                )
+                return summary.as_json()
 
         answer = await off_loop(work)
     answer["refusals"] = [

@@ -10,9 +10,13 @@ from typing import IO
 from zoneinfo import ZoneInfo
 
 from api.container import Container
+from api.runtime import channelwiring
 from api.storage.importstore import SqlImportStore
 from audit.service import AuditService
-from ledger.values import Actor, Role
+from channels.directory import SourceDirectory
+from channels.source import clean_platform_id
+from ledger.errors import ValidationError
+from ledger.values import Actor, Channel, Role
 from migration.csv_groups import csv_groups
 from migration.importer import Importer, Progress
 from migration.jsonl_groups import jsonl_groups
@@ -42,8 +46,29 @@ def run_import(
     refused: Callable[[Refusal], None],
     progress: Progress | None = None,
     counted: Callable[[int], None] = lambda n: None,
+    catch_up_audit: bool = True,
+    directory: SourceDirectory | None = None,
 ) -> Summary:
-    """Import a stream of lines; the audit log then logs what was written."""
+    """Import a stream of lines; the audit log then logs what was written.
+
+    ``catch_up_audit=False`` leaves that to a running audit keeper (a server's duty): a
+    second appender in the same process would queue behind the keeper for the SQLite pool's
+    one writer connection, which the keeper holds while it logs a page of the new events.
+    A line naming a ``source_id`` is checked against the sources (``appeals sources``) of
+    ``directory``, or of the store's, opened at the first such line.
+    """
+    opened: list[SourceDirectory] = [directory] if directory is not None else []
+
+    def source_key(channel: str, source_id: str) -> str | None:
+        if not opened:
+            opened.append(channelwiring.directory(container))
+        try:
+            platform_id = clean_platform_id(Channel(channel), source_id)
+        except ValidationError:
+            return None
+        found = opened[0].get(channel, platform_id)
+        return found.key if found is not None else None
+
     importer = Importer(
         container.ledger,
         SqlImportStore(container),
@@ -52,6 +77,7 @@ def run_import(
         refused=refused,
         progress=progress,
         time_reason=options.time_reason,
+        sources=source_key,
     )
 
     def count(lines_read: int) -> None:
@@ -70,7 +96,7 @@ def run_import(
         else jsonl_groups(stream, refuse_line=importer.refuse_line, counted=count)
     )
     summary = importer.run(groups)
-    if summary.events_written and not options.dry_run:
+    if catch_up_audit and summary.events_written and not options.dry_run:
         AuditService(container).catch_up()
     return summary
 

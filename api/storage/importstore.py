@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Mapping, Sequence
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from api.container import Container
 from api.storage.keystore import TABLE as KEYS
+from api.storage.sqliterecorder import WriterConnectionRecorder
 from ledger.domain import Appeal
 
 CHUNK = 500
@@ -22,6 +24,8 @@ class SqlImportStore:
         self.sql = container.sql
         self.table = container.events_table
         self.is_postgres = container.sql.dialect.is_postgres
+        self.recorder = container.ledger.recorder
+        self.in_memory = not self.is_postgres and container.store.path is None
 
     def stored_events(self, ids: Sequence[UUID]) -> dict[UUID, list[Appeal.Event]]:
         found: dict[UUID, list[Appeal.Event]] = {}
@@ -48,6 +52,8 @@ class SqlImportStore:
         return found
 
     def write(self, appeals: Sequence[Appeal], keys: list[tuple[str, bytes]]) -> list[UUID]:
+        if isinstance(self.recorder, WriterConnectionRecorder) and not self.in_memory:
+            return self._write_sqlite(appeals, keys)
         if keys:
             # Keys first, committed: events sealed under a key are never stored without it.
             statement = self.sql.dialect.sql(
@@ -61,16 +67,55 @@ class SqlImportStore:
         try:
             self.ledger.events.put([e for events in pending.values() for e in events])
         except IntegrityError:
-            # Another writer stored events of some of these appeals meanwhile: save each
-            # appeal alone, so only those are refused.
-            collided = refused
-            for appeal_id, events in pending.items():
-                try:
-                    self.ledger.events.put(events)
-                except IntegrityError:
-                    collided.append(appeal_id)
-            return collided
+            return refused + self._one_by_one(pending)
         return refused
+
+    def _write_sqlite(self, appeals: Sequence[Appeal], keys: list[tuple[str, bytes]]) -> list[UUID]:
+        """Keys and events in one transaction on the recorder's writer connection.
+
+        Not on the connection pool's writer: a server's projections and audit keeper hold
+        that one while they write a page, longer than the pool lets a request wait.
+        """
+        assert isinstance(self.recorder, WriterConnectionRecorder)
+        pending = {a.id: a.collect_events() for a in appeals}
+        to_stored = self.ledger.mapper.to_stored_event
+        rows = {
+            appeal_id: [
+                (appeal_id.hex, s.originator_version, s.topic, s.state)
+                for s in map(to_stored, events)
+            ]
+            for appeal_id, events in pending.items()
+        }
+        insert_key = f"INSERT INTO {KEYS} (citizen_id, key) VALUES (?, ?) ON CONFLICT DO NOTHING"
+        try:
+            with self.recorder.writing() as writer:
+                writer.executemany(insert_key, keys)
+                lost = _lost(keys, _stored_keys(writer, [citizen for citizen, _ in keys]))
+                refused = [a.id for a in appeals if (a.text_key or a.citizen_id) in lost]
+                self.recorder.append_rows(
+                    writer, [row for i, r in rows.items() if i not in refused for row in r]
+                )
+        except IntegrityError:
+            # Nothing of the batch was written: keys on their own, then appeal by appeal.
+            with self.recorder.writing() as writer:
+                writer.executemany(insert_key, keys)
+                lost = _lost(keys, _stored_keys(writer, [citizen for citizen, _ in keys]))
+            refused = [a.id for a in appeals if (a.text_key or a.citizen_id) in lost]
+            return refused + self._one_by_one(
+                {i: e for i, e in pending.items() if i not in refused}
+            )
+        return refused
+
+    def _one_by_one(self, pending: Mapping[UUID, Sequence[object]]) -> list[UUID]:
+        """Another writer stored events of some of these appeals meanwhile: save each
+        appeal alone, so only those are refused."""
+        collided = []
+        for appeal_id, events in pending.items():
+            try:
+                self.ledger.events.put(events)
+            except IntegrityError:
+                collided.append(appeal_id)
+        return collided
 
     def _lost_keys(self, keys: list[tuple[str, bytes]]) -> set[str]:
         """Citizens whose key another writer created first (what we sealed under is lost)."""
@@ -89,3 +134,17 @@ class SqlImportStore:
             (list(values[i : i + CHUNK]), f"IN ({', '.join('?' * len(values[i : i + CHUNK]))})")
             for i in range(0, len(values), CHUNK)
         ]
+
+
+def _stored_keys(writer: sqlite3.Connection, citizen_ids: list[str]) -> dict[str, bytes]:
+    found: dict[str, bytes] = {}
+    for start in range(0, len(citizen_ids), CHUNK):
+        chunk = citizen_ids[start : start + CHUNK]
+        statement = f"SELECT citizen_id, key FROM {KEYS} WHERE citizen_id IN ({', '.join('?' * len(chunk))})"
+        found.update((str(c), bytes(k)) for c, k in writer.execute(statement, chunk))
+    return found
+
+
+def _lost(keys: list[tuple[str, bytes]], stored: dict[str, bytes]) -> set[str]:
+    """Citizens whose key another writer created first (what we sealed under is lost)."""
+    return {citizen_id for citizen_id, key in keys if stored.get(citizen_id) != key}

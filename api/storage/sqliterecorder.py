@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
@@ -51,12 +52,21 @@ class WriterConnectionRecorder(SQLiteApplicationRecorder):
         rows = [
             (_key(e.originator_id), e.originator_version, e.topic, e.state) for e in stored_events
         ]
+        with self.writing() as writer:
+            return self.append_rows(writer, rows)
+
+    @contextmanager
+    def writing(self) -> Iterator[sqlite3.Connection]:
+        """The writer connection inside one transaction, committed when the block ends.
+
+        Waits for SQLite's write lock (``busy_timeout``), not for the connection pool's one
+        writer, which the projections and the audit log hold while they write their pages.
+        """
         with self._lock:
             writer = self._connection()
             try:
-                writer.execute("BEGIN")
-                writer.executemany(self.insert_events_statement, rows)
-                (last,) = writer.execute("SELECT last_insert_rowid()").fetchone()
+                writer.execute("BEGIN IMMEDIATE")
+                yield writer
                 writer.execute("COMMIT")
             except BaseException as error:
                 # Whatever failed (a constraint, a value SQLite cannot bind, an interrupt),
@@ -66,6 +76,13 @@ class WriterConnectionRecorder(SQLiteApplicationRecorder):
                 if isinstance(error, sqlite3.Error):
                     raise _translated(error) from error
                 raise
+
+    def append_rows(
+        self, writer: sqlite3.Connection, rows: Sequence[tuple[str, int, str, bytes]]
+    ) -> list[int]:
+        """Insert event rows inside ``writing``; returns their notification ids in order."""
+        writer.executemany(self.insert_events_statement, rows)
+        (last,) = writer.execute("SELECT last_insert_rowid()").fetchone()
         return list(range(last - len(rows) + 1, last + 1))
 
     def close(self) -> None:

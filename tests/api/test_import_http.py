@@ -8,7 +8,6 @@ import json
 from collections.abc import Iterator
 
 import httpx
-import pytest
 
 from ledger.domain import appeal_id_for
 from ledger.values import Role
@@ -32,10 +31,6 @@ def _chunks(data: bytes, size: int = 64 * 1024) -> Iterator[bytes]:
 def test_an_admin_streams_a_file_larger_than_the_body_cap_and_gets_the_summary(
     live: LiveServer,
 ) -> None:
-    if live.database_url.startswith("sqlite"):
-        # Known defect, found by the merged suite on 2026-12-05: on SQLite a large streamed
-        # import times out waiting for the store's writer connection (500). Tracked in #14.
-        pytest.xfail("SQLite: POST /import of a file over the body cap waits for the writer")
     data = _jsonl(1500, "http") + b'{"channel": "vk", "external_id": "x", "type": "rated"\n'
     assert len(data) > 1_048_576  # over APPEALS_MAX_BODY_BYTES, the cap of other requests
     admin = live.token(Role.ADMIN)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 import pytest
 
+from api.runtime.importing import ImportOptions, run_import
 from ledger.domain import appeal_id_for
+from migration.record import Refusal
 from tests.migration.lines import appeals, container, stored_events
 
 HEADER = [
@@ -118,3 +121,38 @@ def test_faulty_rows_are_named_in_the_errors_file_and_none_of_them_is_stored(
     stored = {appeal for appeal, _, _ in stored_events(store_url)}
     assert stored == {str(appeal_id_for("vk", "10"))}
     assert "0 new" in again.stdout and "wrote 0 events" in again.stdout
+
+
+def test_malformed_csv_rows_are_refused_row_by_row_and_the_rest_is_imported(
+    store_url: str,
+) -> None:
+    lines = [
+        "Канал;Внешний ID;Орган;Дата поступления;Текст обращения",
+        "вконтакте;m-1;Администрация города;01.03.2025 10:00;Яма",
+        "вконтакте;m-2;Администрация города;01.03.2025 10:00;Я\x00ма",
+        "вконтакте;m-3;Администрация города;01.03.2025 10:00;" + "я" * 10_001,
+        'вконтакте;m-4;"Админ"истрация;01.03.2025 10:00;Яма',
+        "вконтакте;m-5;Администрация города;01.03.2025 10:00;Яма",
+        'вконтакте;m-6;Администрация города;01.03.2025 10:00;"Яма, и файл оборван',
+    ]
+    data = "\n".join(lines).encode("utf-8")
+    refusals: list[Refusal] = []
+    built = container(store_url)
+    try:
+        summary = run_import(
+            built,
+            io.BufferedReader(io.BytesIO(data)),
+            ImportOptions(format="csv"),
+            refused=refusals.append,
+        )
+        stored = {a for a in ("m-1", "m-5") if built.ledger.find_appeal(appeal_id_for("vk", a))}
+    finally:
+        built.close()
+
+    by_line = {r.line: r for r in refusals}
+    assert sorted(by_line) == [3, 4, 5, 7]
+    assert by_line[3].field == "text" and "U+0000" in by_line[3].reason
+    assert by_line[4].field == "text" and "at most 10000 characters" in by_line[4].reason
+    assert "not a valid CSV row" in by_line[5].reason
+    assert "unexpected end of data" in by_line[7].reason
+    assert summary.appeals_new == 2 and stored == {"m-1", "m-5"}
