@@ -64,6 +64,14 @@ DIMENSIONS = {
         "Канал поступления (vk, ok, telegram, chatbot, pos, email, web, letter)",
         "Channel the appeal came through",
     ),
+    "source": Column(
+        "source",
+        "string",
+        "Официальная страница, бот или почтовый ящик, через которые пришло обращение "
+        "(канал:идентификатор на платформе, например vk:171000); пусто — не через них",
+        "Official page, bot or mailbox the appeal came through (channel:platform id, "
+        "for example vk:171000); empty: none of them",
+    ),
 }
 SUPPRESSED = Column(
     "suppressed",

@@ -33,6 +33,9 @@ class StatisticsFilterInput:
     department: str | None = None
     received_from: date | None = None
     received_to: date | None = None
+    source: str | None = strawberry.field(
+        default=None, description="The official page, bot or mailbox, as channel:id."
+    )
 
 
 @strawberry.input(description="Which open work to show.")
@@ -101,6 +104,7 @@ class Query:
             department=text_filter(where.department, "filter.department"),
             received_from=where.received_from,
             received_to=where.received_to,
+            source=text_filter(where.source, "filter.source"),
         )
         read_models = await info.context.services.reads_for(info.context.client)
         if info.context.viewer.is_public:

@@ -3,7 +3,7 @@
 Three demo seeds load into months of their own (as in ``test_public_disclosure``). The
 attacker of ``tests.api.recovery`` then gets every open-data file *and* every table the public
 may ask GraphQL for, and tries to solve each hidden cell of each month's block (its days and
-its four dimensions) from all of it.
+its five dimensions, source among them) from all of it.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ GROUPINGS = {
     "-by-department": ("body", "department"),
     "-by-category": ("category",),
     "-by-channel": ("channel",),
+    "-by-source": ("channel", "source"),
 }
 RESOURCES = [f"{grain}{suffix}" for grain in ("monthly", "daily") for suffix in GROUPINGS]
 FIGURES = ("received", "answered", "on_time", "closed", "overdue_now", "first_response_p50")
@@ -136,6 +137,7 @@ def test_files_carry_no_text_no_ids_and_suppressed_rows_carry_no_figures(
         "department",
         "category",
         "channel",
+        "source",
         "suppressed",
         "received",
         "answered",
@@ -174,7 +176,7 @@ def _typed(name: str, value: str) -> object:
         return None
     if value in ("true", "false"):
         return value == "true"
-    if name in ("period", "body", "department", "category", "channel"):
+    if name in ("period", "body", "department", "category", "channel", "source"):
         return value
     number = float(value)
     return (
@@ -265,11 +267,11 @@ def test_no_suppressed_cell_can_be_recovered_from_open_data_and_graphql_together
 
 
 def _finest_days(live: LiveServer, token: str) -> list[tuple[str, Cell]]:
-    """Every non-empty (day, channel, category, body, department) cell, as staff see them."""
+    """Every non-empty (day, channel, category, body, department, source) cell, as staff see."""
     answer: Any = live.post(
         '{ statistics(filter: {receivedFrom: "2024-12-01", receivedTo: "2025-11-30"}, '
-        "groupBy: [CHANNEL, CATEGORY, BODY, DEPARTMENT], period: DAY) "
-        "{ channel category body department periodStart } }",
+        "groupBy: [CHANNEL, CATEGORY, BODY, DEPARTMENT, SOURCE], period: DAY) "
+        "{ channel category body department source periodStart } }",
         token=token,
     ).json()
     return [

@@ -22,12 +22,14 @@ from tests.api.inprocess import InProcessServer
 from tests.api.recovery import Basis, Cell
 from tests.waiting import until
 
-DIMS = ("channel", "category", "body", "department")
-GROUP_BY = [list(c) for r in range(5) for c in itertools.combinations(DIMS, r)]
+DIMS = ("channel", "category", "body", "department", "source")
+GROUP_BY = [list(c) for r in range(len(DIMS) + 1) for c in itertools.combinations(DIMS, r)]
 SEEDS = {4: "2025-03-31", 9: "2025-07-31", 17: "2025-11-30"}  # seed: end of its 90 days
 APPEALS = 300
 THRESHOLD = 5
-FIELDS = "channel category body department periodStart suppressed count ratedCount averageRating"
+FIELDS = (
+    "channel category body department source periodStart suppressed count ratedCount averageRating"
+)
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +82,9 @@ def _months(
 
 
 def _cell(group: dict[str, Any], group_by: list[str], fixed: dict[str, str]) -> Cell:
-    return tuple((group[d] or "") if d in group_by else fixed.get(d) for d in DIMS)
+    # The public gets a source within its channel: grouping by source groups by both.
+    shown = {*group_by, *(["channel"] if "source" in group_by else [])}
+    return tuple((group[d] or "") if d in shown else fixed.get(d) for d in DIMS)
 
 
 def _public_tables(live: InProcessServer) -> Iterator[tuple[str, Cell, dict[str, Any]]]:
