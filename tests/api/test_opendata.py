@@ -107,7 +107,7 @@ def test_the_published_package_is_valid_and_the_served_one_too(
     for folder in (tmp_path / "cli", served, tmp_path / "cli" / "2025-10"):
         report = validate(str(folder / "datapackage.json"))
         assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
-    assert [r["name"] for r in package["resources"]] == [*RESOURCES, "rankings"]
+    assert [r["name"] for r in package["resources"]] == [*RESOURCES, "rankings", "problems"]
     assert package["licenses"][0]["name"] == "CC-BY-4.0"
     assert package["version"] == "1.0.0"
     assert package["temporalCoverage"] == {"start": "2024-12-01", "end": "2025-11-30"}
@@ -115,7 +115,7 @@ def test_the_published_package_is_valid_and_the_served_one_too(
         for field in resource["schema"]["fields"]:
             assert field["name"] and field["type"] and field["description_ru"]
             assert field["description_en"]
-        if resource["name"] == "rankings":
+        if resource["name"] in ("rankings", "problems"):
             continue
         units = {f["name"]: f.get("unit") for f in resource["schema"]["fields"]}
         assert units["received"] == "appeals" and units["first_response_p50"] == "s"
