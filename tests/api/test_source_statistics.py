@@ -33,9 +33,9 @@ def pages(live: InProcessServer) -> str:
             {"APPEALS_DATABASE_URL": live.database_url, "APPEALS_CLOCK_SKEW": REPLAY_CLOCK_SKEW}
         )
     )
-    pages: list[tuple[str, str | None]] = [("vk", "vk:1")] * 7 + [("vk", "vk:2")] * 6
-    pages += [("telegram", "telegram:gov_bot")] * 3
-    plan = pages + [("pos", None)] * 8
+    counts = {("vk", "vk:1"): 7, ("vk", "vk:2"): 6, ("telegram", "telegram:gov_bot"): 3}
+    plan: list[tuple[str, str | None]] = [key for key, n in counts.items() for _ in range(n)]
+    plan += [("pos", None)] * 8
     for n, (channel, source) in enumerate(plan):
         container.ledger.receive_appeal(
             channel=channel,
