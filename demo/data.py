@@ -89,29 +89,6 @@ CHANNELS = {
     "web": 5,
     "letter": 5,
 }
-# Official pages (sources) each body keeps on the social networks: a VK community (the city
-# also keeps its head's own page), an OK group and a Telegram bot. Appeals from those channels
-# name one of them as ``channel:platform id``, as webhooks record them.
-PAGES: dict[str, dict[str, tuple[str, ...]]] = {
-    body: {
-        "vk": (f"{171000 + 7 * i}",) + ((f"{171000 + 7 * i + 1}",) if i == 0 else ()),
-        "ok": (f"{5480000 + 3 * i}",),
-        "telegram": (f"gov{i}_bot",),
-    }
-    for i, body in enumerate(DEPARTMENTS)
-}
-
-
-def page_of(channel: str, body: str, number: int) -> str | None:
-    """The official page an appeal came through (None off the social networks).
-
-    Chosen by the appeal's number, never by the seed's random stream, so adding pages left
-    every other synthetic figure as it was.
-    """
-    pages = PAGES[body].get(channel)
-    return f"{channel}:{pages[number % len(pages)]}" if pages else None
-
-
 ANSWERS = [
     "Работы выполнены, спасибо за обращение.",
     "Заявка передана подрядчику, срок до конца месяца.",

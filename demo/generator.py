@@ -25,7 +25,6 @@ from demo.data import (
     NAMES,
     STREETS,
     TOPICS,
-    page_of,
 )
 from demo.endings import answer, without_answer
 from demo.surge import planted
@@ -91,18 +90,16 @@ def _lifecycle(
         else Citizen(name=rng.choice(NAMES), contact=f"+7 9{rng.randrange(10**9):09d}")
     )
     bot = Actor("intake-bot", Role.SYSTEM)
-    body = rng.choice(BODIES)
     appeal = ledger.new_appeal(
         channel=channel,
         external_id=f"demo-{options.seed}-{number}",
         text=text,
-        body=body,
+        body=rng.choice(BODIES),
         citizen=citizen,
         actor=bot,
         at=received,
         time_reason=SYNTHETIC,
         category=category if rng.random() < 0.6 else None,
-        source=page_of(channel, body, number),
     )
     operator = Actor(f"operator-{rng.randint(1, 40)}", Role.OPERATOR)
     clock = Clock(received, options.until)

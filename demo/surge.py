@@ -11,7 +11,7 @@ import random
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from demo.data import CHANNELS, NAMES, TOPICS, page_of
+from demo.data import CHANNELS, NAMES, TOPICS
 from ledger.application import AppealsLedger
 from ledger.domain import Appeal
 from ledger.privacy import Citizen
@@ -36,9 +36,8 @@ def planted(ledger: AppealsLedger, seed: int, until: datetime, count: int) -> It
             n=rng.randint(1, 9), street=street, route=rng.randint(1, 60)
         )
         received = until - timedelta(seconds=rng.randrange(3600, DAYS * 86400))
-        channel = rng.choices(channels, weights)[0]
         yield ledger.new_appeal(
-            channel=channel,
+            channel=rng.choices(channels, weights)[0],
             external_id=f"demo-{seed}-surge-{number}",
             text=text,
             body=body,
@@ -46,5 +45,4 @@ def planted(ledger: AppealsLedger, seed: int, until: datetime, count: int) -> It
             actor=bot,
             at=received,
             category=category,
-            source=page_of(channel, body, number),
         )

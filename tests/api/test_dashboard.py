@@ -29,6 +29,7 @@ from api.settings import Settings
 from ledger.values import Role
 from tests.api.conftest import LiveServer
 from tests.api.inprocess import REPLAY_CLOCK_SKEW
+from tests.api.pages import receive_through_pages
 from tests.waiting import until
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -47,6 +48,7 @@ FLAGS = [
 SMALL = "Контрольно-счётная палата"
 SMALL_MONTH = "2025-10"
 SURGE = 40
+PAGED = 150  # appeals through official pages (``tests.api.pages``)
 
 pytestmark = pytest.mark.slow
 
@@ -87,13 +89,15 @@ def shown(live: LiveServer) -> LiveServer:
             at=datetime(2025, 10, 10 + n, 9, tzinfo=UTC),
         )
     container.close()
+    receive_through_pages(live.database_url, 9, datetime(2025, 11, 30, 20, tzinfo=UTC), PAGED)
     staff = live.token(Role.SUPERVISOR)
     query = (
         '{ statistics(filter: {receivedFrom: "2025-01-01", receivedTo: "2025-12-31"}) { count } }'
     )
     until(
         lambda: (
-            live.post(query, token=staff).json()["data"]["statistics"][0]["count"] == 303 + SURGE
+            live.post(query, token=staff).json()["data"]["statistics"][0]["count"]
+            == 303 + SURGE + PAGED
         ),
         timeout=60,
     )

@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +24,14 @@ from frictionless import validate
 
 from ledger.values import Role
 from tests.api.conftest import LiveServer
+from tests.api.pages import receive_through_pages
 from tests.api.recovery import Basis, Cell
 from tests.api.test_public_disclosure import DIMS, _public_tables
 from tests.waiting import until
 
 SEEDS = {4: "2025-03-31", 9: "2025-07-31", 17: "2025-11-30"}
 APPEALS = 300
+PAGED = 150  # more appeals per seed, through official pages (``tests.api.pages``)
 GROUPINGS = {
     "": (),
     "-by-body": ("body",),
@@ -65,6 +68,7 @@ def demo(live: LiveServer) -> LiveServer:
             env=_environment(live),
             check=True,
         )
+        receive_through_pages(live.database_url, seed, _end_of(end), PAGED)
     staff = live.token(Role.SUPERVISOR)
     query = (
         '{ statistics(filter: {receivedFrom: "2024-12-01", receivedTo: "2025-11-30"}) { count } }'
@@ -72,7 +76,7 @@ def demo(live: LiveServer) -> LiveServer:
 
     def loaded() -> bool:
         answer = live.post(query, token=staff).json()
-        return bool(answer["data"]["statistics"][0]["count"] >= APPEALS * len(SEEDS))
+        return bool(answer["data"]["statistics"][0]["count"] >= (APPEALS + PAGED) * len(SEEDS))
 
     until(loaded, timeout=60)
     return live
@@ -278,3 +282,8 @@ def _finest_days(live: LiveServer, token: str) -> list[tuple[str, Cell]]:
         (g["periodStart"][:7], (g["periodStart"], *((g[d] or "") for d in DIMS)))
         for g in answer["data"]["statistics"]
     ]
+
+
+def _end_of(day: str) -> datetime:
+    """The end of a local day named by the demo's ``--until``."""
+    return datetime.fromisoformat(day).replace(tzinfo=UTC) + timedelta(hours=20)
