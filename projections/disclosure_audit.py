@@ -21,14 +21,11 @@ Line = tuple[Key, list[Key]]  # a parent cell and its non-empty children along o
 PRIME = (1 << 61) - 1
 
 
-def determined(lines: list[Line], hidden: Set[Key], last: Set[Key] = frozenset()) -> list[Key]:
-    """The hidden cells whose value follows from the published ones, in key order.
-
-    ``last``: unknowns eliminated after every other (unpublished cells: rows keep them).
-    """
+def determined(lines: list[Line], hidden: Set[Key]) -> list[Key]:
+    """The hidden cells whose value follows from the published ones, in key order."""
     # Finest cells first: a pivot is a row's smallest variable, and eliminating the fine
     # cells before the totals they add up to keeps the rows sparse (about 2x faster).
-    order = sorted(hidden, key=lambda key: (key in last, key.count(ALL), key))
+    order = sorted(hidden, key=lambda key: (key.count(ALL), key))
     index = {key: i for i, key in enumerate(order)}
     pivots: dict[int, dict[int, int]] = {}
     for parent, children in lines:
