@@ -66,7 +66,7 @@ contracts: $(STAMP)
 TEST_WORKERS ?= 2
 
 pytest: $(STAMP) $(JSSTAMP) $(VENDORSTAMP) $(CHROMIUM) $(GOMOD)
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --durations=30
 
 test: lint typecheck contracts pytest
 

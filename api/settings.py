@@ -254,6 +254,14 @@ def _instant(env: Mapping[str, str], name: str) -> datetime:
     return value
 
 
+_API_URLS = (
+    ("VK", "https://api.vk.com"),
+    ("TELEGRAM", "https://api.telegram.org"),
+    ("MAX", "https://platform-api2.max.ru"),
+    ("OK", "https://api.ok.ru"),
+)
+
+
 def _channels(env: Mapping[str, str]) -> ChannelSettings:
     retry = env.get("APPEALS_DELIVERY_RETRY_SECONDS", "").strip() or "5"
     try:
@@ -263,7 +271,7 @@ def _channels(env: Mapping[str, str]) -> ChannelSettings:
     if not math.isfinite(retry_seconds) or retry_seconds <= 0:
         raise SettingsError("APPEALS_DELIVERY_RETRY_SECONDS: must be a positive number")
     urls = {}
-    for name, default in (("VK", "https://api.vk.com"), ("TELEGRAM", "https://api.telegram.org")):
+    for name, default in _API_URLS:
         url = env.get(f"APPEALS_{name}_API_URL", "").strip().rstrip("/") or default
         if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
             raise SettingsError(f"APPEALS_{name}_API_URL: {url!r} is not an http(s) URL")
@@ -275,6 +283,8 @@ def _channels(env: Mapping[str, str]) -> ChannelSettings:
         vk_api_url=urls["VK"],
         vk_api_version=env.get("APPEALS_VK_API_VERSION", "").strip() or "5.199",
         telegram_api_url=urls["TELEGRAM"],
+        max_api_url=urls["MAX"],
+        ok_api_url=urls["OK"],
         smtp_host=env.get("APPEALS_SMTP_HOST", "").strip(),
         smtp_port=_int(env, "APPEALS_SMTP_PORT", 25, minimum=1),
         smtp_from=env.get("APPEALS_SMTP_FROM", "").strip(),

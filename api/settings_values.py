@@ -29,6 +29,8 @@ class ChannelSettings:
     vk_api_url: str = "https://api.vk.com"
     vk_api_version: str = "5.199"
     telegram_api_url: str = "https://api.telegram.org"
+    max_api_url: str = "https://platform-api2.max.ru"
+    ok_api_url: str = "https://api.ok.ru"
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_from: str = ""

@@ -2,7 +2,8 @@
 
 A *source* is one page, bot or mailbox (``channels.source``); the directory keeps them with
 their secrets sealed (``channels.directory``). Webhooks parse each platform's payload
-(``channels.vk``, ``channels.telegram``, ``channels.email``) into one ``Inbound`` message
+(``channels.vk``, ``channels.telegram``, ``channels.maxbot``, ``channels.ok``,
+``channels.mail``) into one ``Inbound`` message
 that ``channels.intake`` records as an appeal. Public answers go back through an outbox
 that a delivery worker drains (``channels.outbox``, ``channels.delivery``).
 

@@ -44,6 +44,9 @@ class Inbound:
     """The platform's id of the sender (user id, chat id, address): personal data."""
     sender_name: str | None = None
     attachments: tuple[Attachment, ...] = ()
+    contact: str | None = None
+    """Where answers go, when it is not the sender's id (OK answers into the chat): personal
+    data, sealed with the citizen's."""
 
     def full_text(self) -> str:
         """The text with one reference line per attachment, cut to the ledger's limit.
@@ -68,6 +71,13 @@ def unix_time(value: object, field: str) -> datetime:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise WebhookRefusal(400, "bad_payload", f"{field} is not a Unix time")
     return datetime.fromtimestamp(value, UTC)
+
+
+def unix_millis(value: object, field: str) -> datetime:
+    """A platform's Unix time in milliseconds (MAX, OK), or a refusal naming the field."""
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise WebhookRefusal(400, "bad_payload", f"{field} is not a Unix time in milliseconds")
+    return datetime.fromtimestamp(value / 1000, UTC)
 
 
 def require(mapping: object, key: str, kind: type, where: str) -> object:

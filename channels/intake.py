@@ -61,7 +61,9 @@ class Intake:
         """Record the message as an appeal of the source; a repeat records nothing."""
         channel = source.channel.value
         # The reply address: an e-mail address, or the platform's user or chat id.
-        contact = message.sender if channel == "email" else f"{channel}:{message.sender}"
+        contact = message.contact or (
+            message.sender if channel == "email" else f"{channel}:{message.sender}"
+        )
         citizen = Citizen(name=message.sender_name, contact=contact)
         try:
             recorded = self.ledger.receive_appeal(
@@ -72,6 +74,7 @@ class Intake:
                 citizen=citizen,
                 citizen_ref=self.directory.seal.pseudonym(channel, message.sender),
                 category=source.category,
+                department=source.department,
                 at=message.at,
                 time_reason=f"channel:{channel}",
                 source=source.key,

@@ -36,11 +36,21 @@ class _OneKey:
 class SecretSeal:
     """Seals and opens source secrets; names senders by keyed pseudonyms."""
 
-    def __init__(self, key: bytes) -> None:
-        if len(key) != 32:
+    def __init__(
+        self, key: bytes, pseudonym_key: bytes | None = None, also: bytes | None = None
+    ) -> None:
+        """``pseudonym_key`` is kept across key rotations (``channels.directory``); by
+        default it is derived from ``key``, as it was before the first rotation. ``also`` is
+        a second key secrets may be sealed under (the next key, during a rotation)."""
+        if len(key) != 32 or (also is not None and len(also) != 32):
             raise ValueError("the sources key must be 32 bytes")
+        self.key = key
+        self.also = also
         self._vault = CitizenVault(_OneKey(key))
-        self._pseudonym_key = hmac.new(key, b"sender pseudonyms", hashlib.sha256).digest()
+        self._other = CitizenVault(_OneKey(also)) if also else None
+        self.pseudonym_key = (
+            pseudonym_key or hmac.new(key, b"sender pseudonyms", hashlib.sha256).digest()
+        )
 
     def seal(self, value: str | None, purpose: str) -> str | None:
         """The sealed token of a secret (``purpose`` binds it to its column), or None."""
@@ -52,9 +62,13 @@ class SecretSeal:
         """The secret in clear; None when there is none or it was sealed under another key."""
         if token is None:
             return None
-        return self._vault.open_texts(f"{_SECRETS_KEY_ID}:{purpose}", [token])[0]
+        name = f"{_SECRETS_KEY_ID}:{purpose}"
+        opened = self._vault.open_texts(name, [token])[0]
+        if opened is None and self._other is not None:
+            opened = self._other.open_texts(name, [token])[0]
+        return opened
 
     def pseudonym(self, channel: str, sender: str) -> str:
         """A stable citizen id for a platform sender that does not reveal who they are."""
-        digest = hmac.new(self._pseudonym_key, f"{channel}\x1f{sender}".encode(), "sha256")
+        digest = hmac.new(self.pseudonym_key, f"{channel}\x1f{sender}".encode(), "sha256")
         return f"{channel}-{digest.hexdigest()[:20]}"

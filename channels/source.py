@@ -7,8 +7,16 @@ from dataclasses import dataclass, field
 from ledger.errors import ValidationError
 from ledger.values import Channel, clean_name
 
-CHANNELS = (Channel.VK, Channel.TELEGRAM, Channel.EMAIL)
-"""Channels with webhooks and delivery. MAX and OK are left out: see the README."""
+CHANNELS = (Channel.VK, Channel.TELEGRAM, Channel.MAX, Channel.OK, Channel.EMAIL)
+"""Channels with webhooks and delivery."""
+NUMERIC_IDS = {
+    Channel.VK: "a VK community id",
+    Channel.MAX: "a MAX bot id",
+    Channel.OK: "an OK group id",
+}
+"""Channels whose sources are named by a positive number on their platform."""
+WITH_SECRET = (Channel.VK, Channel.TELEGRAM, Channel.MAX, Channel.OK)
+"""Channels whose webhooks cannot be authenticated without a secret."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,12 +24,14 @@ class Secrets:
     """What a source must keep to itself; never returned, logged or stored in clear."""
 
     secret: str | None = None
-    """The webhook secret: VK's ``secret`` field, Telegram's secret token header, or the
-    ``X-Appeals-Secret`` header of a mail gateway."""
+    """The webhook secret: VK's ``secret`` field, Telegram's secret token header, MAX's
+    ``X-Max-Bot-Api-Secret`` header, the ``secret`` query parameter of OK's webhook URL, or
+    the ``X-Appeals-Secret`` header of a mail gateway."""
     confirmation: str | None = None
     """VK's confirmation string, answered to a ``confirmation`` request."""
     token: str | None = None
-    """The access token answers are posted with (VK community token, Telegram bot token)."""
+    """The access token answers are posted with (VK community token, Telegram or MAX bot
+    token, OK group token)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +53,7 @@ class Source:
 
 
 def source_key(channel: str, platform_id: str) -> str:
-    """``vk:12345``, ``telegram:city_bot``, ``email:appeals@city.example``."""
+    """``vk:12345``, ``telegram:city_bot``, ``max:7301``, ``email:appeals@city.example``."""
     return f"{channel}:{platform_id}"
 
 
@@ -59,8 +69,10 @@ def parse_channel(value: str) -> Channel:
 def clean_platform_id(channel: Channel, value: str) -> str:
     """The platform's own id of the source, checked for its channel."""
     text = clean_name(value, "sourceId")
-    if channel is Channel.VK and not text.isdigit():
-        raise ValidationError(field="sourceId", reason="a VK community id is a positive number")
+    if channel in NUMERIC_IDS and not text.isdigit():
+        raise ValidationError(
+            field="sourceId", reason=f"{NUMERIC_IDS[channel]} is a positive number"
+        )
     if channel is Channel.TELEGRAM:
         text = text.removeprefix("@")
     if channel is Channel.EMAIL and "@" not in text:
@@ -81,7 +93,7 @@ def new_source(
 ) -> Source:
     """A source checked as an admin gives it (CLI or GraphQL); refusals name the field."""
     kind = parse_channel(channel)
-    if kind in (Channel.VK, Channel.TELEGRAM) and not secrets.secret:
+    if kind in WITH_SECRET and not secrets.secret:
         raise ValidationError(field="secret", reason=f"is required for {kind.value} webhooks")
     for name in ("secret", "confirmation", "token"):
         value = getattr(secrets, name)

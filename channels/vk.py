@@ -5,8 +5,13 @@ and, when the community set one, ``secret``. ``confirmation`` asks for the confi
 string (answered as text/plain); every other event is answered ``ok``, or VK re-sends it.
 ``message_new`` carries a private message (``object.message`` since API 5.103, the message
 itself before); ``wall_reply_new`` a comment under a post (``object`` is the comment with
-``post_id`` and ``post_owner_id``). The community's own messages and comments (its answers
-going back) are not appeals.
+``post_id`` and ``post_owner_id``); ``photo_comment_new`` a comment under a photo (a wall
+comment with ``photo_id`` and ``photo_owner_id``); ``board_post_new`` a post in a discussion
+topic (a topic comment with ``topic_id`` and ``topic_owner_id``). The community's own
+messages and comments (its answers going back) are not appeals.
+
+Identities: ``<group>:m<message id>``, ``<group>:w<owner>_<post>_<comment>``,
+``<group>:p<owner>_<photo>_<comment>`` and ``<group>:b<topic>_<comment>``.
 """
 
 from __future__ import annotations
@@ -35,7 +40,11 @@ class VkEvent:
         if self.type == "message_new":
             return _private_message(self.payload, self.group_id)
         if self.type == "wall_reply_new":
-            return _wall_comment(self.payload, self.group_id)
+            return _comment(self.payload, self.group_id, "w", "post_id", "post_owner_id")
+        if self.type == "photo_comment_new":
+            return _comment(self.payload, self.group_id, "p", "photo_id", "photo_owner_id")
+        if self.type == "board_post_new":
+            return _comment(self.payload, self.group_id, "b", "topic_id", "topic_owner_id")
         return None
 
 
@@ -68,19 +77,23 @@ def _private_message(payload: dict[str, Any], group_id: int) -> Inbound | None:
     )
 
 
-def _wall_comment(payload: dict[str, Any], group_id: int) -> Inbound | None:
+def _comment(
+    payload: dict[str, Any], group_id: int, mark: str, parent: str, parent_owner: str
+) -> Inbound | None:
+    """A comment under a post (``w``) or a photo (``p``), or a post in a topic (``b``)."""
     comment = require(payload, "object", dict, "payload")
     assert isinstance(comment, dict)
     comment_id = require(comment, "id", int, "object")
-    post_id = require(comment, "post_id", int, "object")
+    parent_id = require(comment, parent, int, "object")
     from_id = require(comment, "from_id", int, "object")
-    owner = comment.get("post_owner_id", comment.get("owner_id", -group_id))
-    if not isinstance(owner, int):
-        raise WebhookRefusal(400, "bad_payload", "object.post_owner_id is not an int")
+    owner = comment.get(parent_owner, comment.get("owner_id", -group_id))
+    if not isinstance(owner, int) or isinstance(owner, bool):
+        raise WebhookRefusal(400, "bad_payload", f"object.{parent_owner} is not an int")
     if from_id == -group_id:
         return None  # the community's own comment (an answer going back)
+    where = f"{parent_id}" if mark == "b" else f"{owner}_{parent_id}"
     return Inbound(
-        external_id=f"{group_id}:w{owner}_{post_id}_{comment_id}",
+        external_id=f"{group_id}:{mark}{where}_{comment_id}",
         at=unix_time(comment.get("date"), "object.date"),
         text=_text(comment),
         sender=str(from_id),
@@ -110,10 +123,25 @@ def _attachments(message: dict[str, Any]) -> tuple[Attachment, ...]:
     return tuple(found)
 
 
-def reply_target(external_id: str) -> tuple[int, tuple[int, int, int] | None]:
-    """(group id, (owner, post, comment) for a wall comment or None for a message)."""
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where an answer goes: ``kind`` m (message), w (wall), p (photo) or b (board)."""
+
+    group: int
+    kind: str
+    owner: int = 0
+    parent: int = 0
+    comment: int = 0
+
+
+def reply_target(external_id: str) -> Target:
+    """The answer's target, read back from the appeal's external id."""
     group, _, rest = external_id.partition(":")
-    if rest.startswith("w"):
-        owner, post, comment = (int(part) for part in rest[1:].rsplit("_", 2))
-        return int(group), (owner, post, comment)
-    return int(group), None
+    kind = rest[:1]
+    if kind in ("w", "p"):
+        owner, parent, comment = (int(part) for part in rest[1:].rsplit("_", 2))
+        return Target(int(group), kind, owner, parent, comment)
+    if kind == "b":
+        topic, comment = (int(part) for part in rest[1:].split("_", 1))
+        return Target(int(group), kind, -int(group), topic, comment)
+    return Target(int(group), "m")

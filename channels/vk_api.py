@@ -1,6 +1,10 @@
-"""Answers to VK: ``messages.send`` for a private message, ``wall.createComment`` for a comment.
+"""Answers to VK: ``messages.send`` for a private message, ``wall.createComment``,
+``photos.createComment`` or ``board.createComment`` for a comment (parameters as in VK's
+``vk-api-schema``: ``photos.createComment`` takes ``owner_id``, ``photo_id``,
+``reply_to_comment``, ``from_group`` and ``guid``; ``board.createComment`` takes
+``group_id``, ``topic_id``, ``from_group`` and ``guid``, and no reply target).
 
-Both are idempotent: ``random_id`` (messages) and ``guid`` (comments) are derived from the
+All are idempotent: ``random_id`` (messages) and ``guid`` (comments) are derived from the
 answer's identity, so a repeated call after a lost response posts nothing new.
 """
 
@@ -30,22 +34,36 @@ class VkPlatform:
         token = reply.source.secrets.token
         if not token:
             raise DeliveryError("the source has no access token", retry=False)
-        group, wall = vk.reply_target(reply.external_id)
+        target = vk.reply_target(reply.external_id)
         params: dict[str, str | int] = {
             "message": reply.text,
             "access_token": token,
             "v": self.version,
         }
-        if wall is not None:
-            owner, post, comment = wall
+        guid = reply.identity.hex()[:32]
+        if target.kind == "w":
             params |= {
-                "owner_id": owner,
-                "post_id": post,
-                "from_group": group,
-                "reply_to_comment": comment,
-                "guid": reply.identity.hex()[:32],
+                "owner_id": target.owner,
+                "post_id": target.parent,
+                "from_group": target.group,
+                "reply_to_comment": target.comment,
+                "guid": guid,
             }
             method = "wall.createComment"
+        elif target.kind == "p":
+            params |= {
+                "owner_id": target.owner,
+                "photo_id": target.parent,
+                "from_group": 1,
+                "reply_to_comment": target.comment,
+                "guid": guid,
+            }
+            method = "photos.createComment"
+        elif target.kind == "b":
+            # A topic has no reply_to_comment: the answer is a new post in the same topic.
+            params |= {"group_id": target.group, "topic_id": target.parent, "from_group": 1}
+            params["guid"] = guid
+            method = "board.createComment"
         else:
             if not reply.contact or not reply.contact.startswith("vk:"):
                 raise DeliveryError(

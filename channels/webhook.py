@@ -19,8 +19,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from channels import mail, telegram, vk
+from channels import mail, maxbot, ok, telegram, vk
 from channels.errors import WebhookRefusal
+from channels.inbound import Inbound
 from channels.intake import Intake
 from channels.source import CHANNELS, Source
 
@@ -86,6 +87,25 @@ async def _telegram(intake: Intake, source: Source, request: Request) -> Respons
     return JSONResponse({"ok": True})
 
 
+async def _max(intake: Intake, source: Source, request: Request) -> Response:
+    intake.authenticate(source, request.headers.get(maxbot.AUTH_HEADER))
+    await _answer_message(intake, source, maxbot.inbound(await _json(request), source.platform_id))
+    return JSONResponse({"ok": True})
+
+
+async def _ok(intake: Intake, source: Source, request: Request) -> Response:
+    intake.authenticate(source, request.query_params.get(ok.SECRET_PARAM))
+    await _answer_message(intake, source, ok.inbound(await _json(request), source.platform_id))
+    return JSONResponse({"success": True})
+
+
+async def _answer_message(intake: Intake, source: Source, message: Inbound | None) -> None:
+    if message is None:
+        intake.ignored(source.channel.value)
+    else:
+        await _off_loop(intake.record, source, message)
+
+
 async def _email(intake: Intake, source: Source, request: Request) -> Response:
     intake.authenticate(source, request.headers.get("x-appeals-secret"))
     if _media_type(request) != mail.MEDIA_TYPE:
@@ -112,4 +132,10 @@ async def _off_loop(function: Callable[..., Any], *args: Any) -> Any:
     return await asyncio.get_running_loop().run_in_executor(None, partial(function, *args))
 
 
-_HANDLERS: dict[str, Handler] = {"vk": _vk, "telegram": _telegram, "email": _email}
+_HANDLERS: dict[str, Handler] = {
+    "vk": _vk,
+    "telegram": _telegram,
+    "max": _max,
+    "ok": _ok,
+    "email": _email,
+}

@@ -72,6 +72,7 @@ class Appeal(AppealCommands, Article11Commands, DeliveryCommands, Aggregate):
         time_reason: str | None,
         text_key: str | None,
         source: str | None,
+        department: str | None,
     ) -> None:
         self.source = source
         self._start(
@@ -86,6 +87,7 @@ class Appeal(AppealCommands, Article11Commands, DeliveryCommands, Aggregate):
             location=location,
             at=at,
         )
+        self.department = department
 
     # --- mutators: only change state ------------------------------------------------
 

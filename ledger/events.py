@@ -75,11 +75,13 @@ class Received(AppealEvent, Aggregate.Created):
 
     ``text_key`` names the key the text is sealed under; ``None`` means the text is in
     clear (every version-1 event, written before texts were sealed). ``source`` (v4) is the
-    official page, bot or mailbox it came through (``channel:platform id``).
+    official page, bot or mailbox it came through (``channel:platform id``); ``department``
+    (v5) the department it was routed to on receipt (a source's default department), with
+    no assignee yet: the appeal stays RECEIVED in that department's queue.
     """
 
     TOPIC = "appeals:Appeal.Received"
-    class_version = 4
+    class_version = 5
     channel: str
     external_id: str
     text: str
@@ -90,6 +92,7 @@ class Received(AppealEvent, Aggregate.Created):
     category: str | None
     location: str | None
     source: str | None
+    department: str | None
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -102,6 +105,11 @@ class Received(AppealEvent, Aggregate.Created):
     def upcast_v3_v4(state: dict[str, Any]) -> None:
         """Version 3 had no sources: it came from no page, bot or mailbox we know."""
         state["source"] = None
+
+    @staticmethod
+    def upcast_v4_v5(state: dict[str, Any]) -> None:
+        """Version 4 routed no appeal to a department on receipt."""
+        state["department"] = None
 
 
 class Registered(AppealEvent):

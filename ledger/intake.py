@@ -45,6 +45,7 @@ class Intake:
         at: datetime | None = None,
         time_reason: str | None = None,
         source: str | None = None,
+        department: str | None = None,
     ) -> Recorded:
         """Record a received message; a re-delivery returns the existing appeal unchanged."""
         appeal = self.new_appeal(
@@ -60,6 +61,7 @@ class Intake:
             at=at,
             time_reason=time_reason,
             source=source,
+            department=department,
         )
         try:
             # Optimistic: a new message is the common case, so try the insert first; the
@@ -85,6 +87,7 @@ class Intake:
         at: datetime | None = None,
         time_reason: str | None = None,
         source: str | None = None,
+        department: str | None = None,
     ) -> Appeal:
         """Validate intake and build an unsaved appeal (batch imports save many at once).
 
@@ -117,4 +120,5 @@ class Intake:
             at=self.business.time_of(at, "receivedAt"),
             time_reason=clean_text(time_reason, "timeReason") if time_reason is not None else None,
             source=clean_name(source, "source") if source is not None else None,
+            department=clean_name(department, "department") if department is not None else None,
         )

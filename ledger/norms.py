@@ -13,7 +13,7 @@ __all__ = ["Norms"]
 
 
 def _default_first_response_hours() -> Mapping[str, float]:
-    return MappingProxyType({"vk": 8.0, "ok": 8.0, "telegram": 8.0, "chatbot": 8.0})
+    return MappingProxyType({"vk": 8.0, "ok": 8.0, "max": 8.0, "telegram": 8.0, "chatbot": 8.0})
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +32,7 @@ class Norms:
     default_first_response_hours: float = 8
     # Channels that have a social-media norm even when `first_response_hours` omits them;
     # they get `default_first_response_hours`. Letters, e-mail, web forms and ПОС have none.
-    social_channels: frozenset[str] = frozenset({"vk", "ok", "telegram", "chatbot"})
+    social_channels: frozenset[str] = frozenset({"vk", "ok", "max", "telegram", "chatbot"})
     # Categories whose appeals are registered under special terms (``ledger.special_terms``)
     # unless the office names the terms itself.
     special_terms_by_category: Mapping[str, frozenset[SpecialTerm]] = field(

@@ -24,6 +24,7 @@ class Channel(StrEnum):
 
     VK = "vk"
     OK = "ok"
+    MAX = "max"  # the national messenger (max.ru)
     TELEGRAM = "telegram"
     CHATBOT = "chatbot"
     POS = "pos"  # the federal feedback platform («Решаем вместе»)

@@ -50,6 +50,7 @@ OUTCOMES = {
 CHANNELS = {
     "вконтакте": Channel.VK,
     "одноклассники": Channel.OK,
+    "макс": Channel.MAX,
     "пос": Channel.POS,
     "почта": Channel.EMAIL,
     "письмо": Channel.LETTER,

@@ -105,6 +105,8 @@ def _receive(
         citizen_ref=fields.get("citizen_id"),
         category=fields.get("category"),
         location=fields.get("location"),
+        source=fields.get("source"),
+        department=fields.get("department"),
         actor=actor,
         **when,
     )

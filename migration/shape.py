@@ -19,6 +19,8 @@ SPECS: dict[EventType, Spec] = {
         "body": (str, True),
         "category": (str, False),
         "location": (str, False),
+        "source": (str, False),
+        "department": (str, False),
         "citizen": (dict, False),
         "citizen_id": (str, False),
     },

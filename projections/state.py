@@ -145,7 +145,7 @@ class Folder:
             status=STATUS_AFTER["Received"],
             category=data["category"],
             body=data["body"],
-            department=None,
+            department=data.get("department"),
             assignee=None,
             citizen_id=data["citizen_id"],
             received_at=at,

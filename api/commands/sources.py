@@ -41,12 +41,12 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add.add_argument(
         "source_id",
         metavar="SOURCE_ID",
-        help="VK community id, Telegram bot username, or mailbox address",
+        help="VK community id, Telegram bot username, MAX bot id, OK group id, or mailbox address",
     )
     add.add_argument("--body", required=True, help="the body its appeals belong to")
     add.add_argument("--department", help="default department (kept with the source)")
     add.add_argument("--category", help="category given to its appeals")
-    add.add_argument("--secret", help="webhook secret (required for vk and telegram)")
+    add.add_argument("--secret", help="webhook secret (required for vk, telegram, max and ok)")
     add.add_argument("--confirmation", metavar="CODE", help="VK confirmation string")
     add.add_argument(
         "--token-file",
@@ -64,6 +64,16 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     disable.add_argument("source_id", metavar="SOURCE_ID", help="ID, or CHANNEL:ID if ambiguous")
     disable.set_defaults(handler=run_disable)
+    rotate = actions.add_parser(
+        "rotate-key",
+        help="seal every source's secrets under a new sources key",
+        description="Generate a new sources key, re-seal every secret under it in one "
+        "transaction, and replace APPEALS_KEYS_DIR/sources.key. Running processes pick the "
+        "new key up by themselves; senders' pseudonyms (and so appeal identities) do not "
+        "change. Back up the new key file with the database. With APPEALS_SOURCES_KEY set, "
+        "the key is rotated by hand instead (refused here).",
+    )
+    rotate.set_defaults(handler=run_rotate_key)
     imports = subs.add_parser(
         "import-mail",
         help="record appeals from an mbox file or a folder of .eml files",
@@ -124,6 +134,18 @@ def run_disable(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         container.close()
     print(f"disabled {source.key}")
+    return 0
+
+
+def run_rotate_key(args: argparse.Namespace, settings: Settings) -> int:
+    container = build(settings)
+    try:
+        count, interrupted = channelwiring.rotate_key(settings, channelwiring.directory(container))
+    finally:
+        container.close()
+    if interrupted:
+        print("finished an interrupted rotation: run rotate-key again for a fresh key")
+    print(f"sealed the secrets of {count} sources under the new key in {settings.keys_dir}")
     return 0
 
 

@@ -52,7 +52,7 @@ class SourceInfo:
 
 @strawberry.input(description="A source; secrets are write-only.")
 class AddSourceInput:
-    channel: str = strawberry.field(description="vk, telegram or email.")
+    channel: str = strawberry.field(description="vk, telegram, max, ok or email.")
     platform_id: str = strawberry.field(
         description="VK community id, Telegram bot username or mailbox address."
     )

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import re
 
-# WebSocket clients may pass ?token=…; GET queries may carry variables with personal data.
-_SECRET_PARAMS = re.compile(r"((?:token|variables|query)=)[^&\s\"]*", re.IGNORECASE)
+# WebSocket clients may pass ?token=…; GET queries may carry variables with personal data;
+# OK's webhook URL carries the source's ?secret=….
+_SECRET_PARAMS = re.compile(r"((?:token|variables|query|secret)=)[^&\s\"]*", re.IGNORECASE)
 
 
 class RedactFilter(logging.Filter):

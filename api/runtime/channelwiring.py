@@ -11,11 +11,11 @@ from prometheus_client import CollectorRegistry
 
 from api.container import Container
 from api.settings import Settings, SettingsError
-from channels.directory import SourceDirectory
+from channels.directory import Keys, SourceDirectory
 from channels.intake import Intake
-from channels.sealing import SecretSeal
 
 KEY_FILE = "sources.key"
+NEXT_KEY_FILE = "sources.key.next"
 
 
 def sources_key(settings: Settings) -> bytes:
@@ -47,6 +47,55 @@ def sources_key(settings: Settings) -> bytes:
             pass
         finally:
             draft.unlink()
+    return _read_key(path)
+
+
+def source_keys(settings: Settings) -> Keys:
+    """The sources key, and the next key while ``sources rotate-key`` is under way."""
+    key = sources_key(settings)
+    upcoming = Path(settings.keys_dir) / NEXT_KEY_FILE
+    if settings.channels.sources_key is not None or not upcoming.exists():
+        return key, None
+    return key, _read_key(upcoming)
+
+
+def rotate_key(settings: Settings, sources: SourceDirectory) -> tuple[int, bool]:
+    """Seal every source's secrets under a new key file: (how many sources, whether an
+    interrupted rotation was finished instead).
+
+    The new key is written beside the current one first (``sources.key.next``), and every
+    process opens secrets with either; the secrets are re-sealed in one transaction; then
+    the new key replaces the old file. A crash at any step leaves every secret openable,
+    and the next run finishes that rotation (with the key already written) first.
+    """
+    if settings.channels.sources_key is not None:
+        raise SettingsError(
+            "APPEALS_SOURCES_KEY is set: rotate by hand (put a new key in the setting of every "
+            "process) or keep the key in APPEALS_KEYS_DIR/sources.key to rotate it here"
+        )
+    current = source_keys(settings)
+    folder = Path(settings.keys_dir)
+    upcoming = folder / NEXT_KEY_FILE
+    interrupted = current[1] is not None
+    if not interrupted:
+        draft = folder / f"{NEXT_KEY_FILE}.{os.getpid()}"
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(base64.b64encode(os.urandom(32)) + b"\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(draft, upcoming)
+    try:
+        count = sources.rotate(_read_key(upcoming), current)
+    except Exception:
+        if not interrupted:
+            upcoming.unlink()  # it sealed nothing
+        raise
+    os.replace(upcoming, folder / KEY_FILE)
+    return count, interrupted
+
+
+def _read_key(path: Path) -> bytes:
     try:
         key = base64.b64decode(path.read_bytes().strip(), validate=True)
     except binascii.Error:
@@ -58,7 +107,8 @@ def sources_key(settings: Settings) -> bytes:
 
 def directory(container: Container) -> SourceDirectory:
     """The sources of the container's store."""
-    return SourceDirectory(container.sql, SecretSeal(sources_key(container.settings)))
+    settings = container.settings
+    return SourceDirectory(container.sql, lambda: source_keys(settings))
 
 
 def intake(container: Container, registry: CollectorRegistry) -> Intake:

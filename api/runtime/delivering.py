@@ -7,6 +7,8 @@ import httpx
 from api.container import Container
 from api.runtime import channelwiring
 from channels.delivery import Deliverer
+from channels.maxbot import MaxPlatform
+from channels.ok import OkPlatform
 from channels.outbox import Outbox
 from channels.reply import Platform
 from channels.smtp import SmtpPlatform, SmtpServer
@@ -57,6 +59,8 @@ def delivery_worker(container: Container) -> DeliveryWorker:
     platforms: dict[str, Platform] = {
         "vk": VkPlatform(http, channels.vk_api_url, channels.vk_api_version),
         "telegram": TelegramPlatform(http, channels.telegram_api_url),
+        "max": MaxPlatform(http, channels.max_api_url),
+        "ok": OkPlatform(http, channels.ok_api_url),
         "email": SmtpPlatform(smtp),
     }
     deliverer = Deliverer(

@@ -137,9 +137,11 @@ def channels(
         env = channel_env(database_url, folder, **server_env)
         server = start_server(database_url, folder / "server.log", **server_settings(env))
         live = Channels(server, env, folder)
-        add_sources(live)
-        yield live
-        stop_server(server)
+        try:
+            add_sources(live)  # inside: a failed add must still stop the server
+            yield live
+        finally:
+            stop_server(server)
 
 
 def server_settings(env: dict[str, str]) -> dict[str, str]:

@@ -147,6 +147,14 @@ class FakePlatform:
                     return 200, {"error": {"error_code": 100, "error_msg": f"{needed} missing"}}
             post = self._publish(method, params, ("owner_id", "post_id", "guid"))
             return 200, {"response": {"comment_id": post.id, "parents_stack": []}}
+        if method in ("photos.createComment", "board.createComment"):
+            needed = ("owner_id", "photo_id", "reply_to_comment", "from_group", "guid")
+            if method == "board.createComment":  # no reply target on a topic
+                needed = ("group_id", "topic_id", "from_group", "guid")
+            if [k for k in needed if not params.get(k)] or params.get("from_group") != "1":
+                return 200, {"error": {"error_code": 100, "error_msg": "parameter missing"}}
+            post = self._publish(method, params, (*needed[:2], "guid"))
+            return 200, {"response": post.id}
         return 200, {"error": {"error_code": 3, "error_msg": "Unknown method passed"}}
 
     def _telegram(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:

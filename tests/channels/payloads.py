@@ -94,6 +94,54 @@ def vk_comment(comment_id: int, post_id: int = 10742, from_id: int = VK_USER + 1
     )
 
 
+def vk_photo_comment(comment_id: int, photo_id: int = 457239101) -> bytes:
+    """``photo_comment_new``: a comment under the community's photo (a wall comment with
+    ``photo_id`` and ``photo_owner_id``, as VK's community-events schema gives it)."""
+    return _json(
+        {
+            "group_id": int(VK_GROUP),
+            "type": "photo_comment_new",
+            "v": "5.199",
+            "event_id": f"7c1d{comment_id:036d}",
+            "object": {
+                "id": comment_id,
+                "from_id": VK_USER,
+                "date": SENT_AT + 120,
+                "text": "На фото сломанная скамейка, когда заменят?",
+                "photo_id": photo_id,
+                "photo_owner_id": -int(VK_GROUP),
+                "owner_id": -int(VK_GROUP),
+                "parents_stack": [],
+                "thread": {"count": 0},
+            },
+            "secret": VK_SECRET,
+        }
+    )
+
+
+def vk_board_post(comment_id: int, topic_id: int = 39871234) -> bytes:
+    """``board_post_new``: a post in a discussion topic (a topic comment with ``topic_id``
+    and ``topic_owner_id``)."""
+    return _json(
+        {
+            "group_id": int(VK_GROUP),
+            "type": "board_post_new",
+            "v": "5.199",
+            "event_id": f"5b2e{comment_id:036d}",
+            "object": {
+                "id": comment_id,
+                "from_id": VK_USER,
+                "date": SENT_AT + 180,
+                "text": "Вопрос в обсуждении: будет ли ремонт дороги?",
+                "attachments": [],
+                "topic_id": topic_id,
+                "topic_owner_id": -int(VK_GROUP),
+            },
+            "secret": VK_SECRET,
+        }
+    )
+
+
 def vk_confirmation() -> bytes:
     """``confirmation``: VK asks for the confirmation string."""
     return _json({"type": "confirmation", "group_id": int(VK_GROUP)})

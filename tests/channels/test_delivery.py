@@ -15,8 +15,10 @@ from tests.channels.payloads import (
     VK_USER,
     email_message,
     tg_update,
+    vk_board_post,
     vk_comment,
     vk_message,
+    vk_photo_comment,
 )
 from tests.waiting import until
 
@@ -136,6 +138,36 @@ def test_a_vk_comment_is_answered_under_the_same_post(
         "555",
         "20001",
         VK_GROUP,
+    )
+
+
+def test_vk_photo_comments_and_board_posts_are_recorded_and_answered_in_place(
+    channels: Channels, fake: FakePlatform
+) -> None:
+    vk = f"/channels/vk/{VK_GROUP}"
+    for _ in range(2):  # VK re-sends until it gets ok: the second send records nothing
+        assert channels.post(vk, vk_photo_comment(30001), JSON).text == "ok"
+        assert channels.post(vk, vk_board_post(4001), JSON).text == "ok"
+    photo = appeal_id(channels, f"vk:{VK_GROUP}", f":p-{VK_GROUP}_457239101_30001")
+    board = appeal_id(channels, f"vk:{VK_GROUP}", ":b39871234_4001")
+
+    answer(channels, photo, "Скамейку заменят весной.")
+    answer(channels, board, "Ремонт запланирован на июнь.")
+
+    for appeal in (photo, board):
+        until(lambda a=appeal: history(channels, a)["answers"] == [{"delivery": "delivered"}])
+    [on_photo] = posts_to(fake, "photos.createComment", message="Скамейку заменят весной.")
+    assert (on_photo["owner_id"], on_photo["photo_id"], on_photo["reply_to_comment"]) == (
+        f"-{VK_GROUP}",
+        "457239101",
+        "30001",
+    )
+    assert on_photo["access_token"] == VK_TOKEN
+    [on_board] = posts_to(fake, "board.createComment", message="Ремонт запланирован на июнь.")
+    assert (on_board["group_id"], on_board["topic_id"], on_board["from_group"]) == (
+        VK_GROUP,
+        "39871234",
+        "1",
     )
 
 

@@ -41,8 +41,8 @@ def crashing(
         )
         server = start_server(database_url, tmp_path / "server-1.log", **server_settings(env))
         channels = Channels(server, env, tmp_path)
-        add_sources(channels)
         try:
+            add_sources(channels)  # inside: a failed add must still stop the server
             yield channels, fake
         finally:
             fake.stop()

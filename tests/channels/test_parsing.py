@@ -9,7 +9,7 @@ import pytest
 
 from channels import mail, telegram, vk
 from channels.errors import WebhookRefusal
-from tests.channels.payloads import tg_update, vk_message
+from tests.channels.payloads import tg_update, vk_board_post, vk_message, vk_photo_comment
 
 
 def test_a_message_new_of_api_before_5_103_is_the_message_itself() -> None:
@@ -30,6 +30,16 @@ def test_a_group_chat_and_the_communitys_own_message_are_not_appeals() -> None:
 
     assert vk.parse(chat).message() is None
     assert vk.parse(outgoing).message() is None
+
+
+def test_the_communitys_own_photo_comment_and_board_post_are_not_appeals() -> None:
+    for payload in (vk_photo_comment(1), vk_board_post(2)):
+        own = json.loads(payload)
+        own["object"]["from_id"] = -int(own["group_id"])
+        citizen = vk.parse(json.loads(payload)).message()
+
+        assert vk.parse(own).message() is None
+        assert citizen is not None and citizen.text.endswith("?")
 
 
 def test_a_telegram_business_message_is_an_appeal_and_a_group_message_is_not() -> None:

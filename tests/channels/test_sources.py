@@ -94,7 +94,7 @@ def test_unknown_options_and_channels_are_refused_in_one_line(channels: Channels
 
     assert no_secret.stderr == "appeals: BAD_USER_INPUT: secret is required for vk webhooks\n"
     assert bad_channel.stderr == (
-        "appeals: BAD_USER_INPUT: channel must be one of vk|telegram|email\n"
+        "appeals: BAD_USER_INPUT: channel must be one of vk|telegram|max|ok|email\n"
     )
     assert not_a_community.returncode == 1
     assert unknown.stderr == "appeals: NOT_FOUND: there is no source 999\n"

@@ -43,6 +43,7 @@ class AppealFactory:
             category=None,
             location="Lenina 5",
             source=None,
+            department=None,
             actor_id=self.actor.id,
             actor_role=self.actor.role.value,
             at=self.received_at,

@@ -127,7 +127,7 @@ def test_a_new_answer_is_stored_as_class_version_four(
 
 
 @pytest.mark.parametrize("store", STORES)
-def test_a_new_receipt_is_stored_as_class_version_four_with_its_text_sealed(
+def test_a_new_receipt_is_stored_as_class_version_five_with_its_text_sealed(
     store: dict[str, str],
 ) -> None:
     ledger = AppealsLedger(store)
@@ -143,8 +143,9 @@ def test_a_new_receipt_is_stored_as_class_version_four_with_its_text_sealed(
 
     state = ledger.mapper.transcoder.decode(received.state)
     assert received.topic == "appeals:Appeal.Received"
-    assert state["class_version"] == 4
+    assert state["class_version"] == 5
     assert state["source"] is None
+    assert state["department"] is None
     assert state["text_key"] is not None
     assert "Lenina" not in state["text"]
     assert ledger.open_text(ledger.get_appeal(recorded.appeal_id)) == "Lenina 5, +7 900 000-00-00"
@@ -162,7 +163,7 @@ def test_a_version_one_receipt_loads_with_its_text_in_clear(
     version_one_state = {
         k: v
         for k, v in current.items()
-        if k not in {"text_key", "class_version", "time_reason", "source"}
+        if k not in {"text_key", "class_version", "time_reason", "source", "department"}
     }
     ledger.recorder.insert_events(
         [
@@ -179,6 +180,54 @@ def test_a_version_one_receipt_loads_with_its_text_in_clear(
 
     assert loaded.text_key is None
     assert ledger.open_text(loaded) == "The street light on Lenina 5 is broken."
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_a_version_four_receipt_loads_routed_to_no_department(
+    appeals: AppealFactory, store: dict[str, str]
+) -> None:
+    ledger = AppealsLedger(store)
+    current = ledger.mapper.transcoder.decode(
+        ledger.mapper.to_stored_event(appeals.received().collect_events()[0]).state
+    )
+    version_four = {k: v for k, v in current.items() if k != "department"} | {"class_version": 4}
+    ledger.recorder.insert_events(
+        [
+            StoredEvent(
+                originator_id=appeals.received().id,
+                originator_version=1,
+                topic="appeals:Appeal.Received",
+                state=ledger.mapper.transcoder.encode(version_four),
+            )
+        ]
+    )
+
+    loaded = ledger.get_appeal(appeals.received().id)
+
+    assert (loaded.department, loaded.source, loaded.body) == (None, None, "city-hall")
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_a_receipt_routed_to_a_department_stays_received_in_its_queue(
+    store: dict[str, str],
+) -> None:
+    ledger = AppealsLedger(store)
+    recorded = ledger.receive_appeal(
+        channel="max",
+        external_id="7300451:mid.1",
+        text="Не горит фонарь",
+        body="city-hall",
+        department="lighting",
+        source="max:7300451",
+    )
+
+    appeal = ledger.get_appeal(recorded.appeal_id)
+
+    assert (appeal.department, appeal.assignee, appeal.status) == (
+        "lighting",
+        None,
+        Status.RECEIVED,
+    )
 
 
 @pytest.mark.parametrize("store", STORES)
