@@ -42,6 +42,7 @@ class Settings:
     timezone: str = "Europe/Moscow"
     first_response_hours: Mapping[str, float] = field(default_factory=dict)
     pool_size: int = 10
+    page_cache_size: int = 256
     db_connect_timeout: int = 2
     db_statement_timeout: float = 30.0
     jwt_secret: Secret | None = None
@@ -103,6 +104,7 @@ class Settings:
             timezone=_timezone(env, "APPEALS_TIMEZONE", "Europe/Moscow"),
             first_response_hours=parse_hours(env.get("APPEALS_FIRST_RESPONSE_HOURS", "")),
             pool_size=_int(env, "APPEALS_DB_POOL_SIZE", 10, minimum=1),
+            page_cache_size=_int(env, "APPEALS_PAGE_CACHE_SIZE", 256, minimum=0),
             db_connect_timeout=_int(env, "APPEALS_DB_CONNECT_TIMEOUT", 2, minimum=1),
             db_statement_timeout=float(_int(env, "APPEALS_DB_STATEMENT_TIMEOUT", 30)),
             jwt_secret=_secret(env, "APPEALS_JWT_SECRET"),

@@ -14,11 +14,18 @@ CLOCKS: dict[DueKind, tuple[str, str]] = {
     DueKind.REGISTRATION: ("registration_due_at", "registered_at"),
     DueKind.FIRST_RESPONSE: ("first_response_due_at", "first_response_at"),
     DueKind.ANSWER: ("answer_due_at", "answered_at"),
+    DueKind.NOTICE: ("answer_due_at", "answered_at"),
 }
 """The clocks an appeal can be overdue on: (due column, the column that meets it).
 
 Forwarding is a limit on forwarding, not an obligation of every appeal, so it is not here
-(as in ``AppealState.next_due_at``)."""
+(as in ``AppealState.next_due_at``). After a 59-ФЗ ст. 11 decision the reply the appeal
+awaits is its notice: ``answer_due_at`` then holds the notice's due date, and
+``awaits_notice`` tells the two apart (``NoticeSent`` clears both)."""
+_NOTICE = {
+    DueKind.ANSWER: " AND awaits_notice IS NOT TRUE",  # NULL: a row made before the column
+    DueKind.NOTICE: " AND awaits_notice IS TRUE",
+}
 
 _OPEN = ", ".join(f"'{status.value}'" for status in sorted(OPEN))
 _EQUAL = (
@@ -63,7 +70,10 @@ def _due(filter: AppealFilter, now: datetime, where: list[str], params: list[Any
     else:
         due, met = CLOCKS[filter.due_kind]
         # An unmet obligation of this kind on an open appeal (next_due_at is NULL otherwise).
-        where.append(f"{due} IS NOT NULL AND {met} IS NULL AND status IN ({_OPEN})")
+        where.append(
+            f"{due} IS NOT NULL AND {met} IS NULL AND status IN ({_OPEN})"
+            + _NOTICE.get(filter.due_kind, "")
+        )
         pending = due
     if filter.due_before is not None:
         where.append(f"{pending} < ?")

@@ -69,6 +69,22 @@ class AppealsQuery:
                     found[row.id] = row
         return found
 
+    def duplicates_of(self, ids: Sequence[UUID], now: datetime) -> dict[UUID, list[AppealRow]]:
+        """Per appeal, the appeals closed as its duplicates (oldest first), by the index."""
+        found: dict[UUID, list[AppealRow]] = {appeal_id: [] for appeal_id in ids}
+        wanted = [self.db.uuid(i) for i in dict.fromkeys(ids)]
+        with self.db.reading() as cursor:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ", ".join("?" for _ in chunk)
+                statement = f"{_SELECT} WHERE duplicate_of IN ({marks}) ORDER BY received_at, id"
+                cursor.execute(self.db.sql(statement), chunk)
+                for raw in cursor.fetchall():
+                    row = to_appeal_row(tuple(raw), now)
+                    assert row.duplicate_of is not None
+                    found.setdefault(row.duplicate_of, []).append(row)
+        return found
+
     def by_ids(self, ids: Sequence[UUID]) -> list[tuple[str, list[Any]]]:
         """The statements (and parameters) that read the rows of ``ids``, 500 ids each."""
         wanted = list(dict.fromkeys(ids))

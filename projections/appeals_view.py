@@ -45,10 +45,12 @@ DDL = [
         version INTEGER NOT NULL, last_position BIGINT NOT NULL, next_due_at BIGINT,
         body_received_at BIGINT, answered_on_time BOOLEAN, registration_number TEXT,
         location TEXT, forwarded_from TEXT, forward_reason TEXT, extension_reason TEXT,
-        published_at BIGINT, source TEXT)""",
+        published_at BIGINT, source TEXT, awaits_notice BOOLEAN)""",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_received ON {TABLE} (received_at, id)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_due ON {TABLE} ((COALESCE(next_due_at, {NO_DUE})), id)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_citizen ON {TABLE} (citizen_id)",
+    # The other end of ``duplicate_of``: an appeal's duplicates (``Appeal.duplicates``).
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_duplicate ON {TABLE} (duplicate_of)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_number ON {TABLE} (registration_number)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_external ON {TABLE} (external_id)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_assignee ON {TABLE} (assignee, received_at, id)",
@@ -97,6 +99,7 @@ def to_row(state: AppealState, db: Database) -> tuple[Any, ...]:
         state.extension_reason,
         state.source,
         to_us(state.published_at),
+        state.awaits_notice,
         to_us(state.next_due_at),
     )
 
@@ -110,6 +113,7 @@ def from_row(row: Sequence[Any]) -> AppealState:
     values["channel"] = Channel(values["channel"])
     values["status"] = Status(values["status"])
     values["extended"] = bool(values["extended"])
+    values["awaits_notice"] = bool(values["awaits_notice"])  # NULL: a row made before it
     on_time = values["answered_on_time"]
     values["answered_on_time"] = None if on_time is None else bool(on_time)
     values["outcome"] = Outcome(values["outcome"]) if values["outcome"] else None
@@ -188,10 +192,11 @@ ADDED_COLUMNS = (
     *((name, "TEXT") for name in ("forward_reason", "extension_reason")),
     ("published_at", "BIGINT"),
     ("source", "TEXT"),
+    ("awaits_notice", "BOOLEAN"),
 )
 """Columns added after the first release; a table made before them gets them as NULLs,
-which mean what an appeal without a forward, a judged answer, a public answer or a source
-had before (``appeals projections rebuild`` fills them in from the log, the desk's too)."""
+which mean what an appeal without a forward, a judged answer, a public answer, a source or
+an awaited ст. 11 notice had before (``appeals projections rebuild`` fills them in from the log, the desk's too)."""
 
 
 def _add_missing_columns(db: Database, cursor: Cursor) -> None:

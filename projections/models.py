@@ -49,6 +49,7 @@ class AppealRow:
     extension_reason: str | None
     source: str | None
     published_at: datetime | None
+    awaits_notice: bool
     next_due_at: datetime | None
     overdue: bool
 

@@ -61,6 +61,10 @@ class ReadModels:
         """Rows of many appeals in one round trip per 500 ids (for DataLoaders)."""
         return self._appeals.get_appeals(ids, self.clock())
 
+    def duplicates_of(self, ids: Sequence[UUID]) -> dict[UUID, list[AppealRow]]:
+        """Per appeal, the appeals closed as its duplicates: ``duplicate_of`` both ways."""
+        return self._appeals.duplicates_of(ids, self.clock())
+
     def appeal_statements(self, ids: Sequence[UUID]) -> list[tuple[str, list[Any]]]:
         """What ``get_appeals`` runs, for a caller that reads on a connection of its own."""
         return self._appeals.by_ids(ids)

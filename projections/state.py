@@ -62,6 +62,8 @@ class AppealState:
     """The official page, bot or mailbox it came through (``channel:platform id``)."""
     published_at: datetime | None = None
     """When the first public answer was given: from then on Open311 shows the appeal (no PII)."""
+    awaits_notice: bool = False
+    """``answer_due_at`` is the due date of a 59-ФЗ ст. 11 notice, not of an answer."""
 
     def copy(self) -> AppealState:
         """A detached copy, to remember the state before a batch."""
@@ -219,6 +221,7 @@ class Folder:
         state.answered_at = None
         state.rating = None
         state.reopen_count += 1
+        state.awaits_notice = False
         state.status = STATUS_AFTER["Reopened"]
         if state.registered_at is not None:
             state.answer_due_at = deadlines.reopened_answer_due(
@@ -237,6 +240,7 @@ class Folder:
                 ground.notice,
                 self.calendar,
             ).due_at
+        state.awaits_notice = state.answer_due_at is not None
 
 
 def _categorized(state: AppealState, data: Data) -> None:
@@ -287,6 +291,7 @@ def _unchanged(state: AppealState, data: Data) -> None:
 
 def _notice_sent(state: AppealState, data: Data) -> None:
     state.answer_due_at = None  # the notice met the last obligation under ст. 11
+    state.awaits_notice = False
 
 
 _CHANGES: dict[type[Any], Change] = {

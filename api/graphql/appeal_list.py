@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import strawberry
@@ -20,8 +20,14 @@ from projections.models import AppealFilter
 from projections.search_query import EmptySearchError
 
 MAX_PAGE = 100
+NEVER = datetime.max.replace(tzinfo=UTC)
 SEARCHABLE = frozenset(
-    {enums.DueKind.REGISTRATION, enums.DueKind.FIRST_RESPONSE, enums.DueKind.ANSWER}
+    {
+        enums.DueKind.REGISTRATION,
+        enums.DueKind.FIRST_RESPONSE,
+        enums.DueKind.ANSWER,
+        enums.DueKind.NOTICE,
+    }
 )
 
 
@@ -53,8 +59,9 @@ class AppealFilterInput:
     )
     due_kind: enums.DueKind | None = strawberry.field(
         default=None,
-        description="Narrows overdue and dueBefore to one clock: REGISTRATION, FIRST_RESPONSE "
-        "or ANSWER (an obligation of that kind still unmet on an open appeal).",
+        description="Narrows overdue and dueBefore to one clock: REGISTRATION, FIRST_RESPONSE, "
+        "ANSWER or NOTICE (an obligation of that kind still unmet on an open appeal; after a "
+        "59-ФЗ ст. 11 decision the appeal awaits its NOTICE, no longer an ANSWER).",
     )
     received_from: datetime | None = strawberry.field(default=None, description="Inclusive.")
     received_to: datetime | None = strawberry.field(default=None, description="Exclusive.")
@@ -112,7 +119,7 @@ def appeal_filter(info: Info, where: AppealFilterInput | None) -> AppealFilter:
     """The filter as asked, narrowed to the viewer's scope by the access policy."""
     where = where or AppealFilterInput()
     if where.due_kind is not None and where.due_kind not in SEARCHABLE:
-        raise bad_input("filter.dueKind", "must be REGISTRATION, FIRST_RESPONSE or ANSWER")
+        raise bad_input("filter.dueKind", "must be REGISTRATION, FIRST_RESPONSE, ANSWER or NOTICE")
     assignee = text_filter(where.assignee, "filter.assignee")
     if where.assigned_to_me:
         mine = info.context.viewer.subject
@@ -186,8 +193,10 @@ async def list_appeals(
         empty = PageInfo(
             has_next_page=False, has_previous_page=False, start_cursor=None, end_cursor=None
         )
+        info.context.cache_until = NEVER
         return AppealConnection(edges=[], page_info=empty, total_count=0)
-    read_models = await info.context.services.reads_for(info.context.client)
+    context = info.context
+    read_models = context.reads or await context.services.reads_for(context.client)
     try:
         page = await off_loop(
             read_models.list_appeals,
@@ -204,6 +213,10 @@ async def list_appeals(
         raise bad_input(field, f"is not a cursor of this list ({error.reason})") from None
     except EmptySearchError:
         raise bad_input("filter.text", "has no words to search for") from None
+    if scoped.overdue is None:
+        # ``overdue`` flips at the first due date of a row not overdue yet: keep it till then.
+        pending = [r.next_due_at for r in page.rows if r.next_due_at is not None and not r.overdue]
+        context.cache_until = min(pending, default=NEVER)
     edges = [
         AppealEdge(cursor=cursor, node=Appeal.of(row))
         for row, cursor in zip(page.rows, page.cursors, strict=True)

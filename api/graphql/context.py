@@ -6,6 +6,7 @@ import asyncio
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -17,6 +18,7 @@ from api.runtime.standby import client_key
 from api.services import Services
 from ledger.domain import Appeal
 from projections.models import AppealRow
+from projections.read_models import ReadModels
 
 T = TypeVar("T")
 
@@ -43,8 +45,14 @@ class Context:
     response: Any = None
     connection_params: dict[str, object] | None = None
     """A WebSocket's ``connection_init`` payload, set by strawberry once it arrives."""
+    reads: ReadModels | None = None
+    """The views to list from, when the page cache chose them (and read their positions)."""
+    cache_until: datetime | None = None
+    """Set by ``appeals``: until when its answer holds (``api.graphql.page_cache``)."""
     appeal_rows: DataLoader[UUID, AppealRow | None] = field(init=False)
     aggregates: DataLoader[UUID, Appeal] = field(init=False)
+    duplicates: DataLoader[UUID, list[AppealRow]] = field(init=False)
+    """The appeals closed as duplicates of an appeal (the other end of ``duplicate_of``)."""
     texts: DataLoader[UUID, list[str | None]] = field(init=False)
     """An appeal's message, then its answers, in clear (``None`` where erased)."""
 
@@ -68,6 +76,13 @@ class Context:
             return [found.get(appeal_id) for appeal_id in ids]
 
         self.appeal_rows = DataLoader(load_fn=load, cache=cache)
+
+        async def load_duplicates(ids: list[UUID]) -> list[list[AppealRow]]:
+            reads = await services.reads_for(self.client)
+            found = await off_loop(reads.duplicates_of, ids)
+            return [found.get(appeal_id, []) for appeal_id in ids]
+
+        self.duplicates = DataLoader(load_fn=load_duplicates, cache=cache)
         ledger = self.services.container.ledger
 
         def read_aggregates(ids: list[UUID]) -> list[Appeal]:

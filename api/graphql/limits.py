@@ -46,7 +46,14 @@ MAX_COST = 20_000
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
 # Fields that return unpaginated lists of a bounded but non-trivial size.
-LIST_WEIGHT = {"history": 20, "answers": 5, "dueDates": 4, "statistics": 50, "workload": 50}
+LIST_WEIGHT = {
+    "history": 20,
+    "answers": 5,
+    "duplicates": 5,
+    "dueDates": 4,
+    "statistics": 50,
+    "workload": 50,
+}
 TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 
 

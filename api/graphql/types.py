@@ -159,6 +159,17 @@ class Appeal(Node):
         visible = row is not None and info.context.viewer.in_scope(row.body, row.department)
         return Appeal.of(row) if row is not None and visible else None
 
+    @strawberry.field(
+        description="Appeals closed as duplicates of this one (each one's duplicateOf is this "
+        "appeal), oldest first; those outside the viewer's scope are left out."
+    )
+    async def duplicates(
+        self, info: Info
+    ) -> list[Annotated[Appeal, strawberry.lazy("api.graphql.types")]]:
+        viewer = info.context.viewer
+        rows = await info.context.duplicates.load(self.row.id)
+        return [Appeal.of(row) for row in rows if viewer.in_scope(row.body, row.department)]
+
     @strawberry.field(description="Every due date that applies, each with its rule.")
     async def due_dates(self, info: Info) -> list[DueDateInfo]:
         ledger = info.context.services.container.ledger

@@ -15,6 +15,7 @@ query, a batch, a mutation over GET, a subscription over plain HTTP) is refused 
 from __future__ import annotations
 
 import json
+from collections.abc import Hashable
 from typing import Any
 
 import orjson
@@ -27,6 +28,7 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.types import HTTPMethod
+from strawberry.schema.base import BaseSchema
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.types.graphql import OperationType
@@ -35,13 +37,18 @@ from strawberry.types.unset import UnsetType
 from api import graphiql
 from api.graphql.context import Context
 from api.graphql.errors import UNAVAILABLE, format_error, refusal
+from api.graphql.page_cache import PageCache, view_positions
 from api.storage.unavailable import RETRY_AFTER
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 
 
 class LedgerGraphQL(GraphQL[Context, None]):
-    """Strawberry's ASGI view with our context, error policy and media types."""
+    """Strawberry's ASGI view with our context, error policy, media types and page cache."""
+
+    def __init__(self, schema: BaseSchema, *, page_cache_size: int = 0, **options: Any) -> None:
+        super().__init__(schema, **options)
+        self.page_cache = PageCache(schema._schema, page_cache_size)  # type: ignore[attr-defined]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -89,9 +96,42 @@ class LedgerGraphQL(GraphQL[Context, None]):
             extensions=extensions,
             protocol="http",
         )
+        key = await self._cache_key(context, query, name, variables)
+        if key is not None:
+            assert context.reads is not None
+            kept = self.page_cache.get(key, context.reads.clock())
+            context.services.metrics.page_cache.labels(
+                result="miss" if kept is None else "hit"
+            ).inc()
+            if kept is not None:
+                if GRAPHQL_RESPONSE in headers.get("accept", ""):
+                    sub_response.media_type = GRAPHQL_RESPONSE
+                return self._respond(kept, sub_response)
         result = await self._execute("POST", context, request_data)
         body = await self.process_result(request, result)
-        return self.create_response(body, sub_response)
+        encoded = self.encode_json(body)
+        if key is not None and not result.errors and context.cache_until is not None:
+            self.page_cache.put(key, encoded, context.cache_until)
+        return self._respond(encoded, sub_response)
+
+    async def _cache_key(
+        self, context: Context, query: str, name: str | None, variables: dict[str, Any] | None
+    ) -> Hashable | None:
+        """The page cache's key for this request, or None when its answer is not kept.
+
+        The views are chosen here (and pinned on the context for the resolver), and their
+        positions read from the store: see ``api.graphql.page_cache``.
+        """
+        if not self.page_cache.accepts(query, name):
+            return None
+        try:
+            asked = orjson.dumps(variables, option=orjson.OPT_SORT_KEYS)
+        except orjson.JSONEncodeError:
+            return None
+        services = context.services
+        context.reads = await services.reads_for(context.client)
+        positions = await view_positions(services, context.reads)
+        return (query, name, asked, context.viewer, id(context.reads), positions)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         # Our own page with same-origin assets: strawberry's takes them from a CDN.
@@ -215,9 +255,12 @@ class LedgerGraphQL(GraphQL[Context, None]):
     def create_response(
         self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
     ) -> Response:
+        return self._respond(self.encode_json(response_data), sub_response)
+
+    def _respond(self, encoded: str, sub_response: Response) -> Response:
         media_type = sub_response.media_type or "application/json"
         response = Response(
-            self.encode_json(response_data),
+            encoded,
             status_code=sub_response.status_code or 200,
             media_type=f"{media_type}; charset=utf-8",
         )

@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         build_schema(introspection=settings.introspection),
         graphql_ide="graphiql" if settings.graphiql else None,
         allowed_origins=settings.ws_origins,
+        page_cache_size=settings.page_cache_size,
     )
 
     @contextlib.asynccontextmanager

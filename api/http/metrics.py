@@ -46,6 +46,12 @@ class Metrics:
             ["served"],
             registry=self.registry,
         )
+        self.page_cache = Counter(
+            "appeals_page_cache",
+            "Lookups of appeals lists in the page cache (APPEALS_PAGE_CACHE_SIZE), by result",
+            ["result"],
+            registry=self.registry,
+        )
         self.store_up = Gauge(
             "appeals_store_up",
             "1 while the store answered the last scrape's probe",

@@ -15,6 +15,9 @@ from uuid import UUID
 from api.storage.pgpool import BoundedAsyncPool, bounded_kwargs
 from projections.models import AppealRow
 from projections.read_models import ReadModels
+from projections.tracking import TRACKING
+
+_POSITIONS = f"SELECT name, position FROM {TRACKING}"
 
 
 class AsyncAppealReads:
@@ -61,3 +64,10 @@ class AsyncAppealReads:
                     row = self.read_models.appeal_row(raw)
                     found[row.id] = row
         return found
+
+    async def positions(self) -> dict[str, int]:
+        """Every view's position (as ``ReadModels.positions``), read on the loop."""
+        async with self.pool.connection() as conn:
+            cursor = await conn.execute(_POSITIONS, prepare=True)
+            found = {str(name): int(position) for name, position in await cursor.fetchall()}
+        return {name: found.get(name, 0) for name in self.read_models.names}

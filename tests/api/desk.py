@@ -17,6 +17,7 @@ INPUTS = {
     "answerAppeal": "AnswerAppealInput",
     "closeAppeal": "CloseAppealInput",
     "addAppealNote": "AddAppealNoteInput",
+    "reopenAppeal": "ReopenAppealInput",
 }
 
 

@@ -157,3 +157,28 @@ def test_an_unclear_appeal_owes_a_notice_and_no_answer(live: LiveServer) -> None
     )
     assert (noticed["overdue"], noticed["nextDueAt"]) == (False, None)
     assert second["errors"][0]["extensions"]["reason"] == "no_notice_owed"
+
+
+def test_the_queue_filters_the_notice_due_apart_from_the_answer_due(live: LiveServer) -> None:
+    office = Office(live)
+    unclear = office.registered_letter("2025-05-05T10:00:00+03:00")
+    plain = office.registered_letter("2025-05-05T11:00:00+03:00")
+    office.do(
+        "leaveAppealWithoutAnswer",
+        {"appealId": unclear, "ground": "UNCLEAR", "reason": "суть не ясна"},
+    )
+    query = """query($f: AppealFilterInput) { appeals(first: 10, filter: $f) {
+      edges { node { id } } } }"""
+
+    def ids(**where: object) -> list[str]:
+        page = office.live.post(query, {"f": {"body": office.body, **where}}, token=office.token)
+        return [e["node"]["id"] for e in page.json()["data"]["appeals"]["edges"]]
+
+    before = {kind: ids(dueKind=kind, overdue=True) for kind in ("NOTICE", "ANSWER")}
+    due_soon = ids(dueKind="NOTICE", dueBefore="2025-05-20T00:00:00+03:00")
+    office.do("sendAppealNotice", {"appealId": unclear, "reference": "исх-80"})
+    after = {kind: ids(dueKind=kind) for kind in ("NOTICE", "ANSWER")}
+
+    assert before == {"NOTICE": [unclear], "ANSWER": [plain]}
+    assert due_soon == [unclear]
+    assert after == {"NOTICE": [], "ANSWER": [plain]}

@@ -81,6 +81,7 @@ def expected_rows(container: Container, now: datetime) -> dict[UUID, dict[str, A
                 ),
                 None,
             ),
+            "awaits_notice": DueKind.NOTICE in dues,
             "next_due_at": next_due,
             "overdue": next_due is not None and next_due <= now,
         }

@@ -111,6 +111,9 @@ export const appealDetail = graphql`
     duplicateOf {
       ...operationsAppealSummary_appeal
     }
+    duplicates {
+      ...operationsAppealSummary_appeal
+    }
     ...operationsAppealSummary_appeal
     ...operationsAppealDeadlines_appeal
     ...operationsAppealHistory_appeal
