@@ -17,7 +17,7 @@ from opendata.columns import (
     Column,
 )
 from projections.models import Dimension
-from projections.public_tables import DAILY_GROUPINGS
+from projections.public_tables import DAILY_GROUPINGS, MONTHLY_ONLY
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +64,7 @@ def _name(daily: bool, group_by: tuple[Dimension, ...]) -> str:
 FIGURE_RESOURCES = tuple(
     Resource(_name(daily, group_by), daily, group_by)
     for daily in (False, True)
-    for group_by in DAILY_GROUPINGS
+    for group_by in (DAILY_GROUPINGS + MONTHLY_ONLY if not daily else DAILY_GROUPINGS)
 )
 RANKINGS = Resource("rankings", daily=False, group_by=(), rankings=True)
 PROBLEMS = Resource("problems", daily=False, group_by=(), problems=True)

@@ -40,7 +40,12 @@ GROUPINGS = {
     "-by-channel": ("channel",),
     "-by-source": ("channel", "source"),
 }
-RESOURCES = [f"{grain}{suffix}" for grain in ("monthly", "daily") for suffix in GROUPINGS]
+RESOURCES = [
+    f"{grain}{suffix}"
+    for grain in ("monthly", "daily")
+    for suffix in GROUPINGS
+    if grain == "monthly" or suffix != "-by-source"  # sources are published per month only
+]
 FIGURES = ("received", "answered", "on_time", "closed", "overdue_now", "first_response_p50")
 
 
