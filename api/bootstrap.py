@@ -131,11 +131,11 @@ def leadership(container: Container, side: ReadSide, audit: AuditService) -> Lea
 
 
 def run_duty(settings: Settings, stop: threading.Event) -> None:
-    """Contend for the duty until ``stop`` is set (the duty process of ``serve --workers``)."""
+    """Contend for the duty until ``stop`` is set (the duty process of ``serve --workers``,
+    whose supervisor created the tables and views before it started this process)."""
     container = build(settings)
     try:
         side = read_side(container)
-        side.runner.setup()
         contender = leadership(container, side, audit_service(settings, container))
         contender.start()
         log.info("projection duty process started")
@@ -145,11 +145,16 @@ def run_duty(settings: Settings, stop: threading.Event) -> None:
         container.close()
 
 
-def build_services(settings: Settings) -> Services:
-    """Everything an API process serves with, built and not yet started (see ``start``)."""
+def build_services(settings: Settings, *, prepared: bool = False) -> Services:
+    """Everything an API process serves with, built and not yet started (see ``start``).
+
+    ``prepared``: the tables and views exist already (a worker of ``serve --workers``, whose
+    supervisor created them); otherwise they are created here.
+    """
     container = build(settings)
     side = read_side(container)
-    side.runner.setup()
+    if not prepared:
+        side.runner.setup()
     audit = audit_service(settings, container)
     contender = leadership(container, side, audit) if settings.run_projections else None
     watcher = PositionWatcher(side.read_models, _pushed(container.store, contender))

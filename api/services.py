@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 from uuid import UUID
 
 from starlette.requests import HTTPConnection
@@ -13,6 +13,7 @@ from starlette.requests import HTTPConnection
 from api.container import Container
 from api.http.auth import Authenticator
 from api.http.viewer import Viewer
+from api.runtime.basis import READ_YOUR_WRITES_TIMEOUT, Reader, ViewsBehindError
 from api.runtime.leader import Leadership
 from api.runtime.watcher import PositionWatcher
 from api.settings import Settings
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
     from api.runtime.live import EventFeed
     from api.runtime.standby import StandbyReads
     from channels.intake import Intake
+
+T = TypeVar("T")
 
 
 class Stoppable(Protocol):
@@ -78,22 +81,46 @@ class Services:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(None, self.read_models.get_appeals, ids)
 
-    async def reads_for(self, client: str | None) -> ReadModels:
-        """The views to answer ``client`` from: the standby's once it shows their last write."""
-        if self.standby is not None and await self.standby.serves(client):
+    async def read(self, reader: Reader, query: Callable[[ReadModels], T]) -> T:
+        """``query`` of the views, on a thread: the standby's where it may answer ``reader``,
+        the primary's when the standby fails (away, or the query cancelled by replay)."""
+        loop = asyncio.get_running_loop()
+        standby = self.standby
+        if standby is not None and await standby.serves(reader):
+            try:
+                return await loop.run_in_executor(None, query, standby.read_models)
+            except Exception as error:
+                if not standby.failed(error):
+                    raise
+        await self.caught_up(reader.basis)
+        return await loop.run_in_executor(None, query, self.read_models)
+
+    async def reads_for(self, reader: Reader) -> ReadModels:
+        """The views to answer ``reader`` from: the standby's once it shows the reader's
+        writes, else the primary's once they show its position (``X-Appeals-Position``)."""
+        if self.standby is not None and await self.standby.serves(reader):
             return self.standby.read_models
+        await self.caught_up(reader.basis)
         return self.read_models
 
-    async def read_appeals(self, ids: Sequence[UUID], client: str | None) -> dict[UUID, AppealRow]:
-        """``get_appeals`` for a query: on the standby where it may answer ``client``."""
+    async def read_appeals(self, ids: Sequence[UUID], reader: Reader) -> dict[UUID, AppealRow]:
+        """``get_appeals`` for a query: on the standby where it may answer ``reader``."""
         standby = self.standby
-        if standby is not None and await standby.serves(client):
+        if standby is not None and await standby.serves(reader):
             try:
                 return await standby.appeal_reads.get_appeals(ids)
             except Exception as error:
                 if not standby.failed(error):
                     raise
+        await self.caught_up(reader.basis)
         return await self.get_appeals(ids)
+
+    async def caught_up(self, basis: int) -> None:
+        """Wait until the primary's views show ``basis`` (a position the client has seen)."""
+        if basis > self.watcher.known and not await self.watcher.wait(
+            basis, READ_YOUR_WRITES_TIMEOUT
+        ):
+            raise ViewsBehindError(basis, READ_YOUR_WRITES_TIMEOUT)
 
     def wrote(self, client: str | None, position: int) -> None:
         """``client``'s write at ``position`` is in the primary's views."""

@@ -33,6 +33,7 @@ from audit.store import (
     leaf_from_row,
 )
 
+TABLES = (LEAVES, NODES, TRACKING, CHECKPOINTS)
 DDL = [
     f"CREATE TABLE IF NOT EXISTS {LEAVES} (leaf_index INTEGER PRIMARY KEY, "
     "notification_id INTEGER NOT NULL, appeal_id TEXT NOT NULL, version INTEGER NOT NULL, "
@@ -225,6 +226,13 @@ class SqliteAuditStore:
             yield wrapped.sqlite_cursor
 
     def create(self) -> None:
+        # Only if one is missing: workers starting together would each upgrade a schema read
+        # to a write, which SQLite refuses at once ("database is locked").
+        with self._cursor(commit=False) as cursor:
+            cursor.execute(f"SELECT count(*) FROM sqlite_master WHERE name IN {TABLES!r}")
+            row = cursor.fetchone()
+        if row is not None and row[0] == len(TABLES):
+            return
         with self._cursor(commit=True) as cursor:
             for statement in DDL:
                 cursor.execute(statement)

@@ -16,7 +16,8 @@ from api.graphql.types import Appeal, Info
 from ledger.errors import ValidationError
 from ledger.values import clean_name, clean_text
 from projections.cursor import InvalidCursorError
-from projections.models import AppealFilter
+from projections.models import AppealFilter, AppealPage
+from projections.read_models import ReadModels
 from projections.search_query import EmptySearchError
 
 MAX_PAGE = 100
@@ -196,18 +197,24 @@ async def list_appeals(
         info.context.cache_until = NEVER
         return AppealConnection(edges=[], page_info=empty, total_count=0)
     context = info.context
-    read_models = context.reads or await context.services.reads_for(context.client)
-    try:
-        page = await off_loop(
-            read_models.list_appeals,
+    count = _selects_total(info)
+
+    def query(models: ReadModels) -> AppealPage:
+        return models.list_appeals(
             scoped,
             order,
             size,
             after,
-            count=_selects_total(info),
+            count=count,
             last=size if backward else None,
             before=before,
         )
+
+    try:
+        if context.reads is not None:  # pinned with the page cache's key: read exactly those
+            page = await off_loop(query, context.reads)
+        else:
+            page = await context.services.read(context.reader, query)
     except InvalidCursorError as error:
         field = "before" if backward else "after"
         raise bad_input(field, f"is not a cursor of this list ({error.reason})") from None

@@ -17,14 +17,13 @@ from api.graphql.context import off_loop
 from api.graphql.errors import ApiError, from_ledger
 from api.graphql.ids import appeal_uuid
 from api.graphql.types import Appeal, Info
+from api.runtime.basis import READ_YOUR_WRITES_TIMEOUT
 from ledger.application import Recorded
 from ledger.commands import AppealCommand
 from ledger.domain import Appeal as AppealAggregate
 from ledger.errors import LedgerError
 from ledger.values import Actor
 from projections.models import AppealRow
-
-READ_YOUR_WRITES_TIMEOUT = 5.0
 
 
 @strawberry.type(
@@ -49,6 +48,7 @@ async def payload(info: Info, recorded: Recorded) -> AppealPayload:
         services.metrics.events_appended.inc()
         await services.watcher.wait(recorded.position, READ_YOUR_WRITES_TIMEOUT)
         services.wrote(info.context.client, recorded.position)
+        info.context.saw(recorded.position)
     events = recorded.events
     row: AppealRow | None
     if recorded.created and events and isinstance(events[0][1], AppealAggregate.Received):

@@ -10,10 +10,13 @@ from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
+from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.dataloader import DataLoader
 
+from api.graphql.errors import ApiError
 from api.http.viewer import Viewer
+from api.runtime.basis import POSITION_HEADER, Reader, parse_position
 from api.runtime.standby import client_key
 from api.services import Services
 from ledger.domain import Appeal
@@ -65,6 +68,28 @@ class Context:
         peer = request.client
         return client_key(request.headers.get("authorization"), peer.host if peer else None)
 
+    @property
+    def reader(self) -> Reader:
+        """Who reads, and the log position its answer must show (``X-Appeals-Position``)."""
+        header = self.request.headers.get(POSITION_HEADER) if self.request is not None else None
+        basis = parse_position(header)
+        if basis is None:
+            raise ApiError(
+                "BAD_USER_INPUT",
+                "X-Appeals-Position must be a log position: a whole number, at least 0",
+                header="X-Appeals-Position",
+            )
+        return Reader(self.client, basis)
+
+    def saw(self, position: int) -> None:
+        """Tell the client its write's position (``X-Appeals-Position``), the largest of any
+        mutation in the request; a WebSocket has no response headers (the payload has it)."""
+        response = self.response
+        if not isinstance(response, Response):
+            return
+        known = parse_position(response.headers.get(POSITION_HEADER)) or 0
+        response.headers[POSITION_HEADER] = str(max(known, position))
+
     def __post_init__(self) -> None:
         services = self.services
         # A WebSocket's context lives as long as the connection: rows cached there would
@@ -72,14 +97,13 @@ class Context:
         cache = not isinstance(self.request, WebSocket)
 
         async def load(ids: list[UUID]) -> list[AppealRow | None]:
-            found = await services.read_appeals(list(dict.fromkeys(ids)), self.client)
+            found = await services.read_appeals(list(dict.fromkeys(ids)), self.reader)
             return [found.get(appeal_id) for appeal_id in ids]
 
         self.appeal_rows = DataLoader(load_fn=load, cache=cache)
 
         async def load_duplicates(ids: list[UUID]) -> list[list[AppealRow]]:
-            reads = await services.reads_for(self.client)
-            found = await off_loop(reads.duplicates_of, ids)
+            found = await services.read(self.reader, lambda models: models.duplicates_of(ids))
             return [found.get(appeal_id, []) for appeal_id in ids]
 
         self.duplicates = DataLoader(load_fn=load_duplicates, cache=cache)

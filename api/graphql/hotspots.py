@@ -9,7 +9,6 @@ import strawberry
 from api.graphql import enums
 from api.graphql.access import scope_of, scoped_filter, sees_nothing
 from api.graphql.appeal_list import text_filter
-from api.graphql.context import off_loop
 from api.graphql.errors import ApiError, bad_input
 from api.graphql.types import Appeal, Info
 from projections.hotspots import Hotspot
@@ -80,14 +79,11 @@ class HotspotInfo:
             received_from=calendar.midnight_utc(self.period_start),
         )
         where = scoped_filter(info, asked)
-        read_models = await info.context.services.reads_for(info.context.client)
-        page = await off_loop(
-            read_models.list_appeals,
-            where,
-            AppealOrder.RECEIVED_AT_DESC,
-            first,
-            None,
-            count=False,
+        page = await info.context.services.read(
+            info.context.reader,
+            lambda models: models.list_appeals(
+                where, AppealOrder.RECEIVED_AT_DESC, first, None, count=False
+            ),
         )
         return [Appeal.of(row) for row in page.rows]
 
@@ -120,15 +116,17 @@ async def hotspots(
     asked_body = text_filter(body, "body")
     if scope_body is not None and asked_body not in (None, scope_body):
         raise ApiError("FORBIDDEN", "body is outside your scope")
-    read_models = await info.context.services.reads_for(info.context.client)
-    found = await off_loop(
-        read_models.hotspots,
-        period,
-        day,
-        baseline_periods,
-        body=asked_body or scope_body,
-        category=text_filter(category, "category"),
-        department=department,
+    asked_category = text_filter(category, "category")
+    found = await info.context.services.read(
+        info.context.reader,
+        lambda models: models.hotspots(
+            period,
+            day,
+            baseline_periods,
+            body=asked_body or scope_body,
+            category=asked_category,
+            department=department,
+        ),
     )
     if viewer.is_public:
         threshold = info.context.services.settings.suppress_below

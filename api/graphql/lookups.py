@@ -6,7 +6,6 @@ import strawberry
 
 from api.graphql.access import require_reader, scope_of, scoped_filter, sees_nothing
 from api.graphql.appeal_list import text_filter
-from api.graphql.context import off_loop
 from api.graphql.types import Info
 from ledger.values import Channel
 from projections.lookup_query import LookupEntry
@@ -29,8 +28,9 @@ async def _values(
 ) -> list[LookupEntryInfo]:
     if sees_nothing(info):
         return []
-    read_models = await info.context.services.reads_for(info.context.client)
-    found = await off_loop(read_models.lookup, dimension, body, department)
+    found = await info.context.services.read(
+        info.context.reader, lambda models: models.lookup(dimension, body, department)
+    )
     return [LookupEntryInfo.of(entry) for entry in found]
 
 

@@ -10,7 +10,6 @@ from api.graphql import enums
 from api.graphql.access import require_reader, require_visible
 from api.graphql.appeal_list import AppealConnection, AppealFilterInput, list_appeals, text_filter
 from api.graphql.audit_types import LedgerInfo, ledger_info
-from api.graphql.context import off_loop
 from api.graphql.errors import ApiError, bad_input
 from api.graphql.hotspots import HotspotInfo, hotspots
 from api.graphql.ids import appeal_uuid
@@ -106,14 +105,14 @@ class Query:
             received_to=where.received_to,
             source=text_filter(where.source, "filter.source"),
         )
-        read_models = await info.context.services.reads_for(info.context.client)
+        services, reader = info.context.services, info.context.reader
         if info.context.viewer.is_public:
-            threshold = info.context.services.settings.suppress_below
-            groups = await off_loop(
-                read_models.public_statistics, stats_filter, dims, period, threshold
+            threshold = services.settings.suppress_below
+            groups = await services.read(
+                reader, lambda m: m.public_statistics(stats_filter, dims, period, threshold)
             )
         else:
-            groups = await off_loop(read_models.statistics, stats_filter, dims, period)
+            groups = await services.read(reader, lambda m: m.statistics(stats_filter, dims, period))
         return statistics_groups(groups)
 
     @strawberry.field(
@@ -156,14 +155,13 @@ class Query:
     ) -> list[WorkloadEntry]:
         require_reader(info)
         where = filter or WorkloadFilterInput()
-        read_models = await info.context.services.reads_for(info.context.client)
-        rows = await off_loop(
-            read_models.workload,
-            WorkloadFilter(
-                department=text_filter(where.department, "filter.department"),
-                body=text_filter(where.body, "filter.body"),
-                by_assignee=where.by_assignee,
-            ),
+        asked = WorkloadFilter(
+            department=text_filter(where.department, "filter.department"),
+            body=text_filter(where.body, "filter.body"),
+            by_assignee=where.by_assignee,
+        )
+        rows = await info.context.services.read(
+            info.context.reader, lambda models: models.workload(asked)
         )
         viewer = info.context.viewer
         return [

@@ -6,12 +6,12 @@ from datetime import date
 
 import strawberry
 
-from api.graphql.context import off_loop
 from api.graphql.errors import ApiError
 from api.graphql.types import Info
 from projections import rankings
 from projections.public_statistics import PublicStatistics
 from projections.rankings import RankingRow, Rankings
+from projections.read_models import ReadModels
 from projections.statistics_query import StatisticsQuery
 
 strawberry.enum(rankings.Level, name="RankingLevel", description="What is ranked.")
@@ -70,15 +70,18 @@ async def resolve_rankings(
     if info.context.viewer.token_error is not None:
         raise ApiError("UNAUTHENTICATED", f"token is {info.context.viewer.token_error}")
     services = info.context.services
-    models = await services.reads_for(info.context.client)
-    ranker = Rankings(PublicStatistics(models.db, StatisticsQuery(models.db)))
-    rows = await off_loop(
-        ranker.rank,
-        month.replace(day=1),
-        level,
-        metric,
-        models.clock(),
-        services.settings.suppress_below,
-        services.settings.ranking_min_n,
-    )
+    settings = services.settings
+
+    def rank(models: ReadModels) -> list[RankingRow]:
+        ranker = Rankings(PublicStatistics(models.db, StatisticsQuery(models.db)))
+        return ranker.rank(
+            month.replace(day=1),
+            level,
+            metric,
+            models.clock(),
+            settings.suppress_below,
+            settings.ranking_min_n,
+        )
+
+    rows = await services.read(info.context.reader, rank)
     return [Ranking.of(row) for row in rows]

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from api.graphql.context import off_loop
 from api.graphql.errors import bad_input
 from projections.models import AppealRow
 from projections.search_words import stems
@@ -63,9 +62,10 @@ async def similar(info: Info, row: AppealRow, first: int) -> list[SimilarAppeal]
     text = (await info.context.texts.load(row.id))[0]
     if text is None:
         return []  # erased: nothing of it may be compared any more
-    read_models = await info.context.services.reads_for(info.context.client)
-    since = read_models.clock() - RECENT
-    found = await off_loop(read_models.similar, row, text, since, first + MAX_SIMILAR)
+    found = await info.context.services.read(
+        info.context.reader,
+        lambda models: models.similar(row, text, models.clock() - RECENT, first + MAX_SIMILAR),
+    )
     viewer = info.context.viewer
     found = [(r, s) for r, s in found if viewer.in_scope(r.body, r.department)][:first]
     texts = await info.context.texts.load_many([r.id for r, _ in found])

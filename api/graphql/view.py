@@ -36,7 +36,7 @@ from strawberry.types.unset import UnsetType
 
 from api import graphiql
 from api.graphql.context import Context
-from api.graphql.errors import UNAVAILABLE, format_error, refusal
+from api.graphql.errors import UNAVAILABLE, ApiError, format_error, refusal
 from api.graphql.page_cache import PageCache, view_positions
 from api.storage.unavailable import RETRY_AFTER
 
@@ -129,7 +129,11 @@ class LedgerGraphQL(GraphQL[Context, None]):
         except orjson.JSONEncodeError:
             return None
         services = context.services
-        context.reads = await services.reads_for(context.client)
+        try:
+            reader = context.reader
+        except ApiError:
+            return None  # a malformed X-Appeals-Position: the resolver refuses it
+        context.reads = await services.reads_for(reader)
         positions = await view_positions(services, context.reads)
         return (query, name, asked, context.viewer, id(context.reads), positions)
 

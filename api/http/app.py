@@ -25,6 +25,7 @@ from api.http import logs
 from api.http.importing import import_file
 from api.http.middleware import RequestMiddleware
 from api.http.ratelimit import RateLimitMiddleware
+from api.runtime.basis import POSITION_HEADER
 from api.runtime.standby import open_standby
 from api.services import Services
 from api.settings import Settings
@@ -40,8 +41,9 @@ PROBE_SECONDS = 2.5
 """``/readyz`` and ``/metrics`` wait at most this long for the store."""
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
-    """Build the ASGI app; resources are created in the lifespan, once per process."""
+def create_app(settings: Settings | None = None, *, prepared: bool = False) -> Starlette:
+    """Build the ASGI app; resources are created in the lifespan, once per process
+    (``prepared``: the tables and views exist, see ``bootstrap.build_services``)."""
     settings = settings or Settings.from_environ()
     logs.install()
     graphql = LedgerGraphQL(
@@ -57,7 +59,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # audit proofs cannot take every thread from the reads.
         executor = ThreadPoolExecutor(2 * settings.pool_size, thread_name_prefix="off-loop")
         asyncio.get_running_loop().set_default_executor(executor)
-        services = await off_loop(bootstrap.build_services, settings)
+        services = await off_loop(bootstrap.build_services, settings, prepared=prepared)
         if services.appeal_reads is not None:
             await services.appeal_reads.open()
         if settings.read_database_url is not None:
@@ -100,7 +102,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 CORSMiddleware,
                 allow_origins=list(settings.cors_origins),
                 allow_methods=["GET", "POST"],
-                allow_headers=["authorization", "content-type"],
+                allow_headers=["authorization", "content-type", POSITION_HEADER],
+                expose_headers=[POSITION_HEADER],
             )
         )
     routes = [

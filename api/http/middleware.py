@@ -27,8 +27,17 @@ SECURITY_HEADERS = [
 
 # Request ids: a random per-process prefix and a counter. uuid4 reads the OS random source
 # on every request; this is unique across processes and hosts without a system call.
+# ``serve --workers`` forks its workers after importing this: each draws its own prefix.
 _PREFIX = os.urandom(6).hex()
 _SEQUENCE = itertools.count(1)
+
+
+def _renew_prefix() -> None:
+    global _PREFIX
+    _PREFIX = os.urandom(6).hex()
+
+
+os.register_at_fork(after_in_child=_renew_prefix)
 
 
 def new_request_id() -> str:

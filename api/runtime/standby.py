@@ -6,8 +6,10 @@ mutation's own payload stay on the primary; ``appeal``, ``appeals``, ``statistic
 once the primary's views reached the write's log position (``api.runtime.watcher``); the
 position is then remembered for that client (its token, or its address without one). A later
 read of that client is served by the standby only once the standby's replicated positions
-table shows every view at that position: it waits up to ``APPEALS_READ_STANDBY_WAIT_MS``,
-then reads the primary instead. Clients are remembered per API process.
+table shows every view at that position, or the position the client sent
+(``api.runtime.basis``), whichever is later: it waits up to ``APPEALS_READ_STANDBY_WAIT_MS``,
+then reads the primary instead. Clients are remembered per API process; the position a
+client sends holds across processes and hosts.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from eventsourcing.utils import Environment
 from psycopg.errors import SerializationFailure
 
 from api.runtime.asyncreads import AsyncAppealReads
+from api.runtime.basis import Reader
 from api.settings import Settings, SettingsError
 from api.storage.pgpool import BoundedPostgresFactory
 from api.storage.store import Store, parse_store
@@ -70,9 +73,10 @@ class StandbyReads:
             if len(self._written) > REMEMBERED_CLIENTS:
                 self._written.popitem(last=False)
 
-    async def serves(self, client: str | None) -> bool:
-        """Whether the standby may answer ``client`` now; counts the choice."""
-        chosen = await self._caught_up(self._written.get(client, 0) if client else 0)
+    async def serves(self, reader: Reader) -> bool:
+        """Whether the standby may answer ``reader`` now; counts the choice."""
+        known = self._written.get(reader.client, 0) if reader.client else 0
+        chosen = await self._caught_up(max(known, reader.basis))
         self.served("standby" if chosen else "primary")
         return chosen
 

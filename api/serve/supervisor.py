@@ -16,7 +16,8 @@ when its lifespan has started, and only then gets connections; the supervisor ac
 until every worker has said so (or ``START_WAIT`` passed), so early connections wait in the
 backlog instead of piling on the first worker up.
 
-The supervisor prepares the store once, runs the projection duty in a process of its own
+The supervisor prepares the store once, forks its children after importing the application
+(``api.serve.children``), runs the projection duty in a process of its own
 (``api.serve.duty_process``), restarts a worker or that process when it dies (backing off if a
 worker keeps dying), and on SIGINT or SIGTERM stops accepting and lets the workers finish what
 they serve (``api.serve.drain``), the duty process last, so that their last writes are
@@ -30,17 +31,16 @@ from __future__ import annotations
 import ctypes
 import errno
 import logging
-import multiprocessing
 import os
 import selectors
 import signal
 import socket
 import time
 from collections.abc import Callable
-from multiprocessing.context import SpawnContext
 from multiprocessing.process import BaseProcess
 from types import FrameType
 
+from api.serve.children import CONTEXT, start_child
 from api.serve.drain import HARD_STOP
 from api.serve.duty_process import run_duty
 from api.serve.worker import work
@@ -70,13 +70,14 @@ def listening_socket(host: str, port: int) -> socket.socket:
 class Worker:
     """A worker process, the supervisor's end of its channel, and its open connections."""
 
-    def __init__(self, context: SpawnContext, access_log: bool, duty: bool) -> None:
+    def __init__(self, inherited: list[int], access_log: bool, duty: bool) -> None:
         self.channel, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.closed = context.RawValue(ctypes.c_uint64, 0)
+        self.closed = CONTEXT.RawValue(ctypes.c_uint64, 0)
         self.passed = 0
         self.ready = False
-        self.process = context.Process(target=work, args=(theirs, self.closed, access_log, duty))
-        self.process.start()
+        args = (theirs, self.closed, access_log, duty)
+        inherited = [*inherited, self.channel.fileno()]
+        self.process = start_child(work, args, inherited, "appeals-worker")
         theirs.close()
         self.channel.setblocking(False)
 
@@ -106,7 +107,6 @@ class Supervisor:
         self.listener = listener
         self.access_log = access_log
         self.duty = duty
-        self.context = multiprocessing.get_context("spawn")
         self.duty_process: BaseProcess | None = None
         self.duty_due: float | None = None
         self.selector = selectors.DefaultSelector()
@@ -129,7 +129,8 @@ class Supervisor:
             signal.signal(sig, self._stop)
         prepare()
         self._keep_duty()
-        self.workers = [self._start() for _ in range(self.count)]
+        for _ in range(self.count):  # one by one, so each child closes the channels before it
+            self.workers.append(self._start())
         warm_by = time.monotonic() + START_WAIT
         pause = RESTART_PAUSE
         due: dict[int, float] = {}  # when each dead worker's successor starts
@@ -176,13 +177,19 @@ class Supervisor:
         if self.duty_due is not None and time.monotonic() < self.duty_due:
             return
         self.duty_due = None
-        self.duty_process = self.context.Process(target=run_duty, name="appeals-duty")
-        self.duty_process.start()
+        self.duty_process = start_child(run_duty, (), self._inherited(), "appeals-duty")
 
     def _start(self) -> Worker:
-        worker = Worker(self.context, self.access_log, self.duty)
+        worker = Worker(self._inherited(), self.access_log, self.duty)
         self.selector.register(worker.channel, selectors.EVENT_READ, worker)
         return worker
+
+    def _inherited(self) -> list[int]:
+        """The supervisor's descriptors a forked child must close (``api.serve.children``)."""
+        channels = [
+            worker.channel.fileno() for worker in self.workers if worker.channel.fileno() >= 0
+        ]
+        return [self.listener.fileno(), self.selector.fileno(), *channels]
 
     def _listen(self, warm_by: float) -> None:
         """Accept while a worker is ready, but at start only once all are (or by ``warm_by``)."""

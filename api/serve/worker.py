@@ -122,4 +122,8 @@ def work(channel: socket.socket, closed: ctypes.c_uint64, access_log: bool, duty
     settings = dataclasses.replace(Settings.from_environ(), access_log=access_log)
     if duty:
         settings = dataclasses.replace(settings, run_projections=False)
-    ChannelServer(server_config(create_app(settings), settings), channel, closed).run()
+    # The supervisor created the tables and views before it started any worker: workers and
+    # the duty process starting at the same moment do not create them again, which on SQLite
+    # failed one start in four ("database is locked", upgrading a read to a write).
+    app = create_app(settings, prepared=True)
+    ChannelServer(server_config(app, settings), channel, closed).run()

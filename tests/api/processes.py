@@ -102,12 +102,15 @@ def holding(pids: set[int], path: Path) -> set[int]:
     return found
 
 
-def supervise(database_url: str, port: int, folder: Path, workers: int) -> subprocess.Popen[bytes]:
+def supervise(
+    database_url: str, port: int, folder: Path, workers: int, **extra_env: str
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "APPEALS_DATABASE_URL": database_url,
         "APPEALS_JWT_SECRET": SECRET,
         "APPEALS_KEYS_DIR": str(folder / "keys"),
+        **extra_env,
     }
     with (folder / f"serve-{port}-{workers}.log").open("wb") as log:
         return subprocess.Popen(

@@ -18,11 +18,13 @@ from bench.soak.report import render
 from bench.soak.run import SoakConfig, SoakReport, run_soak
 
 pytestmark = [pytest.mark.soak, pytest.mark.slow]
-RECOVERY_BOUND = 10.0
-"""Seconds within which service returns after a database fault in the short run.
+RECOVERY_BOUND = 5.0
+"""Seconds within which service returns after a database fault or a killed worker or duty
+process in the short run (at a load average of 15 on 2 cores they came back within 2 s).
 
-The target is 5 s (the 10-minute run's table shows it); the test's bound leaves room for a
-machine shared by many jobs, where starting a process alone can take seconds.
+A supervisor's fresh start is not bounded here: it imports the application anew, about
+1.5 s of CPU, which on a machine shared by many jobs takes several times that (6.6 s at a
+load average of 15); the 10-minute run's table shows it.
 """
 
 
@@ -53,7 +55,7 @@ def test_a_short_soak_on_postgresql_loses_no_acknowledged_write() -> None:
 
     _checked(report, POSTGRES_FAULTS)
     for fault in report.faults:
-        if fault.kind in ("restart postgres", "terminate connections"):
+        if fault.kind != "kill supervisor":
             assert fault.back_after <= RECOVERY_BOUND, fault
 
 

@@ -10,29 +10,40 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psycopg
 import pytest
 
+from api.http.auth import Authenticator
 from bench.soak.cluster import Cluster, server_programs
 from ledger.values import Role
-from tests.api.conftest import LiveServer, start_server, stop_server
+from tests.api import processes
+from tests.api.conftest import LiveServer, free_port, start_server, stop_server
+from tests.api.inprocess import SECRET
 from tests.waiting import until
 
 RECEIVE = (
     "mutation($e: String!) { receiveAppeal(input: {channel: EMAIL, externalId: $e, "
     'text: "Проверка", body: "Орган"}) { appeal { id } } }'
 )
+RECEIVE_AT = (
+    "mutation($e: String!) { receiveAppeal(input: {channel: EMAIL, externalId: $e, "
+    'text: "Проверка", body: "Орган"}) { appeal { id } position } }'
+)
 READ_ONE = "query($id: ID!) { appeal(id: $id) { id } }"
 READ_MANY = "{ appeals(first: 50) { edges { node { id } } } }"
+STATISTICS = "{ statistics(groupBy: [CHANNEL]) { count } }"
 WAIT_MS = 1000
 
 
@@ -158,12 +169,16 @@ def test_reads_go_to_the_standby_and_never_miss_the_clients_own_write(
         assert after.get("standby", 0) - before.get("standby", 0) == 1
         assert after.get("primary", 0) == before.get("primary", 0)
 
-        # The standby goes away: an appeal read falls back to the primary.
+        # The standby goes away: appeal, list and statistics reads fall back to the primary.
         standby.stop()
         before = served(live)
         assert read_one(live, writer, second) == second
+        assert {first, second} <= listed(live, writer)
+        counted = live.post(STATISTICS, token=writer).json()
+        assert "errors" not in counted, counted
+        assert sum(g["count"] for g in counted["data"]["statistics"]) >= 2
         after = served(live)
-        assert after.get("standby_error", 0) - before.get("standby_error", 0) == 1
+        assert after.get("standby_error", 0) - before.get("standby_error", 0) == 3
     finally:
         stop_server(live)
 
@@ -193,3 +208,72 @@ def test_serve_refuses_a_standby_it_cannot_use(
     )
     assert done.returncode == 2
     assert message in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+def _fresh(url: str, query: str, variables: dict[str, str], token: str, **headers: str) -> Any:
+    """One request on a new connection (the supervisor passes it to either worker): the
+    serving process (its request ids' prefix), the position header and the data."""
+    headers = {"authorization": f"Bearer {token}", **headers}
+    with httpx.Client() as client:
+        answer = client.post(
+            f"{url}/graphql", json={"query": query, "variables": variables}, headers=headers
+        )
+    body = answer.json()
+    assert "errors" not in body, body
+    process = answer.headers["x-request-id"].rsplit("-", 1)[0]
+    return process, answer.headers.get("x-appeals-position"), body["data"]
+
+
+def test_a_client_sending_its_position_reads_its_write_on_every_worker(
+    standby_pair: tuple[Cluster, Cluster, str], tmp_path: Path
+) -> None:
+    _, standby, url = standby_pair
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    supervisor = processes.supervise(
+        url,
+        port,
+        tmp_path,
+        workers=2,
+        APPEALS_READ_DATABASE_URL=standby.admin_url("appeals"),
+        APPEALS_READ_STANDBY_WAIT_MS="300",
+    )
+    try:
+        until(
+            lambda: (
+                len(processes.named(supervisor.pid, "appeals-worker")) == 2
+                and processes.healthy(base)
+            ),
+            timeout=60,
+        )
+        token = Authenticator(SECRET).issue(
+            subject="ryw", role=Role.SUPERVISOR, ttl=timedelta(hours=1)
+        )
+        replay(standby, "pause")
+        until(lambda: replay_paused(standby))
+        carried: list[bool] = []  # read on the other worker with the position: found?
+        bare: list[bool] = []  # read on the other worker without it: found?
+        written: set[str] = set()
+
+        for _ in range(4):
+            writer, header, data = _fresh(base, RECEIVE_AT, {"e": uuid.uuid4().hex}, token)
+            appeal = data["receiveAppeal"]["appeal"]["id"]
+            written.add(appeal)
+            assert header == str(data["receiveAppeal"]["position"])
+            for sent in ({"x-appeals-position": header}, {}, {}):
+                reader, _, read = _fresh(base, READ_ONE, {"id": appeal}, token, **sent)
+                if reader != writer:
+                    (carried if sent else bare).append(read["appeal"] is not None)
+            _, _, page = _fresh(base, READ_MANY, {}, token, **{"x-appeals-position": header})
+            assert written <= {e["node"]["id"] for e in page["appeals"]["edges"]}
+
+        assert carried and all(carried), "with its position, no worker misses the write"
+        assert False in bare, "without it, the other worker reads the paused standby"
+        replay(standby, "resume")
+        until(lambda: on_standby(standby) >= len(written), timeout=20)
+        _, _, page = _fresh(base, READ_MANY, {}, token, **{"x-appeals-position": header})
+        assert written <= {e["node"]["id"] for e in page["appeals"]["edges"]}
+    finally:
+        if supervisor.poll() is None:
+            supervisor.send_signal(signal.SIGTERM)
+            supervisor.wait(timeout=60)

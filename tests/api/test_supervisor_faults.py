@@ -66,12 +66,12 @@ def test_a_killed_supervisor_takes_its_children_and_the_projection_lock_with_it(
         (successor,) = processes.named(supervisor.pid, "appeals-duty")
         until(lambda: processes.holding({successor}, lock) == {successor}, timeout=30)
         assert not _free(lock)
-        children = _running(processes.children(supervisor.pid))  # workers, duty, resource tracker
+        children = _running(processes.children(supervisor.pid))  # two workers and the duty
 
         supervisor.kill()
         supervisor.wait()
 
-        assert len(children) >= 4
+        assert len(children) == 3
         until(lambda: not _running(children), timeout=3, every=0.05)
         assert _free(lock)
     finally:
