@@ -53,7 +53,13 @@ def _publication(state: State) -> Publication:
         services: Services = state.services
         models = _views(services)
         settings = services.settings
-        figures = Figures(models.db, models.clock, settings.suppress_below, settings.ranking_min_n)
+        figures = Figures(
+            models.db,
+            models.clock,
+            settings.suppress_below,
+            settings.ranking_min_n,
+            services.container.ledger.calendar.local_date,
+        )
         found = state.opendata = Publication(figures, refresh=settings.opendata_refresh)
     return found
 

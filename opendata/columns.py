@@ -64,6 +64,14 @@ DIMENSIONS = {
         "Канал поступления (vk, ok, telegram, chatbot, pos, email, web, letter)",
         "Channel the appeal came through",
     ),
+    "source": Column(
+        "source",
+        "string",
+        "Официальная страница, бот или почтовый ящик, через которые пришло обращение "
+        "(канал:идентификатор на платформе, например vk:171000); пусто — не через них",
+        "Official page, bot or mailbox the appeal came through (channel:platform id, "
+        "for example vk:171000); empty: none of them",
+    ),
 }
 SUPPRESSED = Column(
     "suppressed",
@@ -143,8 +151,9 @@ RANKING = (
     Column(
         "level",
         "string",
-        "Что ранжируется: body — органы, department — подразделения",
-        "What is ranked: body or department",
+        "Что ранжируется: body — органы, department — подразделения, source — официальные "
+        "страницы, боты и почтовые ящики",
+        "What is ranked: body, department, or source (official pages, bots and mailboxes)",
     ),
     Column(
         "metric",
@@ -155,8 +164,21 @@ RANKING = (
         "on_time: on-time share, ranked by Wilson's lower bound; first_response, resolution: "
         "Kaplan-Meier median time, appeals still waiting counted as at least this long",
     ),
-    DIMENSIONS["body"],
+    Column(
+        "body",
+        "string",
+        "Орган власти; пусто в рейтинге источников",
+        "Public body; empty when sources are ranked",
+    ),
     DIMENSIONS["department"],
+    Column(
+        "source",
+        "string",
+        "Источник (канал:идентификатор) в рейтинге источников: все поступившие через него "
+        "обращения, куда бы их ни переадресовали",
+        "Source (channel:id) when sources are ranked: every appeal that came through it, "
+        "wherever it was forwarded",
+    ),
     Column(
         "rank",
         "integer",
@@ -188,5 +210,39 @@ RANKING = (
         "number",
         "Верхняя граница 95 % интервала; пусто — не ограничена",
         "Upper end of the 95 % interval; empty: unbounded",
+    ),
+)
+PROBLEM = (
+    Column(
+        "period_start",
+        "date",
+        "Первый день недели, в которой группа растёт",
+        "First day of the week in which the group grows",
+    ),
+    Column(
+        "period_end",
+        "date",
+        "Последний день этой недели (последний день месяца или сегодня)",
+        "Last day of that week (the month's last day, or today)",
+    ),
+    Column(
+        "rank",
+        "integer",
+        "Место по остроте (1 — самая острая): односторонний критерий Пуассона против восьми "
+        "предыдущих недель той же группы, с поправкой Бонферрони; сами числа не публикуются",
+        "Place by sharpness (1 is the sharpest): a one-sided Poisson test against the group's "
+        "own eight weeks before, Bonferroni-corrected; the figures themselves are not published",
+    ),
+    Column(
+        "category",
+        "string",
+        "Категория обращений (из справочника); пусто — без категории",
+        "Category of the appeals (from the fixed list); empty: uncategorized",
+    ),
+    Column(
+        "body",
+        "string",
+        "Орган власти, рассматривающий эти обращения",
+        "Public body handling these appeals",
     ),
 )

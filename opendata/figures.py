@@ -8,7 +8,9 @@ from datetime import date, datetime, timedelta
 from ledger.values import Status
 from opendata.resources import Resource
 from projections.db import Database
+from projections.hotspots import HotspotQuery
 from projections.models import Period, StatsFilter, StatsGroup
+from projections.public_problems import month_problems
 from projections.public_statistics import PublicStatistics
 from projections.rankings import Level, Metric, Rankings
 from projections.statistics_query import StatisticsQuery
@@ -26,14 +28,23 @@ class Figures:
     """The public's figures of whole months and their days, with suppression applied."""
 
     def __init__(
-        self, db: Database, clock: Callable[[], datetime], threshold: int, min_n: int
+        self,
+        db: Database,
+        clock: Callable[[], datetime],
+        threshold: int,
+        min_n: int,
+        local_date: Callable[[datetime], date] | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.threshold = threshold
         self.min_n = min_n
-        self.public = PublicStatistics(db, StatisticsQuery(db))
+        self.local_date = local_date or (lambda instant: instant.date())
+        """The calendar's date of an instant (the current month's problems end today)."""
+        query = StatisticsQuery(db)
+        self.public = PublicStatistics(db, query)
         self.rankings = Rankings(self.public)
+        self.hotspots = HotspotQuery(db, query)
 
     def months(self) -> list[date]:
         """Every month with appeals, in order."""
@@ -48,6 +59,20 @@ class Figures:
         """The resource's rows over ``months`` (consecutive or not), as of ``now``."""
         if not months:
             return []
+        if resource.problems:
+            today = self.local_date(now)
+            return [
+                {
+                    "period": p.month.strftime("%Y-%m"),
+                    "period_start": p.start.isoformat(),
+                    "period_end": p.end.isoformat(),
+                    "rank": p.rank,
+                    "category": p.category,
+                    "body": p.body,
+                }
+                for month in months
+                for p in month_problems(self.hotspots, month, today, now, self.threshold)
+            ]
         if resource.rankings:
             return [
                 {
@@ -56,6 +81,7 @@ class Figures:
                     "metric": metric.value,
                     "body": row.body,
                     "department": row.department,
+                    "source": row.source,
                     "rank": row.rank,
                     "unranked": row.unranked,
                     "n": row.n,

@@ -9,6 +9,7 @@ from opendata.columns import (
     DIMENSIONS,
     FIGURES,
     MONTH,
+    PROBLEM,
     RANKING,
     RATING_SUPPRESSED,
     RATINGS,
@@ -16,7 +17,7 @@ from opendata.columns import (
     Column,
 )
 from projections.models import Dimension
-from projections.public_tables import DAILY_GROUPINGS
+from projections.public_tables import DAILY_GROUPINGS, MONTHLY_ONLY
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,10 +28,13 @@ class Resource:
     daily: bool
     group_by: tuple[Dimension, ...]
     rankings: bool = False
+    problems: bool = False
 
     @property
     def columns(self) -> tuple[Column, ...]:
         """The table's columns, in order."""
+        if self.problems:
+            return (MONTH, *PROBLEM)
         if self.rankings:
             return (MONTH, *RANKING)
         keys = tuple(DIMENSIONS[d.value] for d in self.group_by)
@@ -40,8 +44,10 @@ class Resource:
     @property
     def title(self) -> str:
         """A short Russian title."""
+        if self.problems:
+            return "Острые проблемы: растущие группы обращений последней недели месяца"
         if self.rankings:
-            return "Рейтинги органов и подразделений по месяцам"
+            return "Рейтинги органов, подразделений и официальных страниц по месяцам"
         grain = "по дням" if self.daily else "по месяцам"
         by = ", ".join(DIMENSIONS[d.value].name for d in self.group_by) or "всего"
         return f"Обращения {grain}: {by}"
@@ -58,7 +64,8 @@ def _name(daily: bool, group_by: tuple[Dimension, ...]) -> str:
 FIGURE_RESOURCES = tuple(
     Resource(_name(daily, group_by), daily, group_by)
     for daily in (False, True)
-    for group_by in DAILY_GROUPINGS
+    for group_by in (DAILY_GROUPINGS + MONTHLY_ONLY if not daily else DAILY_GROUPINGS)
 )
 RANKINGS = Resource("rankings", daily=False, group_by=(), rankings=True)
-RESOURCES = (*FIGURE_RESOURCES, RANKINGS)
+PROBLEMS = Resource("problems", daily=False, group_by=(), problems=True)
+RESOURCES = (*FIGURE_RESOURCES, RANKINGS, PROBLEMS)

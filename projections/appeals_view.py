@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -129,6 +129,21 @@ def load_states(db: Database, cursor: Cursor, ids: Iterable[UUID]) -> dict[UUID,
         state = from_row(tuple(row))
         found[state.id] = state
     return found
+
+
+def states_in_pages(db: Database, cursor: Cursor, page: int) -> Iterator[list[AppealState]]:
+    """Every appeal's current state, ``page`` at a time, in id order (for re-derivations)."""
+    after = db.uuid(UUID(int=0))
+    select = db.sql(
+        f"SELECT {', '.join(ROW_COLUMNS)} FROM {TABLE} WHERE id > ? ORDER BY id LIMIT ?"
+    )
+    while True:
+        cursor.execute(select, (after, page))
+        rows = cursor.fetchall()
+        if not rows:
+            return
+        yield [from_row(tuple(r)) for r in rows]
+        after = next(iter(rows[-1]))
 
 
 def delete_ids(db: Database, cursor: Cursor, table: str, ids: Sequence[UUID]) -> None:

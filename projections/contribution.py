@@ -1,7 +1,8 @@
 """What one appeal adds to the statistics cells, as a pure function of its state.
 
-A cell is (grain, bucket, channel, category, body, department): grain ``d`` buckets by the local
-received date, grain ``m`` by its month. Missing category or department is stored as ``''``.
+A cell is (grain, bucket, channel, category, body, department, source): grain ``d`` buckets by
+the local received date, grain ``m`` by its month. A missing category, department or source
+(an appeal that came through no official page) is stored as ``''``.
 The projection adds a state's contribution and subtracts its previous one, so cells are sums.
 
 An appeal still waiting (for its first answer, or to be closed) also contributes the UTC hour
@@ -38,7 +39,7 @@ RESOLUTION = "r"
 class Contribution:
     """One appeal's share of its day cell and its month cell."""
 
-    dims: tuple[str, str, str, str]
+    dims: tuple[str, str, str, str, str]
     day: int
     month: int
     values: tuple[int, ...]
@@ -75,7 +76,13 @@ def contribution(state: AppealState, calendar: ProductionCalendar) -> Contributi
         if state.first_response_at is None:
             waiting_first = (to_us(state.received_at) or 0) // HOUR_US
     return Contribution(
-        dims=(state.channel.value, state.category or "", state.body, state.department or ""),
+        dims=(
+            state.channel.value,
+            state.category or "",
+            state.body,
+            state.department or "",
+            state.source or "",
+        ),
         day=local.toordinal(),
         month=local.replace(day=1).toordinal(),
         values=tuple(values),

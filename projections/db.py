@@ -169,6 +169,10 @@ class Database:
         """Names of the tables in the store."""
         raise NotImplementedError
 
+    def columns(self, cursor: Cursor, table: str) -> set[str]:
+        """Names of ``table``'s columns (none when it does not exist)."""
+        raise NotImplementedError
+
 
 def run_now(job: Job) -> None:
     """Run a write at once (stores with no writer thread of their own)."""

@@ -111,6 +111,8 @@ class Dimension(StrEnum):
     CATEGORY = "category"
     BODY = "body"
     DEPARTMENT = "department"
+    SOURCE = "source"
+    """The official page, bot or mailbox an appeal came through (``channel:platform id``)."""
 
 
 class Period(StrEnum):
@@ -131,6 +133,7 @@ class StatsFilter:
     department: str | None = None
     received_from: date | None = None
     received_to: date | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

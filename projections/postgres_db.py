@@ -120,6 +120,14 @@ class PostgresDatabase(Database):
         for name, kind in columns:
             cursor.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {kind}")
 
+    def columns(self, cursor: Cursor, table: str) -> set[str]:
+        cursor.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = %s",
+            (table,),
+        )
+        return {name for (name,) in cursor.fetchall()}
+
     def events_after(self, position: int, limit: int) -> list[Row]:
         with self.reading() as cursor:
             cursor.execute(self._events, (position, limit))

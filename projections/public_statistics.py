@@ -24,7 +24,13 @@ from ledger.errors import ValidationError
 from projections.db import Database
 from projections.disclosure import DIMENSIONS, Cells, Pattern, pattern
 from projections.models import Dimension, Period, StatsFilter, StatsGroup
-from projections.public_tables import TABLES, block_key, is_daily_grouping
+from projections.public_tables import (
+    TABLES,
+    block_key,
+    is_daily_grouping,
+    public_filter,
+    public_grouping,
+)
 from projections.statistics_query import StatisticsQuery
 from projections.statistics_view import CELLS
 
@@ -64,6 +70,7 @@ class PublicStatistics:
     ) -> list[StatsGroup]:
         """Groups as staff get them, with ``suppressed``/``rating_suppressed`` set."""
         check_public_range(filter, period)
+        filter, group_by = public_filter(filter), public_grouping(group_by)
         groups = self.query.statistics(filter, group_by, period, now)
         fixed = {d.value: getattr(filter, d.value) for d in Dimension}
         patterns: dict[date, Pattern] = {}
@@ -111,8 +118,12 @@ class PublicStatistics:
         with self.db.reading() as cursor:
             cursor.execute(statement, [first.toordinal(), last.toordinal()])
             rows = [tuple(row) for row in cursor.fetchall()]
+        width = 1 + len(DIMENSIONS)  # the day, then the dimensions
         return tuple(
-            sorted((tuple(str(v) for v in row[:5]), int(row[5]), int(row[6])) for row in rows)
+            sorted(
+                (tuple(str(v) for v in row[:width]), int(row[width]), int(row[width + 1]))
+                for row in rows
+            )
         )
 
 

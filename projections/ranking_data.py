@@ -1,4 +1,4 @@
-"""What rankings read: per body (or department) of one month, counts, duration bins and waits.
+"""What rankings read: per body, department or source of one month, counts, bins and waits.
 
 Three grouped reads of the month's cells (``stats_cells``, ``stats_hist``, ``stats_wait``),
 so the rows read grow with groups times bins and waiting hours, never with appeals.
@@ -14,7 +14,7 @@ from projections.contribution import FIRST_RESPONSE
 from projections.db import Database
 from projections.statistics_view import CELLS, HIST, WAIT
 
-GroupKey = tuple[str, ...]  # (body,) or (body, department); a missing department is ''
+GroupKey = tuple[str, ...]  # (body,), (body, department) or (channel, source); missing: ''
 
 
 @dataclass
@@ -31,7 +31,7 @@ class GroupData:
 
 
 def read_groups(db: Database, month: date, keys: tuple[str, ...]) -> dict[GroupKey, GroupData]:
-    """Sums per group of ``keys`` (``("body",)`` or ``("body", "department")``) in ``month``."""
+    """Sums per group of ``keys`` (dimensions of the cells) in ``month``."""
     select = ", ".join(keys)
     where = "WHERE grain = 'm' AND bucket = ?"
     params = [month.replace(day=1).toordinal()]

@@ -1,4 +1,7 @@
-"""Fair rankings of bodies and departments in one month, from the statistics cells.
+"""Fair rankings of bodies, departments and sources (official pages) in one month.
+
+A source is ranked within its channel (its key names it) and over every appeal that came
+through it, wherever it was forwarded; appeals that came through no source are not a group.
 
 - **On time**: the share of first final answers given by the due date, ranked by the lower
   bound of Wilson's 95 % interval (``projections.confidence``); n is the answers judged.
@@ -17,6 +20,7 @@ so O(groups × bins), never O(appeals).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -36,6 +40,14 @@ class Level(StrEnum):
 
     BODY = "body"
     DEPARTMENT = "department"
+    SOURCE = "source"
+
+
+_KEYS = {
+    Level.BODY: ("body",),
+    Level.DEPARTMENT: ("body", "department"),
+    Level.SOURCE: ("channel", "source"),
+}
 
 
 class Metric(StrEnum):
@@ -57,7 +69,7 @@ class Unranked(StrEnum):
 class RankingRow:
     """One group's place: a share (0–1) or a median time (seconds) with its 95 % interval."""
 
-    body: str
+    body: str | None
     department: str | None
     rank: int | None
     n: int | None
@@ -65,6 +77,7 @@ class RankingRow:
     lower: float | None
     upper: float | None
     unranked: Unranked | None
+    source: str | None = None
 
 
 class Rankings:
@@ -77,45 +90,67 @@ class Rankings:
         self, month: date, level: Level, metric: Metric, now: datetime, threshold: int, min_n: int
     ) -> list[RankingRow]:
         """Ranked rows first (best first), then the unranked ones by name."""
-        keys = ("body",) if level is Level.BODY else ("body", "department")
+        keys = _KEYS[level]
         groups = read_groups(self.public.db, month, keys)
         hidden = self.public.pattern(month, threshold).hidden
         now_hour = (to_us(now) or 0) // HOUR_US
         ranked: list[tuple[tuple[float, ...], RankingRow]] = []
         unranked: list[RankingRow] = []
         for key, data in sorted(groups.items()):
-            if not data.appeals:
+            values: dict[str, str | None] = dict(zip(keys, key, strict=True))
+            if not data.appeals or values.get("source") == "":
                 continue
-            body, department = key[0], (key[1] if len(key) > 1 else None)
-            values = {"body": body} | ({} if department is None else {"department": department})
-            if block_key(None, dict(values)) in hidden:
-                unranked.append(_unranked(body, department, Unranked.SUPPRESSED))
+            group = _Group(values)
+            if block_key(None, values) in hidden:
+                unranked.append(group.row(Unranked.SUPPRESSED))
                 continue
-            row, order = _measure(metric, data, now_hour, body, department or None)
+            row, order = _measure(metric, data, now_hour, group)
             if row.n is None or row.n < min_n or order is None:
-                unranked.append(_unranked(body, department, Unranked.TOO_FEW))
+                unranked.append(group.row(Unranked.TOO_FEW))
             else:
                 ranked.append((order, row))
-        ranked.sort(key=lambda item: (item[0], item[1].body, item[1].department or ""))
-        places = [_placed(row, i + 1) for i, (_, row) in enumerate(ranked)]
+        ranked.sort(key=lambda item: (item[0], *_names(item[1])))
+        places = [dataclasses.replace(row, rank=i + 1) for i, (_, row) in enumerate(ranked)]
         return places + unranked
 
 
+@dataclass(frozen=True, slots=True)
+class _Group:
+    """What names a ranked group: a body, a body's department, or a source."""
+
+    values: dict[str, str | None]
+
+    def row(
+        self,
+        unranked: Unranked | None,
+        n: int | None = None,
+        figures: tuple[float | None, float | None, float | None] = (None, None, None),
+    ) -> RankingRow:
+        """The group's row, with no rank yet."""
+        body, department = self.values.get("body"), self.values.get("department") or None
+        return RankingRow(
+            body, department, None, n, *figures, unranked, self.values.get("source") or None
+        )
+
+
+def _names(row: RankingRow) -> tuple[str, str, str]:
+    return (row.body or "", row.department or "", row.source or "")
+
+
 def _measure(
-    metric: Metric, data: GroupData, now_hour: int, body: str, department: str | None
+    metric: Metric, data: GroupData, now_hour: int, group: _Group
 ) -> tuple[RankingRow, tuple[float, ...] | None]:
     if metric is Metric.ON_TIME:
         if not data.answered:
-            return RankingRow(body, department, None, 0, None, None, None, None), None
+            return group.row(None, 0), None
         lower, upper = wilson(data.on_time, data.answered)
         share = data.on_time / data.answered
-        row = RankingRow(body, department, None, data.answered, share, lower, upper, None)
-        return row, (-lower, -share)
+        return group.row(None, data.answered, (share, lower, upper)), (-lower, -share)
     if metric is Metric.FIRST_RESPONSE:
         found = km_median(data.first_response, _elapsed(data.first_waiting, now_hour))
     else:
         found = km_median(data.resolution, _elapsed(data.resolution_waiting, now_hour))
-    return _timed(found, body, department), _time_order(found)
+    return group.row(None, found.n, (found.estimate, found.lower, found.upper)), _time_order(found)
 
 
 def _elapsed(waiting: Mapping[int, int], now_hour: int) -> dict[int, int]:
@@ -127,24 +162,8 @@ def _elapsed(waiting: Mapping[int, int], now_hour: int) -> dict[int, int]:
     return bins
 
 
-def _timed(found: Median, body: str, department: str | None) -> RankingRow:
-    return RankingRow(
-        body, department, None, found.n, found.estimate, found.lower, found.upper, None
-    )
-
-
 def _time_order(found: Median) -> tuple[float, ...]:
     never = float("inf")
     estimate = never if found.estimate is None else found.estimate
     upper = never if found.upper is None else found.upper
     return (estimate, upper)
-
-
-def _unranked(body: str, department: str | None, why: Unranked) -> RankingRow:
-    return RankingRow(body, department or None, None, None, None, None, None, why)
-
-
-def _placed(row: RankingRow, rank: int) -> RankingRow:
-    return RankingRow(
-        row.body, row.department, rank, row.n, row.estimate, row.lower, row.upper, None
-    )

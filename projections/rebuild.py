@@ -16,13 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
 
 from ledger.domain import Appeal
 from projections import tracking
 from projections.appeal_stream import Pages
-from projections.appeals_view import ROW_COLUMNS, from_row
-from projections.appeals_view import TABLE as APPEALS
+from projections.appeals_view import states_in_pages
 from projections.collector import collect_rarely
 from projections.db import Cursor, Submit
 from projections.state import DECODED, AppealState
@@ -120,21 +118,12 @@ def rederive(runner: Runner, views: Sequence[DerivedView], progress: Progress | 
             view.drop(db, cursor)
             view.create(db, cursor)
         derivations = [view.derivation(db) for view in views]
-        after = db.uuid(UUID(int=0))
-        select = db.sql(
-            f"SELECT {', '.join(ROW_COLUMNS)} FROM {APPEALS} WHERE id > ? ORDER BY id LIMIT ?"
-        )
-        while True:
-            cursor.execute(select, (after, chunk))
-            rows = cursor.fetchall()
-            if not rows:
-                break
-            transitions: list[Transition] = [(None, from_row(tuple(r))) for r in rows]
+        for states in states_in_pages(db, cursor, chunk):
+            transitions: list[Transition] = [(None, state) for state in states]
             for derivation in derivations:
                 derivation.add(cursor, transitions)
-            after = next(iter(rows[-1]))
             if progress:
-                progress(len(rows), position)
+                progress(len(states), position)
         for view, derivation in zip(views, derivations, strict=True):
             derivation.finish(cursor)
             tracking.reset(db, cursor, view.name, position)

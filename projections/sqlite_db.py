@@ -77,6 +77,10 @@ class SqliteDatabase(Database):
             if name not in present:
                 cursor.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
 
+    def columns(self, cursor: Cursor, table: str) -> set[str]:
+        cursor.execute(f"PRAGMA table_info({table})")
+        return {row[1] for row in cursor.fetchall()}
+
     def uuid(self, value: UUID) -> Any:
         return value.hex
 

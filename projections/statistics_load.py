@@ -6,7 +6,7 @@ function as the live projection) to a scratch table, and one ``GROUP BY`` per ta
 spreads every row over its day and month cells. The store does the summing, off the
 Python process, and memory holds one page of appeals, never the cells.
 
-Staged rows are all integers: the four text dimensions become a small id, interned here and
+Staged rows are all integers: the five text dimensions become a small id, interned here and
 staged once each, so the rows are cheap to write and the sums are grouped by integers; the
 dimensions' names are joined back in as the sums are inserted.
 """
@@ -22,7 +22,7 @@ from projections.db import Cursor, Database
 from projections.state import AppealState
 
 STAGE, DIMS_STAGE = "stage_contributions", "stage_dims"
-DIMS = ("channel", "category", "body", "department")
+DIMS = ("channel", "category", "body", "department", "source")
 WAITS = ("first_response_since", "resolution_since")
 COLUMNS = (
     "day",
@@ -59,7 +59,7 @@ class StatisticsLoad:
 
     def __init__(self, calendar: ProductionCalendar) -> None:
         self.calendar = calendar
-        self._dims: dict[tuple[str, str, str, str], int] = {}
+        self._dims: dict[tuple[str, ...], int] = {}
         self._created = False
 
     def stage(self, db: Database, cursor: Cursor, states: Sequence[AppealState]) -> None:

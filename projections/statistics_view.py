@@ -10,6 +10,10 @@ Three tables, all sums that the projection adds to and subtracts from:
   hour and wait still (censored times, for rankings: ``projections.survival``).
 
 Rows whose count falls to zero are deleted, so the tables hold only non-empty cells.
+
+Tables made before the ``source`` dimension existed are re-derived from the appeals view when
+the view is set up (``create``): a cell key cannot gain a column in place, since every old
+cell would have to be split by source.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from ledger.calendar import ProductionCalendar
+from projections.appeals_view import states_in_pages
 from projections.contribution import (
     FIRST_RESPONSE,
     RESOLUTION,
@@ -31,12 +36,12 @@ from projections.statistics_load import StatisticsLoad
 from projections.view import Derivation, Transition
 
 CELLS, HIST, DUE, WAIT = "stats_cells", "stats_hist", "stats_due", "stats_wait"
-CELL_KEYS = ("grain", "bucket", "channel", "category", "body", "department")
+CELL_KEYS = ("grain", "bucket", "channel", "category", "body", "department", "source")
 HIST_KEYS = (*CELL_KEYS, "metric", "bin")
 DUE_KEYS = (*CELL_KEYS, "due_hour")
 WAIT_KEYS = (*CELL_KEYS, "metric", "since_hour")
 _DIMS = "grain TEXT NOT NULL, bucket INTEGER NOT NULL, channel TEXT NOT NULL, " + (
-    "category TEXT NOT NULL, body TEXT NOT NULL, department TEXT NOT NULL"
+    "category TEXT NOT NULL, body TEXT NOT NULL, department TEXT NOT NULL, source TEXT NOT NULL"
 )
 DDL = [
     f"CREATE TABLE IF NOT EXISTS {CELLS} ({_DIMS}, "
@@ -62,6 +67,7 @@ DDL = [
 ]
 
 Key = tuple[object, ...]
+REDERIVE_PAGE = 10_000
 
 
 class StatisticsView:
@@ -74,8 +80,20 @@ class StatisticsView:
         self._load = StatisticsLoad(calendar)
 
     def create(self, db: Database, cursor: Cursor) -> None:
+        outdated = "source" not in db.columns(cursor, CELLS) and bool(db.columns(cursor, CELLS))
+        if outdated:
+            self.drop(db, cursor)
         for statement in DDL:
             cursor.execute(statement)
+        if outdated:
+            self._rederive(db, cursor)
+
+    def _rederive(self, db: Database, cursor: Cursor) -> None:
+        """Refill the tables from the appeals view, which stands at the same position."""
+        derivation = self.derivation(db)
+        for states in states_in_pages(db, cursor, REDERIVE_PAGE):
+            derivation.add(cursor, [(None, state) for state in states])
+        derivation.finish(cursor)
 
     def create_table(self, db: Database, cursor: Cursor) -> None:
         """The tables without their key indexes, for a rebuild; ``create`` adds them."""

@@ -41,7 +41,13 @@ def run_publish(args: argparse.Namespace, settings: Settings) -> int:
         side.runner.setup()
         side.runner.catch_up()  # what the log holds now, even with no API process running
         models = side.read_models
-        figures = Figures(models.db, models.clock, settings.suppress_below, settings.ranking_min_n)
+        figures = Figures(
+            models.db,
+            models.clock,
+            settings.suppress_below,
+            settings.ranking_min_n,
+            container.ledger.calendar.local_date,
+        )
         written = publish(Publication(figures, refresh=0), args.out)
     finally:
         container.close()

@@ -32,6 +32,9 @@ class StatisticsFilterInput:
     department: str | None = None
     received_from: date | None = None
     received_to: date | None = None
+    source: str | None = strawberry.field(
+        default=None, description="The official page, bot or mailbox, as channel:id."
+    )
 
 
 @strawberry.input(description="Which open work to show.")
@@ -100,6 +103,7 @@ class Query:
             department=text_filter(where.department, "filter.department"),
             received_from=where.received_from,
             received_to=where.received_to,
+            source=text_filter(where.source, "filter.source"),
         )
         services, reader = info.context.services, info.context.reader
         if info.context.viewer.is_public:

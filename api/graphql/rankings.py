@@ -1,4 +1,4 @@
-"""``rankings``: fair rankings of bodies and departments; ``projections.rankings`` decides."""
+"""``rankings``: fair rankings of bodies, departments and sources; ``projections.rankings``."""
 
 from __future__ import annotations
 
@@ -31,8 +31,11 @@ strawberry.enum(
 
 @strawberry.type(description="One group's place; a share (0-1) or a time in seconds.")
 class Ranking:
-    body: str
+    body: str | None = strawberry.field(description="Null when sources are ranked.")
     department: str | None
+    source: str | None = strawberry.field(
+        description="The official page, bot or mailbox (channel:id) when sources are ranked."
+    )
     rank: int | None = strawberry.field(description="1 is best; null when not ranked.")
     n: int | None = strawberry.field(description="Answers judged, or appeals timed.")
     estimate: float | None = strawberry.field(
@@ -47,6 +50,7 @@ class Ranking:
         return cls(
             body=row.body,
             department=row.department,
+            source=row.source,
             rank=row.rank,
             n=row.n,
             estimate=row.estimate,

@@ -25,6 +25,9 @@ class StatisticsGroup:
     category: str | None
     body: str | None
     department: str | None
+    source: str | None = strawberry.field(
+        description="The official page, bot or mailbox (channel:id); null: none, or not grouped."
+    )
     period_start: date | None
     suppressed: bool = strawberry.field(
         description="True when the group is withheld from the public (too small, or "
@@ -86,6 +89,7 @@ def _group(g: StatsGroup) -> StatisticsGroup:
         category=_text(keys.get("category")),
         body=_text(keys.get("body")),
         department=_text(keys.get("department")),
+        source=_text(keys.get("source")),
         period_start=period if isinstance(period, date) else None,
         suppressed=suppressed,
         count=shown(g.count),

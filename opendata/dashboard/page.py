@@ -15,6 +15,7 @@ METRICS = (
     ("first_response", "Время до первого ответа (медиана, ожидающие учтены)"),
     ("resolution", "Время до решения (медиана, ожидающие учтены)"),
 )
+LEVELS = (("body", "Рейтинг органов"), ("source", "Рейтинг официальных страниц"))
 WHY = {"too_few": "не ранжируется: мало наблюдений", "suppressed": "не ранжируется: скрыто"}
 STYLE = """
 body{font:16px/1.45 system-ui,sans-serif;margin:0;color:#18181b;background:#fafafa}
@@ -88,12 +89,43 @@ def render(files: dict[str, File], chosen: Selection) -> str:
         "</section>",
     ]
     if month is not None:
-        parts.append(f"<section><h2>Рейтинг органов за {escape(month)}</h2>")
-        for metric, title in METRICS:
-            fmt = share if metric == "on_time" else hours
-            parts.append(_ranking(data.rankings(files, month, metric), title, fmt, metric))
-        parts.append("</section>")
+        parts.append(_problems(data.problems(files, month), month))
+        for level, heading in LEVELS:
+            parts.append(f"<section><h2>{heading} за {escape(month)}</h2>")
+            for metric, title in METRICS:
+                fmt = share if metric == "on_time" else hours
+                found = data.rankings(files, month, metric, level)
+                parts.append(_ranking(found, title, fmt, metric, level))
+            parts.append("</section>")
     return _document("".join(parts))
+
+
+def _problems(rows: list[data.Row], month: str) -> str:
+    if rows:
+        items = "".join(
+            f'<tr data-problem="{r["rank"]}"><td>{r["rank"]}</td>'
+            f"<td>{escape(str(r['category'] or 'без категории'))}</td>"
+            f"<td>{escape(str(r['body']))}</td></tr>"
+            for r in rows
+        )
+        week = f"{rows[0]['period_start']} – {rows[0]['period_end']}"
+        table = (
+            "<div class='scroll' tabindex='0' role='region' aria-label='Острые проблемы'>"
+            "<table><thead><tr><th scope='col'>Место</th><th scope='col'>Категория</th>"
+            f"<th scope='col'>Орган</th></tr></thead><tbody>{items}</tbody></table></div>"
+            f'<p class="muted">Неделя {escape(week)}.</p>'
+        )
+    else:
+        table = (
+            '<p class="muted" data-problem="none">В последнюю неделю месяца резкого роста нет.</p>'
+        )
+    return (
+        f"<section><h2>Острые проблемы: {escape(month)}</h2>"
+        '<p class="muted">Группы «категория × орган», где обращений за последнюю неделю месяца '
+        "стало заметно больше, чем в восемь недель до неё (критерий Пуассона с поправкой "
+        "Бонферрони), только группы от 5 обращений; сами числа не публикуются.</p>"
+        f"{table}</section>"
+    )
 
 
 def _ranked_month(files: dict[str, File], months: list[str]) -> str | None:
@@ -160,14 +192,17 @@ def _month_table(points: list[Point], fmt: Callable[[float], str], name: str) ->
     )
 
 
-def _ranking(rows: list[data.Row], title: str, fmt: Callable[[float], str], metric: str) -> str:
+def _ranking(
+    rows: list[data.Row], title: str, fmt: Callable[[float], str], metric: str, level: str
+) -> str:
     def cell(value: object) -> str:
         return "—" if value is None else escape(fmt(float(str(value))))
 
+    who = "Страница" if level == "source" else "Орган"
     body = "".join(
-        f'<tr data-metric="{metric}" data-body="{escape(str(r["body"]))}" '
+        f'<tr data-level="{level}" data-metric="{metric}" data-body="{escape(str(r[level]))}" '
         f'data-rank="{r["rank"] or ""}" data-estimate="{r["estimate"] if r["estimate"] is not None else ""}">'
-        f"<td>{r['rank'] or '—'}</td><td>{escape(str(r['body']))}</td>"
+        f"<td>{r['rank'] or '—'}</td><td>{escape(str(r[level]))}</td>"
         + (
             f"<td>{r['n']}</td><td>{cell(r['estimate'])}</td>"
             f"<td>{cell(r['lower'])} – {cell(r['upper']) if r['upper'] is not None else '∞'}</td>"
@@ -179,7 +214,7 @@ def _ranking(rows: list[data.Row], title: str, fmt: Callable[[float], str], metr
     )
     return (
         f"<h3>{escape(title)}</h3><div class='scroll' tabindex='0' role='region' aria-label='Таблица с прокруткой'><table><thead><tr><th scope='col'>Место</th>"
-        "<th scope='col'>Орган</th><th scope='col'>n</th><th scope='col'>Оценка</th>"
+        f"<th scope='col'>{who}</th><th scope='col'>n</th><th scope='col'>Оценка</th>"
         f"<th scope='col'>95 % интервал</th></tr></thead><tbody>{body}</tbody></table></div>"
     )
 

@@ -90,10 +90,15 @@ def per_body(files: dict[str, File], chosen: Selection, figure: str) -> list[Poi
     return points
 
 
-def rankings(files: dict[str, File], month: str, metric: str) -> list[Row]:
-    """The bodies' ranking rows of one month and metric, as published."""
+def rankings(files: dict[str, File], month: str, metric: str, level: str = "body") -> list[Row]:
+    """The ranking rows of one month, metric and level (body, source), as published."""
     return [
         r
         for r in table(files, "rankings")
-        if r["period"] == month and r["level"] == "body" and r["metric"] == metric
+        if r["period"] == month and r["level"] == level and r["metric"] == metric
     ]
+
+
+def problems(files: dict[str, File], month: str) -> list[Row]:
+    """The sharpest problems of one month's last week, by rank, as published."""
+    return [r for r in table(files, "problems") if r["period"] == month]

@@ -1,10 +1,11 @@
 """The public dashboard in Debian's headless chromium, on both stores, on a closed network.
 
-Demo data plus one small body (3 appeals in a month, so its month cell is suppressed). The
-page must load with no console error, draw the numbers of the open data, change with the
+Demo data with a planted surge, plus one small body (3 appeals in a month, so its month cell
+is suppressed). The page must load with no console error, draw the numbers of the open data
+(the rankings of bodies and of official pages, the sharpest problems), change with the
 selector, show suppressed cells as suppressed, and pass axe-core (vendored from npm, pinned
-in tests/api/js) with no serious or critical violation. Screenshots are kept in
-``var/test-artefacts/``.
+in tests/api/js) with no serious or critical violation. Screenshots at 1280 px and 390 px are
+kept in ``var/test-artefacts/``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from api.settings import Settings
 from ledger.values import Role
 from tests.api.conftest import LiveServer
 from tests.api.inprocess import REPLAY_CLOCK_SKEW
+from tests.api.pages import receive_through_pages
 from tests.waiting import until
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -45,6 +47,8 @@ FLAGS = [
 ]
 SMALL = "Контрольно-счётная палата"
 SMALL_MONTH = "2025-10"
+SURGE = 40
+PAGED = 150  # appeals through official pages (``tests.api.pages``)
 
 pytestmark = pytest.mark.slow
 
@@ -63,6 +67,8 @@ def shown(live: LiveServer) -> LiveServer:
             "9",
             "--until",
             "2025-11-30",
+            "--surge",
+            str(SURGE),
             "--quiet",
         ],
         env={**os.environ, "APPEALS_DATABASE_URL": live.database_url},
@@ -83,12 +89,16 @@ def shown(live: LiveServer) -> LiveServer:
             at=datetime(2025, 10, 10 + n, 9, tzinfo=UTC),
         )
     container.close()
+    receive_through_pages(live.database_url, 9, datetime(2025, 11, 30, 20, tzinfo=UTC), PAGED)
     staff = live.token(Role.SUPERVISOR)
     query = (
         '{ statistics(filter: {receivedFrom: "2025-01-01", receivedTo: "2025-12-31"}) { count } }'
     )
     until(
-        lambda: live.post(query, token=staff).json()["data"]["statistics"][0]["count"] == 303,
+        lambda: (
+            live.post(query, token=staff).json()["data"]["statistics"][0]["count"]
+            == 303 + SURGE + PAGED
+        ),
         timeout=60,
     )
     return live
@@ -200,7 +210,7 @@ def test_the_selector_changes_the_charts_and_the_rankings(
     with page.expect_navigation():
         page.get_by_role("button", name="Показать").click()
     after = _marks(page, "rect[data-series]")
-    ranked = _marks(page, 'tr[data-metric="on_time"]')
+    ranked = _marks(page, 'tr[data-level="body"][data-metric="on_time"]')
     published = [
         r
         for r in _open_data(shown, "rankings")
@@ -219,9 +229,13 @@ def test_the_selector_changes_the_charts_and_the_rankings(
 
 @pytest.mark.parametrize(("width", "height"), [(1280, 900), (390, 844)])
 def test_axe_finds_no_serious_violation_and_it_fits_a_phone(
-    browser: Browser, shown: LiveServer, width: int, height: int
+    browser: Browser, shown: LiveServer, width: int, height: int, request: pytest.FixtureRequest
 ) -> None:
-    page, _ = _open(browser, f"{shown.url}/?month=2025-10", width, height)
+    page, _ = _open(browser, f"{shown.url}/?month=2025-11", width, height)
+    if width < 500:
+        ARTEFACTS.mkdir(parents=True, exist_ok=True)
+        store = request.node.callspec.id.split("-")[0]
+        page.screenshot(path=ARTEFACTS / f"dashboard-{store}-{width}px.png", full_page=True)
     page.add_script_tag(path=str(AXE))
     result: dict[str, Any] = page.evaluate("axe.run(document)")
 
@@ -233,3 +247,37 @@ def test_axe_finds_no_serious_violation_and_it_fits_a_phone(
     assert result["passes"]  # axe did run its rules
     assert serious == []
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_the_page_shows_the_sources_ranking_and_the_sharpest_problems_as_published(
+    browser: Browser, shown: LiveServer
+) -> None:
+    page, complaints = _open(browser, f"{shown.url}/?month=2025-11", 1280, 900)
+    drawn = _marks(page, 'tr[data-level="source"][data-metric="first_response"]')
+    problems = _marks(page, "tr[data-problem]")
+    ranked = [
+        r
+        for r in _open_data(shown, "rankings")
+        if r["period"] == "2025-11" and r["level"] == "source" and r["metric"] == "first_response"
+    ]
+    published = [r for r in _open_data(shown, "problems") if r["period"] == "2025-11"]
+    hotspots = shown.post(
+        '{ hotspots(period: WEEK, end: "2025-11-30") { rank category body count } }'
+    ).json()["data"]["hotspots"]
+
+    assert complaints == []
+    assert page.locator("h2", has_text="Рейтинг официальных страниц за 2025-11").count() == 1
+    assert ranked and [(m["body"], m["rank"]) for m in drawn] == [
+        (r["source"], str(r["rank"] or "")) for r in ranked
+    ]
+    assert all(r["source"].split(":")[0] in ("vk", "ok", "telegram") for r in ranked)
+    # The planted surge is the sharpest problem, as public GraphQL ranks it, with no figures.
+    assert published and [m["problem"] for m in problems] == [str(r["rank"]) for r in published]
+    assert [(r["rank"], r["category"], r["body"]) for r in published] == [
+        (h["rank"], h["category"], h["body"]) for h in hotspots
+    ]
+    assert {h["count"] for h in hotspots} == {None}
+    assert ("освещение", "Администрация города") in {(r["category"], r["body"]) for r in published}
+    for row in published:
+        assert set(row) == {"period", "period_start", "period_end", "rank", "category", "body"}
+        assert row["period_end"] == "2025-11-30"

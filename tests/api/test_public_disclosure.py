@@ -12,22 +12,26 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from ledger.values import Role
 from tests.api.inprocess import InProcessServer
+from tests.api.pages import receive_through_pages
 from tests.api.recovery import Basis, Cell
 from tests.waiting import until
 
-DIMS = ("channel", "category", "body", "department")
-GROUP_BY = [list(c) for r in range(5) for c in itertools.combinations(DIMS, r)]
+DIMS = ("channel", "category", "body", "department", "source")
+GROUP_BY = [list(c) for r in range(len(DIMS) + 1) for c in itertools.combinations(DIMS, r)]
 SEEDS = {4: "2025-03-31", 9: "2025-07-31", 17: "2025-11-30"}  # seed: end of its 90 days
 APPEALS = 300
+PAGED = 150  # more appeals per seed, through official pages (``tests.api.pages``)
 THRESHOLD = 5
-FIELDS = "channel category body department periodStart suppressed count ratedCount averageRating"
+FIELDS = (
+    "channel category body department source periodStart suppressed count ratedCount averageRating"
+)
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +60,9 @@ def demo(live: InProcessServer) -> InProcessServer:
             env={**os.environ, "APPEALS_DATABASE_URL": live.database_url},
             check=True,
         )
+        receive_through_pages(live.database_url, seed, _end_of(end), PAGED)
     staff = live.token(Role.SUPERVISOR)
-    loaded = APPEALS * len(SEEDS)
+    loaded = (APPEALS + PAGED) * len(SEEDS)
     until(lambda: sum(g["count"] for g in _months(live, [], staff)) >= loaded, timeout=60)
     return live
 
@@ -80,7 +85,9 @@ def _months(
 
 
 def _cell(group: dict[str, Any], group_by: list[str], fixed: dict[str, str]) -> Cell:
-    return tuple((group[d] or "") if d in group_by else fixed.get(d) for d in DIMS)
+    # The public gets a source within its channel: grouping by source groups by both.
+    shown = {*group_by, *(["channel"] if "source" in group_by else [])}
+    return tuple((group[d] or "") if d in shown else fixed.get(d) for d in DIMS)
 
 
 def _public_tables(live: InProcessServer) -> Iterator[tuple[str, Cell, dict[str, Any]]]:
@@ -156,3 +163,8 @@ def test_the_public_may_ask_only_for_whole_calendar_months(demo: InProcessServer
         assert "whole calendar months" in answer["errors"][0]["message"]
     # The one range of November shows what November's month cell shows: nothing to difference.
     assert november["data"]["statistics"] == [month_cells["2025-11-01"] | {"periodStart": None}]
+
+
+def _end_of(day: str) -> datetime:
+    """The end of a local day named by the demo's ``--until``."""
+    return datetime.fromisoformat(day).replace(tzinfo=UTC) + timedelta(hours=20)

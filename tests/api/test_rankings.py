@@ -1,7 +1,9 @@
 """Fair rankings over HTTP on both stores, checked against a brute-force recomputation.
 
 Five bodies work one October: one answers fast, one has 3 of 3 on time, one has 10 of 10,
-one answers its slow appeals late and one leaves the same slow appeals open. The test knows
+one answers its slow appeals late and one leaves the same slow appeals open. Their appeals
+come through official pages (sources), ranked too: the fast body's through two pages of 20,
+the small bodies' through none. The test knows
 every appeal's times, so it recomputes each figure the long way (Wilson's formula, Kaplan–Meier
 one observation at a time with Greenwood's variance) and compares GraphQL and the open data.
 """
@@ -40,6 +42,7 @@ class Case:
     received: datetime
     answer_after: timedelta | None
     close_after: timedelta | None
+    source: str | None = None
 
 
 def _scenario() -> list[Case]:
@@ -50,10 +53,17 @@ def _scenario() -> list[Case]:
         "Орган поздний": [FAST] * 15 + [LATE] * 25,
         "Орган молчащий": [FAST] * 15 + [(None, None)] * 25,
     }
+    pages = {
+        "Орган быстрый": ("pos:fast-a", "pos:fast-b"),
+        "Орган поздний": ("pos:late",),
+        "Орган молчащий": ("pos:silent",),
+    }
     cases, i = [], 0
     for body, steps in plan.items():
-        for answer, close in steps:
-            cases.append(Case(body, BASE + timedelta(hours=3 * i), answer, close))
+        for n, (answer, close) in enumerate(steps):
+            own = pages.get(body)
+            source = own[n % len(own)] if own else None
+            cases.append(Case(body, BASE + timedelta(hours=3 * i), answer, close, source))
             i += 1
     return cases
 
@@ -77,6 +87,7 @@ def ranked(live: LiveServer) -> LiveServer:
             body=case.body,
             category="дороги",
             at=case.received,
+            source=case.source,
         )
         ledger.register_appeal(
             got.appeal_id, number=f"R-{n}", actor=OFFICER, at=case.received + timedelta(hours=1)
@@ -112,18 +123,19 @@ def ranked(live: LiveServer) -> LiveServer:
 def _rankings(live: LiveServer, metric: str, level: str = "BODY") -> list[dict[str, Any]]:
     answer = live.post(
         f'{{ rankings(month: "2025-10-01", level: {level}, metric: {metric}) '
-        "{ body department rank n estimate lower upper unranked } }"
+        "{ body department source rank n estimate lower upper unranked } }"
     ).json()
     rows: list[dict[str, Any]] = answer["data"]["rankings"]
     return rows
 
 
-def _hidden_bodies(live: LiveServer) -> set[str]:
+def _hidden(live: LiveServer, level: str = "BODY") -> set[str]:
+    name = level.lower()
     groups = live.post(
         '{ statistics(filter: {receivedFrom: "2025-10-01", receivedTo: "2025-10-31"}, '
-        "groupBy: [BODY]) { body suppressed } }"
+        f"groupBy: [{level}]) {{ {name} suppressed }} }}"
     ).json()["data"]["statistics"]
-    return {g["body"] for g in groups if g["suppressed"]}
+    return {g[name] for g in groups if g["suppressed"]}
 
 
 def _wilson(k: int, n: int) -> tuple[float, float, float]:
@@ -157,8 +169,10 @@ def _waited(case: Case, now: datetime) -> int:
     return bin_of(max(0, int(now.timestamp()) // 3600 - began - 1) * 3600)
 
 
-def _expected(metric: str, body: str, now: datetime) -> tuple[int, tuple[float | None, ...]]:
-    mine = [c for c in CASES if c.body == body]
+def _expected(
+    metric: str, group: str, now: datetime, level: str = "BODY"
+) -> tuple[int, tuple[float | None, ...]]:
+    mine = [c for c in CASES if (c.body if level == "BODY" else c.source) == group]
     if metric == "ON_TIME":
         answered = [c for c in mine if c.answer_after is not None]
         on_time = sum(1 for c in answered if c.answer_after and c.answer_after < 30 * DAY)
@@ -177,7 +191,7 @@ def _expected(metric: str, body: str, now: datetime) -> tuple[int, tuple[float |
 def test_each_figure_equals_a_brute_force_recomputation(ranked: LiveServer, metric: str) -> None:
     now = datetime.now(UTC)
     rows = _rankings(ranked, metric)
-    hidden = _hidden_bodies(ranked)
+    hidden = _hidden(ranked)
 
     assert {r["body"] for r in rows} == {c.body for c in CASES}
     for row in rows:
@@ -211,7 +225,10 @@ def test_leaving_slow_appeals_open_ranks_no_better_than_answering_them_late(
     ranked: LiveServer, metric: str
 ) -> None:
     rows = {r["body"]: r for r in _rankings(ranked, metric)}
+    pages = {r["source"]: r for r in _rankings(ranked, metric, "SOURCE")}
 
+    assert pages["pos:silent"]["rank"] > pages["pos:late"]["rank"]
+    assert pages["pos:silent"]["estimate"] is None
     late, silent = rows["Орган поздний"], rows["Орган молчащий"]
     assert late["rank"] is not None and silent["rank"] is not None
     assert silent["rank"] > late["rank"]
@@ -221,7 +238,37 @@ def test_leaving_slow_appeals_open_ranks_no_better_than_answering_them_late(
     assert silent["estimate"] is None  # over half still wait: "at least", never a short median
 
 
-@pytest.mark.parametrize("level", ["BODY", "DEPARTMENT"])
+@pytest.mark.parametrize("metric", ["ON_TIME", "FIRST_RESPONSE", "RESOLUTION"])
+def test_each_source_figure_equals_a_brute_force_recomputation(
+    ranked: LiveServer, metric: str
+) -> None:
+    now = datetime.now(UTC)
+    rows = _rankings(ranked, metric, "SOURCE")
+    hidden = _hidden(ranked, "SOURCE")
+
+    # Appeals that came through no page make no group; a page of 20 is too few to rank.
+    assert sorted(r["source"] for r in rows) == sorted({c.source for c in CASES if c.source})
+    assert {r["body"] for r in rows} == {None}
+    for row in rows:
+        n, (estimate, lower, upper) = _expected(metric, row["source"], now, "SOURCE")
+        if row["source"] in hidden:
+            assert row["unranked"] == "SUPPRESSED" and row["n"] is None
+        elif n < 30:
+            assert row["unranked"] == "TOO_FEW" and row["n"] is None
+        else:
+            assert row["unranked"] is None and row["rank"] is not None
+            assert row["n"] == n
+            assert (row["estimate"], row["lower"], row["upper"]) == _approx(estimate, lower, upper)
+    assert {r["source"] for r in rows if r["unranked"] == "TOO_FEW"} >= {
+        "pos:fast-a",
+        "pos:fast-b",
+    }
+    ranks = [r["rank"] for r in rows if r["rank"] is not None]
+    assert ranks == list(range(1, len(ranks) + 1))
+    assert len(ranks) == (1 if metric == "ON_TIME" else 2)
+
+
+@pytest.mark.parametrize("level", ["BODY", "DEPARTMENT", "SOURCE"])
 def test_graphql_and_the_open_data_give_the_same_numbers(ranked: LiveServer, level: str) -> None:
     text = httpx.get(f"{ranked.url}/opendata/2025-10/rankings.csv", timeout=60).text
     published = list(csv.DictReader(io.StringIO(text)))
@@ -233,7 +280,8 @@ def test_graphql_and_the_open_data_give_the_same_numbers(ranked: LiveServer, lev
         answer = _rankings(ranked, metric, level)
         assert [
             (
-                r["body"],
+                r["body"] or None,
+                r["source"] or None,
                 r["department"] or None,
                 r["rank"] or None,
                 r["unranked"] or None,
@@ -243,6 +291,7 @@ def test_graphql_and_the_open_data_give_the_same_numbers(ranked: LiveServer, lev
         ] == [
             (
                 g["body"],
+                g["source"],
                 g["department"],
                 _text(g["rank"]),
                 _text(g["unranked"], lower=True),

@@ -58,6 +58,7 @@ class Script:
     start_hours: float
     actions: list[tuple[str, float, int]]
     cut: int
+    source: str | None = None
 
 
 scripts = st.lists(
@@ -72,6 +73,7 @@ scripts = st.lists(
             max_size=9,
         ),
         cut=st.integers(0, 9),
+        source=st.one_of(st.none(), st.sampled_from(["vk:171000", "vk:171001"])),
     ),
     min_size=1,
     max_size=12,
@@ -120,6 +122,7 @@ def record(container: Container, plan: list[Script], side: ReadSide, limits: lis
                 body=script.body,
                 category=script.category,
                 at=at,
+                source=script.source,
             )
         )
         clocks.append(at)
@@ -204,10 +207,10 @@ def view_checksum(side: ReadSide) -> dict[str, list[tuple[Any, ...]]]:
 
 def stored_waits(side: ReadSide) -> list[tuple[Any, ...]]:
     """What ``stats_wait`` holds, in the order of ``expected_waits``."""
-    columns = "grain, bucket, channel, category, body, department, metric, since_hour, n"
+    columns = "grain, bucket, channel, category, body, department, source, metric, since_hour, n"
     with side.db.reading() as cursor:
         cursor.execute(f"SELECT {columns} FROM stats_wait")
         return sorted(
-            (str(r[0]), int(r[1]), *(str(v) for v in r[2:7]), int(r[7]), int(r[8]))
+            (str(r[0]), int(r[1]), *(str(v) for v in r[2:8]), int(r[8]), int(r[9]))
             for r in map(tuple, cursor.fetchall())
         )

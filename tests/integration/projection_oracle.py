@@ -210,6 +210,7 @@ def expected_waits(rows: dict[UUID, dict[str, Any]]) -> list[tuple[Any, ...]]:
             row["category"] or "",
             row["body"],
             row["department"] or "",
+            row["source"] or "",
         )
         counts[(*cell, "r", int(start.timestamp()) // 3600)] += 1
         if row["first_response_at"] is None:

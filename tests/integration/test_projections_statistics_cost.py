@@ -63,9 +63,14 @@ def _scanned(db: PostgresDatabase, statement: str, params: Any) -> dict[str, int
     return rows
 
 
-def _rows_read(models: ReadModels, db: RecordingDatabase) -> dict[str, int]:
+def _rows_read(
+    models: ReadModels,
+    db: RecordingDatabase,
+    group_by: tuple[Dimension, ...] = (Dimension.CHANNEL, Dimension.BODY),
+    where: StatsFilter | None = None,
+) -> dict[str, int]:
     db.seen = []
-    models.statistics(StatsFilter(), [Dimension.CHANNEL, Dimension.BODY], Period.WEEK)
+    models.statistics(where or StatsFilter(), list(group_by), Period.WEEK)
     totals: dict[str, int] = {}
     for statement, params in list(db.seen):
         for table, n in _scanned(db, statement, params).items():
@@ -90,15 +95,22 @@ def test_statistics_rows_read_do_not_grow_with_the_number_of_appeals(postgres_ur
                 body="Администрация",
                 category="дороги",
                 at=BASE + timedelta(minutes=n),
+                source=f"pos:page-{n % 2}",
             )
         side.runner.catch_up()
 
+    by_source = (Dimension.SOURCE, Dimension.BODY)
+    one_page = StatsFilter(source="pos:page-1")
     receive(0, 20)
     few = _rows_read(models, db)
+    few_sources = (_rows_read(models, db, by_source), _rows_read(models, db, (), one_page))
     receive(20, 200)
     many = _rows_read(models, db)
+    many_sources = (_rows_read(models, db, by_source), _rows_read(models, db, (), one_page))
 
     assert many == few
+    assert many_sources == few_sources
+    assert len(models.statistics(StatsFilter(), [Dimension.SOURCE], None)) == 2
     assert not {"appeals_view", "workload_open", container.events_table} & set(many)
     assert {"stats_cells", "stats_due"} <= set(many)
     assert sum(many.values()) <= 4

@@ -1,4 +1,7 @@
-"""Rankings and open data read month cells only: their cost does not grow with appeals.
+"""Rankings and open data read cells only: their cost does not grow with appeals.
+
+Rankings of every level (sources too) and every resource of the package (the sharpest
+problems too, which read the day cells of nine weeks) are covered.
 
 Proved as the statistics cost is (``test_projections_statistics_cost``): every statement a
 public query runs is explained on PostgreSQL with ``ANALYZE``, and the rows it read per table
@@ -16,7 +19,7 @@ from api.bootstrap import build, read_side
 from api.settings import Settings
 from ledger.values import Actor, Role
 from opendata.figures import Figures
-from opendata.resources import RESOURCES
+from opendata.resources import PROBLEMS, RESOURCES
 from projections.public_statistics import PublicStatistics
 from projections.rankings import Level, Metric, Rankings
 from projections.statistics_query import StatisticsQuery
@@ -51,7 +54,8 @@ def test_rankings_and_open_data_rows_read_do_not_grow_with_the_number_of_appeals
     side.runner.setup()
     db = RecordingDatabase(side.db.datastore, container.events_table)  # type: ignore[attr-defined]
     rankings = Rankings(PublicStatistics(db, StatisticsQuery(db)))
-    figures = Figures(db, lambda: NOW, 5, 30)
+    # "Today" is the day of the appeals: the month's problems are that week's, and grow.
+    figures = Figures(db, lambda: NOW, 5, 30, lambda _: BASE.date())
 
     def rank_all() -> None:
         for level in Level:
@@ -73,6 +77,7 @@ def test_rankings_and_open_data_rows_read_do_not_grow_with_the_number_of_appeals
                 body="Администрация",
                 category="дороги",
                 at=BASE + timedelta(seconds=n),
+                source=f"pos:page-{n % 2}",
             )
             if n % 2:
                 container.ledger.answer_appeal(
@@ -93,4 +98,8 @@ def test_rankings_and_open_data_rows_read_do_not_grow_with_the_number_of_appeals
     for read in many:
         assert not {"appeals_view", "workload_open", container.events_table} & set(read)
     assert {"stats_cells", "stats_hist", "stats_wait"} <= set(many[0])
+    problems = figures.rows(PROBLEMS, figures.months(), NOW)
+    assert [(p["rank"], p["category"], p["body"]) for p in problems] == [
+        (1, "дороги", "Администрация")
+    ]
     container.close()
