@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from projections.appeal_state import AppealState
 from projections.appeal_where import appeal_where
 from projections.appeals_view import NO_DUE, ROW_COLUMNS, TABLE, from_row
 from projections.codec import to_us
@@ -15,7 +16,6 @@ from projections.cursor import decode_cursor, encode_cursor
 from projections.db import Database
 from projections.models import AppealFilter, AppealOrder, AppealPage, AppealRow
 from projections.search_query import hits, matching_ids
-from projections.state import AppealState
 
 _SELECT = f"SELECT {', '.join(ROW_COLUMNS)} FROM {TABLE}"
 _COLUMNS = ", ".join(f"{TABLE}.{column}" for column in ROW_COLUMNS)

@@ -7,9 +7,9 @@ from typing import Any
 from uuid import UUID
 
 from ledger.values import Channel, Outcome, Status
+from projections.appeal_state import COLUMNS, AppealState
 from projections.codec import as_uuid, from_us, to_us
 from projections.db import Cursor, Database
-from projections.state import COLUMNS, AppealState
 from projections.view import Transition
 
 TABLE = "appeals_view"

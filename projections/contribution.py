@@ -17,9 +17,9 @@ from datetime import date
 
 from ledger.calendar import ProductionCalendar
 from ledger.values import Status
+from projections.appeal_state import AppealState
 from projections.codec import HOUR_US, ceil_hour, to_us
 from projections.histogram import bin_of
-from projections.state import AppealState
 
 STATUSES = tuple(Status)
 VALUES = (

@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 from ledger.domain import Appeal
 from projections import tracking
+from projections.appeal_state import AppealState
 from projections.appeal_stream import Pages
 from projections.appeals_view import states_in_pages
 from projections.collector import collect_rarely
 from projections.db import Cursor, Submit
-from projections.state import DECODED, AppealState
+from projections.state import DECODED
 from projections.view import DerivedView, LoggedEvent, Transition
 
 if TYPE_CHECKING:

@@ -26,13 +26,14 @@ from uuid import UUID
 
 from ledger.domain import Appeal
 from projections import rebuild, tracking
+from projections.appeal_state import AppealState
 from projections.appeals_view import AppealsView, load_states
 from projections.daemon import DaemonThread
 from projections.db import Database
 from projections.decoding import EventDecoder, Fields, Row
 from projections.listener import Waiter, sleeping
 from projections.rebuild import Progress
-from projections.state import DECODED, AppealState, Folder
+from projections.state import DECODED, Folder
 from projections.tracking import PositionMovedError
 from projections.view import DerivedView, EventView, RebuildableView, Transition
 

@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from ledger.calendar import ProductionCalendar
+from projections.appeal_state import AppealState
 from projections.contribution import FIRST_RESPONSE, RESOLUTION, VALUES, contribution
 from projections.db import Cursor, Database
-from projections.state import AppealState
 
 STAGE, DIMS_STAGE = "stage_contributions", "stage_dims"
 DIMS = ("channel", "category", "body", "department", "source")

@@ -19,9 +19,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from projections.appeal_state import AppealState
 from projections.db import Cursor, Database
 from projections.decoding import Fields, RawRow
-from projections.state import AppealState
 
 Transition = tuple[AppealState | None, AppealState]
 """An appeal before the batch (``None`` when it is new) and after it."""

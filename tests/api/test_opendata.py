@@ -24,6 +24,7 @@ from frictionless import validate
 
 from ledger.values import Role
 from tests.api.conftest import LiveServer
+from tests.api.opendata_cells import typed
 from tests.api.pages import receive_through_pages
 from tests.api.recovery import Basis, Cell
 from tests.api.test_public_disclosure import DIMS, _public_tables
@@ -176,23 +177,8 @@ def test_files_carry_no_text_no_ids_and_suppressed_rows_carry_no_figures(
                 assert int(row["rated"]) == 0 or int(row["rated"]) >= 5
     assert hidden > 100
     assert as_json == [
-        {k: _typed(k, v) for k, v in row.items()} for row in tables["daily-by-channel"]
+        {k: typed(k, v) for k, v in row.items()} for row in tables["daily-by-channel"]
     ]
-
-
-def _typed(name: str, value: str) -> object:
-    if value == "":
-        return None
-    if value in ("true", "false"):
-        return value == "true"
-    if name in ("period", "body", "department", "category", "channel", "source"):
-        return value
-    number = float(value)
-    return (
-        int(number)
-        if name in ("received", "answered", "on_time", "closed", "overdue_now", "rated")
-        else number
-    )
 
 
 def test_monthly_open_data_shows_what_graphql_shows_the_public(demo: LiveServer) -> None:

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from fractions import Fraction
 from typing import Any
 
 import httpx
@@ -27,13 +25,13 @@ from ledger.values import Actor, Role
 from projections.histogram import bin_of, representative
 from tests.api.conftest import LiveServer
 from tests.api.inprocess import REPLAY_CLOCK_SKEW
+from tests.api.ranking_oracle import kaplan_meier, wilson
 from tests.waiting import until
 
 BASE = datetime(2025, 10, 6, 9, tzinfo=UTC)
 OFFICER = Actor("ranking-officer", Role.OPERATOR)
 DAY = timedelta(days=1)
 FAST, LATE = (DAY, 2 * DAY), (40 * DAY, 41 * DAY)  # (answer after, close after)
-Z = 1.959963984540054
 
 
 @dataclass(frozen=True)
@@ -138,31 +136,6 @@ def _hidden(live: LiveServer, level: str = "BODY") -> set[str]:
     return {g[name] for g in groups if g["suppressed"]}
 
 
-def _wilson(k: int, n: int) -> tuple[float, float, float]:
-    p = k / n
-    centre, spread = p + Z * Z / (2 * n), Z * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n))
-    return p, (centre - spread) / (1 + Z * Z / n), min(1.0, (centre + spread) / (1 + Z * Z / n))
-
-
-def _kaplan_meier(events: list[tuple[int, bool]]) -> tuple[float | None, ...]:
-    """(estimate, lower, upper) from (bin, finished) observations, one at a time."""
-    at_risk, survival, greenwood = len(events), Fraction(1), 0.0
-    found: list[float | None] = [None, None, None]
-    for index in sorted({b for b, _ in events}):
-        deaths = sum(1 for b, done in events if b == index and done)
-        if deaths:
-            survival *= Fraction(at_risk - deaths, at_risk)
-            if at_risk > deaths:
-                greenwood += deaths / (at_risk * (at_risk - deaths))
-            spread = Z * float(survival) * math.sqrt(greenwood)
-            bounds = (float(survival), float(survival) - spread, float(survival) + spread)
-            for slot, value in enumerate(bounds):
-                if found[slot] is None and (value <= 0.5 if slot else survival <= Fraction(1, 2)):
-                    found[slot] = representative(index)
-        at_risk -= sum(1 for b, _ in events if b == index)
-    return tuple(found)
-
-
 def _waited(case: Case, now: datetime) -> int:
     """A still-waiting appeal counts from the hour after the one it began in."""
     began = int(case.received.timestamp()) // 3600
@@ -176,7 +149,7 @@ def _expected(
     if metric == "ON_TIME":
         answered = [c for c in mine if c.answer_after is not None]
         on_time = sum(1 for c in answered if c.answer_after and c.answer_after < 30 * DAY)
-        return len(answered), _wilson(on_time, len(answered))
+        return len(answered), wilson(on_time, len(answered))
     attribute = "answer_after" if metric == "FIRST_RESPONSE" else "close_after"
     events = [
         (bin_of(getattr(c, attribute).total_seconds()), True)
@@ -184,7 +157,7 @@ def _expected(
         else (_waited(c, now), False)
         for c in mine
     ]
-    return len(events), _kaplan_meier(events)
+    return len(events), kaplan_meier(events)
 
 
 @pytest.mark.parametrize("metric", ["ON_TIME", "FIRST_RESPONSE", "RESOLUTION"])
