@@ -42,8 +42,13 @@ from graphql import (
 
 from api.graphql.context import Context, off_loop
 from api.graphql.errors import ApiError
+from api.runtime.basis import Reader
 from api.services import Services
+from api.storage.unavailable import is_unavailable
 from projections.read_models import ReadModels
+
+Positions = tuple[tuple[str, int], ...]
+"""Each view's position, sorted by view name: part of the key."""
 
 ROOT_FIELD = "appeals"
 
@@ -124,7 +129,7 @@ def _plain(parent: object, selections: SelectionSetNode | None) -> bool:
     return True
 
 
-async def view_positions(services: Services, reads: ReadModels) -> tuple[tuple[str, int], ...]:
+async def view_positions(services: Services, reads: ReadModels) -> Positions:
     """The views' positions in the store ``reads`` reads, read now (on the loop if it can)."""
     if reads is services.read_models and services.appeal_reads is not None:
         found = await services.appeal_reads.positions()
@@ -156,13 +161,27 @@ async def cache_key(
         reader = context.reader
     except ApiError:
         return None  # a malformed X-Appeals-Position: the resolver refuses it
-    context.reads = await services.reads_for(reader)
     try:
-        positions = await view_positions(services, context.reads)
+        positions = await _pin(services, context, reader)
     except Exception as error:
-        if not services.standby_failed(context.reads, error):
-            raise
-        await services.caught_up(reader.basis)
-        context.reads = services.read_models
-        positions = await view_positions(services, context.reads)
+        context.reads = None
+        if is_unavailable(error):
+            return None  # the store is away: the resolver's own read answers with the code
+        raise
     return (query, name, asked, context.viewer, id(context.reads), positions)
+
+
+async def _pin(services: Services, context: Context, reader: Reader) -> Positions:
+    """Pin the views that may answer ``reader`` on the context; their positions, read now.
+
+    A standby that fails here is passed over for the primary, as ``Services.read`` does.
+    """
+    context.reads = reads = await services.reads_for(reader)
+    try:
+        return await view_positions(services, reads)
+    except Exception as error:
+        if not services.standby_failed(reads, error):
+            raise
+    await services.caught_up(reader.basis)
+    context.reads = services.read_models
+    return await view_positions(services, context.reads)
