@@ -40,14 +40,20 @@ class SourceDirectory:
         a rotation is under way."""
         self.sql = sql
         self.keys = keys
-        sql.execute(
-            f"CREATE TABLE IF NOT EXISTS {TABLE} (channel TEXT NOT NULL, platform_id TEXT NOT NULL,"
-            " body TEXT NOT NULL, department TEXT, category TEXT, enabled BOOLEAN NOT NULL,"
-            " secret TEXT, confirmation TEXT, token TEXT, PRIMARY KEY (channel, platform_id))"
-        )
-        sql.execute(
-            f"CREATE TABLE IF NOT EXISTS {KEYS} (name TEXT PRIMARY KEY, sealed TEXT NOT NULL)"
-        )
+        with sql.transaction(commit=True) as cursor:
+            if sql.dialect.is_postgres:
+                # Processes starting together would race on CREATE TABLE IF NOT EXISTS (a
+                # unique violation in pg_type): one at a time.
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext('appeals-sources-create'))")
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS {TABLE} (channel TEXT NOT NULL,"
+                " platform_id TEXT NOT NULL, body TEXT NOT NULL, department TEXT, category TEXT,"
+                " enabled BOOLEAN NOT NULL, secret TEXT, confirmation TEXT, token TEXT,"
+                " PRIMARY KEY (channel, platform_id))"
+            )
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS {KEYS} (name TEXT PRIMARY KEY, sealed TEXT NOT NULL)"
+            )
         self.seal = self._seal(keys())
         self._reloaded_at = 0.0
 
