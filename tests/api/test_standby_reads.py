@@ -214,7 +214,9 @@ def _fresh(url: str, query: str, variables: dict[str, str], token: str, **header
     """One request on a new connection (the supervisor passes it to either worker): the
     serving process (its request ids' prefix), the position header and the data."""
     headers = {"authorization": f"Bearer {token}", **headers}
-    with httpx.Client() as client:
+    # The server bounds its own wait for the views (5 s, then UNAVAILABLE): the client waits
+    # longer, so that bound, not httpx's default 5 s, decides on a loaded machine.
+    with httpx.Client(timeout=30) as client:
         answer = client.post(
             f"{url}/graphql", json={"query": query, "variables": variables}, headers=headers
         )
