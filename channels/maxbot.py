@@ -26,7 +26,7 @@ import httpx
 
 from channels.errors import WebhookRefusal
 from channels.inbound import Attachment, Inbound, require, unix_millis
-from channels.reply import DeliveryError, Reply, scrub
+from channels.reply import DeliveryError, Reply, addressed, scrub
 
 AUTH_HEADER = "x-max-bot-api-secret"
 MAX_TEXT = 4000
@@ -114,17 +114,13 @@ class MaxPlatform:
 
     def send(self, reply: Reply) -> str:
         """Send the answer to the citizen, replying to their message; returns its ``mid``."""
-        token = reply.source.secrets.token
-        if not token:
-            raise DeliveryError("the source has no bot token", retry=False)
-        if not reply.contact or not reply.contact.startswith("max:"):
-            raise DeliveryError("the citizen's data was erased: no one to write to", retry=False)
+        token, contact = addressed(reply, "max:", "bot token", "no one to write to")
         mid = reply.external_id.split(":", 1)[1]
         body = {"text": reply.text[:MAX_TEXT], "link": {"type": "reply", "mid": mid}}
         try:
             response = self.http.post(
                 f"{self.base_url}/messages",
-                params={"user_id": reply.contact.removeprefix("max:")},
+                params={"user_id": contact.removeprefix("max:")},
                 headers={"Authorization": token},
                 json=body,
             )

@@ -27,7 +27,7 @@ import httpx
 
 from channels.errors import WebhookRefusal
 from channels.inbound import Attachment, Inbound, require, unix_millis
-from channels.reply import DeliveryError, Reply, scrub
+from channels.reply import DeliveryError, Reply, addressed, scrub
 
 SECRET_PARAM = "secret"  # noqa: S105 - the name of a query parameter, not a password
 
@@ -103,12 +103,8 @@ class OkPlatform:
 
     def send(self, reply: Reply) -> str:
         """Post the answer into the citizen's chat with the group; returns its ``mid``."""
-        token = reply.source.secrets.token
-        if not token:
-            raise DeliveryError("the source has no group access token", retry=False)
-        if not reply.contact or not reply.contact.startswith("ok:chat:"):
-            raise DeliveryError("the citizen's data was erased: no chat to write to", retry=False)
-        chat = reply.contact.removeprefix("ok:")
+        token, contact = addressed(reply, "ok:chat:", "group access token", "no chat to write to")
+        chat = contact.removeprefix("ok:")
         body = {"recipient": {"chat_id": chat}, "message": {"text": reply.text}}
         try:
             response = self.http.post(

@@ -39,6 +39,17 @@ class DeliveryError(Exception):
         super().__init__(message)
 
 
+def addressed(reply: Reply, prefix: str, token_kind: str, nobody: str) -> tuple[str, str]:
+    """The source's token and the citizen's contact (starting with ``prefix``), or a refusal
+    that no retry can mend: no token on the source, or the contact erased."""
+    token = reply.source.secrets.token
+    if not token:
+        raise DeliveryError(f"the source has no {token_kind}", retry=False)
+    if not reply.contact or not reply.contact.startswith(prefix):
+        raise DeliveryError(f"the citizen's data was erased: {nobody}", retry=False)
+    return token, reply.contact
+
+
 class Platform(Protocol):
     """A platform's client: posts a reply and returns the platform's id of the post."""
 

@@ -10,7 +10,7 @@ import logging
 
 import httpx
 
-from channels.reply import DeliveryError, Reply, scrub
+from channels.reply import DeliveryError, Reply, addressed, scrub
 
 # httpx logs every request's URL at INFO, and a Bot API URL holds the bot's token.
 logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -27,14 +27,10 @@ class TelegramPlatform:
 
     def send(self, reply: Reply) -> str:
         """Send the reply to the chat, as a reply to the original message."""
-        token = reply.source.secrets.token
-        if not token:
-            raise DeliveryError("the source has no bot token", retry=False)
-        if not reply.contact or not reply.contact.startswith("telegram:"):
-            raise DeliveryError("the citizen's data was erased: no chat to write to", retry=False)
+        token, contact = addressed(reply, "telegram:", "bot token", "no chat to write to")
         message_id = int(reply.external_id.rsplit(":", 1)[1])
         payload = {
-            "chat_id": int(reply.contact.removeprefix("telegram:")),
+            "chat_id": int(contact.removeprefix("telegram:")),
             "text": reply.text,
             "reply_parameters": {"message_id": message_id, "allow_sending_without_reply": True},
         }
