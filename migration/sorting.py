@@ -16,6 +16,8 @@ from typing import IO, Any
 
 Record = tuple[Any, ...]
 CHUNK = 50_000
+BLOCK = 512
+"""Records per ``marshal`` call in a spilled run (memory: one block per run)."""
 
 
 class ExternalSort:
@@ -62,9 +64,10 @@ class ExternalSort:
             return
         self._pending.sort()
         run = tempfile.TemporaryFile(dir=self.folder, prefix="appeals-import-")  # noqa: SIM115 - kept open until merged
-        dump = marshal.dump
-        for record in self._pending:
-            dump(record, run)
+        pending, dump = self._pending, marshal.dump
+        # In blocks: one ``marshal`` call per record was a tenth of an import's time.
+        for start in range(0, len(pending), BLOCK):
+            dump(pending[start : start + BLOCK], run)
         run.flush()
         self._runs.append(run)
         self._pending = []
@@ -77,8 +80,9 @@ def _read(run: IO[bytes]) -> Iterator[Record]:
     try:
         while True:
             try:
-                yield load(reader)
+                block = load(reader)
             except EOFError:
                 return
+            yield from block
     finally:
         reader.close()

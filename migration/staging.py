@@ -19,6 +19,7 @@ from ledger.application import AppealsLedger
 from ledger.domain import Appeal
 from ledger.errors import NotFoundError
 from ledger.privacy import CitizenVault
+from ledger.records import Recorded
 
 # ``_save`` reads a position from the last recording; staged events have none yet.
 _UNSAVED = Notification(originator_id=UUID(int=0), originator_version=0, topic="", state=b"", id=0)
@@ -36,8 +37,8 @@ class StagingLedger(AppealsLedger):
             clock=live.clock,
             earliest=live.earliest,
         )
-        self.live = live
         self.appeals: dict[UUID, Appeal] = {}
+        self.existing: frozenset[UUID] = frozenset()
 
     def stage(self, appeal: Appeal) -> None:
         """Hold an appeal (as stored) for the commands that follow."""
@@ -54,8 +55,17 @@ class StagingLedger(AppealsLedger):
         return appeal
 
     def find_appeal(self, appeal_id: UUID) -> Appeal | None:
-        # A duplicate may point to an appeal staged now or stored before.
-        return self.appeals.get(appeal_id) or self.live.find_appeal(appeal_id)
+        return self.appeals.get(appeal_id)
+
+    def appeal_exists(self, appeal_id: UUID) -> bool:
+        # A duplicate may point to an appeal staged now, or one the importer found stored
+        # (or accepted) before the batch: the store itself is not read here.
+        return appeal_id in self.appeals or appeal_id in self.existing
+
+    def _save(self, appeal: Appeal, *, expected_version: int | None) -> Recorded:
+        """Stage the appeal; no ``Recording`` per event (the importer reads none of it)."""
+        self.appeals[appeal.id] = appeal
+        return Recorded(appeal.id, appeal.version, None)
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
         """Stage the appeals; their events stay pending for the batch write."""

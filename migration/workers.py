@@ -1,0 +1,86 @@
+"""Replaying jobs in worker processes while this one reads the file and writes the store.
+
+Replay is most of an import's CPU time and touches no store, so it runs in forked worker
+processes: each inherits the live ledger's rules (norms, calendar, clock: not picklable,
+and not needed to be, with ``fork``) and builds its own ``BatchReplay``. Jobs and outcomes
+travel as plain data. Results come back in submission order, and at most ``workers + 1``
+jobs are in flight, so memory stays bounded however large the file. The workers never use
+the store connections they inherit: a job carries everything its replay may read.
+
+With ``workers=1`` (or where ``fork`` is not available) jobs are replayed in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Callable
+from multiprocessing.pool import AsyncResult, Pool
+from types import TracebackType
+
+from migration.batch import BatchReplay, Job, Outcome
+
+_REPLAY: list[BatchReplay] = []
+"""The worker process's own replay, built once when it starts."""
+
+
+def _start(make: Callable[[], BatchReplay]) -> None:
+    _REPLAY.append(make())
+
+
+def _run(job: Job) -> Outcome:
+    return _REPLAY[0](job)
+
+
+class Replayers:
+    """Submit jobs, take their outcomes back in order (a context manager: it owns the pool)."""
+
+    def __init__(self, make: Callable[[], BatchReplay], workers: int) -> None:
+        self._pool: Pool | None = None
+        self._local: BatchReplay | None = None
+        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            self._pool = context.Pool(workers, initializer=_start, initargs=(make,))
+        else:
+            self._local = make()
+        self.limit = workers + 1
+        self._flight: deque[tuple[int, AsyncResult[Outcome] | Outcome]] = deque()
+
+    @property
+    def full(self) -> bool:
+        """Whether the oldest job must be taken back before another is submitted."""
+        return len(self._flight) >= self.limit
+
+    @property
+    def busy(self) -> bool:
+        """Whether any job is still to be taken back."""
+        return bool(self._flight)
+
+    def submit(self, tag: int, job: Job) -> None:
+        """Start replaying a job; ``tag`` comes back with its outcome."""
+        if self._pool is None:
+            assert self._local is not None
+            self._flight.append((tag, self._local(job)))
+        else:
+            self._flight.append((tag, self._pool.apply_async(_run, (job,))))
+
+    def take(self) -> tuple[int, Outcome]:
+        """The oldest job's tag and outcome (waits for it); a worker's error is raised here."""
+        tag, pending = self._flight.popleft()
+        return tag, pending if isinstance(pending, Outcome) else pending.get()
+
+    def __enter__(self) -> Replayers:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self._pool is not None:
+            if kind is None:
+                self._pool.close()
+            else:
+                self._pool.terminate()
+            self._pool.join()
