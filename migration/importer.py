@@ -12,6 +12,7 @@ of the file is in.
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 from uuid import UUID
@@ -98,26 +99,52 @@ class Importer:
     def run(self, groups: Iterable[Group]) -> Summary:
         """Import every group; returns the summary (also kept on ``self.summary``)."""
         with Replayers(self._replay, self.workers) as replayers:
-            pending: list[Group] = []
-            ids: set[UUID] = set()
-            for group in groups:
-                if group.appeal_id in ids or len(pending) >= self.batch:
-                    self._submit(replayers, pending, final=False)
-                    pending, ids = [], set()
-                pending.append(group)
-                ids.add(group.appeal_id)
-            self._submit(replayers, pending, final=False)
-            self._drain(replayers)
+            self._feed(replayers, groups, final=False)
             # Duplicates of duplicates wait for each other: go round while any gets in.
             final = False
             while self._deferred:
                 deferred, self._deferred = self._deferred, []
-                for start in range(0, len(deferred), self.batch):
-                    self._submit(replayers, deferred[start : start + self.batch], final=final)
-                self._drain(replayers)
+                self._feed(replayers, deferred, final=final)
                 final = len(self._deferred) == len(deferred)
         self.summary.seconds = time.perf_counter() - self._started
         return self.summary
+
+    def _feed(self, replayers: Replayers, groups: Iterable[Group], *, final: bool) -> None:
+        """Submit the groups in batches; all is written when it returns.
+
+        A group whose appeal is in the batch being built or in a job in flight (a row
+        repeated in the file), or whose citizen key a job in flight may be creating, is
+        put back until those are written, as if the batches ran one after another.
+        """
+        source, again = iter(groups), deque[Group]()
+        pending: list[Group] = []
+        ids: set[UUID] = set()
+        later: list[Group] = []
+        while True:
+            group = again.popleft() if again else next(source, None)
+            if group is None:
+                self._submit(replayers, pending, final=final)
+                pending, ids = [], set()
+                self._drain(replayers)
+                if not later:
+                    return
+                again.extend(later)
+                later = []
+                continue
+            if group.appeal_id in ids or self._flying_with(group):
+                later.append(group)
+                if len(later) >= self.batch:  # bounded: write what is in flight, go on
+                    self._submit(replayers, pending, final=final)
+                    pending, ids = [], set()
+                    self._drain(replayers)
+                    again.extend(later)
+                    later = []
+                continue
+            pending.append(group)
+            ids.add(group.appeal_id)
+            if len(pending) >= self.batch:
+                self._submit(replayers, pending, final=final)
+                pending, ids = [], set()
 
     def _replay(self) -> BatchReplay:
         return BatchReplay(self.ledger, actor=self.actor, time_reason=self.time_reason)
@@ -126,9 +153,9 @@ class Importer:
         """Read what the batch needs and hand it to a replayer; take back what is done."""
         if not batch:
             return
-        ids = {group.appeal_id for group in batch}
-        while replayers.full or (replayers.busy and self._overlaps(ids, batch)):
+        while replayers.full:
             self._finish(*replayers.take())
+        ids = {group.appeal_id for group in batch}
         stored = self.store.stored_events(list(ids))
         wanted = _key_ids(batch, stored, self.ledger.mapper.to_domain_event)
         keys = self.store.keys(wanted)
@@ -147,13 +174,18 @@ class Importer:
         self._flying[self._jobs] = ({g.appeal_id for g in groups}, set(wanted) - keys.keys())
         replayers.submit(self._jobs, job)
 
-    def _overlaps(self, ids: set[UUID], batch: list[Group]) -> bool:
-        """Whether a job in flight holds one of these appeals, or may create a key they need."""
-        named = {e.fields.get("citizen_id") for g in batch for e in g.events}
-        derived = {f"c-{appeal_id.hex[:16]}" for appeal_id in ids}
+    def _flying_with(self, group: Group) -> bool:
+        """Whether a job in flight holds this appeal, or may create a key it seals under."""
+        if not self._flying:
+            return False
+        keys = {
+            e.fields.get("citizen_id") or f"c-{group.appeal_id.hex[:16]}"
+            for e in group.events
+            if e.type is EventType.RECEIVED
+        }
         return any(
-            not ids.isdisjoint(appeals) or not keys.isdisjoint(named | derived)
-            for appeals, keys in self._flying.values()
+            group.appeal_id in appeals or not keys.isdisjoint(new)
+            for appeals, new in self._flying.values()
         )
 
     def _drain(self, replayers: Replayers) -> None:
