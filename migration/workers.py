@@ -13,6 +13,7 @@ With ``workers=1`` (or where ``fork`` is not available) jobs are replayed in thi
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections import deque
 from collections.abc import Callable
 from multiprocessing.pool import AsyncResult, Pool
@@ -22,13 +23,25 @@ from migration.batch import BatchReplay, Job, Outcome
 
 _REPLAY: list[BatchReplay] = []
 """The worker process's own replay, built once when it starts."""
+_FAILED: list[BaseException] = []
 
 
 def _start(make: Callable[[], BatchReplay]) -> None:
-    _REPLAY.append(make())
+    # A fork inherits the parent's handlers (a server's drain on SIGTERM): a worker just
+    # stops on SIGTERM, and leaves Ctrl-C to the parent, which ends the pool.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        _REPLAY.append(make())
+    except BaseException as error:  # noqa: BLE001 - raised again by the first job, below
+        # A failing initializer would make the pool fork replacements for ever, and the
+        # importer would wait for ever: the error goes back with the first job instead.
+        _FAILED.append(error)
 
 
 def _run(job: Job) -> Outcome:
+    if _FAILED:
+        raise _FAILED[0]
     return _REPLAY[0](job)
 
 
