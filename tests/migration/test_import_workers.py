@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from api.container import Container
 from api.storage.importstore import SqlImportStore
@@ -39,7 +40,9 @@ def _groups(path: Path) -> list[Group]:
 def test_batches_in_flight_in_two_workers_store_what_batches_one_after_another_would(
     container: Container, tmp_path: Path
 ) -> None:
-    rows = [row for number in range(12) for row in history(str(number))]
+    rows: list[dict[str, Any] | str | bytes] = [
+        row for number in range(12) for row in history(str(number))
+    ]
     # A duplicate of an appeal in a later batch, and one of an appeal that is nowhere.
     for n, target in (("d1", "11"), ("d2", "nowhere")):
         rows += [
@@ -77,7 +80,7 @@ def test_batches_in_flight_in_two_workers_store_what_batches_one_after_another_w
 def test_a_dry_run_in_workers_accepts_a_duplicate_of_an_appeal_it_accepted_earlier(
     container: Container, tmp_path: Path
 ) -> None:
-    rows = [
+    rows: list[dict[str, Any] | str | bytes] = [
         *history("1"),
         line("pos", "2", "received", "2025-03-04T09:00:00+03:00", text="Снова", body="Мэрия"),
         line("pos", "2", "registered", "2025-03-04T10:00:00+03:00", number="Д-2"),
