@@ -1,9 +1,11 @@
 """The application's own command methods, run over appeals held in memory.
 
-``StagingLedger`` is an ``AppealsLedger`` whose repository is a dict of appeals the importer
-staged (loaded from the store, or created by an imported receipt) and whose ``save`` only
-keeps the appeal: its new events stay pending on it until the importer saves a whole batch
-of appeals in one transaction. Every command an import replays therefore runs exactly the
+``StagingLedger`` is an ``AppealsLedger`` whose repository is a dict of appeals the replay
+staged (rebuilt from the stored events its job carries, or created by an imported receipt)
+and whose ``save`` only keeps the appeal: its new events stay pending on it until the
+importer writes a whole batch of appeals in one transaction. It never reads the store (a
+worker process must not use the connections it inherited): whether a duplicate's target
+exists is answered from the batch and from what the importer found stored. Every command an import replays therefore runs exactly the
 code a live command runs (input cleaning, business-time checks, sealing, the aggregate's
 rules), with no round trip per event.
 """

@@ -16,14 +16,13 @@ import multiprocessing
 import signal
 from collections import deque
 from collections.abc import Callable
-from multiprocessing.pool import AsyncResult, Pool
+from concurrent.futures import Future, ProcessPoolExecutor
 from types import TracebackType
 
 from migration.batch import BatchReplay, Job, Outcome
 
 _REPLAY: list[BatchReplay] = []
 """The worker process's own replay, built once when it starts."""
-_FAILED: list[BaseException] = []
 
 
 def _start(make: Callable[[], BatchReplay]) -> None:
@@ -31,33 +30,34 @@ def _start(make: Callable[[], BatchReplay]) -> None:
     # stops on SIGTERM, and leaves Ctrl-C to the parent, which ends the pool.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        _REPLAY.append(make())
-    except BaseException as error:  # noqa: BLE001 - raised again by the first job, below
-        # A failing initializer would make the pool fork replacements for ever, and the
-        # importer would wait for ever: the error goes back with the first job instead.
-        _FAILED.append(error)
+    _REPLAY.append(make())
 
 
 def _run(job: Job) -> Outcome:
-    if _FAILED:
-        raise _FAILED[0]
     return _REPLAY[0](job)
 
 
 class Replayers:
-    """Submit jobs, take their outcomes back in order (a context manager: it owns the pool)."""
+    """Submit jobs, take their outcomes back in order (a context manager: it owns the pool).
+
+    A worker that dies (killed, out of memory) or fails to start breaks the pool: the
+    job's ``BrokenProcessPool`` is raised by ``take``, rather than waiting for ever.
+    """
 
     def __init__(self, make: Callable[[], BatchReplay], workers: int) -> None:
-        self._pool: Pool | None = None
+        self._pool: ProcessPoolExecutor | None = None
         self._local: BatchReplay | None = None
         if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("fork")
-            self._pool = context.Pool(workers, initializer=_start, initargs=(make,))
+            self._pool = ProcessPoolExecutor(
+                workers,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_start,
+                initargs=(make,),
+            )
         else:
             self._local = make()
         self.limit = workers + 1
-        self._flight: deque[tuple[int, AsyncResult[Outcome] | Outcome]] = deque()
+        self._flight: deque[tuple[int, Future[Outcome] | Outcome]] = deque()
 
     @property
     def full(self) -> bool:
@@ -75,12 +75,12 @@ class Replayers:
             assert self._local is not None
             self._flight.append((tag, self._local(job)))
         else:
-            self._flight.append((tag, self._pool.apply_async(_run, (job,))))
+            self._flight.append((tag, self._pool.submit(_run, job)))
 
     def take(self) -> tuple[int, Outcome]:
         """The oldest job's tag and outcome (waits for it); a worker's error is raised here."""
         tag, pending = self._flight.popleft()
-        return tag, pending if isinstance(pending, Outcome) else pending.get()
+        return tag, pending if isinstance(pending, Outcome) else pending.result()
 
     def __enter__(self) -> Replayers:
         return self
@@ -92,8 +92,4 @@ class Replayers:
         trace: TracebackType | None,
     ) -> None:
         if self._pool is not None:
-            if kind is None:
-                self._pool.close()
-            else:
-                self._pool.terminate()
-            self._pool.join()
+            self._pool.shutdown(wait=True, cancel_futures=kind is not None)
