@@ -33,6 +33,10 @@ def _start(make: Callable[[], BatchReplay]) -> None:
     _REPLAY.append(make())
 
 
+def _ready() -> None:
+    """A job that does nothing: the pool's workers have started."""
+
+
 def _run(job: Job) -> Outcome:
     return _REPLAY[0](job)
 
@@ -54,6 +58,9 @@ class Replayers:
                 initializer=_start,
                 initargs=(make,),
             )
+            # The pool forks its workers at the first job: make that now, before the file is
+            # read, so they do not inherit the sort's buffers (their peak RSS stays flat).
+            self._pool.submit(_ready).result()
         else:
             self._local = make()
         self.limit = workers + 1
