@@ -37,11 +37,12 @@ seeds) find no hidden cell recoverable.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from projections.disclosure_audit import ALL, Line, determined
+from projections.disclosure_audit import ALL, determined, solving
+from projections.disclosure_equations import Line, System, system
 
 DIMENSIONS = ("channel", "category", "body", "department", "source")
 
@@ -77,45 +78,38 @@ def pattern(cells: Cells, threshold: int, tables: frozenset[int] | None = None) 
             marginal = tuple(v if mask >> i & 1 else ALL for i, v in enumerate(key))
             counts[marginal] += n
             ratings[marginal] += rated
-    lines = _lines((key for key, n in counts.items() if n), set(masks))
+    equations = system((key for key, n, _ in cells if n), counts, set(masks))
     primary = {key for key, n in counts.items() if 0 < n < threshold}
-    hidden = _protect(lines, primary, lambda key: (counts[key], key))
+    hidden = _protect(equations, primary, lambda key: (counts[key], key))
     sensitive = hidden | {key for key, r in ratings.items() if 0 < r < threshold}
     # Prefer cells that have ratings: hiding a rating of nothing protects little.
-    rating_hidden = _protect(lines, sensitive, lambda key: (ratings[key] == 0, ratings[key], key))
+    rating_hidden = _protect(
+        equations, sensitive, lambda key: (ratings[key] == 0, ratings[key], key)
+    )
     return Pattern(frozenset(hidden), frozenset(rating_hidden))
-
-
-def _lines(keys: Iterable[Key], masks: set[int]) -> list[Line]:
-    children: dict[tuple[Key, int], list[Key]] = defaultdict(list)
-    for key in keys:
-        mask = sum(1 << i for i, value in enumerate(key) if value != ALL)
-        for i, value in enumerate(key):
-            if value != ALL and (mask & ~(1 << i)) in masks:
-                children[((*key[:i], ALL, *key[i + 1 :]), i)].append(key)
-    return [(parent, sorted(kids)) for (parent, _), kids in sorted(children.items())]
 
 
 Cost = Callable[[Key], tuple[object, ...]]
 
 
-def _protect(lines: list[Line], primary: set[Key], cost: Cost) -> set[Key]:
+def _protect(equations: System, primary: set[Key], cost: Cost) -> set[Key]:
+    """The line rules to a fixed point, then the exact audit; each round of it hides, for
+    every determined cell, the cheapest published cell of a combination that gives it."""
     hidden = set(primary)
-    by_cell: dict[Key, list[Line]] = defaultdict(list)
-    for line in lines:
-        for key in (line[0], *line[1]):
-            by_cell[key].append(line)
+    lines, rows, helpers = equations.lines, equations.equations, equations.helpers
     while True:
         _complete(lines, hidden, cost)
-        exposed = determined(lines, hidden)
-        if not exposed:
+        if not determined(rows, hidden, helpers):
             return hidden
-        for key in exposed:
-            shown = [k for ln in by_cell[key] for k in (ln[0], *ln[1]) if k not in hidden]
-            if not shown:  # every neighbour hidden already: widen to any line with a gap
-                shown = [k for ln in lines for k in (ln[0], *ln[1]) if k not in hidden]
+        before = len(hidden)
+        for combination in solving(rows, hidden, helpers).values():
+            shown = [k for k in combination if k not in hidden]
             if shown:
                 hidden.add(min(shown, key=cost))
+        if len(hidden) == before:
+            # A cell fixed by no published cell is an empty one (never hidden): unreachable,
+            # but should it happen, publishing nothing is the safe way out.
+            hidden.update(k for row in rows for k, _ in row if k not in set(helpers))
 
 
 def _complete(lines: list[Line], hidden: set[Key], cost: Cost) -> None:
