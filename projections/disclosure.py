@@ -97,19 +97,27 @@ def _protect(equations: System, primary: set[Key], cost: Cost) -> set[Key]:
     every determined cell, the cheapest published cell of a combination that gives it."""
     hidden = set(primary)
     lines, rows, helpers = equations.lines, equations.equations, equations.helpers
+    near: dict[Key, set[Key]] = defaultdict(set)
+    for row in rows:
+        for key, _ in row:
+            near[key].update(k for k, _ in row)
     while True:
         _complete(lines, hidden, cost)
-        if not determined(rows, hidden, helpers):
+        exposed = determined(rows, hidden, helpers)
+        if not exposed:
             return hidden
+        found = solving(rows, hidden, helpers, set(exposed))
         before = len(hidden)
-        for combination in solving(rows, hidden, helpers).values():
+        for key, combination in found.items():
             shown = [k for k in combination if k not in hidden]
+            # A cell in an equation with the exposed one first: a far one tends to leave
+            # another combination open, one more round each time.
             if shown:
-                hidden.add(min(shown, key=cost))
+                hidden.add(min(shown, key=lambda k: (k not in near[key], cost(k))))
         if len(hidden) == before:
             # A cell fixed by no published cell is an empty one (never hidden): unreachable,
             # but should it happen, publishing nothing is the safe way out.
-            hidden.update(k for row in rows for k, _ in row if k not in set(helpers))
+            hidden.update(k for row in rows for k, _ in row if k not in equations.helpers)
 
 
 def _complete(lines: list[Line], hidden: set[Key], cost: Cost) -> None:

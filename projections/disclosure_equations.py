@@ -63,7 +63,25 @@ def system(finest: Iterable[Key], counts: Mapping[Key, int], masks: set[int]) ->
         equation = tuple((k, c) for k, c in sorted(terms.items()) if c)
         if equation:
             equations.append(equation)
-    return System(lines, equations, helpers)
+    return System(lines + _equal(finest, masks), equations, helpers)
+
+
+def _equal(finest: Sequence[Key], masks: set[int]) -> list[Line]:
+    """Cells of different tables over the same finest cells, as lines of one child each.
+
+    Empty finest cells make such pairs (a body whose appeals of a day are all of one category
+    that only it had that day); the line rules then hide both or neither, which spares the
+    exact audit most of its rounds.
+    """
+    members: dict[Key, list[int]] = defaultdict(list)
+    for at, key in enumerate(finest):
+        for mask in masks:
+            members[_marginal(key, mask)].append(at)
+    same: dict[tuple[int, ...], list[Key]] = defaultdict(list)
+    for cell, below in members.items():
+        same[tuple(below)].append(cell)
+    groups = (sorted(cells) for cells in same.values() if len(cells) > 1)
+    return sorted((first, [other]) for first, *others in groups for other in others)
 
 
 def _aliases(under: Mapping[Key, Sequence[Key]]) -> dict[Key, Key]:
