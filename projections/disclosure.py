@@ -102,10 +102,10 @@ def _protect(equations: System, primary: set[Key], cost: Cost) -> set[Key]:
     every determined cell, the cheapest published cell of a combination that gives it."""
     hidden = set(primary)
     lines, rows, helpers = equations.lines, equations.equations, equations.helpers
-    near: dict[Key, set[Key]] = defaultdict(set)
-    for row in rows:
+    rows_of: dict[Key, list[int]] = defaultdict(list)
+    for at, row in enumerate(rows):
         for key, _ in row:
-            near[key].update(k for k, _ in row)
+            rows_of[key].append(at)
     while True:
         _complete(lines, hidden, cost)
         exposed = determined(rows, hidden, helpers)
@@ -117,8 +117,9 @@ def _protect(equations: System, primary: set[Key], cost: Cost) -> set[Key]:
             shown = [k for k in combination if k not in hidden]
             # A cell in an equation with the exposed one first: a far one tends to leave
             # another combination open, one more round each time.
+            near = {k for at in rows_of[key] for k, _ in rows[at]}
             if shown:
-                hidden.add(min(shown, key=lambda k: (k not in near[key], cost(k))))
+                hidden.add(min(shown, key=lambda k: (k not in near, cost(k))))
         if len(hidden) == before:
             # A cell fixed by no published cell is an empty one (never hidden): unreachable,
             # but should it happen, publishing nothing is the safe way out.
