@@ -44,7 +44,6 @@ def system(finest: Iterable[Key], counts: Mapping[Key, int], masks: set[int]) ->
     """The equations of a block from its finest cells and its published non-empty cells."""
     keys = [key for key, n in counts.items() if n]
     lines = _lines(keys, masks)
-    equations: list[Equation] = [((p, 1), *((c, -1) for c in kids)) for p, kids in lines]
     finest = list(finest)
     width = len(finest[0]) if finest else 0
     full = (1 << width) - 1
@@ -55,7 +54,12 @@ def system(finest: Iterable[Key], counts: Mapping[Key, int], masks: set[int]) ->
             under[_marginal(key, mask)].append(key)
     alias = _aliases(under)
     helpers = sorted({key for key in finest if key not in alias} & _all(under))
-    for cell, below in sorted(under.items()):
+    # Leaf sums first, a day's before the month's (bit 0 is the day in
+    # ``projections.public_tables``; elsewhere only an order): the audit's elimination then
+    # meets each helper in its day first, which keeps its rows short (measured: a third of
+    # the fill and half the time for a month of 10,000 appeals of the demo's shape).
+    equations: list[Equation] = []
+    for cell, below in sorted(under.items(), key=lambda item: (item[0][0] == ALL, item[0])):
         terms: dict[Key, int] = defaultdict(int)
         terms[cell] += 1
         for key in below:
@@ -63,6 +67,7 @@ def system(finest: Iterable[Key], counts: Mapping[Key, int], masks: set[int]) ->
         equation = tuple((k, c) for k, c in sorted(terms.items()) if c)
         if equation:
             equations.append(equation)
+    equations += [((p, 1), *((c, -1) for c in kids)) for p, kids in lines]
     return System(lines + _equal(finest, masks), equations, helpers)
 
 
