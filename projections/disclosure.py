@@ -123,7 +123,8 @@ def _protect(equations: System, primary: set[Key], cost: Cost) -> set[Key]:
         if len(hidden) == before:
             # A cell fixed by no published cell is an empty one (never hidden): unreachable,
             # but should it happen, publishing nothing is the safe way out.
-            hidden.update(k for row in rows for k, _ in row if k not in equations.helpers)
+            unpublished = set(helpers)
+            hidden.update(k for row in rows for k, _ in row if k not in unpublished)
 
 
 def _complete(lines: list[Line], hidden: set[Key], cost: Cost) -> None:

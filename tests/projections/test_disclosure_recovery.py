@@ -3,7 +3,8 @@
 Small months over three days and a small vocabulary make many empty finest cells, so sums of
 different tables coincide in ways no line between published tables holds: on the pattern of
 the line audit alone (before the exact audit), every seed below but 7 and 42 let an attacker
-solve hidden cells with 20 or 45 appeals.
+solve hidden cells with 20 or 45 appeals (through combinations of several cells, not only
+through two equal cells).
 """
 
 from __future__ import annotations
