@@ -219,13 +219,6 @@ def test_polling_with_the_etag_or_the_date_answers_304_and_unknown_paths_404(
         assert _get(demo, path).status_code == 404
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known defect (#15): with appeals through official pages added to the demo, the line "
-    "audit leaves about 125 hidden cells solvable across the daily and monthly tables (an empty "
-    "finest day cell makes sums of two daily tables equal); the exact audit (each day's cell as "
-    "the sum of its finest cells, commit 638b07b) closes it but takes minutes per month",
-)
 def test_no_suppressed_cell_can_be_recovered_from_open_data_and_graphql_together(
     demo: LiveServer,
 ) -> None:
