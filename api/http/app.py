@@ -72,7 +72,6 @@ def create_app(settings: Settings | None = None, *, prepared: bool = False) -> S
             )
         bootstrap.start(services)
         app.state.services = services
-        public_routes.warm(app.state)
         # Start-up objects (schema, calendar, pools) live as long as the process: keep
         # them out of the collector's full passes, whose pauses would land on requests.
         gc.collect()
@@ -80,7 +79,6 @@ def create_app(settings: Settings | None = None, *, prepared: bool = False) -> S
         try:
             yield
         finally:
-            await off_loop(public_routes.stop, app.state)
             if services.appeal_reads is not None:
                 await services.appeal_reads.close()
             if services.standby is not None:

@@ -26,6 +26,7 @@ from ledger.values import Role
 from tests.api.conftest import LiveServer
 from tests.api.opendata_cells import typed
 from tests.api.pages import receive_through_pages
+from tests.api.published import wait_published
 from tests.api.recovery import Basis, Cell
 from tests.api.test_public_disclosure import DIMS, _public_tables
 from tests.waiting import until
@@ -85,6 +86,7 @@ def demo(live: LiveServer) -> LiveServer:
         return bool(answer["data"]["statistics"][0]["count"] >= (APPEALS + PAGED) * len(SEEDS))
 
     until(loaded, timeout=60)
+    wait_published(live.database_url)
     return live
 
 
