@@ -48,7 +48,15 @@ RESOURCES = [
     for suffix in GROUPINGS
     if grain == "monthly" or suffix != "-by-source"  # sources are published per month only
 ]
-FIGURES = ("received", "answered", "on_time", "closed", "overdue_now", "first_response_p50")
+FIGURES = (
+    "received",
+    "problems",
+    "answered",
+    "on_time",
+    "closed",
+    "overdue_now",
+    "first_response_p50",
+)
 
 
 def _environment(live: LiveServer) -> dict[str, str]:
@@ -152,6 +160,7 @@ def test_files_carry_no_text_no_ids_and_suppressed_rows_carry_no_figures(
         "source",
         "suppressed",
         "received",
+        "problems",
         "answered",
         "on_time",
         "on_time_share",
