@@ -84,6 +84,13 @@ class Publication:
         months = self.figures.months()
         made = now.astimezone(UTC).replace(microsecond=0)
         files: dict[str, File] = {}
+        for month in months:
+            if cancelled():
+                raise BuildCancelledError(month.isoformat())
+            # A month's suppression pattern is most of a build's cost when not yet cached
+            # (``projections.disclosure`` caches it by content): one month at a time here,
+            # so a stopping duty waits for one month's, not every month's.
+            self.figures.public.pattern(month, self.figures.threshold)
         tables = {}
         for resource in self.resources:
             if cancelled():

@@ -19,6 +19,7 @@ import pytest
 from api.bootstrap import audit_service, build, leadership, read_side
 from api.container import Container
 from api.runtime.leader import Leadership
+from api.runtime.publishing import publisher
 from api.settings import Settings
 from tests.api.conftest import empty_store
 from tests.api.inprocess import InProcessServer, serve_in_process
@@ -156,3 +157,22 @@ def test_a_single_process_server_builds_in_its_own_duty_thread(
 
     assert received == 7
     assert builds >= 1
+
+
+def test_a_build_asked_to_stop_is_dropped_and_saves_nothing(
+    store: tuple[str, Container],
+) -> None:
+    url, container = store
+    _receive(container, 0, 6)
+    side = read_side(container)
+    side.runner.setup()
+    side.runner.catch_up()
+    built: list[float] = []
+    stopping = publisher(container, side, built.append)
+    stopping.store.create()
+
+    stopping.stop()  # the duty is stopping: the next build gives up at its first check
+    stopping.publish()
+
+    assert built == []
+    assert published_position(url) is None
