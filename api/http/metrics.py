@@ -63,6 +63,13 @@ class Metrics:
             "How long the last open-data build in this process took",
             registry=self.registry,
         )
+        self.opendata_stored = Gauge(
+            "appeals_opendata_stored",
+            "The open-data package in the store, whoever built it (the duty process): "
+            "builds saved so far, the last one's duration (s) and age (s)",
+            ["figure"],
+            registry=self.registry,
+        )
         self.store_up = Gauge(
             "appeals_store_up",
             "1 while the store answered the last scrape's probe",

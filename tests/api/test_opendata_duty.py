@@ -83,6 +83,13 @@ def _builds(server: InProcessServer) -> float:
     return float(found.group(1))
 
 
+def _stored_builds(server: InProcessServer) -> float:
+    metrics = server.http.get("/metrics").text
+    found = re.search(r'^appeals_opendata_stored\{figure="builds"\} (\S+)$', metrics, re.MULTILINE)
+    assert found is not None, "the stored package's builds are exported"
+    return float(found.group(1))
+
+
 def test_workers_answer_a_coded_503_until_the_duty_has_built_then_identical_bytes(
     store: tuple[str, Container], tmp_path: Path
 ) -> None:
@@ -114,6 +121,7 @@ def test_workers_answer_a_coded_503_until_the_duty_has_built_then_identical_byte
         assert _received(one) == _received(two) == 6
         assert duty.builds >= 1
         assert _builds(one) == _builds(two) == 0
+        assert _stored_builds(one) == _stored_builds(two) == duty.builds
 
 
 def test_the_package_follows_a_new_appeal_after_the_duty_rebuilds_and_never_without_it(
