@@ -26,6 +26,7 @@ from ledger.values import Role
 from tests.api.conftest import LiveServer
 from tests.api.opendata_cells import typed
 from tests.api.pages import receive_through_pages
+from tests.api.published import wait_published
 from tests.api.recovery import Basis, Cell
 from tests.api.test_public_disclosure import DIMS, _public_tables
 from tests.waiting import until
@@ -47,7 +48,15 @@ RESOURCES = [
     for suffix in GROUPINGS
     if grain == "monthly" or suffix != "-by-source"  # sources are published per month only
 ]
-FIGURES = ("received", "answered", "on_time", "closed", "overdue_now", "first_response_p50")
+FIGURES = (
+    "received",
+    "problems",
+    "answered",
+    "on_time",
+    "closed",
+    "overdue_now",
+    "first_response_p50",
+)
 
 
 def _environment(live: LiveServer) -> dict[str, str]:
@@ -85,6 +94,7 @@ def demo(live: LiveServer) -> LiveServer:
         return bool(answer["data"]["statistics"][0]["count"] >= (APPEALS + PAGED) * len(SEEDS))
 
     until(loaded, timeout=60)
+    wait_published(live.database_url)
     return live
 
 
@@ -150,6 +160,7 @@ def test_files_carry_no_text_no_ids_and_suppressed_rows_carry_no_figures(
         "source",
         "suppressed",
         "received",
+        "problems",
         "answered",
         "on_time",
         "on_time_share",
