@@ -34,6 +34,7 @@ from api.runtime.delivering import delivery_worker
 from api.runtime.duty import ProjectionDuty
 from api.runtime.leader import Leadership, lock_for
 from api.runtime.live import EventFeed
+from api.runtime.publishing import publisher
 from api.runtime.watcher import PositionWatcher
 from api.services import Services, Stoppable
 from api.settings import Settings
@@ -46,6 +47,7 @@ from api.tlog.witness import attach_witnesses
 from audit.service import AuditConfig, AuditService
 from ledger.application import AppealsLedger
 from ledger.privacy import CitizenVault
+from opendata.stored import PackageStore
 from projections.assembly import ReadSide, build_read_side
 from projections.listener import ListenContext, pg_listener
 
@@ -122,11 +124,24 @@ def audit_service(settings: Settings, container: Container) -> AuditService:
     return service
 
 
-def leadership(container: Container, side: ReadSide, audit: AuditService) -> Leadership:
-    """A contender for the projection duty (not started): it runs here while it holds the lock."""
+def leadership(
+    container: Container,
+    side: ReadSide,
+    audit: AuditService,
+    built: Callable[[float], None] = lambda seconds: None,
+) -> Leadership:
+    """A contender for the projection duty (not started): it runs here while it holds the lock.
+
+    ``built`` is told the duration of each open-data build the duty saves (metrics).
+    """
     return Leadership(
         lock_for(container.store),
-        lambda: ProjectionDuty(side.worker(), AuditKeeper(audit), delivery_worker(container)),
+        lambda: ProjectionDuty(
+            side.worker(),
+            AuditKeeper(audit),
+            delivery_worker(container),
+            publisher(container, side, built),
+        ),
     )
 
 
@@ -155,8 +170,14 @@ def build_services(settings: Settings, *, prepared: bool = False) -> Services:
     side = read_side(container)
     if not prepared:
         side.runner.setup()
+        PackageStore(side.db).create()
     audit = audit_service(settings, container)
-    contender = leadership(container, side, audit) if settings.run_projections else None
+    metrics = Metrics()
+    contender = (
+        leadership(container, side, audit, metrics.opendata_built)
+        if settings.run_projections
+        else None
+    )
     watcher = PositionWatcher(side.read_models, _pushed(container.store, contender))
     # The local worker's batches reach waiters at once (see api.runtime.watcher).
     side.runner.on_advance.append(watcher.advance_threadsafe)
@@ -166,7 +187,6 @@ def build_services(settings: Settings, *, prepared: bool = False) -> Services:
         background.append(
             ViewsListener(datastore, side.db.views_channel, watcher.advance_threadsafe)
         )
-    metrics = Metrics()
     return Services(
         settings=settings,
         container=container,

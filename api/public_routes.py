@@ -5,18 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from starlette.datastructures import State
 from starlette.requests import Request
 from starlette.routing import BaseRoute
 
 from api.services import Services
+from api.storage.unavailable import is_unavailable
 from ledger.application import AppealsLedger
 from opendata import routes as opendata_routes
 from opendata.dashboard import routes as dashboard_routes
-from opendata.figures import Figures
 from opendata.open311 import routes as open311_routes
 from opendata.open311.routes import Open311
-from opendata.publication import Publication
+from opendata.served import ServedPackage
+from opendata.stored import PackageStore
 from projections.published_query import PublishedQuery
 from projections.read_models import ReadModels
 
@@ -24,43 +24,23 @@ from projections.read_models import ReadModels
 def routes() -> list[BaseRoute]:
     """Every public route: the dashboard at ``/``, ``/opendata/`` and ``/open311/v2/``."""
     return [
-        *dashboard_routes.routes(publication_of),
-        *opendata_routes.routes(publication_of),
+        *dashboard_routes.routes(package_of, is_unavailable),
+        *opendata_routes.routes(package_of, is_unavailable),
         *open311_routes.routes(open311_of),
     ]
 
 
-def publication_of(request: Request) -> Publication:
-    """The process's one ``Publication`` (its cache is shared by every request)."""
-    return _publication(request.app.state)
+def package_of(request: Request) -> ServedPackage:
+    """The process's one view of the stored package (its cache is shared by every request).
 
-
-def warm(state: State) -> None:
-    """Build the open-data package in the background at start-up (the dashboard reads it)."""
-    _publication(state).warm()
-
-
-def stop(state: State) -> None:
-    """Wait for the package's background builds before the stores close (shutdown)."""
-    found: Publication | None = getattr(state, "opendata", None)
-    if found is not None:
-        found.stop()
-
-
-def _publication(state: State) -> Publication:
-    found: Publication | None = getattr(state, "opendata", None)
+    Read from the primary: the package is one row to check per request and its files are
+    cached, and a standby lagging behind would serve a generation the primary has replaced.
+    """
+    state = request.app.state
+    found: ServedPackage | None = getattr(state, "opendata", None)
     if found is None:
         services: Services = state.services
-        models = _views(services)
-        settings = services.settings
-        figures = Figures(
-            models.db,
-            models.clock,
-            settings.suppress_below,
-            settings.ranking_min_n,
-            services.container.ledger.calendar.local_date,
-        )
-        found = state.opendata = Publication(figures, refresh=settings.opendata_refresh)
+        found = state.opendata = ServedPackage(PackageStore(services.read_models.db))
     return found
 
 

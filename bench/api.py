@@ -228,18 +228,17 @@ def _wait_ready(server: Server, timeout: float) -> None:
 
 
 def _wait_opendata(server: Server, deadline: float) -> None:
-    """Until the workers' start-up build of the open-data package is over.
+    """Until the duty has stored its first build of the open-data package.
 
-    Each API worker builds the package in a thread when it starts (``Publication.warm``):
-    over 1M events that is minutes of CPU, which would be measured as the list's. A GET of
-    ``/opendata/`` waits for that build; answers within a second, eight in a row (each a new
-    connection, so both workers are asked), mean no worker is building any more.
+    Only the duty process builds it (``opendata.publisher``); until it is stored, ``/opendata/``
+    answers 503. Waiting keeps that first build (minutes of CPU over 1M events, in the duty
+    process) out of the measured rounds as far as the duty allows.
     """
-    quick = 0
-    while quick < 8 and time.monotonic() < deadline:
-        started = time.monotonic()
-        server.get("/opendata/")
-        quick = quick + 1 if time.monotonic() - started < 1.0 else 0
+    while time.monotonic() < deadline:
+        status, _ = server.get("/opendata/")
+        if status == 200:
+            return
+        time.sleep(1.0)
 
 
 # --- load phases ----------------------------------------------------------------------------

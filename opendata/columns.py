@@ -90,6 +90,15 @@ RATING_SUPPRESSED = Column(
 FIGURES = (
     Column("received", "integer", "Поступило обращений", "Appeals received", "appeals"),
     Column(
+        "problems",
+        "integer",
+        "Поступило проблем: обращения без закрытых как дубликат другого обращения (проблема, "
+        "о которой написали несколько граждан, считается один раз); received считает обращения",
+        "Problems received: appeals less those closed as a duplicate of another (a problem "
+        "several citizens wrote about counts once); received counts appeals",
+        "problems",
+    ),
+    Column(
         "answered",
         "integer",
         "Дан окончательный ответ при установленном сроке ответа",

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
-from opendata.publication import Publication
+from opendata.publication import File
 
 
-def publish(publication: Publication, out: Path) -> list[Path]:
+def publish(files: Mapping[str, File], out: Path) -> list[Path]:
     """Write every file of the package under ``out``; a reader never sees a half-written one."""
     written = []
-    for name, found in sorted(publication.files().items()):
+    for name, found in sorted(files.items()):
         target = out / name
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".part")

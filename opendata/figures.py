@@ -120,6 +120,7 @@ def _row(resource: Resource, group: StatsGroup) -> Row:
     share = group.on_time_share
     figures: Row = {
         "received": group.count,
+        "problems": group.problems,
         "answered": group.answered_with_due,
         "on_time": round(share * group.answered_with_due) if share is not None else 0,
         "on_time_share": _round(share, 4),

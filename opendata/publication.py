@@ -1,20 +1,20 @@
-"""The package's files, built once per state of the statistics view and hour, with ETags.
+"""The package's files, built from the public statistics at one state of the view and hour.
 
 Files are keyed by their path under ``/opendata/``: ``datapackage.json``, ``<resource>.csv``
 and ``.json`` over every month, and the same under ``<YYYY-MM>/`` for one month. Figures are
-as of the start of the current UTC hour ("overdue now" is counted then), so every process on
-one store serves the same bytes (and ETags) for one state of the view, and a poller's
-conditional request costs one read of the view's position. Under a steady stream of new
-appeals the view moves all the time: files are then rebuilt at most every ``refresh`` seconds
-(the ``max-age`` the routes announce), not on every request.
+as of the start of the current UTC hour ("overdue now" is counted then), so one build serves
+every process on the store the same bytes (and ETags).
+
+Only the duty process builds (``opendata.publisher``, into ``opendata.stored``); API
+processes serve the stored bytes (``opendata.served``). ``appeals opendata publish`` builds
+once and writes the files to a directory (``opendata.disk``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import threading
-import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -25,7 +25,6 @@ from opendata.resources import RESOURCES, Resource
 from projections import tracking
 
 VIEW = "statistics"
-CATCHING_UP = 1000  # events behind the log: the view is still catching up
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,83 +37,65 @@ class File:
     modified: datetime
 
 
-class Publication:
-    """Builds the files from ``Figures`` and keeps them until the view or the hour moves on."""
+@dataclass(frozen=True, slots=True)
+class Package:
+    """Every file of one build, and what it was built from."""
 
-    def __init__(
-        self,
-        figures: Figures,
-        resources: tuple[Resource, ...] = RESOURCES,
-        refresh: float = 60.0,
-    ) -> None:
+    files: dict[str, File]
+    position: int
+    """The statistics view's position, read before the figures."""
+    as_of: datetime
+    """The hour the figures are as of."""
+
+
+class BuildCancelledError(Exception):
+    """A build was asked to stop (the process is stopping) before it finished."""
+
+
+class Publication:
+    """Builds the package's files from ``Figures``."""
+
+    def __init__(self, figures: Figures, resources: tuple[Resource, ...] = RESOURCES) -> None:
         self.figures = figures
         self.resources = resources
-        self.refresh = refresh
-        self._checked = -float("inf")
-        self._lock = threading.Lock()
-        self._key: tuple[int, datetime] | None = None
-        self._files: dict[str, File] = {}
-        self._builders: list[threading.Thread] = []
 
-    def files(self) -> dict[str, File]:
-        """Every file of the package, rebuilt only when the data may have changed.
+    def position(self) -> int:
+        """The statistics view's position now."""
+        return tracking.read(self.figures.db).get(VIEW, 0)
 
-        Once built, a stale package is served while a thread rebuilds it (stale while
-        revalidate): a request never waits for a rebuild, only the very first one does.
-        With ``refresh`` 0 every call checks the view and rebuilds at once if it moved.
+    def as_of(self) -> datetime:
+        """The hour a build now would count "overdue now" at."""
+        return _hour(self.figures.clock())
+
+    def build(self, cancelled: Callable[[], bool] = lambda: False) -> Package:
+        """Every file of the package as the view stands now.
+
+        ``cancelled`` is asked between resources: a build of a big store takes a while, and
+        a stopping process should not wait for it (nor read a store closed under it).
         """
-        if time.monotonic() - self._checked < self.refresh:
-            return self._files
-        if not self._files or self.refresh <= 0:
-            return self.refreshed()
-        stale = self._files
-        if self._lock.acquire(blocking=False):  # else a rebuild is under way already
-            self._lock.release()
-            self._build_aside("opendata")
-        return stale
+        position = self.position()
+        now = self.figures.clock()
+        as_of = _hour(now)
+        return Package(self._build(as_of, now, cancelled), position, as_of)
 
-    def warm(self) -> None:
-        """Build the package in the background now, so the first visitor does not wait."""
-        self._build_aside("opendata-warm")
-
-    def stop(self, timeout: float = 30.0) -> None:
-        """Wait for background builds: they read the store, which closes after this."""
-        for builder in self._builders:
-            builder.join(timeout)
-
-    def _build_aside(self, name: str) -> None:
-        builder = threading.Thread(target=self.refreshed, name=name, daemon=True)
-        self._builders = [b for b in self._builders if b.is_alive()] + [builder]
-        builder.start()
-
-    def refreshed(self) -> dict[str, File]:
-        """The package rebuilt if the view or the hour moved since it was built."""
-        with self._lock:
-            if time.monotonic() - self._checked < self.refresh and self._files:
-                return self._files
-            now = self.figures.clock()
-            as_of = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-            key = (tracking.read(self.figures.db).get(VIEW, 0), as_of)
-            if key != self._key:
-                built = self._build(as_of, now)
-                # A file whose bytes did not change keeps its Last-Modified.
-                old = self._files
-                self._files = {
-                    path: old[path] if path in old and old[path].etag == f.etag else f
-                    for path, f in built.items()
-                }
-                self._key = key
-            # Built from a view still catching up (start-up, a rebuild): check again on
-            # the next request instead of serving it for a whole ``refresh``.
-            if self.figures.db.head() - key[0] <= CATCHING_UP:
-                self._checked = time.monotonic()
-            return self._files
-
-    def _build(self, as_of: datetime, now: datetime) -> dict[str, File]:
+    def _build(
+        self, as_of: datetime, now: datetime, cancelled: Callable[[], bool]
+    ) -> dict[str, File]:
         months = self.figures.months()
         made = now.astimezone(UTC).replace(microsecond=0)
         files: dict[str, File] = {}
-        tables = {r.name: self.figures.rows(r, months, as_of) for r in self.resources}
+        for month in months:
+            if cancelled():
+                raise BuildCancelledError(month.isoformat())
+            # A month's suppression pattern is most of a build's cost when not yet cached
+            # (``projections.disclosure`` caches it by content): one month at a time here,
+            # so a stopping duty waits for one month's, not every month's.
+            self.figures.public.pattern(month, self.figures.threshold)
+        tables = {}
+        for resource in self.resources:
+            if cancelled():
+                raise BuildCancelledError(resource.name)
+            tables[resource.name] = self.figures.rows(resource, months, as_of)
         self._add_package(files, "", tables, months, made, as_of)
         for month in months:
             label = month.strftime("%Y-%m")
@@ -145,6 +126,10 @@ class Publication:
         package = descriptor(self.resources, months, made, as_of)
         body = json.dumps(package, ensure_ascii=False, indent=1).encode("utf-8")
         files[f"{prefix}datapackage.json"] = _file(body, "application/json", made)
+
+
+def _hour(now: datetime) -> datetime:
+    return now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
 
 
 def _file(body: bytes, media_type: str, made: datetime) -> File:

@@ -24,13 +24,14 @@ from projections.histogram import bin_of
 STATUSES = tuple(Status)
 VALUES = (
     "n",
+    "problems",
     *(f"n_{s.value}" for s in STATUSES),
     "on_time",
     "answered_with_due",
     "rating_sum",
     "rated",
 )
-_STATUS_SLOT = {status: 1 + i for i, status in enumerate(STATUSES)}
+_STATUS_SLOT = {status: 2 + i for i, status in enumerate(STATUSES)}
 FIRST_RESPONSE = "f"
 RESOLUTION = "r"
 
@@ -57,6 +58,8 @@ def contribution(state: AppealState, calendar: ProductionCalendar) -> Contributi
     local: date = calendar.local_date(received)
     values = [0] * len(VALUES)
     values[0] = 1
+    # An appeal closed as a duplicate of another is the same problem: counted once, there.
+    values[1] = int(state.status is not Status.CLOSED or state.duplicate_of is None)
     values[_STATUS_SLOT[state.status]] = 1
     if state.answered_on_time is not None:
         values[-3] = 1

@@ -142,6 +142,8 @@ class StatsGroup:
 
     keys: dict[str, str | date | None]
     count: int
+    problems: int
+    """Appeals not closed as a duplicate of another: each problem counted once."""
     counts_by_status: dict[Status, int]
     first_response_p50: float | None
     first_response_p90: float | None

@@ -3,6 +3,9 @@
 Definitions (what users rely on):
 
 - ``count``: appeals received in the group. ``counts_by_status``: their current status.
+- ``problems``: the same appeals less those closed as a duplicate of another appeal, so a
+  problem several citizens wrote about counts once (under the appeal the others were closed
+  as duplicates of). Reopening a duplicate counts it again.
   A forwarded appeal is counted under the body it was forwarded to, as received by that body
   at the forwarding (``AppealState.body_received_at``): its period and resolution time start
   there. First-response time stays the citizen's wait, from the original receipt.
@@ -156,6 +159,7 @@ class StatisticsQuery:
         return StatsGroup(
             keys=keys,
             count=values["n"],
+            problems=values["problems"],
             counts_by_status={st: values[f"n_{st.value}"] for st in STATUSES},
             first_response_p50=percentile(s.first, 50),
             first_response_p90=percentile(s.first, 90),

@@ -2,7 +2,8 @@
 
 Three tables, all sums that the projection adds to and subtracts from:
 
-- ``stats_cells``: per cell, the appeal count, counts by status, on-time figures and ratings;
+- ``stats_cells``: per cell, the appeal count, the problems (appeals not closed as a duplicate
+  of another), counts by status, on-time figures and ratings;
 - ``stats_hist``: per cell, metric (``f`` first response, ``r`` resolution) and bin, a count;
 - ``stats_due``: per cell and due hour, how many open appeals have their earliest pending
   obligation due by the end of that hour (see ``statistics_query`` for "overdue now");
@@ -11,9 +12,10 @@ Three tables, all sums that the projection adds to and subtracts from:
 
 Rows whose count falls to zero are deleted, so the tables hold only non-empty cells.
 
-Tables made before the ``source`` dimension existed are re-derived from the appeals view when
-the view is set up (``create``): a cell key cannot gain a column in place, since every old
-cell would have to be split by source.
+Tables made before the ``source`` dimension or the ``problems`` figure existed are re-derived
+from the appeals view when the view is set up (``create``): a cell key cannot gain a column in
+place, since every old cell would have to be split by source, and an old cell does not know
+how many of its appeals were closed as duplicates.
 """
 
 from __future__ import annotations
@@ -80,7 +82,8 @@ class StatisticsView:
         self._load = StatisticsLoad(calendar)
 
     def create(self, db: Database, cursor: Cursor) -> None:
-        outdated = "source" not in db.columns(cursor, CELLS) and bool(db.columns(cursor, CELLS))
+        present = db.columns(cursor, CELLS)
+        outdated = bool(present) and not {"source", "problems"} <= present
         if outdated:
             self.drop(db, cursor)
         for statement in DDL:

@@ -6,10 +6,9 @@ import argparse
 from pathlib import Path
 
 from api.bootstrap import build, read_side
+from api.runtime.publishing import publication
 from api.settings import Settings
 from opendata.disk import publish
-from opendata.figures import Figures
-from opendata.publication import Publication
 
 
 def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,15 +39,7 @@ def run_publish(args: argparse.Namespace, settings: Settings) -> int:
         side = read_side(container)
         side.runner.setup()
         side.runner.catch_up()  # what the log holds now, even with no API process running
-        models = side.read_models
-        figures = Figures(
-            models.db,
-            models.clock,
-            settings.suppress_below,
-            settings.ranking_min_n,
-            container.ledger.calendar.local_date,
-        )
-        written = publish(Publication(figures, refresh=0), args.out)
+        written = publish(publication(container, side).build().files, args.out)
     finally:
         container.close()
     print(f"wrote {len(written)} files to {args.out}/ (datapackage.json first)")

@@ -15,6 +15,7 @@ from api.serve.drain import DrainingServer
 from api.serve.supervisor import Supervisor, listening_socket
 from api.settings import Settings, SettingsError
 from api.storage.store import check_reachable, parse_store
+from opendata.stored import PackageStore
 
 
 def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -81,7 +82,9 @@ def _prepare_store(settings: Settings) -> None:
     workers start at once (each would create them too, and concurrent creations collide)."""
     container = build(settings)
     try:
-        read_side(container).runner.setup()
+        side = read_side(container)
+        side.runner.setup()
+        PackageStore(side.db).create()
         audit_service(settings, container)
     finally:
         container.close()

@@ -33,7 +33,14 @@ class StatisticsGroup:
         description="True when the group is withheld from the public (too small, or "
         "complementary to one that is): every figure is null."
     )
-    count: int | None
+    count: int | None = strawberry.field(
+        description="count counts appeals; problems counts each problem once."
+    )
+    problems: int | None = strawberry.field(
+        description="count counts appeals; problems counts each problem once: appeals closed "
+        "as a duplicate of another are left out (a reopened one counts again). Null with "
+        "count when the group is suppressed."
+    )
     counts_by_status: list[StatusCount] | None
     first_response_p50: float | None
     first_response_p90: float | None
@@ -93,6 +100,7 @@ def _group(g: StatsGroup) -> StatisticsGroup:
         period_start=period if isinstance(period, date) else None,
         suppressed=suppressed,
         count=shown(g.count),
+        problems=shown(g.problems),
         counts_by_status=shown(
             [StatusCount(status=s, count=n) for s, n in g.counts_by_status.items()]
         ),

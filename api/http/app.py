@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import gc
 import logging
+import time
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -35,6 +36,7 @@ from api.tlog import routes as tlog_routes
 from api.tlog.cosigned import latest_served
 from api.tlog.witness_metrics import witness_gauges
 from channels import webhook
+from opendata.stored import PackageStore
 
 log = logging.getLogger("appeals.api")
 PROBE_SECONDS = 2.5
@@ -72,7 +74,6 @@ def create_app(settings: Settings | None = None, *, prepared: bool = False) -> S
             )
         bootstrap.start(services)
         app.state.services = services
-        public_routes.warm(app.state)
         # Start-up objects (schema, calendar, pools) live as long as the process: keep
         # them out of the collector's full passes, whose pauses would land on requests.
         gc.collect()
@@ -80,7 +81,6 @@ def create_app(settings: Settings | None = None, *, prepared: bool = False) -> S
         try:
             yield
         finally:
-            await off_loop(public_routes.stop, app.state)
             if services.appeal_reads is not None:
                 await services.appeal_reads.close()
             if services.standby is not None:
@@ -166,6 +166,17 @@ async def metrics(request: Request) -> Response:
             services.metrics.projection_lag.labels(view=name).set(head - position)
         if services.audit is not None:
             await off_loop(witness_gauges(services.metrics.registry).refresh, services.audit)
+        try:
+            stamp = await off_loop(PackageStore(services.read_models.db).stamp)
+        except Exception as error:
+            if not is_unavailable(error):
+                raise
+            stamp = None  # the store went away since the probe: keep the last values
+        if stamp is not None:
+            stored = services.metrics.opendata_stored
+            stored.labels(figure="builds").set(stamp.builds)
+            stored.labels(figure="build_seconds").set(stamp.seconds)
+            stored.labels(figure="age_seconds").set(time.time() - stamp.built_at)
     for name, failure in services.helper_health().items():
         services.metrics.helper_up.labels(helper=name).set(int(failure is None))
     leadership = services.leadership

@@ -52,6 +52,24 @@ class Metrics:
             ["result"],
             registry=self.registry,
         )
+        self.opendata_builds = Counter(
+            "appeals_opendata_builds",
+            "Open-data package builds saved by the duty running in this process (API workers "
+            "without the duty never build; they serve the stored package)",
+            registry=self.registry,
+        )
+        self.opendata_build_seconds = Gauge(
+            "appeals_opendata_build_seconds",
+            "How long the last open-data build in this process took",
+            registry=self.registry,
+        )
+        self.opendata_stored = Gauge(
+            "appeals_opendata_stored",
+            "The open-data package in the store, whoever built it (the duty process): "
+            "builds saved so far, the last one's duration (s) and age (s)",
+            ["figure"],
+            registry=self.registry,
+        )
         self.store_up = Gauge(
             "appeals_store_up",
             "1 while the store answered the last scrape's probe",
@@ -63,6 +81,11 @@ class Metrics:
             ["helper"],
             registry=self.registry,
         )
+
+    def opendata_built(self, seconds: float) -> None:
+        """Count one open-data build saved here, which took ``seconds``."""
+        self.opendata_builds.inc()
+        self.opendata_build_seconds.set(seconds)
 
     def served_from(self, server: str) -> None:
         """Count one view read answered by ``server`` ("standby" or "primary")."""

@@ -8,6 +8,7 @@ rolls back). But only a second SIGINT forces it, and without a deadline it waits
 Here a second signal of either kind forces the stop, and ``APPEALS_SHUTDOWN_TIMEOUT``
 seconds after the first, uvicorn cancels the requests still running and goes on to the
 lifespan's shutdown; a stop stuck even then ends the process ``HARD_STOP`` seconds later.
+A worker whose supervisor died drains for seconds only (``api.serve.lifeline``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import time
 from types import FrameType
 
 import uvicorn
+
+from api.serve.lifeline import ORPHAN_DRAIN, ORPHAN_STOP, exit_by, orphaned
 
 log = logging.getLogger("appeals.serve")
 HARD_STOP = 5.0
@@ -34,6 +37,10 @@ class DrainingServer(uvicorn.Server):
             self.force_exit = True
             return
         super().handle_exit(sig, frame)
+        if orphaned():
+            self.config.timeout_graceful_shutdown = ORPHAN_DRAIN
+            exit_by(ORPHAN_STOP)
+            return
         timeout = self.config.timeout_graceful_shutdown
         if timeout is not None:
             # A daemon thread: a stop done in time ends the process, and the thread with it.

@@ -1,7 +1,7 @@
 """The duty process of ``serve --workers``: contends for the projection duty and nothing else.
 
-It is a child of the supervisor: it names itself, ends with its parent, and stops on
-SIGTERM or SIGINT. What it runs is built by ``api.bootstrap.run_duty``.
+It is a child of the supervisor: it names itself, ends with its parent (within
+``ORPHAN_STOP`` seconds), and stops on SIGTERM or SIGINT. What it runs is built by ``api.bootstrap.run_duty``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import threading
 from types import FrameType
 
 from api import bootstrap
-from api.serve.lifeline import end_with_parent
+from api.serve.lifeline import ORPHAN_STOP, end_with_parent, exit_by, orphaned
 from api.serve.procname import name_process
 from api.settings import Settings
 
@@ -29,6 +29,8 @@ def run_duty() -> None:
             # A second signal: stop now. A projection batch in flight is one transaction,
             # which the database rolls back when this process's connections close.
             os._exit(1)
+        if orphaned():  # the supervisor died: a new one may want the duty now
+            exit_by(ORPHAN_STOP)
         stop.set()
 
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -12,6 +12,7 @@ import asyncio
 import ctypes
 import dataclasses
 import logging
+import signal
 import socket
 import sys
 
@@ -82,7 +83,8 @@ class ChannelServer(DrainingServer):
                 return
             if not data:  # the supervisor is gone, and with it every new connection
                 self._hang_up()
-                self.should_exit = True
+                if not self.should_exit:  # as if by its parent-death signal, which may lag
+                    self.handle_exit(signal.SIGTERM, None)
                 return
             if len(fds) < len(data):
                 # Each byte came with one descriptor; the kernel drops those this process

@@ -2,7 +2,11 @@
 
 Every write is an intention the harness remembers: a new appeal (``receiveAppeal``, one
 external id each) or a category set on one of the thread's own appeals at the version it
-last saw (``categorizeAppeal`` with ``expectedVersion``). A write is retried (after a short
+last saw (``categorizeAppeal`` with ``expectedVersion``). Categories come from a catalogue
+of ``CATEGORIES``, as an authority's do, and each is set at most once on one appeal, so a
+category read back tells which write applied. (A new random name per write made about one
+category per three appeals, and the open-data package's disclosure audit over them took
+138 s of CPU and 1.2 GB at 4,201 appeals with 1,437 categories, in every worker that started.) A write is retried (after a short
 pause, whatever ``Retry-After`` says, so that the time without service is measured finely)
 until it is acknowledged; a retry of a categorize that answers ``CONFLICT`` reads the
 appeal to learn whether the first attempt applied. Reads of a thread's own acknowledged
@@ -44,6 +48,7 @@ PAGE = (
 STATISTICS = "{ statistics(groupBy: [CHANNEL]) { count } }"
 RETRY_PAUSE = 0.2
 STOP_PATIENCE = 10.0
+CATEGORIES = tuple(f"category-{n:02}" for n in range(24))
 WRITE_PATIENCE = 60.0
 """Seconds a write is retried before the harness gives it up as not acknowledged."""
 
@@ -62,6 +67,7 @@ class Write:
     version: int = 0
     position: int | None = None
     attempts: int = 0
+    tried: set[str] = field(default_factory=set)  # of an appeal: categories ever sent for it
 
 
 @dataclass
@@ -153,7 +159,7 @@ class Client(threading.Thread):
             "categorize",
             appeal_id=target.appeal_id,
             appeal_uuid=target.appeal_uuid,
-            category=f"cat-{uuid.uuid4().hex[:10]}",
+            category=self._category(target),
             expected_version=target.version,
         )
 
@@ -173,6 +179,13 @@ class Client(threading.Thread):
             return write.acked
 
         self._until_acked(write, attempt)
+
+    def _category(self, target: Write) -> str:
+        """A category of the catalogue never sent for ``target`` (a new name once all were)."""
+        fresh = [name for name in CATEGORIES if name not in target.tried]
+        chosen = self.random.choice(fresh) if fresh else f"category-{uuid.uuid4().hex[:10]}"
+        target.tried.add(chosen)
+        return chosen
 
     def _learn(self, write: Write, target: Write) -> None:
         outcome, data = self._call("appeal", READ, {"id": write.appeal_id})

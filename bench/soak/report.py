@@ -2,15 +2,39 @@
 
 from __future__ import annotations
 
+from bench.soak.memory import LIMIT, MemoryFigures
 from bench.soak.run import SoakReport
 
 MB = 1024 * 1024
 
 
+def _memory(memory: MemoryFigures, settle_seconds: float) -> list[str]:
+    """The memory lines: PSS settled and at the end, the limit, the largest growth of one process."""
+    settle = f"{settle_seconds:.0f} s"
+    verdict = "within" if memory.within else "OVER"
+    kinds = ", ".join(
+        f"{kind} " + "/".join(f"{size / MB:.0f}" for size in sizes)
+        for kind, sizes in sorted(memory.kinds_end.items())
+    )
+    lines = [
+        f"  server memory (PSS, all processes)  after {settle} of load {memory.start / MB:,.0f} MB, "
+        f"end {memory.end / MB:,.0f} MB ({memory.growth * 100:+.1f} %, {verdict} the "
+        f"{LIMIT * 100:.0f} % limit), peak {memory.peak / MB:,.0f} MB",
+        f"    at the end (MB): {kinds}; summed RSS {memory.rss_start / MB:,.0f} -> "
+        f"{memory.rss_end / MB:,.0f} MB",
+    ]
+    if memory.largest is not None:
+        g = memory.largest
+        lines.append(
+            f"    largest growth of one process once settled: {g.kind} {g.pid} "
+            f"{g.settled / MB:.0f} -> {g.last / MB:.0f} MB over {g.minutes:.1f} min"
+        )
+    return lines
+
+
 def render(report: SoakReport) -> str:
     """The whole table as text."""
     config, found = report.config, report.findings
-    growth = (report.memory_end / report.memory_start - 1) * 100 if report.memory_start else 0.0
     lines = [
         f"== soak on {config.store}: {report.seconds / 60:.1f} min of load, {config.clients} clients, "
         f"{config.workers if config.store == 'postgresql' else 1} worker(s)",
@@ -24,8 +48,7 @@ def render(report: SoakReport) -> str:
         f"  read-your-writes misses       {report.missing_reads} missing, {report.stale_reads} stale",
         f"  subscription events received  {report.subscription_events:,}; sessions ended: "
         + ", ".join(f"{why} x{n}" for why, n in sorted(report.subscription_closes.items())),
-        f"  server memory (RSS, all processes)  start {report.memory_start / MB:,.0f} MB, "
-        f"end {report.memory_end / MB:,.0f} MB ({growth:+.1f} %)",
+        *_memory(report.memory, report.memory_settle),
         "",
         f"  {'fault':<24}{'count':>6}{'longest without service':>26}{'back after':>13}",
     ]

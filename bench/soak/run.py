@@ -26,6 +26,7 @@ from bench.soak.measures import (
     operations,
     unexpected_errors,
 )
+from bench.soak.memory import SETTLE, MemoryFigures, MemoryWatch
 from bench.soak.server import Server
 from ledger.values import Role
 
@@ -81,8 +82,8 @@ class SoakReport:
     subscription_closes: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     timeline: list[str] = field(default_factory=list)
-    memory_start: int = 0
-    memory_end: int = 0
+    memory: MemoryFigures = field(default_factory=MemoryFigures)
+    memory_settle: float = 0.0
     folder: str = ""
 
     @property
@@ -155,8 +156,9 @@ def _drive(
     begun = time.monotonic()
     for thread in threads:
         thread.start()
+    memory = MemoryWatch(server, stop)
+    memory.start()
     time.sleep(WARM_UP)
-    report.memory_start = server.memory()
     kinds = POSTGRES_FAULTS if cluster is not None else SQLITE_FAULTS
     plan = schedule(kinds, begun + WARM_UP, begun + config.seconds - QUIET_END)
     injector = Injector(server, cluster, "appeals")
@@ -168,9 +170,13 @@ def _drive(
         injected.append(injector.inject(kind))
     recovered = _await_service(tally, injected[-1].reference) if injected else begun
     time.sleep(max(0.0, max(begun + config.seconds, recovered + AFTER_LAST) - time.monotonic()))
-    report.memory_end = server.memory()
+    memory.sample()
     end = time.monotonic()
     stop.set()
+    # A short run is judged from its middle: it never reaches the settled size.
+    report.memory_settle = WARM_UP + min(SETTLE, (end - begun - WARM_UP) / 2)
+    report.memory = memory.figures(begun + report.memory_settle)
+    memory.write(folder / "memory.tsv", begun)
     for thread in threads:
         thread.join(60)
     server.stop()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from html import escape
 
 from opendata.dashboard import series as data
@@ -45,7 +45,7 @@ def hours(value: float) -> str:
     return text.replace(".", ",", 1)
 
 
-def render(files: dict[str, File], chosen: Selection) -> str:
+def render(files: Mapping[str, File], chosen: Selection) -> str:
     """The whole page for one selection."""
     months, bodies = data.months(files), data.bodies(files)
     month = chosen.month or _ranked_month(files, months)
@@ -128,7 +128,7 @@ def _problems(rows: list[data.Row], month: str) -> str:
     )
 
 
-def _ranked_month(files: dict[str, File], months: list[str]) -> str | None:
+def _ranked_month(files: Mapping[str, File], months: list[str]) -> str | None:
     """The latest month in which some body is ranked (else the latest month)."""
     ranked = {str(r["period"]) for r in data.table(files, "rankings") if r["rank"] is not None}
     candidates = [m for m in months if m in ranked] or months

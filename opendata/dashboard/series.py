@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -32,23 +33,23 @@ class Selection:
     body: str | None
 
 
-def table(files: dict[str, File], name: str) -> list[Row]:
+def table(files: Mapping[str, File], name: str) -> list[Row]:
     """One resource's rows, from its published JSON."""
     rows: list[Row] = json.loads(files[f"{name}.json"].body)
     return rows
 
 
-def months(files: dict[str, File]) -> list[str]:
+def months(files: Mapping[str, File]) -> list[str]:
     """Every month the package covers, in order."""
     return sorted({str(r["period"]) for r in table(files, "monthly")})
 
 
-def bodies(files: dict[str, File]) -> list[str]:
+def bodies(files: Mapping[str, File]) -> list[str]:
     """Every body named in the package."""
     return sorted({str(r["body"]) for r in table(files, "monthly-by-body")})
 
 
-def weekly(files: dict[str, File], chosen: Selection) -> list[Point]:
+def weekly(files: Mapping[str, File], chosen: Selection) -> list[Point]:
     """Appeals received per week (Monday) by channel, or for the chosen body in total."""
     name, key = ("daily-by-body", "body") if chosen.body else ("daily-by-channel", "channel")
     sums: dict[tuple[str, str], int] = defaultdict(int)
@@ -72,7 +73,7 @@ def weekly(files: dict[str, File], chosen: Selection) -> list[Point]:
     ]
 
 
-def per_body(files: dict[str, File], chosen: Selection, figure: str) -> list[Point]:
+def per_body(files: Mapping[str, File], chosen: Selection, figure: str) -> list[Point]:
     """A monthly figure (``on_time_share``, ``first_response_p50``) per body over the months."""
     points = []
     for row in table(files, "monthly-by-body"):
@@ -90,7 +91,7 @@ def per_body(files: dict[str, File], chosen: Selection, figure: str) -> list[Poi
     return points
 
 
-def rankings(files: dict[str, File], month: str, metric: str, level: str = "body") -> list[Row]:
+def rankings(files: Mapping[str, File], month: str, metric: str, level: str = "body") -> list[Row]:
     """The ranking rows of one month, metric and level (body, source), as published."""
     return [
         r
@@ -99,6 +100,6 @@ def rankings(files: dict[str, File], month: str, metric: str, level: str = "body
     ]
 
 
-def problems(files: dict[str, File], month: str) -> list[Row]:
+def problems(files: Mapping[str, File], month: str) -> list[Row]:
     """The sharpest problems of one month's last week, by rank, as published."""
     return [r for r in table(files, "problems") if r["period"] == month]

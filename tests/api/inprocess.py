@@ -77,7 +77,9 @@ class InProcessServer(Tokens):
 
 
 @contextlib.contextmanager
-def serve_in_process(database_url: str, folder: Path) -> Iterator[InProcessServer]:
+def serve_in_process(
+    database_url: str, folder: Path, **extra_env: str
+) -> Iterator[InProcessServer]:
     """The app on ``database_url``, its lifespan run, until the block ends."""
     settings = Settings.from_environ(
         {
@@ -88,6 +90,7 @@ def serve_in_process(database_url: str, folder: Path) -> Iterator[InProcessServe
             "APPEALS_KEYS_DIR": str(folder / "server-keys"),
             "APPEALS_CLOCK_SKEW": REPLAY_CLOCK_SKEW,
             "APPEALS_OPENDATA_REFRESH": "0",
+            **extra_env,
         }
     )
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:

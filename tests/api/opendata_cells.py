@@ -14,6 +14,6 @@ def typed(name: str, value: str) -> object:
     number = float(value)
     return (
         int(number)
-        if name in ("received", "answered", "on_time", "closed", "overdue_now", "rated")
+        if name in ("received", "problems", "answered", "on_time", "closed", "overdue_now", "rated")
         else number
     )

@@ -30,6 +30,7 @@ from ledger.values import Role
 from tests.api.conftest import LiveServer
 from tests.api.inprocess import REPLAY_CLOCK_SKEW
 from tests.api.pages import receive_through_pages
+from tests.api.published import wait_published
 from tests.waiting import until
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -101,6 +102,7 @@ def shown(live: LiveServer) -> LiveServer:
         ),
         timeout=60,
     )
+    wait_published(live.database_url)
     return live
 
 

@@ -25,6 +25,7 @@ from ledger.values import Actor, Role
 from projections.histogram import bin_of, representative
 from tests.api.conftest import LiveServer
 from tests.api.inprocess import REPLAY_CLOCK_SKEW
+from tests.api.published import wait_published
 from tests.api.ranking_oracle import kaplan_meier, wilson
 from tests.waiting import until
 
@@ -115,6 +116,7 @@ def ranked(live: LiveServer) -> LiveServer:
         return bool(groups) and groups[0]["count"] == len(CASES)
 
     until(loaded, timeout=60)
+    wait_published(live.database_url)
     return live
 
 

@@ -7,6 +7,7 @@ import fcntl
 import os
 import resource
 import signal
+import socket
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -74,6 +75,41 @@ def test_a_killed_supervisor_takes_its_children_and_the_projection_lock_with_it(
         assert len(children) == 3
         until(lambda: not _running(children), timeout=3, every=0.05)
         assert _free(lock)
+    finally:
+        if supervisor.poll() is None:
+            supervisor.kill()
+            supervisor.wait()
+
+
+def test_a_killed_supervisor_s_workers_stop_within_seconds_even_mid_request(
+    tmp_path: Path,
+) -> None:
+    # A drain would wait a minute for the request below; an orphan drains for seconds only.
+    port = free_port()
+    supervisor = processes.supervise(
+        f"sqlite:///{tmp_path / 'a.db'}",
+        port,
+        tmp_path,
+        workers=2,
+        APPEALS_SHUTDOWN_TIMEOUT="60",
+        APPEALS_BODY_TIMEOUT="60",
+    )
+    try:
+        until(lambda: _up(supervisor, port), timeout=60, every=0.2)
+        workers = processes.workers_of(supervisor.pid)
+        with socket.create_connection(("127.0.0.1", port)) as slow:
+            slow.sendall(
+                b"POST /graphql HTTP/1.1\r\nhost: test\r\ncontent-type: application/json\r\n"
+                b"content-length: 1000\r\n\r\n{"  # and the rest of the body never comes
+            )
+            mine = slow.getsockname()[1]
+            until(lambda: mine in processes.served_by(port, workers), timeout=10)
+            children = _running(processes.children(supervisor.pid))
+
+            supervisor.kill()
+            supervisor.wait()
+
+            until(lambda: not _running(children), timeout=15, every=0.1)
     finally:
         if supervisor.poll() is None:
             supervisor.kill()

@@ -166,6 +166,12 @@ def expected_statistics(
             {
                 "keys": keys,
                 "count": len(members),
+                # Each problem once: appeals closed as a duplicate of another are left out.
+                "problems": sum(
+                    1
+                    for r in members
+                    if r["status"] is not Status.CLOSED or r["duplicate_of"] is None
+                ),
                 "counts_by_status": {
                     s: sum(1 for r in members if r["status"] is s) for s in Status
                 },

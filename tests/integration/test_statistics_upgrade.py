@@ -1,4 +1,4 @@
-"""A store whose statistics tables predate the source dimension gets them re-derived on setup."""
+"""Statistics tables of an older release (before sources, or ``problems``) are re-derived on setup."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from typing import Any
 
 from api.bootstrap import build, read_side
 from api.settings import Settings
+from ledger.values import Actor, Role
 from projections.db import Database
 from projections.models import Dimension, StatsFilter
 from projections.statistics_view import CELLS, DUE, HIST, WAIT
+from tests.api.inprocess import REPLAY_CLOCK_SKEW
 
 BASE = datetime(2025, 4, 7, 8, tzinfo=UTC)
 # The four-dimension tables of the release before sources (their key indexes go with them).
@@ -64,4 +66,43 @@ def test_tables_without_a_source_column_are_rebuilt_from_the_appeals_view(store_
         "vk:171001": 3,
         "vk:171002": 3,
     }
+    container.close()
+
+
+def test_tables_without_the_problems_figure_are_rebuilt_with_duplicates_counted_once(
+    store_url: str,
+) -> None:
+    settings = {"APPEALS_DATABASE_URL": store_url, "APPEALS_CLOCK_SKEW": REPLAY_CLOCK_SKEW}
+    container = build(Settings.from_environ(settings))
+    side = read_side(container)
+    side.runner.setup()
+    ids = [
+        container.ledger.receive_appeal(
+            channel="vk",
+            external_id=f"problem-{n}",
+            text="Не горит фонарь",
+            body="Администрация",
+            at=BASE + timedelta(hours=n),
+        ).appeal_id
+        for n in range(3)
+    ]
+    for duplicate in ids[1:]:
+        container.ledger.close_appeal(
+            duplicate,
+            outcome="duplicate",
+            duplicate_of=ids[0],
+            actor=Actor("upgrade-officer", Role.OPERATOR),
+            at=BASE + timedelta(hours=5),
+        )
+    side.runner.catch_up()
+    current = _tables(side.db)
+    with side.db.transaction() as cursor:
+        cursor.execute(f"ALTER TABLE {CELLS} DROP COLUMN problems")
+
+    again = read_side(container)
+    again.runner.setup()
+
+    assert _tables(again.db) == current
+    (group,) = again.read_models.statistics(StatsFilter(), [], None)
+    assert (group.count, group.problems) == (3, 1)
     container.close()
