@@ -3,7 +3,8 @@
 Figures, in one run, for SQLite and PostgreSQL:
 
 - ours: events/s of the import (reading, external sort, replay through the application's
-  command methods, batch writes), and with the audit log's catch-up that follows it;
+  command methods in ``APPEALS_IMPORT_WORKERS`` processes, batch writes), and with the audit
+  log's catch-up that follows it; CPU counts the importing process and its workers;
 - raw: rows/s of the driver loading the very rows the import stored into a table of the
   same shape: PostgreSQL ``COPY … FROM STDIN (FORMAT binary)``, SQLite ``executemany`` in
   one transaction;
@@ -80,6 +81,9 @@ def child(url: str, path: Path) -> None:
     total, cpu = time.perf_counter() - started, time.process_time() - cpu
     container.close()
     rss = peak_rss_mib()
+    # The replay workers (APPEALS_IMPORT_WORKERS) have been joined: their CPU counts too.
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu += workers.ru_utime + workers.ru_stime
     print(
         json.dumps(
             {
@@ -88,6 +92,7 @@ def child(url: str, path: Path) -> None:
                 "total": total,
                 "cpu": cpu,
                 "rss_mib": rss,
+                "worker_rss_mib": workers.ru_maxrss / 1024,
                 "refused": summary.appeals_refused,
             }
         )
@@ -193,13 +198,19 @@ def measure(kind: str, path: Path, part: Path, folder: Path) -> dict[str, object
         "events imported": int(ours["events"]),
         "ours: import, events/s": rate,
         "ours: import + audit catch-up, events/s": ours["events"] / ours["total"],
-        "ours: CPU seconds per 100k events": ours["cpu"] / ours["events"] * 100_000,
+        "ours: CPU seconds per 100k events (importer and workers)": ours["cpu"]
+        / ours["events"]
+        * 100_000,
         "raw: "
         + ("executemany, one transaction" if kind == "sqlite" else "binary COPY")
         + ", rows/s": raw,
         "ratio ours/raw": rate / raw,
         "peak RSS, a quarter of the file (MiB)": small["rss_mib"],
         "peak RSS, all of the file (MiB)": ours["rss_mib"],
+        "peak RSS of a replay worker, a quarter / all (MiB)": (
+            f"{small['worker_rss_mib']:.0f} / {ours['worker_rss_mib']:.0f}"
+        ),
+        "ratio ours/raw, 3 decimals": f"{rate / raw:.3f}",
     }
 
 

@@ -229,6 +229,10 @@ class AppealsLedger(CommandMethods, Erasure, Batches, Reading, Application[UUID]
         except NotFoundError:
             return None
 
+    def appeal_exists(self, appeal_id: UUID) -> bool:
+        """Whether an appeal with that id is stored (a duplicate must name one)."""
+        return self.find_appeal(appeal_id) is not None
+
     def record_delivery(
         self,
         appeal_id: UUID,

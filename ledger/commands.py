@@ -59,7 +59,7 @@ class CommandContext(Protocol):
 
     def seal_answer(self, appeal: Appeal, text: str) -> tuple[str, str | None]: ...
 
-    def find_appeal(self, appeal_id: UUID) -> Appeal | None: ...
+    def appeal_exists(self, appeal_id: UUID) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -183,7 +183,7 @@ class CloseAppeal(AppealCommand):
 
     def apply(self, appeal: Appeal, when: When, context: CommandContext) -> None:
         outcome = parse_enum(Outcome, self.outcome, "outcome")
-        if self.duplicate_of is not None and context.find_appeal(self.duplicate_of) is None:
+        if self.duplicate_of is not None and not context.appeal_exists(self.duplicate_of):
             raise ValidationError(field="duplicateOf", reason="names no existing appeal")
         appeal.close(outcome=outcome, duplicate_of=self.duplicate_of, **when.of(self.actor))
 

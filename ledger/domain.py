@@ -11,6 +11,7 @@ re-checks rules that held when they were recorded. A refused command raises a
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import TypeAlias
 from uuid import UUID, uuid5
 
@@ -29,8 +30,12 @@ __all__ = ["APPEAL_NAMESPACE", "OPEN", "Answer", "Appeal", "Note", "appeal_id_fo
 APPEAL_NAMESPACE = UUID("6f1d6a2e-3b7c-5e4a-9d0b-2a51c0e8b7f3")
 
 
+@lru_cache(maxsize=1024)
 def appeal_id_for(channel: str, external_id: str) -> UUID:
-    """The appeal id is a pure function of where the message came from."""
+    """The appeal id is a pure function of where the message came from.
+
+    Cached: intake derives it, then the aggregate's ``create_id`` derives it again.
+    """
     return uuid5(APPEAL_NAMESPACE, f"{channel}\x1f{external_id}")
 
 

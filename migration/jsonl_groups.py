@@ -72,23 +72,27 @@ def jsonl_groups(
     try:
         for key, records in groupby(sort.sorted(), key=itemgetter(0)):
             group = Group(UUID(bytes=key))
+            appeal: AppealKey | None = None  # one per group: its lines name the same appeal
             for _, rank, at, number, payload in records:
                 if rank < 0:
-                    field, reason, appeal = payload
-                    group.faults.append(Refusal(number, appeal, field, reason))
+                    field, reason, name = payload
+                    group.faults.append(Refusal(number, name, field, reason))
                 else:
-                    group.events.append(_event(group.appeal_id, at, number, payload))
+                    appeal = appeal or AppealKey(payload[0], payload[1])
+                    group.events.append(_event(group.appeal_id, appeal, at, number, payload))
             yield group
     finally:
         sort.close()
 
 
-def _event(appeal_id: UUID, at: int, number: int, payload: tuple[Any, ...]) -> ImportedEvent:
+def _event(
+    appeal_id: UUID, appeal: AppealKey, at: int, number: int, payload: tuple[Any, ...]
+) -> ImportedEvent:
     """The event as the first pass checked it (business time in UTC, as stored)."""
-    channel, external_id, kind, fields, actor_id, actor_role, source_id = payload
+    _, _, kind, fields, actor_id, actor_role, source_id = payload
     return ImportedEvent(
         line=number,
-        appeal=AppealKey(channel, external_id),
+        appeal=appeal,
         appeal_id=appeal_id,
         type=_KINDS[kind],
         at=EPOCH + timedelta(microseconds=at),

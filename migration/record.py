@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -60,6 +61,11 @@ class AppealKey:
     def __str__(self) -> str:
         return f"{self.channel}:{self.external_id}"
 
+    def __reduce__(self) -> tuple[type[AppealKey], tuple[str, str]]:
+        # Jobs carry one per event to worker processes; a slotted dataclass's default
+        # pickling walks ``fields()`` on every object.
+        return AppealKey, (self.channel, self.external_id)
+
 
 @dataclass(frozen=True, slots=True)
 class ImportedEvent:
@@ -74,6 +80,19 @@ class ImportedEvent:
     actor: Actor | None
     source_id: str | None = None
     """The appeal's source (its page, bot or mailbox id within the channel), if named."""
+
+    def __reduce__(self) -> tuple[Callable[..., ImportedEvent], tuple[Any, ...]]:
+        # As ``AppealKey.__reduce__``: jobs carry every event to a worker process.
+        return ImportedEvent, (
+            self.line,
+            self.appeal,
+            self.appeal_id,
+            self.type,
+            self.at,
+            self.fields,
+            self.actor,
+            self.source_id,
+        )
 
 
 @dataclass(frozen=True, slots=True)

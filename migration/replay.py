@@ -95,6 +95,18 @@ def _when(event: ImportedEvent, time_reason: str | None) -> dict[str, Any]:
     return {"at": event.at, "time_reason": time_reason}
 
 
+def named_sources(event: ImportedEvent) -> list[tuple[str, str]]:
+    """The (channel, source id) pairs a line names, for looking their keys up beforehand."""
+    channel = event.appeal.channel
+    named = [(channel, event.source_id)] if event.source_id is not None else []
+    given = event.fields.get("source") if event.type is EventType.RECEIVED else None
+    if isinstance(given, str):
+        prefix, _, platform_id = given.partition(":")
+        if prefix == channel and platform_id:
+            named.append((channel, platform_id))
+    return named
+
+
 def _named_source(event: ImportedEvent) -> str | None:
     """The source id a line names: ``source_id``, or a receipt's ``fields.source`` (as
     ``appeals export`` writes it, ``channel:source id``); both must agree."""

@@ -78,6 +78,7 @@ def run_import(
         progress=progress,
         time_reason=options.time_reason,
         sources=source_key,
+        workers=container.settings.import_workers,
     )
 
     def count(lines_read: int) -> None:

@@ -11,7 +11,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from api.container import Container
 from api.storage.keystore import TABLE as KEYS
 from api.storage.sqliterecorder import WriterConnectionRecorder
-from ledger.domain import Appeal
+from migration.batch import Row, Staged
 
 CHUNK = 500
 
@@ -27,16 +27,14 @@ class SqlImportStore:
         self.recorder = container.ledger.recorder
         self.in_memory = not self.is_postgres and container.store.path is None
 
-    def stored_events(self, ids: Sequence[UUID]) -> dict[UUID, list[Appeal.Event]]:
-        found: dict[UUID, list[Appeal.Event]] = {}
-        to_event = self.ledger.mapper.to_domain_event
+    def stored_events(self, ids: Sequence[UUID]) -> dict[UUID, list[Row]]:
+        found: dict[UUID, list[Row]] = {}
         select = f"SELECT originator_id, originator_version, topic, state FROM {self.table}"
         for chunk, where in self.chunks([self.key(i) for i in ids]):
             statement = f"{select} WHERE originator_id {where} ORDER BY 1, 2"
             for originator, version, topic, state in self.sql.rows(statement, chunk):
                 appeal_id = originator if isinstance(originator, UUID) else UUID(originator)
-                stored = StoredEvent(appeal_id, int(version), topic, bytes(state))
-                found.setdefault(appeal_id, []).append(to_event(stored))  # type: ignore[arg-type]
+                found.setdefault(appeal_id, []).append((int(version), topic, bytes(state)))
         return found
 
     def exists(self, appeal_id: UUID) -> bool:
@@ -51,7 +49,7 @@ class SqlImportStore:
                 found[citizen_id] = bytes(key)
         return found
 
-    def write(self, appeals: Sequence[Appeal], keys: list[tuple[str, bytes]]) -> list[UUID]:
+    def write(self, appeals: Sequence[Staged], keys: list[tuple[str, bytes]]) -> list[UUID]:
         if isinstance(self.recorder, WriterConnectionRecorder) and not self.in_memory:
             return self._write_sqlite(appeals, keys)
         if keys:
@@ -62,36 +60,28 @@ class SqlImportStore:
             with self.sql.transaction(commit=True) as cursor:
                 cursor.executemany(statement, keys)  # type: ignore[attr-defined]
         lost = self._lost_keys(keys)
-        refused = [a.id for a in appeals if (a.text_key or a.citizen_id) in lost]
-        pending = {a.id: a.collect_events() for a in appeals if a.id not in refused}
+        refused = [a.appeal_id for a in appeals if a.key_id in lost]
+        pending = {a.appeal_id: _stored(a) for a in appeals if a.appeal_id not in refused}
         try:
-            self.ledger.events.put([e for events in pending.values() for e in events])
+            self.recorder.insert_events([e for events in pending.values() for e in events])
         except IntegrityError:
             return refused + self._one_by_one(pending)
         return refused
 
-    def _write_sqlite(self, appeals: Sequence[Appeal], keys: list[tuple[str, bytes]]) -> list[UUID]:
+    def _write_sqlite(self, appeals: Sequence[Staged], keys: list[tuple[str, bytes]]) -> list[UUID]:
         """Keys and events in one transaction on the recorder's writer connection.
 
         Not on the connection pool's writer: a server's projections and audit keeper hold
         that one while they write a page, longer than the pool lets a request wait.
         """
         assert isinstance(self.recorder, WriterConnectionRecorder)
-        pending = {a.id: a.collect_events() for a in appeals}
-        to_stored = self.ledger.mapper.to_stored_event
-        rows = {
-            appeal_id: [
-                (appeal_id.hex, s.originator_version, s.topic, s.state)
-                for s in map(to_stored, events)
-            ]
-            for appeal_id, events in pending.items()
-        }
+        rows = {a.appeal_id: [(a.appeal_id.hex, *row) for row in a.events] for a in appeals}
         insert_key = f"INSERT INTO {KEYS} (citizen_id, key) VALUES (?, ?) ON CONFLICT DO NOTHING"
         try:
             with self.recorder.writing() as writer:
                 writer.executemany(insert_key, keys)
                 lost = _lost(keys, _stored_keys(writer, [citizen for citizen, _ in keys]))
-                refused = [a.id for a in appeals if (a.text_key or a.citizen_id) in lost]
+                refused = [a.appeal_id for a in appeals if a.key_id in lost]
                 self.recorder.append_rows(
                     writer, [row for i, r in rows.items() if i not in refused for row in r]
                 )
@@ -100,19 +90,19 @@ class SqlImportStore:
             with self.recorder.writing() as writer:
                 writer.executemany(insert_key, keys)
                 lost = _lost(keys, _stored_keys(writer, [citizen for citizen, _ in keys]))
-            refused = [a.id for a in appeals if (a.text_key or a.citizen_id) in lost]
+            refused = [a.appeal_id for a in appeals if a.key_id in lost]
             return refused + self._one_by_one(
-                {i: e for i, e in pending.items() if i not in refused}
+                {a.appeal_id: _stored(a) for a in appeals if a.appeal_id not in refused}
             )
         return refused
 
-    def _one_by_one(self, pending: Mapping[UUID, Sequence[object]]) -> list[UUID]:
+    def _one_by_one(self, pending: Mapping[UUID, Sequence[StoredEvent]]) -> list[UUID]:
         """Another writer stored events of some of these appeals meanwhile: save each
         appeal alone, so only those are refused."""
         collided = []
         for appeal_id, events in pending.items():
             try:
-                self.ledger.events.put(events)
+                self.recorder.insert_events(events)
             except IntegrityError:
                 collided.append(appeal_id)
         return collided
@@ -148,3 +138,7 @@ def _stored_keys(writer: sqlite3.Connection, citizen_ids: list[str]) -> dict[str
 def _lost(keys: list[tuple[str, bytes]], stored: dict[str, bytes]) -> set[str]:
     """Citizens whose key another writer created first (what we sealed under is lost)."""
     return {citizen_id for citizen_id, key in keys if stored.get(citizen_id) != key}
+
+
+def _stored(appeal: Staged) -> list[StoredEvent]:
+    return [StoredEvent(appeal.appeal_id, *row) for row in appeal.events]
