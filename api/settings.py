@@ -9,7 +9,7 @@ import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -19,6 +19,8 @@ from api.settings_values import (
     ChannelSettings,
     SettingsError,
     parse_hours,
+    parse_instant,
+    parse_log_origin,
     parse_special_terms,
     parse_witnesses,
 )
@@ -129,9 +131,13 @@ class Settings:
             rate_limit_per_minute=_int(env, "APPEALS_RATE_LIMIT_PER_MINUTE", 600, minimum=0),
             keys_dir=env.get("APPEALS_KEYS_DIR", "var/keys"),
             access_log=_bool(env, "APPEALS_ACCESS_LOG", False),
-            log_origin=_log_origin(env, "APPEALS_LOG_ORIGIN", "appeals-ledger"),
+            log_origin=parse_log_origin(
+                env.get("APPEALS_LOG_ORIGIN", ""), "APPEALS_LOG_ORIGIN", "appeals-ledger"
+            ),
             checkpoint_interval=float(_int(env, "APPEALS_CHECKPOINT_INTERVAL", 300, minimum=0)),
-            earliest_business_time=_instant(env, "APPEALS_EARLIEST_BUSINESS_TIME"),
+            earliest_business_time=parse_instant(
+                env.get("APPEALS_EARLIEST_BUSINESS_TIME", ""), "APPEALS_EARLIEST_BUSINESS_TIME"
+            ),
             header_timeout=float(_int(env, "APPEALS_HEADER_TIMEOUT", 10, minimum=1)),
             body_timeout=float(_int(env, "APPEALS_BODY_TIMEOUT", 30, minimum=1)),
             keepalive_timeout=_int(env, "APPEALS_KEEPALIVE_TIMEOUT", 5, minimum=1),
@@ -237,29 +243,6 @@ def _origins(env: Mapping[str, str], name: str) -> tuple[str, ...]:
 
 def _witnesses(env: Mapping[str, str], name: str) -> tuple[tuple[str, str], ...]:
     return parse_witnesses(env.get(name, ""), name)
-
-
-def _log_origin(env: Mapping[str, str], name: str, default: str) -> str:
-    value = env.get(name, "").strip() or default
-    # The origin is the first line of every signed checkpoint note.
-    if not value.isprintable():
-        raise SettingsError(f"{name}: {value!r} must be one line of printable text")
-    return value
-
-
-def _instant(env: Mapping[str, str], name: str) -> datetime:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return EARLIEST_BUSINESS_TIME
-    try:
-        value = datetime.fromisoformat(raw)
-    except ValueError:
-        raise SettingsError(f"{name}: {raw!r} is not an ISO 8601 date or time") from None
-    if len(raw) == 10:  # a date alone: its midnight in UTC
-        return value.replace(tzinfo=UTC)
-    if value.tzinfo is None:
-        raise SettingsError(f"{name}: {raw!r} needs a timezone offset, like +03:00")
-    return value
 
 
 _API_URLS = (

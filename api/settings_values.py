@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Secret
 
 from ledger.special_terms import SpecialTerm
-from ledger.values import Channel
+from ledger.values import EARLIEST_BUSINESS_TIME, Channel
 from ledger.verify import VerificationError
 from ledger.verify.vkey import COSIGNATURE, parse_verifier_key
 
@@ -96,3 +97,27 @@ def parse_witnesses(value: str, name: str) -> tuple[tuple[str, str], ...]:
             raise SettingsError(f"{name}: {parts[1]!r}: {error}") from None
         found.append((parts[0], parts[1]))
     return tuple(found)
+
+
+def parse_log_origin(raw: str, name: str, default: str) -> str:
+    """The audit log's origin: one line of printable text, the first line of every checkpoint."""
+    value = raw.strip() or default
+    if not value.isprintable():
+        raise SettingsError(f"{name}: {value!r} must be one line of printable text")
+    return value
+
+
+def parse_instant(raw: str, name: str) -> datetime:
+    """An ISO 8601 date (its midnight in UTC) or an instant with its offset; empty: the earliest."""
+    raw = raw.strip()
+    if not raw:
+        return EARLIEST_BUSINESS_TIME
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise SettingsError(f"{name}: {raw!r} is not an ISO 8601 date or time") from None
+    if len(raw) == 10:  # a date alone: its midnight in UTC
+        return value.replace(tzinfo=UTC)
+    if value.tzinfo is None:
+        raise SettingsError(f"{name}: {raw!r} needs a timezone offset, like +03:00")
+    return value
