@@ -10,6 +10,7 @@ from opendata.resources import Resource
 from projections.db import Database
 from projections.hotspots import HotspotQuery
 from projections.models import Period, StatsFilter, StatsGroup
+from projections.pattern_store import PatternStore
 from projections.public_problems import month_problems
 from projections.public_statistics import PublicStatistics
 from projections.rankings import Level, Metric, Rankings
@@ -42,7 +43,8 @@ class Figures:
         self.local_date = local_date or (lambda instant: instant.date())
         """The calendar's date of an instant (the current month's problems end today)."""
         query = StatisticsQuery(db)
-        self.public = PublicStatistics(db, query)
+        # The duty builds the package: it saves each month's pattern for every API process.
+        self.public = PublicStatistics(db, query, PatternStore(db, remember=True))
         self.rankings = Rankings(self.public)
         self.hotspots = HotspotQuery(db, query)
 

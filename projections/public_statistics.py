@@ -22,8 +22,9 @@ from datetime import date, datetime, timedelta
 
 from ledger.errors import ValidationError
 from projections.db import Database
-from projections.disclosure import DIMENSIONS, Cells, Pattern, pattern
+from projections.disclosure import DIMENSIONS, Cells, Pattern
 from projections.models import Dimension, Period, StatsFilter, StatsGroup
+from projections.pattern_store import PatternStore
 from projections.public_tables import (
     TABLES,
     block_key,
@@ -56,9 +57,12 @@ def check_public_range(filter: StatsFilter, period: Period | None) -> None:
 class PublicStatistics:
     """Statistics with the public's period rule and suppression pattern applied."""
 
-    def __init__(self, db: Database, query: StatisticsQuery) -> None:
+    def __init__(
+        self, db: Database, query: StatisticsQuery, patterns: PatternStore | None = None
+    ) -> None:
         self.db = db
         self.query = query
+        self.patterns = patterns or PatternStore(db)
 
     def statistics(
         self,
@@ -106,7 +110,8 @@ class PublicStatistics:
 
     def pattern(self, month: date, threshold: int) -> Pattern:
         """The suppression pattern of one month's block (its days and every published table)."""
-        return pattern(self._cells(month), threshold, TABLES)
+        first = month.replace(day=1)
+        return self.patterns.pattern(first, self._cells(first), threshold, TABLES)
 
     def _cells(self, month: date) -> Cells:
         first = month.replace(day=1)

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from ledger.domain import Appeal
-from projections import rebuild, tracking
+from projections import pattern_store, rebuild, tracking
 from projections.appeal_state import AppealState
 from projections.appeals_view import AppealsView, load_states
 from projections.daemon import DaemonThread
@@ -90,6 +90,7 @@ class Runner:
             tracking.create(cursor, self.names)
             for view in self.views:
                 view.create(self.db, cursor)
+            pattern_store.create(self.db, cursor)
 
     def positions(self) -> dict[str, int]:
         """Each view's position."""
