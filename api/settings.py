@@ -64,7 +64,7 @@ class Settings:
     ready_max_lag: int = 1000
     suppress_below: int = 5
     ranking_min_n: int = 30
-    opendata_refresh: int = 60
+    opendata_refresh: int = 600
     cors_origins: tuple[str, ...] = ()
     ws_origins: tuple[str, ...] = ()
     rate_limit_per_minute: int = 600
@@ -125,7 +125,7 @@ class Settings:
             ready_max_lag=_int(env, "APPEALS_READY_MAX_LAG", 1000, minimum=0),
             suppress_below=_int(env, "APPEALS_SUPPRESS_BELOW", 5, minimum=0),
             ranking_min_n=_int(env, "APPEALS_RANKING_MIN_N", 30, minimum=1),
-            opendata_refresh=_int(env, "APPEALS_OPENDATA_REFRESH", 60, minimum=0),
+            opendata_refresh=_int(env, "APPEALS_OPENDATA_REFRESH", 600, minimum=0),
             cors_origins=_origins(env, "APPEALS_CORS_ORIGINS"),
             ws_origins=_origins(env, "APPEALS_WS_ORIGINS"),
             rate_limit_per_minute=_int(env, "APPEALS_RATE_LIMIT_PER_MINUTE", 600, minimum=0),
