@@ -42,37 +42,39 @@ def digest(cells: Cells, threshold: int, tables: frozenset[int]) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
+KEPT = 64
+"""Recent patterns kept in this process, by month and digest, for every store object: GraphQL
+``rankings`` makes its statistics per request, and must not read and decode a row each time."""
+_RECENT: OrderedDict[tuple[date, str], Pattern] = OrderedDict()
+_LOCK = Lock()
+
+
 class PatternStore:
     """A month's pattern from the store when its cells match, else computed (and saved).
 
     ``remember``: save what is computed here (the duty on the primary; an API process
-    reading a standby does not write).
+    reading a standby does not write). A remembering store always asks the table first, so
+    a pattern this process computed without saving is saved by the duty's next build.
     """
 
-    def __init__(self, db: Database, *, remember: bool = False, kept: int = 64) -> None:
+    def __init__(self, db: Database, *, remember: bool = False) -> None:
         self.db = db
         self.remember = remember
-        self._kept = kept
-        self._recent: OrderedDict[tuple[date, str], Pattern] = OrderedDict()
-        self._lock = Lock()
 
     def pattern(self, month: date, cells: Cells, threshold: int, tables: frozenset[int]) -> Pattern:
         """The pattern of ``month``'s ``cells``, read, remembered or computed."""
         key = digest(cells, threshold, tables)
-        with self._lock:
-            found = self._recent.get((month, key))
-            if found is not None:
-                self._recent.move_to_end((month, key))
-                return found
-        found = self._read(month, threshold, key)
+        found = None if self.remember else _recent(month, key)
         if found is None:
-            found = pattern(cells, threshold, tables)
+            found = self._read(month, threshold, key)
+        if found is None:
+            found = _recent(month, key) or pattern(cells, threshold, tables)
             if self.remember:
                 self._save(month, threshold, key, found)
-        with self._lock:
-            self._recent[month, key] = found
-            while len(self._recent) > self._kept:
-                self._recent.popitem(last=False)
+        with _LOCK:
+            _RECENT[month, key] = found
+            while len(_RECENT) > KEPT:
+                _RECENT.popitem(last=False)
         return found
 
     def _read(self, month: date, threshold: int, key: str) -> Pattern | None:
@@ -112,3 +114,11 @@ class PatternStore:
 
 def _keys(text: str) -> frozenset[tuple[str, ...]]:
     return frozenset(tuple(key) for key in json.loads(text))
+
+
+def _recent(month: date, key: str) -> Pattern | None:
+    with _LOCK:
+        found = _RECENT.get((month, key))
+        if found is not None:
+            _RECENT.move_to_end((month, key))
+        return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator
 from datetime import date
 
@@ -47,6 +48,7 @@ def test_a_saved_pattern_is_read_by_another_process_and_never_computed_again(
 ) -> None:
     saved = PatternStore(side.db, remember=True).pattern(MONTH, _cells(), 5, TABLES)
     monkeypatch.setattr(pattern_store, "pattern", _refuse)
+    monkeypatch.setattr(pattern_store, "_RECENT", OrderedDict())  # as another process
 
     read = PatternStore(side.db).pattern(MONTH, _cells(), 5, TABLES)
 
