@@ -40,7 +40,7 @@ QUICK_WAIT = 0.25
 """Seconds a checkout waits while the pool's last checkout found no connection."""
 # Keys of eventsourcing's environment that only this factory reads (see api.storage.store).
 STATEMENT_TIMEOUT = "POSTGRES_STATEMENT_TIMEOUT"
-SERIAL = "-c max_parallel_workers_per_gather=0"
+SERIAL = "-c max_parallel_workers_per_gather=0 -c jit=off"
 
 
 def bounded_kwargs(
@@ -50,7 +50,9 @@ def bounded_kwargs(
 
     Parallel query is off: on the API's page of 20 the planner chose two parallel workers
     for a text search, which took 40-90 ms against 2-5 ms in one process (1M events), and
-    their start-up took the cores that concurrent requests were waiting for.
+    their start-up took the cores that concurrent requests were waiting for. JIT is off too:
+    before a freshly loaded view has planner statistics, the search page's estimated cost
+    passed ``jit_above_cost`` and compiling took 18-25 ms of a page that runs in 0.3 ms.
     """
     options = f"-c statement_timeout={int(statement_timeout * 1000)} {SERIAL}"
     return {**kwargs, "connect_timeout": max(2, round(connect_timeout)), "options": options}
