@@ -43,11 +43,10 @@ from types import FrameType
 from api.serve.children import CONTEXT, start_child
 from api.serve.drain import HARD_STOP
 from api.serve.duty_process import run_duty
+from api.serve.restarts import RESTART_PAUSE, restart_pause
 from api.serve.worker import work
 
 log = logging.getLogger("appeals.serve")
-RESTART_PAUSE = 1.0
-MAX_RESTART_PAUSE = 60.0
 STOP_TIMEOUT = 20.0
 START_WAIT = 30.0
 TICK = 0.2  # how often the supervisor looks for dead workers and signals
@@ -75,6 +74,7 @@ class Worker:
         self.closed = CONTEXT.RawValue(ctypes.c_uint64, 0)
         self.passed = 0
         self.ready = False
+        self.served = False  # it was ready once: its start-up worked
         args = (theirs, self.closed, access_log, duty)
         inherited = [*inherited, self.channel.fileno()]
         self.process = start_child(work, args, inherited, "appeals-worker")
@@ -132,7 +132,7 @@ class Supervisor:
         for _ in range(self.count):  # one by one, so each child closes the channels before it
             self.workers.append(self._start())
         warm_by = time.monotonic() + START_WAIT
-        pause = RESTART_PAUSE
+        pauses: dict[int, float] = {}  # each worker's last pause before its restart
         due: dict[int, float] = {}  # when each dead worker's successor starts
         while not self.stopping:
             for key, _ in self.selector.select(TICK):
@@ -144,6 +144,7 @@ class Supervisor:
                 if worker.process.is_alive() or self.stopping:
                     continue
                 if n not in due:
+                    pause = restart_pause(worker.served, pauses.get(n))
                     log.warning(
                         "worker %s exited with %s; restarting in %.0f s",
                         worker.process.pid,
@@ -151,9 +152,8 @@ class Supervisor:
                         pause,
                     )
                     self._forget(worker)
+                    pauses[n] = pause
                     due[n] = time.monotonic() + pause
-                    # A worker that keeps dying is restarted ever more slowly, up to a minute.
-                    pause = min(pause * 2, MAX_RESTART_PAUSE)
                 elif time.monotonic() >= due[n]:
                     del due[n]
                     self.workers[n] = self._start()
@@ -252,7 +252,7 @@ class Supervisor:
         except ConnectionResetError:
             said = b""
         if said:
-            worker.ready = True
+            worker.ready = worker.served = True
         else:  # it hung up: stopping or dead
             self._forget(worker)
 
