@@ -19,9 +19,10 @@ backlog instead of piling on the first worker up.
 The supervisor prepares the store once, forks its children after importing the application
 (``api.serve.children``), runs the projection duty in a process of its own
 (``api.serve.duty_process``), restarts a worker or that process when it dies (backing off if a
-worker keeps dying), and on SIGINT or SIGTERM stops accepting and lets the workers finish what
-they serve (``api.serve.drain``), the duty process last, so that their last writes are
-projected; a second signal is passed on to every child, which then stops at once.
+worker keeps dying before it is ready: ``api.serve.restarts``), and on SIGINT or SIGTERM stops
+accepting and lets the workers finish what they serve (``api.serve.drain``), the duty process
+last, so that their last writes are projected; a second signal is passed on to every child,
+which then stops at once.
 Out of descriptors, it stops accepting for ``ACCEPT_PAUSE`` instead of dying. Its children
 stop when it dies, even by SIGKILL (``api.serve.lifeline``).
 """
