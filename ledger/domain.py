@@ -23,6 +23,7 @@ from ledger.appeal_state import Answer, Note
 from ledger.article11 import Article11Commands
 from ledger.delivery import DeliveryCommands
 from ledger.lifecycle import OPEN, STATUS_AFTER
+from ledger.triggers import fast_triggers
 from ledger.values import FORMAL_CHANNELS, Channel
 
 __all__ = ["APPEAL_NAMESPACE", "OPEN", "Answer", "Appeal", "Note", "appeal_id_for"]
@@ -154,3 +155,7 @@ class Appeal(AppealCommands, Article11Commands, DeliveryCommands, Aggregate):
     _delivered = event(AnswerDelivered)(mutators.answer_delivered)
     _delivery_failed = event(DeliveryFailed)(mutators.delivery_failed)
     _add_note = event(NoteAdded)(mutators.note_added)
+
+
+# Commands trigger these events through fewer layers (``ledger.triggers``).
+fast_triggers(Appeal)

@@ -87,10 +87,12 @@ class CitizenVault:
 
     def seal_intake(self, key_id: str, citizen: Citizen, text: str) -> tuple[str, str]:
         """Seal a new appeal's citizen and text, fetching their key once."""
-        key = self.keys.get_or_create(key_id)
-        plaintext = json.dumps(asdict(citizen), ensure_ascii=False).encode()
-        sealed_citizen = _seal(key, plaintext, key_id.encode())
-        return sealed_citizen, _seal(key, text.encode(), key_id.encode() + _TEXT_PURPOSE)
+        cipher = AESGCM(self.keys.get_or_create(key_id))
+        # The fields as ``asdict`` gives them, without its deep copy (a fifth of a receipt).
+        fields = {"name": citizen.name, "contact": citizen.contact, "address": citizen.address}
+        plaintext = json.dumps(fields, ensure_ascii=False).encode()
+        sealed_citizen = _seal_with(cipher, plaintext, key_id.encode())
+        return sealed_citizen, _seal_with(cipher, text.encode(), key_id.encode() + _TEXT_PURPOSE)
 
     def seal_text(self, key_id: str, text: str) -> str:
         """Seal free text under ``key_id``, creating the key on first use."""
@@ -147,8 +149,12 @@ class BufferedKeyStore:
 
 
 def _seal(key: bytes, plaintext: bytes, aad: bytes) -> str:
+    return _seal_with(AESGCM(key), plaintext, aad)
+
+
+def _seal_with(cipher: AESGCM, plaintext: bytes, aad: bytes) -> str:
     nonce = os.urandom(12)
-    sealed = AESGCM(key).encrypt(nonce, plaintext, aad)
+    sealed = cipher.encrypt(nonce, plaintext, aad)
     return SEAL_PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode()
 
 

@@ -5,7 +5,10 @@ read by either: a registered type is an object ``{"_type_": name, "_data_": data
 everything else is plain JSON. The library builds that with :mod:`json` and a hook called
 for every object, which was a fifth of an append. orjson is ten times faster, but it writes
 UUIDs natively, so they are wrapped before it runs (event states are flat, so the walk is
-short); datetimes and other registered types it hands back to the library's hook.
+short). A UTC datetime (every business time and timestamp the ledger stores) is wrapped
+with the datetime itself as its data, which orjson writes exactly as ``isoformat()`` does
+(same digits, microseconds only when non-zero, ``+00:00``) at a quarter of the cost; other
+datetimes and registered types go through the library's hook.
 
 orjson and :mod:`json` differ on a few values: floats (``1e-07`` against ``1e-7``, NaN),
 integers beyond 64 bits, keys that are not strings, and subclasses of the built-in types.
@@ -15,14 +18,14 @@ library's own code, so the bytes are always the library's.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 import orjson
-from eventsourcing.persistence import JSONTranscoder
+from eventsourcing.persistence import DatetimeAsISO, JSONTranscoder, Transcoding
 
-_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+_OPTIONS = orjson.OPT_PASSTHROUGH_DATACLASS
 _PLAIN = frozenset({str, bool, type(None)})
 
 
@@ -32,6 +35,18 @@ class _Unusual(Exception):
 
 class FastJSONTranscoder(JSONTranscoder):
     """``JSONTranscoder``'s format and registered transcodings, encoded with orjson."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._utc_name: str | None = None
+        """The name UTC datetimes are wrapped under, while the library's ISO transcoding
+        is the one registered for datetimes."""
+
+    def register(self, transcoding: Transcoding) -> None:
+        """Registers the transcoding (as the library does)."""
+        super().register(transcoding)
+        iso = self.types.get(datetime)
+        self._utc_name = iso.name if type(iso) is DatetimeAsISO else None
 
     def encode(self, obj: Any) -> bytes:
         """The object as compact UTF-8 JSON, registered types wrapped."""
@@ -54,18 +69,32 @@ class FastJSONTranscoder(JSONTranscoder):
 
     def _wrap(self, obj: Any) -> Any:
         kind = type(obj)
-        if kind in _PLAIN or kind is datetime:
+        if kind in _PLAIN:
             return obj
+        if kind is datetime:
+            if obj.tzinfo is UTC and self._utc_name is not None:
+                return {"_type_": self._utc_name, "_data_": obj}
+            return self._default(obj)
         if kind is int:
             if not -(2**63) <= obj < 2**64:
                 raise _Unusual
             return obj
         if kind is dict:
-            if not all(type(key) is str for key in obj):
-                raise _Unusual
-            return {key: self._wrap(value) for key, value in obj.items()}
+            wrapped = {}
+            utc = self._utc_name
+            for key, value in obj.items():
+                if type(key) is not str:
+                    raise _Unusual
+                of = type(value)
+                if of in _PLAIN:
+                    wrapped[key] = value
+                elif of is datetime and value.tzinfo is UTC and utc is not None:
+                    wrapped[key] = {"_type_": utc, "_data_": value}  # an event's times
+                else:
+                    wrapped[key] = self._wrap(value)
+            return wrapped
         if kind is list or kind is tuple:
-            return [self._wrap(value) for value in obj]
+            return [value if type(value) in _PLAIN else self._wrap(value) for value in obj]
         if kind is UUID:
             return self._encode_obj(obj)
         if kind in self.types:

@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import TypeVar
 
 from ledger.errors import ValidationError
@@ -108,8 +109,13 @@ def clean_text(value: str, field: str, *, max_length: int = MAX_TEXT_LENGTH) -> 
     return text
 
 
+@lru_cache(maxsize=4096)
 def clean_name(value: str, field: str) -> str:
-    """A short single-line identifier such as a body, department or category."""
+    """A short single-line identifier such as a body, department or category.
+
+    Cached: names repeat (a few hundred bodies, departments and staff), and an import
+    cleans one or two per event. A refused name raises again each time (not cached).
+    """
     text = clean_text(value, field, max_length=200)
     if "\n" in text or "\t" in text:
         raise ValidationError(field=field, reason="must be a single line")

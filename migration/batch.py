@@ -21,13 +21,13 @@ from ledger.application import AppealsLedger
 from ledger.domain import Appeal
 from ledger.privacy import CitizenVault
 from ledger.values import Actor
+from migration.encoding import Row, RowEncoder
 from migration.keys import PrefetchedKeys
 from migration.record import TYPES, ImportedEvent, Refusal
 from migration.replay import Known, RefusedError, replay
 from migration.staging import StagingLedger
 
-Row = tuple[int, str, bytes]
-"""A stored event of a known appeal: version, topic, state (plain data, cheap to pickle)."""
+__all__ = ["BatchReplay", "Group", "Job", "Outcome", "Row", "Staged"]
 
 
 @dataclass
@@ -79,6 +79,7 @@ class BatchReplay:
 
     def __init__(self, live: AppealsLedger, *, actor: Actor, time_reason: str) -> None:
         self.mapper = live.mapper
+        self.encoder = RowEncoder(live.mapper)
         self.keys = PrefetchedKeys()
         self.staging = StagingLedger(live, CitizenVault(self.keys))
         self.actor = actor
@@ -93,7 +94,7 @@ class BatchReplay:
         staging.appeals.clear()
         staging.existing = job.existing
         outcome = Outcome()
-        to_domain, to_stored = self.mapper.to_domain_event, self.mapper.to_stored_event
+        to_domain, encode = self.mapper.to_domain_event, self.encoder.rows
         for group in job.groups:
             if group.faults:
                 outcome.refused.append((group.faults[0], len(group.faults)))
@@ -125,10 +126,7 @@ class BatchReplay:
                 outcome.unchanged += 1
                 continue
             appeal = staging.appeals[group.appeal_id]
-            events = [
-                (s.originator_version, s.topic, s.state)
-                for s in map(to_stored, appeal.collect_events())
-            ]
+            events = encode(appeal.collect_events())
             key_id = appeal.text_key or appeal.citizen_id
             outcome.staged.append(Staged(group.appeal_id, key_id, events, stored is None))
         outcome.keys = self.keys.drain()

@@ -22,6 +22,7 @@ from eventsourcing.persistence import StoredEvent
 from ledger.application import AppealsLedger
 from ledger.values import Actor
 from migration.batch import BatchReplay, Group, Job, Outcome, Row, Staged
+from migration.collection import fewer_collections
 from migration.record import EventType, Refusal
 from migration.replay import SourceKeys, named_sources, no_sources
 from migration.summary import Summary
@@ -98,7 +99,7 @@ class Importer:
 
     def run(self, groups: Iterable[Group]) -> Summary:
         """Import every group; returns the summary (also kept on ``self.summary``)."""
-        with Replayers(self._replay, self.workers) as replayers:
+        with fewer_collections(), Replayers(self._replay, self.workers) as replayers:
             self._feed(replayers, groups, final=False)
             # Duplicates of duplicates wait for each other: go round while any gets in.
             final = False

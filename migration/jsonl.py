@@ -36,7 +36,8 @@ TOP: dict[str, tuple[type, bool]] = {
     "version": (int, False),
 }
 ACTOR: dict[str, tuple[type, bool]] = {"id": (str, True), "role": (str, False)}
-_RECENT: dict[AppealKey, UUID] = {}
+_RECENT: dict[AppealKey, tuple[UUID, str]] = {}
+_KINDS = {kind.value: kind for kind in EventType}
 # Actors repeat (a few thousand staff); each is checked and built once.
 _ACTORS: dict[tuple[object, object], Actor] = {}
 _CHANNEL = re.compile(rb'"channel"\s*:\s*"([^"\\]{1,50})"')
@@ -72,30 +73,32 @@ def parse_line(raw: bytes, line: int) -> ImportedEvent | Fault:
     except ValidationError as error:
         return _fault(raw, line, error.field, error.reason)
     appeal = AppealKey(top["channel"], external)
-    appeal_id = _appeal_id(appeal)
+    appeal_id, appeal_text = _appeal_id(appeal)
     try:
-        event = _event(top, appeal, appeal_id, line)
+        event = _event(top, appeal, appeal_id, appeal_text, line)
     except ShapeError as error:
         return Fault(Refusal(line, str(appeal), error.field, error.reason), appeal_id)
     return event
 
 
-def _event(top: dict[str, Any], appeal: AppealKey, appeal_id: UUID, line: int) -> ImportedEvent:
-    if top["type"] not in EventType._value2member_map_:
+def _event(
+    top: dict[str, Any], appeal: AppealKey, appeal_id: UUID, appeal_text: str, line: int
+) -> ImportedEvent:
+    kind = _KINDS.get(top["type"])
+    if kind is None:
         raise ShapeError("type", f"is unknown: {top['type']!r} (one of {'|'.join(EventType)})")
-    kind = EventType(top["type"])
     stated = top.get("appeal_id")
-    if stated is not None and stated != str(appeal_id):
+    if stated is not None and stated != appeal_text:
         raise ShapeError("appeal_id", f"is not the id of {appeal} ({appeal_id})")
     return ImportedEvent(
-        line=line,
-        appeal=appeal,
-        appeal_id=appeal_id,
-        type=kind,
-        at=parse_time(top["at"], "at"),
-        fields=check_fields(kind, top["fields"]),
-        actor=_actor(top.get("actor")),
-        source_id=top.get("source_id"),
+        line,
+        appeal,
+        appeal_id,
+        kind,
+        parse_time(top["at"], "at"),
+        check_fields(kind, top["fields"]),
+        _actor(top.get("actor")),
+        top.get("source_id"),
     )
 
 
@@ -131,13 +134,15 @@ def _actor(value: dict[str, Any] | None) -> Actor | None:
     return made
 
 
-def _appeal_id(appeal: AppealKey) -> UUID:
-    """The appeal's id; lines of one appeal are usually near each other, so remember a few."""
+def _appeal_id(appeal: AppealKey) -> tuple[UUID, str]:
+    """The appeal's id, and as text; lines of one appeal are usually near each other, so
+    remember a few."""
     found = _RECENT.get(appeal)
     if found is None:
         if len(_RECENT) >= 4096:
             _RECENT.clear()
-        found = _RECENT[appeal] = appeal_id_for(appeal.channel, appeal.external_id)
+        appeal_id = appeal_id_for(appeal.channel, appeal.external_id)
+        found = _RECENT[appeal] = (appeal_id, str(appeal_id))
     return found
 
 

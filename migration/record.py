@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from ledger.domain import Appeal
@@ -51,9 +50,12 @@ CLASSES: dict[EventType, type[Appeal.Event]] = {
 TYPES: dict[type[Appeal.Event], EventType] = {cls: kind for kind, cls in CLASSES.items()}
 
 
-@dataclass(frozen=True, slots=True)
-class AppealKey:
-    """An appeal's source identity as a file names it."""
+class AppealKey(NamedTuple):
+    """An appeal's source identity as a file names it.
+
+    A named tuple (not a dataclass): every line builds one and hashes it, and a tuple's
+    construction, hashing and pickling are done in C.
+    """
 
     channel: str
     external_id: str
@@ -61,15 +63,12 @@ class AppealKey:
     def __str__(self) -> str:
         return f"{self.channel}:{self.external_id}"
 
-    def __reduce__(self) -> tuple[type[AppealKey], tuple[str, str]]:
-        # Jobs carry one per event to worker processes; a slotted dataclass's default
-        # pickling walks ``fields()`` on every object.
-        return AppealKey, (self.channel, self.external_id)
 
+class ImportedEvent(NamedTuple):
+    """One event of an appeal's history as read from a file, its shape already checked.
 
-@dataclass(frozen=True, slots=True)
-class ImportedEvent:
-    """One event of an appeal's history as read from a file, its shape already checked."""
+    A named tuple, as ``AppealKey``: built for every line, carried to worker processes.
+    """
 
     line: int
     appeal: AppealKey
@@ -80,19 +79,6 @@ class ImportedEvent:
     actor: Actor | None
     source_id: str | None = None
     """The appeal's source (its page, bot or mailbox id within the channel), if named."""
-
-    def __reduce__(self) -> tuple[Callable[..., ImportedEvent], tuple[Any, ...]]:
-        # As ``AppealKey.__reduce__``: jobs carry every event to a worker process.
-        return ImportedEvent, (
-            self.line,
-            self.appeal,
-            self.appeal_id,
-            self.type,
-            self.at,
-            self.fields,
-            self.actor,
-            self.source_id,
-        )
 
 
 @dataclass(frozen=True, slots=True)

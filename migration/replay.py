@@ -65,10 +65,11 @@ def replay(
         return found
 
     for event in events:
-        key = (event.type, event.at)
-        if known[key] > 0:
-            known[key] -= 1
-            continue
+        if known:  # a continuation or a re-run: skip what is stored
+            key = (event.type, event.at)
+            if known.get(key, 0) > 0:
+                known[key] -= 1
+                continue
         appeal_id = event.appeal_id
         if event.type is EventType.RECEIVED and (stored is not None or new):
             _refuse(event, "type", "repeats the appeal's receipt at another time")

@@ -75,9 +75,24 @@ def check_fields(kind: EventType, fields: Any) -> dict[str, Any]:
 
 
 def check_object(value: Any, spec: Spec, where: str, what: str) -> dict[str, Any]:
-    """One JSON object against its spec; ``null`` counts as absent for optional names."""
+    """One JSON object against its spec; ``null`` counts as absent for optional names.
+
+    Whether an object passes depends only on its names and the JSON types of their values,
+    and the lines of a file have few such shapes: each shape that passed is remembered.
+    """
     if type(value) is not dict:
         raise ShapeError(where, "must be an object")
+    shape = (id(spec), tuple(value), tuple(map(type, value.values())))
+    if shape in _PASSED:
+        return value
+    _check(value, spec, where, what)
+    if len(_PASSED) >= 4096:
+        _PASSED.clear()
+    _PASSED.add(shape)
+    return value
+
+
+def _check(value: dict[str, Any], spec: Spec, where: str, what: str) -> None:
     compiled = _compiled(spec)
     kinds, required = compiled
     if not value.keys() <= kinds.keys():
@@ -93,9 +108,9 @@ def check_object(value: Any, spec: Spec, where: str, what: str) -> dict[str, Any
     if not required <= value.keys():
         name = next(name for name in spec if name in required and name not in value)
         raise ShapeError(f"{where}.{name}", "is required")
-    return value
 
 
+_PASSED: set[tuple[int, tuple[str, ...], tuple[type, ...]]] = set()
 _COMPILED: dict[int, tuple[dict[str, type], frozenset[str]]] = {}
 
 

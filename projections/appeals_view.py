@@ -106,6 +106,11 @@ def to_row(state: AppealState, db: Database) -> tuple[Any, ...]:
 
 def from_row(row: Sequence[Any]) -> AppealState:
     """The state stored in a view row (``ROW_COLUMNS`` order)."""
+    return AppealState(**state_values(row))
+
+
+def state_values(row: Sequence[Any]) -> dict[str, Any]:
+    """The fields of the state stored in a view row (``ROW_COLUMNS`` order), by name."""
     values: dict[str, Any] = dict(zip(COLUMNS, row, strict=False))
     for name in _TIMES:
         values[name] = from_us(values[name])
@@ -118,7 +123,7 @@ def from_row(row: Sequence[Any]) -> AppealState:
     values["answered_on_time"] = None if on_time is None else bool(on_time)
     values["outcome"] = Outcome(values["outcome"]) if values["outcome"] else None
     values["duplicate_of"] = as_uuid(values["duplicate_of"]) if values["duplicate_of"] else None
-    return AppealState(**values)
+    return values
 
 
 def load_states(db: Database, cursor: Cursor, ids: Iterable[UUID]) -> dict[UUID, AppealState]:

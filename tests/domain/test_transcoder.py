@@ -67,6 +67,17 @@ EDGE_CASES: list[Any] = [
     {1: "a non-str key", "nested": {2.5: "float key"}},
     {"subclass": type("Sub", (dict,), {})(id=UUID(int=9))},
     {"long digits": 12345678901234567890123, "in text": "1234567890123456789012"},
+    # UTC datetimes are written by orjson itself: every form isoformat() takes.
+    {
+        "no microseconds": datetime(2025, 3, 3, 9, tzinfo=UTC),
+        "microseconds": [datetime(2025, 3, 3, 9, 0, 0, 10, tzinfo=UTC)],
+        "last": datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+        "first": datetime(1, 1, 1, tzinfo=UTC),
+        "three digit year": datetime(999, 12, 31, 23, 59, 59, 1, tzinfo=UTC),
+        "fold": datetime(2025, 10, 26, 1, 30, fold=1, tzinfo=UTC),
+        "utc by offset": datetime(2025, 1, 1, tzinfo=timezone(timedelta(0))),
+        "named zero offset": datetime(2025, 1, 1, tzinfo=timezone(timedelta(0), "GMT")),
+    },
 ]
 
 
@@ -80,6 +91,21 @@ def test_ours_reads_what_the_library_wrote(obj: Any) -> None:
     data = LIBRARY.encode(obj)
 
     assert repr(OURS.decode(data)) == repr(LIBRARY.decode(data))
+
+
+def test_a_datetime_transcoding_of_ones_own_is_used_for_utc_datetimes_too() -> None:
+    class DatetimeAsText(DatetimeAsISO):
+        name = "datetime_text"
+
+        def encode(self, obj: datetime) -> str:
+            return obj.strftime("%d.%m.%Y %H:%M")
+
+    library, ours = JSONTranscoder(), FastJSONTranscoder()
+    for transcoder in (library, ours):
+        transcoder.register(DatetimeAsText())
+    obj = {"at": datetime(2025, 3, 3, 9, 0, 0, 10, tzinfo=UTC)}
+
+    assert ours.encode(obj) == library.encode(obj)
 
 
 def test_an_unregistered_type_is_refused_as_the_library_refuses_it() -> None:
