@@ -33,6 +33,13 @@ log = logging.getLogger("appeals.opendata")
 CHECK_EVERY = 1.0
 CATCHING_UP = 1000
 """Events behind the log: the statistics view is still catching up."""
+START_DELAY = 10.0
+"""Seconds a new holder of the duty leaves a stored package as it is (at most ``refresh``).
+
+A package is due again after the hour moved or ``refresh`` passed, which a restart after
+downtime usually finds, and a build (its disclosure audit above all) took the CPU while the
+process started: on SQLite, where the duty shares the API's process and its GIL, the first
+requests waited for their writes' projection behind it."""
 
 
 class Publisher(DaemonThread):
@@ -59,10 +66,14 @@ class Publisher(DaemonThread):
         self.check = check
         self._partial = False
         """The last build here read a view that was still catching up."""
+        self._start_delay = min(START_DELAY, refresh)
 
     def _run(self) -> None:
         # A failure (the store away) ends this session; DaemonThread retries it.
         self.store.create()
+        if self._start_delay and self.store.stamp() is not None:
+            self._stop.wait(self._start_delay)
+        self._start_delay = 0.0  # a later session (after a failure) goes on at once
         while not self._stop.is_set():
             if self.due(self.store.stamp()):
                 self.publish()

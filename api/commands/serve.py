@@ -9,6 +9,7 @@ from uvicorn.config import STARTUP_FAILURE
 
 from api.bootstrap import audit_service, build, read_side
 from api.commands.options import at_least, port
+from api.graphql.schema import shared_schema
 from api.http.clientlimits import server_config
 from api.runtime.standby import standby_store
 from api.serve.drain import DrainingServer
@@ -61,6 +62,8 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
             listener = listening_socket(args.host, args.port)
         except OSError as error:
             raise SettingsError(f"cannot listen on {args.host}:{args.port}: {error}") from None
+        # Built before the workers are forked, so each finds it built (api.serve.children).
+        shared_schema(settings.introspection)
         supervisor = Supervisor(
             args.workers,
             listener,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import strawberry
@@ -67,4 +68,11 @@ def sdl(schema: strawberry.Schema) -> str:
     return print_schema(lexicographic_sort_schema(schema._schema)) + "\n"
 
 
-schema = build_schema()
+@functools.cache
+def shared_schema(introspection: bool) -> strawberry.Schema:
+    """The schema built once per process: every app of the process, and every worker forked
+    from it after the first call, uses the same one."""
+    return build_schema(introspection=introspection)
+
+
+schema = shared_schema(True)

@@ -20,7 +20,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from api import bootstrap, graphiql, public_routes
 from api.graphql.context import off_loop
-from api.graphql.schema import build_schema
+from api.graphql.schema import shared_schema
 from api.graphql.view import LedgerGraphQL
 from api.http import logs
 from api.http.importing import import_file
@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None, *, prepared: bool = False) -> S
     settings = settings or Settings.from_environ()
     logs.install()
     graphql = LedgerGraphQL(
-        build_schema(introspection=settings.introspection),
+        shared_schema(settings.introspection),
         graphql_ide="graphiql" if settings.graphiql else None,
         allowed_origins=settings.ws_origins,
         page_cache_size=settings.page_cache_size,

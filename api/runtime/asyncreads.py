@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from api.storage.pgpool import BoundedAsyncPool, bounded_kwargs
+from api.storage.pgpool import OPENED_AT_START, BoundedAsyncPool, bounded_kwargs
 from projections.models import AppealRow
 from projections.read_models import ReadModels
 from projections.tracking import TRACKING
@@ -36,7 +36,7 @@ class AsyncAppealReads:
         kwargs = bounded_kwargs({"autocommit": True}, connect_timeout, statement_timeout)
         self.pool = BoundedAsyncPool(
             conninfo,
-            min_size=min(2, size),
+            min_size=min(OPENED_AT_START, size),
             max_size=size,
             open=False,
             kwargs=kwargs,

@@ -19,9 +19,10 @@ backlog instead of piling on the first worker up.
 The supervisor prepares the store once, forks its children after importing the application
 (``api.serve.children``), runs the projection duty in a process of its own
 (``api.serve.duty_process``), restarts a worker or that process when it dies (backing off if a
-worker keeps dying), and on SIGINT or SIGTERM stops accepting and lets the workers finish what
-they serve (``api.serve.drain``), the duty process last, so that their last writes are
-projected; a second signal is passed on to every child, which then stops at once.
+worker keeps dying before it is ready: ``api.serve.restarts``), and on SIGINT or SIGTERM stops
+accepting and lets the workers finish what they serve (``api.serve.drain``), the duty process
+last, so that their last writes are projected; a second signal is passed on to every child,
+which then stops at once.
 Out of descriptors, it stops accepting for ``ACCEPT_PAUSE`` instead of dying. Its children
 stop when it dies, even by SIGKILL (``api.serve.lifeline``).
 """
@@ -43,11 +44,10 @@ from types import FrameType
 from api.serve.children import CONTEXT, start_child
 from api.serve.drain import HARD_STOP
 from api.serve.duty_process import run_duty
+from api.serve.restarts import RESTART_PAUSE, restart_pause
 from api.serve.worker import work
 
 log = logging.getLogger("appeals.serve")
-RESTART_PAUSE = 1.0
-MAX_RESTART_PAUSE = 60.0
 STOP_TIMEOUT = 20.0
 START_WAIT = 30.0
 TICK = 0.2  # how often the supervisor looks for dead workers and signals
@@ -75,6 +75,7 @@ class Worker:
         self.closed = CONTEXT.RawValue(ctypes.c_uint64, 0)
         self.passed = 0
         self.ready = False
+        self.served = False  # it was ready once: its start-up worked
         args = (theirs, self.closed, access_log, duty)
         inherited = [*inherited, self.channel.fileno()]
         self.process = start_child(work, args, inherited, "appeals-worker")
@@ -132,7 +133,7 @@ class Supervisor:
         for _ in range(self.count):  # one by one, so each child closes the channels before it
             self.workers.append(self._start())
         warm_by = time.monotonic() + START_WAIT
-        pause = RESTART_PAUSE
+        pauses: dict[int, float] = {}  # each worker's last pause before its restart
         due: dict[int, float] = {}  # when each dead worker's successor starts
         while not self.stopping:
             for key, _ in self.selector.select(TICK):
@@ -144,6 +145,7 @@ class Supervisor:
                 if worker.process.is_alive() or self.stopping:
                     continue
                 if n not in due:
+                    pause = restart_pause(worker.served, pauses.get(n))
                     log.warning(
                         "worker %s exited with %s; restarting in %.0f s",
                         worker.process.pid,
@@ -151,9 +153,8 @@ class Supervisor:
                         pause,
                     )
                     self._forget(worker)
+                    pauses[n] = pause
                     due[n] = time.monotonic() + pause
-                    # A worker that keeps dying is restarted ever more slowly, up to a minute.
-                    pause = min(pause * 2, MAX_RESTART_PAUSE)
                 elif time.monotonic() >= due[n]:
                     del due[n]
                     self.workers[n] = self._start()
@@ -252,7 +253,7 @@ class Supervisor:
         except ConnectionResetError:
             said = b""
         if said:
-            worker.ready = True
+            worker.ready = worker.served = True
         else:  # it hung up: stopping or dead
             self._forget(worker)
 

@@ -37,6 +37,13 @@ from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from api.storage.unavailable import StoreUnavailableError
 
 QUICK_WAIT = 0.25
+OPENED_AT_START = 2
+"""Connections a pool opens when it opens; it adds more as they are asked for, up to its size.
+
+Each process used to open its whole pool (10) at start: a fresh ``serve --workers 3`` opened 40
+connections at once, besides its appeal-read pools and listeners. On a shared server that ran
+out of connections (``max_connections`` 100), workers failed their start-up and were restarted,
+and the connections' start-up work was spent while the process was not yet serving."""
 """Seconds a checkout waits while the pool's last checkout found no connection."""
 # Keys of eventsourcing's environment that only this factory reads (see api.storage.store).
 STATEMENT_TIMEOUT = "POSTGRES_STATEMENT_TIMEOUT"
@@ -175,7 +182,7 @@ class BoundedPostgresFactory(PostgresFactory):
         datastore.pool = BoundedPool(
             connection_class=Connection[DictRow],
             kwargs=bounded_kwargs(kwargs, given.timeout, statement_timeout),
-            min_size=given.min_size,
+            min_size=min(OPENED_AT_START, given.min_size),
             max_size=given.max_size,
             open=False,
             configure=datastore.after_connect_func(),
