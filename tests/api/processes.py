@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 
 from tests.api.inprocess import SECRET
+from tests.waiting import until
 
 
 def children(pid: int) -> set[int]:
@@ -81,6 +82,16 @@ def each_answered(clients: list[httpx.Client], port: int, workers: set[int]) -> 
     clients.append(client)
     assert client.get("/healthz").status_code == 200
     return set(served_by(port, workers).values()) == workers
+
+
+def wait_until_each_answers(port: int, workers: set[int]) -> None:
+    """Open kept-alive connections until every one of ``workers`` has answered one."""
+    clients: list[httpx.Client] = []
+    try:
+        until(lambda: each_answered(clients, port, workers), timeout=60, every=0.05)
+    finally:
+        for client in clients:
+            client.close()
 
 
 def listeners(port: int) -> set[int]:

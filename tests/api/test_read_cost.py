@@ -76,30 +76,17 @@ def _read(
     return answer
 
 
+@pytest.mark.parametrize("sends_position", [False, True], ids=["no position", "position"])
 def test_reading_an_appeal_by_id_runs_one_statement(
-    served: InProcessServer, monkeypatch: pytest.MonkeyPatch
+    served: InProcessServer, monkeypatch: pytest.MonkeyPatch, sends_position: bool
 ) -> None:
-    token = served.token(Role.SUPERVISOR)
-    appeal_id, _ = _received(served, token)
-    statements = Statements(monkeypatch)
-
-    statements.counting = True
-    answer = _read(served, appeal_id, token)
-    statements.counting = False
-
-    assert answer["data"]["appeal"]["id"] == appeal_id
-    assert len(statements.seen) == 1, statements.seen
-
-
-def test_a_read_sending_a_position_the_views_show_runs_one_statement(
-    served: InProcessServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
+    """With or without the client's position (one the views already show), one statement."""
     token = served.token(Role.SUPERVISOR)
     appeal_id, position = _received(served, token)
     statements = Statements(monkeypatch)
 
     statements.counting = True
-    answer = _read(served, appeal_id, token, position)
+    answer = _read(served, appeal_id, token, position if sends_position else None)
     statements.counting = False
 
     assert answer["data"]["appeal"]["id"] == appeal_id

@@ -6,11 +6,9 @@ import os
 import signal
 from pathlib import Path
 
-import httpx
-
 from api.serve.restarts import MAX_RESTART_PAUSE, RESTART_PAUSE, restart_pause
 from tests.api.conftest import free_port
-from tests.api.processes import each_answered, supervise, workers_of
+from tests.api.processes import supervise, wait_until_each_answers, workers_of
 from tests.waiting import until
 
 
@@ -40,7 +38,7 @@ def test_a_worker_that_served_before_it_died_is_restarted_without_a_growing_paus
 
         for _ in range(3):
             # Each replacement has answered a request (so got ready) before the next kill.
-            _each_answers(port, workers_of(supervisor.pid))
+            wait_until_each_answers(port, workers_of(supervisor.pid))
             _kill_and_replace(supervisor.pid, min(workers_of(supervisor.pid)))
 
         log = next(tmp_path.glob("serve-*.log")).read_text()
@@ -53,15 +51,6 @@ def test_a_worker_that_served_before_it_died_is_restarted_without_a_growing_paus
     finally:
         supervisor.send_signal(signal.SIGTERM)
         supervisor.wait(timeout=30)
-
-
-def _each_answers(port: int, workers: set[int]) -> None:
-    clients: list[httpx.Client] = []
-    try:
-        until(lambda: each_answered(clients, port, workers), timeout=60, every=0.05)
-    finally:
-        for client in clients:
-            client.close()
 
 
 def _kill_and_replace(supervisor: int, victim: int) -> None:

@@ -23,13 +23,13 @@ from ledger.values import Role
 from tests.api.conftest import free_port
 from tests.api.inprocess import SECRET
 from tests.api.processes import (
-    each_answered,
     healthy,
     holding,
     listeners,
     named,
     served_by,
     supervise,
+    wait_until_each_answers,
     workers_of,
 )
 from tests.waiting import until
@@ -83,12 +83,7 @@ def test_workers_starting_together_on_a_new_database_do_not_race(
         first = workers_of(supervisor.pid)
         # Every worker has answered a request, so each finished its start-up: one that
         # crashed there would have done so by now.
-        clients: list[httpx.Client] = []
-        try:
-            until(lambda: each_answered(clients, port, first), timeout=60, every=0.05)
-        finally:
-            for client in clients:
-                client.close()
+        wait_until_each_answers(port, first)
 
         assert workers_of(supervisor.pid) == first
         log = next(tmp_path.glob("serve-*.log")).read_text()
