@@ -37,6 +37,7 @@ from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from api.storage.unavailable import StoreUnavailableError
 
 QUICK_WAIT = 0.25
+"""Seconds a checkout waits while the pool's last checkout found no connection."""
 OPENED_AT_START = 2
 """Connections a pool opens when it opens; it adds more as they are asked for, up to its size.
 
@@ -44,7 +45,6 @@ Each process used to open its whole pool (10) at start: a fresh ``serve --worker
 connections at once, besides its appeal-read pools and listeners. On a shared server that ran
 out of connections (``max_connections`` 100), workers failed their start-up and were restarted,
 and the connections' start-up work was spent while the process was not yet serving."""
-"""Seconds a checkout waits while the pool's last checkout found no connection."""
 # Keys of eventsourcing's environment that only this factory reads (see api.storage.store).
 STATEMENT_TIMEOUT = "POSTGRES_STATEMENT_TIMEOUT"
 SERIAL = "-c max_parallel_workers_per_gather=0 -c jit=off"
