@@ -113,6 +113,10 @@ def test_graphiql_fits_a_phone_screen(browser: Browser, server: LiveServer, tmp_
     page.screenshot(path=tmp_path / "graphiql-phone.png")
 
     run, response = page.locator(".graphiql-execute-button"), page.locator(".graphiql-response")
+    # The editor fills before GraphiQL lays out its other panes (one CI run measured the
+    # response pane while it had no box yet).
+    for part in (run, response):
+        expect(part).to_be_visible(timeout=MS)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     for part in (run, response):
         box = part.bounding_box()
