@@ -77,10 +77,9 @@ def walk_probe(db: Database, text: str, row: str) -> tuple[str, list[Any]] | Non
     A search page in any order but relevance walks the list's index and probes each appeal
     (a common text fills its page within a few hundred), so its cost does not grow with the
     number of matches. ``None`` on SQLite, where FTS5 answers a MATCH only for the whole
-    table at once.
+    table at once. A text with no word to search for is refused by ``matching_ids``, which
+    the same page asks before any statement runs.
     """
-    if match_query(text) is None:
-        raise EmptySearchError(text)
     if not db.dialect.is_postgres:
         return None
     return _POSTGRES_PROBE.format(row=row), [text]
