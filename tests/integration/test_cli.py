@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
 from api.bootstrap import build
 from api.settings import Settings
-
-
-def appeals(*args: str, url: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "APPEALS_DATABASE_URL": url}
-    return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+from tests.api.command_line import appeals, demo, run_module
 
 
 @pytest.mark.parametrize(
@@ -51,39 +36,9 @@ def _event_keys(url: str) -> list[tuple[str, int, str]]:
 def test_demo_data_is_deterministic_for_a_seed_and_not_loaded_twice(
     sqlite_url: str, postgres_url: str
 ) -> None:
-    first = appeals(
-        "demo",
-        "--appeals",
-        "300",
-        "--seed",
-        "7",
-        "--until",
-        "2026-06-01",
-        "--quiet",
-        url=sqlite_url,
-    )
-    second = appeals(
-        "demo",
-        "--appeals",
-        "300",
-        "--seed",
-        "7",
-        "--until",
-        "2026-06-01",
-        "--quiet",
-        url=postgres_url,
-    )
-    again = appeals(
-        "demo",
-        "--appeals",
-        "300",
-        "--seed",
-        "7",
-        "--until",
-        "2026-06-01",
-        "--quiet",
-        url=sqlite_url,
-    )
+    first = demo(sqlite_url, count=300, seed=7, until="2026-06-01")
+    second = demo(postgres_url, count=300, seed=7, until="2026-06-01")
+    again = demo(sqlite_url, count=300, seed=7, until="2026-06-01")
 
     assert first.returncode == 0, first.stderr
     assert "recorded 300 new appeals" in first.stdout
@@ -96,9 +51,7 @@ def test_demo_data_is_deterministic_for_a_seed_and_not_loaded_twice(
 
 
 def test_help_explains_every_command() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "api.cli", "--help"], capture_output=True, text=True, check=False
-    )
+    result = run_module("api.cli", "--help")
 
     assert result.returncode == 0
     for command in ("demo", "history", "run"):
@@ -106,14 +59,10 @@ def test_help_explains_every_command() -> None:
 
 
 def test_a_demo_rerun_with_more_appeals_stores_only_the_new_ones(sqlite_url: str) -> None:
-    first = appeals(
-        "demo", "--appeals", "5", "--seed", "3", "--until", "2026-06-01", "--quiet", url=sqlite_url
-    )
+    first = demo(sqlite_url, count=5, seed=3, until="2026-06-01")
     before = {key[0] for key in _event_keys(sqlite_url)}
 
-    second = appeals(
-        "demo", "--appeals", "10", "--seed", "3", "--until", "2026-06-01", "--quiet", url=sqlite_url
-    )
+    second = demo(sqlite_url, count=10, seed=3, until="2026-06-01")
 
     after = {key[0] for key in _event_keys(sqlite_url)}
     assert "recorded 5 new appeals" in first.stdout

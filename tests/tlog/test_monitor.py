@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +21,7 @@ from api.commands.demo import load_demo
 from api.settings import Settings
 from audit.keyfiles import generate_keys, load_public_key
 from ledger.verify.vkey import verifier_key
+from tests.api.command_line import run_module
 from tests.api.conftest import LiveServer, empty_store, start_server, stop_server
 from tests.tlog.judge import build_judge, judge
 from tests.tlog.witness_process import generate_witness_key, run_cli, start_witness
@@ -71,28 +71,19 @@ def published(
 
 
 def verify(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ledger.verify", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_module("ledger.verify", *args)
+
+
+def verify_site(published: Published, *more: str) -> subprocess.CompletedProcess[str]:
+    """``verify`` of the published static files, with the log's key and its witness."""
+    site, vkey, witness = str(published.site), published.log_vkey, published.witness_vkey
+    return verify("--tiles", site, "--verifier-key", vkey, "--witness", witness, *more)
 
 
 def test_the_published_log_verifies_with_its_witness_and_proves_an_appeal(
     published: Published,
 ) -> None:
-    result = verify(
-        "--tiles",
-        str(published.site),
-        "--verifier-key",
-        published.log_vkey,
-        "--witness",
-        published.witness_vkey,
-        "--appeal",
-        published.appeal,
-    )
+    result = verify_site(published, "--appeal", published.appeal)
 
     assert result.returncode == 0, result.stderr
     assert "cosigned by witness.test/w1" in result.stdout
@@ -131,18 +122,7 @@ def test_a_policy_asking_for_an_unknown_witness_is_not_met(
 ) -> None:
     other = generate_witness_key(tmp_path / "other.key", "witness.test/w2")
 
-    result = verify(
-        "--tiles",
-        str(published.site),
-        "--verifier-key",
-        published.log_vkey,
-        "--witness",
-        published.witness_vkey,
-        "--witness",
-        other,
-        "--quorum",
-        "2",
-    )
+    result = verify_site(published, "--witness", other, "--quorum", "2")
 
     assert result.returncode == 1
     assert result.stderr == "FAIL: cosignature-quorum-not-met: 1 of the 2 witnesses needed\n"
