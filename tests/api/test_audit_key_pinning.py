@@ -16,8 +16,6 @@ from cryptography.hazmat.primitives.serialization import (
     load_pem_public_key,
 )
 
-from api.bootstrap import build
-from api.settings import Settings
 from audit.merkle import MemoryNodeStore, TreeBuilder, inclusion_proof, root
 from ledger.verify import (
     encode_bundle,
@@ -29,15 +27,13 @@ from ledger.verify import (
 )
 from tests.api.command_line import appeals, demo, run_module
 from tests.api.conftest import start_server, stop_server
+from tests.migration.lines import stored_events
 
 ANSWERED = "appeals:Appeal.Answered"
 
 
 def _an_answered_appeal(url: str) -> str:
-    container = build(Settings.from_environ({"APPEALS_DATABASE_URL": url}))
-    notifications = container.ledger.recorder.select_notifications(start=1, limit=100_000)
-    container.close()
-    return next(str(n.originator_id) for n in notifications if n.topic == ANSWERED)
+    return next(appeal for appeal, _, topic in stored_events(url) if topic == ANSWERED)
 
 
 def _forge(genuine: dict[str, Any]) -> dict[str, Any]:

@@ -35,7 +35,6 @@ def refused(response: httpx.Response, code: str) -> dict[str, Any]:
     return dict(error)
 
 
-@pytest.mark.parametrize("field", ["receivedFrom", "receivedTo"])
 def _received_at(received_at: str) -> dict[str, object]:
     """A new appeal's input, received at ``received_at``."""
     return {
@@ -47,6 +46,7 @@ def _received_at(received_at: str) -> dict[str, object]:
     }
 
 
+@pytest.mark.parametrize("field", ["receivedFrom", "receivedTo"])
 def test_a_filter_time_without_an_offset_is_bad_user_input_naming_the_field(
     live: LiveServer, field: str
 ) -> None:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from api.bootstrap import build
-from api.settings import Settings
 from tests.api.command_line import appeals, demo, run_module
+from tests.migration.lines import stored_events
 
 
 @pytest.mark.parametrize(
@@ -26,13 +25,6 @@ def test_a_bad_store_url_fails_with_one_clear_line(url: str, message: str) -> No
     assert "Traceback" not in result.stderr
 
 
-def _event_keys(url: str) -> list[tuple[str, int, str]]:
-    container = build(Settings.from_environ({"APPEALS_DATABASE_URL": url}))
-    notifications = container.ledger.recorder.select_notifications(start=1, limit=100_000)
-    container.close()
-    return [(str(n.originator_id), n.originator_version, n.topic) for n in notifications]
-
-
 def test_demo_data_is_deterministic_for_a_seed_and_not_loaded_twice(
     sqlite_url: str, postgres_url: str
 ) -> None:
@@ -42,11 +34,11 @@ def test_demo_data_is_deterministic_for_a_seed_and_not_loaded_twice(
 
     assert first.returncode == 0, first.stderr
     assert "recorded 300 new appeals" in first.stdout
-    assert _event_keys(sqlite_url) == _event_keys(postgres_url)
-    assert len(_event_keys(sqlite_url)) > 3 * 300
+    assert stored_events(sqlite_url) == stored_events(postgres_url)
+    assert len(stored_events(sqlite_url)) > 3 * 300
     assert second.returncode == 0, second.stderr
     assert "recorded 0 new appeals" in again.stdout
-    topics = {topic for _, _, topic in _event_keys(sqlite_url)}
+    topics = {topic for _, _, topic in stored_events(sqlite_url)}
     assert {"appeals:Appeal.Forwarded", "appeals:Appeal.Rated", "appeals:Appeal.Closed"} <= topics
 
 
@@ -60,11 +52,11 @@ def test_help_explains_every_command() -> None:
 
 def test_a_demo_rerun_with_more_appeals_stores_only_the_new_ones(sqlite_url: str) -> None:
     first = demo(sqlite_url, count=5, seed=3, until="2026-06-01")
-    before = {key[0] for key in _event_keys(sqlite_url)}
+    before = {key[0] for key in stored_events(sqlite_url)}
 
     second = demo(sqlite_url, count=10, seed=3, until="2026-06-01")
 
-    after = {key[0] for key in _event_keys(sqlite_url)}
+    after = {key[0] for key in stored_events(sqlite_url)}
     assert "recorded 5 new appeals" in first.stdout
     assert "recorded 5 new appeals" in second.stdout
     assert len(before) == 5

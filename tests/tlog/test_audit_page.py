@@ -9,22 +9,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Route, expect
 
-from api.bootstrap import build
-from api.commands.demo import load_demo
-from api.settings import Settings
-from audit.keyfiles import generate_keys, load_public_key
-from ledger.verify.vkey import verifier_key
 from tests.api.chromium import headless_chromium, open_closed
 from tests.api.conftest import LiveServer, start_server, stop_server
-from tests.tlog.witness_process import generate_witness_key, run_cli, start_witness
+from tests.tlog.cosigned import cosigned_log
 
-UNTIL = datetime(2026, 1, 10, tzinfo=UTC)
 MS = 10_000
 
 pytestmark = pytest.mark.slow
@@ -44,24 +37,11 @@ class Site:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     folder = tmp_path_factory.mktemp("auditpage")
     url = f"sqlite:///{folder / 'appeals.db'}"
-    generate_keys(folder / "keys")
-    vkey = verifier_key("appeals-ledger", load_public_key(folder / "keys")).text()
-    witness_vkey = generate_witness_key(folder / "w.key", "witness.test/w1")
-    witness = start_witness(folder / "w.key", folder / "state.json", vkey, folder)
-    container = build(Settings.from_environ({"APPEALS_DATABASE_URL": url}))
-    load_demo(container, 20, seed=4, until=UNTIL, quiet=True)
-    notes = container.ledger.recorder.select_notifications(start=None, limit=100_000)
-    container.close()
-    appeal = str(notes[-1].originator_id)
-    env = {
-        "APPEALS_KEYS_DIR": str(folder / "keys"),
-        "APPEALS_WITNESSES": f"{witness.url} {witness_vkey}",
-    }
-    assert run_cli("checkpoint", APPEALS_DATABASE_URL=url, **env).returncode == 0
-    live = start_server(url, folder / "server.log", APPEALS_CHECKPOINT_INTERVAL="0", **env)
-    yield Site(live, vkey, appeal, sum(1 for n in notes if str(n.originator_id) == appeal))
-    stop_server(live)
-    witness.stop()
+    with cosigned_log(url, folder, count=20, seed=4) as log:
+        appeal = log.appeals[-1]
+        live = start_server(url, folder / "server.log", APPEALS_CHECKPOINT_INTERVAL="0", **log.env)
+        yield Site(live, log.log_vkey, appeal, log.events_of(appeal))
+        stop_server(live)
 
 
 @pytest.fixture(scope="module")

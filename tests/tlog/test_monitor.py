@@ -11,22 +11,15 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from api.bootstrap import build
-from api.commands.demo import load_demo
-from api.settings import Settings
-from audit.keyfiles import generate_keys, load_public_key
-from ledger.verify.vkey import verifier_key
 from tests.api.command_line import run_module
 from tests.api.conftest import LiveServer, empty_store, start_server, stop_server
+from tests.tlog.cosigned import cosigned_log
 from tests.tlog.judge import build_judge, judge
-from tests.tlog.witness_process import generate_witness_key, run_cli, start_witness
-
-UNTIL = datetime(2026, 1, 10, tzinfo=UTC)
+from tests.tlog.witness_process import generate_witness_key, run_cli
 
 
 @dataclass
@@ -46,28 +39,18 @@ def published(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Published]:
     folder = tmp_path_factory.mktemp("monitor")
-    generate_keys(folder / "keys")
-    log_vkey = verifier_key("appeals-ledger", load_public_key(folder / "keys")).text()
-    witness_vkey = generate_witness_key(folder / "w.key", "witness.test/w1")
-    witness = start_witness(folder / "w.key", folder / "state.json", log_vkey, folder)
-    with empty_store(request.param, folder) as url:
-        container = build(Settings.from_environ({"APPEALS_DATABASE_URL": url}))
-        load_demo(container, 40, seed=21, until=UNTIL, quiet=True)
-        notes = container.ledger.recorder.select_notifications(start=None, limit=100_000)
-        container.close()
-        appeal = str(notes[len(notes) // 2].originator_id)
-        count = sum(1 for note in notes if str(note.originator_id) == appeal)
-        env = {
-            "APPEALS_DATABASE_URL": url,
-            "APPEALS_KEYS_DIR": str(folder / "keys"),
-            "APPEALS_WITNESSES": f"{witness.url} {witness_vkey}",
-        }
-        assert run_cli("checkpoint", **env).returncode == 0
-        assert run_cli("audit", "publish", "--out", str(folder / "site"), **env).returncode == 0
-        live = start_server(url, folder / "server.log", APPEALS_CHECKPOINT_INTERVAL="0", **env)
-        yield Published(folder / "site", live, log_vkey, witness_vkey, appeal, count)
+    with (
+        empty_store(request.param, folder) as url,
+        cosigned_log(url, folder, count=40, seed=21) as log,
+    ):
+        appeal = log.appeals[len(log.appeals) // 2]
+        site = str(folder / "site")
+        assert run_cli("audit", "publish", "--out", site, **log.env).returncode == 0
+        live = start_server(url, folder / "server.log", APPEALS_CHECKPOINT_INTERVAL="0", **log.env)
+        yield Published(
+            folder / "site", live, log.log_vkey, log.witness_vkey, appeal, log.events_of(appeal)
+        )
         stop_server(live)
-    witness.stop()
 
 
 def verify(*args: str) -> subprocess.CompletedProcess[str]:
