@@ -61,6 +61,7 @@ from bench.load import (
     CpuSplit,
     Load,
     Phase,
+    Rounds,
     event_loop_factory,
     graphql_request,
     median_split,
@@ -124,14 +125,10 @@ TARGETS = {
 
 
 @dataclass(frozen=True)
-class Options:
+class Options(Rounds):
     """How much data and how long each measurement runs."""
 
     appeals: int = 250_000
-    concurrency: int = 16
-    warmup: float = 3.0
-    seconds: float = 5.0
-    rounds: int = 3
     workers: tuple[int, ...] = (1, 2)
     inproc_seconds: float = 2.0
     store: str | None = None
