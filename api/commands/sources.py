@@ -16,8 +16,9 @@ from api.runtime import channelwiring
 from api.settings import Settings
 from channels import mail
 from channels.errors import SourceNotFoundError, WebhookRefusal
+from channels.form import source_from
 from channels.intake import Intake
-from channels.source import CHANNELS, Secrets, new_source
+from channels.source import CHANNELS
 
 _CHANNELS = "|".join(c.value for c in CHANNELS)
 
@@ -40,7 +41,7 @@ def register(subs: Subparsers) -> None:
     )
     add.add_argument("channel", metavar="CHANNEL", help=f"one of {_CHANNELS}")
     add.add_argument(
-        "source_id",
+        "platform_id",
         metavar="SOURCE_ID",
         help="VK community id, Telegram bot username, MAX bot id, OK group id, or mailbox address",
     )
@@ -94,15 +95,7 @@ def run_add(args: argparse.Namespace, settings: Settings) -> int:
         except OSError as error:
             msg = f"--token-file: cannot read {args.token_file}: {error.strerror}"
             raise OptionError(msg) from None
-    secrets = Secrets(secret=args.secret, confirmation=args.confirmation, token=token)
-    source = new_source(
-        args.channel,
-        args.source_id,
-        body=args.body,
-        department=args.department,
-        category=args.category,
-        secrets=secrets,
-    )
+    source = source_from(args, token)
     with closing(build(settings)) as container:
         channelwiring.directory(container).add(source)
     print(f"added {source.key}: POST /channels/{source.channel.value}/{source.platform_id}")
