@@ -34,10 +34,9 @@ from api.graphql.ids import appeal_uuid
 from api.graphql.types import Appeal, Info
 from api.http.viewer import ERASERS, PERMISSIONS, ROUTERS, WRITERS
 from api.runtime.basis import READ_YOUR_WRITES_TIMEOUT
-from ledger.application import Recorded
+from ledger.application import AppealsLedger, Recorded
 from ledger.domain import Appeal as AppealAggregate
 from ledger.errors import LedgerError
-from ledger.privacy import Citizen
 from projections.models import AppealRow
 
 
@@ -111,8 +110,10 @@ def command(input_type: type, allowed: frozenset[Any], description: str | None =
     return strawberry.mutation(resolver=resolve, description=description)
 
 
-def ledger_of(info: Info) -> Any:
-    return info.context.services.container.ledger
+def ledger_of(info: Info) -> AppealsLedger:
+    """The write side this request's commands are executed on."""
+    ledger: AppealsLedger = info.context.services.container.ledger
+    return ledger
 
 
 @strawberry.input
@@ -136,27 +137,9 @@ class Mutation:
         viewer = info.context.viewer
         if viewer.body is not None and viewer.body != input.body:
             raise ApiError("FORBIDDEN", "body is outside your scope")
-        citizen = None
-        if input.citizen is not None:
-            citizen = Citizen(
-                name=input.citizen.name,
-                contact=input.citizen.contact,
-                address=input.citizen.address,
-            )
         try:
-            recorded = await off_loop(
-                ledger_of(info).receive_appeal,
-                channel=input.channel.value,
-                external_id=input.external_id,
-                text=input.text,
-                body=input.body,
-                citizen=citizen,
-                citizen_ref=input.citizen.id if input.citizen else None,
-                category=input.category,
-                location=input.location,
-                actor=viewer.actor,
-                at=input.received_at,
-            )
+            intake = input.intake(viewer.actor)
+            recorded = await off_loop(ledger_of(info).receive_appeal, **intake)
         except LedgerError as error:
             raise from_ledger(error) from None
         return await payload(info, recorded)
