@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 Mutator = TypeVar("Mutator", bound=Callable[..., None])
 
-# What the library adds to every event; a mutator is never given them.
+# The event constructor's parameters a mutator is never given: what the library sets on
+# every event (its aggregate, version and recorded time).
 _ENVELOPE = frozenset({"self", "originator_id", "originator_version", "timestamp"})
 
 
@@ -48,9 +49,10 @@ def mutates(event_class: type[events.AppealEvent]) -> Callable[[Mutator], Mutato
     def declare(mutator: Mutator) -> Mutator:
         own = inspect.signature(mutator).parameters
         named = {name for name, p in own.items() if p.kind is p.KEYWORD_ONLY}
-        unknown = named - {field.name for field in fields}
-        if unknown:
-            msg = f"{mutator.__name__}() reads {sorted(unknown)}, not in {event_class.__name__}"
+        carried = {field.name for field in fields}
+        gathers = any(p.kind is p.VAR_KEYWORD for p in own.values())
+        if not named <= carried or not (gathers or named == carried):
+            msg = f"{mutator.__name__}() must take attributes of {event_class.__name__}, or **_"
             raise TypeError(msg)
         declared: Any = mutator
         declared.__signature__ = inspect.Signature([own["self"], *fields])
