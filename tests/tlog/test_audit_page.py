@@ -36,10 +36,11 @@ class Site:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     folder = tmp_path_factory.mktemp("auditpage")
-    url = f"sqlite:///{folder / 'appeals.db'}"
-    with cosigned_log(url, folder, count=20, seed=4) as log:
+    with cosigned_log("sqlite", folder, count=20, seed=4) as log:
         appeal = log.appeals[-1]
-        live = start_server(url, folder / "server.log", APPEALS_CHECKPOINT_INTERVAL="0", **log.env)
+        live = start_server(
+            log.url, folder / "server.log", APPEALS_CHECKPOINT_INTERVAL="0", **log.env
+        )
         yield Site(live, log.log_vkey, appeal, log.events_of(appeal))
         stop_server(live)
 

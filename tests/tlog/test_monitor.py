@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.api.command_line import run_module
-from tests.api.conftest import LiveServer, empty_store, start_server, stop_server
+from tests.api.conftest import LiveServer, start_server, stop_server
 from tests.tlog.cosigned import cosigned_log
 from tests.tlog.judge import build_judge, judge
 from tests.tlog.witness_process import generate_witness_key, run_cli
@@ -39,14 +39,13 @@ def published(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Published]:
     folder = tmp_path_factory.mktemp("monitor")
-    with (
-        empty_store(request.param, folder) as url,
-        cosigned_log(url, folder, count=40, seed=21) as log,
-    ):
+    with cosigned_log(request.param, folder, count=40, seed=21) as log:
         appeal = log.appeals[len(log.appeals) // 2]
         site = str(folder / "site")
         assert run_cli("audit", "publish", "--out", site, **log.env).returncode == 0
-        live = start_server(url, folder / "server.log", APPEALS_CHECKPOINT_INTERVAL="0", **log.env)
+        live = start_server(
+            log.url, folder / "server.log", APPEALS_CHECKPOINT_INTERVAL="0", **log.env
+        )
         yield Published(
             folder / "site", live, log.log_vkey, log.witness_vkey, appeal, log.events_of(appeal)
         )
