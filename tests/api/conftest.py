@@ -6,7 +6,6 @@ import contextlib
 import os
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser
 
+from bench.child import start_appeals
 from tests.api.chromium import headless_chromium
 from tests.api.inprocess import (
     REPLAY_CLOCK_SKEW,
@@ -67,14 +67,7 @@ def start_server(database_url: str, log: Path, **extra_env: str) -> LiveServer:
         "APPEALS_OPENDATA_REFRESH": "0",
         **extra_env,
     }
-    handle = log.open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=handle,
-        stderr=subprocess.STDOUT,
-    )
-    handle.close()
+    process = start_appeals(["serve", "--port", str(port)], log, env)
     url = f"http://127.0.0.1:{port}"
     wait_serving(process, url, log, timeout=60)
     return LiveServer(url, database_url, process, log)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from bench.child import start_appeals
 from ledger.values import Role
 from tests.api.command_line import appeals
 from tests.api.conftest import (
@@ -77,13 +77,7 @@ def _start_run(database_url: str, keys: Path, log: Path) -> tuple[subprocess.Pop
         "APPEALS_KEYS_DIR": str(keys),
         "APPEALS_RATE_LIMIT_PER_MINUTE": "0",
     }
-    with log.open("wb") as handle:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "run", "--demo-appeals", "20", "--port", str(port)],
-            env=env,
-            stdout=handle,
-            stderr=subprocess.STDOUT,
-        )
+    process = start_appeals(["run", "--demo-appeals", "20", "--port", str(port)], log, env)
     url = f"http://127.0.0.1:{port}"
     wait_serving(process, url, log, timeout=90)
     return process, url
