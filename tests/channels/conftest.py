@@ -14,14 +14,13 @@ import pytest
 
 from ledger.values import Role
 from tests.api.conftest import LiveServer, empty_store, start_server, stop_server
+from tests.channels.fakes import TG_TOKEN, VK_TOKEN, FakePlatform
 
 VK_GROUP = "218861756"
 VK_SECRET = "vk-webhook-secret-7f3a9c"
 VK_CONFIRMATION = "9f1c2e7a"
-VK_TOKEN = "vk1.a.community-token-QWERTY-5501"
 TG_BOT = "city_hall_bot"
 TG_SECRET = "tg-secret-token-Zx81_kq"
-TG_TOKEN = "7301234567:AAH-bot-token-telegram-0042"
 MAILBOX = "appeals@city.example"
 MAIL_SECRET = "mail-gateway-secret-31337"
 SECRETS = (VK_SECRET, VK_CONFIRMATION, VK_TOKEN, TG_SECRET, TG_TOKEN, MAIL_SECRET)
@@ -123,6 +122,21 @@ def add_sources(channels: Channels) -> None:
 def server_env() -> dict[str, str]:
     """Extra settings of the module's server; a module overrides it (fake platforms)."""
     return {}
+
+
+@pytest.fixture(scope="module")
+def platform() -> Iterator[FakePlatform]:
+    """VK and Telegram for the module; its ``server_env`` points the server at them."""
+    started = FakePlatform().start()
+    yield started
+    started.stop()
+
+
+@pytest.fixture(scope="module")
+def fake(channels: Channels, platform: FakePlatform) -> FakePlatform:
+    """The fake platform, emptied for each store (the same appeal ids recur on each)."""
+    platform.reset()
+    return platform
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
