@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -139,6 +140,22 @@ def fake(channels: Channels, platform: FakePlatform) -> FakePlatform:
     return platform
 
 
+@contextmanager
+def serving(
+    store: str, folder: Path, add: Callable[[Channels], None], **settings: str
+) -> Iterator[Channels]:
+    """A server with ``settings`` on a new ``store``, its sources added by ``add``."""
+    with empty_store(store, folder) as database_url:
+        env = channel_env(database_url, folder, **settings)
+        server = start_server(database_url, folder / "server.log", **server_settings(env))
+        live = Channels(server, env, folder)
+        try:
+            add(live)  # inside: a failed add must still stop the server
+            yield live
+        finally:
+            stop_server(live.server)  # a test may have restarted it
+
+
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def channels(
     request: pytest.FixtureRequest,
@@ -147,15 +164,8 @@ def channels(
 ) -> Iterator[Channels]:
     """A server with the three sources, once on SQLite and once on PostgreSQL."""
     folder = tmp_path_factory.mktemp("channels")
-    with empty_store(request.param, folder) as database_url:
-        env = channel_env(database_url, folder, **server_env)
-        server = start_server(database_url, folder / "server.log", **server_settings(env))
-        live = Channels(server, env, folder)
-        try:
-            add_sources(live)  # inside: a failed add must still stop the server
-            yield live
-        finally:
-            stop_server(server)
+    with serving(request.param, folder, add_sources, **server_env) as live:
+        yield live
 
 
 def server_settings(env: dict[str, str]) -> dict[str, str]:

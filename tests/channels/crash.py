@@ -4,38 +4,40 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
-from tests.api.conftest import empty_store, start_server, stop_server
-from tests.channels.conftest import Channels, channel_env, server_settings
+import pytest
+
+from tests.api.conftest import start_server
+from tests.channels.conftest import Channels, server_settings, serving
 from tests.channels.fake_server import FakeServer
 from tests.channels.test_delivery import answer
 from tests.waiting import until
 
+Fake = TypeVar("Fake", bound=FakeServer)
 
-@contextmanager
-def crashing_server(
-    store: str, folder: Path, fake: FakeServer, add: Callable[[Channels], None], *urls: str
-) -> Iterator[Channels]:
-    """A server on a new ``store`` whose ``urls`` settings name ``fake``; ``add`` adds sources."""
-    fake.start()
-    with empty_store(store, folder) as database_url:
-        env = channel_env(
-            database_url,
-            folder,
+
+def crashing_fixture(
+    platform: type[Fake], add: Callable[[Channels], None], *urls: str
+) -> Callable[[pytest.FixtureRequest, Path], Iterator[tuple[Channels, Fake]]]:
+    """The ``crashing`` fixture: on each store, a server whose ``urls`` name a ``platform``."""
+
+    @pytest.fixture(params=["sqlite", "postgres"], name="crashing")
+    def crashing(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Channels, Fake]]:
+        fake = platform().start()
+        settings = {
             **dict.fromkeys(urls, fake.url),
-            APPEALS_DELIVERY_TIMEOUT="1",
-            APPEALS_DELIVERY_RETRY_SECONDS="0.2",
-        )
-        server = start_server(database_url, folder / "server-1.log", **server_settings(env))
-        channels = Channels(server, env, folder)
-        try:
-            add(channels)  # inside: a failed add must still stop the server
-            yield channels
-        finally:
-            fake.stop()
-            stop_server(channels.server)
+            "APPEALS_DELIVERY_TIMEOUT": "1",
+            "APPEALS_DELIVERY_RETRY_SECONDS": "0.2",
+        }
+        with serving(request.param, tmp_path, add, **settings) as channels:
+            try:
+                yield channels, fake
+            finally:
+                fake.stop()
+
+    return crashing
 
 
 def kill_mid_delivery(

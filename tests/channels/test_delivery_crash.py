@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
 from tests.channels.conftest import TG_BOT, VK_GROUP, Channels, add_sources
-from tests.channels.crash import crashing_server, kill_mid_delivery
+from tests.channels.crash import crashing_fixture, kill_mid_delivery
 from tests.channels.fakes import FakePlatform
 from tests.channels.payloads import TG_HEADERS, tg_update, vk_message
 from tests.channels.test_delivery import appeal_id, deliveries, history, posts_to
@@ -16,15 +11,9 @@ from tests.waiting import until
 
 JSON = "application/json"
 
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def crashing(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> Iterator[tuple[Channels, FakePlatform]]:
-    fake = FakePlatform()
-    urls = ("APPEALS_VK_API_URL", "APPEALS_TELEGRAM_API_URL")
-    with crashing_server(request.param, tmp_path, fake, add_sources, *urls) as channels:
-        yield channels, fake
+crashing = crashing_fixture(
+    FakePlatform, add_sources, "APPEALS_VK_API_URL", "APPEALS_TELEGRAM_API_URL"
+)
 
 
 def test_a_killed_worker_resends_to_vk_with_the_same_key_and_posts_once(

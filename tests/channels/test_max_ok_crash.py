@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
 from tests.channels.conftest import Channels
-from tests.channels.crash import crashing_server, kill_mid_delivery
+from tests.channels.crash import crashing_fixture, kill_mid_delivery
 from tests.channels.fakes_chat import MAX_TOKEN, OK_TOKEN, FakeMessengers
 from tests.channels.payloads_chat import (
     MAX_BOT,
@@ -46,14 +41,9 @@ def add_max_and_ok(channels: Channels) -> None:
         assert result.returncode == 0, result.stderr
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def crashing(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> Iterator[tuple[Channels, FakeMessengers]]:
-    fake = FakeMessengers()
-    urls = ("APPEALS_MAX_API_URL", "APPEALS_OK_API_URL")
-    with crashing_server(request.param, tmp_path, fake, add_max_and_ok, *urls) as channels:
-        yield channels, fake
+crashing = crashing_fixture(
+    FakeMessengers, add_max_and_ok, "APPEALS_MAX_API_URL", "APPEALS_OK_API_URL"
+)
 
 
 def test_a_killed_worker_sends_to_max_and_ok_once_and_says_it_is_in_doubt(
