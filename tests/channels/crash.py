@@ -12,7 +12,7 @@ import pytest
 from tests.api.conftest import start_server
 from tests.channels.conftest import Channels, server_settings, serving
 from tests.channels.fake_server import FakeServer
-from tests.channels.test_delivery import answer
+from tests.channels.test_delivery import answer, deliveries, history
 from tests.waiting import until
 
 Fake = TypeVar("Fake", bound=FakeServer)
@@ -55,3 +55,11 @@ def kill_mid_delivery(
     channels.server = start_server(
         channels.server.database_url, channels.folder / log, **server_settings(channels.env)
     )
+
+
+def assert_in_doubt(channels: Channels, global_id: str) -> None:
+    """The answer failed, for one reason only: the worker stopped during its first attempt."""
+    until(lambda: history(channels, global_id)["answers"] == [{"delivery": "failed"}], 60)
+    [(kind, error)] = deliveries(channels, global_id)
+    assert kind == "DeliveryFailed"
+    assert str(error).startswith("in doubt: the worker stopped during attempt 1")

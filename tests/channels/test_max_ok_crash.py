@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.channels.conftest import Channels
-from tests.channels.crash import crashing_fixture, kill_mid_delivery
+from tests.channels.crash import assert_in_doubt, crashing_fixture, kill_mid_delivery
 from tests.channels.fakes_chat import MAX_TOKEN, OK_TOKEN, FakeMessengers
 from tests.channels.payloads_chat import (
     MAX_BOT,
@@ -13,8 +13,7 @@ from tests.channels.payloads_chat import (
     max_message,
     ok_message,
 )
-from tests.channels.test_delivery import appeal_id, deliveries, history
-from tests.waiting import until
+from tests.channels.test_delivery import appeal_id
 
 JSON = "application/json"
 
@@ -63,10 +62,7 @@ def test_a_killed_worker_sends_to_max_and_ok_once_and_says_it_is_in_doubt(
     kill_mid_delivery(channels, fake, max_appeal, "Одно сообщение.", "server-2.log")
     kill_mid_delivery(channels, fake, ok_appeal, "Одно сообщение.", "server-3.log")
 
-    for appeal in (max_appeal, ok_appeal):
-        until(lambda a=appeal: history(channels, a)["answers"] == [{"delivery": "failed"}], 60)
-        [(kind, error)] = deliveries(channels, appeal)
-        assert kind == "DeliveryFailed"
-        assert str(error).startswith("in doubt: the worker stopped during attempt 1")
+    assert_in_doubt(channels, max_appeal)
+    assert_in_doubt(channels, ok_appeal)
     assert [c.path for c in fake.calls] == ["/messages", "/graph/me/messages/chat:C3ecb9d02a600"]
     assert len(fake.posts) == 2
