@@ -128,9 +128,8 @@ def server_env() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def platform() -> Iterator[FakePlatform]:
     """VK and Telegram for the module; its ``server_env`` points the server at them."""
-    started = FakePlatform().start()
-    yield started
-    started.stop()
+    with FakePlatform() as started:
+        yield started
 
 
 @pytest.fixture(scope="module")

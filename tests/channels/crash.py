@@ -25,17 +25,14 @@ def crashing_fixture(
 
     @pytest.fixture(params=["sqlite", "postgres"], name="crashing")
     def crashing(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Channels, Fake]]:
-        fake = platform().start()
-        settings = {
-            **dict.fromkeys(urls, fake.url),
-            "APPEALS_DELIVERY_TIMEOUT": "1",
-            "APPEALS_DELIVERY_RETRY_SECONDS": "0.2",
-        }
-        with serving(request.param, tmp_path, add, **settings) as channels:
-            try:
+        with platform() as fake:
+            settings = {
+                **dict.fromkeys(urls, fake.url),
+                "APPEALS_DELIVERY_TIMEOUT": "1",
+                "APPEALS_DELIVERY_RETRY_SECONDS": "0.2",
+            }
+            with serving(request.param, tmp_path, add, **settings) as channels:
                 yield channels, fake
-            finally:
-                fake.stop()
 
     return crashing
 

@@ -70,3 +70,9 @@ class FakeServer:
             self.hold.clear()
         self.server.shutdown()
         self.server.server_close()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
