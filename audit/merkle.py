@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from ledger.verify import EMPTY_ROOT, node_hash
+from ledger.verify.ranges import fold, inclusion_ranges, split, subtrees
 
 Key = tuple[int, int]
 """(level, index) of a complete aligned subtree."""
@@ -53,33 +54,6 @@ class MemoryNodeStore:
             self.nodes[(level, index)] = digest
 
 
-def subtrees(start: int, end: int) -> list[Key]:
-    """Split leaves ``[start, end)`` into maximal aligned complete subtrees, left to right."""
-    if not 0 <= start <= end:
-        raise ValueError(f"bad leaf range [{start}, {end})")
-    keys: list[Key] = []
-    while start < end:
-        level = (end - start).bit_length() - 1
-        if start:
-            level = min(level, (start & -start).bit_length() - 1)
-        keys.append((level, start >> level))
-        start += 1 << level
-    return keys
-
-
-def _split(size: int) -> int:
-    """Return the largest power of two smaller than ``size`` (the RFC 6962 ``k``)."""
-    return 1 << ((size - 1).bit_length() - 1)
-
-
-def _fold(hashes: Sequence[bytes]) -> bytes:
-    """Combine decreasing subtrees, right to left, into the RFC 6962 hash of their range."""
-    result = hashes[-1]
-    for digest in reversed(hashes[:-1]):
-        result = node_hash(digest, result)
-    return result
-
-
 def _range_hashes(ranges: Sequence[tuple[int, int]], store: NodeStore) -> list[bytes]:
     """Return MTH of each leaf range, reading all their subtrees in one ``get_many``.
 
@@ -88,7 +62,7 @@ def _range_hashes(ranges: Sequence[tuple[int, int]], store: NodeStore) -> list[b
     """
     parts = [subtrees(start, end) for start, end in ranges]
     stored = store.get_many(list(dict.fromkeys(key for keys in parts for key in keys)))
-    return [_fold([stored[key] for key in keys]) for keys in parts]
+    return [fold([stored[key] for key in keys]) for keys in parts]
 
 
 def new_nodes(leaf_index: int, leaf_hash: bytes, store: NodeStore) -> list[Node]:
@@ -146,7 +120,7 @@ class TreeBuilder:
 
     def root(self) -> bytes:
         """Return the root of the tree built so far."""
-        return _fold([digest for _, _, digest in self._edge]) if self._edge else EMPTY_ROOT
+        return fold([digest for _, _, digest in self._edge]) if self._edge else EMPTY_ROOT
 
 
 def root(size: int, store: NodeStore) -> bytes:
@@ -160,17 +134,7 @@ def inclusion_proof(index: int, size: int, store: NodeStore) -> list[bytes]:
     """Return the RFC 6962 audit path of leaf ``index`` in the tree of ``size`` leaves."""
     if not 0 <= index < size:
         raise ValueError(f"leaf {index} is not in a tree of size {size}")
-    siblings: list[tuple[int, int]] = []
-    start, end = 0, size
-    while end - start > 1:
-        k = _split(end - start)
-        if index < start + k:
-            siblings.append((start + k, end))
-            end = start + k
-        else:
-            siblings.append((start, start + k))
-            start += k
-    return _range_hashes(siblings[::-1], store)
+    return _range_hashes(inclusion_ranges(index, size), store)
 
 
 def consistency_proof(size1: int, size2: int, store: NodeStore) -> list[bytes]:
@@ -182,7 +146,7 @@ def consistency_proof(size1: int, size2: int, store: NodeStore) -> list[bytes]:
     ranges: list[tuple[int, int]] = []
     start, end, m, known = 0, size2, size1, True
     while m != end - start:  # SUBPROOF(m, D[start:end], known), unrolled
-        k = _split(end - start)
+        k = split(end - start)
         if m <= k:
             ranges.append((start + k, end))
             end = start + k

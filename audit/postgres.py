@@ -14,17 +14,8 @@ from psycopg.rows import tuple_row
 from audit.leaves import Leaf
 from audit.merkle import Key, Node
 from audit.postgres_snapshot import PgCursor, PostgresSnapshot
-from audit.store import (
-    CHECKPOINTS,
-    LEAF_COLUMNS,
-    LEAVES,
-    LOG,
-    NODES,
-    TRACKING,
-    ConcurrentAppendError,
-    EventRow,
-    SqlAuditStore,
-)
+from audit.sql_store import SqlAppender, SqlAuditStore
+from audit.store import CHECKPOINTS, LEAF_COLUMNS, LEAVES, LOG, NODES, TRACKING
 
 DDL = [
     f"CREATE TABLE IF NOT EXISTS {LEAVES} (leaf_index BIGINT PRIMARY KEY, "
@@ -44,53 +35,37 @@ LEAF_TYPES = ["bigint", "bigint", "text", "bigint", "text", "bytea", "bytea"]
 NODE_TYPES = ["integer", "bigint", "bytea"]
 
 
-def _get_many(cursor: PgCursor, keys: Sequence[Key]) -> dict[Key, bytes]:
-    found: dict[Key, bytes] = {}
-    leaves = [index for level, index in keys if level == 0]
-    inner = [key for key in keys if key[0] > 0]
-    if leaves:
-        cursor.execute(
-            f"SELECT leaf_index, leaf_hash FROM {LEAVES} WHERE leaf_index = ANY(%s)", (leaves,)
-        )
-        found.update(((0, index), bytes(digest)) for index, digest in cursor.fetchall())
-    if inner:
-        cursor.execute(
-            f"SELECT level, idx, hash FROM {NODES} WHERE (level, idx) IN "
-            "(SELECT * FROM unnest(%s::integer[], %s::bigint[]))",
-            ([level for level, _ in inner], [index for _, index in inner]),
-        )
-        found.update(((level, index), bytes(digest)) for level, index, digest in cursor.fetchall())
-    missing = [key for key in keys if key not in found]
-    if missing:
-        raise KeyError(missing[0])
-    return found
-
-
-class PostgresAppender:
+class PostgresAppender(SqlAppender):
     """The log's end under the tracking row's lock; a concurrent catch-up waits here."""
 
-    def __init__(self, cursor: PgCursor) -> None:
-        self.cursor = cursor
+    mark = "%s"
+
+    @staticmethod
+    def _lock(cursor: PgCursor) -> tuple[int, int]:
         cursor.execute(f"SELECT position, size FROM {TRACKING} WHERE name = %s FOR UPDATE", (LOG,))
         row = cursor.fetchone()
         assert row is not None, "audit tables not created"
-        self.position, self.size = int(row[0]), int(row[1])
+        return int(row[0]), int(row[1])
 
-    def get(self, level: int, index: int) -> bytes:
-        return self.get_many([(level, index)])[(level, index)]
+    @staticmethod
+    def _leaf_hashes(cursor: PgCursor, indices: list[int]) -> list[Any]:
+        cursor.execute(
+            f"SELECT leaf_index, leaf_hash FROM {LEAVES} WHERE leaf_index = ANY(%s)", (indices,)
+        )
+        return cursor.fetchall()
 
-    def get_many(self, keys: Sequence[Key]) -> dict[Key, bytes]:
-        return _get_many(self.cursor, keys)
+    @staticmethod
+    def _node_hashes(cursor: PgCursor, keys: list[Key]) -> list[Any]:
+        cursor.execute(
+            f"SELECT level, idx, hash FROM {NODES} WHERE (level, idx) IN "
+            "(SELECT * FROM unnest(%s::integer[], %s::bigint[]))",
+            ([level for level, _ in keys], [index for _, index in keys]),
+        )
+        return cursor.fetchall()
 
-    def write(self, leaves: Sequence[Leaf], nodes: Sequence[Node], position: int) -> None:
+    def _insert(self, leaves: Sequence[Leaf], nodes: Sequence[Node]) -> None:
         _copy(self.cursor, LEAVES, LEAF_COLUMNS, LEAF_TYPES, leaves)
         _copy(self.cursor, NODES, "level, idx, hash", NODE_TYPES, nodes)
-        self.cursor.execute(
-            f"UPDATE {TRACKING} SET position = %s, size = %s WHERE name = %s AND size = %s",
-            (position, self.size + len(leaves), LOG, self.size),
-        )
-        if self.cursor.rowcount != 1:
-            raise ConcurrentAppendError(expected_size=self.size)
 
 
 def _copy(
@@ -109,6 +84,8 @@ class PostgresAuditStore(SqlAuditStore):
 
     mark = "%s"
     no_limit = None
+    appender = PostgresAppender
+    event_columns = "notification_id, originator_id::text"
 
     def __init__(self, datastore: PostgresDatastore, events_table: str) -> None:
         self.datastore = datastore
@@ -123,9 +100,6 @@ class PostgresAuditStore(SqlAuditStore):
         ):
             yield cursor
 
-    def _get_many(self, cursor: Any, keys: Sequence[Key]) -> dict[Key, bytes]:
-        return _get_many(cursor, keys)
-
     def create(self) -> None:
         with self._cursor(commit=True) as cursor:
             # Concurrent CREATE TABLE IF NOT EXISTS can still collide in the catalog.
@@ -133,20 +107,8 @@ class PostgresAuditStore(SqlAuditStore):
             for statement in DDL:
                 cursor.execute(statement)
 
-    @contextmanager
-    def appending(self) -> Iterator[PostgresAppender]:
-        with self._cursor(commit=True) as cursor:
-            yield PostgresAppender(cursor)
-
-    def stored_events_of(self, appeal_id: str) -> list[EventRow]:
-        with self._cursor(commit=False) as cursor:
-            cursor.execute(
-                f"SELECT notification_id, originator_id::text, originator_version, "
-                f"topic, state FROM {self.events_table} WHERE originator_id = %s "
-                "ORDER BY originator_version",
-                (UUID(appeal_id),),
-            )
-            return [(int(n), str(a), int(v), str(t), bytes(s)) for n, a, v, t, s in cursor]
+    def _stored_id(self, appeal_id: str) -> UUID:
+        return UUID(appeal_id)
 
     def add_checkpoint(self, size: int, root: bytes, time: datetime, note: str) -> int:
         with self._cursor(commit=True) as cursor:

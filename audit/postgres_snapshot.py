@@ -17,9 +17,8 @@ from eventsourcing.postgres import PostgresDatastore
 from psycopg import Connection, Cursor, sql
 from psycopg.rows import TupleRow, tuple_row
 
-from audit.leaves import PREIMAGE, Leaf
+from audit.leaves import PREIMAGE
 from audit.store import (
-    LEAF_COLUMNS,
     LEAVES,
     NODES,
     EventPage,
@@ -27,7 +26,6 @@ from audit.store import (
     LeafPage,
     SqlSnapshot,
     cut_pages,
-    leaf_from_row,
 )
 
 PgCursor = Cursor[TupleRow]
@@ -113,23 +111,12 @@ class PostgresSnapshot(SqlSnapshot):
                 yield start, bytes(inputs or b""), bytes(hashes or b"")
                 start = stop
 
-    def leaves_between(self, start: int, stop: int) -> list[Leaf]:
-        rows = self._rows(
-            f"SELECT {LEAF_COLUMNS} FROM {LEAVES} WHERE leaf_index >= %s "
-            "AND leaf_index < %s ORDER BY leaf_index",
-            (start, stop),
-        )
-        return [leaf_from_row(row) for row in rows]
-
     def appeals(self, limit: int) -> tuple[int, list[Incomplete]]:
         with self._side() as cursor:
             return self._appeals(cursor, limit)
 
     def _appeals(self, cursor: PgCursor, limit: int) -> tuple[int, list[Incomplete]]:
-        grouped = (
-            f"SELECT originator_id AS o, count(*) AS n, min(originator_version) AS lo, "
-            f"max(originator_version) AS hi FROM {self.events} GROUP BY originator_id"
-        )
+        grouped = self._versions()
         cursor.execute(
             f"SELECT count(*), count(*) FILTER (WHERE lo <> 1 OR hi <> n) FROM ({grouped}) g"
         )

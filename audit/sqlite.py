@@ -15,6 +15,7 @@ from eventsourcing.sqlite import SQLiteDatastore
 
 from audit.leaves import EventHead, Leaf, event_head, stored_leaf_bytes
 from audit.merkle import Key, Node
+from audit.sql_store import SqlAppender, SqlAuditStore
 from audit.store import (
     CHECKPOINTS,
     LEAF_COLUMNS,
@@ -22,15 +23,11 @@ from audit.store import (
     LOG,
     NODES,
     TRACKING,
-    ConcurrentAppendError,
     EventPage,
-    EventRow,
     Incomplete,
     LeafPage,
-    SqlAuditStore,
     SqlSnapshot,
     cut_pages,
-    leaf_from_row,
 )
 
 TABLES = (LEAVES, NODES, TRACKING, CHECKPOINTS)
@@ -65,56 +62,39 @@ def _head(nid: int, appeal_id: Any, version: Any, topic: Any, state: Any) -> Eve
         return event_head(nid, str(appeal_id), 2**64 - 1, f"{topic!r} v{version!r}"), stored
 
 
-def _get_many(cursor: sqlite3.Cursor, keys: Sequence[Key]) -> dict[Key, bytes]:
-    found: dict[Key, bytes] = {}
-    leaves = [index for level, index in keys if level == 0]
-    inner = [key for key in keys if key[0] > 0]
-    if leaves:
-        marks = ",".join("?" * len(leaves))
-        cursor.execute(
-            f"SELECT leaf_index, leaf_hash FROM {LEAVES} WHERE leaf_index IN ({marks})", leaves
-        )
-        found.update(((0, index), bytes(digest)) for index, digest in cursor.fetchall())
-    if inner:
-        marks = ",".join("(?,?)" for _ in inner)
-        cursor.execute(
-            f"SELECT level, idx, hash FROM {NODES} WHERE (level, idx) IN (VALUES {marks})",
-            [n for key in inner for n in key],
-        )
-        found.update(((level, index), bytes(digest)) for level, index, digest in cursor.fetchall())
-    missing = [key for key in keys if key not in found]
-    if missing:
-        raise KeyError(missing[0])
-    return found
-
-
-class SqliteAppender:
+class SqliteAppender(SqlAppender):
     """The log's end under SQLite's write lock."""
 
-    def __init__(self, cursor: sqlite3.Cursor) -> None:
-        self.cursor = cursor
+    @staticmethod
+    def _lock(cursor: sqlite3.Cursor) -> tuple[int, int]:
         # Writing first takes the write lock before reading, so no stale snapshot.
         cursor.execute(f"UPDATE {TRACKING} SET size = size WHERE name = ?", (LOG,))
         cursor.execute(f"SELECT position, size FROM {TRACKING} WHERE name = ?", (LOG,))
-        self.position, self.size = map(int, cursor.fetchone())
+        position, size = cursor.fetchone()
+        return int(position), int(size)
 
-    def get(self, level: int, index: int) -> bytes:
-        return self.get_many([(level, index)])[(level, index)]
+    @staticmethod
+    def _leaf_hashes(cursor: sqlite3.Cursor, indices: list[int]) -> list[Any]:
+        marks = ",".join("?" * len(indices))
+        cursor.execute(
+            f"SELECT leaf_index, leaf_hash FROM {LEAVES} WHERE leaf_index IN ({marks})", indices
+        )
+        return cursor.fetchall()
 
-    def get_many(self, keys: Sequence[Key]) -> dict[Key, bytes]:
-        return _get_many(self.cursor, keys)
+    @staticmethod
+    def _node_hashes(cursor: sqlite3.Cursor, keys: list[Key]) -> list[Any]:
+        marks = ",".join("(?,?)" for _ in keys)
+        cursor.execute(
+            f"SELECT level, idx, hash FROM {NODES} WHERE (level, idx) IN (VALUES {marks})",
+            [n for key in keys for n in key],
+        )
+        return cursor.fetchall()
 
-    def write(self, leaves: Sequence[Leaf], nodes: Sequence[Node], position: int) -> None:
+    def _insert(self, leaves: Sequence[Leaf], nodes: Sequence[Node]) -> None:
         self.cursor.executemany(
             f"INSERT INTO {LEAVES} ({LEAF_COLUMNS}) VALUES (?,?,?,?,?,?,?)", leaves
         )
         self.cursor.executemany(f"INSERT INTO {NODES} (level, idx, hash) VALUES (?,?,?)", nodes)
-        self.cursor.execute(
-            f"UPDATE {TRACKING} SET position = ?, size = ? WHERE name = ? AND size = ?",
-            (position, self.size + len(leaves), LOG, self.size),
-        )
-        if self.cursor.rowcount != 1:
-            raise ConcurrentAppendError(expected_size=self.size)
 
 
 class SqliteSnapshot(SqlSnapshot):
@@ -158,19 +138,8 @@ class SqliteSnapshot(SqlSnapshot):
             yield start, *stored_leaf_bytes(self.leaves_between(start, stop))
             start = stop
 
-    def leaves_between(self, start: int, stop: int) -> list[Leaf]:
-        rows = self._rows(
-            f"SELECT {LEAF_COLUMNS} FROM {LEAVES} WHERE leaf_index >= ? "
-            "AND leaf_index < ? ORDER BY leaf_index",
-            (start, stop),
-        )
-        return [leaf_from_row(row) for row in rows]
-
     def appeals(self, limit: int) -> tuple[int, list[Incomplete]]:
-        grouped = (
-            f"SELECT originator_id AS o, count(*) AS n, min(originator_version) AS lo, "
-            f"max(originator_version) AS hi FROM {self.events} GROUP BY originator_id"
-        )
+        grouped = self._versions()
         total = int(self._rows(f"SELECT count(*) FROM ({grouped})")[0][0])
         bad = self._rows(f"SELECT o FROM ({grouped}) WHERE lo <> 1 OR hi <> n LIMIT ?", (limit,))
         found: list[Incomplete] = []
@@ -199,6 +168,9 @@ class SqliteSnapshot(SqlSnapshot):
 class SqliteAuditStore(SqlAuditStore):
     """The audit log's tables in the ledger's SQLite file."""
 
+    appender = SqliteAppender
+    event_columns = f"rowid, {APPEAL_ID}"
+
     def __init__(self, datastore: SQLiteDatastore, events_table: str) -> None:
         self.datastore = datastore
         self.events_table = events_table
@@ -207,9 +179,6 @@ class SqliteAuditStore(SqlAuditStore):
     def _cursor(self, *, commit: bool) -> Iterator[sqlite3.Cursor]:
         with self.datastore.transaction(commit=commit) as wrapped:
             yield wrapped.sqlite_cursor
-
-    def _get_many(self, cursor: Any, keys: Sequence[Key]) -> dict[Key, bytes]:
-        return _get_many(cursor, keys)
 
     def create(self) -> None:
         # Only if one is missing: workers starting together would each upgrade a schema read
@@ -223,20 +192,8 @@ class SqliteAuditStore(SqlAuditStore):
             for statement in DDL:
                 cursor.execute(statement)
 
-    @contextmanager
-    def appending(self) -> Iterator[SqliteAppender]:
-        with self._cursor(commit=True) as cursor:
-            yield SqliteAppender(cursor)
-
-    def stored_events_of(self, appeal_id: str) -> list[EventRow]:
-        with self._cursor(commit=False) as cursor:
-            cursor.execute(
-                f"SELECT rowid, {APPEAL_ID}, originator_version, topic, state FROM "
-                f"{self.events_table} WHERE originator_id = ? ORDER BY "
-                "originator_version",
-                (UUID(appeal_id).hex,),
-            )
-            return [(int(n), str(a), int(v), str(t), bytes(s)) for n, a, v, t, s in cursor]
+    def _stored_id(self, appeal_id: str) -> str:
+        return UUID(appeal_id).hex
 
     def add_checkpoint(self, size: int, root: bytes, time: datetime, note: str) -> int:
         with self._cursor(commit=True) as cursor:

@@ -198,66 +198,32 @@ def leaf_from_row(row: Sequence[Any]) -> Leaf:
     )
 
 
-class SqlAuditStore:
-    """What both stores read the same way; each gives its cursors and placeholder mark."""
-
-    mark = "?"
-    """The driver's placeholder."""
-    no_limit: int | None = -1
-    """The ``LIMIT`` that means none."""
-
-    def _cursor(self, *, commit: bool) -> AbstractContextManager[Any]:
-        raise NotImplementedError
-
-    def _get_many(self, cursor: Any, keys: Sequence[Key]) -> dict[Key, bytes]:
-        raise NotImplementedError
-
-    def tracking(self) -> tuple[int, int]:
-        """The last notification id in the log and the log's size."""
-        with self._cursor(commit=False) as cursor:
-            cursor.execute(
-                f"SELECT position, size FROM {TRACKING} WHERE name = {self.mark}", (LOG,)
-            )
-            row = cursor.fetchone()
-        return (int(row[0]), int(row[1])) if row else (0, 0)
-
-    def get(self, level: int, index: int) -> bytes:
-        """One node (level 0: a leaf's hash)."""
-        return self.get_many([(level, index)])[(level, index)]
-
-    def get_many(self, keys: Sequence[Key]) -> dict[Key, bytes]:
-        """Nodes by (level, index), in one read."""
-        with self._cursor(commit=False) as cursor:
-            return self._get_many(cursor, keys)
-
-    def leaves_of(self, appeal_id: str) -> list[Leaf]:
-        """The leaves of one appeal's events, in version order."""
-        with self._cursor(commit=False) as cursor:
-            cursor.execute(
-                f"SELECT {LEAF_COLUMNS} FROM {LEAVES} WHERE appeal_id = {self.mark} "
-                "ORDER BY version",
-                (appeal_id,),
-            )
-            return [leaf_from_row(row) for row in cursor.fetchall()]
-
-    def checkpoints(self, *, limit: int | None = None) -> list[StoredCheckpoint]:
-        """Stored checkpoints, newest first (``limit`` of them, or all)."""
-        with self._cursor(commit=False) as cursor:
-            cursor.execute(
-                f"SELECT id, tree_size, root, signed_at, note FROM {CHECKPOINTS} "
-                f"ORDER BY id DESC LIMIT {self.mark}",
-                (self.no_limit if limit is None else limit,),
-            )
-            return [checkpoint_from_row(row) for row in cursor.fetchall()]
-
-
 class SqlSnapshot:
     """What both stores' snapshots read the same way; each gives ``_rows`` and its mark."""
 
     mark = "?"
+    events: str
+    """The events table."""
 
     def _rows(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
         raise NotImplementedError
+
+    def _versions(self) -> str:
+        """A subquery of each appeal's stored id ``o``, count ``n`` and versions ``lo``..``hi``."""
+        return (
+            f"SELECT originator_id AS o, count(*) AS n, min(originator_version) AS lo, "
+            f"max(originator_version) AS hi FROM {self.events} GROUP BY originator_id"
+        )
+
+    def leaves_between(self, start: int, stop: int) -> list[Leaf]:
+        """The stored leaves with indices in ``[start, stop)``, in order."""
+        m = self.mark
+        rows = self._rows(
+            f"SELECT {LEAF_COLUMNS} FROM {LEAVES} WHERE leaf_index >= {m} "
+            f"AND leaf_index < {m} ORDER BY leaf_index",
+            (start, stop),
+        )
+        return [leaf_from_row(row) for row in rows]
 
     def nodes_between(self, level: int, start: int, stop: int) -> list[tuple[int, bytes]]:
         """The nodes of ``level`` with ``start <= index < stop``, in order."""

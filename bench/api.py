@@ -55,12 +55,14 @@ from api.container import Container
 from api.http.auth import Authenticator
 from api.settings import Settings
 from audit.service import AuditService
+from bench.child import start_appeals
 from bench.harness import Report, median, postgres_database, print_report
 from bench.load import (
     CpuMeter,
     CpuSplit,
     Load,
     Phase,
+    Rounds,
     event_loop_factory,
     graphql_request,
     median_split,
@@ -124,14 +126,10 @@ TARGETS = {
 
 
 @dataclass(frozen=True)
-class Options:
+class Options(Rounds):
     """How much data and how long each measurement runs."""
 
     appeals: int = 250_000
-    concurrency: int = 16
-    warmup: float = 3.0
-    seconds: float = 5.0
-    rounds: int = 3
     workers: tuple[int, ...] = (1, 2)
     inproc_seconds: float = 2.0
     store: str | None = None
@@ -176,25 +174,12 @@ def serving(database_url: str, workers: int, folder: Path) -> Iterator[Server]:
         "APPEALS_RATE_LIMIT_PER_MINUTE": str(10**9),
         "APPEALS_KEYS_DIR": str(folder / "keys"),
     }
-    with log.open("wb") as handle:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "api.cli",
-                "serve",
-                "--host",
-                HOST,
-                "--port",
-                str(port),
-                "--workers",
-                str(workers),
-            ],
-            env=env,
-            stdout=handle,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    process = start_appeals(
+        ["serve", "--host", HOST, "--port", str(port), "--workers", str(workers)],
+        log,
+        env,
+        new_session=True,
+    )
     server = Server(port, process, log)
     try:
         _wait_ready(server, timeout=300)

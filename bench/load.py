@@ -183,6 +183,16 @@ def _content_length(head: bytes) -> int | None:
     return None
 
 
+@dataclass(frozen=True)
+class Rounds:
+    """How a closed-loop measurement runs: connections, a warm-up, then rounds of seconds."""
+
+    concurrency: int = 16
+    warmup: float = 3.0
+    seconds: float = 5.0
+    rounds: int = 3
+
+
 class Load:
     """``concurrency`` open connections to a loopback server, driven phase by phase."""
 

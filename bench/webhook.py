@@ -30,7 +30,14 @@ from api.runtime import channelwiring
 from api.settings import Settings
 from bench.api import HOST, RECEIVE_MUTATION, SECRET, Server, serving
 from bench.harness import Report, median, postgres_database, print_report
-from bench.load import Load, RequestFor, event_loop_factory, graphql_request, post_request
+from bench.load import (
+    Load,
+    RequestFor,
+    Rounds,
+    event_loop_factory,
+    graphql_request,
+    post_request,
+)
 from channels.source import Secrets, new_source
 from ledger.values import Role
 
@@ -40,13 +47,9 @@ TEXT = "Не горят фонари на улице Мира, дом 5"
 
 
 @dataclass(frozen=True)
-class Options:
-    """How long each measurement runs."""
+class Options(Rounds):
+    """How long each measurement runs, and the paced run after the closed loops."""
 
-    concurrency: int = 16
-    warmup: float = 3.0
-    seconds: float = 5.0
-    rounds: int = 3
     paced_rate: float = 50.0
     paced_seconds: float = 10.0
 

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 
 from channels.errors import SourceNotFoundError
+from channels.named_values import NamedValues
 from channels.sealing import SecretSeal
 from channels.source import Secrets, Source
 from channels.sqlport import SqlRunner
@@ -22,7 +23,7 @@ from ledger.errors import ValidationError
 from ledger.values import Channel
 
 TABLE = "channel_sources"
-KEYS = "channel_keys"
+KEYS = NamedValues("channel_keys", "sealed", "TEXT")
 PSEUDONYMS = "pseudonyms"
 RELOAD_SECONDS = 1.0
 Keys = tuple[bytes, bytes | None]
@@ -51,9 +52,7 @@ class SourceDirectory:
                 " enabled BOOLEAN NOT NULL, secret TEXT, confirmation TEXT, token TEXT,"
                 " PRIMARY KEY (channel, platform_id))"
             )
-            cursor.execute(
-                f"CREATE TABLE IF NOT EXISTS {KEYS} (name TEXT PRIMARY KEY, sealed TEXT NOT NULL)"
-            )
+            cursor.execute(KEYS.create())
         self.seal = self._seal(keys())
         self._reloaded_at = 0.0
 
@@ -61,7 +60,7 @@ class SourceDirectory:
         """The seal of the keys, with the pseudonym key the store keeps, if it keeps one."""
         key, also = keys
         plain = SecretSeal(key, also=also)
-        rows = self.sql.rows(f"SELECT sealed FROM {KEYS} WHERE name = ?", [PSEUDONYMS])
+        rows = self.sql.rows(KEYS.select(), [PSEUDONYMS])
         opened = plain.open(str(rows[0][0]), PSEUDONYMS) if rows else None
         return SecretSeal(key, base64.b64decode(opened), also) if opened else plain
 
@@ -79,10 +78,7 @@ class SourceDirectory:
             f"UPDATE {TABLE} SET secret = ?, confirmation = ?, token = ?"
             " WHERE channel = ? AND platform_id = ?"
         )
-        keep = self.sql.dialect.sql(
-            f"INSERT INTO {KEYS} (name, sealed) VALUES (?, ?)"
-            " ON CONFLICT (name) DO UPDATE SET sealed = excluded.sealed"
-        )
+        keep = self.sql.dialect.sql(KEYS.upsert())
         with self.sql.transaction(commit=True) as cursor:
             cursor.execute(
                 self.sql.dialect.sql(

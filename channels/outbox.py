@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from channels.named_values import NamedValues
 from channels.sqlport import SqlRunner
 
 TABLE = "channel_outbox"
-POSITION = "channel_outbox_position"
+POSITION = NamedValues("channel_outbox_position", "position", "BIGINT")
 PENDING, SENDING, DELIVERED, FAILED = "pending", "sending", "delivered", "failed"
 
 
@@ -41,13 +42,11 @@ class Outbox:
             " next_at_ms BIGINT NOT NULL, PRIMARY KEY (appeal_id, answer))"
         )
         sql.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_due ON {TABLE} (state, next_at_ms)")
-        sql.execute(
-            f"CREATE TABLE IF NOT EXISTS {POSITION} (name TEXT PRIMARY KEY, position BIGINT NOT NULL)"
-        )
+        sql.execute(POSITION.create())
 
     def position(self) -> int:
         """The log position up to which answers were enqueued."""
-        rows = self.sql.rows(f"SELECT position FROM {POSITION} WHERE name = ?", ["deliveries"])
+        rows = self.sql.rows(POSITION.select(), ["deliveries"])
         return int(rows[0][0]) if rows else 0
 
     def enqueue(self, entries: Iterable[tuple[str, int, str]], position: int, now_ms: int) -> None:
@@ -56,10 +55,7 @@ class Outbox:
             f"INSERT INTO {TABLE} (appeal_id, answer, channel, state, attempts, next_at_ms)"
             " VALUES (?, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING"
         )
-        move = self.sql.dialect.sql(
-            f"INSERT INTO {POSITION} (name, position) VALUES (?, ?)"
-            " ON CONFLICT (name) DO UPDATE SET position = excluded.position"
-        )
+        move = self.sql.dialect.sql(POSITION.upsert())
         with self.sql.transaction(commit=True) as cursor:
             for appeal_id, answer, channel in entries:
                 cursor.execute(insert, (appeal_id, answer, channel, PENDING, now_ms))

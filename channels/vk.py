@@ -68,13 +68,7 @@ def _private_message(payload: dict[str, Any], group_id: int) -> Inbound | None:
     peer_id = message.get("peer_id", from_id)
     if message.get("out") == 1 or not isinstance(peer_id, int) or peer_id >= CHAT_PEERS:
         return None  # the community's own message, or a group chat: not an appeal
-    return Inbound(
-        external_id=f"{group_id}:m{message_id}",
-        at=unix_time(message.get("date"), "object.message.date"),
-        text=_text(message),
-        sender=str(peer_id),
-        attachments=_attachments(message),
-    )
+    return _inbound(message, f"{group_id}:m{message_id}", peer_id, "object.message")
 
 
 def _comment(
@@ -92,12 +86,17 @@ def _comment(
     if from_id == -group_id:
         return None  # the community's own comment (an answer going back)
     where = f"{parent_id}" if mark == "b" else f"{owner}_{parent_id}"
+    return _inbound(comment, f"{group_id}:{mark}{where}_{comment_id}", from_id, "object")
+
+
+def _inbound(item: dict[str, Any], external_id: str, sender: object, where: str) -> Inbound:
+    """A message or a comment as an appeal: time, text and attachments are read alike."""
     return Inbound(
-        external_id=f"{group_id}:{mark}{where}_{comment_id}",
-        at=unix_time(comment.get("date"), "object.date"),
-        text=_text(comment),
-        sender=str(from_id),
-        attachments=_attachments(comment),
+        external_id=external_id,
+        at=unix_time(item.get("date"), f"{where}.date"),
+        text=_text(item),
+        sender=str(sender),
+        attachments=_attachments(item),
     )
 
 

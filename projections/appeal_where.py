@@ -54,14 +54,22 @@ def appeal_where(filter: AppealFilter, now: datetime) -> tuple[list[str], list[A
         marks = ", ".join("?" for _ in filter.statuses)
         where.append(f"status IN ({marks})" if filter.statuses else "1 = 0")
         params += [status.value for status in filter.statuses]
-    if filter.received_from is not None:
-        where.append("received_at >= ?")
-        params.append(to_us(filter.received_from))
-    if filter.received_to is not None:
-        where.append("received_at < ?")
-        params.append(to_us(filter.received_to))
+    received_range(filter.received_from, filter.received_to, "<", where, params)
     _due(filter, now, where, params)
     return where, params
+
+
+def received_range(
+    start: datetime | None, end: datetime | None, below: str, where: list[str], params: list[Any]
+) -> None:
+    """Add the conditions of a received-time range: from ``start`` on, and ``below`` (``<``
+    or ``<=``) ``end``; a bound that is ``None`` adds none."""
+    if start is not None:
+        where.append("received_at >= ?")
+        params.append(to_us(start))
+    if end is not None:
+        where.append(f"received_at {below} ?")
+        params.append(to_us(end))
 
 
 def _due(filter: AppealFilter, now: datetime, where: list[str], params: list[Any]) -> None:

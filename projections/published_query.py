@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
+from projections.appeal_where import received_range
 from projections.appeals_query import to_appeal_row
 from projections.appeals_view import ROW_COLUMNS, TABLE
-from projections.codec import to_us
 from projections.db import Database
 from projections.models import AppealRow
 from projections.statistics_view import CELLS
@@ -50,18 +51,13 @@ class PublishedQuery:
     ) -> list[AppealRow]:
         """Up to ``limit`` public appeals after skipping ``offset``, newest first."""
         where: list[str] = ["published_at IS NOT NULL"]
-        params: list[object] = []
+        params: list[Any] = []
         if filter.category is not None:
             where.append("category = ?")
             params.append(filter.category)
         if filter.closed is not None:
             where.append("status = 'closed'" if filter.closed else "status <> 'closed'")
-        if filter.received_from is not None:
-            where.append("received_at >= ?")
-            params.append(to_us(filter.received_from))
-        if filter.received_to is not None:
-            where.append("received_at <= ?")
-            params.append(to_us(filter.received_to))
+        received_range(filter.received_from, filter.received_to, "<=", where, params)
         statement = self.db.sql(
             f"SELECT {', '.join(ROW_COLUMNS)} FROM {TABLE} WHERE {' AND '.join(where)} "
             "ORDER BY received_at DESC, id LIMIT ? OFFSET ?"

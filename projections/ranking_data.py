@@ -7,13 +7,16 @@ so the rows read grow with groups times bins and waiting hours, never with appea
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from projections.contribution import FIRST_RESPONSE
 from projections.db import Database
 from projections.statistics_view import CELLS, HIST, WAIT
 
+Row = tuple[Any, ...]
 GroupKey = tuple[str, ...]  # (body,), (body, department) or (channel, source); missing: ''
 
 
@@ -32,36 +35,27 @@ class GroupData:
 
 def read_groups(db: Database, month: date, keys: tuple[str, ...]) -> dict[GroupKey, GroupData]:
     """Sums per group of ``keys`` (dimensions of the cells) in ``month``."""
-    select = ", ".join(keys)
     where = "WHERE grain = 'm' AND bucket = ?"
     params = [month.replace(day=1).toordinal()]
-    width = len(keys)
     groups: dict[GroupKey, GroupData] = defaultdict(GroupData)
     with db.reading() as cursor:
-        cursor.execute(
-            db.sql(
-                f"SELECT {select}, SUM(n), SUM(on_time), SUM(answered_with_due) "
-                f"FROM {CELLS} {where} GROUP BY {select}"
-            ),
-            params,
-        )
-        for row in map(tuple, cursor.fetchall()):
-            data = groups[tuple(str(v) for v in row[:width])]
-            data.appeals, data.on_time, data.answered = (int(v) for v in row[width:])
+
+        def summed(table: str, by: tuple[str, ...], sums: str) -> Iterator[tuple[GroupData, Row]]:
+            """Each group's data, and the rest of its row: the columns ``by``, then ``sums``."""
+            grouped = ", ".join((*keys, *by))
+            cursor.execute(
+                db.sql(f"SELECT {grouped}, {sums} FROM {table} {where} GROUP BY {grouped}"), params
+            )
+            for row in map(tuple, cursor.fetchall()):
+                yield groups[tuple(str(v) for v in row[: len(keys)])], row[len(keys) :]
+
+        for data, counts in summed(CELLS, (), "SUM(n), SUM(on_time), SUM(answered_with_due)"):
+            data.appeals, data.on_time, data.answered = (int(v) for v in counts)
         for table, column, first, resolution in (
             (HIST, "bin", "first_response", "resolution"),
             (WAIT, "since_hour", "first_waiting", "resolution_waiting"),
         ):
-            cursor.execute(
-                db.sql(
-                    f"SELECT {select}, metric, {column}, SUM(n) FROM {table} {where} "
-                    f"GROUP BY {select}, metric, {column}"
-                ),
-                params,
-            )
-            for row in map(tuple, cursor.fetchall()):
-                data = groups[tuple(str(v) for v in row[:width])]
-                metric, value, n = row[width:]
+            for data, (metric, value, n) in summed(table, ("metric", column), "SUM(n)"):
                 name = first if metric == FIRST_RESPONSE else resolution
                 getattr(data, name)[int(value)] += int(n)
     return dict(groups)

@@ -53,22 +53,23 @@ class EmptySearchError(ValueError):
 
 def hits(db: Database, text: str) -> tuple[str, list[Any]]:
     """A query of ``(hit, score)`` per matching appeal (higher scores match better)."""
-    query = match_query(text)
-    if query is None:
-        raise EmptySearchError(text)
-    if db.dialect.is_postgres:
-        return _POSTGRES, [text]
-    return _SQLITE, [query]
+    return _matching(db, text, _POSTGRES, _SQLITE)
 
 
 def matching_ids(db: Database, text: str) -> tuple[str, list[Any]]:
     """A query of the ids of matching appeals, unranked (for lists in another order)."""
+    return _matching(db, text, _POSTGRES_IDS, _SQLITE_IDS)
+
+
+def _matching(db: Database, text: str, postgres: str, sqlite: str) -> tuple[str, list[Any]]:
+    """The store's statement and its one parameter: the raw text for PostgreSQL to stem, or
+    the FTS5 query of its stems for SQLite; a text with no word to search for is refused."""
     query = match_query(text)
     if query is None:
         raise EmptySearchError(text)
     if db.dialect.is_postgres:
-        return _POSTGRES_IDS, [text]
-    return _SQLITE_IDS, [query]
+        return postgres, [text]
+    return sqlite, [query]
 
 
 def walk_probe(db: Database, text: str, row: str) -> tuple[str, list[Any]] | None:

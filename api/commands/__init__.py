@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable
 
 from api.commands import (
@@ -20,8 +19,9 @@ from api.commands import (
     token,
     witness,
 )
+from api.commands.options import Subparsers
 
-Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
+Register = Callable[[Subparsers], None]
 
 REGISTRY: list[Register] = [
     demo.register,

@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from api.bootstrap import build
 from api.commands import publish
-from api.commands.options import appeal_id, at_least
+from api.commands.options import Subparsers, add_group, appeal_id, at_least
 from api.container import Container
 from api.settings import Settings
 from api.tlog.cosigned import served_checkpoint
@@ -26,10 +26,11 @@ DEFAULTS = AuditConfig()
 SHOWN = 20
 
 
-def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subs: Subparsers) -> None:
     """Add ``keys``, ``checkpoint``, ``verify`` and ``audit`` to the command line."""
-    keys = subs.add_parser("keys", help="manage the checkpoint signing keys")
-    keys_subs = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    keys_subs = add_group(
+        subs, "keys", help="manage the checkpoint signing keys", dest="keys_command"
+    )
     generate = keys_subs.add_parser(
         "generate",
         help="create an Ed25519 key pair",
@@ -72,8 +73,9 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     verify.add_argument("--quiet", action="store_true", help="no progress bar")
     verify.set_defaults(handler=run_verify)
 
-    audit = subs.add_parser("audit", help="the audit log: catch up, export bundles")
-    audit_subs = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+    audit_subs = add_group(
+        subs, "audit", help="the audit log: catch up, export bundles", dest="audit_command"
+    )
     export = audit_subs.add_parser(
         "export",
         help="write an appeal's offline-verifiable bundle",

@@ -8,13 +8,14 @@ from pathlib import Path
 
 from api.backup import BackupError, prove_extends, restore_backup, take_backup
 from api.bootstrap import build
+from api.commands.options import Subparsers
 from api.settings import Settings
 from audit.keyfiles import load_public_key
 from audit.service import AuditConfig, AuditService
 from ledger.verify import load_public_key_pem
 
 
-def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subs: Subparsers) -> None:
     """Add ``backup``, ``restore`` and ``consistency`` to the command line."""
     backup = subs.add_parser(
         "backup",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,7 +18,7 @@ from rich.progress import (
 )
 
 from api.bootstrap import build, sealing_with
-from api.commands.options import at_least
+from api.commands.options import Subparsers, at_least
 from api.container import Container
 from api.settings import Settings
 from demo.generator import DemoOptions, generate
@@ -29,7 +30,7 @@ from migration.demo_csv import write_demo_csv
 BATCH = 2000
 
 
-def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subs: Subparsers) -> None:
     """Add ``demo`` to the command line."""
     cmd = subs.add_parser(
         "demo",
@@ -77,8 +78,7 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run_demo(args: argparse.Namespace, settings: Settings) -> int:
     if args.csv is not None:
         return write_csv(args, settings)
-    container = build(settings)
-    try:
+    with closing(build(settings)) as container:
         loaded = load_demo(
             container,
             args.appeals,
@@ -88,8 +88,6 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
             surge=args.surge,
             clusters=args.clusters,
         )
-    finally:
-        container.close()
     print(f"recorded {loaded} new appeals")
     return 0
 

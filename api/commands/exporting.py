@@ -9,13 +9,13 @@ from pathlib import Path
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.bootstrap import build
-from api.commands.options import at_least
+from api.commands.options import Subparsers, at_least
 from api.settings import Settings
 from api.storage.exportsource import SqlExportSource
 from migration.export import export_lines
 
 
-def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subs: Subparsers) -> None:
     """Add ``export`` to the command line."""
     cmd = subs.add_parser(
         "export",

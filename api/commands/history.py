@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
+from contextlib import closing
 from typing import Any
 from uuid import UUID
 
 from api.bootstrap import build
-from api.commands.options import appeal_id
+from api.commands.options import Subparsers, appeal_id
 from api.settings import Settings
 from api.storage.eventdata import event_data
 from ledger.application import AppealsLedger, HistoryEntry
 
 
-def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subs: Subparsers) -> None:
     """Add ``history`` to the command line."""
     cmd = subs.add_parser(
         "history",
@@ -26,11 +27,8 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run_history(args: argparse.Namespace, settings: Settings) -> int:
-    container = build(settings)
-    try:
+    with closing(build(settings)) as container:
         print(render_history(container.ledger, args.appeal_id))
-    finally:
-        container.close()
     return 0
 
 

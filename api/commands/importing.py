@@ -11,6 +11,7 @@ from pathlib import Path
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from api.bootstrap import build
+from api.commands.options import Subparsers
 from api.runtime.importing import FORMATS, ErrorsFile, ImportOptions, run_import
 from api.settings import Settings
 from migration.record import Refusal
@@ -19,7 +20,7 @@ from migration.summary import Summary
 SHOWN = 20
 
 
-def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subs: Subparsers) -> None:
     """Add ``import`` to the command line."""
     cmd = subs.add_parser(
         "import",

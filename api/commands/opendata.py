@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import argparse
+from contextlib import closing
 from pathlib import Path
 
 from api.bootstrap import build, read_side
+from api.commands.options import Subparsers, add_group
 from api.runtime.publishing import publication
 from api.settings import Settings
 from opendata.disk import publish
 
 
-def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subs: Subparsers) -> None:
     """Add ``opendata publish`` to the command line."""
-    cmd = subs.add_parser(
+    actions = add_group(
+        subs,
         "opendata",
         help="publish the open-data package",
         description="Open data: the public statistics as a Frictionless Data Package.",
     )
-    actions = cmd.add_subparsers(dest="action", required=True, metavar="ACTION")
     publish_cmd = actions.add_parser(
         "publish",
         help="write datapackage.json and its CSV and JSON files to a directory",
@@ -34,13 +36,10 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run_publish(args: argparse.Namespace, settings: Settings) -> int:
-    container = build(settings)
-    try:
+    with closing(build(settings)) as container:
         side = read_side(container)
         side.runner.setup()
         side.runner.catch_up()  # what the log holds now, even with no API process running
         written = publish(publication(container, side).build().files, args.out)
-    finally:
-        container.close()
     print(f"wrote {len(written)} files to {args.out}/ (datapackage.json first)")
     return 0

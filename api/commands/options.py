@@ -1,7 +1,8 @@
-"""Argument types of the ``appeals`` options: each refuses a bad value before any work starts.
+"""Argument types of the ``appeals`` options, and the options several commands share.
 
-A type that raises ``argparse.ArgumentTypeError`` makes argparse print one line naming the
-option and exit with code 2 (see ``api.cli.OneLineParser``).
+Each type refuses a bad value before any work starts: a type that raises
+``argparse.ArgumentTypeError`` makes argparse print one line naming the option and exit with
+code 2 (see ``api.cli.OneLineParser``).
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ import argparse
 import re
 from collections.abc import Callable
 from datetime import timedelta
+from typing import TypeAlias
 from uuid import UUID
+
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 TTL = re.compile(r"^(\d+)([smhd])$")
 UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
@@ -54,6 +58,27 @@ def ttl(value: str) -> timedelta:
     if match is None or int(match.group(1)) == 0:
         raise argparse.ArgumentTypeError(f"{value!r} is not a lifetime like 30m, 8h or 7d")
     return timedelta(**{UNITS[match.group(2)]: int(match.group(1))})
+
+
+def add_group(
+    subs: Subparsers,
+    name: str,
+    *,
+    help: str,
+    description: str | None = None,
+    dest: str = "action",
+) -> Subparsers:
+    """A command made of ACTIONs (``appeals token issue``): add the actions to what it returns."""
+    group = subs.add_parser(name, help=help, description=description)
+    return group.add_subparsers(dest=dest, required=True, metavar="ACTION")
+
+
+def add_listen(cmd: argparse.ArgumentParser, default_port: int) -> None:
+    """``--host`` and ``--port``: where a server listens, on the loopback unless told."""
+    cmd.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    cmd.add_argument(
+        "--port", type=port, default=default_port, help=f"port (default {default_port})"
+    )
 
 
 class OptionError(Exception):

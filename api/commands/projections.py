@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import signal
 import threading
+from contextlib import closing
 from types import FrameType
 
 from rich.console import Console
@@ -18,21 +19,21 @@ from rich.progress import (
 from rich.table import Table
 
 from api.bootstrap import build, read_side
-from api.commands.options import at_least
+from api.commands.options import Subparsers, add_group, at_least
 from api.settings import Settings
 from projections.runner import Worker
 
 NAMES = ("appeals", "statistics", "workload")
 
 
-def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subs: Subparsers) -> None:
     """Add ``projections`` and its sub-commands to the command line."""
-    cmd = subs.add_parser(
+    actions = add_group(
+        subs,
         "projections",
         help="run, rebuild or inspect the read-side views",
         description="Operate the views built from the event log.",
     )
-    actions = cmd.add_subparsers(dest="action", required=True, metavar="ACTION")
     run = actions.add_parser("run", help="follow the log until SIGINT/SIGTERM")
     run.add_argument("--batch", type=at_least(1), default=10_000, help="events per batch")
     run.set_defaults(handler=run_worker)
@@ -46,8 +47,7 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run_worker(args: argparse.Namespace, settings: Settings) -> int:
-    container = build(settings)
-    try:
+    with closing(build(settings)) as container:
         worker: Worker = read_side(container, batch_size=args.batch).worker()
         stopped = threading.Event()
 
@@ -60,14 +60,11 @@ def run_worker(args: argparse.Namespace, settings: Settings) -> int:
         worker.start()
         stopped.wait()
         worker.stop()
-    finally:
-        container.close()
     return 0
 
 
 def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
-    container = build(settings)
-    try:
+    with closing(build(settings)) as container:
         side = read_side(container, batch_size=args.batch)
         side.runner.setup()
         head = side.read_models.head()
@@ -88,14 +85,11 @@ def run_rebuild(args: argparse.Namespace, settings: Settings) -> int:
             replayed = side.runner.rebuild([args.name] if args.name else None, advance)
             progress.update(task, completed=head)
         print(f"rebuilt {args.name or 'all views'}: {replayed} events replayed")
-    finally:
-        container.close()
     return 0
 
 
 def run_status(args: argparse.Namespace, settings: Settings) -> int:
-    container = build(settings)
-    try:
+    with closing(build(settings)) as container:
         side = read_side(container)
         side.runner.setup()
         head = side.read_models.head()
@@ -103,6 +97,4 @@ def run_status(args: argparse.Namespace, settings: Settings) -> int:
         for name, position in side.read_models.positions().items():
             table.add_row(name, str(position), str(head), str(max(head - position, 0)))
         Console().print(table)
-    finally:
-        container.close()
     return 0

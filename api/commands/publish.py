@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from api.bootstrap import build
+from api.commands.options import Subparsers
 from api.settings import Settings
 from api.tlog.cosigned import served_checkpoint
 from api.tlog.publish import publish
@@ -17,7 +18,7 @@ from audit.service import AuditConfig, AuditService
 DEFAULTS = AuditConfig()
 
 
-def register(audit_subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(audit_subs: Subparsers) -> None:
     """Add ``audit publish`` to the ``audit`` command."""
     cmd = audit_subs.add_parser(
         "publish",

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import closing
 from pathlib import Path
 
 from api.bootstrap import audit_service, build
 from api.commands.demo import load_demo
-from api.commands.options import at_least, port
+from api.commands.options import Subparsers, add_listen, at_least
 from api.commands.serve import run_serve
 from api.settings import Settings
 from audit.errors import AuditError
@@ -17,7 +18,7 @@ from audit.service import AuditService
 from ledger.verify import fingerprint
 
 
-def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subs: Subparsers) -> None:
     """Add ``run`` to the command line."""
     cmd = subs.add_parser(
         "run",
@@ -29,30 +30,27 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cmd.add_argument(
         "--demo-appeals", type=at_least(0), default=2000, help="appeals to load (default 2000)"
     )
-    cmd.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
-    cmd.add_argument("--port", type=port, default=8000, help="port (default 8000)")
+    add_listen(cmd, 8000)
     cmd.set_defaults(handler=run_main, workers=1)
 
 
 def run_main(args: argparse.Namespace, settings: Settings) -> int:
-    container = build(settings)
     try:
-        if container.ledger.recorder.max_notification_id() is None:
-            print(f"store is empty: loading {args.demo_appeals} demo appeals", flush=True)
-            load_demo(
-                container,
-                args.demo_appeals,
-                seed=1,
-                until=None,
-                surge=args.demo_appeals // 30,
-                clusters=args.demo_appeals // 100,
-            )
-        prepare_audit(audit_service(settings, container))
+        with closing(build(settings)) as container:
+            if container.ledger.recorder.max_notification_id() is None:
+                print(f"store is empty: loading {args.demo_appeals} demo appeals", flush=True)
+                load_demo(
+                    container,
+                    args.demo_appeals,
+                    seed=1,
+                    until=None,
+                    surge=args.demo_appeals // 30,
+                    clusters=args.demo_appeals // 100,
+                )
+            prepare_audit(audit_service(settings, container))
     except AuditError as error:
         print(f"appeals: {error}", file=sys.stderr)
         return 2
-    finally:
-        container.close()
     print("mint a token with: .venv/bin/appeals token issue --role supervisor", flush=True)
     return run_serve(args, settings)
 

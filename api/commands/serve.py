@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from contextlib import closing
 from pathlib import Path
 
 from uvicorn.config import STARTUP_FAILURE
 
 from api.bootstrap import audit_service, build, read_side
-from api.commands.options import at_least, port
+from api.commands.options import Subparsers, add_listen, at_least
 from api.graphql.schema import shared_schema
 from api.http.clientlimits import server_config
 from api.runtime.standby import standby_store
@@ -19,7 +20,7 @@ from api.storage.store import check_reachable, parse_store
 from opendata.stored import PackageStore
 
 
-def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subs: Subparsers) -> None:
     """Add ``serve`` and ``schema`` to the command line."""
     serve = subs.add_parser(
         "serve",
@@ -27,8 +28,7 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="Serve /graphql (GET, POST, graphql-transport-ws), /healthz, /readyz and "
         "/metrics with uvicorn. Several workers (or several hosts) can share one PostgreSQL.",
     )
-    serve.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
-    serve.add_argument("--port", type=port, default=8000, help="port (default 8000)")
+    add_listen(serve, 8000)
     serve.add_argument(
         "--workers",
         type=at_least(1),
@@ -83,14 +83,11 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
 def _prepare_store(settings: Settings) -> None:
     """Create the event table, the views and the audit log's tables once, before several
     workers start at once (each would create them too, and concurrent creations collide)."""
-    container = build(settings)
-    try:
+    with closing(build(settings)) as container:
         side = read_side(container)
         side.runner.setup()
         PackageStore(side.db).create()
         audit_service(settings, container)
-    finally:
-        container.close()
 
 
 def run_schema(args: argparse.Namespace, settings: Settings) -> int:

@@ -5,32 +5,34 @@ from __future__ import annotations
 import argparse
 import mailbox
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 from prometheus_client import CollectorRegistry
 
 from api.bootstrap import build
-from api.commands.options import OptionError
+from api.commands.options import OptionError, Subparsers, add_group
 from api.runtime import channelwiring
 from api.settings import Settings
 from channels import mail
 from channels.errors import SourceNotFoundError, WebhookRefusal
+from channels.form import source_from
 from channels.intake import Intake
-from channels.source import CHANNELS, Secrets, new_source
+from channels.source import CHANNELS
 
 _CHANNELS = "|".join(c.value for c in CHANNELS)
 
 
-def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subs: Subparsers) -> None:
     """Add ``sources`` and ``import-mail`` to the command line."""
-    sources = subs.add_parser(
+    actions = add_group(
+        subs,
         "sources",
         help="manage official pages, bots and mailboxes",
         description="Sources are the pages, bots and mailboxes appeals arrive through. "
         "Changes take effect at once in every running process. Secrets are sealed with "
         "APPEALS_SOURCES_KEY (or the key in APPEALS_KEYS_DIR/sources.key) and never shown.",
     )
-    actions = sources.add_subparsers(dest="action", required=True, metavar="ACTION")
     add = actions.add_parser(
         "add",
         help="add or replace a source",
@@ -39,7 +41,7 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     add.add_argument("channel", metavar="CHANNEL", help=f"one of {_CHANNELS}")
     add.add_argument(
-        "source_id",
+        "platform_id",
         metavar="SOURCE_ID",
         help="VK community id, Telegram bot username, MAX bot id, OK group id, or mailbox address",
     )
@@ -93,30 +95,16 @@ def run_add(args: argparse.Namespace, settings: Settings) -> int:
         except OSError as error:
             msg = f"--token-file: cannot read {args.token_file}: {error.strerror}"
             raise OptionError(msg) from None
-    secrets = Secrets(secret=args.secret, confirmation=args.confirmation, token=token)
-    source = new_source(
-        args.channel,
-        args.source_id,
-        body=args.body,
-        department=args.department,
-        category=args.category,
-        secrets=secrets,
-    )
-    container = build(settings)
-    try:
+    source = source_from(args, token)
+    with closing(build(settings)) as container:
         channelwiring.directory(container).add(source)
-    finally:
-        container.close()
     print(f"added {source.key}: POST /channels/{source.channel.value}/{source.platform_id}")
     return 0
 
 
 def run_list(args: argparse.Namespace, settings: Settings) -> int:
-    container = build(settings)
-    try:
+    with closing(build(settings)) as container:
         sources = channelwiring.directory(container).list()
-    finally:
-        container.close()
     for s in sources:
         has = [name for name in ("secret", "confirmation", "token") if getattr(s.secrets, name)]
         print(
@@ -128,21 +116,15 @@ def run_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_disable(args: argparse.Namespace, settings: Settings) -> int:
-    container = build(settings)
-    try:
+    with closing(build(settings)) as container:
         source = channelwiring.directory(container).disable(args.source_id)
-    finally:
-        container.close()
     print(f"disabled {source.key}")
     return 0
 
 
 def run_rotate_key(args: argparse.Namespace, settings: Settings) -> int:
-    container = build(settings)
-    try:
+    with closing(build(settings)) as container:
         count, interrupted = channelwiring.rotate_key(settings, channelwiring.directory(container))
-    finally:
-        container.close()
     if interrupted:
         print("finished an interrupted rotation: run rotate-key again for a fresh key")
     print(f"sealed the secrets of {count} sources under the new key in {settings.keys_dir}")
@@ -152,8 +134,7 @@ def run_rotate_key(args: argparse.Namespace, settings: Settings) -> int:
 def run_import_mail(args: argparse.Namespace, settings: Settings) -> int:
     if not args.path.exists():
         raise OptionError(f"PATH: {args.path} does not exist")
-    container = build(settings)
-    try:
+    with closing(build(settings)) as container:
         intake = Intake(container.ledger, channelwiring.directory(container), CollectorRegistry())
         source = intake.directory.get("email", args.mailbox)
         if source is None:
@@ -167,8 +148,6 @@ def run_import_mail(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"skipped {name}: {refusal.detail}")
                 continue
             counts["recorded" if recorded.created else "repeated"] += 1
-    finally:
-        container.close()
     print(", ".join(f"{n} {k}" for k, n in counts.items()))
     return 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from api.bootstrap import jwt_secret
-from api.commands.options import OptionError, ttl
+from api.commands.options import OptionError, Subparsers, add_group, ttl
 from api.http.auth import Authenticator
 from api.settings import Settings
 from ledger.values import Role
@@ -20,14 +20,14 @@ SCOPED = {
 }
 
 
-def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subs: Subparsers) -> None:
     """Add ``token issue`` to the command line."""
-    token = subs.add_parser(
+    actions = add_group(
+        subs,
         "token",
         help="mint bearer tokens",
         description="Bearer tokens signed with APPEALS_JWT_SECRET.",
     )
-    actions = token.add_subparsers(dest="action", required=True, metavar="ACTION")
     issue = actions.add_parser(
         "issue", help="print a new token", description="Print a signed JWT for a role and scope."
     )

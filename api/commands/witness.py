@@ -10,7 +10,7 @@ from pathlib import Path
 import uvicorn
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from api.commands.options import port
+from api.commands.options import Subparsers, add_group, add_listen
 from api.settings import Settings
 from api.tlog.witness_server import Witness, witness_app
 from api.tlog.witness_state import WitnessState
@@ -18,15 +18,16 @@ from ledger.verify import VerificationError
 from ledger.verify.vkey import COSIGNATURE, parse_signer_key, parse_verifier_key, signer_key
 
 
-def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subs: Subparsers) -> None:
     """Add ``witness`` with its actions to the command line."""
-    witness = subs.add_parser(
+    actions = add_group(
+        subs,
         "witness",
         help="run a minimal transparency-log witness (C2SP tlog-witness)",
         description="A witness keeps the latest checkpoint it cosigned per log and cosigns "
         "only checkpoints consistent with it, so a log cannot show two histories.",
+        dest="witness_command",
     )
-    actions = witness.add_subparsers(dest="witness_command", required=True, metavar="ACTION")
     generate = actions.add_parser(
         "generate-key",
         help="create the witness's Ed25519 cosigning key",
@@ -51,8 +52,7 @@ def register(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="a log's verifier key (its name is the log's origin); repeatable",
     )
     serve.add_argument("--state", type=Path, required=True, help="the state file (JSON)")
-    serve.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
-    serve.add_argument("--port", type=port, default=8100, help="port (default 8100)")
+    add_listen(serve, 8100)
     serve.set_defaults(handler=run_serve)
 
 

@@ -10,7 +10,8 @@ from api.graphql.access import Info, require_role
 from api.graphql.context import off_loop
 from api.graphql.errors import ApiError, from_ledger
 from channels.directory import SourceDirectory
-from channels.source import Secrets, Source, new_source
+from channels.form import source_from
+from channels.source import Source
 from ledger.errors import LedgerError
 from ledger.values import Role
 
@@ -78,16 +79,8 @@ class SourceMutation:
     @strawberry.mutation(description="Add a source, or replace the one with its channel and id.")
     async def add_source(self, info: Info, input: AddSourceInput) -> SourceInfo:
         require_role(info, ADMINS)
-        secrets = Secrets(secret=input.secret, confirmation=input.confirmation, token=input.token)
         try:
-            source = new_source(
-                input.channel,
-                input.platform_id,
-                body=input.body,
-                department=input.department,
-                category=input.category,
-                secrets=secrets,
-            )
+            source = source_from(input, input.token)
             await off_loop(_directory(info).add, source)
         except LedgerError as error:
             raise from_ledger(error) from None

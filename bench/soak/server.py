@@ -12,11 +12,12 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
+
+from bench.child import start_appeals
 
 
 def children(pid: int) -> set[int]:
@@ -83,13 +84,10 @@ class Server:
 
     def start(self, wait: float = 90.0) -> float:
         """Start it and wait until every process is up and it answers; when it started."""
-        command = [sys.executable, "-m", "api.cli", "serve", "--port", str(self.port)]
+        args = ["serve", "--port", str(self.port)]
         if self.workers > 1:
-            command += ["--workers", str(self.workers)]
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                command, env=self.env, stdout=log, stderr=subprocess.STDOUT
-            )
+            args += ["--workers", str(self.workers)]
+        self.process = start_appeals(args, self.log, self.env, append=True)
         started = time.monotonic()
         deadline = started + wait
         while time.monotonic() < deadline:

@@ -7,6 +7,7 @@ O(log n) such subtrees, folded right to left.
 
 from __future__ import annotations
 
+from ledger.verify.ranges import fold, inclusion_ranges, subtrees
 from ledger.verify.tree import EMPTY_ROOT, node_hash
 
 
@@ -31,17 +32,7 @@ class Levels:
 
     def range_hash(self, start: int, end: int) -> bytes:
         """MTH of leaves ``[start, end)``, a range as every root and proof uses."""
-        parts: list[bytes] = []
-        while start < end:
-            level = (end - start).bit_length() - 1
-            if start:
-                level = min(level, (start & -start).bit_length() - 1)
-            parts.append(self.levels[level][start >> level])
-            start += 1 << level
-        result = parts[-1]
-        for digest in reversed(parts[:-1]):
-            result = node_hash(digest, result)
-        return result
+        return fold([self.levels[level][index] for level, index in subtrees(start, end)])
 
     def root(self, size: int) -> bytes:
         """The root of the first ``size`` leaves."""
@@ -49,14 +40,4 @@ class Levels:
 
     def inclusion_proof(self, index: int, size: int) -> list[bytes]:
         """The audit path of leaf ``index`` in the tree of ``size`` leaves (RFC 6962 PATH)."""
-        siblings: list[tuple[int, int]] = []
-        start, end = 0, size
-        while end - start > 1:
-            k = 1 << ((end - start - 1).bit_length() - 1)
-            if index < start + k:
-                siblings.append((start + k, end))
-                end = start + k
-            else:
-                siblings.append((start, start + k))
-                start += k
-        return [self.range_hash(a, b) for a, b in reversed(siblings)]
+        return [self.range_hash(a, b) for a, b in inclusion_ranges(index, size)]

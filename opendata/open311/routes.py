@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -30,22 +30,30 @@ class Open311:
 
 
 SourceOf = Callable[[Request], Open311]
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def _formatted(answer: Callable[[Request, str], Awaitable[Response]]) -> Endpoint:
+    """An endpoint that refuses a format other than ``json`` or ``xml`` (404, in JSON), and
+    otherwise answers in the format asked."""
+
+    async def endpoint(request: Request) -> Response:
+        fmt = request.path_params["format"]
+        if fmt not in MEDIA:
+            return _error(404, "no such format", "json")
+        return await answer(request, fmt)
+
+    return endpoint
 
 
 def routes(source_of: SourceOf) -> list[BaseRoute]:
     """The three GeoReport v2 endpoints under ``/open311/v2/``."""
 
-    async def services(request: Request) -> Response:
-        fmt = request.path_params["format"]
-        if fmt not in MEDIA:
-            return _error(404, "no such format", "json")
+    async def services(request: Request, fmt: str) -> Response:
         found = await run_in_threadpool(source_of(request).query.categories)
         return _answer([service(c) for c in found], "services", "service", fmt)
 
-    async def requests(request: Request) -> Response:
-        fmt = request.path_params["format"]
-        if fmt not in MEDIA:
-            return _error(404, "no such format", "json")
+    async def requests(request: Request, fmt: str) -> Response:
         source = source_of(request)
         try:
             asked = parse(request.query_params, source.clock())
@@ -54,10 +62,7 @@ def routes(source_of: SourceOf) -> list[BaseRoute]:
         rows = await run_in_threadpool(_rows, source, asked)
         return _answer(await _documents(source, rows), "service_requests", "request", fmt)
 
-    async def one(request: Request) -> Response:
-        fmt = request.path_params["format"]
-        if fmt not in MEDIA:
-            return _error(404, "no such format", "json")
+    async def one(request: Request, fmt: str) -> Response:
         source = source_of(request)
         try:
             appeal_id = UUID(request.path_params["id"])
@@ -69,9 +74,9 @@ def routes(source_of: SourceOf) -> list[BaseRoute]:
         return _answer(await _documents(source, [row]), "service_requests", "request", fmt)
 
     return [
-        Route("/open311/v2/services.{format}", services, methods=["GET", "HEAD"]),
-        Route("/open311/v2/requests.{format}", requests, methods=["GET", "HEAD"]),
-        Route("/open311/v2/requests/{id}.{format}", one, methods=["GET", "HEAD"]),
+        Route("/open311/v2/services.{format}", _formatted(services), methods=["GET", "HEAD"]),
+        Route("/open311/v2/requests.{format}", _formatted(requests), methods=["GET", "HEAD"]),
+        Route("/open311/v2/requests/{id}.{format}", _formatted(one), methods=["GET", "HEAD"]),
     ]
 
 

@@ -10,11 +10,11 @@ import contextlib
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 
+from bench.child import start_appeals
 from tests.api.inprocess import SECRET
 from tests.waiting import until
 
@@ -123,19 +123,8 @@ def supervise(
         "APPEALS_KEYS_DIR": str(folder / "keys"),
         **extra_env,
     }
-    with (folder / f"serve-{port}-{workers}.log").open("wb") as log:
-        return subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "api.cli",
-                "serve",
-                "--port",
-                str(port),
-                "--workers",
-                str(workers),
-            ],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    return start_appeals(
+        ["serve", "--port", str(port), "--workers", str(workers)],
+        folder / f"serve-{port}-{workers}.log",
+        env,
+    )

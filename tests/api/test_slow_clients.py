@@ -5,10 +5,7 @@ with ``serve --workers 2``."""
 from __future__ import annotations
 
 import http.client
-import os
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,7 +15,7 @@ import httpx
 import pytest
 
 from tests.api.conftest import free_port
-from tests.api.inprocess import SECRET
+from tests.api.processes import healthy, supervise
 from tests.waiting import until
 
 HEADER_TIMEOUT = 1
@@ -45,44 +42,21 @@ class Server:
         return sock
 
 
-def _healthy(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=2).status_code == 200
-    except httpx.TransportError:
-        return False
-
-
 @pytest.fixture(params=[1, 2], ids=["one-process", "two-workers"])
 def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
     port = free_port()
-    env = {
-        **os.environ,
-        "APPEALS_DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}",
-        "APPEALS_JWT_SECRET": SECRET,
-        "APPEALS_KEYS_DIR": str(tmp_path / "keys"),
-        "APPEALS_HEADER_TIMEOUT": str(HEADER_TIMEOUT),
-        "APPEALS_BODY_TIMEOUT": "1",
-        "APPEALS_KEEPALIVE_TIMEOUT": "60",
-        "APPEALS_MAX_CONNECTIONS": str(CAP),
-    }
-    with (tmp_path / "serve.log").open("wb") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "api.cli",
-                "serve",
-                "--port",
-                str(port),
-                "--workers",
-                str(request.param),
-            ],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    process = supervise(
+        f"sqlite:///{tmp_path / 'a.db'}",
+        port,
+        tmp_path,
+        request.param,
+        APPEALS_HEADER_TIMEOUT=str(HEADER_TIMEOUT),
+        APPEALS_BODY_TIMEOUT="1",
+        APPEALS_KEEPALIVE_TIMEOUT="60",
+        APPEALS_MAX_CONNECTIONS=str(CAP),
+    )
     try:
-        until(lambda: _healthy(f"http://127.0.0.1:{port}/healthz"), timeout=60, every=0.2)
+        until(lambda: healthy(f"http://127.0.0.1:{port}"), timeout=60, every=0.2)
         served = Server(port, request.param)
         yield served
         for sock in served.opened:
@@ -143,4 +117,4 @@ def test_a_connection_over_the_cap_is_answered_503_at_once_and_served_once_one_c
         conn.close()
 
     assert refused.status_code == 503
-    until(lambda: _healthy(server.url("/healthz")), timeout=5)
+    until(lambda: healthy(f"http://127.0.0.1:{server.port}"), timeout=5)

@@ -16,9 +16,9 @@ from audit.merkle import (
     inclusion_proof,
     new_nodes,
     root,
-    subtrees,
 )
 from ledger.verify import leaf_hash, node_hash, verify_consistency, verify_inclusion
+from ledger.verify.ranges import subtrees
 
 MAX = 64
 SIZES = range(1, MAX + 1)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 
+from bench.child import start_appeals
 from tests.api.conftest import free_port
 from tests.waiting import until
 
@@ -38,26 +39,8 @@ def start_witness(key: Path, state: Path, log_vkey: str, folder: Path) -> Witnes
     """Start ``appeals witness serve`` and wait until it answers."""
     port = free_port()
     log = folder / f"witness-{port}.log"
-    with log.open("wb") as handle:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "api.cli",
-                "witness",
-                "serve",
-                "--key",
-                str(key),
-                "--log",
-                log_vkey,
-                "--state",
-                str(state),
-                "--port",
-                str(port),
-            ],
-            stdout=handle,
-            stderr=subprocess.STDOUT,
-        )
+    files = ["--key", str(key), "--log", log_vkey, "--state", str(state)]
+    process = start_appeals(["witness", "serve", *files, "--port", str(port)], log)
     url = f"http://127.0.0.1:{port}"
 
     def answers() -> bool:
