@@ -10,6 +10,9 @@ Figures, in one run, for SQLite and PostgreSQL:
   same shape: PostgreSQL ``COPY … FROM STDIN (FORMAT binary)``, SQLite ``executemany`` in
   one transaction;
 - the ratio ours/raw (targets: 0.35 on PostgreSQL, 0.5 on SQLite);
+- floor: rows/s of a loader that only parses each line and loads its row with the same
+  driver call, checking no rule (``bench.import_floor``), and floor/raw: the most any
+  import written in Python can reach on the same machine;
 - peak RSS (MiB) of an import process given a quarter of the file and all of it (it must not
   grow with the file).
 
@@ -40,6 +43,7 @@ from api.runtime.importing import ImportOptions, run_import
 from api.settings import Settings
 from audit.service import AuditService
 from bench.harness import Report, postgres_database, print_report, sqlite_file
+from bench.import_floor import floor_postgres, floor_sqlite
 from demo.generator import DemoOptions, generate
 from ledger.application import AppealsLedger
 from ledger.domain import Appeal
@@ -146,15 +150,20 @@ def stored_rows(url: str, table: str) -> list[tuple[object, int, str, bytes]]:
         ).fetchall()
 
 
+def sqlite_ddl(url: str, table: str, name: str) -> str:
+    """The events table's ``CREATE TABLE``, for a table called ``name``."""
+    with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as source:
+        (ddl,) = source.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+    return str(ddl).replace(table, name, 1)
+
+
 def raw_sqlite(
     url: str, table: str, rows: list[tuple[object, int, str, bytes]], folder: Path
 ) -> float:
     """Rows/s of ``executemany`` in one transaction into a table of the events' shape."""
-    with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as source:
-        (ddl,) = source.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()
     with closing(sqlite3.connect(folder / "raw.db", isolation_level=None)) as conn:
         conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute(ddl.replace(table, "raw_events", 1))
+        conn.execute(sqlite_ddl(url, table, "raw_events"))
         started = time.perf_counter()
         conn.execute("BEGIN")
         conn.executemany(
@@ -196,8 +205,10 @@ def measure(kind: str, path: Path, part: Path, folder: Path) -> dict[str, object
         rows = stored_rows(url, table)
         if kind == "sqlite":
             raw = raw_sqlite(url, table, rows, folder)
+            floor = floor_sqlite(path, sqlite_ddl(url, table, "floor_events"), folder)
         else:
             raw = raw_postgres(url, table, rows)
+            floor = floor_postgres(path, url, table)
         del rows  # not in the next child's inherited memory
     with sqlite_file() if kind == "sqlite" else postgres_database() as where:
         small = in_child(f"sqlite:///{where}" if kind == "sqlite" else str(where), part)
@@ -216,6 +227,8 @@ def measure(kind: str, path: Path, part: Path, folder: Path) -> dict[str, object
         + ("executemany, one transaction" if kind == "sqlite" else "binary COPY")
         + ", rows/s": raw,
         "ratio ours/raw": rate / raw,
+        "floor: parse each line and load its row, no rules, rows/s": floor,
+        "ratio floor/raw (the most any Python import can reach)": floor / raw,
         "peak RSS, a quarter of the file (MiB)": small["rss_mib"],
         "peak RSS, all of the file (MiB)": ours["rss_mib"],
         "peak RSS of a replay worker, a quarter / all (MiB)": (
