@@ -34,6 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import cast
+from uuid import UUID
 
 import orjson
 import psycopg
@@ -43,7 +44,7 @@ from api.runtime.importing import ImportOptions, run_import
 from api.settings import Settings
 from audit.service import AuditService
 from bench.harness import Report, postgres_database, print_report, sqlite_file
-from bench.import_floor import floor_postgres, floor_sqlite
+from bench.import_floor import Row, floor_rows, load_postgres, load_sqlite
 from demo.generator import DemoOptions, generate
 from ledger.application import AppealsLedger
 from ledger.domain import Appeal
@@ -135,7 +136,7 @@ def in_child(url: str, path: Path) -> dict[str, float]:
     return figures
 
 
-def stored_rows(url: str, table: str) -> list[tuple[object, int, str, bytes]]:
+def stored_rows(url: str, table: str) -> list[Row]:
     """The event rows the import stored, in log order."""
     if url.startswith("sqlite"):
         with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as conn:
@@ -157,42 +158,13 @@ def sqlite_ddl(url: str, table: str, name: str) -> str:
     return str(ddl).replace(table, name, 1)
 
 
-def raw_sqlite(
-    url: str, table: str, rows: list[tuple[object, int, str, bytes]], folder: Path
-) -> float:
-    """Rows/s of ``executemany`` in one transaction into a table of the events' shape."""
-    with closing(sqlite3.connect(folder / "raw.db", isolation_level=None)) as conn:
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute(sqlite_ddl(url, table, "raw_events"))
-        started = time.perf_counter()
-        conn.execute("BEGIN")
-        conn.executemany(
-            "INSERT INTO raw_events (originator_id, originator_version, topic, state)"
-            " VALUES (?, ?, ?, ?)",
-            rows,
-        )
-        conn.execute("COMMIT")
-        return len(rows) / (time.perf_counter() - started)
-
-
-def raw_postgres(url: str, table: str, rows: list[tuple[object, int, str, bytes]]) -> float:
-    """Rows/s of a binary ``COPY`` into a table of the events' shape."""
-    with psycopg.connect(url) as conn:
-        conn.execute(f"CREATE TABLE raw_events (LIKE {table} INCLUDING ALL)")
-        conn.commit()
-        started = time.perf_counter()
-        with (
-            conn.cursor() as cursor,
-            cursor.copy(
-                "COPY raw_events (originator_id, originator_version, topic, state) "
-                "FROM STDIN (FORMAT binary)"
-            ) as copy,
-        ):
-            copy.set_types(["uuid", "bigint", "text", "bytea"])
-            for row in rows:
-                copy.write_row(row)
-        conn.commit()
-        return len(rows) / (time.perf_counter() - started)
+def raw_rate(url: str, table: str, folder: Path) -> float:
+    """Rows/s of the raw driver loading the rows the import stored (read beforehand, and
+    let go on return: they are not in the next child's inherited memory)."""
+    rows = stored_rows(url, table)
+    if url.startswith("sqlite"):
+        return load_sqlite(folder / "raw.db", sqlite_ddl(url, table, "raw"), "raw", lambda: rows)
+    return load_postgres(url, table, "raw", lambda: rows)
 
 
 def measure(kind: str, path: Path, part: Path, folder: Path) -> dict[str, object]:
@@ -202,14 +174,17 @@ def measure(kind: str, path: Path, part: Path, folder: Path) -> dict[str, object
         container = build(Settings.from_environ({"APPEALS_DATABASE_URL": url}))
         table = container.events_table
         container.close()
-        rows = stored_rows(url, table)
-        if kind == "sqlite":
-            raw = raw_sqlite(url, table, rows, folder)
-            floor = floor_sqlite(path, sqlite_ddl(url, table, "floor_events"), folder)
-        else:
-            raw = raw_postgres(url, table, rows)
-            floor = floor_postgres(path, url, table)
-        del rows  # not in the next child's inherited memory
+        raw = raw_rate(url, table, folder)
+        floor = (
+            load_sqlite(
+                folder / "floor.db",
+                sqlite_ddl(url, table, "floor"),
+                "floor",
+                lambda: floor_rows(path, lambda appeal_id: appeal_id.replace("-", "")),
+            )
+            if kind == "sqlite"
+            else load_postgres(url, table, "floor", lambda: floor_rows(path, UUID))
+        )
     with sqlite_file() if kind == "sqlite" else postgres_database() as where:
         small = in_child(f"sqlite:///{where}" if kind == "sqlite" else str(where), part)
     rate = ours["events"] / ours["seconds"]

@@ -1,12 +1,13 @@
-"""The floor under any import written in Python: read each line, build its row, load it.
+"""The raw driver's loads, and the floor under any import written in Python.
 
-``bench.import`` sets our import beside the raw driver loading rows already built. This is
-the step between the two: a loader that checks no rule, sorts nothing, seals nothing and
-keeps no audit log, and only parses each JSON line (``orjson``), builds the event's row
-from it (appeal id, version, topic, the fields with the business time and the actor as
-JSON) and loads the rows with the same driver call as the raw measurement. No import that
-reads the file in Python can be faster than this, so ``floor/raw`` is the most any ratio
-``ours/raw`` can reach on the same machine.
+``bench.import`` sets our import beside the raw driver loading rows already built
+(``load_sqlite``/``load_postgres`` given the stored rows). The floor is the step between
+the two: a loader that checks no rule, sorts nothing, seals nothing and keeps no audit
+log, and only parses each JSON line (``orjson``), builds the event's row from it (appeal
+id, version, topic, the fields with the business time and the actor as JSON) and loads
+the rows with the same driver call (``floor_rows`` given to the same loaders). No import
+that reads the file in Python can be faster than this, so ``floor/raw`` is the most any
+ratio ``ours/raw`` can reach on the same machine.
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from uuid import UUID
 
 import orjson
 import psycopg
 
 Row = tuple[Any, int, str, bytes]
+COLUMNS = "(originator_id, originator_version, topic, state)"
 
 
 def floor_rows(path: Path, identity: Callable[[str], Any]) -> list[Row]:
@@ -47,39 +48,34 @@ def floor_rows(path: Path, identity: Callable[[str], Any]) -> list[Row]:
     return rows
 
 
-def floor_sqlite(path: Path, ddl: str, folder: Path) -> float:
-    """Rows/s of the floor into SQLite: ``executemany`` in one transaction, as the raw one."""
-    with closing(sqlite3.connect(folder / "floor.db", isolation_level=None)) as conn:
+def load_sqlite(database: Path, ddl: str, name: str, rows: Callable[[], list[Row]]) -> float:
+    """Rows/s of building ``rows()`` and ``executemany`` of them in one transaction into
+    a new table ``name`` made by ``ddl``."""
+    with closing(sqlite3.connect(database, isolation_level=None)) as conn:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute(ddl)
         started = time.perf_counter()
-        rows = floor_rows(path, lambda appeal_id: appeal_id.replace("-", ""))
+        loaded = rows()
         conn.execute("BEGIN")
-        conn.executemany(
-            "INSERT INTO floor_events (originator_id, originator_version, topic, state)"
-            " VALUES (?, ?, ?, ?)",
-            rows,
-        )
+        conn.executemany(f"INSERT INTO {name} {COLUMNS} VALUES (?, ?, ?, ?)", loaded)
         conn.execute("COMMIT")
-        return len(rows) / (time.perf_counter() - started)
+        return len(loaded) / (time.perf_counter() - started)
 
 
-def floor_postgres(path: Path, url: str, table: str) -> float:
-    """Rows/s of the floor into PostgreSQL: a binary ``COPY``, as the raw one."""
+def load_postgres(url: str, table: str, name: str, rows: Callable[[], list[Row]]) -> float:
+    """Rows/s of building ``rows()`` and a binary ``COPY`` of them into a new table
+    ``name`` like ``table``."""
     with psycopg.connect(url) as conn:
-        conn.execute(f"CREATE TABLE floor_events (LIKE {table} INCLUDING ALL)")
+        conn.execute(f"CREATE TABLE {name} (LIKE {table} INCLUDING ALL)")
         conn.commit()
         started = time.perf_counter()
-        rows = floor_rows(path, UUID)
+        loaded = rows()
         with (
             conn.cursor() as cursor,
-            cursor.copy(
-                "COPY floor_events (originator_id, originator_version, topic, state) "
-                "FROM STDIN (FORMAT binary)"
-            ) as copy,
+            cursor.copy(f"COPY {name} {COLUMNS} FROM STDIN (FORMAT binary)") as copy,
         ):
             copy.set_types(["uuid", "bigint", "text", "bytea"])
-            for row in rows:
+            for row in loaded:
                 copy.write_row(row)
         conn.commit()
-        return len(rows) / (time.perf_counter() - started)
+        return len(loaded) / (time.perf_counter() - started)
