@@ -22,6 +22,7 @@ from channels.directory import SourceDirectory
 from channels.outbox import DELIVERED, FAILED, SENDING, Entry, Outbox
 from channels.reply import DeliveryError, Platform, Reply
 from ledger.application import AppealsLedger
+from ledger.delivery import DeliveryOutcome
 from ledger.domain import Appeal
 from ledger.errors import ConflictError
 
@@ -97,7 +98,8 @@ class Deliverer:
                 f"in doubt: the worker stopped during attempt {entry.attempts}; not sent "
                 "again, so as never to post twice"
             )
-            self._record(appeal.id, entry.answer, entry.attempts, error=error, final=True)
+            outcome = DeliveryOutcome(entry.answer, entry.attempts, error=error, final=True)
+            self._record(appeal.id, outcome)
             self.outbox.finish(entry, FAILED, entry.attempts)
             return
         attempt = entry.attempts + 1
@@ -108,7 +110,10 @@ class Deliverer:
             platform_id = platform.send(self._reply(appeal, entry.answer))
         except DeliveryError as failure:
             final = not failure.retry or attempt >= self.attempts
-            self._record(appeal.id, entry.answer, attempt, error=failure.message, final=final)
+            self._record(
+                appeal.id,
+                DeliveryOutcome(entry.answer, attempt, error=failure.message, final=final),
+            )
             if final:
                 self.outbox.finish(entry, FAILED, attempt)
             else:
@@ -124,7 +129,7 @@ class Deliverer:
                 failure.message,
             )
             return
-        self._record(appeal.id, entry.answer, attempt, platform_id=platform_id)
+        self._record(appeal.id, DeliveryOutcome(entry.answer, attempt, platform_id=platform_id))
         self.outbox.finish(entry, DELIVERED, attempt)
 
     def _reply(self, appeal: Appeal, index: int) -> Reply:
@@ -142,27 +147,11 @@ class Deliverer:
             appeal.id, index, text, appeal.external_id, citizen.contact if citizen else None, source
         )
 
-    def _record(
-        self,
-        appeal_id: UUID,
-        answer: int,
-        attempt: int,
-        *,
-        platform_id: str | None = None,
-        error: str | None = None,
-        final: bool = False,
-    ) -> None:
+    def _record(self, appeal_id: UUID, outcome: DeliveryOutcome) -> None:
         # A staff command may land on the same appeal at the same moment: try again.
         for tries in range(5):
             try:
-                self.ledger.record_delivery(
-                    appeal_id,
-                    answer=answer,
-                    attempt=attempt,
-                    platform_id=platform_id,
-                    error=error,
-                    final=final,
-                )
+                self.ledger.record_delivery(appeal_id, outcome)
                 return
             except ConflictError:
                 if tries == 4:

@@ -54,8 +54,7 @@ def answer(
     time_reason: str,
 ) -> None:
     """Answer as ``AppealsLedger.answer_appeal`` does: the text sealed under the appeal's key."""
-    key = ledger.text_key_of(appeal)
-    sealed = text if key is None else ledger.vault.seal_text(key, text)
+    sealed, key = ledger.seal_answer(appeal, text)
     appeal.answer(
         text=sealed,
         text_key=key,

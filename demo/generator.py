@@ -117,6 +117,21 @@ def _work(
     earlier: list[Appeal],
 ) -> None:
     formal = appeal.channel in FORMAL_CHANNELS
+
+    def final_answer(text: str, days: float) -> None:
+        # Public on social channels, where the citizen reads it; ``days`` after the last act.
+        at = clock.after(days=days)
+        answer(
+            ledger,
+            appeal,
+            text=text,
+            final=True,
+            public=not formal,
+            actor=operator,
+            at=at,
+            time_reason=SYNTHETIC,
+        )
+
     if formal:
         appeal.register(
             number=f"ОГ-{appeal.id.hex[:8]}",
@@ -192,16 +207,7 @@ def _work(
         )
     late = rng.random() < 0.1
     wait = rng.uniform(1, 40) if late else (rng.uniform(1, 25) if formal else rng.uniform(0.1, 3))
-    answer(
-        ledger,
-        appeal,
-        text=rng.choice(ANSWERS),
-        final=True,
-        public=not formal,
-        actor=operator,
-        at=clock.after(days=wait),
-        time_reason=SYNTHETIC,
-    )
+    final_answer(rng.choice(ANSWERS), wait)
     if rng.random() < 0.92:
         appeal.close(
             outcome=Outcome.RESOLVED if rng.random() < 0.6 else Outcome.EXPLAINED,
@@ -217,16 +223,7 @@ def _work(
                 at=clock.after(days=rng.uniform(1, 5)),
                 time_reason=SYNTHETIC,
             )
-            answer(
-                ledger,
-                appeal,
-                text=rng.choice(ANSWERS),
-                final=True,
-                public=not formal,
-                actor=operator,
-                at=clock.after(days=rng.uniform(1, 10)),
-                time_reason=SYNTHETIC,
-            )
+            final_answer(rng.choice(ANSWERS), rng.uniform(1, 10))
     if rng.random() < 0.3:
         appeal.rate(
             score=rng.choices([1, 2, 3, 4, 5], [8, 7, 15, 30, 40])[0],

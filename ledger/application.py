@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any, Unpack, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
@@ -26,24 +26,37 @@ from ledger.calendar import ProductionCalendar
 from ledger.command_methods import CommandMethods
 from ledger.commands import AppealCommand, When
 from ledger.deadlines import Norms
+from ledger.delivery import DeliveryOutcome
 from ledger.domain import Appeal, appeal_id_for
 from ledger.erasure import Erasure
 from ledger.errors import ConflictError, NotFoundError
-from ledger.privacy import Citizen, CitizenVault, MemoryKeyStore
+from ledger.intake import Intake
+from ledger.privacy import CitizenVault, MemoryKeyStore
 from ledger.reading import Reading
 from ledger.records import EventPositions, HistoryEntry, Recorded
 from ledger.transcoder import FastJSONTranscoder
 from ledger.values import (
     EARLIEST_BUSINESS_TIME,
     SYSTEM,
-    Actor,
     Channel,
     clean_name,
     clean_text,
     parse_enum,
 )
 
-__all__ = ["CLOCK_SKEW", "AppealsLedger", "EventPositions", "HistoryEntry", "Recorded"]
+__all__ = [
+    "CLOCK_SKEW",
+    "AppealsLedger",
+    "EventPositions",
+    "HistoryEntry",
+    "Intake",
+    "Recorded",
+]
+
+
+def _name(value: str | None, field: str) -> str | None:
+    """An optional name of the intake, cleaned when given."""
+    return clean_name(value, field) if value is not None else None
 
 
 class AppealsLedger(CommandMethods, Erasure, Batches, Reading, Application[UUID]):
@@ -84,39 +97,9 @@ class AppealsLedger(CommandMethods, Erasure, Batches, Reading, Application[UUID]
 
     # --- receiving -----------------------------------------------------------------
 
-    def receive_appeal(
-        self,
-        *,
-        channel: str,
-        external_id: str,
-        text: str,
-        body: str,
-        citizen: Citizen | None = None,
-        citizen_ref: str | None = None,
-        category: str | None = None,
-        location: str | None = None,
-        actor: Actor = SYSTEM,
-        at: datetime | None = None,
-        time_reason: str | None = None,
-        source: str | None = None,
-        department: str | None = None,
-    ) -> Recorded:
+    def receive_appeal(self, **intake: Unpack[Intake]) -> Recorded:
         """Record a received message; a re-delivery returns the existing appeal unchanged."""
-        appeal = self.new_appeal(
-            channel=channel,
-            external_id=external_id,
-            text=text,
-            body=body,
-            citizen=citizen,
-            citizen_ref=citizen_ref,
-            category=category,
-            location=location,
-            actor=actor,
-            at=at,
-            time_reason=time_reason,
-            source=source,
-            department=department,
-        )
+        appeal = self.new_appeal(**intake)
         try:
             # Optimistic: a new message is the common case, so try the insert first; the
             # store's uniqueness refuses a re-delivery, which then reads what is stored.
@@ -126,55 +109,43 @@ class AppealsLedger(CommandMethods, Erasure, Batches, Reading, Application[UUID]
             current = self.get_appeal(appeal.id)
             return Recorded(current.id, current.version, None, created=False)
 
-    def new_appeal(
-        self,
-        *,
-        channel: str,
-        external_id: str,
-        text: str,
-        body: str,
-        citizen: Citizen | None = None,
-        citizen_ref: str | None = None,
-        category: str | None = None,
-        location: str | None = None,
-        actor: Actor = SYSTEM,
-        at: datetime | None = None,
-        time_reason: str | None = None,
-        source: str | None = None,
-        department: str | None = None,
-    ) -> Appeal:
+    def new_appeal(self, **intake: Unpack[Intake]) -> Appeal:
         """Validate intake and build an unsaved appeal (batch imports save many at once).
 
         ``at`` is the source platform's time of the message (default now); ``time_reason``
         says why it is stated otherwise (a migration), and is recorded.
         """
-        kind = parse_enum(Channel, channel, "channel")
-        external = clean_name(external_id, "externalId")
+        kind = parse_enum(Channel, intake["channel"], "channel")
+        external = clean_name(intake["external_id"], "externalId")
         appeal_id = appeal_id_for(kind.value, external)
-        clean = clean_text(text, "text")
+        clean = clean_text(intake["text"], "text")
+        citizen = intake.get("citizen")
         citizen_id = sealed = None
         sealed_text = clean
         if citizen is not None and not citizen.is_anonymous:
-            citizen_id = clean_name(citizen_ref or f"c-{appeal_id.hex[:16]}", "citizenId")
+            reference = intake.get("citizen_ref") or f"c-{appeal_id.hex[:16]}"
+            citizen_id = clean_name(reference, "citizenId")
             # The text is the citizen's too (people write their address and phone into it),
             # so it is sealed under their key; an anonymous appeal's stays in clear.
             sealed, sealed_text = self.vault.seal_intake(citizen_id, citizen, clean)
+        actor = intake.get("actor", SYSTEM)
+        time_reason = intake.get("time_reason")
         return Appeal(
             channel=kind.value,
             external_id=external,
             text=sealed_text,
             text_key=citizen_id,
-            body=clean_name(body, "body"),
+            body=clean_name(intake["body"], "body"),
             citizen_id=citizen_id,
             citizen=sealed,
-            category=clean_name(category, "category") if category is not None else None,
-            location=clean_name(location, "location") if location is not None else None,
+            category=_name(intake.get("category"), "category"),
+            location=_name(intake.get("location"), "location"),
             actor_id=actor.id,
             actor_role=actor.role.value,
-            at=self.business.time_of(at, "receivedAt"),
+            at=self.business.time_of(intake.get("at"), "receivedAt"),
             time_reason=clean_text(time_reason, "timeReason") if time_reason is not None else None,
-            source=clean_name(source, "source") if source is not None else None,
-            department=clean_name(department, "department") if department is not None else None,
+            source=_name(intake.get("source"), "source"),
+            department=_name(intake.get("department"), "department"),
         )
 
     # --- commands -------------------------------------------------------------------
@@ -233,27 +204,10 @@ class AppealsLedger(CommandMethods, Erasure, Batches, Reading, Application[UUID]
         """Whether an appeal with that id is stored (a duplicate must name one)."""
         return self.find_appeal(appeal_id) is not None
 
-    def record_delivery(
-        self,
-        appeal_id: UUID,
-        *,
-        answer: int,
-        attempt: int,
-        platform_id: str | None = None,
-        error: str | None = None,
-        final: bool = False,
-    ) -> Recorded:
+    def record_delivery(self, appeal_id: UUID, outcome: DeliveryOutcome) -> Recorded:
         """Record the outcome of one attempt to deliver a public answer to its channel."""
         appeal = self._current(appeal_id, None)
-        appeal.record_delivery(
-            answer=answer,
-            attempt=attempt,
-            platform_id=platform_id,
-            error=error,
-            final=final,
-            actor=SYSTEM,
-            at=self.clock(),
-        )
+        appeal.record_delivery(outcome, actor=SYSTEM, at=self.clock())
         return self._save(appeal, expected_version=None)
 
     def _current(self, appeal_id: UUID, expected_version: int | None) -> Appeal:

@@ -8,7 +8,7 @@ ledger's typed methods (``register_appeal`` …) and the GraphQL mutations build
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple, Protocol
 from uuid import UUID
@@ -64,9 +64,13 @@ class CommandContext(Protocol):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AppealCommand:
-    """What every command carries; subclasses add their fields and ``apply``."""
+    """What every command carries; subclasses add their fields and ``apply``.
 
-    appeal_id: UUID
+    ``appeal_id`` comes first and may be given by position (``RegisterAppeal(appeal_id, …)``,
+    as the ledger's methods take it); every other field is a keyword.
+    """
+
+    appeal_id: UUID = field(kw_only=False)
     actor: Actor
     at: datetime | None = None
     time_reason: str | None = None

@@ -37,7 +37,7 @@ from enum import StrEnum
 
 from ledger.calendar import ProductionCalendar, ensure_aware
 from ledger.norms import Norms
-from ledger.special_terms import term_for
+from ledger.special_terms import Term, term_for
 
 __all__ = [
     "DueDate",
@@ -134,14 +134,16 @@ def forwarding_due(
     A special term the appeal was registered under (ст. 8 ч. 3.1) replaces the norm.
     """
     ensure_aware(registered_at, "registered_at")
-    special = term_for("forwarding", special_terms)
-    days = special.days if special else norms.forwarding_days
+    days = norms.forwarding_days
+    term = term_for("forwarding", special_terms) or Term(
+        "forwarding",
+        days,
+        f"59-ФЗ ст. 8 ч. 3: forwarding to the competent body within {days} days of registration",
+    )
     return DueDate(
         kind=DueKind.FORWARDING,
-        due_at=_calendar_days_due(registered_at, days, calendar),
-        rule=special.rule
-        if special
-        else f"59-ФЗ ст. 8 ч. 3: forwarding to the competent body within {days} days of registration",
+        due_at=_calendar_days_due(registered_at, term.days, calendar),
+        rule=term.rule,
         counted_from="Registered",
         from_at=registered_at,
     )
@@ -165,12 +167,12 @@ def answer_due(
         raise ValueError(
             f"extension_days must be within 0..{norms.max_extension_days}, got {extension_days!r}"
         )
-    special = term_for("answer", special_terms)
-    days = special.days if special else norms.answer_days
-    base = (
-        special.rule if special else f"59-ФЗ ст. 12 ч. 1: answer within {days} days of registration"
+    days = norms.answer_days
+    term = term_for("answer", special_terms) or Term(
+        "answer", days, f"59-ФЗ ст. 12 ч. 1: answer within {days} days of registration"
     )
-    due_at = _calendar_days_due(registered_at, days + extension_days, calendar)
+    base = term.rule
+    due_at = _calendar_days_due(registered_at, term.days + extension_days, calendar)
     if extension_days == 0:
         if extended_at is not None:
             raise ValueError("extended_at given but extension_days is 0")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ledger.errors import ValidationError
 from ledger.events import who
@@ -17,7 +17,21 @@ from ledger.values import Actor
 if TYPE_CHECKING:
     from ledger.appeal_state import Answer
 
-__all__ = ["DeliveryCommands"]
+__all__ = ["DeliveryCommands", "DeliveryOutcome"]
+
+
+class DeliveryOutcome(NamedTuple):
+    """One attempt to deliver a public answer: delivered when ``platform_id``, else failed.
+
+    ``answer`` is the answer's index in the appeal, ``attempt`` counts from 1; a failure
+    carries its ``error``, and ``final`` when no further attempt is made.
+    """
+
+    answer: int
+    attempt: int
+    platform_id: str | None = None
+    error: str | None = None
+    final: bool = False
 
 
 class DeliveryCommands:
@@ -30,18 +44,9 @@ class DeliveryCommands:
         _delivered: Callable[..., None]
         _delivery_failed: Callable[..., None]
 
-    def record_delivery(
-        self,
-        *,
-        answer: int,
-        attempt: int,
-        platform_id: str | None,
-        error: str | None,
-        final: bool,
-        actor: Actor,
-        at: datetime,
-    ) -> None:
-        """Record one delivery attempt of a public answer; delivered when ``platform_id``."""
+    def record_delivery(self, outcome: DeliveryOutcome, *, actor: Actor, at: datetime) -> None:
+        """Record one delivery attempt of a public answer."""
+        answer, attempt, platform_id, error, final = outcome
         if not 0 <= answer < len(self.answers) or not self.answers[answer].public:
             raise ValidationError(field="answer", reason="is not a public answer of the appeal")
         fields = who(actor, at, "channel delivery")

@@ -44,6 +44,7 @@ __all__ = [
     "Received",
     "Registered",
     "Reopened",
+    "TimeReasonSinceV2",
     "who",
 ]
 
@@ -68,6 +69,13 @@ class AppealEvent(Aggregate.Event):
     """Why ``at`` is a stated time (a migration, a channel adapter), or ``None``: for a receipt
     the source platform's time, for a staff action the ledger's own (``ledger.business_time``).
     """
+
+
+class TimeReasonSinceV2(AppealEvent):
+    """An event first stored without ``time_reason`` (version 1), which version 2 added."""
+
+    class_version = 2
+    upcast_v1_v2 = staticmethod(_without_time_reason)
 
 
 class Received(AppealEvent, Aggregate.Created):
@@ -112,12 +120,11 @@ class Received(AppealEvent, Aggregate.Created):
         state["department"] = None
 
 
-class Registered(AppealEvent):
+class Registered(TimeReasonSinceV2):
     """The appeal was registered as a formal appeal under 59-ФЗ; v2 ``time_reason``, v3 terms."""
 
     TOPIC = "appeals:Appeal.Registered"
     class_version = 3
-    upcast_v1_v2 = staticmethod(_without_time_reason)
     number: str
     special_terms: list[str]
     """The special terms of 59-ФЗ it is registered under (``ledger.special_terms``); v3."""
@@ -128,41 +135,33 @@ class Registered(AppealEvent):
         state["special_terms"] = []
 
 
-class Categorized(AppealEvent):
+class Categorized(TimeReasonSinceV2):
     """The appeal's category was set."""
 
     TOPIC = "appeals:Appeal.Categorized"
-    class_version = 2
-    upcast_v1_v2 = staticmethod(_without_time_reason)
     category: str
 
 
-class Assigned(AppealEvent):
+class Assigned(TimeReasonSinceV2):
     """A department and an assignee took the appeal."""
 
     TOPIC = "appeals:Appeal.Assigned"
-    class_version = 2
-    upcast_v1_v2 = staticmethod(_without_time_reason)
     department: str
     assignee: str
 
 
-class Forwarded(AppealEvent):
+class Forwarded(TimeReasonSinceV2):
     """The appeal went to the competent body; the citizen is notified with the reason."""
 
     TOPIC = "appeals:Appeal.Forwarded"
-    class_version = 2
-    upcast_v1_v2 = staticmethod(_without_time_reason)
     to_body: str
     reason: str
 
 
-class DeadlineExtended(AppealEvent):
+class DeadlineExtended(TimeReasonSinceV2):
     """The answer deadline was extended once, with a reason noticed to the citizen."""
 
     TOPIC = "appeals:Appeal.DeadlineExtended"
-    class_version = 2
-    upcast_v1_v2 = staticmethod(_without_time_reason)
     days: int
     new_due_at: datetime
     reason: str
@@ -191,40 +190,32 @@ class Answered(AppealEvent):
     upcast_v3_v4 = staticmethod(_without_time_reason)
 
 
-class Closed(AppealEvent):
+class Closed(TimeReasonSinceV2):
     """The appeal was closed with an outcome; duplicates point to the original."""
 
     TOPIC = "appeals:Appeal.Closed"
-    class_version = 2
-    upcast_v1_v2 = staticmethod(_without_time_reason)
     outcome: str
     duplicate_of: UUID | None
 
 
-class Reopened(AppealEvent):
+class Reopened(TimeReasonSinceV2):
     """A closed appeal was reopened and returns to work."""
 
     TOPIC = "appeals:Appeal.Reopened"
-    class_version = 2
-    upcast_v1_v2 = staticmethod(_without_time_reason)
     reason: str
 
 
-class Rated(AppealEvent):
+class Rated(TimeReasonSinceV2):
     """The citizen rated the answer from 1 to 5."""
 
     TOPIC = "appeals:Appeal.Rated"
-    class_version = 2
-    upcast_v1_v2 = staticmethod(_without_time_reason)
     score: int
 
 
-class PersonalDataErased(AppealEvent):
+class PersonalDataErased(TimeReasonSinceV2):
     """The citizen's key was destroyed; sealed data now reads as erased."""
 
     TOPIC = "appeals:Appeal.PersonalDataErased"
-    class_version = 2
-    upcast_v1_v2 = staticmethod(_without_time_reason)
     legal_basis: str
 
 

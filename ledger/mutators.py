@@ -4,16 +4,19 @@
 event(Registered)(mutators.registered)``): a command of ``ledger.appeal_commands`` checks
 its rule and calls ``_register``, which records ``Registered`` and applies it here; replaying
 stored events calls the same function, so it never re-checks a rule that held when the event
-was recorded. Each takes ``self`` (the library binds the aggregate) and, by keyword, every
-attribute of its event.
+was recorded. Each takes ``self`` (the library binds the aggregate) and, by keyword, the
+attributes of its event it reads; ``@mutates`` declares that it takes them all.
 """
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
+from ledger import events
 from ledger.appeal_state import Answer, Note
 from ledger.article11 import GROUNDS, NoAnswerGround
 from ledger.lifecycle import STATUS_AFTER
@@ -22,16 +25,50 @@ from ledger.values import Outcome
 if TYPE_CHECKING:
     from ledger.domain import Appeal
 
+Mutator = TypeVar("Mutator", bound=Callable[..., None])
 
+# The event constructor's parameters a mutator is never given: what the library sets on
+# every event (its aggregate, version and recorded time).
+_ENVELOPE = frozenset({"self", "originator_id", "originator_version", "timestamp"})
+
+
+def mutates(event_class: type[events.AppealEvent]) -> Callable[[Mutator], Mutator]:
+    """Declare that the mutator takes every attribute of ``event_class`` by keyword.
+
+    The library calls a mutator with the attributes its signature names, and its ``@event``
+    refuses a command that passes one the signature does not name. A mutator names only the
+    attributes it reads and gathers the rest (the actor and ``time_reason`` every event
+    carries, ``ledger.events.AppealEvent``) in ``**_``; its ``__signature__`` names them all.
+    """
+    fields = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=field.annotation)
+        for name, field in inspect.signature(event_class).parameters.items()
+        if name not in _ENVELOPE
+    ]
+
+    def declare(mutator: Mutator) -> Mutator:
+        own = inspect.signature(mutator).parameters
+        named = {name for name, p in own.items() if p.kind is p.KEYWORD_ONLY}
+        carried = {field.name for field in fields}
+        gathers = any(p.kind is p.VAR_KEYWORD for p in own.values())
+        if not named <= carried or not (gathers or named == carried):
+            msg = f"{mutator.__name__}() must take attributes of {event_class.__name__}, or **_"
+            raise TypeError(msg)
+        declared: Any = mutator
+        declared.__signature__ = inspect.Signature([own["self"], *fields])
+        return mutator
+
+    return declare
+
+
+@mutates(events.Registered)
 def registered(
     self: Appeal,
     *,
     number: str,
     special_terms: list[str],
-    actor_id: str,
-    actor_role: str,
     at: datetime,
-    time_reason: str | None,
+    **_: object,
 ) -> None:
     self.registration_number = number
     self.special_terms = tuple(special_terms)
@@ -43,45 +80,22 @@ def registered(
     self._touch(at, "registration")
 
 
-def categorized(
-    self: Appeal,
-    *,
-    category: str,
-    actor_id: str,
-    actor_role: str,
-    at: datetime,
-    time_reason: str | None,
-) -> None:
+@mutates(events.Categorized)
+def categorized(self: Appeal, *, category: str, at: datetime, **_: object) -> None:
     self.category = category
     self._touch(at, "categorization")
 
 
-def assigned(
-    self: Appeal,
-    *,
-    department: str,
-    assignee: str,
-    actor_id: str,
-    actor_role: str,
-    at: datetime,
-    time_reason: str | None,
-) -> None:
+@mutates(events.Assigned)
+def assigned(self: Appeal, *, department: str, assignee: str, at: datetime, **_: object) -> None:
     self.department = department
     self.assignee = assignee
     self.status = STATUS_AFTER["Assigned"]
     self._touch(at, "assignment")
 
 
-def forwarded(
-    self: Appeal,
-    *,
-    to_body: str,
-    reason: str,
-    actor_id: str,
-    actor_role: str,
-    at: datetime,
-    time_reason: str | None,
-) -> None:
+@mutates(events.Forwarded)
+def forwarded(self: Appeal, *, to_body: str, at: datetime, **_: object) -> None:
     self.forwarded_to.append(to_body)
     self.body = to_body
     self.department = None
@@ -100,16 +114,14 @@ def forwarded(
     self._touch(at, "forwarding")
 
 
+@mutates(events.DeadlineExtended)
 def deadline_extended(
     self: Appeal,
     *,
     days: int,
     new_due_at: datetime,
-    reason: str,
-    actor_id: str,
-    actor_role: str,
     at: datetime,
-    time_reason: str | None,
+    **_: object,
 ) -> None:
     self.extension_days = days
     self.extended_at = at
@@ -117,6 +129,7 @@ def deadline_extended(
     self._touch(at, "deadline extension")
 
 
+@mutates(events.Answered)
 def answered(
     self: Appeal,
     *,
@@ -124,10 +137,8 @@ def answered(
     final: bool,
     public: bool,
     text_key: str | None,
-    actor_id: str,
-    actor_role: str,
     at: datetime,
-    time_reason: str | None,
+    **_: object,
 ) -> None:
     # A public answer to a message from a known page, bot or mailbox goes back there.
     delivery = "delivering" if public and self.source is not None else None
@@ -142,15 +153,14 @@ def answered(
     self._touch(at, "interim answer" if not final else "answer")
 
 
+@mutates(events.Closed)
 def closed(
     self: Appeal,
     *,
     outcome: str,
     duplicate_of: UUID | None,
-    actor_id: str,
-    actor_role: str,
     at: datetime,
-    time_reason: str | None,
+    **_: object,
 ) -> None:
     self.outcome = Outcome(outcome)
     self.duplicate_of = duplicate_of
@@ -159,15 +169,8 @@ def closed(
     self._touch(at, "closing")
 
 
-def reopened(
-    self: Appeal,
-    *,
-    reason: str,
-    actor_id: str,
-    actor_role: str,
-    at: datetime,
-    time_reason: str | None,
-) -> None:
+@mutates(events.Reopened)
+def reopened(self: Appeal, *, at: datetime, **_: object) -> None:
     self.outcome = None
     self.duplicate_of = None
     self.closed_at = None
@@ -182,94 +185,45 @@ def reopened(
     self._touch(at, "reopening")
 
 
-def rated(
-    self: Appeal,
-    *,
-    score: int,
-    actor_id: str,
-    actor_role: str,
-    at: datetime,
-    time_reason: str | None,
-) -> None:
+@mutates(events.Rated)
+def rated(self: Appeal, *, score: int, at: datetime, **_: object) -> None:
     self.rating = score
     self._touch(at, "rating")
 
 
-def personal_data_erased(
-    self: Appeal,
-    *,
-    legal_basis: str,
-    actor_id: str,
-    actor_role: str,
-    at: datetime,
-    time_reason: str | None,
-) -> None:
+@mutates(events.PersonalDataErased)
+def personal_data_erased(self: Appeal, *, at: datetime, **_: object) -> None:
     self.erased = True
     self.citizen = None
     self._touch(at, "erasure")
 
 
-def left_without_answer(
-    self: Appeal,
-    *,
-    ground: str,
-    reason: str,
-    to_body: str | None,
-    actor_id: str,
-    actor_role: str,
-    at: datetime,
-    time_reason: str | None,
-) -> None:
+@mutates(events.LeftWithoutAnswer)
+def left_without_answer(self: Appeal, *, ground: str, at: datetime, **_: object) -> None:
     self.no_answer_ground = ground
     self.no_answer_at = at
     self.notice_owed = GROUNDS[NoAnswerGround(ground)].notice is not None
     self._touch(at, "decision to leave without answer")
 
 
-def notice_sent(
-    self: Appeal,
-    *,
-    ground: str,
-    reference: str,
-    actor_id: str,
-    actor_role: str,
-    at: datetime,
-    time_reason: str | None,
-) -> None:
+@mutates(events.NoticeSent)
+def notice_sent(self: Appeal, *, at: datetime, **_: object) -> None:
     self.notice_sent_at = at
     self._touch(at, "notice")
 
 
-def answer_delivered(
-    self: Appeal,
-    *,
-    answer: int,
-    attempt: int,
-    platform_id: str,
-    actor_id: str,
-    actor_role: str,
-    at: datetime,
-    time_reason: str | None,
-) -> None:
+@mutates(events.AnswerDelivered)
+def answer_delivered(self: Appeal, *, answer: int, **_: object) -> None:
     self.answers[answer] = self.answers[answer]._replace(delivery="delivered")
 
 
-def delivery_failed(
-    self: Appeal,
-    *,
-    answer: int,
-    attempt: int,
-    error: str,
-    final: bool,
-    actor_id: str,
-    actor_role: str,
-    at: datetime,
-    time_reason: str | None,
-) -> None:
+@mutates(events.DeliveryFailed)
+def delivery_failed(self: Appeal, *, answer: int, final: bool, **_: object) -> None:
     state = "failed" if final else "delivering"
     self.answers[answer] = self.answers[answer]._replace(delivery=state)
 
 
+@mutates(events.NoteAdded)
 def note_added(
     self: Appeal,
     *,
@@ -278,7 +232,7 @@ def note_added(
     actor_id: str,
     actor_role: str,
     at: datetime,
-    time_reason: str | None,
+    **_: object,
 ) -> None:
     self.notes.append(Note(text, text_key, actor_id, actor_role, at))
     self._touch(at, "note")

@@ -30,6 +30,8 @@ from ledger.commands import (
     ReopenAppeal,
     SendAppealNotice,
 )
+from ledger.intake import Intake
+from ledger.privacy import Citizen
 from ledger.values import Actor
 
 
@@ -245,3 +247,21 @@ class ReceiveAppealInput:
     received_at: datetime | None = strawberry.field(
         default=None, description="Business time from the source platform; default now."
     )
+
+    def intake(self, actor: Actor) -> Intake:
+        """The message as ``AppealsLedger.receive_appeal`` takes it."""
+        citizen = self.citizen
+        return {
+            "channel": self.channel.value,
+            "external_id": self.external_id,
+            "text": self.text,
+            "body": self.body,
+            "citizen": None
+            if citizen is None
+            else Citizen(name=citizen.name, contact=citizen.contact, address=citizen.address),
+            "citizen_ref": citizen.id if citizen else None,
+            "category": self.category,
+            "location": self.location,
+            "actor": actor,
+            "at": self.received_at,
+        }

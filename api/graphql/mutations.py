@@ -34,10 +34,9 @@ from api.graphql.ids import appeal_uuid
 from api.graphql.types import Appeal, Info
 from api.http.viewer import ERASERS, PERMISSIONS, ROUTERS, WRITERS
 from api.runtime.basis import READ_YOUR_WRITES_TIMEOUT
-from ledger.application import Recorded
+from ledger.application import AppealsLedger, Recorded
 from ledger.domain import Appeal as AppealAggregate
 from ledger.errors import LedgerError
-from ledger.privacy import Citizen
 from projections.models import AppealRow
 
 
@@ -100,8 +99,21 @@ async def execute(info: Info, allowed: frozenset[Any], input: CommandInput) -> A
     return await payload(info, recorded)
 
 
-def ledger_of(info: Info) -> Any:
-    return info.context.services.container.ledger
+def command(input_type: type, allowed: frozenset[Any], description: str | None = None) -> Any:
+    """The mutation that runs the command an ``input_type`` asks for, for the ``allowed`` roles."""
+
+    async def resolve(info: Info, input: CommandInput) -> AppealPayload:
+        return await execute(info, allowed, input)
+
+    # The argument's GraphQL type is the one input type of this mutation.
+    resolve.__annotations__ = {**resolve.__annotations__, "input": input_type}
+    return strawberry.mutation(resolver=resolve, description=description)
+
+
+def ledger_of(info: Info) -> AppealsLedger:
+    """The write side this request's commands are executed on."""
+    ledger: AppealsLedger = info.context.services.container.ledger
+    return ledger
 
 
 @strawberry.input
@@ -125,82 +137,37 @@ class Mutation:
         viewer = info.context.viewer
         if viewer.body is not None and viewer.body != input.body:
             raise ApiError("FORBIDDEN", "body is outside your scope")
-        citizen = None
-        if input.citizen is not None:
-            citizen = Citizen(
-                name=input.citizen.name,
-                contact=input.citizen.contact,
-                address=input.citizen.address,
-            )
         try:
-            recorded = await off_loop(
-                ledger_of(info).receive_appeal,
-                channel=input.channel.value,
-                external_id=input.external_id,
-                text=input.text,
-                body=input.body,
-                citizen=citizen,
-                citizen_ref=input.citizen.id if input.citizen else None,
-                category=input.category,
-                location=input.location,
-                actor=viewer.actor,
-                at=input.received_at,
-            )
+            intake = input.intake(viewer.actor)
+            recorded = await off_loop(ledger_of(info).receive_appeal, **intake)
         except LedgerError as error:
             raise from_ledger(error) from None
         return await payload(info, recorded)
 
-    @strawberry.mutation
-    async def register_appeal(self, info: Info, input: RegisterAppealInput) -> AppealPayload:
-        return await execute(info, WRITERS, input)
-
-    @strawberry.mutation
-    async def categorize_appeal(self, info: Info, input: CategorizeAppealInput) -> AppealPayload:
-        return await execute(info, WRITERS, input)
-
-    @strawberry.mutation
-    async def assign_appeal(self, info: Info, input: AssignAppealInput) -> AppealPayload:
-        return await execute(info, ROUTERS, input)
-
-    @strawberry.mutation
-    async def forward_appeal(self, info: Info, input: ForwardAppealInput) -> AppealPayload:
-        return await execute(info, ROUTERS, input)
-
-    @strawberry.mutation
-    async def extend_appeal_deadline(
-        self, info: Info, input: ExtendAppealDeadlineInput
-    ) -> AppealPayload:
-        return await execute(info, ROUTERS, input)
-
-    @strawberry.mutation
-    async def answer_appeal(self, info: Info, input: AnswerAppealInput) -> AppealPayload:
-        return await execute(info, WRITERS, input)
-
-    @strawberry.mutation
-    async def close_appeal(self, info: Info, input: CloseAppealInput) -> AppealPayload:
-        return await execute(info, WRITERS, input)
-
-    @strawberry.mutation
-    async def reopen_appeal(self, info: Info, input: ReopenAppealInput) -> AppealPayload:
-        return await execute(info, WRITERS, input)
-
-    @strawberry.mutation
-    async def rate_appeal(self, info: Info, input: RateAppealInput) -> AppealPayload:
-        return await execute(info, WRITERS, input)
-
-    @strawberry.mutation(description="Leave an appeal without an answer (59-ФЗ ст. 11).")
-    async def leave_appeal_without_answer(
-        self, info: Info, input: LeaveAppealWithoutAnswerInput
-    ) -> AppealPayload:
-        return await execute(info, ROUTERS, input)
-
-    @strawberry.mutation(description="Record the notice 59-ФЗ ст. 11 owes the citizen.")
-    async def send_appeal_notice(self, info: Info, input: SendAppealNoticeInput) -> AppealPayload:
-        return await execute(info, WRITERS, input)
-
-    @strawberry.mutation(description="Keep an internal note on an appeal (staff only).")
-    async def add_appeal_note(self, info: Info, input: AddAppealNoteInput) -> AppealPayload:
-        return await execute(info, PERMISSIONS["addAppealNote"], input)
+    register_appeal = command(RegisterAppealInput, WRITERS)
+    categorize_appeal = command(CategorizeAppealInput, WRITERS)
+    assign_appeal = command(AssignAppealInput, ROUTERS)
+    forward_appeal = command(ForwardAppealInput, ROUTERS)
+    extend_appeal_deadline = command(ExtendAppealDeadlineInput, ROUTERS)
+    answer_appeal = command(AnswerAppealInput, WRITERS)
+    close_appeal = command(CloseAppealInput, WRITERS)
+    reopen_appeal = command(ReopenAppealInput, WRITERS)
+    rate_appeal = command(RateAppealInput, WRITERS)
+    leave_appeal_without_answer = command(
+        LeaveAppealWithoutAnswerInput,
+        ROUTERS,
+        description="Leave an appeal without an answer (59-ФЗ ст. 11).",
+    )
+    send_appeal_notice = command(
+        SendAppealNoticeInput,
+        WRITERS,
+        description="Record the notice 59-ФЗ ст. 11 owes the citizen.",
+    )
+    add_appeal_note = command(
+        AddAppealNoteInput,
+        PERMISSIONS["addAppealNote"],
+        description="Keep an internal note on an appeal (staff only).",
+    )
 
     @strawberry.mutation(
         description="Destroy a citizen's key (152-ФЗ); their data reads as erased."
