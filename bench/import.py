@@ -10,6 +10,9 @@ Figures, in one run, for SQLite and PostgreSQL:
   same shape: PostgreSQL ``COPY … FROM STDIN (FORMAT binary)``, SQLite ``executemany`` in
   one transaction;
 - the ratio ours/raw (targets: 0.35 on PostgreSQL, 0.5 on SQLite);
+- floor: rows/s of a loader that only parses each line and loads its row with the same
+  driver call, checking no rule (``bench.import_floor``), and floor/raw: the most any
+  import written in Python can reach on the same machine;
 - peak RSS (MiB) of an import process given a quarter of the file and all of it (it must not
   grow with the file).
 
@@ -31,6 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import cast
+from uuid import UUID
 
 import orjson
 import psycopg
@@ -40,6 +44,7 @@ from api.runtime.importing import ImportOptions, run_import
 from api.settings import Settings
 from audit.service import AuditService
 from bench.harness import Report, postgres_database, print_report, sqlite_file
+from bench.import_floor import Row, floor_rows, load_postgres, load_sqlite
 from demo.generator import DemoOptions, generate
 from ledger.application import AppealsLedger
 from ledger.domain import Appeal
@@ -131,7 +136,7 @@ def in_child(url: str, path: Path) -> dict[str, float]:
     return figures
 
 
-def stored_rows(url: str, table: str) -> list[tuple[object, int, str, bytes]]:
+def stored_rows(url: str, table: str) -> list[Row]:
     """The event rows the import stored, in log order."""
     if url.startswith("sqlite"):
         with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as conn:
@@ -146,44 +151,20 @@ def stored_rows(url: str, table: str) -> list[tuple[object, int, str, bytes]]:
         ).fetchall()
 
 
-def raw_sqlite(
-    url: str, table: str, rows: list[tuple[object, int, str, bytes]], folder: Path
-) -> float:
-    """Rows/s of ``executemany`` in one transaction into a table of the events' shape."""
+def sqlite_ddl(url: str, table: str, name: str) -> str:
+    """The events table's ``CREATE TABLE``, for a table called ``name``."""
     with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as source:
         (ddl,) = source.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()
-    with closing(sqlite3.connect(folder / "raw.db", isolation_level=None)) as conn:
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute(ddl.replace(table, "raw_events", 1))
-        started = time.perf_counter()
-        conn.execute("BEGIN")
-        conn.executemany(
-            "INSERT INTO raw_events (originator_id, originator_version, topic, state)"
-            " VALUES (?, ?, ?, ?)",
-            rows,
-        )
-        conn.execute("COMMIT")
-        return len(rows) / (time.perf_counter() - started)
+    return str(ddl).replace(table, name, 1)
 
 
-def raw_postgres(url: str, table: str, rows: list[tuple[object, int, str, bytes]]) -> float:
-    """Rows/s of a binary ``COPY`` into a table of the events' shape."""
-    with psycopg.connect(url) as conn:
-        conn.execute(f"CREATE TABLE raw_events (LIKE {table} INCLUDING ALL)")
-        conn.commit()
-        started = time.perf_counter()
-        with (
-            conn.cursor() as cursor,
-            cursor.copy(
-                "COPY raw_events (originator_id, originator_version, topic, state) "
-                "FROM STDIN (FORMAT binary)"
-            ) as copy,
-        ):
-            copy.set_types(["uuid", "bigint", "text", "bytea"])
-            for row in rows:
-                copy.write_row(row)
-        conn.commit()
-        return len(rows) / (time.perf_counter() - started)
+def raw_rate(url: str, table: str, folder: Path) -> float:
+    """Rows/s of the raw driver loading the rows the import stored (read beforehand, and
+    let go on return: they are not in the next child's inherited memory)."""
+    rows = stored_rows(url, table)
+    if url.startswith("sqlite"):
+        return load_sqlite(folder / "raw.db", sqlite_ddl(url, table, "raw"), "raw", lambda: rows)
+    return load_postgres(url, table, "raw", lambda: rows)
 
 
 def measure(kind: str, path: Path, part: Path, folder: Path) -> dict[str, object]:
@@ -193,12 +174,17 @@ def measure(kind: str, path: Path, part: Path, folder: Path) -> dict[str, object
         container = build(Settings.from_environ({"APPEALS_DATABASE_URL": url}))
         table = container.events_table
         container.close()
-        rows = stored_rows(url, table)
-        if kind == "sqlite":
-            raw = raw_sqlite(url, table, rows, folder)
-        else:
-            raw = raw_postgres(url, table, rows)
-        del rows  # not in the next child's inherited memory
+        raw = raw_rate(url, table, folder)
+        floor = (
+            load_sqlite(
+                folder / "floor.db",
+                sqlite_ddl(url, table, "floor"),
+                "floor",
+                lambda: floor_rows(path, lambda appeal_id: appeal_id.replace("-", "")),
+            )
+            if kind == "sqlite"
+            else load_postgres(url, table, "floor", lambda: floor_rows(path, UUID))
+        )
     with sqlite_file() if kind == "sqlite" else postgres_database() as where:
         small = in_child(f"sqlite:///{where}" if kind == "sqlite" else str(where), part)
     rate = ours["events"] / ours["seconds"]
@@ -216,6 +202,8 @@ def measure(kind: str, path: Path, part: Path, folder: Path) -> dict[str, object
         + ("executemany, one transaction" if kind == "sqlite" else "binary COPY")
         + ", rows/s": raw,
         "ratio ours/raw": rate / raw,
+        "floor: parse each line and load its row, no rules, rows/s": floor,
+        "ratio floor/raw (the most any Python import can reach)": floor / raw,
         "peak RSS, a quarter of the file (MiB)": small["rss_mib"],
         "peak RSS, all of the file (MiB)": ours["rss_mib"],
         "peak RSS of a replay worker, a quarter / all (MiB)": (

@@ -43,7 +43,11 @@ def csv_groups(
     counted: Callable[[int], None] = lambda n: None,
     encoding: str | None = None,
 ) -> Iterator[Group]:
-    """Read rows, yield each as a group; a row refused whole goes to ``refuse_line``."""
+    """Read rows, yield each as a group.
+
+    A row refused whole is yielded as its appeal's group with the fault (the importer
+    refuses and counts the appeal), or goes to ``refuse_line`` where it names no appeal.
+    """
     chosen = encoding or detect_encoding(stream.peek(SAMPLE)[:SAMPLE])
     text = io.TextIOWrapper(stream, encoding=chosen, errors="replace", newline="")
     try:
@@ -77,8 +81,12 @@ def csv_groups(
             try:
                 yield _group(row, columns, number, zone)
             except col.RowError as error:
-                appeal = _appeal_name(row, columns)
-                refuse_line(Refusal(number, appeal, error.field, error.reason))
+                refusal = Refusal(number, _appeal_name(row, columns), error.field, error.reason)
+                appeal_id = _appeal_id(row, columns)
+                if appeal_id is None:
+                    refuse_line(refusal)
+                else:  # the appeal is known: it is refused, and counted, as one
+                    yield Group(appeal_id, faults=[refusal])
         counted(reader.line_num + 1)
     finally:
         # The stream is the caller's: unwrap it rather than let the wrapper close it.
@@ -190,6 +198,17 @@ def _rows(reader: Iterator[list[str]]) -> Iterator[list[str] | csv.Error]:
             return
         except csv.Error as error:
             yield error
+
+
+def _appeal_id(row: list[str], columns: dict[str, int]) -> UUID | None:
+    """The id of the appeal a refused row names, or None where its row cannot tell it."""
+    cell = col.cells(row, columns)
+    try:
+        return appeal_id_for(
+            col.channel(cell["channel"]), clean_name(cell["external_id"], "external_id")
+        )
+    except (KeyError, col.RowError, ValidationError):
+        return None
 
 
 def _appeal_name(row: list[str], columns: dict[str, int]) -> str:

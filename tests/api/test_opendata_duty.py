@@ -24,6 +24,7 @@ from api.settings import Settings
 from tests.api.conftest import empty_store
 from tests.api.inprocess import InProcessServer, serve_in_process
 from tests.api.published import published_position, wait_published
+from tests.integration.receipts import receive_appeals
 
 AT = datetime(2025, 10, 6, 9, tzinfo=UTC)
 WORKER = {"APPEALS_RUN_PROJECTIONS": "false"}
@@ -61,14 +62,9 @@ class Duty:
 
 
 def _receive(container: Container, start: int, count: int) -> None:
-    for n in range(start, start + count):
-        container.ledger.receive_appeal(
-            channel="pos",
-            external_id=f"duty-{n}",
-            text="Яма",
-            body="Администрация",
-            at=AT + timedelta(hours=n),
-        )
+    receive_appeals(
+        container.ledger, "duty", range(start, start + count), lambda n: AT + timedelta(hours=n)
+    )
 
 
 def _received(server: InProcessServer) -> int:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,14 +15,13 @@ import pytest
 
 from ledger.values import Role
 from tests.api.conftest import LiveServer, empty_store, start_server, stop_server
+from tests.channels.fakes import TG_TOKEN, VK_TOKEN, FakePlatform
 
 VK_GROUP = "218861756"
 VK_SECRET = "vk-webhook-secret-7f3a9c"
 VK_CONFIRMATION = "9f1c2e7a"
-VK_TOKEN = "vk1.a.community-token-QWERTY-5501"
 TG_BOT = "city_hall_bot"
 TG_SECRET = "tg-secret-token-Zx81_kq"
-TG_TOKEN = "7301234567:AAH-bot-token-telegram-0042"
 MAILBOX = "appeals@city.example"
 MAIL_SECRET = "mail-gateway-secret-31337"
 SECRETS = (VK_SECRET, VK_CONFIRMATION, VK_TOKEN, TG_SECRET, TG_TOKEN, MAIL_SECRET)
@@ -125,6 +125,36 @@ def server_env() -> dict[str, str]:
     return {}
 
 
+@pytest.fixture(scope="module")
+def platform() -> Iterator[FakePlatform]:
+    """VK and Telegram for the module; its ``server_env`` points the server at them."""
+    with FakePlatform() as started:
+        yield started
+
+
+@pytest.fixture(scope="module")
+def fake(channels: Channels, platform: FakePlatform) -> FakePlatform:
+    """The fake platform, emptied for each store (the same appeal ids recur on each)."""
+    platform.reset()
+    return platform
+
+
+@contextmanager
+def serving(
+    store: str, folder: Path, add: Callable[[Channels], None], **settings: str
+) -> Iterator[Channels]:
+    """A server with ``settings`` on a new ``store``, its sources added by ``add``."""
+    with empty_store(store, folder) as database_url:
+        env = channel_env(database_url, folder, **settings)
+        server = start_server(database_url, folder / "server.log", **server_settings(env))
+        live = Channels(server, env, folder)
+        try:
+            add(live)  # inside: a failed add must still stop the server
+            yield live
+        finally:
+            stop_server(live.server)  # a test may have restarted it
+
+
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def channels(
     request: pytest.FixtureRequest,
@@ -133,15 +163,8 @@ def channels(
 ) -> Iterator[Channels]:
     """A server with the three sources, once on SQLite and once on PostgreSQL."""
     folder = tmp_path_factory.mktemp("channels")
-    with empty_store(request.param, folder) as database_url:
-        env = channel_env(database_url, folder, **server_env)
-        server = start_server(database_url, folder / "server.log", **server_settings(env))
-        live = Channels(server, env, folder)
-        try:
-            add_sources(live)  # inside: a failed add must still stop the server
-            yield live
-        finally:
-            stop_server(server)
+    with serving(request.param, folder, add_sources, **server_env) as live:
+        yield live
 
 
 def server_settings(env: dict[str, str]) -> dict[str, str]:

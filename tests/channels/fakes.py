@@ -7,11 +7,9 @@ Each checks every request's parameters and token, posts at most once per idempot
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -19,7 +17,10 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from tests.api.conftest import free_port
-from tests.channels.conftest import TG_TOKEN, VK_TOKEN
+from tests.channels.fake_server import FakeServer
+
+VK_TOKEN = "vk1.a.community-token-QWERTY-5501"
+TG_TOKEN = "7301234567:AAH-bot-token-telegram-0042"
 
 
 @dataclass
@@ -32,7 +33,7 @@ class Post:
 
 
 @dataclass
-class FakePlatform:
+class FakePlatform(FakeServer):
     """VK ``messages.send`` / ``wall.createComment`` and Telegram ``sendMessage``."""
 
     requests: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
@@ -42,46 +43,12 @@ class FakePlatform:
     refuse_telegram: bool = False
     echo_token_in_errors: int = 0
     """Fail this many VK calls with an error text that quotes the token (it must be scrubbed)."""
-    hold: threading.Event | None = None
-    """While set, each request is published, then the answer waits until it is cleared."""
-    held: threading.Event = field(default_factory=threading.Event)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    server: ThreadingHTTPServer | None = None
 
-    @property
-    def url(self) -> str:
-        assert self.server is not None
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def start(self) -> FakePlatform:
-        platform = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("content-length", 0)))
-                status, answer = platform.handle(
-                    self.path, self.headers.get("content-type", ""), body
-                )
-                if platform.hold is not None and platform.hold.is_set():
-                    platform.held.set()
-                    while platform.hold.is_set():
-                        platform.hold.wait(0.05)
-                payload = json.dumps(answer).encode()
-                try:
-                    self.send_response(status)
-                    self.send_header("content-type", "application/json")
-                    self.send_header("content-length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
-                except OSError:
-                    pass  # the caller died while we held its answer
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
+    def respond(
+        self, target: str, headers: dict[str, str], raw: bytes
+    ) -> tuple[int, dict[str, str], Any]:
+        status, answer = self.handle(target, headers.get("content-type", ""), raw)
+        return status, {}, answer
 
     def reset(self) -> None:
         """Forget every request and post (a new store starts from nothing)."""
@@ -90,13 +57,6 @@ class FakePlatform:
             self.posts.clear()
             self.fail_next = self.echo_token_in_errors = 0
             self.refuse_telegram = False
-
-    def stop(self) -> None:
-        assert self.server is not None
-        if self.hold is not None:
-            self.hold.clear()
-        self.server.shutdown()
-        self.server.server_close()
 
     def handle(self, path: str, content_type: str, body: bytes) -> tuple[int, dict[str, Any]]:
         """Check and publish one request; returns the status and JSON answer."""

@@ -8,11 +8,11 @@ Neither platform has an idempotency key, so every accepted request is a post.
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from tests.channels.fake_server import FakeServer
 
 MAX_TOKEN = "max-bot-token-f0a1b2c3d4e5-0099"
 OK_TOKEN = "tkn1okGroupToken-Abc123:CBAOKPLATFORM"
@@ -30,51 +30,12 @@ class Call:
 
 
 @dataclass
-class FakeMessengers:
+class FakeMessengers(FakeServer):
     """MAX and OK over one local HTTP server; ``posts`` are the messages published."""
 
     calls: list[Call] = field(default_factory=list)
     posts: list[Call] = field(default_factory=list)
     fail_next: int = 0
-    hold: threading.Event | None = None
-    held: threading.Event = field(default_factory=threading.Event)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    server: ThreadingHTTPServer | None = None
-
-    @property
-    def url(self) -> str:
-        assert self.server is not None
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def start(self) -> FakeMessengers:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                raw = self.rfile.read(int(self.headers.get("content-length", 0)))
-                headers = {k.lower(): v for k, v in self.headers.items()}
-                status, extra, answer = fake.handle(self.path, headers, raw)
-                if fake.hold is not None and fake.hold.is_set():
-                    fake.held.set()
-                    while fake.hold.is_set():
-                        fake.hold.wait(0.05)
-                payload = json.dumps(answer).encode()
-                try:
-                    self.send_response(status)
-                    for name, value in {"content-type": "application/json", **extra}.items():
-                        self.send_header(name, value)
-                    self.send_header("content-length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
-                except OSError:
-                    pass  # the caller died while we held its answer
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
 
     def reset(self) -> None:
         with self.lock:
@@ -82,14 +43,7 @@ class FakeMessengers:
             self.posts.clear()
             self.fail_next = 0
 
-    def stop(self) -> None:
-        assert self.server is not None
-        if self.hold is not None:
-            self.hold.clear()
-        self.server.shutdown()
-        self.server.server_close()
-
-    def handle(
+    def respond(
         self, target: str, headers: dict[str, str], raw: bytes
     ) -> tuple[int, dict[str, str], Any]:
         parts = urlsplit(target)

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.channels.conftest import MAIL_SECRET, MAILBOX, TG_BOT, VK_GROUP, VK_TOKEN, Channels
-from tests.channels.fakes import FakePlatform, Mailroom, smtp_server
+from tests.channels.conftest import MAIL_SECRET, MAILBOX, TG_BOT, VK_GROUP, Channels
+from tests.channels.fakes import VK_TOKEN, FakePlatform, Mailroom, smtp_server
 from tests.channels.payloads import (
     TG_HEADERS,
     TG_USER,
@@ -29,20 +29,6 @@ ANSWER = """mutation($id: ID!, $text: String!) { answerAppeal(input: {appealId: 
   text: $text, public: true, final: false}) { appeal { id } } }"""
 HISTORY = """query($id: ID!) { appeal(id: $id) { answers { delivery }
   history { type data } } }"""
-
-
-@pytest.fixture(scope="module")
-def platform() -> Iterator[FakePlatform]:
-    started = FakePlatform().start()
-    yield started
-    started.stop()
-
-
-@pytest.fixture(scope="module")
-def fake(channels: Channels, platform: FakePlatform) -> FakePlatform:
-    """The fake platform, emptied for each store (the same appeal ids recur on each)."""
-    platform.reset()
-    return platform
 
 
 @pytest.fixture(scope="module")

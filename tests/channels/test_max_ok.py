@@ -37,9 +37,8 @@ DETAILS = """query($source: String!) { appeals(filter: {source: $source}, first:
 
 @pytest.fixture(scope="module")
 def messengers() -> Iterator[FakeMessengers]:
-    started = FakeMessengers().start()
-    yield started
-    started.stop()
+    with FakeMessengers() as started:
+        yield started
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,8 @@ from channels.directory import TABLE
 from channels.sealing import SecretSeal
 from channels.source import Secrets, new_source
 from tests.api.conftest import empty_store
-from tests.channels.conftest import TG_BOT, TG_SECRET, TG_TOKEN, VK_GROUP, VK_SECRET, channel_env
+from tests.channels.conftest import TG_BOT, TG_SECRET, VK_GROUP, VK_SECRET, channel_env
+from tests.channels.fakes import TG_TOKEN
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

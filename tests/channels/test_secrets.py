@@ -2,41 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
 from ledger.values import Role
-from tests.channels.conftest import (
-    SECRETS,
-    TG_BOT,
-    TG_TOKEN,
-    VK_CONFIRMATION,
-    VK_GROUP,
-    VK_TOKEN,
-    Channels,
-)
-from tests.channels.fakes import FakePlatform
+from tests.channels.conftest import SECRETS, TG_BOT, VK_CONFIRMATION, VK_GROUP, Channels
+from tests.channels.fakes import TG_TOKEN, VK_TOKEN, FakePlatform
 from tests.channels.payloads import TG_HEADERS, tg_update, vk_comment, vk_confirmation, vk_message
 from tests.channels.test_delivery import HISTORY, answer, appeal_id, history
 from tests.waiting import until
 
 JSON = "application/json"
-
-
-@pytest.fixture(scope="module")
-def platform() -> Iterator[FakePlatform]:
-    started = FakePlatform().start()
-    yield started
-    started.stop()
-
-
-@pytest.fixture(scope="module")
-def fake(channels: Channels, platform: FakePlatform) -> FakePlatform:
-    """The fake platform, emptied for each store."""
-    platform.reset()
-    return platform
 
 
 @pytest.fixture(scope="module")

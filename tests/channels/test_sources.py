@@ -11,9 +11,9 @@ from tests.channels.conftest import (
     TG_BOT,
     VK_GROUP,
     VK_SECRET,
-    VK_TOKEN,
     Channels,
 )
+from tests.channels.fakes import VK_TOKEN
 from tests.channels.payloads import (
     TG_HEADERS,
     TG_USER,

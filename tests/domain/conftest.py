@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from uuid import UUID
 
 import pytest
 
@@ -122,3 +123,27 @@ def ledger() -> AppealsLedger:
     """A ledger on the library's in-memory store whose clock stands a week after receipt."""
     now = RECEIVED_AT + timedelta(days=7)
     return AppealsLedger({"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=lambda: now)
+
+
+@pytest.fixture(
+    params=[
+        {"PERSISTENCE_MODULE": "eventsourcing.popo"},
+        {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": ":memory:"},
+    ],
+    ids=["popo", "sqlite-memory"],
+)
+def store_ledger(request: pytest.FixtureRequest) -> AppealsLedger:
+    """A ledger once on the library's in-memory store and once on in-memory SQLite."""
+    return AppealsLedger(request.param)
+
+
+def receive_routed(ledger: AppealsLedger) -> UUID:
+    """A MAX message that its source routed to the city hall's lighting department."""
+    return ledger.receive_appeal(
+        channel="max",
+        external_id="7300451:mid.1",
+        text="Не горит фонарь",
+        body="city-hall",
+        department="lighting",
+        source="max:7300451",
+    ).appeal_id

@@ -46,14 +46,6 @@ EVENT_CLASSES = {
     if isinstance(cls, type) and issubclass(cls, Appeal.Event) and cls is not Appeal.Event
 }
 
-STORES = [
-    pytest.param({"PERSISTENCE_MODULE": "eventsourcing.popo"}, id="popo"),
-    pytest.param(
-        {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": ":memory:"},
-        id="sqlite-memory",
-    ),
-]
-
 
 def test_the_aggregate_is_stored_under_its_explicit_topic() -> None:
     topic = get_topic(Appeal)
@@ -77,15 +69,13 @@ def test_a_stored_topic_resolves_to_its_event_class(topic: str) -> None:
     assert cls is getattr(Appeal, topic.rsplit(".", 1)[1])
 
 
-@pytest.mark.parametrize("store", STORES)
 def test_a_whole_lifecycle_is_written_with_the_pinned_topics(
-    appeals: AppealFactory, store: dict[str, str]
+    appeals: AppealFactory, store_ledger: AppealsLedger
 ) -> None:
-    ledger = AppealsLedger(store)
     appeal = appeals.in_state("reopened")
-    ledger.save(appeal)
+    store_ledger.save(appeal)
 
-    stored = ledger.recorder.select_events(appeal.id)
+    stored = store_ledger.recorder.select_events(appeal.id)
 
     assert [event.topic for event in stored] == [
         "appeals:Appeal.Received",
@@ -95,24 +85,22 @@ def test_a_whole_lifecycle_is_written_with_the_pinned_topics(
         "appeals:Appeal.Closed",
         "appeals:Appeal.Reopened",
     ]
-    received = ledger.mapper.transcoder.decode(stored[0].state)
+    received = store_ledger.mapper.transcoder.decode(stored[0].state)
     assert received["originator_topic"] == AGGREGATE_TOPIC
 
 
 # --- upcasting ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("store", STORES)
 def test_a_new_answer_is_stored_as_class_version_four(
-    appeals: AppealFactory, store: dict[str, str]
+    appeals: AppealFactory, store_ledger: AppealsLedger
 ) -> None:
-    ledger = AppealsLedger(store)
     appeal = appeals.in_state("answered")
-    ledger.save(appeal)
+    store_ledger.save(appeal)
 
-    answered = ledger.recorder.select_events(appeal.id)[-1]
+    answered = store_ledger.recorder.select_events(appeal.id)[-1]
 
-    state = ledger.mapper.transcoder.decode(answered.state)
+    state = store_ledger.mapper.transcoder.decode(answered.state)
     assert answered.topic == "appeals:Appeal.Answered"
     assert state["class_version"] == 4
     assert (state["text"], state["final"], state["public"], state["text_key"]) == (
@@ -124,12 +112,10 @@ def test_a_new_answer_is_stored_as_class_version_four(
     assert state["time_reason"] is None
 
 
-@pytest.mark.parametrize("store", STORES)
 def test_a_new_receipt_is_stored_as_class_version_five_with_its_text_sealed(
-    store: dict[str, str],
+    store_ledger: AppealsLedger,
 ) -> None:
-    ledger = AppealsLedger(store)
-    recorded = ledger.receive_appeal(
+    recorded = store_ledger.receive_appeal(
         channel="vk",
         external_id="v2-1",
         text="Lenina 5, +7 900 000-00-00",
@@ -137,13 +123,16 @@ def test_a_new_receipt_is_stored_as_class_version_five_with_its_text_sealed(
         citizen=Citizen(name="Ivan Petrov"),
     )
 
-    received = ledger.recorder.select_events(recorded.appeal_id)[0]
+    received = store_ledger.recorder.select_events(recorded.appeal_id)[0]
 
-    state = ledger.mapper.transcoder.decode(received.state)
+    state = store_ledger.mapper.transcoder.decode(received.state)
     assert received.topic == "appeals:Appeal.Received"
     assert state["class_version"] == 5
     assert state["source"] is None
     assert state["department"] is None
     assert state["text_key"] is not None
     assert "Lenina" not in state["text"]
-    assert ledger.open_text(ledger.get_appeal(recorded.appeal_id)) == "Lenina 5, +7 900 000-00-00"
+    assert (
+        store_ledger.open_text(store_ledger.get_appeal(recorded.appeal_id))
+        == "Lenina 5, +7 900 000-00-00"
+    )

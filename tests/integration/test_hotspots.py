@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 
-from api.bootstrap import build, read_side
-from api.commands.demo import load_demo
-from api.settings import Settings
 from demo.surge import PLANTED
 from projections.models import Period
 from projections.read_models import ReadModels
-from tests.integration.test_projections_statistics_cost import RecordingDatabase, _scanned
+from tests.integration.demo_views import UNTIL, container_on, demo_views
+from tests.integration.read_cost import recording_read_side, rows_read
+from tests.integration.receipts import receive_appeals
 
-UNTIL = datetime(2025, 6, 1, tzinfo=UTC)
 END = date(2025, 5, 31)
 
 
 def test_planted_growing_problems_are_the_top_hotspots(store_url: str) -> None:
-    container = build(Settings.from_environ({"APPEALS_DATABASE_URL": store_url}))
-    load_demo(container, 900, seed=7, until=UNTIL, quiet=True, surge=60)
-    side = read_side(container)
-    side.runner.setup()
-    side.runner.catch_up()
+    container = container_on(store_url)
+    side = demo_views(container, 900, seed=7, surge=60)
 
     found = side.read_models.hotspots(Period.WEEK, END, 8)
 
@@ -36,11 +31,8 @@ def test_planted_growing_problems_are_the_top_hotspots(store_url: str) -> None:
 
 
 def test_a_group_without_growth_is_not_a_hotspot(store_url: str) -> None:
-    container = build(Settings.from_environ({"APPEALS_DATABASE_URL": store_url}))
-    load_demo(container, 900, seed=7, until=UNTIL, quiet=True)
-    side = read_side(container)
-    side.runner.setup()
-    side.runner.catch_up()
+    container = container_on(store_url)
+    side = demo_views(container, 900, seed=7)
 
     found = side.read_models.hotspots(Period.WEEK, END, 8)
 
@@ -50,37 +42,27 @@ def test_a_group_without_growth_is_not_a_hotspot(store_url: str) -> None:
 
 @pytest.mark.postgres
 def test_hotspot_rows_read_do_not_grow_with_the_number_of_appeals(postgres_url: str) -> None:
-    container = build(Settings.from_environ({"APPEALS_DATABASE_URL": postgres_url}))
-    side = read_side(container)
-    side.runner.setup()
-    db = RecordingDatabase(side.db.datastore, container.events_table)  # type: ignore[attr-defined]
+    container = container_on(postgres_url)
+    side, db = recording_read_side(container)
     models = ReadModels(db, side.runner.names, clock=lambda: UNTIL)
 
     def receive(start: int, count: int) -> None:
-        for n in range(start, start + count):
-            container.ledger.receive_appeal(
-                channel="pos",
-                external_id=f"hot-{n}",
-                text="Яма",
-                body="Администрация",
-                category="дороги",
-                at=UNTIL - timedelta(days=1, minutes=n % 60),
-            )
+        receive_appeals(
+            container.ledger,
+            "hot",
+            range(start, start + count),
+            lambda n: UNTIL - timedelta(days=1, minutes=n % 60),
+            category="дороги",
+        )
         side.runner.catch_up()
 
-    def rows_read() -> dict[str, int]:
-        db.seen = []
+    def hotspots() -> None:
         assert models.hotspots(Period.WEEK, END, 8)
-        totals: dict[str, int] = {}
-        for statement, params in list(db.seen):
-            for table, n in _scanned(db, statement, params).items():
-                totals[table] = totals.get(table, 0) + n
-        return totals
 
     receive(0, 20)
-    few = rows_read()
+    few = rows_read(db, hotspots)
     receive(20, 400)
-    many = rows_read()
+    many = rows_read(db, hotspots)
 
     assert many == few
     assert not {"appeals_view", "workload_open", container.events_table} & set(many)

@@ -9,6 +9,7 @@ up (``api.storage.pgpool``).
 from __future__ import annotations
 
 import asyncio
+from typing import TypedDict
 
 import psycopg
 
@@ -16,6 +17,16 @@ from api.storage.pgpool import BoundedAsyncPool, BoundedPool
 from tests.waiting import until
 
 SIZE = 6
+
+
+class _Bounds(TypedDict):
+    min_size: int
+    max_size: int
+    timeout: float
+
+
+BOUNDS = _Bounds(min_size=SIZE, max_size=SIZE, timeout=2.0)
+"""The same pool, sync or async: six connections, and 2 s for a checkout to find a live one."""
 
 
 def _end_sessions(url: str) -> None:
@@ -37,14 +48,7 @@ def _end_sessions(url: str) -> None:
 def test_a_pool_gives_a_live_connection_after_the_server_ended_all_of_its_own(
     postgres_url: str,
 ) -> None:
-    pool = BoundedPool(
-        postgres_url,
-        min_size=SIZE,
-        max_size=SIZE,
-        timeout=2.0,
-        check=BoundedPool.check_closed,
-        open=True,
-    )
+    pool = BoundedPool(postgres_url, **BOUNDS, check=BoundedPool.check_closed, open=True)
     try:
         pool.wait(timeout=10)
         _end_sessions(postgres_url)
@@ -60,12 +64,7 @@ def test_an_async_pool_gives_a_live_connection_after_the_server_ended_all_of_its
 ) -> None:
     async def scenario() -> tuple[int, ...] | None:
         pool = BoundedAsyncPool(
-            postgres_url,
-            min_size=SIZE,
-            max_size=SIZE,
-            timeout=2.0,
-            check=BoundedAsyncPool.check_closed,
-            open=False,
+            postgres_url, **BOUNDS, check=BoundedAsyncPool.check_closed, open=False
         )
         await pool.open(wait=True, timeout=10)
         try:

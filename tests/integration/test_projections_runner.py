@@ -7,28 +7,22 @@ import signal
 import subprocess
 import sys
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
-from api.bootstrap import build, read_side
+from api.bootstrap import read_side
 from api.commands.demo import load_demo
 from api.container import Container
-from api.settings import Settings
 from projections.cursor import InvalidCursorError, encode_cursor
 from projections.models import AppealFilter, AppealOrder
 from tests.integration.conftest_projections import view_checksum
+from tests.integration.demo_views import UNTIL, container_on, demo_views
 from tests.waiting import until
-
-UNTIL = datetime(2025, 6, 1, tzinfo=UTC)
-
-
-def _container(url: str) -> Container:
-    return build(Settings.from_environ({"APPEALS_DATABASE_URL": url}))
 
 
 def test_two_runners_at_once_produce_the_same_views_as_one(store_url: str) -> None:
-    first, second = _container(store_url), _container(store_url)
+    first, second = container_on(store_url), container_on(store_url)
     load_demo(first, 400, seed=3, until=UNTIL, quiet=True)
     sides = [read_side(c, batch_size=97) for c in (first, second)]
     sides[0].runner.setup()
@@ -53,7 +47,7 @@ def test_two_runners_at_once_produce_the_same_views_as_one(store_url: str) -> No
 def test_a_worker_killed_mid_catch_up_resumes_to_the_views_of_a_clean_rebuild(
     postgres_url: str,
 ) -> None:
-    container = _container(postgres_url)
+    container = container_on(postgres_url)
     load_demo(container, 5200, seed=5, until=UNTIL, quiet=True)
     side = read_side(container)
     side.runner.setup()
@@ -90,11 +84,8 @@ def test_a_worker_killed_mid_catch_up_resumes_to_the_views_of_a_clean_rebuild(
 
 @pytest.fixture
 def listed(store_url: str) -> Container:
-    container = _container(store_url)
-    load_demo(container, 120, seed=9, until=UNTIL, quiet=True)
-    side = read_side(container)
-    side.runner.setup()
-    side.runner.catch_up()
+    container = container_on(store_url)
+    demo_views(container, 120, seed=9)
     return container
 
 
@@ -165,7 +156,7 @@ def test_a_cursor_we_did_not_issue_is_refused(listed: Container, garbage: str) -
 def test_a_rebuild_that_fails_midway_leaves_the_old_views_and_the_next_one_succeeds(
     store_url: str,
 ) -> None:
-    container = _container(store_url)
+    container = container_on(store_url)
     load_demo(container, 300, seed=5, until=UNTIL, quiet=True)
     side = read_side(container, batch_size=50)
     side.runner.setup()

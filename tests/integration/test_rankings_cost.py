@@ -3,19 +3,18 @@
 Rankings of every level (sources too) and every resource of the package (the sharpest
 problems too, which read the day cells of nine weeks) are covered.
 
-Proved as the statistics cost is (``test_projections_statistics_cost``): every statement a
+Proved as the statistics cost is (``tests/integration/read_cost.py``): every statement a
 public query runs is explained on PostgreSQL with ``ANALYZE``, and the rows it read per table
 stay the same when ten times the appeals fall into the same groups.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from api.bootstrap import build, read_side
+from api.bootstrap import build
 from api.settings import Settings
 from ledger.values import Actor, Role
 from opendata.figures import Figures
@@ -24,21 +23,12 @@ from projections.public_statistics import PublicStatistics
 from projections.rankings import Level, Metric, Rankings
 from projections.statistics_query import StatisticsQuery
 from tests.api.inprocess import REPLAY_CLOCK_SKEW
-from tests.integration.test_projections_statistics_cost import RecordingDatabase, _scanned
+from tests.integration.read_cost import recording_read_side, rows_read
+from tests.integration.receipts import receive_appeals
 
 BASE = datetime(2025, 4, 7, 8, tzinfo=UTC)
 NOW = BASE + timedelta(days=60)
 OFFICER = Actor("cost-officer", Role.OPERATOR)
-
-
-def _rows_read(db: RecordingDatabase, work: Callable[[], None]) -> dict[str, int]:
-    db.seen = []
-    work()
-    totals: dict[str, int] = {}
-    for statement, params in list(db.seen):
-        for table, n in _scanned(db, statement, params).items():
-            totals[table] = totals.get(table, 0) + n
-    return totals
 
 
 @pytest.mark.postgres
@@ -50,9 +40,7 @@ def test_rankings_and_open_data_rows_read_do_not_grow_with_the_number_of_appeals
             {"APPEALS_DATABASE_URL": postgres_url, "APPEALS_CLOCK_SKEW": REPLAY_CLOCK_SKEW}
         )
     )
-    side = read_side(container)
-    side.runner.setup()
-    db = RecordingDatabase(side.db.datastore, container.events_table)  # type: ignore[attr-defined]
+    side, db = recording_read_side(container)
     rankings = Rankings(PublicStatistics(db, StatisticsQuery(db)))
     # "Today" is the day of the appeals: the month's problems are that week's, and grow.
     figures = Figures(db, lambda: NOW, 5, 30, lambda _: BASE.date())
@@ -68,20 +56,20 @@ def test_rankings_and_open_data_rows_read_do_not_grow_with_the_number_of_appeals
             figures.rows(resource, months, NOW)
 
     def receive(start: int, count: int) -> None:
-        for n in range(start, start + count):
-            # Within one hour and one day: the same cells, waiting since the same hour.
-            recorded = container.ledger.receive_appeal(
-                channel="pos",
-                external_id=f"rank-cost-{n}",
-                text="Яма",
-                body="Администрация",
-                category="дороги",
-                at=BASE + timedelta(seconds=n),
-                source=f"pos:page-{n % 2}",
-            )
+        # Within one hour and one day: the same cells, waiting since the same hour.
+        numbers = range(start, start + count)
+        ids = receive_appeals(
+            container.ledger,
+            "rank-cost",
+            numbers,
+            lambda n: BASE + timedelta(seconds=n),
+            category="дороги",
+            source=lambda n: f"pos:page-{n % 2}",
+        )
+        for n, appeal_id in zip(numbers, ids, strict=True):
             if n % 2:
                 container.ledger.answer_appeal(
-                    recorded.appeal_id,
+                    appeal_id,
                     text="Ответ",
                     actor=OFFICER,
                     final=False,
@@ -90,9 +78,9 @@ def test_rankings_and_open_data_rows_read_do_not_grow_with_the_number_of_appeals
         side.runner.catch_up()
 
     receive(0, 20)
-    few = (_rows_read(db, rank_all), _rows_read(db, publish_all))
+    few = (rows_read(db, rank_all), rows_read(db, publish_all))
     receive(20, 200)
-    many = (_rows_read(db, rank_all), _rows_read(db, publish_all))
+    many = (rows_read(db, rank_all), rows_read(db, publish_all))
 
     assert many == few
     for read in many:

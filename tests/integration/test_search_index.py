@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import pytest
 
-from api.bootstrap import build, read_side
-from api.commands.demo import load_demo
-from api.container import Container
-from api.settings import Settings
+from api.bootstrap import read_side
 from ledger.commands import AddAppealNote
 from ledger.privacy import Citizen
 from ledger.values import Actor, Role
 from projections.models import AppealFilter, AppealOrder
 from projections.read_models import ReadModels
+from tests.integration.demo_views import container_on, demo_views
 
-UNTIL = datetime(2025, 6, 1, tzinfo=UTC)
 QUERIES = (
     "фонарь",
     "ямы на дорогах",
@@ -32,22 +28,11 @@ QUERIES = (
 STAFF = Actor("operator-1", Role.SUPERVISOR)
 
 
-def _container(url: str) -> Container:
-    return build(Settings.from_environ({"APPEALS_DATABASE_URL": url}))
-
-
 @pytest.fixture
 def demo_pair(sqlite_url: str, postgres_url: str) -> Iterator[list[ReadModels]]:
     """The same 600 demo appeals on SQLite and on PostgreSQL, views caught up."""
-    containers = [_container(url) for url in (sqlite_url, postgres_url)]
-    models = []
-    for container in containers:
-        load_demo(container, 600, seed=11, until=UNTIL, quiet=True)
-        side = read_side(container)
-        side.runner.setup()
-        side.runner.catch_up()
-        models.append(side.read_models)
-    yield models
+    containers = [container_on(url) for url in (sqlite_url, postgres_url)]
+    yield [demo_views(container, 600, seed=11).read_models for container in containers]
     for container in containers:
         container.close()
 
@@ -74,26 +59,24 @@ def test_both_stores_find_the_same_appeals_and_the_same_top_five(
 
 
 def test_a_rebuild_indexes_what_was_indexed_live_and_never_erased_data(store_url: str) -> None:
-    container = _container(store_url)
+    container = container_on(store_url)
     ledger = container.ledger
     side = read_side(container)
     side.runner.setup()
-    kept = ledger.receive_appeal(
-        channel="web",
-        external_id="kept",
-        body="Администрация",
-        text="Сломан светофор на перекрёстке",
-        citizen=Citizen(name="Пётр"),
-        citizen_ref="c-kept",
-    ).appeal_id
-    gone = ledger.receive_appeal(
-        channel="web",
-        external_id="gone",
-        body="Администрация",
-        text="Светофор не работает, звоните Ольге",
-        citizen=Citizen(name="Ольга"),
-        citizen_ref="c-gone",
-    ).appeal_id
+    kept, gone = (
+        ledger.receive_appeal(
+            channel="web",
+            external_id=name,
+            body="Администрация",
+            text=text,
+            citizen=Citizen(name=citizen),
+            citizen_ref=f"c-{name}",
+        ).appeal_id
+        for name, text, citizen in (
+            ("kept", "Сломан светофор на перекрёстке", "Пётр"),
+            ("gone", "Светофор не работает, звоните Ольге", "Ольга"),
+        )
+    )
     ledger.execute(AddAppealNote(appeal_id=gone, text="Ольга просит светофор", actor=STAFF))
     side.runner.catch_up()
     assert len(_found(side.read_models, "светофоры", AppealOrder.RELEVANCE)) == 2
@@ -113,11 +96,8 @@ def test_a_rebuild_indexes_what_was_indexed_live_and_never_erased_data(store_url
 
 
 def test_a_store_made_before_the_search_view_gets_its_index_from_the_log(store_url: str) -> None:
-    container = _container(store_url)
-    load_demo(container, 200, seed=4, until=UNTIL, quiet=True)
-    side = read_side(container)
-    side.runner.setup()
-    side.runner.catch_up()
+    container = container_on(store_url)
+    side = demo_views(container, 200, seed=4)
     expected = _found(side.read_models, "фонари", AppealOrder.RECEIVED_AT_DESC)
     with side.db.transaction() as cursor:
         for table in ("appeal_search", "appeal_fts"):

@@ -3,18 +3,13 @@ page of every match, forwards and backwards, on both stores."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
-from api.bootstrap import build, read_side
-from api.commands.demo import load_demo
-from api.settings import Settings
 from projections import appeals_query
 from projections.models import AppealFilter, AppealOrder
 from projections.read_models import ReadModels
+from tests.integration.demo_views import container_on, demo_views
 
-UNTIL = datetime(2025, 6, 1, tzinfo=UTC)
 ORDERS = (AppealOrder.RECEIVED_AT_DESC, AppealOrder.RECEIVED_AT_ASC, AppealOrder.DUE_AT_ASC)
 # Most appeals name a street; about one in sixteen is about street lights; few about a
 # therapist: pages the walk fills, pages it leaves to the search of every match, and both.
@@ -52,12 +47,8 @@ def _backwards(models: ReadModels, filter: AppealFilter, order: AppealOrder) -> 
 def test_search_pages_in_every_order_list_each_match_once_in_the_lists_order(
     store_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    container = build(Settings.from_environ({"APPEALS_DATABASE_URL": store_url}))
-    load_demo(container, 80, seed=3, until=UNTIL, quiet=True)
-    side = read_side(container)
-    side.runner.setup()
-    side.runner.catch_up()
-    models = side.read_models
+    container = container_on(store_url)
+    models = demo_views(container, 80, seed=3).read_models
     # A walk of 7 appeals fills a page of 2 (and its one row more) only now and then.
     monkeypatch.setattr(appeals_query, "WALK", 7)
 

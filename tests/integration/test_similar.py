@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
-from api.bootstrap import build, read_side
-from api.commands.demo import load_demo
-from api.settings import Settings
 from projections.codec import as_uuid
+from tests.integration.demo_views import UNTIL, container_on, demo_views
 
-UNTIL = datetime(2025, 6, 1, tzinfo=UTC)
 SEED = 5
 
 
 def test_planted_duplicates_are_in_the_top_five_for_at_least_90_percent(store_url: str) -> None:
-    container = build(Settings.from_environ({"APPEALS_DATABASE_URL": store_url}))
-    load_demo(container, 1500, seed=SEED, until=UNTIL, quiet=True, clusters=40)
-    side = read_side(container)
-    side.runner.setup()
-    side.runner.catch_up()
+    container = container_on(store_url)
+    side = demo_views(container, 1500, seed=SEED, clusters=40)
     with side.db.reading() as cursor:
         cursor.execute(
             f"SELECT id FROM appeals_view WHERE external_id LIKE 'demo-{SEED}-cluster-%'"

@@ -12,6 +12,7 @@ from projections.db import Database
 from projections.models import Dimension, StatsFilter
 from projections.statistics_view import CELLS, DUE, HIST, WAIT
 from tests.api.inprocess import REPLAY_CLOCK_SKEW
+from tests.integration.receipts import receive_appeals
 
 BASE = datetime(2025, 4, 7, 8, tzinfo=UTC)
 # The four-dimension tables of the release before sources (their key indexes go with them).
@@ -34,15 +35,14 @@ def test_tables_without_a_source_column_are_rebuilt_from_the_appeals_view(store_
     container = build(Settings.from_environ({"APPEALS_DATABASE_URL": store_url}))
     side = read_side(container)
     side.runner.setup()
-    for n in range(12):
-        container.ledger.receive_appeal(
-            channel="vk",
-            external_id=f"upgrade-{n}",
-            text="Яма",
-            body="Администрация",
-            at=BASE + timedelta(hours=n),
-            source=f"vk:{171000 + n % 3}" if n % 4 else None,
-        )
+    receive_appeals(
+        container.ledger,
+        "upgrade",
+        range(12),
+        lambda n: BASE + timedelta(hours=n),
+        channel="vk",
+        source=lambda n: f"vk:{171000 + n % 3}" if n % 4 else None,
+    )
     side.runner.catch_up()
     current = _tables(side.db)
     with side.db.transaction() as cursor:
@@ -76,16 +76,14 @@ def test_tables_without_the_problems_figure_are_rebuilt_with_duplicates_counted_
     container = build(Settings.from_environ(settings))
     side = read_side(container)
     side.runner.setup()
-    ids = [
-        container.ledger.receive_appeal(
-            channel="vk",
-            external_id=f"problem-{n}",
-            text="Не горит фонарь",
-            body="Администрация",
-            at=BASE + timedelta(hours=n),
-        ).appeal_id
-        for n in range(3)
-    ]
+    ids = receive_appeals(
+        container.ledger,
+        "problem",
+        range(3),
+        lambda n: BASE + timedelta(hours=n),
+        channel="vk",
+        text="Не горит фонарь",
+    )
     for duplicate in ids[1:]:
         container.ledger.close_appeal(
             duplicate,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -34,6 +35,20 @@ def empty_url(store_url: str, tmp_path: Path, request: pytest.FixtureRequest) ->
     url = create_database(admin)
     yield url
     drop_database(admin, url)
+
+
+def _two_appeals_exported(
+    url: str, tmp_path: Path, *options: str
+) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """Import two appeals' histories, then export the store with ``options``; the run, its file."""
+    appeals(
+        "import",
+        str(write(tmp_path / "in.jsonl", history("1") + history("2"))),
+        "--quiet",
+        url=url,
+    )
+    out = tmp_path / "out.jsonl"
+    return appeals("export", *options, "-o", str(out), "--quiet", url=url), out
 
 
 def _table(url: str, table: str) -> list[tuple[str, ...]]:
@@ -85,15 +100,8 @@ def test_an_export_imported_into_an_empty_store_gives_identical_views(
 
 def test_every_exported_line_follows_the_published_schema(store_url: str, tmp_path: Path) -> None:
     validator = jsonschema_rs.Draft202012Validator(json.loads(SCHEMA.read_text()))
-    appeals(
-        "import",
-        str(write(tmp_path / "in.jsonl", history("1") + history("2"))),
-        "--quiet",
-        url=store_url,
-    )
-    out = tmp_path / "out.jsonl"
 
-    result = appeals("export", "--pii", "-o", str(out), "--quiet", url=store_url)
+    result, out = _two_appeals_exported(store_url, tmp_path, "--pii")
 
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in out.read_text().splitlines()]
@@ -108,15 +116,7 @@ def test_every_exported_line_follows_the_published_schema(store_url: str, tmp_pa
 def test_without_pii_an_export_has_no_personal_data_and_since_skips_earlier_events(
     store_url: str, tmp_path: Path
 ) -> None:
-    appeals(
-        "import",
-        str(write(tmp_path / "in.jsonl", history("1") + history("2"))),
-        "--quiet",
-        url=store_url,
-    )
-    out = tmp_path / "out.jsonl"
-
-    result = appeals("export", "--since", "6", "-o", str(out), "--quiet", url=store_url)
+    result, out = _two_appeals_exported(store_url, tmp_path, "--since", "6")
 
     assert result.returncode == 0, result.stderr
     text = out.read_text()

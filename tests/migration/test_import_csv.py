@@ -100,6 +100,9 @@ def test_faulty_rows_are_named_in_the_errors_file_and_none_of_them_is_stored(
     assert refused["4"]["field"] == "at" and "precedes" in refused["4"]["reason"]
     assert refused["6"]["field"] == "channel"
     assert refused["7"]["field"] == "score"
+    # A row refused as it is read still counts as its appeal refused, where it names one
+    # (line 6's channel names none): the summary agrees with the errors file.
+    assert "1 already stored, 3 refused;" in result.stdout and "4 lines refused" in result.stdout
     stored = {appeal for appeal, _, _ in stored_events(store_url)}
     assert stored == {str(appeal_id_for("vk", "10"))}
     assert "0 new" in again.stdout and "wrote 0 events" in again.stdout

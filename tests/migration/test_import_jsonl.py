@@ -4,15 +4,30 @@ from __future__ import annotations
 
 import csv
 import random
+import subprocess
 from pathlib import Path
+from typing import Any
 
 from ledger.domain import appeal_id_for
+from tests.migration.duplicate_lines import duplicate_history
 from tests.migration.lines import appeals, container, history, line, stored_events, write
 
 
-def _errors(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+def _import_refusing(
+    rows: list[dict[str, Any] | str | bytes], tmp_path: Path, url: str
+) -> tuple[subprocess.CompletedProcess[str], list[dict[str, str]]]:
+    """Import ``rows`` as a JSON-lines file; the run, and the refusals its errors file lists."""
+    errors = tmp_path / "errors.csv"
+    result = appeals(
+        "import",
+        str(write(tmp_path / "in.jsonl", rows)),
+        "--quiet",
+        "--errors",
+        str(errors),
+        url=url,
+    )
+    with errors.open(encoding="utf-8", newline="") as f:
+        return result, list(csv.DictReader(f))
 
 
 def test_histories_in_any_line_order_are_stored_with_their_business_times(
@@ -86,14 +101,12 @@ def test_an_illegal_history_refuses_that_appeal_whole_with_the_rules_own_error(
         line("pos", "22", "deadline_extended", "2025-03-06T10:00:00+03:00", days=5, reason="ещё"),
     ]
     rows = answer_first + history("23") + rated_early + extended_twice
-    source = write(tmp_path / "in.jsonl", rows)
-    errors = tmp_path / "errors.csv"
 
-    result = appeals("import", str(source), "--quiet", "--errors", str(errors), url=store_url)
+    result, refusals = _import_refusing(rows, tmp_path, store_url)
 
     assert result.returncode == 1
     assert "1 new" in result.stdout and "3 refused" in result.stdout
-    refused = {row["appeal"]: row for row in _errors(errors)}
+    refused = {row["appeal"]: row for row in refusals}
     assert refused["pos:20"]["line"] == "4" and refused["pos:20"]["field"] == "at"
     assert "precedes the appeal's receipt" in refused["pos:20"]["reason"]
     assert "cannot rate appeal" in refused["pos:21"]["reason"]
@@ -119,20 +132,12 @@ def test_malformed_lines_are_refused_one_by_one_and_the_rest_is_imported(
         "[]",
         line("vk", "37", "received", "2025-03-01T10:00:00", text="no offset", body="b"),
     ]
-    errors = tmp_path / "errors.csv"
 
-    result = appeals(
-        "import",
-        str(write(tmp_path / "in.jsonl", rows)),
-        "--quiet",
-        "--errors",
-        str(errors),
-        url=store_url,
-    )
+    result, refusals = _import_refusing(rows, tmp_path, store_url)
 
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    by_line = {int(row["line"]): row for row in _errors(errors)}
+    by_line = {int(row["line"]): row for row in refusals}
     first = len(good) + 1
     assert "not valid JSON" in by_line[first]["reason"] and by_line[first]["appeal"] == "vk:31"
     assert by_line[first + 1]["field"] == "fields.text"
@@ -182,26 +187,9 @@ def test_a_duplicate_waits_for_its_original_wherever_it_is_in_the_file(
     originals = [f"orig-{n}" for n in range(30)]
     rows = [row for number in originals for row in history(number)]
     for n, number in enumerate(originals):
-        original = str(appeal_id_for("pos", number))
-        rows += [
-            line(
-                "pos",
-                f"dup-{n}",
-                "received",
-                "2025-03-04T09:00:00+03:00",
-                text="Опять нет воды",
-                body="Администрация города",
-            ),
-            line("pos", f"dup-{n}", "registered", "2025-03-04T10:00:00+03:00", number=f"Д-{n}"),
-            line(
-                "pos",
-                f"dup-{n}",
-                "closed",
-                "2025-03-04T11:00:00+03:00",
-                outcome="duplicate",
-                duplicate_of=original,
-            ),
-        ]
+        rows += duplicate_history(
+            f"dup-{n}", number, number=f"Д-{n}", text="Опять нет воды", body="Администрация города"
+        )
     rows.append(line("pos", "dup-x", "received", "2025-03-04T09:00:00Z", text="a", body="b"))
     rows.append(
         line(
@@ -213,20 +201,12 @@ def test_a_duplicate_waits_for_its_original_wherever_it_is_in_the_file(
             duplicate_of=str(appeal_id_for("pos", "nowhere")),
         )
     )
-    errors = tmp_path / "errors.csv"
 
-    result = appeals(
-        "import",
-        str(write(tmp_path / "in.jsonl", rows)),
-        "--quiet",
-        "--errors",
-        str(errors),
-        url=store_url,
-    )
+    result, refusals = _import_refusing(rows, tmp_path, store_url)
 
     assert result.returncode == 1
     assert "60 new" in result.stdout
-    assert [(r["appeal"], r["field"]) for r in _errors(errors)] == [("pos:dup-x", "duplicateOf")]
+    assert [(r["appeal"], r["field"]) for r in refusals] == [("pos:dup-x", "duplicateOf")]
     built = container(store_url)
     try:
         duplicate = built.ledger.get_appeal(appeal_id_for("pos", "dup-7"))

@@ -14,7 +14,8 @@ from migration.importer import Group, Importer
 from migration.jsonl_groups import jsonl_groups
 from migration.record import Refusal
 from migration.summary import Summary
-from tests.migration.lines import history, line, write
+from tests.migration.duplicate_lines import duplicate_history
+from tests.migration.lines import history, write
 
 
 def _import(container: Container, groups: list[Group], *, workers: int) -> Summary:
@@ -45,18 +46,7 @@ def test_batches_in_flight_in_two_workers_store_what_batches_one_after_another_w
     ]
     # A duplicate of an appeal in a later batch, and one of an appeal that is nowhere.
     for n, target in (("d1", "11"), ("d2", "nowhere")):
-        rows += [
-            line("pos", n, "received", "2025-03-04T09:00:00+03:00", text="Снова", body="Мэрия"),
-            line("pos", n, "registered", "2025-03-04T10:00:00+03:00", number=f"Д-{n}"),
-            line(
-                "pos",
-                n,
-                "closed",
-                "2025-03-04T11:00:00+03:00",
-                outcome="duplicate",
-                duplicate_of=str(appeal_id_for("pos", target)),
-            ),
-        ]
+        rows += duplicate_history(n, target, number=f"Д-{n}", text="Снова", body="Мэрия")
     groups = _groups(write(tmp_path / "in.jsonl", rows))
     by_id = {group.appeal_id: group for group in groups}
     one, two, three = (by_id[appeal_id_for("pos", n)] for n in ("3", "4", "5"))
@@ -82,16 +72,7 @@ def test_a_dry_run_in_workers_accepts_a_duplicate_of_an_appeal_it_accepted_earli
 ) -> None:
     rows: list[dict[str, Any] | str | bytes] = [
         *history("1"),
-        line("pos", "2", "received", "2025-03-04T09:00:00+03:00", text="Снова", body="Мэрия"),
-        line("pos", "2", "registered", "2025-03-04T10:00:00+03:00", number="Д-2"),
-        line(
-            "pos",
-            "2",
-            "closed",
-            "2025-03-04T11:00:00+03:00",
-            outcome="duplicate",
-            duplicate_of=str(appeal_id_for("pos", "1")),
-        ),
+        *duplicate_history("2", "1", number="Д-2", text="Снова", body="Мэрия"),
     ]
     groups = _groups(write(tmp_path / "in.jsonl", rows))
     importer = Importer(

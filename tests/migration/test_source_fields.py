@@ -12,21 +12,14 @@ from ledger.domain import Appeal
 from migration.export import Opener, event_line
 from migration.jsonl import parse_line
 from migration.record import AppealKey, ImportedEvent
+from tests.domain.conftest import receive_routed
 
 SCHEMA = Path(__file__).parents[2] / "migration" / "appeal-event-line.schema.json"
 
 
 def test_a_receipt_routed_by_its_source_round_trips_through_the_line_format() -> None:
     ledger = AppealsLedger({"PERSISTENCE_MODULE": "eventsourcing.popo"})
-    recorded = ledger.receive_appeal(
-        channel="max",
-        external_id="7300451:mid.1",
-        text="Не горит фонарь",
-        body="city-hall",
-        department="lighting",
-        source="max:7300451",
-    )
-    stored = ledger.recorder.select_events(recorded.appeal_id)[0]
+    stored = ledger.recorder.select_events(receive_routed(ledger))[0]
     received = ledger.mapper.to_domain_event(stored)
     assert isinstance(received, Appeal.Received)
 
