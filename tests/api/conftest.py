@@ -6,14 +6,17 @@ import contextlib
 import os
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import Browser
 
+from bench.child import start_appeals
+from tests.api.chromium import headless_chromium
 from tests.api.inprocess import (
     REPLAY_CLOCK_SKEW,
     SECRET,
@@ -64,14 +67,7 @@ def start_server(database_url: str, log: Path, **extra_env: str) -> LiveServer:
         "APPEALS_OPENDATA_REFRESH": "0",
         **extra_env,
     }
-    handle = log.open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=handle,
-        stderr=subprocess.STDOUT,
-    )
-    handle.close()
+    process = start_appeals(["serve", "--port", str(port)], log, env)
     url = f"http://127.0.0.1:{port}"
     wait_serving(process, url, log, timeout=60)
     return LiveServer(url, database_url, process, log)
@@ -104,16 +100,21 @@ def stop_server(server: LiveServer) -> None:
         server.process.wait()
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgres"])
-def live(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LiveServer]:
-    """A server on a fresh store; once on SQLite, once on PostgreSQL."""
-    folder = tmp_path_factory.mktemp("live")
-    with empty_store(request.param, folder) as database_url:
-        server = start_server(database_url, folder / "server.log")
-        yield server
-        stop_server(server)
+def live_fixture(**extra_env: str) -> Any:
+    """A ``live`` fixture whose server runs with ``extra_env``; a test module assigns it."""
+
+    @pytest.fixture(name="live", scope="module", params=["sqlite", "postgres"])
+    def live(
+        request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    ) -> Iterator[LiveServer]:
+        """A server on a fresh store; once on SQLite, once on PostgreSQL."""
+        with live_server(request.param, tmp_path_factory.mktemp("live"), **extra_env) as server:
+            yield server
+
+    return live
+
+
+live = live_fixture()
 
 
 @contextlib.contextmanager
@@ -130,6 +131,15 @@ def empty_store(kind: str, folder: Path) -> Iterator[str]:
         drop_database(admin, database_url)
 
 
+@contextlib.contextmanager
+def live_server(kind: str, folder: Path, **extra_env: str) -> Iterator[LiveServer]:
+    """A server on a new, empty store of ``kind``, logging to ``folder``; stopped after."""
+    with empty_store(kind, folder) as database_url:
+        server = start_server(database_url, folder / "server.log", **extra_env)
+        yield server
+        stop_server(server)
+
+
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def in_process(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -141,3 +151,10 @@ def in_process(
         serve_in_process(database_url, folder) as server,
     ):
         yield server
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's headless chromium, for the page tests."""
+    with headless_chromium() as launched:
+        yield launched

@@ -17,7 +17,9 @@ def client(live: LiveServer, token: str) -> Client:
     return Client(transport=transport, fetch_schema_from_transport=False)
 
 
-def command(gql_client: Client, name: str, input_type: str, values: dict[str, object]) -> dict:  # type: ignore[type-arg]
+def command(gql_client: Client, name: str, values: dict[str, object]) -> dict:  # type: ignore[type-arg]
+    # Every mutation's input type is its name, capitalised, with ``Input``.
+    input_type = f"{name[0].upper()}{name[1:]}Input"
     document = gql(
         f"mutation Do($input: {input_type}!) {{ {name}(input: $input) "
         f"{{ position created appeal {{ {APPEAL_FIELDS} }} }} }}"

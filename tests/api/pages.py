@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from api.bootstrap import build
 from api.settings import Settings
+from tests.api.command_line import demo
 from tests.api.inprocess import REPLAY_CLOCK_SKEW
 
 PAGES = {
@@ -51,3 +52,16 @@ def receive_through_pages(database_url: str, seed: int, end: datetime, count: in
     finally:
         container.close()
     return count
+
+
+def end_of(day: str) -> datetime:
+    """The end of a local day named by the demo's ``--until``."""
+    return datetime.fromisoformat(day).replace(tzinfo=UTC) + timedelta(hours=20)
+
+
+def load_months(database_url: str, seeds: dict[int, str], count: int, paged: int) -> None:
+    """Per seed, ``count`` demo appeals up to its day and ``paged`` through pages before it ends."""
+    for seed, until in seeds.items():
+        loaded = demo(database_url, count=count, seed=seed, until=until)
+        assert loaded.returncode == 0, loaded.stderr
+        receive_through_pages(database_url, seed, end_of(until), paged)

@@ -33,6 +33,17 @@ class Office(BaseOffice):
         self.do("registerAppeal", {"appealId": appeal["id"], "number": "ОГ-11", "at": at})
         return str(appeal["id"])
 
+    def leave_without_answer(
+        self, appeal_id: str, ground: str, reason: str, **more: object
+    ) -> dict[str, Any]:
+        """Decide on ``ground`` (ст. 11) that the appeal gets no answer; ``more`` adds input."""
+        values = {"appealId": appeal_id, "ground": ground, "reason": reason, **more}
+        return self.do("leaveAppealWithoutAnswer", values)
+
+    def send_notice(self, appeal_id: str, reference: str, **more: object) -> dict[str, Any]:
+        """Send the notice owed instead of an answer, under an outgoing ``reference``."""
+        return self.do("sendAppealNotice", {"appealId": appeal_id, "reference": reference, **more})
+
 
 def _due(appeal: dict[str, Any], kind: str) -> dict[str, Any] | None:
     return next((d for d in appeal["dueDates"] if d["kind"] == kind), None)
@@ -44,14 +55,8 @@ def test_an_appeal_contesting_a_court_decision_is_returned_within_7_days_then_cl
     office = Office(live)
     appeal_id = office.registered_letter("2025-02-03T10:00:00+03:00")
 
-    decided = office.do(
-        "leaveAppealWithoutAnswer",
-        {
-            "appealId": appeal_id,
-            "ground": "COURT_DECISION",
-            "reason": "обжалует решение суда",
-            "at": "2025-02-04T10:00:00+03:00",
-        },
+    decided = office.leave_without_answer(
+        appeal_id, "COURT_DECISION", "обжалует решение суда", at="2025-02-04T10:00:00+03:00"
     )
     early_close = office.send(
         "closeAppeal",
@@ -60,10 +65,7 @@ def test_an_appeal_contesting_a_court_decision_is_returned_within_7_days_then_cl
     answer = office.send(
         "answerAppeal", {"appealId": appeal_id, "text": "Ответ", "at": "2025-02-05T10:00:00+03:00"}
     )
-    office.do(
-        "sendAppealNotice",
-        {"appealId": appeal_id, "reference": "исх-77", "at": "2025-02-06T10:00:00+03:00"},
-    )
+    office.send_notice(appeal_id, "исх-77", at="2025-02-06T10:00:00+03:00")
     closed = office.do(
         "closeAppeal",
         {"appealId": appeal_id, "outcome": "NO_ANSWER_REQUIRED", "at": "2025-02-07T10:00:00+03:00"},
@@ -97,15 +99,12 @@ def test_an_anonymous_report_of_a_crime_is_sent_to_the_competent_body_and_gets_n
     anonymous = office.registered_letter("2025-03-03T10:00:00+03:00", anonymous=True)
     signed = office.registered_letter("2025-03-03T10:00:00+03:00")
 
-    decided = office.do(
-        "leaveAppealWithoutAnswer",
-        {
-            "appealId": anonymous,
-            "ground": "CRIME_REPORT",
-            "reason": "сообщение о краже",
-            "toBody": "ОМВД по району",
-            "at": "2025-03-04T10:00:00+03:00",
-        },
+    decided = office.leave_without_answer(
+        anonymous,
+        "CRIME_REPORT",
+        "сообщение о краже",
+        toBody="ОМВД по району",
+        at="2025-03-04T10:00:00+03:00",
     )
     refused = office.send(
         "leaveAppealWithoutAnswer",
@@ -131,19 +130,10 @@ def test_an_unclear_appeal_owes_a_notice_and_no_answer(live: LiveServer) -> None
     office = Office(live)
     appeal_id = office.registered_letter("2025-04-01T10:00:00+03:00")
 
-    decided = office.do(
-        "leaveAppealWithoutAnswer",
-        {
-            "appealId": appeal_id,
-            "ground": "UNCLEAR",
-            "reason": "суть не ясна",
-            "at": "2025-04-02T10:00:00+03:00",
-        },
+    decided = office.leave_without_answer(
+        appeal_id, "UNCLEAR", "суть не ясна", at="2025-04-02T10:00:00+03:00"
     )
-    noticed = office.do(
-        "sendAppealNotice",
-        {"appealId": appeal_id, "reference": "исх-78", "at": "2025-04-03T10:00:00+03:00"},
-    )
+    noticed = office.send_notice(appeal_id, "исх-78", at="2025-04-03T10:00:00+03:00")
     second = office.send(
         "sendAppealNotice",
         {"appealId": appeal_id, "reference": "исх-79", "at": "2025-04-04T10:00:00+03:00"},
@@ -163,10 +153,7 @@ def test_the_queue_filters_the_notice_due_apart_from_the_answer_due(live: LiveSe
     office = Office(live)
     unclear = office.registered_letter("2025-05-05T10:00:00+03:00")
     plain = office.registered_letter("2025-05-05T11:00:00+03:00")
-    office.do(
-        "leaveAppealWithoutAnswer",
-        {"appealId": unclear, "ground": "UNCLEAR", "reason": "суть не ясна"},
-    )
+    office.leave_without_answer(unclear, "UNCLEAR", "суть не ясна")
     query = """query($f: AppealFilterInput) { appeals(first: 10, filter: $f) {
       edges { node { id } } } }"""
 
@@ -176,7 +163,7 @@ def test_the_queue_filters_the_notice_due_apart_from_the_answer_due(live: LiveSe
 
     before = {kind: ids(dueKind=kind, overdue=True) for kind in ("NOTICE", "ANSWER")}
     due_soon = ids(dueKind="NOTICE", dueBefore="2025-05-20T00:00:00+03:00")
-    office.do("sendAppealNotice", {"appealId": unclear, "reference": "исх-80"})
+    office.send_notice(unclear, "исх-80")
     after = {kind: ids(dueKind=kind) for kind in ("NOTICE", "ANSWER")}
 
     assert before == {"NOTICE": [unclear], "ANSWER": [plain]}

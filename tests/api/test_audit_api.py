@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from audit.keyfiles import generate_keys, load_public_key
 from ledger.values import Role
 from ledger.verify import parse_checkpoint, verify_checkpoint, verify_consistency, verify_inclusion
 from tests.api.conftest import LiveServer, start_server, stop_server
+from tests.api.office import receive
 from tests.waiting import until
 
 ORIGIN = "appeals-test"
@@ -35,16 +35,6 @@ def audited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServ
     stop_server(server)
 
 
-def _receive(live: LiveServer, token: str) -> str:
-    made = live.post(
-        "mutation($e: String!) { receiveAppeal(input: {channel: EMAIL, "
-        'externalId: $e, text: "Проверка", body: "Орган"}) { appeal { id } } }',
-        {"e": uuid.uuid4().hex},
-        token=token,
-    ).json()
-    return str(made["data"]["receiveAppeal"]["appeal"]["id"])
-
-
 def _checkpoint_covering(live: LiveServer, size: int) -> str:
     notes: list[str] = []
 
@@ -63,7 +53,7 @@ def test_history_entries_prove_inclusion_under_a_signed_checkpoint(
 ) -> None:
     live, keys = audited
     token = live.token(Role.SUPERVISOR)
-    appeal_id = _receive(live, token)
+    appeal_id = receive(live, token)
     live.post(
         'mutation($id: ID!) { registerAppeal(input: {appealId: $id, number: "ОГ-5"}) '
         "{ position } }",
@@ -100,9 +90,9 @@ def test_two_checkpoints_are_consistent_and_listed_newest_first(
     live, _ = audited
     token = live.token(Role.AUDITOR)
     writer = live.token(Role.SUPERVISOR)
-    _receive(live, writer)
+    receive(live, writer)
     first = parse_checkpoint(_checkpoint_covering(live, 1))
-    _receive(live, writer)
+    receive(live, writer)
     second = parse_checkpoint(_checkpoint_covering(live, first.size + 1))
 
     answer = live.post(

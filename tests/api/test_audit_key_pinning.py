@@ -5,9 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +16,6 @@ from cryptography.hazmat.primitives.serialization import (
     load_pem_public_key,
 )
 
-from api.bootstrap import build
-from api.settings import Settings
 from audit.merkle import MemoryNodeStore, TreeBuilder, inclusion_proof, root
 from ledger.verify import (
     encode_bundle,
@@ -30,28 +25,15 @@ from ledger.verify import (
     parse_checkpoint,
     sign_checkpoint,
 )
+from tests.api.command_line import appeals, demo, run_module
 from tests.api.conftest import start_server, stop_server
+from tests.migration.lines import stored_events
 
 ANSWERED = "appeals:Appeal.Answered"
 
 
-def run(*args: str, url: str = "") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "APPEALS_DATABASE_URL": url}
-    return subprocess.run(
-        [sys.executable, "-m", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def _an_answered_appeal(url: str) -> str:
-    container = build(Settings.from_environ({"APPEALS_DATABASE_URL": url}))
-    notifications = container.ledger.recorder.select_notifications(start=1, limit=100_000)
-    container.close()
-    return next(str(n.originator_id) for n in notifications if n.topic == ANSWERED)
+    return next(appeal for appeal, _, topic in stored_events(url) if topic == ANSWERED)
 
 
 def _forge(genuine: dict[str, Any]) -> dict[str, Any]:
@@ -104,24 +86,12 @@ def test_a_bundle_forged_with_another_key_fails_against_the_published_key(
     store_url: str, tmp_path: Path
 ) -> None:
     keys = str(tmp_path / "keys")
-    generated = run("api.cli", "keys", "generate", "--dir", keys, url=store_url)
-    run(
-        "api.cli",
-        "demo",
-        "--appeals",
-        "12",
-        "--seed",
-        "4",
-        "--until",
-        "2026-01-10",
-        "--quiet",
-        url=store_url,
-    )
-    run("api.cli", "checkpoint", "--keys-dir", keys, url=store_url)
+    generated = appeals("keys", "generate", "--dir", keys, url=store_url)
+    demo(store_url, count=12, seed=4, until="2026-01-10")
+    appeals("checkpoint", "--keys-dir", keys, url=store_url)
     appeal_id = _an_answered_appeal(store_url)
     genuine, forged, pem = tmp_path / "real.json", tmp_path / "forged.json", tmp_path / "real.pem"
-    exported = run(
-        "api.cli",
+    exported = appeals(
         "audit",
         "export",
         appeal_id,
@@ -139,10 +109,10 @@ def test_a_bundle_forged_with_another_key_fails_against_the_published_key(
     pem.write_bytes(published.content)
     forged.write_bytes(encode_bundle(_forge(json.loads(genuine.read_bytes()))))
 
-    forged_pinned = run("ledger.verify", "--public-key", str(pem), str(forged))
-    forged_unpinned = run("ledger.verify", str(forged))
-    genuine_pinned = run("ledger.verify", "--public-key", str(pem), str(genuine))
-    genuine_unpinned = run("ledger.verify", str(genuine))
+    forged_pinned = run_module("ledger.verify", "--public-key", str(pem), str(forged))
+    forged_unpinned = run_module("ledger.verify", str(forged))
+    genuine_pinned = run_module("ledger.verify", "--public-key", str(pem), str(genuine))
+    genuine_unpinned = run_module("ledger.verify", str(genuine))
 
     assert generated.returncode == 0, generated.stderr
     assert exported.returncode == 0, exported.stderr

@@ -7,9 +7,7 @@ write acknowledged before the backup began, and keeps erased citizens erased.
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -23,6 +21,7 @@ from api.bootstrap import build
 from api.cli import main
 from api.settings import Settings
 from ledger.values import Role
+from tests.api.command_line import appeals
 from tests.api.conftest import LiveServer, empty_store, start_server, stop_server
 
 RECEIVE = (
@@ -43,20 +42,7 @@ CITIZEN = "query($id: ID!) { appeal(id: $id) { id citizen { name erased } } }"
 
 def cli(database_url: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run ``appeals ARGS`` on a store, with the test's keys."""
-    env = {
-        **os.environ,
-        "APPEALS_DATABASE_URL": database_url,
-        "APPEALS_KEYS_DIR": str(cwd / "keys"),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return appeals(*args, url=database_url, cwd=cwd, APPEALS_KEYS_DIR=str(cwd / "keys"))
 
 
 class Writers:

@@ -10,42 +10,28 @@ kept in ``var/test-artefacts/``.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections import defaultdict
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from api.bootstrap import build
 from api.settings import Settings
 from ledger.values import Role
+from tests.api.chromium import open_closed
+from tests.api.command_line import demo
 from tests.api.conftest import LiveServer
 from tests.api.inprocess import REPLAY_CLOCK_SKEW
 from tests.api.pages import receive_through_pages
 from tests.api.published import wait_published
 from tests.waiting import until
 
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
 ARTEFACTS = Path("var/test-artefacts")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SMALL = "Контрольно-счётная палата"
 SMALL_MONTH = "2025-10"
 SURGE = 40
@@ -56,25 +42,10 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def shown(live: LiveServer) -> LiveServer:
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "api.cli",
-            "demo",
-            "--appeals",
-            "300",
-            "--seed",
-            "9",
-            "--until",
-            "2025-11-30",
-            "--surge",
-            str(SURGE),
-            "--quiet",
-        ],
-        env={**os.environ, "APPEALS_DATABASE_URL": live.database_url},
-        check=True,
+    loaded = demo(
+        live.database_url, count=300, seed=9, until="2025-11-30", extra=("--surge", str(SURGE))
     )
+    assert loaded.returncode == 0, loaded.stderr
     container = build(
         Settings.from_environ(
             {"APPEALS_DATABASE_URL": live.database_url, "APPEALS_CLOCK_SKEW": REPLAY_CLOCK_SKEW}
@@ -106,36 +77,6 @@ def shown(live: LiveServer) -> LiveServer:
     return live
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("Debian's chromium is missing under CI=true: make /usr/bin/chromium")
-        pytest.skip("Debian's chromium is missing: make /usr/bin/chromium installs it")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield launched
-        launched.close()
-
-
-def _open(browser: Browser, url: str, width: int, height: int) -> tuple[Page, list[str]]:
-    page = browser.new_page(viewport={"width": width, "height": height})
-    complaints: list[str] = []
-
-    def closed_network(route: Route) -> None:
-        if urlsplit(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            complaints.append(f"blocked {route.request.url}")
-            route.abort("internetdisconnected")
-
-    page.route("**/*", closed_network)
-    page.on("console", lambda m: complaints.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda error: complaints.append(str(error)))
-    page.goto(url)
-    return page, complaints
-
-
 def _open_data(live: LiveServer, name: str) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = httpx.get(f"{live.url}/opendata/{name}.json", timeout=60).json()
     return rows
@@ -151,7 +92,8 @@ def _marks(page: Page, selector: str) -> list[dict[str, str]]:
 def test_the_dashboard_loads_clean_and_draws_the_open_data(
     browser: Browser, shown: LiveServer, request: pytest.FixtureRequest
 ) -> None:
-    page, complaints = _open(browser, f"{shown.url}/", 1280, 900)
+    tab = open_closed(browser, f"{shown.url}/", 1280, 900)
+    page = tab.page
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     store = request.node.callspec.id
     page.screenshot(path=ARTEFACTS / f"dashboard-{store}.png", full_page=True)
@@ -164,7 +106,8 @@ def test_the_dashboard_loads_clean_and_draws_the_open_data(
         weekly[(str(day - timedelta(days=day.weekday())), row["channel"])] += row["received"] or 0
     bars = _marks(page, "rect[data-series]")
 
-    assert complaints == []
+    assert tab.blocked == []
+    assert tab.complaints == []
     assert page.locator("html").get_attribute("lang") == "ru"
     assert len(bars) == len(weekly) > 10
     for bar in bars:
@@ -184,7 +127,8 @@ def test_the_dashboard_loads_clean_and_draws_the_open_data(
 
 
 def test_suppressed_cells_show_as_suppressed(browser: Browser, shown: LiveServer) -> None:
-    page, complaints = _open(browser, f"{shown.url}/", 1280, 900)
+    tab = open_closed(browser, f"{shown.url}/", 1280, 900)
+    page = tab.page
     published = [r for r in _open_data(shown, "monthly-by-body") if r["body"] == SMALL]
 
     row = page.locator(
@@ -199,13 +143,15 @@ def test_suppressed_cells_show_as_suppressed(browser: Browser, shown: LiveServer
     assert "скрыто" in (row.text_content() or "")
     assert marker.get_attribute("data-suppressed") == "true"
     assert "3" not in (row.text_content() or "").replace(SMALL, "")
-    assert complaints == []
+    assert tab.blocked == []
+    assert tab.complaints == []
 
 
 def test_the_selector_changes_the_charts_and_the_rankings(
     browser: Browser, shown: LiveServer
 ) -> None:
-    page, complaints = _open(browser, f"{shown.url}/", 1280, 900)
+    tab = open_closed(browser, f"{shown.url}/", 1280, 900)
+    page = tab.page
     before = {m["label"] for m in _marks(page, "rect[data-series]")}
     page.select_option("#month", "2025-09")
     page.select_option("#body", "Администрация города")
@@ -226,14 +172,15 @@ def test_the_selector_changes_the_charts_and_the_rankings(
     assert [(m["body"], m["rank"]) for m in ranked] == [
         (r["body"], str(r["rank"] or "")) for r in published
     ]
-    assert complaints == []
+    assert tab.blocked == []
+    assert tab.complaints == []
 
 
 @pytest.mark.parametrize(("width", "height"), [(1280, 900), (390, 844)])
 def test_axe_finds_no_serious_violation_and_it_fits_a_phone(
     browser: Browser, shown: LiveServer, width: int, height: int, request: pytest.FixtureRequest
 ) -> None:
-    page, _ = _open(browser, f"{shown.url}/?month=2025-11", width, height)
+    page = open_closed(browser, f"{shown.url}/?month=2025-11", width, height).page
     if width < 500:
         ARTEFACTS.mkdir(parents=True, exist_ok=True)
         store = request.node.callspec.id.split("-")[0]
@@ -254,7 +201,8 @@ def test_axe_finds_no_serious_violation_and_it_fits_a_phone(
 def test_the_page_shows_the_sources_ranking_and_the_sharpest_problems_as_published(
     browser: Browser, shown: LiveServer
 ) -> None:
-    page, complaints = _open(browser, f"{shown.url}/?month=2025-11", 1280, 900)
+    tab = open_closed(browser, f"{shown.url}/?month=2025-11", 1280, 900)
+    page = tab.page
     drawn = _marks(page, 'tr[data-level="source"][data-metric="first_response"]')
     problems = _marks(page, "tr[data-problem]")
     ranked = [
@@ -267,7 +215,8 @@ def test_the_page_shows_the_sources_ranking_and_the_sharpest_problems_as_publish
         '{ hotspots(period: WEEK, end: "2025-11-30") { rank category body count } }'
     ).json()["data"]["hotspots"]
 
-    assert complaints == []
+    assert tab.blocked == []
+    assert tab.complaints == []
     assert page.locator("h2", has_text="Рейтинг официальных страниц за 2025-11").count() == 1
     assert ranked and [(m["body"], m["rank"]) for m in drawn] == [
         (r["source"], str(r["rank"] or "")) for r in ranked

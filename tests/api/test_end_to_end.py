@@ -4,68 +4,48 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
-from gql import gql
+from gql import Client, gql
 
 from ledger.values import Role
 from tests.api.conftest import LiveServer
 from tests.api.gql_client import ask, client, command
 
 
+def _receive(supervisor: Client, **values: object) -> dict[str, Any]:
+    """``receiveAppeal`` through the gql client: its whole payload."""
+    return command(supervisor, "receiveAppeal", values)
+
+
 def test_an_appeal_lives_its_whole_life_through_the_api(live: LiveServer) -> None:
     supervisor = client(live, live.token(Role.SUPERVISOR, body="Администрация города"))
-    external = f"vk-{uuid.uuid4().hex[:8]}"
+    message = {
+        "channel": "POS",
+        "externalId": f"vk-{uuid.uuid4().hex[:8]}",
+        "text": "Не горят фонари на улице Мира",
+        "body": "Администрация города",
+    }
+    citizen = {"name": "Иван Петров", "contact": "+7 900"}
 
-    received = command(
-        supervisor,
-        "receiveAppeal",
-        "ReceiveAppealInput",
-        {
-            "channel": "POS",
-            "externalId": external,
-            "text": "Не горят фонари на улице Мира",
-            "body": "Администрация города",
-            "citizen": {"name": "Иван Петров", "contact": "+7 900"},
-        },
-    )
+    received = _receive(supervisor, **message, citizen=citizen)
     appeal_id = received["appeal"]["id"]
-    again = command(
-        supervisor,
-        "receiveAppeal",
-        "ReceiveAppealInput",
-        {
-            "channel": "POS",
-            "externalId": external,
-            "text": "Не горят фонари на улице Мира",
-            "body": "Администрация города",
-        },
-    )
-    steps: list[tuple[str, str, dict[str, object]]] = [
-        ("registerAppeal", "RegisterAppealInput", {"number": "ОГ-77"}),
-        ("assignAppeal", "AssignAppealInput", {"department": "Свет", "assignee": "ivanova"}),
-        ("answerAppeal", "AnswerAppealInput", {"text": "Фонари починили", "final": True}),
-        ("closeAppeal", "CloseAppealInput", {"outcome": "RESOLVED"}),
+    again = _receive(supervisor, **message)
+    steps: list[tuple[str, dict[str, object]]] = [
+        ("registerAppeal", {"number": "ОГ-77"}),
+        ("assignAppeal", {"department": "Свет", "assignee": "ivanova"}),
+        ("answerAppeal", {"text": "Фонари починили", "final": True}),
+        ("closeAppeal", {"outcome": "RESOLVED"}),
     ]
     results = [
-        command(supervisor, name, kind, {"appealId": appeal_id, **values})
-        for name, kind, values in steps
+        command(supervisor, name, {"appealId": appeal_id, **values}) for name, values in steps
     ]
     between = datetime.now(UTC).isoformat()
     reopened = command(
-        supervisor,
-        "reopenAppeal",
-        "ReopenAppealInput",
-        {"appealId": appeal_id, "reason": "Снова не горят"},
+        supervisor, "reopenAppeal", {"appealId": appeal_id, "reason": "Снова не горят"}
     )
-    command(
-        supervisor,
-        "answerAppeal",
-        "AnswerAppealInput",
-        {"appealId": appeal_id, "text": "Заменили кабель"},
-    )
-    rated = command(
-        supervisor, "rateAppeal", "RateAppealInput", {"appealId": appeal_id, "score": 5}
-    )
+    command(supervisor, "answerAppeal", {"appealId": appeal_id, "text": "Заменили кабель"})
+    rated = command(supervisor, "rateAppeal", {"appealId": appeal_id, "score": 5})
 
     assert received["created"] is True
     assert again["created"] is False
@@ -122,16 +102,12 @@ def test_pages_of_appeals_and_statistics_read_the_views(live: LiveServer) -> Non
     supervisor = client(live, live.token(Role.SUPERVISOR))
     tag = uuid.uuid4().hex[:6]
     for n in range(7):
-        command(
+        _receive(
             supervisor,
-            "receiveAppeal",
-            "ReceiveAppealInput",
-            {
-                "channel": "TELEGRAM",
-                "externalId": f"page-{tag}-{n}",
-                "text": f"Обращение {n}",
-                "body": f"Орган {tag}",
-            },
+            channel="TELEGRAM",
+            externalId=f"page-{tag}-{n}",
+            text=f"Обращение {n}",
+            body=f"Орган {tag}",
         )
     page_query = gql("""
         query Page($after: String, $body: String!) {
@@ -179,16 +155,8 @@ def test_a_page_without_total_count_lists_the_same_appeals(live: LiveServer) -> 
     supervisor = client(live, live.token(Role.SUPERVISOR))
     tag = uuid.uuid4().hex[:6]
     for n in range(3):
-        command(
-            supervisor,
-            "receiveAppeal",
-            "ReceiveAppealInput",
-            {
-                "channel": "OK",
-                "externalId": f"nc-{tag}-{n}",
-                "text": "Текст",
-                "body": f"Б {tag}",
-            },
+        _receive(
+            supervisor, channel="OK", externalId=f"nc-{tag}-{n}", text="Текст", body=f"Б {tag}"
         )
     with_total = gql(
         "query($b: String!) { appeals(first: 10, filter: {body: $b}) "
@@ -212,31 +180,13 @@ def test_edge_cursors_resume_a_due_date_ordered_list_past_appeals_without_a_due_
     supervisor = client(live, live.token(Role.SUPERVISOR))
     tag = uuid.uuid4().hex[:6]
     for n in range(4):
-        made = command(
-            supervisor,
-            "receiveAppeal",
-            "ReceiveAppealInput",
-            {
-                "channel": "VK",
-                "externalId": f"due-{tag}-{n}",
-                "text": "Текст",
-                "body": f"Д {tag}",
-            },
+        made = _receive(
+            supervisor, channel="VK", externalId=f"due-{tag}-{n}", text="Текст", body=f"Д {tag}"
         )
         if n % 2:  # answered and closed: no due date left, sorted last
             appeal_id = made["appeal"]["id"]
-            command(
-                supervisor,
-                "answerAppeal",
-                "AnswerAppealInput",
-                {"appealId": appeal_id, "text": "Готово"},
-            )
-            command(
-                supervisor,
-                "closeAppeal",
-                "CloseAppealInput",
-                {"appealId": appeal_id, "outcome": "RESOLVED"},
-            )
+            command(supervisor, "answerAppeal", {"appealId": appeal_id, "text": "Готово"})
+            command(supervisor, "closeAppeal", {"appealId": appeal_id, "outcome": "RESOLVED"})
     page = gql(
         "query($b: String!, $after: String) { appeals(first: 1, after: $after, "
         "orderBy: DUE_AT_ASC, filter: {body: $b}) { edges { cursor node { uuid } } "

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import base64
-import os
 import subprocess
-import sys
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from ledger.values import Role
 from ledger.verify import verify_inclusion
+from tests.api.command_line import appeals
 from tests.api.inprocess import InProcessServer
+from tests.api.office import receive
 from tests.store_scan import event_rows, every_row, rows_of
 
 
@@ -28,13 +29,8 @@ CONTACT = "zinaida-unique@example.ru"
 
 
 def _receive(live: InProcessServer, token: str, citizen_id: str, name: str, contact: str) -> str:
-    made = live.post(
-        "mutation($e: String!, $c: CitizenInput!) { receiveAppeal(input: {channel: EMAIL, "
-        'externalId: $e, text: "Прошу помочь", body: "Орган", citizen: $c}) { appeal { id } } }',
-        {"e": uuid.uuid4().hex, "c": {"id": citizen_id, "name": name, "contact": contact}},
-        token=token,
-    ).json()
-    return str(made["data"]["receiveAppeal"]["appeal"]["id"])
+    citizen = {"id": citizen_id, "name": name, "contact": contact}
+    return receive(live, token, text="Прошу помочь", citizen=citizen)
 
 
 def _citizen(live: InProcessServer, token: str, appeal_id: str) -> dict[str, object]:
@@ -44,6 +40,17 @@ def _citizen(live: InProcessServer, token: str, appeal_id: str) -> dict[str, obj
         token=token,
     ).json()
     return dict(answer["data"]["appeal"])
+
+
+def _erase(live: InProcessServer, citizen_id: str, basis: str = "152-ФЗ") -> dict[str, Any]:
+    """An admin erases a citizen's data on a legal ``basis``: the whole GraphQL answer."""
+    answer: dict[str, Any] = live.post(
+        "mutation($c: String!, $basis: String!) { eraseCitizenData(input: {citizenId: $c, "
+        "legalBasis: $basis}) { citizenId appeals { id } positions } }",
+        {"c": citizen_id, "basis": basis},
+        token=live.token(Role.ADMIN),
+    ).json()
+    return answer
 
 
 def _cells(database_url: str) -> list[object]:
@@ -66,16 +73,7 @@ def _appears_in_clear(cells: list[object], text: str) -> bool:
 
 
 def _cli(live: InProcessServer, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "APPEALS_DATABASE_URL": live.database_url}
-    return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return appeals(*args, url=live.database_url, cwd=cwd)
 
 
 def test_an_erased_citizen_is_gone_everywhere_and_the_log_still_verifies(
@@ -88,12 +86,7 @@ def test_an_erased_citizen_is_gone_everywhere_and_the_log_still_verifies(
     before = _citizen(live, supervisor, erased_ids[0])
     cells_before = _cells(live.database_url)
 
-    answer = live.post(
-        "mutation($c: String!) { eraseCitizenData(input: {citizenId: $c, legalBasis: "
-        '"152-ФЗ ст. 21 ч. 4"}) { citizenId appeals { id } positions } }',
-        {"c": citizen_id},
-        token=live.token(Role.ADMIN),
-    ).json()
+    answer = _erase(live, citizen_id, "152-ФЗ ст. 21 ч. 4")
     after = [_citizen(live, supervisor, appeal_id) for appeal_id in erased_ids]
     kept = _citizen(live, supervisor, kept_id)
     cells_after = _cells(live.database_url)
@@ -168,13 +161,14 @@ CHECKPOINT = "{ ledger { checkpoints(limit: 1) { size root } } }"
 
 
 def _received_with_text(live: InProcessServer, citizen_id: str) -> str:
-    made = live.post(
-        "mutation($e: String!, $t: String!, $b: String!, $c: CitizenInput!) { receiveAppeal("
-        "input: {channel: VK, externalId: $e, text: $t, body: $b, citizen: $c}) { appeal { id } } }",
-        {"e": uuid.uuid4().hex, "t": TEXT, "b": BODY, "c": {"id": citizen_id, "name": NAME}},
-        token=live.token(Role.OPERATOR, body=BODY),
-    ).json()
-    appeal_id = str(made["data"]["receiveAppeal"]["appeal"]["id"])
+    appeal_id = receive(
+        live,
+        live.token(Role.OPERATOR, body=BODY),
+        channel="VK",
+        text=TEXT,
+        body=BODY,
+        citizen={"id": citizen_id, "name": NAME},
+    )
     live.post(
         "mutation($id: ID!, $d: String!) { assignAppeal(input: {appealId: $id, "
         'department: $d, assignee: "petrov"}) { position } }',
@@ -214,12 +208,7 @@ def test_erasing_a_citizen_makes_their_appeal_text_and_the_answers_quoting_it_un
     proofs_before = live.post(PROOFS, {"id": appeal_id, "size": size}, token=auditor).json()
     rows_before = event_rows(live.database_url)
 
-    erased = live.post(
-        'mutation($c: String!) { eraseCitizenData(input: {citizenId: $c, legalBasis: "152-ФЗ"})'
-        " { appeals { id } } }",
-        {"c": citizen_id},
-        token=live.token(Role.ADMIN),
-    ).json()
+    erased = _erase(live, citizen_id)
     after = {
         role: live.post(READ, {"id": appeal_id}, token=token).json()
         for role, token in readers.items()
@@ -265,12 +254,7 @@ def test_erasing_a_citizen_makes_their_appeal_text_and_the_answers_quoting_it_un
 def test_erasing_an_unknown_citizen_answers_not_found(live: InProcessServer) -> None:
     unknown = f"nobody-{uuid.uuid4().hex[:8]}"
 
-    answer = live.post(
-        'mutation($c: String!) { eraseCitizenData(input: {citizenId: $c, legalBasis: "152-ФЗ"})'
-        " { appeals { id } } }",
-        {"c": unknown},
-        token=live.token(Role.ADMIN),
-    ).json()
+    answer = _erase(live, unknown)
 
     assert answer["data"] is None
     assert answer["errors"][0]["extensions"]["code"] == "NOT_FOUND"

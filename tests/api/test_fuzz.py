@@ -17,7 +17,6 @@ not (PostgreSQL alone rejects NUL bytes in text), and that is where the fuzz fou
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -33,6 +32,7 @@ from schemathesis.core.result import Ok
 
 from ledger.values import Role
 from tests.api.conftest import LiveServer
+from tests.api.office import receive
 
 BODY, DEPT = "Орган-1", "Отдел-А"
 # Per operation, mode and store: 17 operations × 2 modes × 15 ≈ 510 requests a store, about
@@ -77,14 +77,10 @@ def seed(live: LiveServer, count: int = 3) -> list[str]:
     token = live.token(Role.SUPERVISOR, body=BODY)
     ids = []
     for _ in range(count):
-        made = live.post(
-            "mutation($e: String!) { receiveAppeal(input: {channel: POS, externalId: $e, "
-            f'text: "Яма во дворе", body: "{BODY}", citizen: {{name: "Анна", contact: "a@b.ru"}}}}) '
-            "{ appeal { id } } }",
-            {"e": uuid.uuid4().hex},
-            token=token,
-        ).json()
-        appeal_id = made["data"]["receiveAppeal"]["appeal"]["id"]
+        citizen = {"name": "Анна", "contact": "a@b.ru"}
+        appeal_id = receive(
+            live, token, channel="POS", text="Яма во дворе", body=BODY, citizen=citizen
+        )
         assigned = live.post(
             f'mutation($id: ID!) {{ assignAppeal(input: {{appealId: $id, department: "{DEPT}", '
             'assignee: "operator"}) { position } }',

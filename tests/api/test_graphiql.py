@@ -2,43 +2,21 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
+from tests.api.chromium import open_closed
 from tests.api.conftest import LiveServer, start_server, stop_server
 
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 EDITOR = ".graphiql-query-editor .CodeMirror"
 RESPONSE = ".graphiql-response .CodeMirror"
 # Rendering takes about a second here; at the old commit the page waits for a CDN forever.
 MS = 10_000
 
 pytestmark = pytest.mark.slow
-
-
-@dataclass
-class ClosedNetworkPage:
-    """A browser tab that reaches only 127.0.0.1, with what it tried beyond and complained of."""
-
-    page: Page
-    blocked: list[str] = field(default_factory=list)
-    complaints: list[str] = field(default_factory=list)
 
 
 @pytest.fixture(scope="module")
@@ -49,47 +27,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     stop_server(server)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("Debian's chromium is missing under CI=true: make /usr/bin/chromium")
-        pytest.skip("Debian's chromium is missing: make /usr/bin/chromium installs it")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield browser
-        browser.close()
-
-
-def open_graphiql(
-    browser: Browser, server: LiveServer, width: int, height: int, refuse: str = ""
-) -> ClosedNetworkPage:
-    """Open /graphql as a browser does (Accept: text/html) with every other host refused."""
-    tab = ClosedNetworkPage(browser.new_page(viewport={"width": width, "height": height}))
-
-    def closed_network(route: Route) -> None:
-        url = route.request.url
-        if urlsplit(url).hostname == "127.0.0.1" and not (refuse and refuse in url):
-            route.continue_()
-            return
-        tab.blocked.append(url)
-        route.abort("internetdisconnected")
-
-    def complain(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            tab.complaints.append(message.text)
-
-    tab.page.route("**/*", closed_network)
-    tab.page.on("console", complain)
-    tab.page.on("pageerror", lambda error: tab.complaints.append(str(error)))
-    tab.page.goto(server.graphql)
-    return tab
-
-
 def test_graphiql_runs_the_public_example_with_nothing_from_outside_the_server(
     browser: Browser, server: LiveServer, tmp_path: Path
 ) -> None:
-    tab = open_graphiql(browser, server, 1280, 800)
+    tab = open_closed(browser, server.graphql, 1280, 800)
     page = tab.page
 
     expect(page.locator(EDITOR)).to_contain_text("query PublicStatistics", timeout=MS)
@@ -106,7 +47,7 @@ def test_graphiql_runs_the_public_example_with_nothing_from_outside_the_server(
 
 
 def test_graphiql_fits_a_phone_screen(browser: Browser, server: LiveServer, tmp_path: Path) -> None:
-    tab = open_graphiql(browser, server, 390, 844)
+    tab = open_closed(browser, server.graphql, 390, 844)
     page = tab.page
 
     expect(page.locator(EDITOR)).to_contain_text("query PublicStatistics", timeout=MS)
@@ -129,7 +70,7 @@ def test_graphiql_fits_a_phone_screen(browser: Browser, server: LiveServer, tmp_
 def test_graphiql_says_plainly_when_its_assets_were_not_installed(
     browser: Browser, server: LiveServer
 ) -> None:
-    tab = open_graphiql(browser, server, 1280, 800, refuse="/vendor/")
+    tab = open_closed(browser, server.graphql, 1280, 800, refuse="/vendor/")
 
     message = tab.page.locator("#graphiql")
 

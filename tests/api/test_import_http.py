@@ -28,6 +28,24 @@ def _chunks(data: bytes, size: int = 64 * 1024) -> Iterator[bytes]:
         yield data[start : start + size]
 
 
+def _import(
+    live: LiveServer,
+    content: bytes | Iterator[bytes],
+    token: str | None,
+    query: str = "",
+    *,
+    timeout: float = 30,
+    content_type: str | None = None,
+) -> httpx.Response:
+    """``POST /import`` with ``token`` (none: anonymously) and the options in ``query``."""
+    headers = {"authorization": f"Bearer {token}"} if token else {}
+    if content_type:
+        headers["content-type"] = content_type
+    return httpx.post(
+        f"{live.url}/import{query}", content=content, timeout=timeout, headers=headers
+    )
+
+
 def test_an_admin_streams_a_file_larger_than_the_body_cap_and_gets_the_summary(
     live: LiveServer,
 ) -> None:
@@ -35,12 +53,7 @@ def test_an_admin_streams_a_file_larger_than_the_body_cap_and_gets_the_summary(
     assert len(data) > 1_048_576  # over APPEALS_MAX_BODY_BYTES, the cap of other requests
     admin = live.token(Role.ADMIN)
 
-    response = httpx.post(
-        f"{live.url}/import",
-        content=_chunks(data),
-        timeout=300,
-        headers={"authorization": f"Bearer {admin}"},
-    )
+    response = _import(live, _chunks(data), admin, timeout=300)
 
     assert response.status_code == 200, response.text
     summary = response.json()
@@ -64,19 +77,12 @@ def test_a_csv_dry_run_over_http_writes_nothing(live: LiveServer) -> None:
     writer.writerow(["Канал", "Внешний ID", "Орган", "Дата поступления", "Текст обращения"])
     writer.writerow(["вконтакте", "dry-1", "Администрация города", "01.03.2025 10:00", "Яма"])
     admin = live.token(Role.ADMIN)
+    content = out.getvalue().encode("cp1251")
 
-    response = httpx.post(
-        f"{live.url}/import?dry_run=true",
-        content=out.getvalue().encode("cp1251"),
-        timeout=60,
-        headers={"authorization": f"Bearer {admin}", "content-type": "text/csv"},
-    )
-    again = httpx.post(
-        f"{live.url}/import?dry_run=true",
-        content=out.getvalue().encode("cp1251"),
-        timeout=60,
-        headers={"authorization": f"Bearer {admin}", "content-type": "text/csv"},
-    )
+    response, again = [
+        _import(live, content, admin, "?dry_run=true", timeout=60, content_type="text/csv")
+        for _ in range(2)
+    ]
 
     assert response.status_code == 200, response.text
     assert response.json()["dry_run"] is True and response.json()["appeals_new"] == 1
@@ -87,30 +93,15 @@ def test_only_admins_may_import(live: LiveServer) -> None:
     body = _jsonl(1, "forbidden")
     operator = live.token(Role.OPERATOR, body="Администрация города", department="x")
 
-    anonymous = httpx.post(f"{live.url}/import", content=body, timeout=30)
-    as_operator = httpx.post(
-        f"{live.url}/import",
-        content=body,
-        timeout=30,
-        headers={"authorization": f"Bearer {operator}"},
-    )
-    bad_format = httpx.post(
-        f"{live.url}/import?format=xml",
-        content=body,
-        timeout=30,
-        headers={"authorization": f"Bearer {live.token(Role.ADMIN)}"},
-    )
+    anonymous = _import(live, body, None)
+    as_operator = _import(live, body, operator)
+    bad_format = _import(live, body, live.token(Role.ADMIN), "?format=xml")
 
     assert anonymous.status_code == 401
     assert anonymous.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert as_operator.status_code == 403
     assert as_operator.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    bad_encoding = httpx.post(
-        f"{live.url}/import?format=csv&encoding=klingon",
-        content=body,
-        timeout=30,
-        headers={"authorization": f"Bearer {live.token(Role.ADMIN)}"},
-    )
+    bad_encoding = _import(live, body, live.token(Role.ADMIN), "?format=csv&encoding=klingon")
     assert bad_encoding.status_code == 400
     assert bad_format.status_code == 400
     assert bad_format.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

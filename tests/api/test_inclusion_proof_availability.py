@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,16 +11,18 @@ from typing import Any
 import httpx
 import pytest
 
+from bench.child import start_appeals
 from ledger.values import Role
+from tests.api.command_line import appeals
 from tests.api.conftest import (
     LiveServer,
-    empty_store,
     free_port,
-    start_server,
+    live_server,
     stop_server,
     wait_serving,
 )
 from tests.api.inprocess import SECRET
+from tests.api.office import receive
 from tests.waiting import until
 
 HISTORY = (
@@ -35,27 +35,10 @@ HISTORY = (
 def unsigned(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[LiveServer, Path]]:
     """A server on a fresh store whose audit log has no key and no checkpoint yet."""
     keys = tmp_path / "keys"
-    with empty_store(request.param, tmp_path) as database_url:
-        server = start_server(
-            database_url,
-            tmp_path / "server.log",
-            APPEALS_KEYS_DIR=str(keys),
-            APPEALS_CHECKPOINT_INTERVAL="0",
-        )
+    with live_server(
+        request.param, tmp_path, APPEALS_KEYS_DIR=str(keys), APPEALS_CHECKPOINT_INTERVAL="0"
+    ) as server:
         yield server, keys
-        stop_server(server)
-
-
-def appeals(*args: str, url: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "APPEALS_DATABASE_URL": url}
-    return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_before_any_checkpoint_the_appeal_is_returned_with_a_null_proof_and_a_coded_error(
@@ -63,13 +46,7 @@ def test_before_any_checkpoint_the_appeal_is_returned_with_a_null_proof_and_a_co
 ) -> None:
     live, keys = unsigned
     token = live.token(Role.SUPERVISOR)
-    made = live.post(
-        "mutation($e: String!) { receiveAppeal(input: {channel: EMAIL, "
-        'externalId: $e, text: "Нет света", body: "Орган"}) { appeal { id } } }',
-        {"e": uuid.uuid4().hex},
-        token=token,
-    ).json()
-    appeal_id = made["data"]["receiveAppeal"]["appeal"]["id"]
+    appeal_id = receive(live, token, text="Нет света")
 
     before = live.post(HISTORY, {"id": appeal_id}, token=token).json()
     signed = [
@@ -100,13 +77,7 @@ def _start_run(database_url: str, keys: Path, log: Path) -> tuple[subprocess.Pop
         "APPEALS_KEYS_DIR": str(keys),
         "APPEALS_RATE_LIMIT_PER_MINUTE": "0",
     }
-    with log.open("wb") as handle:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "run", "--demo-appeals", "20", "--port", str(port)],
-            env=env,
-            stdout=handle,
-            stderr=subprocess.STDOUT,
-        )
+    process = start_appeals(["run", "--demo-appeals", "20", "--port", str(port)], log, env)
     url = f"http://127.0.0.1:{port}"
     wait_serving(process, url, log, timeout=90)
     return process, url

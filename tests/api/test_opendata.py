@@ -11,10 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +19,10 @@ import pytest
 from frictionless import validate
 
 from ledger.values import Role
+from tests.api.command_line import appeals
 from tests.api.conftest import LiveServer
 from tests.api.opendata_cells import typed
-from tests.api.pages import receive_through_pages
+from tests.api.pages import load_months
 from tests.api.published import wait_published
 from tests.api.recovery import Basis, Cell
 from tests.api.test_public_disclosure import DIMS, _public_tables
@@ -59,31 +56,9 @@ FIGURES = (
 )
 
 
-def _environment(live: LiveServer) -> dict[str, str]:
-    return {**os.environ, "APPEALS_DATABASE_URL": live.database_url}
-
-
 @pytest.fixture(scope="module")
 def demo(live: LiveServer) -> LiveServer:
-    for seed, end in SEEDS.items():
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "api.cli",
-                "demo",
-                "--appeals",
-                str(APPEALS),
-                "--seed",
-                str(seed),
-                "--until",
-                end,
-                "--quiet",
-            ],
-            env=_environment(live),
-            check=True,
-        )
-        receive_through_pages(live.database_url, seed, _end_of(end), PAGED)
+    load_months(live.database_url, SEEDS, APPEALS, PAGED)
     staff = live.token(Role.SUPERVISOR)
     query = (
         '{ statistics(filter: {receivedFrom: "2024-12-01", receivedTo: "2025-11-30"}) { count } }'
@@ -109,12 +84,8 @@ def _rows(live: LiveServer, name: str) -> list[dict[str, str]]:
 def test_the_published_package_is_valid_and_the_served_one_too(
     demo: LiveServer, tmp_path: Path
 ) -> None:
-    written = subprocess.run(
-        [sys.executable, "-m", "api.cli", "opendata", "publish", "--out", str(tmp_path / "cli")],
-        env=_environment(demo),
-        capture_output=True,
-        text=True,
-        check=False,
+    written = appeals(
+        "opendata", "publish", "--out", str(tmp_path / "cli"), url=demo.database_url, timeout=600
     )
     served = tmp_path / "served"
     served.mkdir()
@@ -284,8 +255,3 @@ def _finest_days(live: LiveServer, token: str) -> list[tuple[str, Cell]]:
         (g["periodStart"][:7], (g["periodStart"], *((g[d] or "") for d in DIMS)))
         for g in answer["data"]["statistics"]
     ]
-
-
-def _end_of(day: str) -> datetime:
-    """The end of a local day named by the demo's ``--until``."""
-    return datetime.fromisoformat(day).replace(tzinfo=UTC) + timedelta(hours=20)

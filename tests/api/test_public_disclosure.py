@@ -8,18 +8,15 @@ a month (every ``groupBy``, every filter, the month's range), and the attacker o
 from __future__ import annotations
 
 import itertools
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
 from ledger.values import Role
 from tests.api.inprocess import InProcessServer
-from tests.api.pages import receive_through_pages
+from tests.api.pages import load_months
 from tests.api.recovery import Basis, Cell
 from tests.waiting import until
 
@@ -42,25 +39,7 @@ def live(in_process: InProcessServer) -> InProcessServer:
 
 @pytest.fixture(scope="module")
 def demo(live: InProcessServer) -> InProcessServer:
-    for seed, end in SEEDS.items():
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "api.cli",
-                "demo",
-                "--appeals",
-                str(APPEALS),
-                "--seed",
-                str(seed),
-                "--until",
-                end,
-                "--quiet",
-            ],
-            env={**os.environ, "APPEALS_DATABASE_URL": live.database_url},
-            check=True,
-        )
-        receive_through_pages(live.database_url, seed, _end_of(end), PAGED)
+    load_months(live.database_url, SEEDS, APPEALS, PAGED)
     staff = live.token(Role.SUPERVISOR)
     loaded = (APPEALS + PAGED) * len(SEEDS)
     until(lambda: sum(g["count"] for g in _months(live, [], staff)) >= loaded, timeout=60)
@@ -163,8 +142,3 @@ def test_the_public_may_ask_only_for_whole_calendar_months(demo: InProcessServer
         assert "whole calendar months" in answer["errors"][0]["message"]
     # The one range of November shows what November's month cell shows: nothing to difference.
     assert november["data"]["statistics"] == [month_cells["2025-11-01"] | {"periodStart": None}]
-
-
-def _end_of(day: str) -> datetime:
-    """The end of a local day named by the demo's ``--until``."""
-    return datetime.fromisoformat(day).replace(tzinfo=UTC) + timedelta(hours=20)

@@ -169,16 +169,7 @@ def test_each_figure_equals_a_brute_force_recomputation(ranked: LiveServer, metr
     hidden = _hidden(ranked)
 
     assert {r["body"] for r in rows} == {c.body for c in CASES}
-    for row in rows:
-        n, (estimate, lower, upper) = _expected(metric, row["body"], now)
-        if row["body"] in hidden:
-            assert row["unranked"] == "SUPPRESSED" and row["n"] is None
-        elif n < 30:
-            assert row["unranked"] == "TOO_FEW" and row["n"] is None
-        else:
-            assert row["unranked"] is None and row["rank"] is not None
-            assert row["n"] == n
-            assert (row["estimate"], row["lower"], row["upper"]) == _approx(estimate, lower, upper)
+    _assert_recomputed(rows, metric, "BODY", hidden, now)
     ranks = [r["rank"] for r in rows if r["rank"] is not None]
     assert ranks == list(range(1, len(ranks) + 1))
     # Every body of 40 is ranked; on time, the silent one has only 15 answers judged.
@@ -224,16 +215,7 @@ def test_each_source_figure_equals_a_brute_force_recomputation(
     # Appeals that came through no page make no group; a page of 20 is too few to rank.
     assert sorted(r["source"] for r in rows) == sorted({c.source for c in CASES if c.source})
     assert {r["body"] for r in rows} == {None}
-    for row in rows:
-        n, (estimate, lower, upper) = _expected(metric, row["source"], now, "SOURCE")
-        if row["source"] in hidden:
-            assert row["unranked"] == "SUPPRESSED" and row["n"] is None
-        elif n < 30:
-            assert row["unranked"] == "TOO_FEW" and row["n"] is None
-        else:
-            assert row["unranked"] is None and row["rank"] is not None
-            assert row["n"] == n
-            assert (row["estimate"], row["lower"], row["upper"]) == _approx(estimate, lower, upper)
+    _assert_recomputed(rows, metric, "SOURCE", hidden, now)
     assert {r["source"] for r in rows if r["unranked"] == "TOO_FEW"} >= {
         "pos:fast-a",
         "pos:fast-b",
@@ -278,6 +260,23 @@ def test_graphql_and_the_open_data_give_the_same_numbers(ranked: LiveServer, lev
             for name in ("estimate", "lower", "upper"):
                 value = group[name]
                 assert (row[name] == "") if value is None else float(row[name]) == round(value, 6)
+
+
+def _assert_recomputed(
+    rows: list[dict[str, Any]], metric: str, level: str, hidden: set[str], now: datetime
+) -> None:
+    """Each row's figures equal a brute-force recomputation, or it says why it is not ranked."""
+    group = "source" if level == "SOURCE" else "body"
+    for row in rows:
+        n, (estimate, lower, upper) = _expected(metric, row[group], now, level)
+        if row[group] in hidden:
+            assert row["unranked"] == "SUPPRESSED" and row["n"] is None
+        elif n < 30:
+            assert row["unranked"] == "TOO_FEW" and row["n"] is None
+        else:
+            assert row["unranked"] is None and row["rank"] is not None
+            assert row["n"] == n
+            assert (row["estimate"], row["lower"], row["upper"]) == _approx(estimate, lower, upper)
 
 
 def _approx(*values: float | None) -> tuple[object, ...]:

@@ -24,6 +24,7 @@ APPEALS = '{ appeals(filter: {%s: "%s"}) { totalCount } }'
 BY_VARIABLE = "query($f: AppealFilterInput) { appeals(filter: $f) { totalCount } }"
 PROTOCOL = Subprotocol("graphql-transport-ws")
 TWO_OPERATIONS = "query A { ledger { head { size } } } query B { statistics { count } }"
+RECEIVE = "mutation($i: ReceiveAppealInput!) { receiveAppeal(input: $i) { position } }"
 
 
 def refused(response: httpx.Response, code: str) -> dict[str, Any]:
@@ -32,6 +33,17 @@ def refused(response: httpx.Response, code: str) -> dict[str, Any]:
     (error,) = body["errors"]
     assert error["extensions"]["code"] == code, error
     return dict(error)
+
+
+def _received_at(received_at: str) -> dict[str, object]:
+    """A new appeal's input, received at ``received_at``."""
+    return {
+        "channel": "WEB",
+        "externalId": uuid.uuid4().hex,
+        "text": "Яма",
+        "body": "Администрация",
+        "receivedAt": received_at,
+    }
 
 
 @pytest.mark.parametrize("field", ["receivedFrom", "receivedTo"])
@@ -66,18 +78,11 @@ def test_a_filter_time_that_is_not_iso_8601_is_bad_user_input_naming_the_field(
 
 def test_a_time_without_an_offset_is_refused_in_every_datetime_input(live: LiveServer) -> None:
     token = live.token(Role.SUPERVISOR)
-    appeal = {
-        "channel": "WEB",
-        "externalId": f"naive-{uuid.uuid4().hex}",
-        "text": "Яма",
-        "body": "Администрация",
-        "receivedAt": NAIVE,
-    }
-    receive = "mutation($i: ReceiveAppealInput!) { receiveAppeal(input: $i) { position } }"
+    appeal = _received_at(NAIVE)
     as_of = 'query($id: ID!) { appeal(id: $id) { asOf(at: "2024-01-01T00:00") { version } } }'
 
     answers = {
-        "receivedAt": live.post(receive, {"i": appeal}, token=token),
+        "receivedAt": live.post(RECEIVE, {"i": appeal}, token=token),
         "at": live.post(as_of, {"id": str(uuid.uuid4())}, token=token),
     }
 
@@ -87,18 +92,11 @@ def test_a_time_without_an_offset_is_refused_in_every_datetime_input(live: LiveS
 
 def test_a_received_at_before_the_floor_is_bad_user_input_naming_it(live: LiveServer) -> None:
     token = live.token(Role.SUPERVISOR)
-    appeal = {
-        "channel": "WEB",
-        "externalId": f"year-one-{uuid.uuid4().hex}",
-        "text": "Яма",
-        "body": "Администрация",
-        "receivedAt": "0001-01-01T00:00:00+00:00",
-    }
-    receive = "mutation($i: ReceiveAppealInput!) { receiveAppeal(input: $i) { position } }"
+    appeal = _received_at("0001-01-01T00:00:00+00:00")
 
-    answer = live.post(receive, {"i": appeal}, token=token)
+    answer = live.post(RECEIVE, {"i": appeal}, token=token)
     later = live.post(
-        receive, {"i": {**appeal, "receivedAt": "2000-01-01T00:00:00+00:00"}}, token=token
+        RECEIVE, {"i": {**appeal, "receivedAt": "2000-01-01T00:00:00+00:00"}}, token=token
     )
 
     error = refused(answer, "BAD_USER_INPUT")

@@ -15,6 +15,7 @@ import pytest
 from api.http.auth import Authenticator
 from ledger.values import Role
 from tests.api.inprocess import InProcessServer
+from tests.api.office import receive
 
 
 @pytest.fixture(scope="module")
@@ -66,34 +67,28 @@ VIEWERS = [
 ]
 INVALID = {"expired", "other-key", "alg-none", "malformed"}
 
+STAFF = {
+    "operator",
+    "operator-other-dept",
+    "supervisor",
+    "supervisor-other-body",
+    "auditor",
+    "admin",
+}
+
 # operation: (status the appeal needs first, GraphQL document, who may do it)
 READ = "query($id: ID!) { appeal(id: $id) { status } }"
 OPERATIONS: dict[str, tuple[str, str, set[str]]] = {
     "statistics": (
         "none",
         "{ statistics(groupBy: [CHANNEL], period: MONTH) { count suppressed } }",
-        {
-            "public",
-            "operator",
-            "operator-other-dept",
-            "supervisor",
-            "supervisor-other-body",
-            "auditor",
-            "admin",
-        },
+        {"public", *STAFF},
     ),
     "appeal": ("assigned", READ, {"operator", "supervisor", "auditor", "admin"}),
     "appeals": (
         "none",
         "{ appeals(first: 5) { totalCount } }",
-        {
-            "operator",
-            "operator-other-dept",
-            "supervisor",
-            "supervisor-other-body",
-            "auditor",
-            "admin",
-        },
+        STAFF,
     ),
     "receiveAppeal": (
         "none",
@@ -154,14 +149,6 @@ OPERATIONS: dict[str, tuple[str, str, set[str]]] = {
         {"operator", "supervisor"},
     ),
 }
-STAFF = {
-    "operator",
-    "operator-other-dept",
-    "supervisor",
-    "supervisor-other-body",
-    "auditor",
-    "admin",
-}
 STEPS = {
     "registered+assigned": ["register", "assign"],
     "received": [],
@@ -194,14 +181,9 @@ def prepare(live: InProcessServer, state: str) -> str:
     if state == "none":
         return ""
     token = live.token(Role.SUPERVISOR, body=BODY)
-    made = live.post(
-        "mutation($e: String!) { receiveAppeal(input: {channel: POS, externalId: $e, "
-        f'text: "Текст", body: "{BODY}", citizen: {{name: "Анна"}}}}) '
-        "{ appeal { id } } }",
-        {"e": uuid.uuid4().hex},
-        token=token,
-    ).json()
-    appeal_id = str(made["data"]["receiveAppeal"]["appeal"]["id"])
+    appeal_id = receive(
+        live, token, channel="POS", text="Текст", body=BODY, citizen={"name": "Анна"}
+    )
     for step in STEPS[state]:
         answer = live.post(
             f"mutation($id: ID!) {{ {STEP_MUTATIONS[step]} {{ position }} }}",

@@ -7,50 +7,28 @@ itself when it registers an appeal (an explicit legal basis).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-
-from ledger.values import Role
-from tests.api.conftest import LiveServer, empty_store, start_server, stop_server
+from tests.api.conftest import LiveServer, live_fixture
+from tests.api.office import Office as BaseOffice
 
 FIELDS = "id overdue nextDueAt dueDates { kind dueAt rule countedFrom }"
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgres"])
-def office(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LiveServer]:
-    folder: Path = tmp_path_factory.mktemp("special-terms")
-    with empty_store(request.param, folder) as database_url:
-        live = start_server(
-            database_url,
-            folder / "server.log",
-            APPEALS_SPECIAL_TERMS="миграция=migration_answer+migration_forwarding",
-        )
-        yield live
-        stop_server(live)
+live = live_fixture(APPEALS_SPECIAL_TERMS="миграция=migration_answer+migration_forwarding")
 
 
-def _mutate(live: LiveServer, name: str, kind: str, values: dict[str, object]) -> dict[str, Any]:
-    answer = live.post(
-        f"mutation($input: {kind}!) {{ {name}(input: $input) {{ appeal {{ {FIELDS} }} }} }}",
-        {"input": values},
-        token=live.token(Role.SUPERVISOR),
-    ).json()
-    assert "errors" not in answer, answer
-    appeal: dict[str, Any] = answer["data"][name]["appeal"]
-    return appeal
+class Office(BaseOffice):
+    """A supervisor sending commands over HTTP."""
+
+    FIELDS = FIELDS
 
 
 def _registered(live: LiveServer, category: str, **register: object) -> dict[str, Any]:
+    office = Office(live)
     at = "2025-03-03T10:00:00+03:00"
-    appeal = _mutate(
-        live,
+    appeal = office.do(
         "receiveAppeal",
-        "ReceiveAppealInput",
         {
             "channel": "LETTER",
             "externalId": uuid.uuid4().hex,
@@ -60,10 +38,8 @@ def _registered(live: LiveServer, category: str, **register: object) -> dict[str
             "receivedAt": at,
         },
     )
-    return _mutate(
-        live,
+    return office.do(
         "registerAppeal",
-        "RegisterAppealInput",
         {
             "appealId": appeal["id"],
             "number": "ОГ-5",
@@ -78,9 +54,9 @@ def _due(appeal: dict[str, Any], kind: str) -> dict[str, Any]:
 
 
 def test_a_category_with_special_terms_gets_20_days_to_answer_and_5_to_forward(
-    office: LiveServer,
+    live: LiveServer,
 ) -> None:
-    appeal = _registered(office, "миграция")
+    appeal = _registered(live, "миграция")
 
     answer, forwarding = _due(appeal, "ANSWER"), _due(appeal, "FORWARDING")
     # From the registration's Moscow date 2025-03-03: 20 days end at the start of 2025-03-24,
@@ -94,10 +70,10 @@ def test_a_category_with_special_terms_gets_20_days_to_answer_and_5_to_forward(
 
 
 def test_an_explicit_legal_basis_selects_the_terms_whatever_the_category(
-    office: LiveServer,
+    live: LiveServer,
 ) -> None:
-    forwarding_only = _registered(office, "дороги", specialTerms=["MIGRATION_FORWARDING"])
-    none = _registered(office, "миграция", specialTerms=[])
+    forwarding_only = _registered(live, "дороги", specialTerms=["MIGRATION_FORWARDING"])
+    none = _registered(live, "миграция", specialTerms=[])
 
     assert _due(forwarding_only, "FORWARDING")["dueAt"] == "2025-03-08T21:00:00+00:00"
     assert _due(forwarding_only, "ANSWER")["dueAt"] == "2025-04-02T21:00:00+00:00"

@@ -7,42 +7,28 @@ platform's time; a migration states a reason for its times, and the history show
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from api.bootstrap import build
 from api.graphql.ids import appeal_uuid
 from api.settings import Settings
 from ledger.values import Actor, Role
-from tests.api.conftest import LiveServer, empty_store, start_server, stop_server
+from tests.api.conftest import LiveServer, live_fixture
+from tests.api.office import Office as BaseOffice
 
 FIELDS = """id version answeredAt extended dueDates { kind dueAt }
   history { type businessTime recordedTime timeBasis timeReason }"""
 MIGRATION = Actor(id="migration-delo", role=Role.SYSTEM)
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgres"])
-def server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LiveServer]:
-    folder: Path = tmp_path_factory.mktemp("staff-times")
-    with empty_store(request.param, folder) as database_url:
-        # An empty value is the default: 120 s.
-        live = start_server(database_url, folder / "server.log", APPEALS_CLOCK_SKEW="")
-        yield live
-        stop_server(live)
+live = live_fixture(APPEALS_CLOCK_SKEW="")  # an empty value is the default: 120 s
 
 
-def _send(live: LiveServer, name: str, kind: str, values: dict[str, object]) -> dict[str, Any]:
-    query = f"mutation($input: {kind}!) {{ {name}(input: $input) {{ appeal {{ {FIELDS} }} }} }}"
-    answer: dict[str, Any] = live.post(
-        query, {"input": values}, token=live.token(Role.SUPERVISOR)
-    ).json()
-    return answer
+class Office(BaseOffice):
+    """A supervisor sending commands over HTTP."""
+
+    FIELDS = FIELDS
 
 
 def _appeal(live: LiveServer, appeal_id: str) -> dict[str, Any]:
@@ -58,10 +44,8 @@ def _appeal(live: LiveServer, appeal_id: str) -> dict[str, Any]:
 
 def _received_long_ago(live: LiveServer, days: int) -> dict[str, Any]:
     received_at = (datetime.now(UTC) - timedelta(days=days)).isoformat()
-    answer = _send(
-        live,
+    return Office(live).do(
         "receiveAppeal",
-        "ReceiveAppealInput",
         {
             "channel": "LETTER",
             "externalId": uuid.uuid4().hex,
@@ -70,9 +54,6 @@ def _received_long_ago(live: LiveServer, days: int) -> dict[str, Any]:
             "receivedAt": received_at,
         },
     )
-    assert "errors" not in answer, answer
-    appeal: dict[str, Any] = answer["data"]["receiveAppeal"]["appeal"]
-    return appeal
 
 
 def _migrated_registration(live: LiveServer, appeal_id: str, days_ago: int) -> None:
@@ -90,15 +71,13 @@ def _migrated_registration(live: LiveServer, appeal_id: str, days_ago: int) -> N
         container.close()
 
 
-def test_an_expired_deadline_cannot_be_extended_or_met_by_backdating(server: LiveServer) -> None:
-    appeal = _received_long_ago(server, days=40)
-    _migrated_registration(server, appeal["id"], days_ago=39)
+def test_an_expired_deadline_cannot_be_extended_or_met_by_backdating(live: LiveServer) -> None:
+    appeal = _received_long_ago(live, days=40)
+    _migrated_registration(live, appeal["id"], days_ago=39)
     backdated = (datetime.now(UTC) - timedelta(days=38)).isoformat()
 
-    extend = _send(
-        server,
+    extend = Office(live).send(
         "extendAppealDeadline",
-        "ExtendAppealDeadlineInput",
         {
             "appealId": appeal["id"],
             "days": 30,
@@ -106,10 +85,8 @@ def test_an_expired_deadline_cannot_be_extended_or_met_by_backdating(server: Liv
             "at": backdated,
         },
     )
-    answer = _send(
-        server,
+    answer = Office(live).send(
         "answerAppeal",
-        "AnswerAppealInput",
         {
             "appealId": appeal["id"],
             "text": "Вывезли",
@@ -122,21 +99,19 @@ def test_an_expired_deadline_cannot_be_extended_or_met_by_backdating(server: Liv
         assert error["extensions"]["code"] == "BACKDATED"
         assert error["extensions"]["field"] == "at"
         assert error["extensions"]["skewSeconds"] == 120
-    after = _appeal(server, appeal["id"])
+    after = _appeal(live, appeal["id"])
     assert (after["version"], after["extended"], after["answeredAt"]) == (2, False, None)
 
 
 def test_a_staff_action_counts_at_the_ledgers_time_and_the_history_says_which_time_is_which(
-    server: LiveServer,
+    live: LiveServer,
 ) -> None:
-    appeal = _received_long_ago(server, days=40)
-    _migrated_registration(server, appeal["id"], days_ago=39)
+    appeal = _received_long_ago(live, days=40)
+    _migrated_registration(live, appeal["id"], days_ago=39)
     before = datetime.now(UTC)
 
-    answered = _send(
-        server,
+    answered = Office(live).send(
         "answerAppeal",
-        "AnswerAppealInput",
         {
             "appealId": appeal["id"],
             "text": "Вывезли",
@@ -158,14 +133,12 @@ def test_a_staff_action_counts_at_the_ledgers_time_and_the_history_says_which_ti
     ]
 
 
-def test_a_staff_time_within_the_clock_skew_is_accepted_as_given(server: LiveServer) -> None:
-    appeal = _received_long_ago(server, days=1)
+def test_a_staff_time_within_the_clock_skew_is_accepted_as_given(live: LiveServer) -> None:
+    appeal = _received_long_ago(live, days=1)
     slightly_behind = datetime.now(UTC) - timedelta(seconds=60)
 
-    registered = _send(
-        server,
+    registered = Office(live).send(
         "registerAppeal",
-        "RegisterAppealInput",
         {
             "appealId": appeal["id"],
             "number": "ОГ-2",

@@ -7,7 +7,7 @@ import asyncio
 import json
 import uuid
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from gql import Client, gql
@@ -48,12 +48,25 @@ def connect(live: LiveServer) -> Iterator[Connect]:
         ws.close()
 
 
-def test_a_subscriber_gets_the_events_of_appeals_in_its_scope_as_they_are_after_each_event(
-    live: LiveServer, connect: Connect
-) -> None:
+class Office(NamedTuple):
+    """A body of its own for one test, with its supervisor's and an operator's (of OURS) tokens."""
+
+    body: str
+    supervisor: str
+    operator: str
+
+
+@pytest.fixture
+def office(live: LiveServer) -> Office:
     body = f"Администрация {uuid.uuid4().hex[:6]}"
     supervisor = live.token(Role.SUPERVISOR, body=body)
-    operator = live.token(Role.OPERATOR, body=body, department=OURS)
+    return Office(body, supervisor, live.token(Role.OPERATOR, body=body, department=OURS))
+
+
+def test_a_subscriber_gets_the_events_of_appeals_in_its_scope_as_they_are_after_each_event(
+    live: LiveServer, connect: Connect, office: Office
+) -> None:
+    body, supervisor, operator = office
     operator_ws = connect(headers={"authorization": f"Bearer {operator}"})
     auditor_ws = connect(headers={"authorization": f"Bearer {live.token(Role.AUDITOR)}"})
     public_ws = connect()
@@ -100,11 +113,9 @@ def test_a_subscriber_gets_the_events_of_appeals_in_its_scope_as_they_are_after_
 
 
 def test_a_query_over_a_long_lived_websocket_sees_the_appeal_as_it_is_now(
-    live: LiveServer, connect: Connect
+    live: LiveServer, connect: Connect, office: Office
 ) -> None:
-    body = f"Администрация {uuid.uuid4().hex[:6]}"
-    supervisor = live.token(Role.SUPERVISOR, body=body)
-    operator = live.token(Role.OPERATOR, body=body, department=OURS)
+    body, supervisor, operator = office
     appeal = receive(live, supervisor, body)
     command(
         live,
@@ -132,10 +143,9 @@ def test_a_query_over_a_long_lived_websocket_sees_the_appeal_as_it_is_now(
 
 @pytest.mark.parametrize("key", ["Authorization", "authorization"])
 def test_a_token_in_the_connection_init_payload_signs_the_subscriber_in(
-    live: LiveServer, connect: Connect, key: str
+    live: LiveServer, connect: Connect, office: Office, key: str
 ) -> None:
-    body = f"Администрация {uuid.uuid4().hex[:6]}"
-    supervisor = live.token(Role.SUPERVISOR, body=body)
+    body, supervisor, _ = office
     ws = connect(init={key: f"Bearer {supervisor}"})
     subscribe(ws)
     probe = receive(live, supervisor, body)
@@ -149,10 +159,9 @@ def test_a_token_in_the_connection_init_payload_signs_the_subscriber_in(
 
 
 def test_a_token_in_the_url_signs_the_subscriber_in_and_never_reaches_the_log(
-    live: LiveServer, connect: Connect
+    live: LiveServer, connect: Connect, office: Office
 ) -> None:
-    body = f"Администрация {uuid.uuid4().hex[:6]}"
-    supervisor = live.token(Role.SUPERVISOR, body=body)
+    body, supervisor, _ = office
     ws = connect(url_suffix=f"?token={supervisor}")
     subscribe(ws)
     probe = receive(live, supervisor, body)
@@ -228,14 +237,12 @@ def test_a_subscriber_receives_events_another_client_records(live: LiveServer) -
                 gql_client.command,
                 writer,
                 "receiveAppeal",
-                "ReceiveAppealInput",
                 {"channel": "VK", "externalId": external, "text": "Подписка", "body": "Орган"},
             )
             await asyncio.to_thread(
                 gql_client.command,
                 writer,
                 "registerAppeal",
-                "RegisterAppealInput",
                 {"appealId": made["appeal"]["id"], "number": "ОГ-1"},
             )
             await asyncio.wait_for(listener, timeout=20)

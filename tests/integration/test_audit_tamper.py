@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +17,7 @@ from api.container import Container
 from api.settings import Settings
 from audit.keyfiles import generate_keys
 from audit.service import AuditConfig, AuditService
+from tests.api.command_line import appeals
 
 UNTIL = datetime(2026, 1, 10, tzinfo=UTC)
 
@@ -56,18 +55,6 @@ class Store:
             by_appeal.setdefault(event[1], []).append(event)
         long = [events for events in by_appeal.values() if len(events) >= 3]
         return long[len(long) // 2]
-
-
-def appeals(*args: str, url: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "APPEALS_DATABASE_URL": url}
-    return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def _store(url: str, tmp_path: Path) -> Iterator[Store]:

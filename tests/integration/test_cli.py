@@ -2,26 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
-from api.bootstrap import build
-from api.settings import Settings
-
-
-def appeals(*args: str, url: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "APPEALS_DATABASE_URL": url}
-    return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+from tests.api.command_line import appeals, demo, run_module
+from tests.migration.lines import stored_events
 
 
 @pytest.mark.parametrize(
@@ -41,64 +25,25 @@ def test_a_bad_store_url_fails_with_one_clear_line(url: str, message: str) -> No
     assert "Traceback" not in result.stderr
 
 
-def _event_keys(url: str) -> list[tuple[str, int, str]]:
-    container = build(Settings.from_environ({"APPEALS_DATABASE_URL": url}))
-    notifications = container.ledger.recorder.select_notifications(start=1, limit=100_000)
-    container.close()
-    return [(str(n.originator_id), n.originator_version, n.topic) for n in notifications]
-
-
 def test_demo_data_is_deterministic_for_a_seed_and_not_loaded_twice(
     sqlite_url: str, postgres_url: str
 ) -> None:
-    first = appeals(
-        "demo",
-        "--appeals",
-        "300",
-        "--seed",
-        "7",
-        "--until",
-        "2026-06-01",
-        "--quiet",
-        url=sqlite_url,
-    )
-    second = appeals(
-        "demo",
-        "--appeals",
-        "300",
-        "--seed",
-        "7",
-        "--until",
-        "2026-06-01",
-        "--quiet",
-        url=postgres_url,
-    )
-    again = appeals(
-        "demo",
-        "--appeals",
-        "300",
-        "--seed",
-        "7",
-        "--until",
-        "2026-06-01",
-        "--quiet",
-        url=sqlite_url,
-    )
+    first = demo(sqlite_url, count=300, seed=7, until="2026-06-01")
+    second = demo(postgres_url, count=300, seed=7, until="2026-06-01")
+    again = demo(sqlite_url, count=300, seed=7, until="2026-06-01")
 
     assert first.returncode == 0, first.stderr
     assert "recorded 300 new appeals" in first.stdout
-    assert _event_keys(sqlite_url) == _event_keys(postgres_url)
-    assert len(_event_keys(sqlite_url)) > 3 * 300
+    assert stored_events(sqlite_url) == stored_events(postgres_url)
+    assert len(stored_events(sqlite_url)) > 3 * 300
     assert second.returncode == 0, second.stderr
     assert "recorded 0 new appeals" in again.stdout
-    topics = {topic for _, _, topic in _event_keys(sqlite_url)}
+    topics = {topic for _, _, topic in stored_events(sqlite_url)}
     assert {"appeals:Appeal.Forwarded", "appeals:Appeal.Rated", "appeals:Appeal.Closed"} <= topics
 
 
 def test_help_explains_every_command() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "api.cli", "--help"], capture_output=True, text=True, check=False
-    )
+    result = run_module("api.cli", "--help")
 
     assert result.returncode == 0
     for command in ("demo", "history", "run"):
@@ -106,16 +51,12 @@ def test_help_explains_every_command() -> None:
 
 
 def test_a_demo_rerun_with_more_appeals_stores_only_the_new_ones(sqlite_url: str) -> None:
-    first = appeals(
-        "demo", "--appeals", "5", "--seed", "3", "--until", "2026-06-01", "--quiet", url=sqlite_url
-    )
-    before = {key[0] for key in _event_keys(sqlite_url)}
+    first = demo(sqlite_url, count=5, seed=3, until="2026-06-01")
+    before = {key[0] for key in stored_events(sqlite_url)}
 
-    second = appeals(
-        "demo", "--appeals", "10", "--seed", "3", "--until", "2026-06-01", "--quiet", url=sqlite_url
-    )
+    second = demo(sqlite_url, count=10, seed=3, until="2026-06-01")
 
-    after = {key[0] for key in _event_keys(sqlite_url)}
+    after = {key[0] for key in stored_events(sqlite_url)}
     assert "recorded 5 new appeals" in first.stdout
     assert "recorded 5 new appeals" in second.stdout
     assert len(before) == 5

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 from api.bootstrap import build
 from api.container import Container
 from api.settings import Settings
+from tests.api import command_line
 
 FIXED_NOW = "2026-01-10T00:00:00+00:00"
 
@@ -74,17 +73,8 @@ def history(number: str, *, body: str = "Администрация города
 
 
 def appeals(*args: str, url: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the ``appeals`` command line against a store, as an operator would."""
-    env = {**os.environ, "APPEALS_DATABASE_URL": url}
-    return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-        cwd=cwd,
-    )
+    """Run the ``appeals`` command line against a store, given the time a large import takes."""
+    return command_line.appeals(*args, url=url, cwd=cwd, timeout=600)
 
 
 def container(url: str) -> Container:

@@ -7,36 +7,17 @@ The browser verifies the checkpoint's Ed25519 signature and each inclusion proof
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, Route, expect
 
-from api.bootstrap import build
-from api.commands.demo import load_demo
-from api.settings import Settings
-from audit.keyfiles import generate_keys, load_public_key
-from ledger.verify.vkey import verifier_key
+from tests.api.chromium import headless_chromium, open_closed
 from tests.api.conftest import LiveServer, start_server, stop_server
-from tests.tlog.witness_process import generate_witness_key, run_cli, start_witness
+from tests.tlog.cosigned import cosigned_log
 
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-UNTIL = datetime(2026, 1, 10, tzinfo=UTC)
 MS = 10_000
 
 pytestmark = pytest.mark.slow
@@ -55,61 +36,26 @@ class Site:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     folder = tmp_path_factory.mktemp("auditpage")
-    url = f"sqlite:///{folder / 'appeals.db'}"
-    generate_keys(folder / "keys")
-    vkey = verifier_key("appeals-ledger", load_public_key(folder / "keys")).text()
-    witness_vkey = generate_witness_key(folder / "w.key", "witness.test/w1")
-    witness = start_witness(folder / "w.key", folder / "state.json", vkey, folder)
-    container = build(Settings.from_environ({"APPEALS_DATABASE_URL": url}))
-    load_demo(container, 20, seed=4, until=UNTIL, quiet=True)
-    notes = container.ledger.recorder.select_notifications(start=None, limit=100_000)
-    container.close()
-    appeal = str(notes[-1].originator_id)
-    env = {
-        "APPEALS_KEYS_DIR": str(folder / "keys"),
-        "APPEALS_WITNESSES": f"{witness.url} {witness_vkey}",
-    }
-    assert run_cli("checkpoint", APPEALS_DATABASE_URL=url, **env).returncode == 0
-    live = start_server(url, folder / "server.log", APPEALS_CHECKPOINT_INTERVAL="0", **env)
-    yield Site(live, vkey, appeal, sum(1 for n in notes if str(n.originator_id) == appeal))
-    stop_server(live)
-    witness.stop()
+    with cosigned_log("sqlite", folder, count=20, seed=4) as log:
+        appeal = log.appeals[-1]
+        live = start_server(
+            log.url, folder / "server.log", APPEALS_CHECKPOINT_INTERVAL="0", **log.env
+        )
+        yield Site(live, log.log_vkey, appeal, log.events_of(appeal))
+        stop_server(live)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("Debian's chromium is missing under CI=true: make /usr/bin/chromium")
-        pytest.skip("Debian's chromium is missing: make /usr/bin/chromium installs it")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield browser
-        browser.close()
-
-
-def open_page(browser: Browser, site: Site, width: int, complaints: list[str]) -> Page:
-    page = browser.new_page(viewport={"width": width, "height": 900})
-
-    def closed_network(route: Route) -> None:
-        if urlsplit(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            complaints.append(route.request.url)
-            route.abort("internetdisconnected")
-
-    page.route("**/*", closed_network)
-    page.on("pageerror", lambda error: complaints.append(str(error)))
-    page.on("console", lambda m: complaints.append(m.text) if m.type == "error" else None)
-    page.goto(f"{site.live.url}/audit")
-    return page
+    with headless_chromium() as launched:
+        yield launched
 
 
 def test_the_page_checks_an_appeal_in_the_browser_and_fits_a_phone(
     browser: Browser, site: Site, tmp_path: Path
 ) -> None:
-    complaints: list[str] = []
-    page = open_page(browser, site, 390, complaints)
+    tab = open_closed(browser, f"{site.live.url}/audit", 390, 900)
+    page = tab.page
 
     page.get_by_label("Идентификатор обращения").fill(site.appeal)
     page.get_by_role("button", name="Проверить").click()
@@ -126,12 +72,12 @@ def test_the_page_checks_an_appeal_in_the_browser_and_fits_a_phone(
     assert "witness.test/w1" in page.locator("table").inner_text()
     assert page.locator("h1").inner_text() == "Проверка журнала обращений"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    assert complaints == []
+    assert tab.blocked == []
+    assert tab.complaints == []
 
 
 def test_a_proof_changed_on_its_way_fails_in_the_browser(browser: Browser, site: Site) -> None:
-    complaints: list[str] = []
-    page = open_page(browser, site, 1280, complaints)
+    page = open_closed(browser, f"{site.live.url}/audit", 1280, 900).page
 
     def tamper(route: Route) -> None:
         answer = route.fetch()
@@ -150,8 +96,7 @@ def test_a_proof_changed_on_its_way_fails_in_the_browser(browser: Browser, site:
 
 
 def test_an_unknown_or_malformed_id_is_said_plainly(browser: Browser, site: Site) -> None:
-    complaints: list[str] = []
-    page = open_page(browser, site, 1280, complaints)
+    page = open_closed(browser, f"{site.live.url}/audit", 1280, 900).page
     field, button = page.get_by_label("Идентификатор обращения"), page.get_by_role("button")
 
     field.fill("не номер")

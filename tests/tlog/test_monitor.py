@@ -9,24 +9,17 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from api.bootstrap import build
-from api.commands.demo import load_demo
-from api.settings import Settings
-from audit.keyfiles import generate_keys, load_public_key
-from ledger.verify.vkey import verifier_key
-from tests.api.conftest import LiveServer, empty_store, start_server, stop_server
+from tests.api.command_line import run_module
+from tests.api.conftest import LiveServer, start_server, stop_server
+from tests.tlog.cosigned import cosigned_log
 from tests.tlog.judge import build_judge, judge
-from tests.tlog.witness_process import generate_witness_key, run_cli, start_witness
-
-UNTIL = datetime(2026, 1, 10, tzinfo=UTC)
+from tests.tlog.witness_process import generate_witness_key, run_cli
 
 
 @dataclass
@@ -46,53 +39,33 @@ def published(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Published]:
     folder = tmp_path_factory.mktemp("monitor")
-    generate_keys(folder / "keys")
-    log_vkey = verifier_key("appeals-ledger", load_public_key(folder / "keys")).text()
-    witness_vkey = generate_witness_key(folder / "w.key", "witness.test/w1")
-    witness = start_witness(folder / "w.key", folder / "state.json", log_vkey, folder)
-    with empty_store(request.param, folder) as url:
-        container = build(Settings.from_environ({"APPEALS_DATABASE_URL": url}))
-        load_demo(container, 40, seed=21, until=UNTIL, quiet=True)
-        notes = container.ledger.recorder.select_notifications(start=None, limit=100_000)
-        container.close()
-        appeal = str(notes[len(notes) // 2].originator_id)
-        count = sum(1 for note in notes if str(note.originator_id) == appeal)
-        env = {
-            "APPEALS_DATABASE_URL": url,
-            "APPEALS_KEYS_DIR": str(folder / "keys"),
-            "APPEALS_WITNESSES": f"{witness.url} {witness_vkey}",
-        }
-        assert run_cli("checkpoint", **env).returncode == 0
-        assert run_cli("audit", "publish", "--out", str(folder / "site"), **env).returncode == 0
-        live = start_server(url, folder / "server.log", APPEALS_CHECKPOINT_INTERVAL="0", **env)
-        yield Published(folder / "site", live, log_vkey, witness_vkey, appeal, count)
+    with cosigned_log(request.param, folder, count=40, seed=21) as log:
+        appeal = log.appeals[len(log.appeals) // 2]
+        site = str(folder / "site")
+        assert run_cli("audit", "publish", "--out", site, **log.env).returncode == 0
+        live = start_server(
+            log.url, folder / "server.log", APPEALS_CHECKPOINT_INTERVAL="0", **log.env
+        )
+        yield Published(
+            folder / "site", live, log.log_vkey, log.witness_vkey, appeal, log.events_of(appeal)
+        )
         stop_server(live)
-    witness.stop()
 
 
 def verify(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ledger.verify", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_module("ledger.verify", *args)
+
+
+def verify_site(published: Published, *more: str) -> subprocess.CompletedProcess[str]:
+    """``verify`` of the published static files, with the log's key and its witness."""
+    site, vkey, witness = str(published.site), published.log_vkey, published.witness_vkey
+    return verify("--tiles", site, "--verifier-key", vkey, "--witness", witness, *more)
 
 
 def test_the_published_log_verifies_with_its_witness_and_proves_an_appeal(
     published: Published,
 ) -> None:
-    result = verify(
-        "--tiles",
-        str(published.site),
-        "--verifier-key",
-        published.log_vkey,
-        "--witness",
-        published.witness_vkey,
-        "--appeal",
-        published.appeal,
-    )
+    result = verify_site(published, "--appeal", published.appeal)
 
     assert result.returncode == 0, result.stderr
     assert "cosigned by witness.test/w1" in result.stdout
@@ -131,18 +104,7 @@ def test_a_policy_asking_for_an_unknown_witness_is_not_met(
 ) -> None:
     other = generate_witness_key(tmp_path / "other.key", "witness.test/w2")
 
-    result = verify(
-        "--tiles",
-        str(published.site),
-        "--verifier-key",
-        published.log_vkey,
-        "--witness",
-        published.witness_vkey,
-        "--witness",
-        other,
-        "--quorum",
-        "2",
-    )
+    result = verify_site(published, "--witness", other, "--quorum", "2")
 
     assert result.returncode == 1
     assert result.stderr == "FAIL: cosignature-quorum-not-met: 1 of the 2 witnesses needed\n"

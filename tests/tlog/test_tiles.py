@@ -10,9 +10,6 @@ makes both Go and ``appeals verify`` refuse.
 from __future__ import annotations
 
 import base64
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,6 +25,7 @@ from audit.keyfiles import generate_keys, load_public_key
 from audit.service import AuditConfig, AuditService
 from ledger.verify import parse_checkpoint
 from ledger.verify.vkey import parse_verifier_key, verifier_key
+from tests.api.command_line import appeals
 from tests.api.conftest import LiveServer, empty_store, start_server, stop_server
 from tests.tlog.judge import build_judge, judge
 
@@ -71,18 +69,6 @@ def log(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
             server, folder / "keys", checkpoint.size, parse_checkpoint(checkpoint.note).root.hex()
         )
         stop_server(server)
-
-
-def appeals(*args: str, url: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "APPEALS_DATABASE_URL": url}
-    return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def _vkey(log: Log) -> str:
@@ -131,24 +117,18 @@ def test_published_static_files_are_judged_the_same_and_full_tiles_are_kept(
     log: Log, go_judge: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "site"
-    first = appeals(
-        "audit",
-        "publish",
-        "--out",
-        str(out),
-        "--keys-dir",
-        str(log.keys),
-        url=log.live.database_url,
-    )
-    again = appeals(
-        "audit",
-        "publish",
-        "--out",
-        str(out),
-        "--keys-dir",
-        str(log.keys),
-        url=log.live.database_url,
-    )
+    first, again = [
+        appeals(
+            "audit",
+            "publish",
+            "--out",
+            str(out),
+            "--keys-dir",
+            str(log.keys),
+            url=log.live.database_url,
+        )
+        for _ in range(2)
+    ]
 
     assert first.returncode == 0, first.stderr
     assert again.returncode == 0, again.stderr

@@ -39,19 +39,26 @@ export const appealDeadlines = graphql`
   }
 `;
 
+// One event of an appeal's history, as the history list and the live subscription show it.
+export const historyEntry = graphql`
+  fragment operationsHistoryEntry_entry on HistoryEntry {
+    position
+    version
+    type
+    businessTime
+    recordedTime
+    actor {
+      id
+      role
+    }
+    data
+  }
+`;
+
 export const appealHistory = graphql`
   fragment operationsAppealHistory_appeal on Appeal {
     history {
-      position
-      version
-      type
-      businessTime
-      recordedTime
-      actor {
-        id
-        role
-      }
-      data
+      ...operationsHistoryEntry_entry
     }
   }
 `;
@@ -189,6 +196,16 @@ export const appealQueue = graphql`
         startCursor
         endCursor
       }
+    }
+  }
+`;
+
+// A command's answer on the detail page: where it stands in the ledger, and the page's appeal.
+export const appealDetailPayload = graphql`
+  fragment operationsAppealDetailPayload_payload on AppealPayload {
+    position
+    appeal {
+      ...operationsAppealDetail_appeal
     }
   }
 `;
@@ -337,10 +354,7 @@ export const receiveAppealMutation = graphql`
 export const assignAppealMutation = graphql`
   mutation operationsAssignAppealMutation($input: AssignAppealInput!) {
     assignAppeal(input: $input) {
-      position
-      appeal {
-        ...operationsAppealDetail_appeal
-      }
+      ...operationsAppealDetailPayload_payload
     }
   }
 `;
@@ -348,10 +362,7 @@ export const assignAppealMutation = graphql`
 export const answerAppealMutation = graphql`
   mutation operationsAnswerAppealMutation($input: AnswerAppealInput!) {
     answerAppeal(input: $input) {
-      position
-      appeal {
-        ...operationsAppealDetail_appeal
-      }
+      ...operationsAppealDetailPayload_payload
     }
   }
 `;
@@ -387,10 +398,7 @@ export const addAppealNoteMutation = graphql`
 export const reopenAppealMutation = graphql`
   mutation operationsReopenAppealMutation($input: ReopenAppealInput!) {
     reopenAppeal(input: $input) {
-      position
-      appeal {
-        ...operationsAppealDetail_appeal
-      }
+      ...operationsAppealDetailPayload_payload
     }
   }
 `;
@@ -401,16 +409,7 @@ export const appealEventsSubscription = graphql`
   subscription operationsAppealEventsSubscription($filter: AppealEventFilter) {
     appealEvents(filter: $filter) {
       appealId
-      position
-      version
-      type
-      businessTime
-      recordedTime
-      actor {
-        id
-        role
-      }
-      data
+      ...operationsHistoryEntry_entry
     }
   }
 `;
