@@ -38,9 +38,17 @@ class LiveServer(Tokens):
     log: Path
 
     def post(
-        self, query: str, variables: dict[str, object] | None = None, *, token: str | None = None
+        self,
+        query: str,
+        variables: dict[str, object] | None = None,
+        *,
+        token: str | None = None,
+        position: int | None = None,
     ) -> httpx.Response:
+        """POST a GraphQL document; ``position`` is sent as ``X-Appeals-Position``."""
         headers = {"authorization": f"Bearer {token}"} if token else {}
+        if position is not None:
+            headers["x-appeals-position"] = str(position)
         return httpx.post(
             self.graphql,
             json={"query": query, "variables": variables or {}},

@@ -57,11 +57,17 @@ class Channels:
         )
 
     def graphql(
-        self, query: str, variables: dict[str, object] | None = None, role: Role = Role.SUPERVISOR
+        self,
+        query: str,
+        variables: dict[str, object] | None = None,
+        role: Role = Role.SUPERVISOR,
+        position: int | None = None,
     ) -> dict[str, object]:
-        """Run a query with a token of ``role`` (personal data visible) and return ``data``."""
+        """Run a query with a token of ``role`` (personal data visible) and return ``data``;
+        with ``position``, from views that show at least that log position."""
         pii = role in (Role.ADMIN, Role.AUDITOR)
-        response = self.server.post(query, variables, token=self.server.token(role, pii=pii))
+        token = self.server.token(role, pii=pii)
+        response = self.server.post(query, variables, token=token, position=position)
         body = response.json()
         assert "errors" not in body, body
         data: dict[str, object] = body["data"]

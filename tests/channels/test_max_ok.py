@@ -73,7 +73,10 @@ def fake(channels: Channels, messengers: FakeMessengers) -> FakeMessengers:
 
 
 def details(channels: Channels, source: str) -> list[dict[str, object]]:
-    edges = channels.graphql(DETAILS, {"source": source})["appeals"]["edges"]  # type: ignore[index]
+    """The source's appeals, from views that show every write so far: a webhook's write is
+    the platform's, not this reader's, so the reader names the log head it must see."""
+    data = channels.graphql(DETAILS, {"source": source}, position=channels.head())
+    edges = data["appeals"]["edges"]  # type: ignore[index]
     return [e["node"] for e in edges]
 
 
