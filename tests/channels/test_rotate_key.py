@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import base64
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from api.settings import Settings, SettingsError
 from channels.directory import TABLE
 from channels.sealing import SecretSeal
 from channels.source import Secrets, new_source
+from tests.api.command_line import run_module
 from tests.api.conftest import empty_store
 from tests.channels.conftest import TG_BOT, TG_SECRET, VK_GROUP, VK_SECRET, channel_env
 from tests.channels.fakes import TG_TOKEN
@@ -44,14 +43,7 @@ def store(
 
 
 def cli(env: dict[str, str], *args: str) -> tuple[int, str]:
-    done = subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_module("api.cli", *args, timeout=60, **env)
     return done.returncode, done.stdout + done.stderr
 
 

@@ -5,31 +5,20 @@ Run as an operator runs ``appeals``: a real process with its own environment.
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.api.command_line import run_module
 
 NOBODY = "00000000-0000-0000-0000-000000000000"
 
 
 def appeals(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    environ = {
-        **os.environ,
-        "APPEALS_DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}",
-        "APPEALS_JWT_SECRET": "s" * 40,
-        **env,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    settings = {"APPEALS_JWT_SECRET": "s" * 40, **env}
+    database = f"sqlite:///{tmp_path / 'a.db'}"
+    return run_module("api.cli", *args, url=database, cwd=None, timeout=120, **settings)
 
 
 def assert_one_line_refusal(result: subprocess.CompletedProcess[str], *words: str) -> None:
