@@ -1,8 +1,8 @@
 """An ``appeals`` command run as a child process, its output kept in a log file.
 
-Benches and tests start servers (``serve``, ``witness serve``) this way: the child is the
-installed CLI exactly as an operator runs it, and whatever it prints is left in ``log`` for
-the failure message.
+Benches and tests start servers (``serve``, ``witness serve``) this way: the child is
+``python -m api.cli``, the program the installed ``appeals`` runs, with the arguments an
+operator gives it, and whatever it prints is left in ``log`` for the failure message.
 """
 
 from __future__ import annotations

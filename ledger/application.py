@@ -30,7 +30,7 @@ from ledger.delivery import DeliveryOutcome
 from ledger.domain import Appeal, appeal_id_for
 from ledger.erasure import Erasure
 from ledger.errors import ConflictError, NotFoundError
-from ledger.intake import Intake
+from ledger.intake import Intake, check_intake
 from ledger.privacy import CitizenVault, MemoryKeyStore
 from ledger.reading import Reading
 from ledger.records import EventPositions, HistoryEntry, Recorded
@@ -115,6 +115,7 @@ class AppealsLedger(CommandMethods, Erasure, Batches, Reading, Application[UUID]
         ``at`` is the source platform's time of the message (default now); ``time_reason``
         says why it is stated otherwise (a migration), and is recorded.
         """
+        check_intake(intake)
         kind = parse_enum(Channel, intake["channel"], "channel")
         external = clean_name(intake["external_id"], "externalId")
         appeal_id = appeal_id_for(kind.value, external)

@@ -8,8 +8,10 @@ appeal id, the command's own fields, the ``actor``, the business time ``at`` wit
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
-from typing import Generic, ParamSpec, Protocol, overload
+from types import MethodType
+from typing import Any, Generic, ParamSpec, Protocol, cast, overload
 
 from ledger import commands
 from ledger.records import Recorded
@@ -26,11 +28,29 @@ class Executes(Protocol):
 
 
 class CommandMethod(Generic[P]):
-    """A method that takes its command's arguments, builds the command and executes it."""
+    """A method that takes its command's arguments, builds the command and executes it.
+
+    The function is built once, named after its attribute and given the command's signature
+    and docstring (``help`` and tracebacks name it); an instance binds it as Python binds any
+    method.
+    """
 
     def __init__(self, command: Callable[P, commands.AppealCommand]) -> None:
         self.command = command
-        self.__doc__ = command.__doc__
+
+        def method(ledger: Executes, /, *args: P.args, **kwargs: P.kwargs) -> Recorded:
+            return ledger.execute(command(*args, **kwargs))
+
+        fields = inspect.signature(command).parameters.values()
+        first = inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)
+        declared: Any = method
+        declared.__signature__ = inspect.Signature([first, *fields], return_annotation=Recorded)
+        method.__doc__ = self.__doc__ = command.__doc__
+        self.function = method
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.function.__name__ = name
+        self.function.__qualname__ = f"{owner.__qualname__}.{name}"
 
     @overload
     def __get__(self, ledger: None, owner: type) -> CommandMethod[P]: ...
@@ -43,12 +63,7 @@ class CommandMethod(Generic[P]):
     ) -> CommandMethod[P] | Callable[P, Recorded]:
         if ledger is None:
             return self
-        command = self.command
-
-        def method(*args: P.args, **kwargs: P.kwargs) -> Recorded:
-            return ledger.execute(command(*args, **kwargs))
-
-        return method
+        return cast(Callable[P, Recorded], MethodType(self.function, ledger))
 
 
 class CommandMethods:

@@ -4,15 +4,14 @@
 import saves with others) take these fields as keywords, declared once here.
 """
 
-from __future__ import annotations
-
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Required, TypedDict
 
 from ledger.privacy import Citizen
 from ledger.values import Actor
 
-__all__ = ["Intake"]
+__all__ = ["Intake", "check_intake"]
 
 
 class Intake(TypedDict, total=False):
@@ -36,3 +35,14 @@ class Intake(TypedDict, total=False):
     """Why ``at`` is stated otherwise (a migration); recorded."""
     source: str | None
     department: str | None
+
+
+def check_intake(intake: Mapping[str, object]) -> None:
+    """Refuse keywords ``Intake`` does not declare, or a required one missing, as Python
+    refuses them for a declared signature: ``**intake`` alone would take any keyword."""
+    unknown = intake.keys() - Intake.__optional_keys__ - Intake.__required_keys__
+    missing = Intake.__required_keys__ - intake.keys()
+    if unknown or missing:
+        wrong = f"unexpected keyword(s) {sorted(unknown)}" if unknown else ""
+        absent = f"missing keyword(s) {sorted(missing)}" if missing else ""
+        raise TypeError(f"intake: {'; '.join(filter(None, (wrong, absent)))}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from ledger.deadlines import DueKind
 from ledger.lifecycle import OPEN
@@ -60,7 +60,11 @@ def appeal_where(filter: AppealFilter, now: datetime) -> tuple[list[str], list[A
 
 
 def received_range(
-    start: datetime | None, end: datetime | None, below: str, where: list[str], params: list[Any]
+    start: datetime | None,
+    end: datetime | None,
+    below: Literal["<", "<="],
+    where: list[str],
+    params: list[Any],
 ) -> None:
     """Add the conditions of a received-time range: from ``start`` on, and ``below`` (``<``
     or ``<=``) ``end``; a bound that is ``None`` adds none."""

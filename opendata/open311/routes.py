@@ -74,9 +74,24 @@ def routes(source_of: SourceOf) -> list[BaseRoute]:
         return _answer(await _documents(source, [row]), "service_requests", "request", fmt)
 
     return [
-        Route("/open311/v2/services.{format}", _formatted(services), methods=["GET", "HEAD"]),
-        Route("/open311/v2/requests.{format}", _formatted(requests), methods=["GET", "HEAD"]),
-        Route("/open311/v2/requests/{id}.{format}", _formatted(one), methods=["GET", "HEAD"]),
+        Route(
+            "/open311/v2/services.{format}",
+            _formatted(services),
+            methods=["GET", "HEAD"],
+            name="services",
+        ),
+        Route(
+            "/open311/v2/requests.{format}",
+            _formatted(requests),
+            methods=["GET", "HEAD"],
+            name="requests",
+        ),
+        Route(
+            "/open311/v2/requests/{id}.{format}",
+            _formatted(one),
+            methods=["GET", "HEAD"],
+            name="one",
+        ),
     ]
 
 
