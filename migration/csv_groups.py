@@ -21,6 +21,9 @@ from migration import csv_columns as col
 from migration.importer import Group
 from migration.record import AppealKey, EventType, ImportedEvent, Refusal
 
+COUNTED_EVERY = 1_000
+"""Rows between updates of the lines read: one import batch, so the progress bar's lines
+never trail its appeals."""
 SAMPLE = 1 << 20
 
 
@@ -70,7 +73,7 @@ def csv_groups(
         for rows, row in enumerate(_rows(reader), 1):
             # A quoted cell may span lines: a row starts on the line after the last one ended.
             number, start = start, reader.line_num + 2
-            if rows % 10_000 == 0:
+            if rows % COUNTED_EVERY == 0:
                 counted(reader.line_num + 1)
             if isinstance(row, csv.Error):
                 reason = f"is not a valid CSV row ({row}): a quote left open, or a truncated file?"

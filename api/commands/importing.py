@@ -117,7 +117,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             task = bar.add_task("reading", total=max(path.stat().st_size, 1))
 
             def counted(lines: int) -> None:
-                bar.update(task, completed=f.tell(), description=f"{lines:,} lines read")
+                # A CSV row is applied as it is read: its batches' summaries say the lines.
+                if options.format == "csv":
+                    bar.update(task, completed=f.tell())
+                else:
+                    bar.update(task, completed=f.tell(), description=f"{lines:,} lines read")
 
             def progress(summary: Summary) -> None:
                 if options.format == "csv" and not f.closed:
@@ -157,7 +161,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 def _progress(summary: Summary) -> str:
     seconds = max(summary.seconds, 1e-9)
     return (
-        f"{summary.lines:,} lines {summary.appeals:,} appeals {summary.appeals / seconds:,.0f}/s "
+        f"{summary.lines:,} lines {summary.lines / seconds:,.0f}/s "
+        f"{summary.appeals:,} appeals {summary.appeals / seconds:,.0f}/s "
         f"{summary.events_written:,} events {summary.events_written / seconds:,.0f}/s "
         f"{summary.appeals_refused:,} refused"
     )
