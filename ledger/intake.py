@@ -37,10 +37,13 @@ class Intake(TypedDict, total=False):
     department: str | None
 
 
+_DECLARED = Intake.__optional_keys__ | Intake.__required_keys__
+
+
 def check_intake(intake: Mapping[str, object]) -> None:
     """Refuse keywords ``Intake`` does not declare, or a required one missing, as Python
     refuses them for a declared signature: ``**intake`` alone would take any keyword."""
-    unknown = intake.keys() - Intake.__optional_keys__ - Intake.__required_keys__
+    unknown = intake.keys() - _DECLARED
     missing = Intake.__required_keys__ - intake.keys()
     if unknown or missing:
         wrong = f"unexpected keyword(s) {sorted(unknown)}" if unknown else ""

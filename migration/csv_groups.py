@@ -84,8 +84,8 @@ def csv_groups(
             try:
                 yield _group(row, columns, number, zone)
             except col.RowError as error:
-                refusal = Refusal(number, _appeal_name(row, columns), error.field, error.reason)
-                appeal_id = _appeal_id(row, columns)
+                name, appeal_id = _named_appeal(row, columns)
+                refusal = Refusal(number, name, error.field, error.reason)
                 if appeal_id is None:
                     refuse_line(refusal)
                 else:  # the appeal is known: it is refused, and counted, as one
@@ -203,20 +203,16 @@ def _rows(reader: Iterator[list[str]]) -> Iterator[list[str] | csv.Error]:
             yield error
 
 
-def _appeal_id(row: list[str], columns: dict[str, int]) -> UUID | None:
-    """The id of the appeal a refused row names, or None where its row cannot tell it."""
+def _named_appeal(row: list[str], columns: dict[str, int]) -> tuple[str, UUID | None]:
+    """The appeal a refused row names, as written, and its id (None where the row's channel
+    or external id cannot tell it)."""
     cell = col.cells(row, columns)
+    name = f"{cell.get('channel', '')}:{cell.get('external_id', '')}" if cell else ""
     try:
-        return appeal_id_for(
-            col.channel(cell["channel"]), clean_name(cell["external_id"], "external_id")
-        )
+        external = clean_name(cell["external_id"], "external_id")
+        return name, appeal_id_for(col.channel(cell["channel"]), external)
     except (KeyError, col.RowError, ValidationError):
-        return None
-
-
-def _appeal_name(row: list[str], columns: dict[str, int]) -> str:
-    cell = col.cells(row, columns)
-    return f"{cell.get('channel', '')}:{cell.get('external_id', '')}" if cell else ""
+        return name, None
 
 
 def _outside_quotes(line: str) -> str:
